@@ -1,0 +1,271 @@
+import { readFileSync } from "node:fs";
+import { Agent } from "node:https";
+import { rootCertificates } from "node:tls";
+import { admin_directory_v1 } from "@googleapis/admin";
+import { cloudidentity_v1 } from "@googleapis/cloudidentity";
+import { JWT, type JWTOptions, OAuth2Client } from "google-auth-library";
+import type { z } from "zod";
+import type { CollectContext } from "../../src/collect/provider.js";
+import type { QuotaDomain } from "../../src/collect/quota.js";
+import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
+import {
+  ProviderAuthError,
+  ProviderPermissionError,
+  ProviderResponseError,
+  ProviderUnavailableError,
+} from "../../src/errors.js";
+import { allScopes, GoogleErrorBody } from "./api.js";
+import type { GoogleWorkspaceSettings } from "./settings.js";
+
+/**
+ * Transport for one Google Workspace connection: auth, the quota domain, paging as async iterables,
+ * and translation of Google's errors into ours. Knows nothing about policies.
+ */
+
+/**
+ * Directory API default quota: 2,400 queries per minute per user per Cloud project
+ * (developers.google.com/admin-sdk/directory/v1/limits). We stay at 35/s and 10 in flight, under it with
+ * room for the Policy API calls, which ScubaGoggles paces at about 1/s per page.
+ */
+const directoryLimits = { concurrency: 10, intervalCap: 35, interval: 1000 };
+const policyLimits = { concurrency: 1, intervalCap: 1, interval: 1000 };
+
+/** Service-account key JSON as downloaded from the Cloud console (only the fields we use). */
+interface ServiceAccountKey {
+  client_email: string;
+  private_key: string;
+  private_key_id?: string;
+}
+
+function parseServiceAccountKey(text: string): ServiceAccountKey {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ProviderAuthError(
+      "the service-account key is not JSON (expected the key file downloaded from the Cloud console)",
+    );
+  }
+  const key = parsed as Partial<ServiceAccountKey>;
+  if (typeof key.client_email !== "string" || typeof key.private_key !== "string") {
+    throw new ProviderAuthError("the service-account key lacks client_email or private_key");
+  }
+  return { client_email: key.client_email, private_key: key.private_key, private_key_id: key.private_key_id };
+}
+
+/**
+ * Builds the auth client: a service account with domain-wide delegation impersonating `subject`, or a
+ * ready access token. `transporter` lets tests send the JWT client's token request to an emulator.
+ */
+export async function createGoogleAuth(
+  settings: GoogleWorkspaceSettings,
+  secret: (ref: string) => Promise<{ reveal(): string }>,
+  transporter?: JWTOptions["transporter"],
+): Promise<{ auth: OAuth2Client; principal: string }> {
+  if (settings.auth.method === "access-token") {
+    const token = (await secret(settings.auth.token)).reveal();
+    const client = new OAuth2Client();
+    client.setCredentials({ access_token: token });
+    return { auth: client, principal: "access token" };
+  }
+  const key = parseServiceAccountKey((await secret(settings.auth.serviceAccountKey)).reveal());
+  const jwt = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes: allScopes,
+    subject: settings.auth.subject,
+    ...(transporter ? { transporter } : {}),
+  });
+  return { auth: jwt, principal: `${key.client_email} as ${settings.auth.subject}` };
+}
+
+/** Quota domain name: the Cloud project (from the service account's email) when known, else the connection. */
+function projectOf(principal: string): string | undefined {
+  return /@([a-z0-9-]+)\.iam\.gserviceaccount\.com/.exec(principal)?.[1];
+}
+
+export interface GaxiosLikeError {
+  status?: number;
+  code?: string;
+  message?: string;
+  response?: { status: number; headers: Headers | Record<string, string>; data?: unknown };
+}
+
+function header(headers: Headers | Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+  return (headers as Record<string, string>)[name];
+}
+
+/** The scopes a 403 names in `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`. */
+function scopesFromChallenge(challenge: string | undefined): string[] {
+  const scope = challenge && /scope="([^"]+)"/.exec(challenge)?.[1];
+  return scope ? scope.split(/\s+/) : [];
+}
+
+/**
+ * Google → our errors. 429 and the 403 reasons `userRateLimitExceeded`/`rateLimitExceeded`/`quotaExceeded`
+ * are throttling (the Directory API signals its per-user quota with 403); 5xx and network errors are
+ * transient; a 403 for scopes names the scope the endpoint needs.
+ */
+export function classifyGoogleError(err: unknown, label: string, neededScope: string): AttemptOutcome {
+  const e = err as GaxiosLikeError;
+  const status = e.response?.status ?? e.status;
+  if (status === undefined) {
+    if (err instanceof ProviderResponseError) return { kind: "fatal", error: err };
+    const code = e.code ?? "network error";
+    if (
+      code === "ERR_TLS_CERT_ALTNAME_INVALID" ||
+      code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
+      code === "SELF_SIGNED_CERT_IN_CHAIN" ||
+      code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE"
+    ) {
+      return {
+        kind: "fatal",
+        error: new ProviderUnavailableError(
+          `${label}: TLS certificate not trusted (${code}); set caBundle if a proxy re-signs traffic`,
+        ),
+      };
+    }
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+      return { kind: "fatal", error: new ProviderUnavailableError(`${label}: host not found (${code})`) };
+    }
+    if (/invalid_grant|unauthorized_client|invalid_client/.test(e.message ?? "")) {
+      return {
+        kind: "fatal",
+        error: new ProviderAuthError(
+          `${label}: token request refused: ${(e.message ?? "").split("\n")[0]}. Check domain-wide delegation of the scopes and the subject`,
+        ),
+      };
+    }
+    return { kind: "transient", detail: `${code}: ${(e.message ?? "").slice(0, 120)}` };
+  }
+  const parsed = GoogleErrorBody.safeParse(e.response?.data);
+  const body = parsed.success ? parsed.data.error : undefined;
+  const reasons = [
+    ...(body?.errors ?? []).map((x) => x.reason),
+    ...(body?.details ?? []).map((x) => x.reason),
+  ].filter(Boolean) as string[];
+  const message = body?.message ?? `HTTP ${status}`;
+  const retryAfter = header(e.response?.headers, "retry-after");
+  if (status === 403 && reasons.some((r) => /rateLimitExceeded|quotaExceeded/i.test(r))) {
+    return {
+      kind: "throttled",
+      retryAfterMs: parseRetryAfter(retryAfter),
+      detail: `HTTP 403 ${reasons.join(",")}`,
+    };
+  }
+  if (status === 401)
+    return {
+      kind: "fatal",
+      error: new ProviderAuthError(`${label}: credentials refused (HTTP 401: ${message})`),
+    };
+  if (status === 403) {
+    const fromChallenge = scopesFromChallenge(header(e.response?.headers, "www-authenticate"));
+    const scopeProblem = reasons.includes("ACCESS_TOKEN_SCOPE_INSUFFICIENT") || fromChallenge.length > 0;
+    if (scopeProblem) {
+      return {
+        kind: "fatal",
+        error: new ProviderPermissionError(
+          `${label}: ${message}`,
+          fromChallenge.length ? fromChallenge : [neededScope],
+        ),
+      };
+    }
+    return { kind: "fatal", error: new ProviderPermissionError(`${label}: ${message}`, []) };
+  }
+  return classifyStatus(
+    status,
+    retryAfter,
+    () => new ProviderResponseError(`${label}: HTTP ${status}: ${message}`),
+  );
+}
+
+/** Validates one response against its documented shape; a mismatch names the endpoint and the problem. */
+export function checkPage<T>(schema: z.ZodType<T>, data: unknown, label: string): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new ProviderResponseError(
+      `${label}: response does not match the documented shape${at}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
+}
+
+export class GoogleWorkspaceClient {
+  readonly directory: admin_directory_v1.Admin;
+  readonly cloudIdentity: cloudidentity_v1.Cloudidentity;
+  readonly directoryQuota: QuotaDomain;
+  readonly policyQuota: QuotaDomain;
+
+  constructor(
+    private readonly ctx: CollectContext<GoogleWorkspaceSettings>,
+    auth: OAuth2Client,
+    principal: string,
+  ) {
+    const settings = ctx.settings;
+    const rootUrl = settings.endpoint ? `${settings.endpoint.replace(/\/$/, "")}/` : undefined;
+    const agent = settings.caBundle
+      ? new Agent({ ca: [...rootCertificates, readFileSync(settings.caBundle, "utf8")] })
+      : undefined;
+    // Our retry loop honours Retry-After and counts retries; gaxios' own retry would hide both.
+    const common = {
+      auth,
+      retry: false,
+      timeout: settings.timeoutSeconds * 1000,
+      ...(rootUrl ? { rootUrl } : {}),
+      ...(agent ? { agent } : {}),
+    };
+    this.directory = new admin_directory_v1.Admin(common);
+    this.cloudIdentity = new cloudidentity_v1.Cloudidentity(common);
+    const project = projectOf(principal);
+    const domain = project
+      ? `google-workspace:project:${project}`
+      : `google-workspace:${ctx.tenant.id}:${ctx.connectionId}`;
+    this.directoryQuota = ctx.quota(`${domain}:directory`, directoryLimits);
+    this.policyQuota = ctx.quota(`${domain}:policy`, policyLimits);
+  }
+
+  /** One request with limiter, retry and error translation. */
+  call<T>(
+    domain: QuotaDomain,
+    label: string,
+    neededScope: string,
+    send: () => Promise<{ data: T }>,
+  ): Promise<T> {
+    return this.ctx.request(
+      domain,
+      label,
+      async () => (await send()).data,
+      (err) => classifyGoogleError(err, label, neededScope),
+    );
+  }
+
+  /**
+   * Follows `nextPageToken` until it is absent. A token seen twice is a paging loop: stop with an error
+   * rather than loop forever or silently return a partial list.
+   */
+  async *pages<P extends { nextPageToken?: string | null }>(
+    label: string,
+    fetchPage: (pageToken: string | undefined) => Promise<unknown>,
+    schema: z.ZodType<P>,
+  ): AsyncIterable<P> {
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (let page = 1; ; page++) {
+      const data = checkPage(schema, await fetchPage(token), `${label} page ${page}`);
+      yield data;
+      const next = data.nextPageToken ?? undefined;
+      if (!next) return;
+      if (seen.has(next))
+        throw new ProviderResponseError(
+          `${label}: paging loop: page ${page} repeated an earlier nextPageToken`,
+        );
+      seen.add(next);
+      token = next;
+    }
+  }
+}

@@ -1,0 +1,276 @@
+import type {
+  AccessPath,
+  Account,
+  Evidence,
+  FactorStrength,
+  MfaSetting,
+  MfaVerdict,
+} from "../../src/model/index.js";
+import {
+  type CloudIdentityPolicy,
+  enforcementOff,
+  type GoogleUser,
+  type OrgUnit,
+  twoStepSettings,
+} from "./api.js";
+
+/** Pure mapping from Google records to the model. No I/O; every decision carries its evidence. */
+
+export const source = "google-workspace";
+const usersEndpoint = "GET admin/directory/v1/users";
+const policiesEndpoint = "GET cloudidentity/v1/policies";
+
+export interface MappingContext {
+  connection: string;
+  /** Role names by user id, from role assignments; absent when roles could not be read. */
+  rolesByUser?: Map<string, string[]>;
+  now: Date;
+}
+
+function userEvidence(
+  ctx: MappingContext,
+  user: GoogleUser,
+  field: keyof GoogleUser,
+  note?: string,
+): Evidence {
+  const value = user[field];
+  return {
+    source,
+    connection: ctx.connection,
+    endpoint: usersEndpoint,
+    objectId: user.id,
+    field,
+    value: value === undefined ? null : typeof value === "object" ? JSON.stringify(value) : value,
+    ...(note ? { note } : {}),
+  };
+}
+
+export function toAccount(user: GoogleUser, ctx: MappingContext): Account {
+  const status = user.archived ? "archived" : user.suspended ? "suspended" : "active";
+  const roles = [...(user.isAdmin ? ["Super Admin"] : []), ...(ctx.rolesByUser?.get(user.id) ?? [])];
+  const isAdmin = user.isAdmin === true || user.isDelegatedAdmin === true || roles.length > 0;
+  const enrolled = typeof user.isEnrolledIn2Sv === "boolean" ? user.isEnrolledIn2Sv : "unknown";
+  return {
+    id: user.id,
+    name: user.primaryEmail,
+    ...(user.name?.fullName ? { displayName: user.name.fullName } : {}),
+    email: user.primaryEmail,
+    source,
+    connection: ctx.connection,
+    kind: "member",
+    status,
+    ...(user.orgUnitPath ? { orgUnit: user.orgUnitPath } : {}),
+    lastSignIn: user.lastLoginTime ?? null,
+    admin: { isAdmin, roles: [...new Set(roles)] },
+    // The Directory API says whether 2SV is enrolled, not which methods: those stay unknown.
+    enrollment: { enrolled, methods: [], evidence: [userEvidence(ctx, user, "isEnrolledIn2Sv")] },
+    evidence: [
+      userEvidence(ctx, user, "suspended"),
+      userEvidence(ctx, user, "archived"),
+      userEvidence(ctx, user, "isAdmin"),
+      userEvidence(ctx, user, "isDelegatedAdmin"),
+    ],
+  };
+}
+
+/**
+ * The user's 2SV verdict at Google sign-in, from Google's own per-user `isEnforcedIn2Sv` (which already
+ * applies OU and group policies) and `isEnrolledIn2Sv`. `orgUnitSetting` adds the weakest factor allowed.
+ */
+export function signInVerdict(
+  user: GoogleUser,
+  ctx: MappingContext,
+  orgUnitSetting?: MfaSetting,
+): MfaVerdict {
+  const evidence = [userEvidence(ctx, user, "isEnforcedIn2Sv"), userEvidence(ctx, user, "isEnrolledIn2Sv")];
+  const enforced = user.isEnforcedIn2Sv;
+  const enrolled = user.isEnrolledIn2Sv;
+  if (typeof enforced !== "boolean" || typeof enrolled !== "boolean") {
+    return {
+      state: "unknown",
+      strength: null,
+      reason: "the Directory API did not return the 2SV fields for this user",
+      evidence,
+    };
+  }
+  const strength: FactorStrength | null =
+    orgUnitSetting?.enforcement === "enforced" ? orgUnitSetting.weakestAllowed : null;
+  if (orgUnitSetting && strength)
+    evidence.push(...orgUnitSetting.evidence.filter((e) => e.field === "allowedSignInFactorSet"));
+  if (enforced && enrolled)
+    return { state: "enforced", strength, reason: "2-Step Verification is enforced and enrolled", evidence };
+  if (enforced) {
+    return {
+      state: "bypassable",
+      strength: null,
+      reason:
+        "2-Step Verification is enforced but not enrolled: during the new-user enrollment period the password alone signs in, and whoever enrolls first controls the second factor",
+      evidence,
+    };
+  }
+  if (enrolled)
+    return {
+      state: "optional",
+      strength: null,
+      reason: "enrolled in 2-Step Verification but not enforced: the user can turn it off",
+      evidence,
+    };
+  return {
+    state: "none",
+    strength: null,
+    reason: "2-Step Verification is neither enforced nor enrolled: the password alone signs in",
+    evidence,
+  };
+}
+
+export function signInPath(entryPointId: string, user: GoogleUser, verdict: MfaVerdict): AccessPath {
+  return {
+    id: `${entryPointId}/${user.id}`,
+    entryPoint: entryPointId,
+    accounts: [user.id],
+    chain: { factors: verdict.state === "enforced" ? ["password", "2sv"] : ["password"] },
+    mfa: verdict,
+  };
+}
+
+const factorSetStrength: Record<string, FactorStrength> = {
+  ALL: "weak",
+  NO_TELEPHONY: "app",
+  PASSKEY_ONLY: "phishing-resistant",
+};
+
+/** `orgUnits/03ph8a2z1enx5q0` and `id:03ph8a2z1enx5q0` name the same OU. */
+export function orgUnitKey(id: string): string {
+  return id.replace(/^orgUnits\//, "").replace(/^id:/, "");
+}
+
+interface OrgUnitNode {
+  key: string;
+  path: string;
+  parentKey?: string;
+}
+
+/**
+ * Builds the OU tree. `orgunits.list` omits the top-level OU; its id is the parent id of the OUs directly
+ * under "/". With no sub-OUs the tree is the top-level OU alone, keyed `root`.
+ */
+export function orgUnitTree(orgUnits: OrgUnit[]): OrgUnitNode[] {
+  const rootKey = orgUnitKey(orgUnits.find((o) => o.parentOrgUnitPath === "/")?.parentOrgUnitId ?? "root");
+  return [
+    { key: rootKey, path: "/" },
+    ...orgUnits.map((o) => ({
+      key: orgUnitKey(o.orgUnitId),
+      path: o.orgUnitPath,
+      parentKey: o.parentOrgUnitId ? orgUnitKey(o.parentOrgUnitId) : rootKey,
+    })),
+  ];
+}
+
+interface SettingValue {
+  policy: CloudIdentityPolicy;
+  value: Record<string, unknown>;
+}
+
+/**
+ * Effective 2SV settings per OU. The Policy API returns the policies as set, not per-OU values: an OU
+ * without its own policy inherits its parent's, up to the top-level OU. Inheritance applied is recorded
+ * in `inheritedFrom`. Group-targeted policies are reported by the caller, not applied here.
+ */
+export function orgUnitSettings(
+  tree: OrgUnitNode[],
+  policies: CloudIdentityPolicy[],
+  ctx: MappingContext,
+): MfaSetting[] {
+  const byKey = new Map(tree.map((n) => [n.key, n]));
+  const ouPolicies = policies.filter((p) => p.policyQuery?.orgUnit && !p.policyQuery.group);
+  const explicit = (type: string, key: string): SettingValue | undefined => {
+    const candidates = ouPolicies
+      .filter((p) => p.setting.type === type && orgUnitKey(p.policyQuery?.orgUnit ?? "") === key)
+      // An ADMIN policy overrides the SYSTEM default for the same OU.
+      .sort((a, b) => (a.type === "ADMIN" ? -1 : 0) - (b.type === "ADMIN" ? -1 : 0));
+    const policy = candidates[0];
+    return policy ? { policy, value: policy.setting.value ?? {} } : undefined;
+  };
+  const effective = (type: string, node: OrgUnitNode): { found?: SettingValue; from?: string } => {
+    for (
+      let at: OrgUnitNode | undefined = node;
+      at;
+      at = at.parentKey ? byKey.get(at.parentKey) : undefined
+    ) {
+      const found = explicit(type, at.key);
+      if (found) return { found, from: at === node ? undefined : at.path };
+    }
+    return {};
+  };
+
+  return tree.map((node) => {
+    const enrollment = effective(twoStepSettings.enrollment, node);
+    const enforcement = effective(twoStepSettings.enforcement, node);
+    const factor = effective(twoStepSettings.factor, node);
+    const evidence: Evidence[] = [];
+    const cite = (s: { found?: SettingValue; from?: string }, field: string) => {
+      if (!s.found) return;
+      evidence.push({
+        source,
+        connection: ctx.connection,
+        endpoint: policiesEndpoint,
+        objectId: s.found.policy.name,
+        field,
+        value: JSON.stringify(s.found.value[field] ?? null),
+        ...(s.from ? { note: `inherited from ${s.from}` } : {}),
+      });
+    };
+    cite(enrollment, "allowEnrollment");
+    cite(enforcement, "enforcedFrom");
+    cite(factor, "allowedSignInFactorSet");
+
+    const allow = enrollment.found?.value.allowEnrollment;
+    const enforcedFrom = enforcement.found?.value.enforcedFrom;
+    const factorSet = factor.found?.value.allowedSignInFactorSet;
+    const enforced =
+      typeof enforcedFrom !== "string"
+        ? "unknown"
+        : enforcedFrom !== enforcementOff && Date.parse(enforcedFrom) <= ctx.now.getTime()
+          ? "enforced"
+          : "not-enforced";
+    const missing = [!enrollment.found && "enrollment", !enforcement.found && "enforcement"].filter(Boolean);
+    const inherited = [enrollment.from, enforcement.from].find(Boolean);
+    return {
+      id: `org-unit:${node.key}`,
+      source,
+      connection: ctx.connection,
+      scope: { kind: "org-unit", id: node.key, name: node.path },
+      enrollment: typeof allow === "boolean" ? (allow ? "allowed" : "not-allowed") : "unknown",
+      enforcement: enforced,
+      weakestAllowed: typeof factorSet === "string" ? (factorSetStrength[factorSet] ?? null) : null,
+      ...(inherited ? { inheritedFrom: inherited } : {}),
+      reason: missing.length
+        ? `the Policy API returned no 2SV ${missing.join(" or ")} policy for ${node.path} or its parents`
+        : enforced === "enforced"
+          ? `2SV enforced since ${String(enforcedFrom)}`
+          : enforcedFrom === enforcementOff
+            ? "2SV enforcement is off (enforcedFrom is the 1970 epoch)"
+            : `2SV enforcement starts ${String(enforcedFrom)}`,
+      evidence,
+    };
+  });
+}
+
+/** When the Policy API cannot be read, every OU's setting is unknown, with the reason. */
+export function unknownOrgUnitSettings(
+  tree: OrgUnitNode[],
+  ctx: MappingContext,
+  reason: string,
+): MfaSetting[] {
+  return tree.map((node) => ({
+    id: `org-unit:${node.key}`,
+    source,
+    connection: ctx.connection,
+    scope: { kind: "org-unit", id: node.key, name: node.path },
+    enrollment: "unknown",
+    enforcement: "unknown",
+    weakestAllowed: null,
+    reason,
+    evidence: [{ source, connection: ctx.connection, endpoint: policiesEndpoint, note: reason }],
+  }));
+}

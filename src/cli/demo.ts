@@ -1,0 +1,23 @@
+import { Command } from "commander";
+import { runDemo } from "../demo/index.js";
+import {
+  type OutputOptions,
+  outputOptions,
+  progressIndicator,
+  reportExitCode,
+  writeReport,
+} from "./output.js";
+
+export function demoCommand(): Command {
+  const command = new Command("demo").description(
+    "Scan a fictional MSP portfolio served by local emulators through the real client libraries (no network, no credentials)",
+  );
+  for (const option of outputOptions) command.addOption(option);
+  return command.action(async (options: OutputOptions) => {
+    const progress = progressIndicator();
+    const report = await runDemo({ onProgress: progress.update }).finally(progress.done);
+    await writeReport(report, options);
+    // The demo has findings on purpose; it only sets a failing exit code when asked to (--fail-on).
+    process.exitCode = options.failOn ? reportExitCode(report, options.failOn) : 0;
+  });
+}

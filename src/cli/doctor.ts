@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import { loadConfig } from "../config/load.js";
+import { doctor } from "../doctor.js";
+import { forTerminal } from "../export/sanitize.js";
+import { defaultConfigPath, printWarnings } from "./shared.js";
+
+export function doctorCommand(): Command {
+  return new Command("doctor")
+    .description("Check each connection's credentials and name the exact permissions it lacks")
+    .option("-c, --config <file>", "config file", defaultConfigPath())
+    .option("-t, --tenant <id>", "only this tenant")
+    .option("--format <format>", "table or json", "table")
+    .action(async (options: { config: string; tenant?: string; format: string }) => {
+      const { config, warnings } = await loadConfig(options.config);
+      printWarnings(warnings);
+      const reports = await doctor(config, { tenants: options.tenant ? [options.tenant] : undefined });
+      if (options.format === "json") process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+      else {
+        for (const r of reports) {
+          process.stdout.write(`${r.tenant}/${r.connection} (${r.type})\n`);
+          for (const c of r.checks) {
+            process.stdout.write(`  ${c.ok ? "ok  " : "FAIL"} ${c.check}: ${forTerminal(c.detail)}\n`);
+            if (c.missing?.length) process.stdout.write(`       grant: ${c.missing.join(", ")}\n`);
+          }
+          if (r.checks.some((c) => !c.ok))
+            process.stdout.write(`  needs:\n${r.permissions.map((p) => `    ${p}`).join("\n")}\n`);
+        }
+      }
+      process.exitCode = reports.every((r) => r.checks.every((c) => c.ok)) ? 0 : 2;
+    });
+}

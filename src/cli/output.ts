@@ -1,0 +1,77 @@
+import { writeFile } from "node:fs/promises";
+import { Option } from "commander";
+import type { ProgressUpdate } from "../collect/provider.js";
+import { ConfigError } from "../errors.js";
+import { type OutputFormat, outputFormats, render } from "../export/index.js";
+import { Severity } from "../model/index.js";
+import { exitCode, type ScanReport } from "../report.js";
+
+/** Output options shared by scan, demo (and later sweep/export). */
+export interface OutputOptions {
+  format: OutputFormat;
+  output?: string;
+  failOn?: Severity;
+  all?: boolean;
+}
+
+export const outputOptions = [
+  new Option("--format <format>", "output format").choices(outputFormats).default("table"),
+  new Option("--output <file>", "write the output to a file instead of stdout"),
+  new Option(
+    "--fail-on <severity>",
+    "lowest severity of a failing result that makes the exit code 1",
+  ).choices(Severity.options),
+  new Option("--all", "include passing results in table and csv output"),
+];
+
+export async function writeReport(report: ScanReport, options: OutputOptions): Promise<void> {
+  const text = render(report, options.format, {
+    color: !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    width: process.stdout.columns ?? 160,
+    all: options.all ?? false,
+  });
+  if (options.output) {
+    try {
+      await writeFile(options.output, text, { mode: 0o600 });
+    } catch (err) {
+      throw new ConfigError(
+        `cannot write ${options.output} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      );
+    }
+    process.stderr.write(`wrote ${options.format} to ${options.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+export function reportExitCode(report: ScanReport, failOn: Severity): number {
+  return exitCode(report, failOn);
+}
+
+/**
+ * A one-line progress indicator on stderr while collecting, only on a terminal (never in pipes, CI
+ * logs or when stdout is JSON being captured).
+ */
+export function progressIndicator(): { update: (u: ProgressUpdate) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
+  const active = new Map<string, string>();
+  let last = 0;
+  const draw = () => {
+    const now = Date.now();
+    if (now - last < 80) return;
+    last = now;
+    const items = [...active.entries()].map(([k, v]) => `${k}: ${v}`);
+    const line = `collecting ${items.slice(0, 3).join(" · ")}${items.length > 3 ? ` (+${items.length - 3})` : ""}`;
+    process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+  };
+  return {
+    update: (u) => {
+      active.set(
+        `${u.tenant}/${u.connection}`,
+        `${u.step}${u.done !== undefined ? ` ${u.done}${u.total ? `/${u.total}` : ""}` : ""}`,
+      );
+      draw();
+    },
+    done: () => process.stderr.write("\r\x1b[K"),
+  };
+}

@@ -1,0 +1,48 @@
+import { Command } from "commander";
+import { policies } from "../../policies/index.js";
+import { ConfigError } from "../errors.js";
+
+export function policiesCommand(): Command {
+  const command = new Command("policies").description("List and explain the policies");
+  command
+    .command("list")
+    .description("Every policy: id, severity, sources, title")
+    .option("--format <format>", "table or json", "table")
+    .action((options: { format: string }) => {
+      if (options.format === "json")
+        return void process.stdout.write(
+          `${JSON.stringify(
+            policies.map((p) => p.meta),
+            null,
+            2,
+          )}\n`,
+        );
+      for (const { meta } of policies) {
+        process.stdout.write(
+          `${meta.id.padEnd(34)} ${meta.severity.padEnd(9)} ${meta.sources.join(",").padEnd(18)} ${meta.title}\n`,
+        );
+      }
+    });
+  command
+    .command("show <id>")
+    .description("What a policy checks, why, from which evidence, and how to fix a failure")
+    .action((id: string) => {
+      const policy = policies.find((p) => p.meta.id === id);
+      if (!policy) throw new ConfigError(`no policy '${id}' (see: mfasweep policies list)`);
+      const m = policy.meta;
+      process.stdout.write(
+        [
+          `${m.id}: ${m.title}`,
+          `severity: ${m.severity}    sources: ${m.sources.join(", ")}    subject: ${m.subject}`,
+          "",
+          `Why: ${m.rationale}`,
+          `Evidence: ${m.evidence}`,
+          `Fix: ${m.remediation}`,
+          "References:",
+          ...m.references.map((r) => `  - ${r.title}: ${r.url}`),
+          "",
+        ].join("\n"),
+      );
+    });
+  return command;
+}

@@ -1,0 +1,38 @@
+import { Command } from "commander";
+import { loadConfig } from "../config/load.js";
+import { ConfigError } from "../errors.js";
+import { scan } from "../scan.js";
+import {
+  type OutputOptions,
+  outputOptions,
+  progressIndicator,
+  reportExitCode,
+  writeReport,
+} from "./output.js";
+import { defaultConfigPath, printWarnings } from "./shared.js";
+
+export function scanCommand(): Command {
+  const command = new Command("scan")
+    .description("Scan one tenant and print its results; nothing is persisted (pre-onboarding check)")
+    .option("-c, --config <file>", "config file", defaultConfigPath())
+    .option("-t, --tenant <id>", "tenant to scan (required when the config has several)");
+  for (const option of outputOptions) command.addOption(option);
+  return command.action(async (options: OutputOptions & { config: string; tenant?: string }) => {
+    const { config, warnings } = await loadConfig(options.config);
+    printWarnings(warnings);
+    const tenant = options.tenant ?? (config.tenants.length === 1 ? config.tenants[0]?.id : undefined);
+    if (!tenant) {
+      throw new ConfigError(
+        `--tenant is required: the config has ${config.tenants.length} tenants (${config.tenants.map((t) => t.id).join(", ")})`,
+      );
+    }
+    const progress = progressIndicator();
+    const report = await scan(config, {
+      tenants: [tenant],
+      onProgress: progress.update,
+      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    }).finally(progress.done);
+    await writeReport(report, options);
+    process.exitCode = reportExitCode(report, options.failOn ?? config.failOn);
+  });
+}

@@ -1,0 +1,175 @@
+import { findProvider } from "../../providers/index.js";
+import type { Config, ConnectionConfig } from "../config/load.js";
+import { resolveSecret } from "../config/secrets.js";
+import { describeError, ProviderResponseError } from "../errors.js";
+import { type Coverage, emptyInventory, ProviderInventory } from "../model/index.js";
+import type { CollectContext, ProgressUpdate } from "./provider.js";
+import { QuotaRegistry } from "./quota.js";
+import {
+  type AttemptOutcome,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  realSleep,
+  type Sleep,
+  withRetry,
+} from "./retry.js";
+
+/** What one (tenant, connection) yielded: serialisable, so it can come from a remote collector later. */
+export interface ConnectionCollection {
+  tenant: string;
+  connection: string;
+  source: string;
+  inventory: ProviderInventory;
+  coverage: Coverage;
+}
+
+export interface CollectOptions {
+  /** Only these tenant ids (default: all). */
+  tenants?: string[];
+  /** Connections collected at once across all tenants. */
+  concurrency?: number;
+  /** Enforce the vendors' documented rates on the client side (off for the demo's emulators). */
+  enforceQuotas?: boolean;
+  retry?: RetryPolicy;
+  sleep?: Sleep;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  now?: Date;
+  onProgress?: (update: ProgressUpdate) => void;
+  onWarning?: (message: string) => void;
+  /** Shared across calls so two collections of one quota domain share one limiter. */
+  quotas?: QuotaRegistry;
+}
+
+/** Collects every connection of the selected tenants. One tenant's failure never stops another's. */
+export async function collect(config: Config, options: CollectOptions = {}): Promise<ConnectionCollection[]> {
+  const selected = options.tenants
+    ? config.tenants.filter((t) => options.tenants?.includes(t.id))
+    : config.tenants;
+  const jobs = selected.flatMap((tenant) => tenant.connections.map((connection) => ({ tenant, connection })));
+  const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
+  const results: ConnectionCollection[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < jobs.length; i = next++) {
+      const job = jobs[i]!;
+      results[i] = await collectConnection({ id: job.tenant.id, name: job.tenant.name }, job.connection, {
+        ...options,
+        quotas,
+      });
+    }
+  };
+  const width = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  return results;
+}
+
+/**
+ * Collects one (tenant, connection). Never throws: a failure becomes `failed` coverage with the reason,
+ * and a gap becomes `partial`.
+ */
+export async function collectConnection(
+  tenant: { id: string; name: string },
+  connection: ConnectionConfig,
+  options: CollectOptions & { quotas: QuotaRegistry },
+): Promise<ConnectionCollection> {
+  const startedAt = new Date().toISOString();
+  const gaps: Coverage["gaps"] = [];
+  const notes: string[] = [];
+  const counts = { accounts: 0, skipped: 0, requests: 0, retries: 0 };
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const sleep = options.sleep ?? realSleep;
+  const retry = options.retry ?? defaultRetryPolicy;
+  const where = `tenant '${tenant.id}', connection '${connection.id}'`;
+
+  const ctx: CollectContext<unknown> = {
+    tenant,
+    connectionId: connection.id,
+    settings: connection.settings,
+    signal,
+    now: options.now ?? new Date(),
+    secret: (ref) =>
+      resolveSecret(ref, { env: options.env, warn: (m) => options.onWarning?.(`${where}: ${m}`) }),
+    quota: (name, limits) => options.quotas.get(name, limits),
+    request<T>(
+      domain: ReturnType<typeof options.quotas.get>,
+      label: string,
+      send: () => Promise<T>,
+      classify: (err: unknown) => AttemptOutcome,
+    ) {
+      return withRetry(
+        label,
+        () =>
+          domain.schedule(() => {
+            counts.requests++;
+            return send();
+          }, signal),
+        classify,
+        retry,
+        {
+          sleep,
+          signal,
+          onRetry: (outcome, delay) => {
+            counts.retries++;
+            if (outcome.kind === "throttled") domain.pauseFor(delay);
+          },
+        },
+      );
+    },
+    gap: (what, reason) => gaps.push({ what, reason }),
+    skip: (what, reason) => {
+      counts.skipped++;
+      gaps.push({ what, reason });
+    },
+    note: (text) => notes.push(text),
+    progress: (step, done, total) =>
+      options.onProgress?.({ tenant: tenant.id, connection: connection.id, step, done, total }),
+    warn: (message) => options.onWarning?.(`${where}: ${message}`),
+  };
+
+  let inventory = emptyInventory();
+  let status: Coverage["status"] = "complete";
+  let reason: string | undefined;
+  try {
+    const provider = findProvider(connection.type);
+    if (!provider) throw new Error(`no provider for type '${connection.type}'`);
+    const collected = await provider.collect(ctx);
+    // The inventory is a contract with evaluate and with future remote collectors: check it.
+    const checked = ProviderInventory.safeParse(collected);
+    if (!checked.success) {
+      throw new ProviderResponseError(
+        `provider returned an invalid inventory: ${checked.error.issues[0]?.message}`,
+      );
+    }
+    inventory = checked.data;
+    if (gaps.length > 0) {
+      status = "partial";
+      reason = `${gaps.length} part(s) not read`;
+    }
+  } catch (err) {
+    status = "failed";
+    reason = describeError(err);
+  } finally {
+    controller.abort();
+  }
+  counts.accounts = inventory.accounts.length;
+  return {
+    tenant: tenant.id,
+    connection: connection.id,
+    source: connection.type,
+    inventory,
+    coverage: {
+      tenant: tenant.id,
+      connection: connection.id,
+      source: connection.type,
+      status,
+      ...(reason ? { reason } : {}),
+      gaps,
+      notes,
+      counts,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { z } from "zod";
+import type { Secret } from "../config/secrets.js";
+import type { ProviderInventory } from "../model/index.js";
+import type { QuotaDomain, QuotaLimits } from "./quota.js";
+import type { AttemptOutcome } from "./retry.js";
+
+/** Progress of one connection's collection, for the CLI's indicator. */
+export interface ProgressUpdate {
+  tenant: string;
+  connection: string;
+  step: string;
+  done?: number;
+  total?: number;
+}
+
+/**
+ * Everything a provider may use while collecting one (tenant, connection). Providers never read
+ * process.env, the clock or the network settings directly: they get them here, so tests and the demo
+ * can drive them.
+ */
+export interface CollectContext<Settings> {
+  tenant: { id: string; name: string };
+  connectionId: string;
+  settings: Settings;
+  signal: AbortSignal;
+  now: Date;
+  /** Resolves an `env:`/`file:` reference from the settings. */
+  secret(ref: string): Promise<Secret>;
+  /** The named quota domain, shared by every connection that names it. */
+  quota(name: string, limits: QuotaLimits): QuotaDomain;
+  /**
+   * Runs one API request inside `domain`, retrying what `classify` calls throttled or transient, and
+   * counts it for coverage. Throws the named error `classify` returns, or Provider(Throttled|Unavailable)Error.
+   */
+  request<T>(
+    domain: QuotaDomain,
+    label: string,
+    send: () => Promise<T>,
+    classify: (err: unknown) => AttemptOutcome,
+  ): Promise<T>;
+  /** Something could not be read: coverage becomes `partial`, the gap is listed. */
+  gap(what: string, reason: string): void;
+  /** A record could not be mapped: counted, and listed as a gap. */
+  skip(what: string, reason: string): void;
+  /** A caveat worth telling the user that does not make coverage partial. */
+  note(text: string): void;
+  progress(step: string, done?: number, total?: number): void;
+  warn(message: string): void;
+}
+
+export interface DoctorCheck {
+  /** What was tried, e.g. `GET admin/directory/v1/users`. */
+  check: string;
+  ok: boolean;
+  /** Permissions/scopes this check showed missing. */
+  missing?: string[];
+  detail: string;
+}
+
+/** Connections the demo adds for the portfolio's tenants, and how to stop their emulator. */
+export interface ProviderDemo {
+  connections: Array<{ tenant: string; connection: Record<string, unknown> }>;
+  /** Values for the `env:` references the demo connections use (emulator tokens, not real secrets). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * An adapter for one external system (DESIGN.md §4). A plain object: adding a provider means adding a
+ * folder and one line in `providers/index.ts`.
+ */
+export interface Provider<Settings = unknown> {
+  /** Connection `type` in the config, and `subject.source` in results. */
+  type: string;
+  title: string;
+  /** zod schema of this provider's connection in the config (includes `type` and `auth`). */
+  connectionSchema: z.ZodType<Settings>;
+  /** Documentation shown by `doctor` and in the README: what to grant, read-only. */
+  permissions: string[];
+  collect(ctx: CollectContext<Settings>): Promise<ProviderInventory>;
+  /** Calls each endpoint once and names what is missing. */
+  doctor?(ctx: CollectContext<Settings>): Promise<DoctorCheck[]>;
+  /** Starts this provider's emulator with the demo portfolio's data. */
+  demo?(portfolio: DemoPortfolio): Promise<ProviderDemo>;
+}
+
+/** The fictional MSP of the demo: tenants every provider's demo seeds data for. */
+export interface DemoPortfolio {
+  tenants: Array<{ id: string; name: string; domain: string }>;
+}
+
+/**
+ * Type-checks a provider against its own settings type, then erases that type so providers of different
+ * settings fit in one registry. Safe: `collect`/`doctor` only ever receive the output of
+ * `connectionSchema.parse`, which is the provider's own `Settings`.
+ */
+export function defineProvider<Settings>(provider: Provider<Settings>): Provider<unknown> {
+  return provider as unknown as Provider<unknown>;
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/** Connection and tenant ids appear in fingerprints, file names and tickets: keep them plain. */
+export const Identifier = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
+  message: "expected lowercase letters, digits, '.', '_' or '-' (max 63)",
+});
+
+/**
+ * Settings every connection shares. Each provider extends this with `type: z.literal(...)`, its own
+ * settings and `auth`. HTTP connections accept an endpoint override (national clouds, proxies, tests)
+ * and a CA bundle (DESIGN.md §5).
+ */
+export const connectionBase = z.strictObject({
+  /** Unique within the tenant; defaults to the type. Part of every fingerprint: do not rename lightly. */
+  id: Identifier.optional().describe("Unique within the tenant; defaults to the connection type."),
+  timeoutSeconds: z.number().positive().max(600).default(60).describe("Per-request timeout."),
+});
+
+export const httpConnectionBase = connectionBase.extend({
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("Override of the API base URL (national clouds, proxies, emulators)."),
+  caBundle: z
+    .string()
+    .optional()
+    .describe("Path to a PEM file of extra CA certificates for this connection."),
+});

@@ -1,0 +1,190 @@
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import type { z } from "zod";
+import { findProvider, providers } from "../../providers/index.js";
+import { ConfigError } from "../errors.js";
+import { ConfigFile, type ExceptionEntry } from "./schema.js";
+
+export interface ConnectionConfig {
+  id: string;
+  type: string;
+  /** Validated by the provider's `connectionSchema`; secrets still as references. */
+  settings: unknown;
+}
+
+export interface TenantConfig {
+  id: string;
+  name: string;
+  role: "customer" | "msp";
+  connections: ConnectionConfig[];
+}
+
+export type Config = Omit<z.infer<typeof ConfigFile>, "tenants"> & { tenants: TenantConfig[] };
+
+export interface LoadedConfig {
+  config: Config;
+  /** Problems that do not stop a run (an exception that has expired, a tenant with one connection disabled). */
+  warnings: string[];
+}
+
+type Path = ReadonlyArray<PropertyKey>;
+
+/** Renders a zod path as `tenants[2].connections[0].auth.token`. */
+export function formatPath(path: Path): string {
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
+    .join("");
+}
+
+/** Maps config paths to `file:line` using the YAML source; a missing field is reported at its parent. */
+class Locator {
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+  at(path: Path, key?: string): string {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
+      if (!isNode(node)) continue;
+      if (key !== undefined && n === path.length && isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+        if (pair && isNode(pair.key)) return this.line(pair.key);
+      }
+      return this.line(node);
+    }
+    return `${this.file}:1`;
+  }
+  private line(node: Node): string {
+    return `${this.file}:${this.lines.linePos(node.range?.[0] ?? 0).line}`;
+  }
+}
+
+function issueMessages(issues: z.core.$ZodIssue[], base: Path, locator: Locator): string[] {
+  return issues.map((issue) => {
+    const path = [...base, ...issue.path];
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys
+        .map((k) => `${locator.at(path, k)} ${formatPath([...path, k])}: unknown field`)
+        .join("\n");
+    }
+    return `${locator.at(path)} ${formatPath(path) || "(top level)"}: ${issue.message}`;
+  });
+}
+
+/**
+ * Parses and validates a config file: YAML → zod (config shape, then each connection by its provider's
+ * schema) → semantic rules. Every problem is reported with `file:line path`; nothing throws a stack.
+ */
+export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date()): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const name = basename(file);
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map(
+      (e) => `${name}:${e.linePos?.[0]?.line ?? "?"} ${e.message.split("\n")[0]}`,
+    );
+    throw new ConfigError(`invalid YAML\n${problems.join("\n")}`);
+  }
+  const locator = new Locator(name, doc, lines);
+  const parsed = ConfigFile.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(
+      `invalid configuration\n${issueMessages(parsed.error.issues, [], locator).join("\n")}`,
+    );
+  }
+
+  const errors: string[] = [];
+  const tenants: TenantConfig[] = parsed.data.tenants.map((tenant, t) => ({
+    id: tenant.id,
+    name: tenant.name,
+    role: tenant.role,
+    connections: tenant.connections.flatMap((raw, c) => {
+      const path = ["tenants", t, "connections", c];
+      const type = typeof raw === "object" && raw !== null && "type" in raw ? String(raw.type) : undefined;
+      const provider = type ? findProvider(type) : undefined;
+      if (!provider) {
+        const known = providers.map((p) => p.type).join(", ");
+        errors.push(
+          `${locator.at(path, "type")} ${formatPath([...path, "type"])}: ${type ? `unknown connection type '${type}'` : "missing"} (known: ${known})`,
+        );
+        return [];
+      }
+      const settings = provider.connectionSchema.safeParse(raw);
+      if (!settings.success) {
+        errors.push(...issueMessages(settings.error.issues, path, locator));
+        return [];
+      }
+      const id = (settings.data as { id?: string }).id ?? provider.type;
+      return [{ id, type: provider.type, settings: settings.data }];
+    }),
+  }));
+  const config: Config = { ...parsed.data, tenants };
+  const warnings: string[] = [];
+  for (const rule of semanticRules)
+    rule(config, { error: (m) => errors.push(m), warn: (m) => warnings.push(m) }, { locator, now });
+  if (errors.length > 0) throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
+  return { config, warnings };
+}
+
+interface Report {
+  error(message: string): void;
+  warn(message: string): void;
+}
+type Rule = (config: Config, report: Report, ctx: { locator: Locator; now: Date }) => void;
+
+/** Rules that need the whole config; they report rather than throw (changesets' validation style). */
+const semanticRules: Rule[] = [
+  function tenantListedOnce(config, report, { locator }) {
+    const seen = new Set<string>();
+    config.tenants.forEach((t, i) => {
+      if (seen.has(t.id))
+        report.error(
+          `${locator.at(["tenants", i, "id"])} tenants[${i}].id: tenant '${t.id}' is listed twice`,
+        );
+      seen.add(t.id);
+    });
+  },
+  function connectionIdsUnique(config, report, { locator }) {
+    config.tenants.forEach((t, i) => {
+      const seen = new Set<string>();
+      t.connections.forEach((c, j) => {
+        if (seen.has(c.id)) {
+          report.error(
+            `${locator.at(["tenants", i, "connections", j])} tenants[${i}].connections[${j}]: connection id '${c.id}' is used twice in tenant '${t.id}'; give each an id`,
+          );
+        }
+        seen.add(c.id);
+      });
+    });
+  },
+  function exceptionsAreBounded(config, report, { locator, now }) {
+    const tenantIds = new Set(config.tenants.map((t) => t.id));
+    config.exceptions.forEach((e: ExceptionEntry, i) => {
+      const at = `${locator.at(["exceptions", i])} exceptions[${i}]`;
+      if (e.match.tenant !== "*" && !tenantIds.has(e.match.tenant)) {
+        report.error(`${at}.match.tenant: no tenant '${e.match.tenant}'`);
+      }
+      const expires = Date.parse(`${e.expires}T23:59:59Z`);
+      const days = (expires - now.getTime()) / 86_400_000;
+      if (days < 0)
+        report.warn(`${at}: exception expired on ${e.expires}; matching results count as failures again`);
+      else if (days > config.maxExceptionDays) {
+        report.error(`${at}.expires: more than ${config.maxExceptionDays} days ahead (maxExceptionDays)`);
+      }
+    });
+  },
+];
+
+export async function loadConfig(file: string, now = new Date()): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read config file ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  return parseConfig(text, file, now);
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { providers } from "../../providers/index.js";
+import { Severity } from "../model/vocabulary.js";
+import { Identifier } from "./connection.js";
+
+/** Any connection: one of the registered providers' schemas, chosen by `type`. */
+function connectionSchema() {
+  const [first, ...rest] = providers.map((p) => p.connectionSchema);
+  if (!first) throw new Error("no providers registered");
+  return z.union([first, ...rest]);
+}
+
+export const ExceptionEntry = z.strictObject({
+  match: z.strictObject({
+    tenant: z.string().describe("Tenant id, or * for every tenant."),
+    policy: z.string().describe("Policy id, or * for every policy."),
+    subject: z.string().describe("Subject id or name (account UPN, host, OU path), or * for every subject."),
+  }),
+  reason: z.string().min(3),
+  approvedBy: z.string().min(1),
+  expires: z.iso.date().describe("YYYY-MM-DD. Required: an exception without expiry is refused."),
+});
+export type ExceptionEntry = z.infer<typeof ExceptionEntry>;
+
+export const TenantConfig = z.strictObject({
+  id: Identifier,
+  name: z.string().min(1),
+  role: z.enum(["customer", "msp"]).default("customer").describe("`msp` marks the MSP's own tenant."),
+  connections: z.array(z.unknown()).min(1),
+});
+
+export const ConfigFile = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1).default(1),
+  tenants: z.array(TenantConfig).min(1),
+  exceptions: z.array(ExceptionEntry).default([]),
+  store: z.strictObject({ path: z.string() }).optional(),
+  failOn: Severity.default("low").describe("Lowest severity that makes scan/sweep exit 1."),
+  maxExceptionDays: z.number().int().positive().default(180),
+});
+
+/** The full schema with the connection union, for `config schema` (editor autocompletion). */
+export function configJsonSchema(): unknown {
+  const full = ConfigFile.extend({
+    tenants: z.array(TenantConfig.extend({ connections: z.array(connectionSchema()).min(1) })).min(1),
+  });
+  return z.toJSONSchema(full, { io: "input", unrepresentable: "any" });
+}
+
+export { connectionSchema };

@@ -1,0 +1,211 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { generate } from "selfsigned";
+
+/**
+ * What every provider emulator shares: a loopback HTTP(S) server, a log of what it received, scripted
+ * faults, and optional latency. The vendor behaviour (paging, auth, errors) lives in each provider's
+ * `emulator.ts`.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A scripted misbehaviour for requests whose path matches. */
+export type Fault =
+  | { kind: "status"; status: number; headers?: Record<string, string>; body?: unknown }
+  /** 200 with a body that is not what the API documents (truncated JSON, HTML, wrong shape). */
+  | { kind: "body"; body: string; contentType?: string }
+  /** The connection is reset before any response. */
+  | { kind: "reset" }
+  /** The server never answers (until it is closed): for timeouts. */
+  | { kind: "hang" };
+
+export interface FaultRule {
+  /** Matched against the path without the query string. */
+  path: string | RegExp;
+  method?: string;
+  /** How many matching requests get the fault (default 1). */
+  times?: number;
+  /** Matching requests to let through before the fault starts (default 0). */
+  after?: number;
+  fault: Fault;
+}
+
+export interface EmulatorRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  body: string;
+  /** Absolute base URL of this emulator (`http://127.0.0.1:PORT`), for absolute next links. */
+  baseUrl: string;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type EmulatorHandler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
+
+export interface EmulatorOptions {
+  /** Serve HTTPS with a throwaway certificate for 127.0.0.1/localhost (Graph's client requires https). */
+  tls?: boolean;
+  faults?: FaultRule[];
+  /** Added to every response, for benchmarks (default 0: the demo and tests run without it). */
+  latencyMs?: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  /** PEM of the certificate when `tls` is on, to trust as a CA bundle. */
+  certificate?: string;
+  requests: RecordedRequest[];
+  /** Adds fault rules at run time. */
+  inject(...rules: FaultRule[]): void;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(
+  handler: EmulatorHandler,
+  options: EmulatorOptions = {},
+): Promise<RunningEmulator> {
+  const requests: RecordedRequest[] = [];
+  const rules = [...(options.faults ?? [])].map((rule) => ({ rule, seen: 0, fired: 0 }));
+  const sockets = new Set<Socket>();
+  let baseUrl = "";
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void respond(req, res, Buffer.concat(chunks).toString("utf8"));
+    });
+  };
+
+  async function respond(req: IncomingMessage, res: ServerResponse, body: string) {
+    const url = new URL(req.url ?? "/", baseUrl);
+    const method = req.method ?? "GET";
+    requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body,
+    });
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+
+    const fault = takeFault(method, url.pathname);
+    if (fault?.kind === "reset") return req.socket.destroy();
+    if (fault?.kind === "hang") return;
+    if (fault?.kind === "body") {
+      res.writeHead(200, { "content-type": fault.contentType ?? "application/json" });
+      return res.end(fault.body);
+    }
+    let answer: EmulatorResponse;
+    try {
+      answer =
+        fault?.kind === "status"
+          ? { status: fault.status, headers: fault.headers, body: fault.body }
+          : await handler({
+              method,
+              path: url.pathname,
+              query: url.searchParams,
+              headers: req.headers,
+              body,
+              baseUrl,
+            });
+    } catch (err) {
+      answer = { status: 500, body: { error: `emulator: ${(err as Error).message}` } };
+    }
+    const headers: Record<string, string> = { date: new Date().toUTCString(), ...answer.headers };
+    if (answer.body === undefined) {
+      res.writeHead(answer.status, headers);
+      return res.end();
+    }
+    const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+    res.writeHead(answer.status, { "content-type": "application/json; charset=UTF-8", ...headers });
+    res.end(text);
+  }
+
+  function takeFault(method: string, path: string): Fault | undefined {
+    for (const entry of rules) {
+      const { rule } = entry;
+      if (rule.method && rule.method !== method) continue;
+      if (typeof rule.path === "string" ? rule.path !== path : !rule.path.test(path)) continue;
+      entry.seen++;
+      if (entry.seen <= (rule.after ?? 0)) continue;
+      if (entry.fired >= (rule.times ?? 1)) continue;
+      entry.fired++;
+      return rule.fault;
+    }
+    return undefined;
+  }
+
+  let server: Server;
+  let certificate: string | undefined;
+  if (options.tls) {
+    const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+      algorithm: "sha256",
+      keySize: 2048,
+      extensions: [
+        { name: "basicConstraints", cA: true },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+        {
+          name: "subjectAltName",
+          altNames: [
+            { type: 7, ip: "127.0.0.1" },
+            { type: 2, value: "localhost" },
+          ],
+        },
+      ],
+    });
+    certificate = pems.cert;
+    server = createHttpsServer({ key: pems.private, cert: pems.cert }, listener);
+  } else {
+    server = createHttpServer(listener);
+  }
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    certificate,
+    requests,
+    inject: (...more) => rules.push(...more.map((rule) => ({ rule, seen: 0, fired: 0 }))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Opaque page tokens: the offset, base64url-encoded, so clients cannot rely on their shape. */
+export function encodePageToken(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString("base64url");
+}
+export function decodePageToken(token: string | null): number | undefined {
+  if (!token) return 0;
+  const text = Buffer.from(token, "base64url").toString("utf8");
+  const match = /^o:(\d+)$/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,66 @@
+/**
+ * Small named errors (DESIGN.md §8). Messages name the tenant, connection and location, never a secret
+ * value. The CLI prints `message` only; a stack trace is shown for `InternalError` under `--debug`.
+ */
+export class MfasweepError extends Error {
+  override name = "MfasweepError";
+}
+
+/** A config file or option is wrong. `location` is `file:line path` when known. */
+export class ConfigError extends MfasweepError {
+  override name = "ConfigError";
+  constructor(
+    message: string,
+    readonly location?: string,
+  ) {
+    super(location ? `${location}: ${message}` : message);
+  }
+}
+
+/** An `env:`/`file:` secret reference cannot be resolved. Names the reference, never a value. */
+export class SecretError extends MfasweepError {
+  override name = "SecretError";
+}
+
+/** The credentials were refused (401, bad key, token exchange failed). */
+export class ProviderAuthError extends MfasweepError {
+  override name = "ProviderAuthError";
+}
+
+/** The credentials work but lack permissions; `missing` names them (scopes, roles, API permissions). */
+export class ProviderPermissionError extends MfasweepError {
+  override name = "ProviderPermissionError";
+  constructor(
+    message: string,
+    readonly missing: string[],
+  ) {
+    super(missing.length ? `${message} (missing: ${missing.join(", ")})` : message);
+  }
+}
+
+/** The quota domain kept throttling after every retry. */
+export class ProviderThrottledError extends MfasweepError {
+  override name = "ProviderThrottledError";
+}
+
+/** The API answered with something that does not match its documented shape (bad page, paging loop). */
+export class ProviderResponseError extends MfasweepError {
+  override name = "ProviderResponseError";
+}
+
+/** The system could not be reached or kept failing (network error, timeout, repeated 5xx). */
+export class ProviderUnavailableError extends MfasweepError {
+  override name = "ProviderUnavailableError";
+}
+
+/** A bug in mfasweep itself. */
+export class InternalError extends MfasweepError {
+  override name = "InternalError";
+}
+
+/** `ConfigError: ...` for ours; anything else is reported as an internal error without its stack. */
+export function describeError(err: unknown): string {
+  if (err instanceof MfasweepError) return `${err.name}: ${err.message}`;
+  if (err instanceof Error) return `InternalError: ${err.message}`;
+  return `InternalError: ${String(err)}`;
+}

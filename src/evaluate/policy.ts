@@ -1,0 +1,89 @@
+import type { z } from "zod";
+import type {
+  AccessPath,
+  Account,
+  Coverage,
+  EntryPoint,
+  Evidence,
+  Fact,
+  JsonValue,
+  MfaSetting,
+  ResultMfa,
+  Severity,
+  Subject,
+  SubjectKind,
+} from "../model/index.js";
+
+/** Everything collected for one tenant, merged across its connections. What a policy reads. */
+export interface TenantInventory {
+  tenant: { id: string; name: string; role: "customer" | "msp" };
+  accounts: Account[];
+  entryPoints: EntryPoint[];
+  accessPaths: AccessPath[];
+  settings: MfaSetting[];
+  facts: Fact[];
+  coverage: Coverage[];
+}
+
+export interface PolicyMeta {
+  /** Reads as the desired condition; equals the file name. */
+  id: string;
+  /** The desired condition in words. */
+  title: string;
+  severity: Severity;
+  /** Connection types the policy judges; results for other sources never come from it. */
+  sources: string[];
+  subject: SubjectKind;
+  /** Why it matters (advisory, baseline). */
+  rationale: string;
+  /** What the policy reads to decide. */
+  evidence: string;
+  remediation: string;
+  references: Array<{ title: string; url: string }>;
+}
+
+/** One judgement before the engine adds tenant, fingerprint, exceptions and metadata. */
+export interface Verdict {
+  subject: Subject;
+  status: "pass" | "fail" | "unknown";
+  message: string;
+  mfa: ResultMfa | null;
+  evidence: Evidence[];
+  /** Overrides the policy's severity for this subject (an administrator, a stale account). */
+  severity?: Severity;
+  details?: Record<string, JsonValue>;
+}
+
+export interface PolicyContext<Options> {
+  inventory: TenantInventory;
+  now: Date;
+  options: Options;
+}
+
+/** A rule in the typescript-eslint mould: metadata plus a pure function of the inventory. */
+export interface Policy<Options = Record<string, never>> {
+  meta: PolicyMeta;
+  /** Options a tenant may set for this policy (issue #13); validated at config load. */
+  options?: z.ZodType<Options>;
+  defaultOptions: Options;
+  evaluate(ctx: PolicyContext<Options>): Verdict[];
+}
+
+/**
+ * Type-checks a policy against its own options type, then erases it so all policies fit one registry.
+ * Safe: the engine only passes `defaultOptions` or values parsed by the policy's own `options` schema.
+ */
+export function definePolicy<Options = Record<string, never>>(policy: Policy<Options>): Policy<unknown> {
+  return policy as unknown as Policy<unknown>;
+}
+
+/** Subject for an account, keyed by its id in its source. */
+export function accountSubject(account: Account): Subject {
+  return {
+    kind: "account",
+    id: account.id,
+    name: account.name,
+    source: account.source,
+    connection: account.connection,
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The library: every CLI command is a thin shell over these, so an MSP can embed mfasweep in its own
+ * automation.
+ */
+
+export { policies } from "../policies/index.js";
+export { findProvider, providers } from "../providers/index.js";
+export {
+  type CollectOptions,
+  type ConnectionCollection,
+  collect,
+  collectConnection,
+} from "./collect/index.js";
+export type { CollectContext, DoctorCheck, Provider, ProviderDemo } from "./collect/provider.js";
+export { exampleConfig } from "./config/example.js";
+export { type Config, type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
+export { configJsonSchema } from "./config/schema.js";
+export { demoPortfolio, runDemo } from "./demo/index.js";
+export { type DoctorReport, doctor } from "./doctor.js";
+export * from "./errors.js";
+export { evaluate, fingerprint } from "./evaluate/index.js";
+export type { Policy, PolicyMeta, TenantInventory, Verdict } from "./evaluate/policy.js";
+export { type OutputFormat, render, toCsv, toTable } from "./export/index.js";
+export { link, mergeCollections } from "./link/index.js";
+export * from "./model/index.js";
+export { exitCode, ScanReport } from "./report.js";
+export { type ScanOptions, scan } from "./scan.js";

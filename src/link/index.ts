@@ -1,0 +1,44 @@
+import type { ConnectionCollection } from "../collect/index.js";
+import type { Config } from "../config/load.js";
+import type { TenantInventory } from "../evaluate/policy.js";
+
+/**
+ * A linker resolves delegations inside one tenant: an access path whose chain delegates (SAML, RADIUS to
+ * the NPS extension) to a system another connection collected takes the state that system gives each
+ * account, and records the hop in `mfa.via`. Providers emit delegated paths as `unknown` ("delegated to
+ * X, not resolved"), so a delegation no linker resolves stays unknown, never enforced. Pure.
+ */
+export interface Linker {
+  name: string;
+  link(inventory: TenantInventory): TenantInventory;
+}
+
+/** Registered linkers, applied in order. */
+export const linkers: Linker[] = [];
+
+/** Merges each tenant's collections into one inventory. Never mixes tenants. */
+export function mergeCollections(
+  config: Pick<Config, "tenants">,
+  collections: ConnectionCollection[],
+): TenantInventory[] {
+  const byTenant = new Map<string, ConnectionCollection[]>();
+  for (const c of collections) byTenant.set(c.tenant, [...(byTenant.get(c.tenant) ?? []), c]);
+  return config.tenants
+    .filter((t) => byTenant.has(t.id))
+    .map((t) => {
+      const mine = byTenant.get(t.id) ?? [];
+      return {
+        tenant: { id: t.id, name: t.name, role: t.role },
+        accounts: mine.flatMap((c) => c.inventory.accounts),
+        entryPoints: mine.flatMap((c) => c.inventory.entryPoints),
+        accessPaths: mine.flatMap((c) => c.inventory.accessPaths),
+        settings: mine.flatMap((c) => c.inventory.settings),
+        facts: mine.flatMap((c) => c.inventory.facts),
+        coverage: mine.map((c) => c.coverage),
+      };
+    });
+}
+
+export function link(inventory: TenantInventory, registered: Linker[] = linkers): TenantInventory {
+  return registered.reduce((acc, linker) => linker.link(acc), inventory);
+}
