@@ -55,12 +55,13 @@ function parseServiceAccountKey(text: string): ServiceAccountKey {
 
 /**
  * Builds the auth client: a service account with domain-wide delegation impersonating `subject`, or a
- * ready access token. `transporter` lets tests send the JWT client's token request to an emulator.
+ * ready access token. `transporterOptions` lets tests send the JWT client's token request (a fixed Google
+ * URL) to an emulator.
  */
 export async function createGoogleAuth(
   settings: GoogleWorkspaceSettings,
   secret: (ref: string) => Promise<{ reveal(): string }>,
-  transporter?: JWTOptions["transporter"],
+  transporterOptions?: JWTOptions["transporterOptions"],
 ): Promise<{ auth: OAuth2Client; principal: string }> {
   if (settings.auth.method === "access-token") {
     const token = (await secret(settings.auth.token)).reveal();
@@ -75,7 +76,7 @@ export async function createGoogleAuth(
     keyId: key.private_key_id,
     scopes: allScopes,
     subject: settings.auth.subject,
-    ...(transporter ? { transporter } : {}),
+    ...(transporterOptions ? { transporterOptions } : {}),
   });
   return { auth: jwt, principal: `${key.client_email} as ${settings.auth.subject}` };
 }

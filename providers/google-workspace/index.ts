@@ -195,21 +195,21 @@ async function collect(ctx: Ctx) {
   mapping.rolesByUser = await listAdminRoles(ctx, client);
   ctx.progress("org units");
   const orgUnits = await listOrgUnits(ctx, client);
-  const tree = orgUnitTree(orgUnits ?? []);
 
   let settings: MfaSetting[];
   if (!ctx.settings.readPolicies) {
     const reason = "readPolicies is off for this connection";
     ctx.gap("per-OU 2SV policies", reason);
-    settings = unknownOrgUnitSettings(tree, mapping, reason);
+    settings = unknownOrgUnitSettings(orgUnitTree(orgUnits ?? []), mapping, reason);
   } else {
     ctx.progress("2SV policies");
     try {
-      settings = orgUnitSettings(tree, await listTwoStepPolicies(ctx, client), mapping);
+      const policies = await listTwoStepPolicies(ctx, client);
+      settings = orgUnitSettings(orgUnitTree(orgUnits ?? [], policies), policies, mapping);
     } catch (err) {
       const reason = `${describeError(err)}${err instanceof ProviderPermissionError ? "; only super administrators can read the Policy API" : ""}`;
       ctx.gap("per-OU 2SV policies", reason);
-      settings = unknownOrgUnitSettings(tree, mapping, reason);
+      settings = unknownOrgUnitSettings(orgUnitTree(orgUnits ?? []), mapping, reason);
     }
   }
   const settingByPath = new Map(settings.map((s) => [s.scope.name, s]));

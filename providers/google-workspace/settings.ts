@@ -19,12 +19,14 @@ export const GoogleWorkspaceSettings = httpConnectionBase.extend({
   auth: z.discriminatedUnion("method", [
     z.strictObject({
       method: z.literal("service-account"),
-      serviceAccountKey: SecretRef.describe("The service account's JSON key."),
+      serviceAccountKey: SecretRef.describe("env:NAME or file:PATH of the service account's JSON key."),
       subject: z.email().describe("Admin the service account impersonates (domain-wide delegation)."),
     }),
     z.strictObject({
       method: z.literal("access-token"),
-      token: SecretRef.describe("An OAuth access token with the read-only scopes, minted elsewhere."),
+      token: SecretRef.describe(
+        "env:NAME or file:PATH of an OAuth access token with the read-only scopes, minted elsewhere.",
+      ),
     }),
   ]),
 });

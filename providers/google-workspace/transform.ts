@@ -152,10 +152,16 @@ interface OrgUnitNode {
 
 /**
  * Builds the OU tree. `orgunits.list` omits the top-level OU; its id is the parent id of the OUs directly
- * under "/". With no sub-OUs the tree is the top-level OU alone, keyed `root`.
+ * under "/". With no sub-OUs that id is not listed anywhere: then the one OU the policies name that is not
+ * a sub-OU must be the top-level one.
  */
-export function orgUnitTree(orgUnits: OrgUnit[]): OrgUnitNode[] {
-  const rootKey = orgUnitKey(orgUnits.find((o) => o.parentOrgUnitPath === "/")?.parentOrgUnitId ?? "root");
+export function orgUnitTree(orgUnits: OrgUnit[], policies: CloudIdentityPolicy[] = []): OrgUnitNode[] {
+  const known = new Set(orgUnits.map((o) => orgUnitKey(o.orgUnitId)));
+  const named = [
+    ...new Set(policies.flatMap((p) => (p.policyQuery?.orgUnit ? [orgUnitKey(p.policyQuery.orgUnit)] : []))),
+  ].filter((k) => !known.has(k));
+  const parentOfTop = orgUnits.find((o) => o.parentOrgUnitPath === "/")?.parentOrgUnitId;
+  const rootKey = parentOfTop ? orgUnitKey(parentOfTop) : named.length === 1 ? named[0]! : "root";
   return [
     { key: rootKey, path: "/" },
     ...orgUnits.map((o) => ({

@@ -112,7 +112,7 @@ export async function collectConnection(
           signal,
           onRetry: (outcome, delay) => {
             counts.retries++;
-            if (outcome.kind === "throttled") domain.pauseFor(delay);
+            if (outcome.kind === "throttled") domain.pauseFor(delay, (ms) => sleep(ms).catch(() => {}));
           },
         },
       );

@@ -35,10 +35,10 @@ export class QuotaDomain {
    * Hold every queued request of this domain for `ms` (a 429 with Retry-After applies to the domain,
    * not just to the request that got it).
    */
-  pauseFor(ms: number): void {
+  pauseFor(ms: number, sleep: (ms: number) => Promise<void>): void {
     if (ms <= 0 || this.#queue.isPaused) return;
     this.#queue.pause();
-    setTimeout(() => this.#queue.start(), ms).unref();
+    void sleep(ms).finally(() => this.#queue.start());
   }
 }
 

@@ -79,7 +79,7 @@ function issueMessages(issues: z.core.$ZodIssue[], base: Path, locator: Locator)
  */
 export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date()): LoadedConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const name = basename(file);
   if (doc.errors.length > 0) {
     const problems = doc.errors.map(
@@ -88,21 +88,28 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
     throw new ConfigError(`invalid YAML\n${problems.join("\n")}`);
   }
   const locator = new Locator(name, doc, lines);
-  const parsed = ConfigFile.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(
-      `invalid configuration\n${issueMessages(parsed.error.issues, [], locator).join("\n")}`,
-    );
-  }
-
-  const errors: string[] = [];
-  const tenants: TenantConfig[] = parsed.data.tenants.map((tenant, t) => ({
-    id: tenant.id,
-    name: tenant.name,
-    role: tenant.role,
-    connections: tenant.connections.flatMap((raw, c) => {
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const parsed = ConfigFile.safeParse(raw);
+  const errors = parsed.success ? [] : issueMessages(parsed.error.issues, [], locator);
+  // Connections are validated by their provider's schema even when the rest has errors: report all at once.
+  const rawTenants =
+    typeof raw === "object" && raw !== null && "tenants" in raw && Array.isArray(raw.tenants)
+      ? raw.tenants
+      : [];
+  const connections = rawTenants.map((tenant: unknown, t) => {
+    const list =
+      typeof tenant === "object" &&
+      tenant !== null &&
+      "connections" in tenant &&
+      Array.isArray(tenant.connections)
+        ? tenant.connections
+        : [];
+    return list.flatMap((rawConnection: unknown, c): ConnectionConfig[] => {
       const path = ["tenants", t, "connections", c];
-      const type = typeof raw === "object" && raw !== null && "type" in raw ? String(raw.type) : undefined;
+      const type =
+        typeof rawConnection === "object" && rawConnection !== null && "type" in rawConnection
+          ? String(rawConnection.type)
+          : undefined;
       const provider = type ? findProvider(type) : undefined;
       if (!provider) {
         const known = providers.map((p) => p.type).join(", ");
@@ -111,14 +118,21 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
         );
         return [];
       }
-      const settings = provider.connectionSchema.safeParse(raw);
+      const settings = provider.connectionSchema.safeParse(rawConnection);
       if (!settings.success) {
         errors.push(...issueMessages(settings.error.issues, path, locator));
         return [];
       }
       const id = (settings.data as { id?: string }).id ?? provider.type;
       return [{ id, type: provider.type, settings: settings.data }];
-    }),
+    });
+  });
+  if (!parsed.success) throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
+  const tenants: TenantConfig[] = parsed.data.tenants.map((tenant, t) => ({
+    id: tenant.id,
+    name: tenant.name,
+    role: tenant.role,
+    connections: connections[t] ?? [],
   }));
   const config: Config = { ...parsed.data, tenants };
   const warnings: string[] = [];

@@ -141,18 +141,18 @@ export async function startEmulator(
     res.end(text);
   }
 
+  /** Every matching rule counts the request (so `after` means "after N matching requests"); the first due fires. */
   function takeFault(method: string, path: string): Fault | undefined {
-    for (const entry of rules) {
-      const { rule } = entry;
-      if (rule.method && rule.method !== method) continue;
-      if (typeof rule.path === "string" ? rule.path !== path : !rule.path.test(path)) continue;
-      entry.seen++;
-      if (entry.seen <= (rule.after ?? 0)) continue;
-      if (entry.fired >= (rule.times ?? 1)) continue;
-      entry.fired++;
-      return rule.fault;
-    }
-    return undefined;
+    const matching = rules.filter(
+      ({ rule }) =>
+        (!rule.method || rule.method === method) &&
+        (typeof rule.path === "string" ? rule.path === path : rule.path.test(path)),
+    );
+    for (const entry of matching) entry.seen++;
+    const due = matching.find((e) => e.seen > (e.rule.after ?? 0) && e.fired < (e.rule.times ?? 1));
+    if (!due) return undefined;
+    due.fired++;
+    return due.rule.fault;
   }
 
   let server: Server;

@@ -1,0 +1,175 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  assignAdminRoles,
+  seedTenant,
+  seedUser,
+  startGoogleEmulator,
+  twoStepPolicies,
+} from "../../providers/google-workspace/emulator.js";
+import type { RunningEmulator } from "../../src/emulator/server.js";
+import { ScanReport } from "../../src/report.js";
+import { runCli } from "../helpers/cli.js";
+
+const secretToken = "ya29.canary-secret-8f3a";
+let emulator: RunningEmulator;
+let dir: string;
+let configFile: string;
+
+beforeAll(async () => {
+  emulator = await startGoogleEmulator({
+    tenants: [
+      assignAdminRoles(
+        seedTenant("acme.example", secretToken, ({ root }) => ({
+          policies: twoStepPolicies(root, { allowEnrollment: true }),
+          users: [
+            seedUser("boss@acme.example", { isAdmin: true }),
+            seedUser("ok@acme.example", { isEnrolledIn2Sv: true, isEnforcedIn2Sv: true }),
+            seedUser("gone@acme.example", { suspended: true }),
+          ],
+        })),
+      ),
+    ],
+  });
+  dir = await mkdtemp(join(tmpdir(), "mfasweep-e2e-"));
+  configFile = join(dir, "mfasweep.yaml");
+  await writeFile(
+    configFile,
+    `tenants:
+  - id: acme
+    name: Acme
+    connections:
+      - type: google-workspace
+        endpoint: ${emulator.url}
+        auth: { method: access-token, token: env:ACME_TOKEN }
+  - id: other
+    name: Other
+    connections:
+      - type: google-workspace
+        endpoint: ${emulator.url}
+        auth: { method: access-token, token: env:OTHER_TOKEN }
+`,
+  );
+});
+afterAll(() => emulator.close());
+
+describe("mfasweep CLI", () => {
+  it("scan --format json prints the report on stdout and exits 1 on failing findings", async () => {
+    const run = await runCli(["scan", "--config", configFile, "--tenant", "acme", "--format", "json"], {
+      env: { ACME_TOKEN: secretToken },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(1);
+    const report = ScanReport.parse(JSON.parse(run.stdout));
+    expect(report.tenants.map((t) => t.id)).toEqual(["acme"]);
+    expect(report.coverage).toMatchObject([{ tenant: "acme", status: "complete", counts: { accounts: 3 } }]);
+    const failing = report.results
+      .filter((r) => r.status === "fail")
+      .map((r) => `${r.policy} ${r.subject.name}`);
+    expect(failing).toEqual(
+      expect.arrayContaining([
+        "google-admin-2sv-enrolled boss@acme.example",
+        "google-user-2sv-enforced boss@acme.example",
+        "google-ou-2sv-enforced /",
+      ]),
+    );
+    expect(report.results.find((r) => r.subject.name === "ok@acme.example")?.status).toBe("pass");
+    expect(report.results.some((r) => r.subject.name === "gone@acme.example")).toBe(false);
+    expect(run.stdout).not.toContain(secretToken);
+  });
+
+  it("scan prints a readable table by default and --fail-on critical still catches the admin", async () => {
+    const run = await runCli(["scan", "-c", configFile, "-t", "acme", "--fail-on", "critical"], {
+      env: { ACME_TOKEN: secretToken },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^STATUS\s+SEVERITY\s+TENANT/);
+    expect(run.stdout).toContain("acme/google-workspace (google-workspace): complete, 3 accounts");
+    expect(run.stdout).toMatch(/1 tenant\(s\), 3 accounts: \d+ failing/);
+  });
+
+  it("a refused token exits 2, says which tenant and connection, and never prints the secret", async () => {
+    const run = await runCli(["scan", "-c", configFile, "-t", "other", "--format", "json"], {
+      env: { OTHER_TOKEN: "ya29.wrong-canary-77" },
+    });
+    expect(run.code).toBe(2);
+    const report = ScanReport.parse(JSON.parse(run.stdout));
+    expect(report.coverage[0]).toMatchObject({
+      tenant: "other",
+      connection: "google-workspace",
+      status: "failed",
+    });
+    expect(report.coverage[0]?.reason).toContain("ProviderAuthError");
+    expect(report.results.every((r) => r.status === "unknown")).toBe(true);
+    expect(run.stdout + run.stderr).not.toContain("wrong-canary-77");
+  });
+
+  it("scan writes CSV to a file with --output", async () => {
+    const out = join(dir, "findings.csv");
+    const run = await runCli(["scan", "-c", configFile, "-t", "acme", "--format", "csv", "--output", out], {
+      env: { ACME_TOKEN: secretToken },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    const csv = await readFile(out, "utf8");
+    expect(csv.split("\r\n")[0]).toBe(
+      "tenant,status,severity,policy,subject_kind,subject,subject_id,source,connection,mfa_state,mfa_strength,message,evidence,exception,remediation,fingerprint",
+    );
+    expect(csv).toContain("boss@acme.example");
+  });
+
+  it("refuses to guess the tenant, and reports config errors with their line, exit 2, no stack", async () => {
+    const noTenant = await runCli(["scan", "-c", configFile]);
+    expect(noTenant.code).toBe(2);
+    expect(noTenant.stderr).toContain("--tenant is required: the config has 2 tenants (acme, other)");
+
+    const bad = join(dir, "bad.yaml");
+    await writeFile(
+      bad,
+      "tenants:\n  - id: x\n    name: X\n    connections:\n      - type: google-workspace\n        auth: { method: access-token, token: hunter2 }\n",
+    );
+    const run = await runCli(["scan", "-c", bad]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      "bad.yaml:6 tenants[0].connections[0].auth.token: expected env:NAME or file:PATH",
+    );
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+
+    const missing = await runCli(["scan", "-c", join(dir, "nope.yaml")]);
+    expect(missing.stderr).toContain("cannot read config file");
+    expect(missing.code).toBe(2);
+  });
+
+  it("demo --format json runs the portfolio through the emulators and exits 0", async () => {
+    const run = await runCli(["demo", "--format", "json"]);
+    expect(run.code).toBe(0);
+    const report = ScanReport.parse(JSON.parse(run.stdout));
+    expect(report.sweep.kind).toBe("demo");
+    expect(report.tenants.length).toBeGreaterThanOrEqual(3);
+    expect(report.coverage.every((c) => c.status === "complete")).toBe(true);
+    expect(report.summary.fail).toBeGreaterThan(0);
+    expect(report.results.some((r) => r.status === "excepted")).toBe(true);
+  });
+
+  it("init writes a valid example once; config schema and validate work", async () => {
+    const file = join(dir, "new.yaml");
+    expect((await runCli(["init", "--output", file])).code).toBe(0);
+    const again = await runCli(["init", "--output", file]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("exists; use --force");
+    const validate = await runCli(["config", "validate", "-c", file]);
+    expect(validate.stdout).toContain("1 tenant(s), 1 connection(s), 0 exception(s): valid");
+    const schema = await runCli(["config", "schema"]);
+    expect(JSON.parse(schema.stdout).properties.tenants.type).toBe("array");
+  });
+
+  it("policies list and show come from the policy files' metadata", async () => {
+    const list = await runCli(["policies", "list"]);
+    expect(list.stdout).toContain("google-user-2sv-enforced");
+    const show = await runCli(["policies", "show", "google-admin-2sv-enrolled"]);
+    expect(show.stdout).toContain("severity: critical");
+    expect((await runCli(["policies", "show", "nope"])).code).toBe(2);
+  });
+});
