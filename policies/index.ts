@@ -2,6 +2,7 @@ import type { Policy } from "../src/evaluate/policy.js";
 import googleAdmin2svEnrolled from "./google-admin-2sv-enrolled.js";
 import googleOu2svEnforced from "./google-ou-2sv-enforced.js";
 import googleUser2svEnforced from "./google-user-2sv-enforced.js";
+import mfaFactorStrengthSufficient from "./mfa-factor-strength-sufficient.js";
 
 /**
  * Every policy, in catalog order. A test checks that each file in this folder is listed here and that
@@ -11,4 +12,5 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   googleUser2svEnforced,
   googleAdmin2svEnrolled,
   googleOu2svEnforced,
+  mfaFactorStrengthSufficient,
 ];

@@ -25,7 +25,18 @@ export const ScanReport = z.object({
     startedAt: z.string(),
     finishedAt: z.string(),
   }),
-  tenants: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(["customer", "msp"]) })),
+  tenants: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      role: z.enum(["customer", "msp"]),
+      /** The baseline the tenant was judged by, and every change to it, so no weakening goes unseen. */
+      profile: z.string().optional(),
+      overrides: z
+        .array(z.object({ policy: z.string(), change: z.string(), source: z.enum(["profile", "tenant"]) }))
+        .optional(),
+    }),
+  ),
   coverage: z.array(Coverage),
   summary: z.object({
     accounts: z.number().int(),

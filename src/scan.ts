@@ -5,6 +5,7 @@ import type { Config } from "./config/load.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate/index.js";
 import type { Policy } from "./evaluate/policy.js";
+import { resolvePolicySettings } from "./evaluate/profiles.js";
 import { link, mergeCollections } from "./link/index.js";
 import { type ScanReport, sortResults, summarize, version } from "./report.js";
 
@@ -25,11 +26,13 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
   const now = options.now ?? startedAt;
   const collections = await collect(config, { ...options, now });
   const inventories = mergeCollections(config, collections).map((inventory) => link(inventory));
+  const resolved = new Map(config.tenants.map((t) => [t.id, resolvePolicySettings(t.profile, t.policies)]));
   const results = evaluate({
     tenants: inventories,
     policies: options.policies ?? registeredPolicies,
     exceptions: config.exceptions,
     now,
+    policySettings: new Map([...resolved].map(([id, r]) => [id, r.settings])),
   });
   const coverage = collections.map((c) => c.coverage);
   return {
@@ -41,7 +44,14 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
     },
-    tenants: inventories.map((i) => i.tenant),
+    tenants: inventories.map((i) => {
+      const tenant = config.tenants.find((t) => t.id === i.tenant.id);
+      return {
+        ...i.tenant,
+        profile: tenant?.profile ?? "standard",
+        overrides: resolved.get(i.tenant.id)?.applied ?? [],
+      };
+    }),
     coverage,
     summary: summarize(results, coverage),
     results: sortResults(results),

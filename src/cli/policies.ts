@@ -1,6 +1,9 @@
+import { writeFile } from "node:fs/promises";
 import { Command } from "commander";
 import { policies } from "../../policies/index.js";
 import { ConfigError } from "../errors.js";
+import { policyCatalogMarkdown } from "../evaluate/catalog.js";
+import { profiles } from "../evaluate/profiles.js";
 
 export function policiesCommand(): Command {
   const command = new Command("policies").description("List and explain the policies");
@@ -43,6 +46,25 @@ export function policiesCommand(): Command {
           "",
         ].join("\n"),
       );
+    });
+  command
+    .command("profiles")
+    .description("The built-in profiles and what each changes")
+    .action(() => {
+      for (const p of Object.values(profiles)) {
+        process.stdout.write(`${p.name}: ${p.description}\n`);
+        for (const [id, s] of Object.entries(p.policies))
+          process.stdout.write(`  ${id}: ${JSON.stringify(s)}\n`);
+      }
+    });
+  command
+    .command("docs")
+    .description("Write the policy catalog as Markdown (docs/policies.md)")
+    .option("-o, --output <file>", "file to write (default: stdout)")
+    .action(async (options: { output?: string }) => {
+      const text = policyCatalogMarkdown();
+      if (options.output) await writeFile(options.output, text);
+      else process.stdout.write(text);
     });
   return command;
 }

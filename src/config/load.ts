@@ -2,8 +2,10 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { policies } from "../../policies/index.js";
 import { findProvider, providers } from "../../providers/index.js";
 import { ConfigError } from "../errors.js";
+import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } from "../evaluate/profiles.js";
 import { ConfigFile, type ExceptionEntry } from "./schema.js";
 
 export interface ConnectionConfig {
@@ -17,6 +19,8 @@ export interface TenantConfig {
   id: string;
   name: string;
   role: "customer" | "msp";
+  profile: ProfileName;
+  policies?: TenantPolicyOverrides;
   connections: ConnectionConfig[];
 }
 
@@ -132,6 +136,8 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
     id: tenant.id,
     name: tenant.name,
     role: tenant.role,
+    profile: tenant.profile ?? (tenant.role === "msp" ? "msp-self" : "standard"),
+    ...(tenant.policies ? { policies: tenant.policies } : {}),
     connections: connections[t] ?? [],
   }));
   const config: Config = { ...parsed.data, tenants };
@@ -171,6 +177,44 @@ const semanticRules: Rule[] = [
         }
         seen.add(c.id);
       });
+    });
+  },
+  function policyOverridesExist(config, report, { locator }) {
+    config.tenants.forEach((tenant, i) => {
+      const at = (...path: Array<string | number>) =>
+        `${locator.at(["tenants", i, "policies", ...path])} ${formatPath(["tenants", i, "policies", ...path])}`;
+      const o = tenant.policies ?? {};
+      const named: Array<[string, Array<string | number>]> = [
+        ...(o.disable ?? []).map((id, j): [string, Array<string | number>] => [id, ["disable", j]]),
+        ...Object.keys(o.severity ?? {}).map((id): [string, Array<string | number>] => [
+          id,
+          ["severity", id],
+        ]),
+        ...Object.keys(o.options ?? {}).map((id): [string, Array<string | number>] => [id, ["options", id]]),
+      ];
+      for (const [id, path] of named) {
+        if (!policies.some((p) => p.meta.id === id))
+          report.error(`${at(...path)}: no policy '${id}' (see: mfasweep policies list)`);
+      }
+      // Options are checked against what each policy declares, after the profile's own settings.
+      const { settings } = resolvePolicySettings(tenant.profile, tenant.policies);
+      for (const policy of policies) {
+        const options = settings.get(policy.meta.id)?.options;
+        if (!options) continue;
+        if (!policy.options) {
+          report.error(`${at("options", policy.meta.id)}: policy '${policy.meta.id}' takes no options`);
+          continue;
+        }
+        const parsed = policy.options.safeParse({ ...(policy.defaultOptions as object), ...options });
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
+            report.error(
+              `${at("options", policy.meta.id, ...issue.path.map(String))}: ${keys.length ? `unknown option ${keys.join(", ")}` : issue.message}`,
+            );
+          }
+        }
+      }
     });
   },
   function exceptionsAreBounded(config, report, { locator, now }) {

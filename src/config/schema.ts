@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { providers } from "../../providers/index.js";
+import { ProfileName } from "../evaluate/profiles.js";
 import { Severity } from "../model/vocabulary.js";
 import { Identifier } from "./connection.js";
 
@@ -22,10 +23,31 @@ export const ExceptionEntry = z.strictObject({
 });
 export type ExceptionEntry = z.infer<typeof ExceptionEntry>;
 
+/** Days to fix a queue item, by severity, counted from when it opened (or reopened). */
+export const SlaConfig = z
+  .strictObject({
+    critical: z.number().int().positive().default(2),
+    high: z.number().int().positive().default(7),
+    medium: z.number().int().positive().default(30),
+    low: z.number().int().positive().default(90),
+    info: z.number().int().positive().optional().describe("No due date for info findings unless set."),
+  })
+  .prefault({})
+  .describe("Days to fix a finding, by severity, from when it opened; sets the queue's due dates.");
+
 export const TenantConfig = z.strictObject({
   id: Identifier,
   name: z.string().min(1),
   role: z.enum(["customer", "msp"]).default("customer").describe("`msp` marks the MSP's own tenant."),
+  profile: ProfileName.optional().describe("Baseline: standard, strict or msp-self (default: msp-self for role msp, else standard)."),
+  policies: z
+    .strictObject({
+      disable: z.array(z.string()).optional().describe("Policy ids not to run for this tenant (shown in every report)."),
+      severity: z.record(z.string(), Severity).optional().describe("Policy id → severity."),
+      options: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe("Policy id → options the policy declares."),
+    })
+    .optional()
+    .describe("Per-tenant overrides of the profile; every override is shown in reports."),
   connections: z.array(z.unknown()).min(1),
 });
 
@@ -37,6 +59,7 @@ export const ConfigFile = z.strictObject({
   store: z.strictObject({ path: z.string() }).optional(),
   failOn: Severity.default("low").describe("Lowest severity that makes scan/sweep exit 1."),
   maxExceptionDays: z.number().int().positive().default(180),
+  sla: SlaConfig,
 });
 
 /** The full schema with the connection union, for `config schema` (editor autocompletion). */

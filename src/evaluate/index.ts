@@ -3,12 +3,26 @@ import { describeError } from "../errors.js";
 import type { Result, Subject } from "../model/index.js";
 import { fingerprint } from "./fingerprint.js";
 import type { Policy, TenantInventory, Verdict } from "./policy.js";
+import { type PolicySetting, profiles } from "./profiles.js";
 
 export interface EvaluateInput {
   tenants: TenantInventory[];
   policies: ReadonlyArray<Policy<unknown>>;
   exceptions: ExceptionEntry[];
   now: Date;
+  /** Per tenant id, per policy id: the resolved profile and overrides (default: the standard profile). */
+  policySettings?: Map<string, Map<string, PolicySetting>>;
+}
+
+function settingFor(input: EvaluateInput, tenant: string, policy: string): PolicySetting {
+  const resolved = input.policySettings?.get(tenant);
+  return (resolved ? resolved.get(policy) : profiles.standard.policies[policy]) ?? {};
+}
+
+/** Applies to the tenant if it has a connection of a source the policy judges (`*`: any source). */
+function relevantCoverage(policy: Policy<unknown>, inventory: TenantInventory) {
+  const all = policy.meta.sources.includes("*");
+  return inventory.coverage.filter((c) => all || policy.meta.sources.includes(c.source));
 }
 
 /**
@@ -19,11 +33,16 @@ export function evaluate(input: EvaluateInput): Result[] {
   const results: Result[] = [];
   for (const inventory of input.tenants) {
     for (const policy of input.policies) {
-      const relevant = inventory.coverage.filter((c) => policy.meta.sources.includes(c.source));
-      if (relevant.length === 0) continue;
+      const relevant = relevantCoverage(policy, inventory);
+      const setting = settingFor(input, inventory.tenant.id, policy.meta.id);
+      if (relevant.length === 0 || setting.enabled === false) continue;
       const verdicts: Verdict[] = [];
       try {
-        verdicts.push(...policy.evaluate({ inventory, now: input.now, options: policy.defaultOptions }));
+        // Options were validated at config load; parsing again applies the schema's defaults.
+        const options = policy.options
+          ? policy.options.parse({ ...(policy.defaultOptions as object), ...setting.options })
+          : policy.defaultOptions;
+        verdicts.push(...policy.evaluate({ inventory, now: input.now, options }));
       } catch (err) {
         verdicts.push({
           subject: {
@@ -54,18 +73,29 @@ export function evaluate(input: EvaluateInput): Result[] {
           evidence: [{ source: coverage.source, connection: coverage.connection, note: coverage.reason }],
         });
       }
-      for (const verdict of verdicts) results.push(toResult(inventory.tenant.id, policy, verdict, input));
+      for (const verdict of verdicts)
+        results.push(toResult(inventory.tenant.id, policy, verdict, input, setting));
     }
   }
   return results;
 }
 
-function toResult(tenant: string, policy: Policy<unknown>, verdict: Verdict, input: EvaluateInput): Result {
+/**
+ * Severity: a verdict's own (an administrator raised to critical) wins, then the tenant's profile or
+ * override, then the policy's.
+ */
+function toResult(
+  tenant: string,
+  policy: Policy<unknown>,
+  verdict: Verdict,
+  input: EvaluateInput,
+  setting: PolicySetting,
+): Result {
   const base: Result = {
     fingerprint: fingerprint(tenant, policy.meta.id, verdict.subject),
     policy: policy.meta.id,
     title: policy.meta.title,
-    severity: verdict.severity ?? policy.meta.severity,
+    severity: verdict.severity ?? setting.severity ?? policy.meta.severity,
     status: verdict.status,
     tenant,
     subject: verdict.subject,

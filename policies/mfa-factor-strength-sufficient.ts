@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { definePolicy } from "../src/evaluate/policy.js";
+import { EntryPointKind, FactorStrength } from "../src/model/index.js";
+
+const rank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
+
+const Options = z.strictObject({
+  /** Weakest factor accepted on any path. */
+  default: FactorStrength,
+  /** Weakest factor accepted where an administrator signs in. */
+  admin: FactorStrength,
+  /** Per entry-point kind (vpn, rmm-console, ssh, ...), where it differs from `default`. */
+  byEntryPoint: z.partialRecord(EntryPointKind, FactorStrength),
+});
+type Options = z.infer<typeof Options>;
+
+export default definePolicy<Options>({
+  meta: {
+    id: "mfa-factor-strength-sufficient",
+    title: "Enforced second factors are as strong as the tenant's profile requires",
+    severity: "medium",
+    sources: ["*"],
+    subject: "access-path",
+    rationale:
+      "SMS, voice and email codes are phished and SIM-swapped; push and app codes fall to MFA fatigue and adversary-in-the-middle kits. Administrators and remote access are where attackers aim, so the strict and msp-self profiles demand phishing-resistant factors there (CISA SCuBA MS.AAD.3.1/3.6, GWS.COMMONCONTROLS.1.1; AA22-131A for MSP accounts).",
+    evidence:
+      "Each access path whose MFA is enforced: the weakest factor that still completes a login (mfa.strength), the entry point kind, and whether an administrator uses it.",
+    remediation:
+      "Restrict the allowed methods on this path (authentication strengths in Entra, Okta authenticator constraints, Google's allowed 2SV methods, FIDO2/sk-* keys for SSH), then have affected users enroll a security key or passkey.",
+    references: [
+      {
+        title: "CISA: Implementing Phishing-Resistant MFA",
+        url: "https://www.cisa.gov/sites/default/files/publications/fact-sheet-implementing-phishing-resistant-mfa-508c.pdf",
+      },
+      {
+        title: "CISA AA22-131A: Protecting Against Cyber Threats to MSPs",
+        url: "https://www.cisa.gov/news-events/cybersecurity-advisories/aa22-131a",
+      },
+    ],
+  },
+  options: Options,
+  defaultOptions: { default: "weak", admin: "weak", byEntryPoint: {} },
+  evaluate({ inventory, options }) {
+    const entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
+    const accounts = new Map(
+      inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),
+    );
+    return inventory.accessPaths
+      .filter((path) => path.mfa.state === "enforced")
+      .flatMap((path) => {
+        const entryPoint = entryPoints.get(path.entryPoint);
+        if (!entryPoint) return [];
+        const members = path.accounts.flatMap(
+          (id) => accounts.get(`${entryPoint.source}\u0000${entryPoint.connection}\u0000${id}`) ?? [],
+        );
+        const admin = members.some((a) => a.admin.isAdmin === true);
+        const kindRequirement = options.byEntryPoint[entryPoint.kind] ?? options.default;
+        const required =
+          admin && rank[options.admin] > rank[kindRequirement] ? options.admin : kindRequirement;
+        const who = members.length === 1 ? members[0]!.name : `${path.accounts.length} account(s)`;
+        const subject =
+          members.length === 1
+            ? {
+                kind: "account" as const,
+                id: members[0]!.id,
+                name: `${members[0]!.name} @ ${entryPoint.name}`,
+                source: entryPoint.source,
+                connection: entryPoint.connection,
+              }
+            : {
+                kind: "access-path" as const,
+                id: path.id,
+                name: `${entryPoint.name}: ${who}`,
+                source: entryPoint.source,
+                connection: entryPoint.connection,
+              };
+        const mfa = {
+          state: path.mfa.state,
+          strength: path.mfa.strength,
+          ...(path.mfa.via ? { via: path.mfa.via } : {}),
+        };
+        const base = { subject, mfa, evidence: path.mfa.evidence };
+        const why = `${admin ? "an administrator" : "this path"} on ${entryPoint.kind} requires ${required}`;
+        if (path.mfa.strength === null) {
+          return rank[required] === 0
+            ? [
+                {
+                  ...base,
+                  status: "pass" as const,
+                  message: `${who}: MFA enforced; any factor meets the profile here`,
+                },
+              ]
+            : [
+                {
+                  ...base,
+                  status: "unknown" as const,
+                  message: `${who}: MFA is enforced but the weakest allowed factor is not known; ${why}`,
+                },
+              ];
+        }
+        if (rank[path.mfa.strength] >= rank[required]) {
+          const note =
+            path.mfa.strength === "weak"
+              ? " (weak factors such as SMS or voice are accepted by this profile)"
+              : "";
+          return [
+            {
+              ...base,
+              status: "pass" as const,
+              message: `${who}: weakest factor ${path.mfa.strength}${note}`,
+            },
+          ];
+        }
+        return [
+          {
+            ...base,
+            status: "fail" as const,
+            message: `${who}: weakest factor ${path.mfa.strength}, but ${why}`,
+          },
+        ];
+      });
+  },
+});
