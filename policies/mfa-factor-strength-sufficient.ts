@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { definePolicy } from "../src/evaluate/policy.js";
+import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { EntryPointKind, FactorStrength } from "../src/model/index.js";
 
 const rank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
@@ -47,7 +47,7 @@ export default definePolicy<Options>({
     );
     return inventory.accessPaths
       .filter((path) => path.mfa.state === "enforced")
-      .flatMap((path) => {
+      .flatMap((path): Verdict[] => {
         const entryPoint = entryPoints.get(path.entryPoint);
         if (!entryPoint) return [];
         const members = path.accounts.flatMap(
