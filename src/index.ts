@@ -15,7 +15,7 @@ export type { CollectContext, DoctorCheck, Provider, ProviderDemo } from "./coll
 export { exampleConfig } from "./config/example.js";
 export { type Config, type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
 export { configJsonSchema } from "./config/schema.js";
-export { demoPortfolio, runDemo } from "./demo/index.js";
+export { demoPortfolio, runDemo, runDemoSweep } from "./demo/index.js";
 export { type DoctorReport, doctor } from "./doctor.js";
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
@@ -23,5 +23,8 @@ export type { Policy, PolicyMeta, TenantInventory, Verdict } from "./evaluate/po
 export { type OutputFormat, render, toCsv, toTable } from "./export/index.js";
 export { link, mergeCollections } from "./link/index.js";
 export * from "./model/index.js";
+export * from "./queue/index.js";
 export { exitCode, ScanReport } from "./report.js";
 export { type ScanOptions, scan } from "./scan.js";
+export { type Cadence, scheduleInstructions } from "./schedule.js";
+export { type SweepOptions, type SweepOutcome, sweep, sweepExitCode } from "./sweep.js";

@@ -7,13 +7,19 @@ import {
   reportExitCode,
   writeReport,
 } from "./output.js";
+import { demoIntoStore } from "./sweep.js";
 
 export function demoCommand(): Command {
   const command = new Command("demo").description(
     "Scan a fictional MSP portfolio served by local emulators through the real client libraries (no network, no credentials)",
   );
   for (const option of outputOptions) command.addOption(option);
-  return command.action(async (options: OutputOptions) => {
+  command.option(
+    "--store <file>",
+    "run the demo as a sweep into this queue database (try queue list, sweep again)",
+  );
+  return command.action(async (options: OutputOptions & { store?: string }) => {
+    if (options.store) return demoIntoStore(options.store, options);
     const progress = progressIndicator();
     const report = await runDemo({ onProgress: progress.update }).finally(progress.done);
     await writeReport(report, options);

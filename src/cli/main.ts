@@ -7,7 +7,9 @@ import { demoCommand } from "./demo.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
 import { policiesCommand } from "./policies.js";
+import { queueCommand } from "./queue.js";
 import { scanCommand } from "./scan.js";
+import { sweepCommand } from "./sweep.js";
 
 /** The CLI only wires commands to library functions (src/index.ts). Exit codes: DESIGN.md §5. */
 export function program(): Command {
@@ -20,6 +22,8 @@ export function program(): Command {
     .addCommand(configCommand())
     .addCommand(doctorCommand())
     .addCommand(scanCommand())
+    .addCommand(sweepCommand())
+    .addCommand(queueCommand())
     .addCommand(demoCommand())
     .addCommand(policiesCommand());
 }

@@ -6,6 +6,18 @@ version: 1
 # Lowest severity that makes scan/sweep exit 1 (critical, high, medium, low, info).
 failOn: low
 
+# The remediation queue that \`mfasweep sweep\` keeps between runs (SQLite). Default ./mfasweep.db;
+# a relative path is relative to this file. --store FILE overrides it.
+# store:
+#   path: /var/lib/mfasweep/queue.db
+
+# Days to fix a finding, by severity, counted from when it opened; sets due dates and "overdue".
+sla:
+  critical: 2
+  high: 7
+  medium: 30
+  low: 90
+
 tenants:
   # One entry per customer. The id appears in fingerprints and tickets: keep it stable.
   - id: contoso

@@ -4,6 +4,7 @@ import type { DemoPortfolio, ProviderDemo } from "../collect/provider.js";
 import { parseConfig } from "../config/load.js";
 import type { ScanReport } from "../report.js";
 import { type ScanOptions, scan } from "../scan.js";
+import { type SweepOptions, type SweepOutcome, sweep } from "../sweep.js";
 
 /** The fictional MSP's customers. Every provider's demo seeds data for some of them. */
 export const demoPortfolio: DemoPortfolio = {
@@ -58,6 +59,23 @@ export async function runDemo(options: Omit<ScanOptions, "kind"> = {}): Promise<
     const { config } = parseConfig(demoConfigText(demos, now), "demo.yaml", now);
     const env = Object.assign({}, options.env ?? process.env, ...demos.map((d) => d.env));
     return await scan(config, { enforceQuotas: false, ...options, now, env, kind: "demo" });
+  } finally {
+    await Promise.all(demos.map((d) => d.close()));
+  }
+}
+
+/**
+ * The demo as a sweep into `options.store`: the same emulators and portfolio, reconciled into the queue,
+ * so a new user can try `queue list/show/accept` and sweep again to see the diff.
+ */
+export async function runDemoSweep(options: Omit<SweepOptions, "kind">): Promise<SweepOutcome> {
+  const now = options.now ?? new Date();
+  const demos: ProviderDemo[] = [];
+  try {
+    for (const provider of providers) if (provider.demo) demos.push(await provider.demo(demoPortfolio));
+    const { config } = parseConfig(demoConfigText(demos, now), "demo.yaml", now);
+    const env = Object.assign({}, options.env ?? process.env, ...demos.map((d) => d.env));
+    return await sweep(config, { enforceQuotas: false, ...options, now, env, kind: "demo" });
   } finally {
     await Promise.all(demos.map((d) => d.close()));
   }

@@ -1,0 +1,205 @@
+import { userInfo } from "node:os";
+import { Command, Option } from "commander";
+import { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { Severity } from "../model/index.js";
+import {
+  defaultSla,
+  ItemState,
+  openStore,
+  type QueueItem,
+  QueueItemError,
+  type Store,
+} from "../queue/index.js";
+import { itemDetail, itemsCsv, itemsTable } from "../queue/render.js";
+import { list, locateStore } from "./store.js";
+
+interface StoreOptions {
+  store?: string;
+  config?: string;
+}
+
+const storeOptions = (command: Command) =>
+  command
+    .option("--store <file>", "queue database (default: store.path in the config, else ./mfasweep.db)")
+    .option("-c, --config <file>", "config file, for store.path, sla and maxExceptionDays");
+
+async function withStore<T>(
+  options: StoreOptions,
+  fn: (store: Store, ctx: Awaited<ReturnType<typeof locateStore>>) => Promise<T>,
+): Promise<T> {
+  const located = await locateStore(options);
+  const store = await openStore(located.path, { create: false });
+  try {
+    return await fn(store, located);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A full fingerprint or a unique prefix of at least 6 hex digits (as `queue list` shows 12). */
+async function resolveItem(store: Store, fingerprint: string): Promise<QueueItem> {
+  if (!/^[0-9a-f]{6,64}$/i.test(fingerprint))
+    throw new QueueItemError(
+      `'${fingerprint}' is not a fingerprint (6 to 64 hex digits, see: mfasweep queue list)`,
+    );
+  const matches = await store.findItems({ fingerprintPrefix: fingerprint.toLowerCase() });
+  if (matches.length === 0) throw new QueueItemError(`no item ${fingerprint} in ${store.location}`);
+  if (matches.length > 1)
+    throw new QueueItemError(
+      `${fingerprint} matches ${matches.length} items (${matches
+        .slice(0, 5)
+        .map((m) => m.fingerprint)
+        .join(", ")}${matches.length > 5 ? ", ..." : ""}); give more digits`,
+    );
+  return matches[0]!;
+}
+
+function checkValues<T extends string>(name: string, values: string[], allowed: readonly T[]): T[] {
+  const bad = values.filter((v) => !allowed.includes(v as T));
+  if (bad.length)
+    throw new ConfigError(
+      `${name}: unknown value ${bad.map((b) => `'${b}'`).join(", ")} (allowed: ${allowed.join(", ")})`,
+    );
+  return values as T[];
+}
+
+const width = () => process.stdout.columns ?? 160;
+const color = () => process.stdout.isTTY === true && !process.env.NO_COLOR;
+
+export function queueCommand(): Command {
+  const queue = new Command("queue").description(
+    "The remediation queue that sweeps keep: list, show, accept, reopen",
+  );
+
+  storeOptions(
+    queue
+      .command("list")
+      .description("Items in the queue (everything but resolved, unless --state or --all)")
+      .option("-t, --tenant <id>", "only these tenants (repeatable, or comma-separated)", list)
+      .option("--severity <severity>", `only these severities (${Severity.options.join(", ")})`, list)
+      .option("--state <state>", `only these states (${ItemState.options.join(", ")})`, list)
+      .option("--policy <id>", "only these policies", list)
+      .option("--overdue", "only open items past their due date")
+      .option("--all", "include resolved items")
+      .addOption(
+        new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"),
+      ),
+  ).action(
+    async (
+      options: StoreOptions & {
+        tenant?: string[];
+        severity?: string[];
+        state?: string[];
+        policy?: string[];
+        overdue?: boolean;
+        all?: boolean;
+        format: "table" | "json" | "csv";
+      },
+    ) => {
+      const now = new Date();
+      const severities = options.severity && checkValues("--severity", options.severity, Severity.options);
+      const states = options.state
+        ? checkValues("--state", options.state, ItemState.options)
+        : options.all
+          ? undefined
+          : ItemState.options.filter((s) => s !== "resolved");
+      const items = await withStore(options, (store) =>
+        store.findItems({
+          tenants: options.tenant,
+          severities,
+          states,
+          policies: options.policy,
+          overdueAt: options.overdue ? now.toISOString() : undefined,
+        }),
+      );
+      if (options.format === "json") process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+      else if (options.format === "csv") process.stdout.write(itemsCsv(items, now));
+      else process.stdout.write(itemsTable(items, now, { width: width(), color: color() }));
+    },
+  );
+
+  storeOptions(
+    queue
+      .command("show <fingerprint>")
+      .description("One item: evidence, exception, tickets and its full history (a unique prefix is enough)")
+      .addOption(
+        new Option("--format <format>", "output format").choices(["table", "json"]).default("table"),
+      ),
+  ).action(async (fingerprint: string, options: StoreOptions & { format: "table" | "json" }) => {
+    await withStore(options, async (store) => {
+      const item = await resolveItem(store, fingerprint);
+      const [history, tickets] = await Promise.all([
+        store.history(item.fingerprint),
+        store.tickets(item.fingerprint),
+      ]);
+      process.stdout.write(
+        options.format === "json"
+          ? `${JSON.stringify({ item, history, tickets }, null, 2)}\n`
+          : itemDetail(item, history, tickets, new Date()),
+      );
+    });
+  });
+
+  storeOptions(
+    queue
+      .command("accept <fingerprint>")
+      .description(
+        "Accept the risk of one item until a date: the same as an exception in the config, for this fingerprint",
+      )
+      .requiredOption("--reason <text>", "why the risk is accepted")
+      .requiredOption("--expires <date>", "YYYY-MM-DD; the item reopens after this day (UTC)")
+      .requiredOption("--by <who>", "who approved it"),
+  ).action(
+    async (fingerprint: string, options: StoreOptions & { reason: string; expires: string; by: string }) => {
+      const now = new Date();
+      if (options.reason.trim().length < 3)
+        throw new ConfigError("--reason: say why (at least 3 characters)");
+      if (!options.by.trim()) throw new ConfigError("--by: name who approved it");
+      if (!z.iso.date().safeParse(options.expires).success)
+        throw new ConfigError(`--expires: expected a date as YYYY-MM-DD (got '${options.expires}')`);
+      await withStore(options, async (store, { config }) => {
+        const maxDays = config?.maxExceptionDays ?? 180;
+        const days = (Date.parse(`${options.expires}T23:59:59Z`) - now.getTime()) / 86_400_000;
+        if (days > maxDays)
+          throw new ConfigError(
+            `--expires: more than ${maxDays} days ahead (maxExceptionDays in the config)`,
+          );
+        const item = await resolveItem(store, fingerprint);
+        const accepted = await store.accept(
+          item.fingerprint,
+          { reason: options.reason.trim(), approvedBy: options.by.trim(), expires: options.expires },
+          now,
+        );
+        process.stdout.write(
+          `${accepted.fingerprint} accepted until ${options.expires} by ${options.by.trim()} (${accepted.tenant} ${accepted.policy} ${accepted.subject.name}); it reopens after that day\n`,
+        );
+      });
+    },
+  );
+
+  storeOptions(
+    queue
+      .command("reopen <fingerprint>")
+      .description("Reopen an accepted or resolved item (withdraws a queue acceptance)")
+      .option("--by <who>", "who reopened it (default: the current user)")
+      .option("--reason <text>", "why"),
+  ).action(async (fingerprint: string, options: StoreOptions & { by?: string; reason?: string }) => {
+    await withStore(options, async (store, { config }) => {
+      const item = await resolveItem(store, fingerprint);
+      const reopened = await store.reopen(
+        item.fingerprint,
+        { actor: options.by?.trim() || userInfo().username, reason: options.reason?.trim() || undefined },
+        config?.sla ?? defaultSla,
+        new Date(),
+      );
+      process.stdout.write(`${reopened.fingerprint} reopened, due ${reopened.dueAt ?? "-"}\n`);
+      if (item.exception?.source === "config")
+        process.stderr.write(
+          "note: a config exception covered it; the next sweep accepts it again unless that exception is removed\n",
+        );
+    });
+  });
+
+  return queue;
+}

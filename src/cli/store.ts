@@ -1,0 +1,37 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { type Config, loadConfig } from "../config/load.js";
+import { defaultStorePath } from "../queue/index.js";
+import { defaultConfigPath } from "./shared.js";
+
+/**
+ * Which store a queue command uses: `--store`, else `store.path` of the config (relative to the config
+ * file), else ./mfasweep.db. The config is read when `--config` is given, or when `--store` is not and
+ * the default config file exists; commands use it for `sla` and `maxExceptionDays` too.
+ */
+export async function locateStore(options: { store?: string; config?: string }): Promise<{
+  path: string;
+  config?: Config;
+  configFile?: string;
+}> {
+  const file = options.config ?? defaultConfigPath();
+  const read = options.config !== undefined || (options.store === undefined && existsSync(file));
+  const config = read ? (await loadConfig(file)).config : undefined;
+  return { path: options.store ?? storePathOf(config, file), config, configFile: read ? file : undefined };
+}
+
+/** `store.path` of a config, resolved against the config file's directory; else the default. */
+export function storePathOf(config: Config | undefined, configFile: string): string {
+  return config?.store ? resolve(dirname(configFile), config.store.path) : defaultStorePath;
+}
+
+/** Repeatable, comma-separated option values: `--state open,reopened --state accepted`. */
+export function list(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}

@@ -1,0 +1,171 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { Command, Option } from "commander";
+import { loadConfig } from "../config/load.js";
+import { runDemoSweep } from "../demo/index.js";
+import { ConfigError } from "../errors.js";
+import { forTerminal } from "../export/sanitize.js";
+import { Severity } from "../model/index.js";
+import { openStore } from "../queue/index.js";
+import { sweepSummaryTable } from "../queue/render.js";
+import { type Cadence, scheduleInstructions } from "../schedule.js";
+import { type SweepOutcome, sweep, sweepExitCode } from "../sweep.js";
+import { type OutputOptions, progressIndicator } from "./output.js";
+import { defaultConfigPath, printWarnings } from "./shared.js";
+import { list, storePathOf } from "./store.js";
+
+interface SweepCliOptions {
+  config: string;
+  tenant: string[];
+  store?: string;
+  format: "table" | "json";
+  output?: string;
+  failOn?: Severity;
+  concurrency: string;
+  wait: string;
+  schedule?: Cadence;
+}
+
+/** argv that runs this same mfasweep again (for the schedule), whether built or run from source. */
+function selfCommand(): string[] {
+  const script = resolve(process.argv[1] ?? "mfasweep");
+  if (/\.[cm]?ts$/.test(script)) return [process.execPath, "--import", import.meta.resolve("tsx"), script];
+  return [process.execPath, script];
+}
+
+/** Renders the sweep for `--format`: the summary table, or the §5 JSON report plus a `queue` field. */
+export function renderSweep(outcome: SweepOutcome, format: "table" | "json", color: boolean): string {
+  if (format === "json") return `${JSON.stringify({ ...outcome.report, queue: outcome.summary }, null, 2)}\n`;
+  return sweepSummaryTable(outcome.summary, { color });
+}
+
+export async function writeText(text: string, output: string | undefined, what: string): Promise<void> {
+  if (!output) return void process.stdout.write(text);
+  try {
+    await writeFile(output, text, { mode: 0o600 });
+  } catch (err) {
+    throw new ConfigError(`cannot write ${output} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  process.stderr.write(`wrote ${what} to ${output}\n`);
+}
+
+export function sweepCommand(): Command {
+  const positive = (name: string, value: string, min: number) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min)
+      throw new ConfigError(`${name} must be a number ≥ ${min} (got '${value}')`);
+    return n;
+  };
+  return new Command("sweep")
+    .description(
+      "Scan every tenant (or --tenant), update the remediation queue, and print what changed since the last sweep",
+    )
+    .option("-c, --config <file>", "config file", defaultConfigPath())
+    .option(
+      "-t, --tenant <id>",
+      "only this tenant (repeatable); other tenants' items are untouched",
+      list,
+      [],
+    )
+    .option("--store <file>", "queue database (default: store.path in the config, else ./mfasweep.db)")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .option("--output <file>", "write the output to a file instead of stdout")
+    .addOption(
+      new Option(
+        "--fail-on <severity>",
+        "lowest severity of a failing result that makes the exit code 1",
+      ).choices(Severity.options),
+    )
+    .option("--concurrency <n>", "tenants scanned at once", "4")
+    .option("--wait <seconds>", "how long to wait for a sweep already running on the same store", "10")
+    .addOption(
+      new Option(
+        "--schedule <cadence>",
+        "print a crontab line and a systemd service + timer that run this sweep, then exit",
+      ).choices(["weekly", "daily"]),
+    )
+    .action(async (options: SweepCliOptions) => {
+      const { config, warnings } = await loadConfig(options.config);
+      const storePath = options.store ?? storePathOf(config, options.config);
+      if (options.schedule) {
+        process.stdout.write(
+          scheduleInstructions({
+            cadence: options.schedule,
+            command: selfCommand(),
+            config: resolve(options.config),
+            store: resolve(storePath),
+            workingDirectory: process.cwd(),
+          }),
+        );
+        return;
+      }
+      printWarnings(warnings);
+      const concurrency = positive("--concurrency", options.concurrency, 1);
+      const waitMs = positive("--wait", options.wait, 0) * 1000;
+      const store = await openStore(storePath, { create: true });
+      const controller = new AbortController();
+      const stop = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write(
+          "\nstopping: tenants already reconciled are kept, the rest are left as they were (again to quit now)\n",
+        );
+        controller.abort(new Error("stopped by signal"));
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      const progress = progressIndicator();
+      const tty = process.stderr.isTTY === true;
+      try {
+        const outcome = await sweep(config, {
+          store,
+          tenants: options.tenant.length ? options.tenant : undefined,
+          tenantConcurrency: concurrency,
+          lock: { waitMs },
+          signal: controller.signal,
+          onProgress: progress.update,
+          onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+          onTenant: (t, { done, total }) => {
+            if (!tty) return;
+            const what = t.diff
+              ? `${t.diff.new} new, ${t.diff.regressed} regressed, ${t.diff.resolved} resolved, ${t.diff.open} open`
+              : `not reconciled: ${t.error ?? "unknown error"}`;
+            process.stderr.write(
+              `\r\x1b[K[${done}/${total}] ${forTerminal(t.tenant)}: ${forTerminal(what)}\n`,
+            );
+          },
+        }).finally(progress.done);
+        const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+        await writeText(renderSweep(outcome, options.format, color), options.output, options.format);
+        process.exitCode = sweepExitCode(outcome, options.failOn ?? config.failOn);
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        await store.close();
+      }
+    });
+}
+
+/** `mfasweep demo --store FILE`: the demo portfolio as a sweep into that store, then its summary. */
+export async function demoIntoStore(path: string, options: OutputOptions): Promise<void> {
+  const store = await openStore(path, { create: true });
+  const progress = progressIndicator();
+  try {
+    const outcome = await runDemoSweep({ store, onProgress: progress.update }).finally(progress.done);
+    const format = options.format === "json" ? "json" : "table";
+    const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    let text = renderSweep(outcome, format, color);
+    if (format === "table" && !options.output) {
+      const [example] = await store.findItems({ states: ["open", "reopened"] });
+      text += `\nTry: mfasweep queue list --store ${path}${
+        example
+          ? `\n     mfasweep queue accept ${example.fingerprint.slice(0, 12)} --store ${path} --reason "pilot user, fixed next sprint" --expires ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)} --by you@msp.example`
+          : ""
+      }\n     mfasweep demo --store ${path}   (again: the second sweep shows what changed)\n`;
+    }
+    await writeText(text, options.output, format);
+    // Like the plain demo: findings are there on purpose; a failing exit code only with --fail-on.
+    process.exitCode = options.failOn ? sweepExitCode(outcome, options.failOn) : 0;
+  } finally {
+    await store.close();
+  }
+}

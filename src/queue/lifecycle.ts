@@ -1,0 +1,430 @@
+import { isExpired } from "../evaluate/index.js";
+import type { Coverage, Result, Severity, Subject } from "../model/index.js";
+import { QueueItemError } from "./errors.js";
+import {
+  type Acceptance,
+  type ChangeKind,
+  type ChangeLine,
+  type ItemException,
+  type ItemState,
+  isOpenState,
+  type QueueItem,
+  type Sla,
+  type TenantDiff,
+} from "./model.js";
+
+/**
+ * The queue's rules, as pure functions: (items, this sweep's results and coverage, acceptances, SLA,
+ * now) → changes. Stores call them inside a transaction and write what they return; nothing here does
+ * I/O or reads the clock.
+ */
+
+/** One item written by a change, and the history row it gets (null: a refresh without a state change). */
+export interface ItemChange {
+  kind: ChangeKind;
+  item: QueueItem;
+  history: { actor: string; from: ItemState | null; to: ItemState; note: string | null } | null;
+}
+
+export interface ReconcileInput {
+  tenant: string;
+  sweepId: string;
+  now: Date;
+  sla: Sla;
+  /** Every item the store holds for the tenant, in any state. */
+  items: QueueItem[];
+  /** This sweep's results for the tenant. */
+  results: Result[];
+  /** This sweep's coverage for the tenant. */
+  coverage: Coverage[];
+  /** The store's `queue accept` records for the tenant. */
+  acceptances?: Acceptance[];
+}
+
+export interface ReconcilePlan {
+  /** `results` with queue acceptances applied. */
+  results: Result[];
+  changes: ItemChange[];
+  diff: TenantDiff;
+}
+
+const day = 86_400_000;
+
+/** openedAt + the SLA of the severity; null when the severity has no SLA (info, unless configured). */
+export function dueDate(openedAt: string, severity: Severity, sla: Sla): string | null {
+  const days = sla[severity];
+  return days === undefined ? null : new Date(Date.parse(openedAt) + days * day).toISOString();
+}
+
+export function isOverdue(item: Pick<QueueItem, "state" | "dueAt">, now: Date): boolean {
+  return isOpenState(item.state) && item.dueAt !== null && item.dueAt < now.toISOString();
+}
+
+/**
+ * Applies `queue accept` records to results exactly as `evaluate` applies config exceptions: a failing or
+ * unknown result with a valid acceptance becomes `excepted` with it; an expired one stays failing and
+ * says so. Config exceptions were applied first, so they win when both exist.
+ */
+export function applyAcceptances(results: Result[], acceptances: Acceptance[], now: Date): Result[] {
+  if (acceptances.length === 0) return results;
+  const byFingerprint = new Map(acceptances.map((a) => [a.fingerprint, a]));
+  return results.map((r) => {
+    const acceptance = byFingerprint.get(r.fingerprint);
+    if (!acceptance || (r.status !== "fail" && r.status !== "unknown")) return r;
+    if (isExpired(acceptance.expires, now))
+      return {
+        ...r,
+        message: `${r.message} (exception expired on ${acceptance.expires}: ${acceptance.reason})`,
+      };
+    const { reason, approvedBy, expires } = acceptance;
+    return { ...r, status: "excepted", exception: { reason, approvedBy, expires } };
+  });
+}
+
+const statusRank: Record<Result["status"], number> = { fail: 3, unknown: 2, excepted: 1, pass: 0 };
+
+function contentOf(
+  result: Result,
+): Pick<
+  QueueItem,
+  "policy" | "title" | "severity" | "subject" | "message" | "mfa" | "evidence" | "remediation" | "details"
+> & { status: QueueItem["status"] } {
+  return {
+    policy: result.policy,
+    title: result.title,
+    severity: result.severity,
+    subject: result.subject,
+    status: result.status === "pass" ? "fail" : result.status,
+    message: result.message,
+    mfa: result.mfa,
+    evidence: result.evidence,
+    remediation: result.remediation,
+    details: result.details ?? null,
+  };
+}
+
+function exceptionOf(result: Result, acceptances: Map<string, Acceptance>): ItemException | null {
+  if (!result.exception) return null;
+  const a = acceptances.get(result.fingerprint);
+  const fromQueue =
+    a !== undefined &&
+    a.reason === result.exception.reason &&
+    a.approvedBy === result.exception.approvedBy &&
+    a.expires === result.exception.expires;
+  return { ...result.exception, source: fromQueue ? "queue" : "config" };
+}
+
+function describeException(e: ItemException): string {
+  return `${e.source === "queue" ? "accepted" : "config exception"} by ${e.approvedBy} until ${e.expires}: ${e.reason}`;
+}
+
+function sameException(a: ItemException | null, b: ItemException | null): boolean {
+  return (
+    a?.reason === b?.reason &&
+    a?.approvedBy === b?.approvedBy &&
+    a?.expires === b?.expires &&
+    a?.source === b?.source
+  );
+}
+
+/**
+ * Which subjects this sweep saw completely. Only a connection with `complete` coverage may resolve its
+ * items; a subject not tied to a swept connection (a policy error, connection `-`) needs every
+ * connection of the tenant complete. A connection that was not swept at all resolves nothing.
+ */
+function coverageJudge(coverage: Coverage[]): (subject: Subject) => boolean {
+  const status = new Map(coverage.map((c) => [c.connection, c.status]));
+  const allComplete = coverage.length > 0 && coverage.every((c) => c.status === "complete");
+  return (subject) => {
+    const s = status.get(subject.connection);
+    if (s !== undefined) return s === "complete";
+    return subject.connection === "-" && allComplete;
+  };
+}
+
+/**
+ * Reconciles one tenant's queue with one sweep:
+ * - a new failing/unknown result opens an item; a new excepted result creates it `accepted`;
+ * - a finding seen again refreshes `lastSeen` and content (due date follows a severity change);
+ * - an accepted item whose finding is no longer excepted (exception expired or withdrawn) reopens;
+ * - a resolved item that fails again reopens and counts as a regression;
+ * - an item not found again (or passing) resolves ONLY if its connection had complete coverage;
+ * - an accepted item whose exception has expired reopens even when its connection was not fully read;
+ * - everything else stays as it was. Items of other tenants are never touched.
+ */
+export function reconcile(input: ReconcileInput): ReconcilePlan {
+  const { tenant, sweepId, now, sla } = input;
+  const at = now.toISOString();
+  const acceptances = new Map((input.acceptances ?? []).map((a) => [a.fingerprint, a]));
+  const results = applyAcceptances(
+    input.results.filter((r) => r.tenant === tenant),
+    input.acceptances ?? [],
+    now,
+  );
+  const covered = coverageJudge(input.coverage.filter((c) => c.tenant === tenant));
+
+  // One result per fingerprint; should a policy report a subject twice, the worse status counts.
+  const seen = new Map<string, Result>();
+  for (const r of results) {
+    const prior = seen.get(r.fingerprint);
+    if (!prior || statusRank[r.status] > statusRank[prior.status]) seen.set(r.fingerprint, r);
+  }
+
+  const changes: ItemChange[] = [];
+  const change = (
+    kind: ChangeKind,
+    item: QueueItem,
+    from: ItemState | null,
+    note: string | null,
+    record = true,
+  ) => changes.push({ kind, item, history: record ? { actor: sweepId, from, to: item.state, note } : null });
+
+  const existing = new Map(input.items.filter((i) => i.tenant === tenant).map((i) => [i.fingerprint, i]));
+
+  for (const result of seen.values()) {
+    if (result.status === "pass") continue;
+    const item = existing.get(result.fingerprint);
+    const exception = exceptionOf(result, acceptances);
+    const content = contentOf(result);
+
+    if (!item) {
+      const accepted = exception !== null;
+      const created: QueueItem = {
+        fingerprint: result.fingerprint,
+        tenant,
+        ...content,
+        state: accepted ? "accepted" : "open",
+        exception,
+        firstSeen: at,
+        lastSeen: at,
+        openedAt: accepted ? null : at,
+        resolvedAt: null,
+        dueAt: accepted ? null : dueDate(at, result.severity, sla),
+        regressionCount: 0,
+        lastSweep: sweepId,
+        updatedAt: at,
+      };
+      change("new", created, null, accepted ? describeException(exception) : result.message);
+      continue;
+    }
+
+    const base = { ...item, ...content, lastSeen: at, lastSweep: sweepId, updatedAt: at };
+    if (exception) {
+      if (item.state === "accepted") {
+        const renewed = !sameException(item.exception, exception);
+        change(
+          "seen",
+          { ...base, exception },
+          "accepted",
+          renewed ? `exception now ${describeException(exception)}` : null,
+          renewed,
+        );
+      } else {
+        change(
+          "accepted",
+          { ...base, state: "accepted", exception, dueAt: null, resolvedAt: null },
+          item.state,
+          describeException(exception),
+        );
+      }
+      continue;
+    }
+
+    if (item.state === "resolved" || item.state === "accepted") {
+      const regression = item.state === "resolved";
+      const ended = item.exception
+        ? isExpired(item.exception.expires, now)
+          ? `exception expired on ${item.exception.expires}`
+          : "exception no longer applies (withdrawn)"
+        : "exception no longer applies";
+      change(
+        regression ? "regressed" : "reopened",
+        {
+          ...base,
+          state: "reopened",
+          exception: null,
+          openedAt: at,
+          resolvedAt: null,
+          dueAt: dueDate(at, result.severity, sla),
+          regressionCount: item.regressionCount + (regression ? 1 : 0),
+        },
+        item.state,
+        regression ? `failing again since it was resolved on ${item.resolvedAt}: ${result.message}` : ended,
+      );
+      continue;
+    }
+
+    // Still open (open, ticketed, reopened): refresh; a severity change moves the due date.
+    const severityChanged = item.severity !== result.severity;
+    change(
+      "seen",
+      {
+        ...base,
+        dueAt: severityChanged ? dueDate(item.openedAt ?? item.firstSeen, result.severity, sla) : item.dueAt,
+      },
+      item.state,
+      severityChanged ? `severity ${item.severity} → ${result.severity}` : null,
+      severityChanged,
+    );
+  }
+
+  for (const item of existing.values()) {
+    if (item.state === "resolved") continue;
+    const result = seen.get(item.fingerprint);
+    if (result && result.status !== "pass") continue;
+    if (covered(item.subject)) {
+      change(
+        "resolved",
+        {
+          ...item,
+          state: "resolved",
+          exception: null,
+          resolvedAt: at,
+          dueAt: null,
+          lastSweep: sweepId,
+          updatedAt: at,
+        },
+        item.state,
+        result ? "passes now" : "not found any more (its connection was read completely)",
+      );
+    } else if (item.state === "accepted" && item.exception && isExpired(item.exception.expires, now)) {
+      change(
+        "reopened",
+        {
+          ...item,
+          state: "reopened",
+          exception: null,
+          openedAt: at,
+          dueAt: dueDate(at, item.severity, sla),
+          lastSweep: sweepId,
+          updatedAt: at,
+        },
+        "accepted",
+        `exception expired on ${item.exception.expires} (not re-checked: connection '${item.subject.connection}' was not read completely)`,
+      );
+    }
+  }
+
+  return { results, changes, diff: diffOf(tenant, input.items, changes, now) };
+}
+
+/** Flows from the changes, stock from the items as they are after them. */
+function diffOf(tenant: string, before: QueueItem[], changes: ItemChange[], now: Date): TenantDiff {
+  const after = new Map(before.filter((i) => i.tenant === tenant).map((i) => [i.fingerprint, i]));
+  const kindOf = new Map<string, ChangeKind>();
+  for (const c of changes) {
+    after.set(c.item.fingerprint, c.item);
+    kindOf.set(c.item.fingerprint, c.kind);
+  }
+  const count = (kind: ChangeKind, state?: ItemState) =>
+    changes.filter((c) => c.kind === kind && (state === undefined || c.item.state === state)).length;
+  const items = [...after.values()];
+  const open = items.filter((i) => isOpenState(i.state));
+  const freshlyOpened = new Set<ChangeKind>(["new", "regressed", "reopened"]);
+  return {
+    tenant,
+    new: count("new", "open"),
+    regressed: count("regressed"),
+    reopened: count("reopened"),
+    resolved: count("resolved"),
+    newlyAccepted: count("accepted") + count("new", "accepted"),
+    stillOpen: open.filter((i) => !freshlyOpened.has(kindOf.get(i.fingerprint) ?? "seen")).length,
+    open: open.length,
+    overdue: open.filter((i) => isOverdue(i, now)).length,
+    accepted: items.filter((i) => i.state === "accepted").length,
+  };
+}
+
+/** A change as one line of a sweep's diff (refreshes without a state change are left out). */
+export function changeLine(c: ItemChange): ChangeLine | undefined {
+  if (!c.history || c.history.from === c.history.to) return undefined;
+  return {
+    kind: c.kind,
+    fingerprint: c.item.fingerprint,
+    tenant: c.item.tenant,
+    policy: c.item.policy,
+    severity: c.item.severity,
+    subject: c.item.subject.name,
+    from: c.history.from,
+    to: c.history.to,
+    note: c.history.note,
+  };
+}
+
+/** `queue accept`: the same exception data a config exception carries, recorded against one fingerprint. */
+export function planAccept(
+  item: QueueItem,
+  acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
+  now: Date,
+): ItemChange {
+  if (item.state === "resolved")
+    throw new QueueItemError(`${item.fingerprint} is resolved; there is nothing to accept`);
+  if (isExpired(acceptance.expires, now))
+    throw new QueueItemError(`--expires ${acceptance.expires} is in the past`);
+  const at = now.toISOString();
+  const exception: ItemException = { ...acceptance, source: "queue" };
+  return {
+    kind: "accepted",
+    item: { ...item, state: "accepted", exception, dueAt: null, updatedAt: at },
+    history: {
+      actor: acceptance.approvedBy,
+      from: item.state,
+      to: "accepted",
+      note:
+        item.state === "accepted"
+          ? `exception replaced: ${describeException(exception)}`
+          : describeException(exception),
+    },
+  };
+}
+
+/** `queue reopen`: back to work, with a fresh SLA clock. Open items cannot be reopened. */
+export function planReopen(
+  item: QueueItem,
+  by: { actor: string; reason?: string },
+  sla: Sla,
+  now: Date,
+): ItemChange {
+  if (isOpenState(item.state))
+    throw new QueueItemError(`${item.fingerprint} is already open (state ${item.state})`);
+  const at = now.toISOString();
+  return {
+    kind: "reopened",
+    item: {
+      ...item,
+      state: "reopened",
+      exception: null,
+      openedAt: at,
+      resolvedAt: null,
+      dueAt: dueDate(at, item.severity, sla),
+      updatedAt: at,
+    },
+    history: {
+      actor: by.actor,
+      from: item.state,
+      to: "reopened",
+      note: `reopened by hand${by.reason ? `: ${by.reason}` : ""}`,
+    },
+  };
+}
+
+/** A ticket was opened for an item: open and reopened items become `ticketed`; others keep their state. */
+export function planTicket(
+  item: QueueItem,
+  ticket: { system: string; ticketId: string },
+  actor: string,
+  now: Date,
+): ItemChange {
+  const at = now.toISOString();
+  const moves = item.state === "open" || item.state === "reopened";
+  return {
+    kind: "ticketed",
+    item: { ...item, state: moves ? "ticketed" : item.state, updatedAt: at },
+    history: {
+      actor,
+      from: item.state,
+      to: moves ? "ticketed" : item.state,
+      note: `${ticket.system} ${ticket.ticketId}`,
+    },
+  };
+}

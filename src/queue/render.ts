@@ -1,0 +1,228 @@
+import { forCsvCell, forTerminal } from "../export/sanitize.js";
+import { describeEvidence } from "../model/index.js";
+import { isOverdue } from "./lifecycle.js";
+import type { HistoryEntry, QueueItem, SweepSummary, TicketRef } from "./model.js";
+
+/**
+ * Text views of the queue for the CLI. Everything a tenant controls (names, messages, evidence) goes
+ * through `forTerminal`/`forCsvCell`, like the scan outputs.
+ */
+
+const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+function cut(text: string, width: number): string {
+  const clean = forTerminal(text);
+  return clean.length <= width ? clean.padEnd(width) : `${clean.slice(0, Math.max(0, width - 1))}…`;
+}
+
+const date = (iso: string | null) => (iso ? iso.slice(0, 10) : "-");
+
+function due(item: QueueItem, now: Date): string {
+  if (!item.dueAt) return "-";
+  return isOverdue(item, now) ? `${date(item.dueAt)} OVERDUE` : date(item.dueAt);
+}
+
+/** `queue list` as a table. Fingerprints are cut to 12 characters; any unique prefix works in commands. */
+export function itemsTable(
+  items: QueueItem[],
+  now: Date,
+  options: { width: number; color: boolean },
+): string {
+  if (items.length === 0) return "No items.\n";
+  const fixed = [10, 8, 14, 26, 28, 18, 12];
+  const header = ["STATE", "SEVERITY", "TENANT", "POLICY", "SUBJECT", "DUE", "FINGERPRINT", "MESSAGE"];
+  const messageWidth = Math.max(20, options.width - fixed.reduce((a, b) => a + b + 2, 0));
+  const widths = [...fixed, messageWidth];
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => cut(c, widths[i]!))
+      .join("  ")
+      .trimEnd();
+  const rows = items.map((i) => {
+    const text = line([
+      i.state,
+      i.severity,
+      i.tenant,
+      i.policy,
+      i.subject.name,
+      due(i, now),
+      i.fingerprint.slice(0, 12),
+      i.message,
+    ]);
+    return isOverdue(i, now) ? paint(options.color, "31", text) : text;
+  });
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.state, (counts.get(i.state) ?? 0) + 1);
+  const overdue = items.filter((i) => isOverdue(i, now)).length;
+  return `${[
+    paint(options.color, "1", line(header)),
+    ...rows,
+    "",
+    `${items.length} item(s): ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}${overdue ? `; ${overdue} overdue` : ""}`,
+  ].join("\n")}\n`;
+}
+
+const csvColumns: Array<[string, (i: QueueItem, now: Date) => string]> = [
+  ["fingerprint", (i) => i.fingerprint],
+  ["tenant", (i) => i.tenant],
+  ["state", (i) => i.state],
+  ["severity", (i) => i.severity],
+  ["policy", (i) => i.policy],
+  ["subject_kind", (i) => i.subject.kind],
+  ["subject", (i) => i.subject.name],
+  ["subject_id", (i) => i.subject.id],
+  ["source", (i) => i.subject.source],
+  ["connection", (i) => i.subject.connection],
+  ["status", (i) => i.status],
+  ["first_seen", (i) => i.firstSeen],
+  ["last_seen", (i) => i.lastSeen],
+  ["due", (i) => i.dueAt ?? ""],
+  ["overdue", (i, now) => (isOverdue(i, now) ? "yes" : "no")],
+  ["resolved_at", (i) => i.resolvedAt ?? ""],
+  ["regressions", (i) => String(i.regressionCount)],
+  [
+    "exception",
+    (i) =>
+      i.exception ? `${i.exception.reason} (by ${i.exception.approvedBy}, until ${i.exception.expires})` : "",
+  ],
+  ["message", (i) => i.message],
+  ["remediation", (i) => i.remediation],
+];
+
+/** `queue list --format csv`: RFC 4180, formula-injection safe (same rules as the scan CSV). */
+export function itemsCsv(items: QueueItem[], now: Date): string {
+  const lines = [
+    csvColumns.map(([name]) => name).join(","),
+    ...items.map((i) => csvColumns.map(([, get]) => forCsvCell(get(i, now))).join(",")),
+  ];
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/** `queue show`: everything about one item, then its history. */
+export function itemDetail(
+  item: QueueItem,
+  history: HistoryEntry[],
+  tickets: TicketRef[],
+  now: Date,
+): string {
+  const t = forTerminal;
+  const lines = [
+    `${item.fingerprint}`,
+    `  ${t(item.title)}`,
+    `state:       ${item.state}${isOverdue(item, now) ? " (OVERDUE)" : ""}`,
+    `severity:    ${item.severity}`,
+    `tenant:      ${t(item.tenant)}`,
+    `policy:      ${item.policy}`,
+    `subject:     ${t(item.subject.name)} (${item.subject.kind} ${t(item.subject.id)}, ${item.subject.source}/${t(item.subject.connection)})`,
+    `last result: ${item.status}: ${t(item.message)}`,
+    ...(item.mfa
+      ? [
+          `mfa:         ${item.mfa.state}${item.mfa.strength ? `, ${item.mfa.strength}` : ""}${item.mfa.via ? ` via ${item.mfa.via.map(t).join(" → ")}` : ""}`,
+        ]
+      : []),
+    `first seen:  ${item.firstSeen}`,
+    `last seen:   ${item.lastSeen}`,
+    `due:         ${item.dueAt ?? "-"}`,
+    ...(item.resolvedAt ? [`resolved:    ${item.resolvedAt}`] : []),
+    ...(item.regressionCount ? [`regressions: ${item.regressionCount}`] : []),
+    ...(item.exception
+      ? [
+          `exception:   ${t(item.exception.reason)} (${item.exception.source === "queue" ? "queue accept" : "config"}, by ${t(item.exception.approvedBy)}, until ${item.exception.expires})`,
+        ]
+      : []),
+    ...tickets.map((k) => `ticket:      ${t(k.system)} ${t(k.ticketId)}${k.url ? ` ${t(k.url)}` : ""}`),
+    "evidence:",
+    ...(item.evidence.length ? item.evidence.map((e) => `  - ${t(describeEvidence(e))}`) : ["  (none)"]),
+    `fix:         ${t(item.remediation)}`,
+    "history:",
+    ...history.map(
+      (h) =>
+        `  ${h.at}  ${(h.from ?? "(new)").padEnd(9)} → ${h.to.padEnd(9)} ${t(h.actor)}${h.note ? `: ${t(h.note)}` : ""}`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** The end-of-sweep summary: one line per tenant, totals, then the diff. */
+export function sweepSummaryTable(
+  summary: SweepSummary,
+  options: { color: boolean; maxChanges?: number },
+): string {
+  const columns = [
+    "TENANT",
+    "COVERAGE",
+    "NEW",
+    "REGRESSED",
+    "REOPENED",
+    "RESOLVED",
+    "ACCEPTED",
+    "OPEN",
+    "OVERDUE",
+  ];
+  const widths = [18, 10, 5, 9, 8, 8, 8, 6, 7];
+  const row = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 ? cut(c, widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const out: string[] = [];
+  const s = summary.sweep;
+  out.push(
+    `Sweep ${s.id} (${s.kind}${s.status === "finished" ? "" : `, ${s.status}`}): ${s.startedAt} → ${s.finishedAt}`,
+    "",
+  );
+  out.push(paint(options.color, "1", row(columns)));
+  const cov = (status: string) =>
+    status === "complete"
+      ? paint(options.color, "32", status)
+      : paint(options.color, status === "failed" ? "31" : "33", status);
+  for (const e of summary.tenants) {
+    const d = e.diff;
+    const cells = [
+      e.tenant,
+      e.coverage.status,
+      ...(d
+        ? [d.new, d.regressed, d.reopened, d.resolved, d.accepted, d.open, d.overdue].map(String)
+        : ["-", "-", "-", "-", "-", "-", "-"]),
+    ];
+    const text = row(cells);
+    out.push(options.color ? text.replace(e.coverage.status, cov(e.coverage.status)) : text);
+  }
+  const t = summary.totals;
+  out.push(
+    row([
+      "total",
+      "",
+      ...[t.new, t.regressed, t.reopened, t.resolved, t.accepted, t.open, t.overdue].map(String),
+    ]),
+  );
+  const problems = summary.tenants.flatMap((e) => [
+    ...(e.reconciled
+      ? []
+      : [`  ${forTerminal(e.tenant)}: NOT reconciled: ${forTerminal(e.error ?? "unknown error")}`]),
+    ...e.coverage.connections
+      .filter((c) => c.status !== "complete")
+      .map(
+        (c) =>
+          `  ${forTerminal(e.tenant)}/${forTerminal(c.connection)} (${c.source}): ${c.status}${c.reason ? `: ${forTerminal(c.reason)}` : ""}; nothing from it was resolved`,
+      ),
+  ]);
+  if (problems.length) out.push("", "Not fully seen:", ...problems);
+  const max = options.maxChanges ?? 40;
+  const shown = summary.changes.slice(0, max);
+  if (shown.length) {
+    out.push("", "Changes:");
+    for (const c of shown) {
+      out.push(
+        `  ${c.kind.padEnd(9)} ${c.severity.padEnd(8)} ${cut(c.tenant, 14)}  ${cut(c.policy, 26)}  ${forTerminal(c.subject)}  ${c.from ?? "(new)"} → ${c.to}  ${c.fingerprint.slice(0, 12)}`,
+      );
+    }
+    if (summary.changes.length > max)
+      out.push(`  ... and ${summary.changes.length - max} more (mfasweep queue list, or --format json)`);
+  }
+  out.push(
+    "",
+    `${summary.tenants.length} tenant(s): ${t.new} new, ${t.regressed} regressed, ${t.reopened} reopened, ${t.resolved} resolved, ${t.stillOpen} still open, ${t.open} open, ${t.overdue} overdue, ${t.accepted} accepted`,
+  );
+  return `${out.join("\n")}\n`;
+}

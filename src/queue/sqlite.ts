@@ -1,0 +1,673 @@
+import { closeSync, existsSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { z } from "zod";
+import { MfasweepError } from "../errors.js";
+import { severityRank } from "../model/index.js";
+import { QueueItemError, StoreError } from "./errors.js";
+import { type ItemChange, planAccept, planReopen, planTicket, reconcile } from "./lifecycle.js";
+import {
+  Acceptance,
+  HistoryEntry,
+  type ItemState,
+  LockHolder,
+  openStates,
+  QueueItem,
+  type Sla,
+  SweepRecord,
+  type SweepSummary,
+  TenantDiff,
+  TicketRef,
+} from "./model.js";
+import { applicationId, migrations as knownMigrations, type Migration } from "./sqlite-schema.js";
+import type { ItemFilter, Store, TenantReconcileInput, TenantReconcileOutcome } from "./store.js";
+
+export interface SqliteStoreOptions {
+  /** Create the file when it does not exist (sweep, demo). Read commands pass false. */
+  create?: boolean;
+  /** How long a write waits for another process's write transaction (default 10 s). */
+  busyTimeoutMs?: number;
+  /** For tests of the migration mechanism. */
+  migrations?: Migration[];
+}
+
+type Row = Record<string, unknown>;
+
+const itemColumns = [
+  "fingerprint",
+  "tenant",
+  "policy",
+  "title",
+  "severity",
+  "subject",
+  "connection",
+  "state",
+  "status",
+  "message",
+  "mfa",
+  "evidence",
+  "remediation",
+  "details",
+  "exception",
+  "first_seen",
+  "last_seen",
+  "opened_at",
+  "resolved_at",
+  "due_at",
+  "regression_count",
+  "last_sweep",
+  "updated_at",
+] as const;
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Each tenant's reconcile is one IMMEDIATE transaction,
+ * so a crash leaves every tenant either fully reconciled or untouched, and concurrent writers queue on
+ * `busy_timeout` instead of failing.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #busyTimeoutMs: number;
+  readonly #statements = new Map<string, Database.Statement>();
+  #closed = false;
+
+  private constructor(
+    readonly location: string,
+    db: Database.Database,
+    busyTimeoutMs: number,
+  ) {
+    this.#db = db;
+    this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  /**
+   * Opens (or creates) a store. Refuses, with a StoreError naming the file, anything that is not a
+   * SQLite database, a SQLite database of another application, a damaged store, or one written by a
+   * newer mfasweep. A foreign file is never modified.
+   */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    const exists = existsSync(path);
+    if (!exists && !options.create)
+      throw new StoreError(
+        `no queue store at ${path}; run \`mfasweep sweep\` (or \`mfasweep demo --store ${path}\`) to create one`,
+      );
+    if (!exists) {
+      if (!existsSync(dirname(path)))
+        throw new StoreError(`cannot create the store ${path}: directory ${dirname(path)} does not exist`);
+      // The queue holds account names and evidence: owner-only, like the config's secret files.
+      try {
+        closeSync(openSync(path, "wx", 0o600));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== "EEXIST") throw new StoreError(`cannot create the store ${path} (${code ?? "error"})`);
+      }
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(path, { fileMustExist: true });
+    } catch (err) {
+      throw translate(path, err, busyTimeoutMs);
+    }
+    const store = new SqliteStore(path, db, busyTimeoutMs);
+    try {
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      const existing = store.#identify();
+      db.pragma("journal_mode = WAL");
+      // FULL: a committed tenant survives a power cut too; a sweep writes little, so the cost is small.
+      db.pragma("synchronous = FULL");
+      db.pragma("foreign_keys = ON");
+      if (existing) store.#checkIntegrity();
+      store.#migrate(options.migrations ?? knownMigrations);
+    } catch (err) {
+      db.close();
+      throw translate(path, err, busyTimeoutMs);
+    }
+    return store;
+  }
+
+  /** True for an existing mfasweep store, false for an empty file; throws for anything else. */
+  #identify(): boolean {
+    const id = Number(this.#db.pragma("application_id", { simple: true }));
+    const objects = this.#db
+      .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    if (id === applicationId) return true;
+    if (id === 0 && objects.length === 0) return false;
+    const what =
+      id === 0
+        ? `it holds ${objects.slice(0, 5).join(", ")}${objects.length > 5 ? ", ..." : ""}`
+        : `application_id 0x${id.toString(16)}`;
+    throw new StoreError(
+      `${this.location} is a SQLite database of another application (${what}), not an mfasweep store; it was left untouched. Choose another --store file`,
+    );
+  }
+
+  #checkIntegrity(): void {
+    const rows = this.#db.pragma("quick_check") as Array<{ quick_check: string }>;
+    const problems = rows.map((r) => r.quick_check).filter((r) => r !== "ok");
+    if (problems.length > 0)
+      throw new StoreError(
+        `${this.location} is damaged (${problems.slice(0, 3).join("; ")}); restore it from a backup, or move it aside to start a new queue`,
+      );
+  }
+
+  /** Applies the migrations this build knows and the file lacks, in one IMMEDIATE transaction. */
+  #migrate(list: Migration[]): void {
+    const latest = Math.max(0, ...list.map((m) => m.version));
+    this.#db
+      .transaction(() => {
+        // Another process may have initialised the file since #identify: ask again under the write lock.
+        this.#identify();
+        this.#db.exec(
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        );
+        const current = Number(
+          this.#db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version").pluck().get() ?? 0,
+        );
+        if (current > latest)
+          throw new StoreError(
+            `${this.location} has schema version ${current}, written by a newer mfasweep (this one knows up to ${latest}); upgrade mfasweep`,
+          );
+        for (const m of [...list].sort((a, b) => a.version - b.version)) {
+          if (m.version <= current) continue;
+          this.#db.exec(m.sql);
+          this.#db
+            .prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")
+            .run(m.version, m.description, new Date().toISOString());
+        }
+        this.#db.pragma(`application_id = ${applicationId}`);
+      })
+      .immediate();
+  }
+
+  /** Prepared once per SQL text: a reconcile writes every item of a tenant through the same few. */
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn`, turning SQLite's errors into StoreErrors that name the file. */
+  #guard<T>(fn: () => T): T {
+    if (this.#closed) throw new StoreError(`the store ${this.location} is closed`);
+    try {
+      return fn();
+    } catch (err) {
+      throw translate(this.location, err, this.#busyTimeoutMs);
+    }
+  }
+
+  #parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new StoreError(
+        `${this.location}: ${what} is damaged (${issue?.path.join(".") || "value"}: ${issue?.message ?? "invalid"})`,
+      );
+    }
+    return parsed.data;
+  }
+
+  #json(text: unknown, what: string): unknown {
+    if (text === null || text === undefined) return null;
+    try {
+      return JSON.parse(String(text));
+    } catch {
+      throw new StoreError(`${this.location}: ${what} is damaged (not JSON)`);
+    }
+  }
+
+  #toItem(row: Row): QueueItem {
+    const what = `item ${String(row.fingerprint)}`;
+    return this.#parse(
+      QueueItem,
+      {
+        fingerprint: row.fingerprint,
+        tenant: row.tenant,
+        policy: row.policy,
+        title: row.title,
+        severity: row.severity,
+        subject: this.#json(row.subject, what),
+        state: row.state,
+        status: row.status,
+        message: row.message,
+        mfa: this.#json(row.mfa, what),
+        evidence: this.#json(row.evidence, what),
+        remediation: row.remediation,
+        details: this.#json(row.details, what),
+        exception: this.#json(row.exception, what),
+        firstSeen: row.first_seen,
+        lastSeen: row.last_seen,
+        openedAt: row.opened_at,
+        resolvedAt: row.resolved_at,
+        dueAt: row.due_at,
+        regressionCount: row.regression_count,
+        lastSweep: row.last_sweep,
+        updatedAt: row.updated_at,
+      },
+      what,
+    );
+  }
+
+  #toAcceptance(row: Row): Acceptance {
+    return this.#parse(
+      Acceptance,
+      {
+        fingerprint: row.fingerprint,
+        tenant: row.tenant,
+        reason: row.reason,
+        approvedBy: row.approved_by,
+        expires: row.expires,
+        createdAt: row.created_at,
+      },
+      `acceptance of ${String(row.fingerprint)}`,
+    );
+  }
+
+  #itemRow(fingerprint: string): QueueItem | undefined {
+    const row = this.#sql("SELECT * FROM items WHERE fingerprint = ?").get(fingerprint) as Row | undefined;
+    return row ? this.#toItem(row) : undefined;
+  }
+
+  #requireItem(fingerprint: string): QueueItem {
+    const item = this.#itemRow(fingerprint);
+    if (!item) throw new QueueItemError(`no item ${fingerprint} in ${this.location}`);
+    return item;
+  }
+
+  #write(change: ItemChange): void {
+    const i = change.item;
+    const values: Record<(typeof itemColumns)[number], unknown> = {
+      fingerprint: i.fingerprint,
+      tenant: i.tenant,
+      policy: i.policy,
+      title: i.title,
+      severity: i.severity,
+      subject: json(i.subject),
+      connection: i.subject.connection,
+      state: i.state,
+      status: i.status,
+      message: i.message,
+      mfa: json(i.mfa),
+      evidence: json(i.evidence),
+      remediation: i.remediation,
+      details: json(i.details),
+      exception: json(i.exception),
+      first_seen: i.firstSeen,
+      last_seen: i.lastSeen,
+      opened_at: i.openedAt,
+      resolved_at: i.resolvedAt,
+      due_at: i.dueAt,
+      regression_count: i.regressionCount,
+      last_sweep: i.lastSweep,
+      updated_at: i.updatedAt,
+    };
+    this.#sql(
+      `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map((c) => `@${c}`).join(", ")})
+         ON CONFLICT (fingerprint) DO UPDATE SET ${itemColumns
+           .filter((c) => c !== "fingerprint")
+           .map((c) => `${c} = excluded.${c}`)
+           .join(", ")}`,
+    ).run(values);
+    if (change.history) {
+      this.#sql(
+        "INSERT INTO item_history (fingerprint, at, actor, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(
+        i.fingerprint,
+        i.updatedAt,
+        change.history.actor,
+        change.history.from,
+        change.history.to,
+        change.history.note,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  async beginSweep(sweep: {
+    id: string;
+    kind: SweepRecord["kind"];
+    startedAt: string;
+    tenants: string[];
+  }): Promise<void> {
+    this.#guard(() =>
+      this.#sql(
+        "INSERT INTO sweeps (id, kind, status, started_at, finished_at, tenants, coverage, summary) VALUES (?, ?, 'running', ?, NULL, ?, '[]', NULL)",
+      ).run(sweep.id, sweep.kind, sweep.startedAt, JSON.stringify(sweep.tenants)),
+    );
+  }
+
+  async finishSweep(
+    id: string,
+    end: {
+      status: "finished" | "interrupted";
+      finishedAt: string;
+      coverage?: SweepRecord["coverage"];
+      summary?: SweepSummary;
+    },
+  ): Promise<void> {
+    this.#guard(() =>
+      this.#sql(
+        "UPDATE sweeps SET status = ?, finished_at = ?, coverage = COALESCE(?, coverage), summary = COALESCE(?, summary) WHERE id = ? AND status = 'running'",
+      ).run(end.status, end.finishedAt, json(end.coverage), json(end.summary), id),
+    );
+  }
+
+  async listSweeps(options: { limit?: number } = {}): Promise<SweepRecord[]> {
+    return this.#guard(() => {
+      const rows = this.#sql("SELECT * FROM sweeps ORDER BY started_at DESC, id LIMIT ?").all(
+        options.limit ?? 100,
+      ) as Row[];
+      return rows.map((row) => {
+        const what = `sweep ${String(row.id)}`;
+        return this.#parse(
+          SweepRecord,
+          {
+            id: row.id,
+            kind: row.kind,
+            status: row.status,
+            startedAt: row.started_at,
+            finishedAt: row.finished_at,
+            tenants: this.#json(row.tenants, what),
+            coverage: this.#json(row.coverage, what),
+            summary: this.#json(row.summary, what),
+          },
+          what,
+        );
+      });
+    });
+  }
+
+  async sweepTenants(
+    sweepId: string,
+  ): Promise<Array<{ tenant: string; reconciledAt: string; diff: TenantDiff }>> {
+    return this.#guard(() =>
+      (
+        this.#sql("SELECT * FROM sweep_tenants WHERE sweep_id = ? ORDER BY reconciled_at, tenant").all(
+          sweepId,
+        ) as Row[]
+      ).map((row) => ({
+        tenant: String(row.tenant),
+        reconciledAt: String(row.reconciled_at),
+        diff: this.#parse(TenantDiff, this.#json(row.diff, `sweep ${sweepId}`), `sweep ${sweepId} diff`),
+      })),
+    );
+  }
+
+  async reconcileTenant(input: TenantReconcileInput): Promise<TenantReconcileOutcome> {
+    return this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const items = (this.#sql("SELECT * FROM items WHERE tenant = ?").all(input.tenant) as Row[]).map(
+            (row) => this.#toItem(row),
+          );
+          const acceptances = (
+            this.#sql("SELECT * FROM acceptances WHERE tenant = ?").all(input.tenant) as Row[]
+          ).map((row) => this.#toAcceptance(row));
+          const plan = reconcile({ ...input, items, acceptances });
+          for (const change of plan.changes) this.#write(change);
+          this.#sql(
+            "INSERT INTO sweep_tenants (sweep_id, tenant, reconciled_at, diff) VALUES (?, ?, ?, ?)",
+          ).run(input.sweepId, input.tenant, input.now.toISOString(), JSON.stringify(plan.diff));
+          return plan;
+        })
+        .immediate(),
+    );
+  }
+
+  async getItem(fingerprint: string): Promise<QueueItem | undefined> {
+    return this.#guard(() => this.#itemRow(fingerprint));
+  }
+
+  async findItems(filter: ItemFilter = {}): Promise<QueueItem[]> {
+    return this.#guard(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const any = (column: string, values: readonly string[] | undefined) => {
+        if (!values) return;
+        if (values.length === 0) where.push("1 = 0");
+        else {
+          where.push(`${column} IN (${values.map(() => "?").join(", ")})`);
+          params.push(...values);
+        }
+      };
+      any("tenant", filter.tenants);
+      any("severity", filter.severities);
+      any("state", filter.states);
+      any("policy", filter.policies);
+      if (filter.overdueAt) {
+        any("state", openStates);
+        where.push("due_at IS NOT NULL AND due_at < ?");
+        params.push(filter.overdueAt);
+      }
+      if (filter.fingerprintPrefix !== undefined) {
+        where.push("fingerprint LIKE ? ESCAPE '\\'");
+        params.push(`${filter.fingerprintPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+      const rows = this.#sql(`SELECT * FROM items${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`).all(
+        ...params,
+      ) as Row[];
+      const stateOrder: Record<ItemState, number> = {
+        reopened: 0,
+        open: 1,
+        ticketed: 2,
+        accepted: 3,
+        resolved: 4,
+      };
+      return rows
+        .map((row) => this.#toItem(row))
+        .sort(
+          (a, b) =>
+            stateOrder[a.state] - stateOrder[b.state] ||
+            severityRank[b.severity] - severityRank[a.severity] ||
+            (a.dueAt ?? "~").localeCompare(b.dueAt ?? "~") ||
+            a.tenant.localeCompare(b.tenant) ||
+            a.policy.localeCompare(b.policy) ||
+            a.subject.name.localeCompare(b.subject.name) ||
+            a.fingerprint.localeCompare(b.fingerprint),
+        );
+    });
+  }
+
+  async history(fingerprint: string): Promise<HistoryEntry[]> {
+    return this.#guard(() =>
+      (
+        this.#sql("SELECT * FROM item_history WHERE fingerprint = ? ORDER BY seq").all(fingerprint) as Row[]
+      ).map((row) =>
+        this.#parse(
+          HistoryEntry,
+          {
+            fingerprint: row.fingerprint,
+            at: row.at,
+            actor: row.actor,
+            from: row.from_state,
+            to: row.to_state,
+            note: row.note,
+          },
+          `history of ${fingerprint}`,
+        ),
+      ),
+    );
+  }
+
+  async accept(
+    fingerprint: string,
+    acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
+    now: Date,
+  ): Promise<QueueItem> {
+    return this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const change = planAccept(this.#requireItem(fingerprint), acceptance, now);
+          this.#write(change);
+          this.#sql(
+            `INSERT INTO acceptances (fingerprint, tenant, reason, approved_by, expires, created_at) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (fingerprint) DO UPDATE SET reason = excluded.reason, approved_by = excluded.approved_by,
+                 expires = excluded.expires, created_at = excluded.created_at`,
+          ).run(
+            fingerprint,
+            change.item.tenant,
+            acceptance.reason,
+            acceptance.approvedBy,
+            acceptance.expires,
+            now.toISOString(),
+          );
+          return change.item;
+        })
+        .immediate(),
+    );
+  }
+
+  async reopen(
+    fingerprint: string,
+    by: { actor: string; reason?: string },
+    sla: Sla,
+    now: Date,
+  ): Promise<QueueItem> {
+    return this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const change = planReopen(this.#requireItem(fingerprint), by, sla, now);
+          this.#write(change);
+          this.#sql("DELETE FROM acceptances WHERE fingerprint = ?").run(fingerprint);
+          return change.item;
+        })
+        .immediate(),
+    );
+  }
+
+  async listAcceptances(tenant?: string): Promise<Acceptance[]> {
+    return this.#guard(() =>
+      (
+        (tenant === undefined
+          ? this.#sql("SELECT * FROM acceptances ORDER BY tenant, fingerprint").all()
+          : this.#sql("SELECT * FROM acceptances WHERE tenant = ? ORDER BY fingerprint").all(tenant)) as Row[]
+      ).map((row) => this.#toAcceptance(row)),
+    );
+  }
+
+  async recordTicket(
+    fingerprint: string,
+    ticket: { system: string; ticketId: string; url?: string },
+    actor: string,
+    now: Date,
+  ): Promise<QueueItem> {
+    return this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const change = planTicket(this.#requireItem(fingerprint), ticket, actor, now);
+          this.#write(change);
+          const at = now.toISOString();
+          this.#sql(
+            `INSERT INTO tickets (fingerprint, system, ticket_id, url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (fingerprint, system) DO UPDATE SET ticket_id = excluded.ticket_id, url = excluded.url,
+                 updated_at = excluded.updated_at`,
+          ).run(fingerprint, ticket.system, ticket.ticketId, ticket.url ?? null, at, at);
+          return change.item;
+        })
+        .immediate(),
+    );
+  }
+
+  async tickets(fingerprint: string): Promise<TicketRef[]> {
+    return this.#guard(() =>
+      (
+        this.#sql("SELECT * FROM tickets WHERE fingerprint = ? ORDER BY system").all(fingerprint) as Row[]
+      ).map((row) =>
+        this.#parse(
+          TicketRef,
+          {
+            fingerprint: row.fingerprint,
+            system: row.system,
+            ticketId: row.ticket_id,
+            url: row.url,
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+          },
+          `ticket of ${fingerprint}`,
+        ),
+      ),
+    );
+  }
+
+  async tryLock(
+    name: string,
+    holder: LockHolder,
+  ): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }> {
+    return this.#guard(() =>
+      this.#db
+        .transaction((): { acquired: true } | { acquired: false; holder: LockHolder } => {
+          const row = this.#sql("SELECT * FROM locks WHERE name = ?").get(name) as Row | undefined;
+          if (row)
+            return {
+              acquired: false,
+              holder: this.#parse(
+                LockHolder,
+                {
+                  owner: row.owner,
+                  pid: row.pid,
+                  host: row.host,
+                  acquiredAt: row.acquired_at,
+                  heartbeatAt: row.heartbeat_at,
+                },
+                `lock ${name}`,
+              ),
+            };
+          this.#sql(
+            "INSERT INTO locks (name, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)",
+          ).run(name, holder.owner, holder.pid, holder.host, holder.acquiredAt, holder.heartbeatAt);
+          return { acquired: true };
+        })
+        .immediate(),
+    );
+  }
+
+  async refreshLock(name: string, owner: string, at: string): Promise<boolean> {
+    return this.#guard(
+      () =>
+        this.#sql("UPDATE locks SET heartbeat_at = ? WHERE name = ? AND owner = ?").run(at, name, owner)
+          .changes > 0,
+    );
+  }
+
+  async releaseLock(name: string, owner: string): Promise<boolean> {
+    return this.#guard(
+      () => this.#sql("DELETE FROM locks WHERE name = ? AND owner = ?").run(name, owner).changes > 0,
+    );
+  }
+}
+
+/** SQLite's error codes, as messages a user can act on. Ours pass through. */
+function translate(location: string, err: unknown, busyTimeoutMs: number): Error {
+  if (err instanceof MfasweepError) return err;
+  const code = String((err as { code?: unknown }).code ?? "");
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === "SQLITE_NOTADB")
+    return new StoreError(`${location} is not an mfasweep store: the file is not a SQLite database`);
+  if (code.startsWith("SQLITE_CORRUPT"))
+    return new StoreError(
+      `${location} is damaged (${message}); restore it from a backup, or move it aside to start a new queue`,
+    );
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+    return new StoreError(
+      `${location} stayed locked by another process for more than ${busyTimeoutMs >= 1000 ? `${Math.round(busyTimeoutMs / 1000)} s` : `${busyTimeoutMs} ms`}; try again`,
+    );
+  if (code.startsWith("SQLITE_")) return new StoreError(`${location}: ${message} (${code})`);
+  return err instanceof Error ? err : new Error(message);
+}
+
+/** Opens the SQLite store at `path` (see SqliteStore.open). */
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  return SqliteStore.open(path, options);
+}

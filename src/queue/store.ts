@@ -1,0 +1,125 @@
+import type { Coverage, Result, Severity } from "../model/index.js";
+import type { ItemChange } from "./lifecycle.js";
+import type {
+  Acceptance,
+  HistoryEntry,
+  ItemState,
+  LockHolder,
+  QueueItem,
+  Sla,
+  SweepRecord,
+  SweepSummary,
+  TenantDiff,
+  TicketRef,
+} from "./model.js";
+
+/**
+ * Where the remediation queue lives. Asynchronous and free of engine specifics (no row ids, timestamps
+ * as ISO-8601 UTC text, JSON as text), so the PostgreSQL store of DESIGN.md §9 implements the same
+ * interface and callers do not change. The lifecycle rules are not here: every implementation calls the
+ * pure functions of `lifecycle.ts` inside its own transaction.
+ */
+export interface Store {
+  /** The file or URL, for messages. */
+  readonly location: string;
+  close(): Promise<void>;
+
+  /** Records a sweep as `running`. */
+  beginSweep(sweep: {
+    id: string;
+    kind: SweepRecord["kind"];
+    startedAt: string;
+    tenants: string[];
+  }): Promise<void>;
+  /** Marks a sweep finished (or interrupted) with its coverage and summary. */
+  finishSweep(
+    id: string,
+    end: {
+      status: Exclude<SweepRecord["status"], "running">;
+      finishedAt: string;
+      coverage?: Coverage[];
+      summary?: SweepSummary;
+    },
+  ): Promise<void>;
+  /** Newest first. */
+  listSweeps(options?: { limit?: number }): Promise<SweepRecord[]>;
+  /** Tenants a sweep has reconciled so far, with their diffs (also after a crash). */
+  sweepTenants(sweepId: string): Promise<Array<{ tenant: string; reconciledAt: string; diff: TenantDiff }>>;
+
+  /**
+   * Reconciles one tenant in ONE transaction: reads its items and queue acceptances, applies the
+   * acceptances to `results`, runs `lifecycle.reconcile`, writes items, history and the sweep's tenant
+   * record. Either all of it is stored or none of it.
+   */
+  reconcileTenant(input: TenantReconcileInput): Promise<TenantReconcileOutcome>;
+
+  getItem(fingerprint: string): Promise<QueueItem | undefined>;
+  findItems(filter?: ItemFilter): Promise<QueueItem[]>;
+  /** Oldest first. */
+  history(fingerprint: string): Promise<HistoryEntry[]>;
+
+  /** `queue accept`: records the acceptance and moves the item to `accepted` (one transaction). */
+  accept(
+    fingerprint: string,
+    acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
+    now: Date,
+  ): Promise<QueueItem>;
+  /** `queue reopen`: withdraws any queue acceptance and moves the item to `reopened`. */
+  reopen(
+    fingerprint: string,
+    by: { actor: string; reason?: string },
+    sla: Sla,
+    now: Date,
+  ): Promise<QueueItem>;
+  listAcceptances(tenant?: string): Promise<Acceptance[]>;
+
+  /** Ledger for ticketing connectors (issue #9): records the ticket and moves an open item to `ticketed`. */
+  recordTicket(
+    fingerprint: string,
+    ticket: { system: string; ticketId: string; url?: string },
+    actor: string,
+    now: Date,
+  ): Promise<QueueItem>;
+  tickets(fingerprint: string): Promise<TicketRef[]>;
+
+  /**
+   * Named locks (the sweep lock). Atomic insert-if-absent: returns the current holder when taken.
+   * Postgres can implement these with the same table, or with advisory locks.
+   */
+  tryLock(
+    name: string,
+    holder: LockHolder,
+  ): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }>;
+  /** Updates the heartbeat; false when the lock is no longer held by `owner` (it was broken as stale). */
+  refreshLock(name: string, owner: string, at: string): Promise<boolean>;
+  /** Deletes the lock only if `owner` still holds it (compare-and-delete); false otherwise. */
+  releaseLock(name: string, owner: string): Promise<boolean>;
+}
+
+export interface TenantReconcileInput {
+  sweepId: string;
+  tenant: string;
+  now: Date;
+  sla: Sla;
+  /** This sweep's results for the tenant (every status). */
+  results: Result[];
+  /** This sweep's coverage for the tenant's connections. */
+  coverage: Coverage[];
+}
+
+export interface TenantReconcileOutcome {
+  /** The results with queue acceptances applied (what the sweep reports). */
+  results: Result[];
+  changes: ItemChange[];
+  diff: TenantDiff;
+}
+
+export interface ItemFilter {
+  tenants?: string[];
+  severities?: Severity[];
+  states?: ItemState[];
+  policies?: string[];
+  /** Only items open and past their due date at this ISO time. */
+  overdueAt?: string;
+  fingerprintPrefix?: string;
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from "node:crypto";
+import { QuotaRegistry } from "./collect/quota.js";
+import type { Config } from "./config/load.js";
+import { ConfigError, describeError } from "./errors.js";
+import type { Coverage, Result, Severity } from "./model/index.js";
+import { changeLine } from "./queue/lifecycle.js";
+import { acquireLock, type LockOptions, sweepLockName } from "./queue/lock.js";
+import { type ChangeLine, defaultSla, type SweepSummary, type TenantDiff } from "./queue/model.js";
+import type { Store } from "./queue/store.js";
+import { exitCode, type ScanReport, sortResults, summarize, version } from "./report.js";
+import { type ScanOptions, scan } from "./scan.js";
+
+export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
+  store: Store;
+  /** Only these tenant ids (default: every tenant in the config). Other tenants' items are untouched. */
+  tenants?: string[];
+  kind?: "sweep" | "demo";
+  /** Tenants scanned at once (default 4); connections inside them follow `concurrency`. */
+  tenantConcurrency?: number;
+  /** Waiting for, and detecting stale, concurrent sweeps on the same store. */
+  lock?: Omit<LockOptions, "owner">;
+  /** Called as each tenant is reconciled (or fails), for progress output. */
+  onTenant?: (tenant: SweepSummary["tenants"][number], progress: { done: number; total: number }) => void;
+}
+
+export interface SweepOutcome {
+  /** The DESIGN.md §5 report of the whole sweep, with queue acceptances applied to the results. */
+  report: ScanReport;
+  /** What changed in the queue, per tenant. */
+  summary: SweepSummary;
+}
+
+type TenantEntry = SweepSummary["tenants"][number];
+
+function tenantCoverage(coverage: Coverage[]): TenantEntry["coverage"] {
+  const connections = coverage.map((c) => ({
+    connection: c.connection,
+    source: c.source,
+    status: c.status,
+    ...(c.reason ? { reason: c.reason } : {}),
+  }));
+  const status =
+    coverage.length > 0 && coverage.every((c) => c.status === "complete")
+      ? "complete"
+      : coverage.length === 0 || coverage.every((c) => c.status === "failed")
+        ? "failed"
+        : "partial";
+  return { status, connections };
+}
+
+const zeroTotals = (): SweepSummary["totals"] => ({
+  new: 0,
+  regressed: 0,
+  reopened: 0,
+  resolved: 0,
+  newlyAccepted: 0,
+  stillOpen: 0,
+  open: 0,
+  overdue: 0,
+  accepted: 0,
+});
+
+/**
+ * The weekly job (DESIGN.md §3): for each tenant, scan (collect → link → evaluate), then reconcile its
+ * queue in one transaction as soon as its scan is done, so a crash keeps every tenant finished before
+ * it. One sweep per store at a time (see queue/lock.ts). Tenants run concurrently; one tenant's failure
+ * never stops another's, and a tenant that was not reconciled is reported, never half-written.
+ */
+export async function sweep(config: Config, options: SweepOptions): Promise<SweepOutcome> {
+  const { store } = options;
+  const unknown = (options.tenants ?? []).filter((id) => !config.tenants.some((t) => t.id === id));
+  if (unknown.length) {
+    throw new ConfigError(
+      `no tenant ${unknown.map((u) => `'${u}'`).join(", ")} in the config (known: ${config.tenants.map((t) => t.id).join(", ")})`,
+    );
+  }
+  const selected = options.tenants
+    ? config.tenants.filter((t) => options.tenants?.includes(t.id))
+    : config.tenants;
+  const kind = options.kind ?? "sweep";
+  const id = randomUUID();
+  const startedAt = new Date();
+  const now = options.now ?? startedAt;
+  const sla = config.sla ?? defaultSla;
+
+  const lock = await acquireLock(store, sweepLockName, { ...options.lock, owner: id });
+  let finished = false;
+  try {
+    for (const stale of lock.tookOver)
+      await store.finishSweep(stale.owner, { status: "interrupted", finishedAt: now.toISOString() });
+    await store.beginSweep({
+      id,
+      kind,
+      startedAt: startedAt.toISOString(),
+      tenants: selected.map((t) => t.id),
+    });
+
+    const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
+    const entries: TenantEntry[] = new Array(selected.length);
+    const reports: ScanReport[] = [];
+    const results: Result[][] = new Array(selected.length);
+    const changes: ChangeLine[] = [];
+    let done = 0;
+
+    const runTenant = async (i: number) => {
+      const tenant = selected[i]!;
+      const entry = (fields: Partial<TenantEntry> & Pick<TenantEntry, "coverage">): TenantEntry => ({
+        tenant: tenant.id,
+        name: tenant.name,
+        reconciled: false,
+        diff: null,
+        ...fields,
+      });
+      if (options.signal?.aborted) {
+        entries[i] = entry({ error: "sweep stopped before this tenant", coverage: tenantCoverage([]) });
+        return;
+      }
+      let report: ScanReport;
+      try {
+        report = await scan(config, { ...options, tenants: [tenant.id], kind, quotas, now });
+      } catch (err) {
+        entries[i] = entry({ error: describeError(err), coverage: tenantCoverage([]) });
+        return;
+      }
+      reports.push(report);
+      results[i] = report.results;
+      const coverage = tenantCoverage(report.coverage);
+      if (options.signal?.aborted) {
+        entries[i] = entry({ error: "sweep stopped; this tenant was not reconciled", coverage });
+        return;
+      }
+      if (lock.lost()) {
+        entries[i] = entry({
+          error: "the sweep lock was taken over by another sweep; this tenant was not reconciled",
+          coverage,
+        });
+        return;
+      }
+      try {
+        const outcome = await store.reconcileTenant({
+          sweepId: id,
+          tenant: tenant.id,
+          now,
+          sla,
+          results: report.results,
+          coverage: report.coverage,
+        });
+        results[i] = outcome.results;
+        for (const c of outcome.changes) {
+          const line = changeLine(c);
+          if (line) changes.push(line);
+        }
+        entries[i] = entry({ reconciled: true, coverage, diff: outcome.diff });
+      } catch (err) {
+        entries[i] = entry({ error: describeError(err), coverage });
+      }
+    };
+
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < selected.length; i = next++) {
+        await runTenant(i);
+        done++;
+        options.onTenant?.(entries[i]!, { done, total: selected.length });
+      }
+    };
+    const width = Math.max(1, Math.min(options.tenantConcurrency ?? 4, selected.length));
+    await Promise.all(Array.from({ length: width }, worker));
+
+    const finishedAt = new Date().toISOString();
+    const coverage = reports.flatMap((r) => r.coverage);
+    const allResults = results.flatMap((r) => r ?? []);
+    const totals = zeroTotals();
+    for (const e of entries) {
+      if (!e.diff) continue;
+      for (const key of Object.keys(totals) as Array<keyof typeof totals>)
+        totals[key] += (e.diff as TenantDiff)[key];
+    }
+    const status = options.signal?.aborted ? "interrupted" : "finished";
+    const summary: SweepSummary = {
+      sweep: { id, kind, startedAt: startedAt.toISOString(), finishedAt, status },
+      totals,
+      tenants: entries,
+      changes,
+    };
+    await store.finishSweep(id, { status, finishedAt, coverage, summary });
+    finished = true;
+    const report: ScanReport = {
+      schemaVersion: 1,
+      tool: { name: "mfasweep", version },
+      sweep: { id, kind, startedAt: startedAt.toISOString(), finishedAt },
+      tenants: selected
+        .filter((t) => reports.some((r) => r.tenants.some((x) => x.id === t.id)))
+        .map((t) => ({ id: t.id, name: t.name, role: t.role })),
+      coverage,
+      summary: summarize(allResults, coverage),
+      results: sortResults(allResults),
+    };
+    return { report, summary };
+  } finally {
+    // A sweep that threw is recorded as interrupted, so reports never show it as still running.
+    if (!finished)
+      await store
+        .finishSweep(id, { status: "interrupted", finishedAt: new Date().toISOString() })
+        .catch(() => {});
+    await lock.release();
+  }
+}
+
+/**
+ * DESIGN.md §5 exit codes for a sweep: 2 when a tenant was not reconciled or coverage is incomplete,
+ * else 1 for failing findings at or above `failOn`, else 0. Accepted items do not count as failing.
+ */
+export function sweepExitCode(outcome: SweepOutcome, failOn: Severity): 0 | 1 | 2 {
+  if (outcome.summary.tenants.some((t) => !t.reconciled)) return 2;
+  return exitCode(outcome.report, failOn);
+}
