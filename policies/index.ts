@@ -1,8 +1,16 @@
 import type { Policy } from "../src/evaluate/policy.js";
+import attestationCurrent from "./attestation-current.js";
+import attestedToolMfaEnforced from "./attested-tool-mfa-enforced.js";
 import googleAdmin2svEnrolled from "./google-admin-2sv-enrolled.js";
 import googleOu2svEnforced from "./google-ou-2sv-enforced.js";
 import googleUser2svEnforced from "./google-user-2sv-enforced.js";
 import mfaFactorStrengthSufficient from "./mfa-factor-strength-sufficient.js";
+import oktaAdminConsoleRequiresPhishingResistant from "./okta-admin-console-requires-phishing-resistant.js";
+import oktaAppSignOnRequiresMfa from "./okta-app-sign-on-requires-mfa.js";
+import oktaUserMfaEnforced from "./okta-user-mfa-enforced.js";
+import rmmTechnicianMfaEnforced from "./rmm-technician-mfa-enforced.js";
+import screenconnectPatchedAgainstCve20241709 from "./screenconnect-patched-against-cve-2024-1709.js";
+import tacticalRmmApiKeysExpire from "./tactical-rmm-api-keys-expire.js";
 
 /**
  * Every policy, in catalog order. A test checks that each file in this folder is listed here and that
@@ -13,4 +21,12 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   googleAdmin2svEnrolled,
   googleOu2svEnforced,
   mfaFactorStrengthSufficient,
+  oktaUserMfaEnforced,
+  oktaAdminConsoleRequiresPhishingResistant,
+  oktaAppSignOnRequiresMfa,
+  rmmTechnicianMfaEnforced,
+  tacticalRmmApiKeysExpire,
+  screenconnectPatchedAgainstCve20241709,
+  attestationCurrent,
+  attestedToolMfaEnforced,
 ];

@@ -1,11 +1,31 @@
 import type { Provider } from "../src/collect/provider.js";
+import { attestation } from "./attestation/index.js";
+import { beyondtrust } from "./beyondtrust/index.js";
+import { connectwiseAutomate } from "./connectwise-automate/index.js";
+import { dattoRmm } from "./datto-rmm/index.js";
 import { googleWorkspace } from "./google-workspace/index.js";
+import { ninjaone } from "./ninjaone/index.js";
+import { okta } from "./okta/index.js";
+import { screenconnect } from "./screenconnect/index.js";
+import { tacticalRmm } from "./tactical-rmm/index.js";
+import { teamviewer } from "./teamviewer/index.js";
 
 /**
  * The one registry of providers (knip's model): config validation, collection, `doctor` and the demo
  * all read this list. Adding a provider = adding its folder and one line here.
  */
-export const providers: ReadonlyArray<Provider<unknown>> = [googleWorkspace];
+export const providers: ReadonlyArray<Provider<unknown>> = [
+  googleWorkspace,
+  ninjaone,
+  teamviewer,
+  dattoRmm,
+  connectwiseAutomate,
+  beyondtrust,
+  okta,
+  tacticalRmm,
+  screenconnect,
+  attestation,
+];
 
 export function findProvider(type: string): Provider<unknown> | undefined {
   return providers.find((p) => p.type === type);

@@ -22,6 +22,14 @@ export { evaluate, fingerprint } from "./evaluate/index.js";
 export type { Policy, PolicyMeta, TenantInventory, Verdict } from "./evaluate/policy.js";
 export { type OutputFormat, render, toCsv, toTable } from "./export/index.js";
 export { link, mergeCollections } from "./link/index.js";
+export {
+  evaluateOktaAccess,
+  type OktaAppRef,
+  type OktaTarget,
+  type OktaUserRef,
+  oktaAccessFor,
+  readOktaOrg,
+} from "./link/okta/index.js";
 export * from "./model/index.js";
 export * from "./queue/index.js";
 export { exitCode, ScanReport } from "./report.js";

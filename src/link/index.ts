@@ -1,6 +1,7 @@
 import type { ConnectionCollection } from "../collect/index.js";
 import type { Config } from "../config/load.js";
 import type { TenantInventory } from "../evaluate/policy.js";
+import { oktaLinker } from "./okta/index.js";
 
 /**
  * A linker resolves delegations inside one tenant: an access path whose chain delegates (SAML, RADIUS to
@@ -14,7 +15,7 @@ export interface Linker {
 }
 
 /** Registered linkers, applied in order. */
-export const linkers: Linker[] = [];
+export const linkers: Linker[] = [oktaLinker];
 
 /** Merges each tenant's collections into one inventory. Never mixes tenants. */
 export function mergeCollections(

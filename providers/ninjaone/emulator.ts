@@ -1,0 +1,179 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import {
+  type EmulatorOptions,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RunningEmulator,
+  startEmulator,
+} from "../../src/emulator/server.js";
+import { paths, readScope } from "./api.js";
+
+/**
+ * A stand-in for a NinjaOne instance (`https://{instance}.ninjarmm.com`): the client-credentials token
+ * endpoint (`POST /ws/oauth/token`, RFC 6749 errors), bearer auth on the API, and the technician and
+ * end-user lists as the OpenAPI document describes them (plain JSON arrays, no paging; `roles` only with
+ * `includeRoles=true`). A token whose scopes lack `monitoring` gets 403: which scope each read needs is
+ * not published per operation (UNCONFIRMED), so this is the emulator's assumption, matching the README.
+ */
+
+export type SeedUser = Record<string, unknown>;
+
+export interface NinjaOneAccountSeed {
+  /** Client apps of this NinjaOne account: id, secret and the scopes the app was given. */
+  clients: Array<{ clientId: string; clientSecret: string; scopes?: string[] }>;
+  technicians: SeedUser[];
+  endUsers: SeedUser[];
+}
+
+export interface NinjaOneEmulatorOptions extends EmulatorOptions {
+  accounts: NinjaOneAccountSeed[];
+}
+
+interface Session {
+  account: NinjaOneAccountSeed;
+  scopes: string[];
+}
+
+function oauthError(status: number, error: string, description: string): EmulatorResponse {
+  return { status, body: { error, error_description: description } };
+}
+
+export async function startNinjaOneEmulator(options: NinjaOneEmulatorOptions): Promise<RunningEmulator> {
+  const sessions = new Map<string, Session>();
+
+  function token(req: EmulatorRequest): EmulatorResponse {
+    const form = new URLSearchParams(req.body);
+    if (form.get("grant_type") !== "client_credentials")
+      return oauthError(400, "unsupported_grant_type", "Unsupported grant type");
+    const clientId = form.get("client_id");
+    const match = options.accounts
+      .flatMap((account) => account.clients.map((client) => ({ account, client })))
+      .find((x) => x.client.clientId === clientId);
+    if (!match || match.client.clientSecret !== form.get("client_secret"))
+      return oauthError(401, "invalid_client", "Bad client credentials");
+    const allowed = match.client.scopes ?? ["monitoring", "management", "control"];
+    const requested = (form.get("scope") ?? "").split(/\s+/).filter(Boolean);
+    if (requested.length === 0 || requested.some((s) => !allowed.includes(s)))
+      return oauthError(400, "invalid_scope", "Invalid scope");
+    const accessToken = `ninja-${randomBytes(16).toString("hex")}`;
+    sessions.set(accessToken, { account: match.account, scopes: requested });
+    return {
+      status: 200,
+      body: { access_token: accessToken, token_type: "Bearer", expires_in: 3600, scope: requested.join(" ") },
+    };
+  }
+
+  const handler = (req: EmulatorRequest): EmulatorResponse => {
+    if (req.method === "POST" && req.path === `/${paths.token}`) return token(req);
+    const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
+    const session = bearer ? sessions.get(bearer) : undefined;
+    if (!session) return { status: 401, body: { error: "invalid_token", error_description: "Unauthorized" } };
+    const list =
+      req.path === `/${paths.technicians}`
+        ? session.account.technicians
+        : req.path === `/${paths.endUsers}`
+          ? session.account.endUsers
+          : undefined;
+    if (req.method !== "GET" || !list) return { status: 404, body: { error: "Not Found" } };
+    if (!session.scopes.includes(readScope)) return { status: 403, body: { error: "Forbidden" } };
+    const withRoles = req.query.get("includeRoles") === "true";
+    return {
+      status: 200,
+      body: list.map((u) => {
+        if (withRoles) return u;
+        const { roles: _roles, ...rest } = u;
+        return rest;
+      }),
+    };
+  };
+  return startEmulator(handler, options);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Seed builders, shaped like the documented `Technician` and `EndUser` schemas.
+
+let nextId = 1000;
+
+export function seedTechnician(email: string, fields: SeedUser = {}): SeedUser {
+  const [first = "", last = ""] = email.split("@")[0]!.split(/[._]/);
+  return {
+    id: nextId++,
+    uid: randomUUID(),
+    enabled: true,
+    firstName: first,
+    lastName: last,
+    email,
+    phone: "",
+    mustChangePw: false,
+    mfaConfigured: true,
+    scimUser: false,
+    authType: "NATIVE",
+    userType: "TECHNICIAN",
+    invitationStatus: "REGISTERED",
+    notifyAllClients: false,
+    administrator: false,
+    assignedDeviceIds: [],
+    roles: ["Default Technician"],
+    ...fields,
+  };
+}
+
+export function seedEndUser(email: string, fields: SeedUser = {}): SeedUser {
+  const {
+    userType: _userType,
+    administrator: _administrator,
+    notifyAllClients: _notify,
+    ...base
+  } = seedTechnician(email, { mfaConfigured: false, roles: [] });
+  return { ...base, organizationId: 1, fullPortalAccess: false, ...fields };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The demo portfolio: Northwind runs its own NinjaOne; one administrator never set up MFA.
+
+const demoClientId = "mfasweep-demo-northwind";
+
+function northwind(domain: string, clientSecret: string): NinjaOneAccountSeed {
+  return {
+    clients: [{ clientId: demoClientId, clientSecret, scopes: ["monitoring"] }],
+    technicians: [
+      seedTechnician(`it.admin@${domain}`, {
+        authType: "SSO",
+        administrator: true,
+        roles: ["Administrators"],
+      }),
+      seedTechnician(`helpdesk@${domain}`, { mfaConfigured: true }),
+      seedTechnician(`r.king@${domain}`, {
+        mfaConfigured: false,
+        administrator: true,
+        roles: ["Administrators"],
+      }),
+      seedTechnician(`s.buchanan@${domain}`, { enabled: false, mfaConfigured: false }),
+    ],
+    endUsers: [seedEndUser(`a.fuller@${domain}`, { fullPortalAccess: true })],
+  };
+}
+
+export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
+  const tenant = portfolio.tenants.find((t) => t.id === "northwind");
+  if (!tenant) return { connections: [], env: {}, close: async () => {} };
+  const variable = "MFASWEEP_DEMO_NINJAONE_SECRET_NORTHWIND";
+  const secret = randomBytes(16).toString("hex");
+  const emulator = await startNinjaOneEmulator({ accounts: [northwind(tenant.domain, secret)] });
+  return {
+    env: { [variable]: secret },
+    connections: [
+      {
+        tenant: tenant.id,
+        connection: {
+          type: "ninjaone",
+          id: "ninjaone",
+          endpoint: emulator.url,
+          auth: { method: "client-credentials", clientId: demoClientId, clientSecret: `env:${variable}` },
+        },
+      },
+    ],
+    close: () => emulator.close(),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Reads the version of a Windows binary (.exe/.dll) from its VS_FIXEDFILEINFO block, the structure
+ * Windows' file properties and `osquery`'s `file.product_version` show (Microsoft: VS_FIXEDFILEINFO,
+ * winver.h). We look for the block's signature rather than walking the resource tree: the signature is
+ * fixed, and the structure version that follows it confirms the match.
+ */
+
+export class VersionFileError extends Error {
+  override name = "VersionFileError";
+}
+
+const signature = 0xfeef04bd;
+const structVersion = 0x00010000;
+
+export interface BinaryVersion {
+  product: string;
+  file: string;
+}
+
+function dotted(ms: number, ls: number): string {
+  return [ms >>> 16, ms & 0xffff, ls >>> 16, ls & 0xffff].join(".");
+}
+
+export function readBinaryVersion(data: Buffer): BinaryVersion {
+  if (data.length < 64 || data[0] !== 0x4d || data[1] !== 0x5a)
+    throw new VersionFileError("not a Windows executable (no MZ header)");
+  for (let at = data.indexOf(Buffer.from([0xbd, 0x04, 0xef, 0xfe])); at >= 0; ) {
+    if (at % 4 === 0 && at + 24 <= data.length && data.readUInt32LE(at) === signature) {
+      if (data.readUInt32LE(at + 4) === structVersion) {
+        return {
+          file: dotted(data.readUInt32LE(at + 8), data.readUInt32LE(at + 12)),
+          product: dotted(data.readUInt32LE(at + 16), data.readUInt32LE(at + 20)),
+        };
+      }
+    }
+    at = data.indexOf(Buffer.from([0xbd, 0x04, 0xef, 0xfe]), at + 1);
+  }
+  throw new VersionFileError("no version resource (VS_FIXEDFILEINFO) found");
+}
+
+/** Builds the smallest buffer `readBinaryVersion` accepts: for fixtures and the demo, never for real files. */
+export function fakeBinaryWithVersion(version: string): Buffer {
+  const parts = version.split(".").map((p) => Number.parseInt(p, 10));
+  const [a = 0, b = 0, c = 0, d = 0] = parts;
+  const header = Buffer.alloc(128);
+  header.write("MZ", 0, "latin1");
+  const label = Buffer.from("VS_VERSION_INFO\0", "utf16le");
+  const info = Buffer.alloc(52);
+  info.writeUInt32LE(signature, 0);
+  info.writeUInt32LE(structVersion, 4);
+  for (const offset of [8, 16]) {
+    info.writeUInt32LE(((a << 16) | b) >>> 0, offset);
+    info.writeUInt32LE(((c << 16) | d) >>> 0, offset + 4);
+  }
+  // Keep the block 32-bit aligned after the label, as the resource format does.
+  const pad = Buffer.alloc((4 - ((header.length + label.length) % 4)) % 4);
+  return Buffer.concat([header, label, pad, info]);
+}

@@ -1,0 +1,238 @@
+import { z } from "zod";
+import type { TenantInventory } from "../../evaluate/policy.js";
+import { type Account, type Fact, type FactorStrength, JsonValue } from "../../model/index.js";
+
+/**
+ * The contract between the Okta provider (which collects) and the Okta policy evaluator (which decides):
+ * fact kinds and their zod schemas. Both sides import this file; the data stays JSON so an inventory can
+ * come from a remote collector (DESIGN.md §9). Field names follow the Okta Management API
+ * (reference/identity-apis.md §2); raw rule `conditions`/`actions` are kept whole so that a condition this
+ * code does not model is seen (and treated as "may not apply"), never silently dropped.
+ */
+
+export const oktaSource = "okta";
+
+/** The `mfa.reason` of every Okta access path until the Okta linker has evaluated it. */
+export const pendingOktaEvaluation = "pending Okta policy evaluation";
+
+export const oktaFactKinds = {
+  org: "okta.org",
+  policy: "okta.policy",
+  app: "okta.app",
+  zone: "okta.zone",
+  group: "okta.group",
+} as const;
+
+/** Whether one part of the org was read completely; `reason` says what failed. */
+export const ReadState = z.object({ complete: z.boolean(), reason: z.string().optional() });
+export type ReadState = z.infer<typeof ReadState>;
+
+const optionalString = z.string().nullish();
+
+/** One per connection: where the org is, which entry points the provider made, and what was read. */
+export const OktaOrgFact = z.object({
+  orgUrl: z.string(),
+  entryPoints: z.object({
+    signIn: z.string(),
+    dashboard: z.string(),
+    adminConsole: z.string(),
+  }),
+  reads: z.object({
+    users: ReadState,
+    factors: ReadState,
+    admins: ReadState,
+    signOnPolicies: ReadState,
+    accessPolicies: ReadState,
+    enrollPolicies: ReadState,
+    apps: ReadState,
+    zones: ReadState,
+    groups: ReadState,
+  }),
+});
+export type OktaOrgFact = z.infer<typeof OktaOrgFact>;
+
+const RawObject = z.record(z.string(), JsonValue);
+
+/** A policy rule as the API returned it; the evaluator reads `conditions`/`actions` with its own schemas. */
+export const OktaRuleFact = z.object({
+  id: z.string(),
+  name: optionalString,
+  type: optionalString,
+  status: optionalString,
+  priority: z.number().nullish(),
+  system: z.boolean().nullish(),
+  conditions: RawObject.nullish(),
+  actions: RawObject.nullish(),
+});
+export type OktaRuleFact = z.infer<typeof OktaRuleFact>;
+
+/** A policy (OKTA_SIGN_ON, ACCESS_POLICY or MFA_ENROLL) with its rules; `rules` is null when unread. */
+export const OktaPolicyFact = z.object({
+  id: z.string(),
+  name: optionalString,
+  type: z.string(),
+  status: optionalString,
+  priority: z.number().nullish(),
+  system: z.boolean().nullish(),
+  conditions: RawObject.nullish(),
+  settings: RawObject.nullish(),
+  rules: z.array(OktaRuleFact).nullable(),
+  rulesReason: z.string().optional(),
+});
+export type OktaPolicyFact = z.infer<typeof OktaPolicyFact>;
+
+/**
+ * An app and what identifies it to the systems that delegate to it: its id, its `name` (`saasure`,
+ * `okta_enduser`, `radius`, ...), the SAML audience (the service provider's entity id), the SAML ACS URL
+ * and the OIDC client id. `entryPoint` is the id of the provider's entry point for it (null when none).
+ */
+export const OktaAppFact = z.object({
+  id: z.string(),
+  name: z.string(),
+  label: optionalString,
+  status: optionalString,
+  signOnMode: optionalString,
+  accessPolicyId: z.string().nullable(),
+  samlAudience: optionalString,
+  samlAcsUrl: optionalString,
+  oidcClientId: optionalString,
+  entryPoint: z.string().nullable(),
+});
+export type OktaAppFact = z.infer<typeof OktaAppFact>;
+
+export const OktaZoneFact = z.object({
+  id: z.string(),
+  name: optionalString,
+  type: optionalString,
+  status: optionalString,
+  usage: optionalString,
+});
+export type OktaZoneFact = z.infer<typeof OktaZoneFact>;
+
+/**
+ * A group a policy condition names. `everyone` marks Okta's built-in Everyone group (all users, members not
+ * listed); otherwise `members` are user ids, or null with `reason` when the membership could not be read.
+ */
+export const OktaGroupFact = z.object({
+  id: z.string(),
+  name: optionalString,
+  type: optionalString,
+  everyone: z.boolean(),
+  members: z.array(z.string()).nullable(),
+  reason: z.string().optional(),
+});
+export type OktaGroupFact = z.infer<typeof OktaGroupFact>;
+
+/** Factor types from `GET /api/v1/users/{id}/factors` (reference §2.1), by strength (DESIGN.md §2). */
+const factorStrengths: Record<string, FactorStrength> = {
+  webauthn: "phishing-resistant",
+  u2f: "phishing-resistant",
+  signed_nonce: "phishing-resistant",
+  push: "app",
+  "token:software:totp": "app",
+  "token:hotp": "app",
+  "token:hardware": "app",
+  token: "app",
+  web: "app",
+  sms: "weak",
+  call: "weak",
+  email: "weak",
+  question: "weak",
+};
+
+/** Strength of an Okta factor type; null for a type this code does not know. */
+export function oktaFactorStrength(factorType: string): FactorStrength | null {
+  return factorStrengths[factorType.toLowerCase()] ?? null;
+}
+
+const strengthOrder: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
+
+/** The weaker of two strengths (null = unknown, which counts as weakest). */
+export function weakerStrength(a: FactorStrength | null, b: FactorStrength | null): FactorStrength | null {
+  if (a === null || b === null) return null;
+  return strengthOrder[a] <= strengthOrder[b] ? a : b;
+}
+
+export function strengthRank(s: FactorStrength | null): number {
+  return s === null ? -1 : strengthOrder[s];
+}
+
+/** A user as the evaluator needs it: status, and the factor types enrolled and active (null = unread). */
+export interface OktaUserView {
+  id: string;
+  login: string;
+  status: Account["status"];
+  factors: string[] | null;
+}
+
+/** Everything the evaluator needs about one Okta connection, validated. */
+export interface OktaOrg {
+  connection: string;
+  org: OktaOrgFact;
+  policies: OktaPolicyFact[];
+  apps: OktaAppFact[];
+  zones: Map<string, OktaZoneFact>;
+  groups: Map<string, OktaGroupFact>;
+  users: Map<string, OktaUserView>;
+  /** Facts that did not match their schema: each makes the parts that need it unknown. */
+  invalid: string[];
+}
+
+function parseData<T>(schema: z.ZodType<T>, fact: Fact, invalid: string[]): T | undefined {
+  const parsed = schema.safeParse(fact.data);
+  if (parsed.success) return parsed.data;
+  invalid.push(`${fact.kind} ${fact.id}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  return undefined;
+}
+
+/** Okta connections present in an inventory (one `okta.org` fact each). */
+export function oktaConnections(inventory: Pick<TenantInventory, "facts">): string[] {
+  return inventory.facts
+    .filter((f) => f.source === oktaSource && f.kind === oktaFactKinds.org)
+    .map((f) => f.connection);
+}
+
+/**
+ * Reads one Okta connection's facts and accounts from a tenant inventory into a validated `OktaOrg`.
+ * Returns undefined when the connection has no valid `okta.org` fact.
+ */
+export function readOktaOrg(
+  inventory: Pick<TenantInventory, "facts" | "accounts">,
+  connection: string,
+): OktaOrg | undefined {
+  const invalid: string[] = [];
+  const mine = inventory.facts.filter((f) => f.source === oktaSource && f.connection === connection);
+  const orgFact = mine.find((f) => f.kind === oktaFactKinds.org);
+  const org = orgFact ? parseData(OktaOrgFact, orgFact, invalid) : undefined;
+  if (!org) return undefined;
+  const policies: OktaPolicyFact[] = [];
+  const apps: OktaAppFact[] = [];
+  const zones = new Map<string, OktaZoneFact>();
+  const groups = new Map<string, OktaGroupFact>();
+  for (const fact of mine) {
+    if (fact.kind === oktaFactKinds.policy) {
+      const p = parseData(OktaPolicyFact, fact, invalid);
+      if (p) policies.push(p);
+    } else if (fact.kind === oktaFactKinds.app) {
+      const a = parseData(OktaAppFact, fact, invalid);
+      if (a) apps.push(a);
+    } else if (fact.kind === oktaFactKinds.zone) {
+      const z = parseData(OktaZoneFact, fact, invalid);
+      if (z) zones.set(z.id, z);
+    } else if (fact.kind === oktaFactKinds.group) {
+      const g = parseData(OktaGroupFact, fact, invalid);
+      if (g) groups.set(g.id, g);
+    }
+  }
+  const users = new Map<string, OktaUserView>();
+  for (const a of inventory.accounts) {
+    if (a.source !== oktaSource || a.connection !== connection) continue;
+    users.set(a.id, {
+      id: a.id,
+      login: a.name,
+      status: a.status,
+      factors: a.enrollment.enrolled === "unknown" ? null : a.enrollment.methods.map((m) => m.method),
+    });
+  }
+  return { connection, org, policies, apps, zones, groups, users, invalid };
+}

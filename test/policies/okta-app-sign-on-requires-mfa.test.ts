@@ -1,0 +1,81 @@
+import policy from "../../policies/okta-app-sign-on-requires-mfa.js";
+import type { MfaState } from "../../src/model/index.js";
+import { accessPath, account, entryPoint, inventory } from "../helpers/inventory.js";
+import { testPolicy } from "../helpers/policy-tester.js";
+
+const source = "okta";
+const payroll = entryPoint({
+  id: "okta:okta:app:0oapay",
+  name: "Payroll",
+  source,
+  kind: "app",
+  connection: "okta",
+});
+
+/** The Payroll app with one path per account, in the given states. */
+function app(...states: MfaState[]) {
+  const accounts = states.map((_, i) =>
+    account({ id: `00u${i}`, name: `user${i}@acme.example`, source, connection: "okta" }),
+  );
+  return inventory({
+    accounts,
+    entryPoints: [payroll],
+    accessPaths: states.map((state, i) =>
+      accessPath({ entryPoint: payroll.id, accounts: [`00u${i}`], state }),
+    ),
+  });
+}
+
+testPolicy(policy, {
+  pass: [
+    {
+      name: "every account needs a second factor",
+      inventory: app("enforced", "enforced"),
+      mfa: "enforced",
+      message: ["all 2 account(s)"],
+    },
+  ],
+  fail: [
+    {
+      name: "one account signs in with a password alone",
+      inventory: app("enforced", "none", "enforced"),
+      mfa: "none",
+      severity: "high",
+      message: ["1 of 3 account(s)", "Payroll", "user1@acme.example"],
+    },
+    {
+      name: "only zone or group bypasses",
+      inventory: app("bypassable", "enforced"),
+      mfa: "bypassable",
+      severity: "medium",
+    },
+    { name: "a failure outweighs an unknown", inventory: app("unknown", "bypassable"), mfa: "bypassable" },
+  ],
+  unknown: [
+    {
+      name: "some accounts could not be evaluated",
+      inventory: app("enforced", "unknown"),
+      mfa: "unknown",
+      message: ["1 of 2"],
+    },
+  ],
+  silent: [
+    { name: "an app nobody can reach", inventory: app() },
+    {
+      name: "the Admin Console (judged by its own policy)",
+      inventory: inventory({
+        accounts: [account({ id: "00u0", source, connection: "okta" })],
+        entryPoints: [
+          entryPoint({ id: "okta:okta:admin-console", source, kind: "admin-console", connection: "okta" }),
+        ],
+        accessPaths: [
+          accessPath({ entryPoint: "okta:okta:admin-console", accounts: ["00u0"], state: "none" }),
+        ],
+      }),
+    },
+    {
+      name: "apps of other sources",
+      inventory: inventory({ entryPoints: [entryPoint({ id: "x", source: "entra", kind: "app" })] }),
+    },
+  ],
+});
