@@ -1,6 +1,12 @@
 import type { Policy } from "../src/evaluate/policy.js";
 import attestationCurrent from "./attestation-current.js";
 import attestedToolMfaEnforced from "./attested-tool-mfa-enforced.js";
+import entraAdminPhishingResistantMfaEnforced from "./entra-admin-phishing-resistant-mfa-enforced.js";
+import entraBreakGlassPhishingResistantMethod from "./entra-break-glass-phishing-resistant-method.js";
+import entraLegacyAuthenticationBlocked from "./entra-legacy-authentication-blocked.js";
+import entraMfaMethodRegistered from "./entra-mfa-method-registered.js";
+import entraTenantMfaPoliciesCoverAllScopes from "./entra-tenant-mfa-policies-cover-all-scopes.js";
+import entraUserMfaEnforced from "./entra-user-mfa-enforced.js";
 import googleAdmin2svEnrolled from "./google-admin-2sv-enrolled.js";
 import googleOu2svEnforced from "./google-ou-2sv-enforced.js";
 import googleUser2svEnforced from "./google-user-2sv-enforced.js";
@@ -29,4 +35,10 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   screenconnectPatchedAgainstCve20241709,
   attestationCurrent,
   attestedToolMfaEnforced,
+  entraUserMfaEnforced,
+  entraAdminPhishingResistantMfaEnforced,
+  entraMfaMethodRegistered,
+  entraLegacyAuthenticationBlocked,
+  entraBreakGlassPhishingResistantMethod,
+  entraTenantMfaPoliciesCoverAllScopes,
 ];

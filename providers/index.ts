@@ -3,6 +3,7 @@ import { attestation } from "./attestation/index.js";
 import { beyondtrust } from "./beyondtrust/index.js";
 import { connectwiseAutomate } from "./connectwise-automate/index.js";
 import { dattoRmm } from "./datto-rmm/index.js";
+import { entra } from "./entra/index.js";
 import { googleWorkspace } from "./google-workspace/index.js";
 import { ninjaone } from "./ninjaone/index.js";
 import { okta } from "./okta/index.js";
@@ -16,6 +17,7 @@ import { teamviewer } from "./teamviewer/index.js";
  */
 export const providers: ReadonlyArray<Provider<unknown>> = [
   googleWorkspace,
+  entra,
   ninjaone,
   teamviewer,
   dattoRmm,

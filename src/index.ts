@@ -21,6 +21,13 @@ export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
 export type { Policy, PolicyMeta, TenantInventory, Verdict } from "./evaluate/policy.js";
 export { type OutputFormat, render, toCsv, toTable } from "./export/index.js";
+export {
+  type AppTarget,
+  type EntraSignInResult,
+  entraAccessFor,
+  evaluateEntraSignIn,
+  loadEntraFacts,
+} from "./link/entra/index.js";
 export { link, mergeCollections } from "./link/index.js";
 export {
   evaluateOktaAccess,

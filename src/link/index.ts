@@ -1,6 +1,7 @@
 import type { ConnectionCollection } from "../collect/index.js";
 import type { Config } from "../config/load.js";
 import type { TenantInventory } from "../evaluate/policy.js";
+import { entraLinker } from "./entra/index.js";
 import { oktaLinker } from "./okta/index.js";
 
 /**
@@ -15,7 +16,7 @@ export interface Linker {
 }
 
 /** Registered linkers, applied in order. */
-export const linkers: Linker[] = [oktaLinker];
+export const linkers: Linker[] = [entraLinker, oktaLinker];
 
 /** Merges each tenant's collections into one inventory. Never mixes tenants. */
 export function mergeCollections(

@@ -1,0 +1,423 @@
+import { readFileSync } from "node:fs";
+import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
+import type { AccessToken, TokenCredential, TokenCredentialOptions } from "@azure/identity";
+import {
+  AuthenticationHandler,
+  Client,
+  type Context,
+  GraphError,
+  type Middleware,
+  TelemetryHandler,
+} from "@microsoft/microsoft-graph-client";
+import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
+import { Agent, fetch as undiciFetch } from "undici";
+import type { z } from "zod";
+import type { CollectContext } from "../../src/collect/provider.js";
+import type { QuotaDomain, QuotaLimits } from "../../src/collect/quota.js";
+import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
+import {
+  MfasweepError,
+  ProviderAuthError,
+  ProviderPermissionError,
+  ProviderResponseError,
+  ProviderUnavailableError,
+} from "../../src/errors.js";
+import { type Endpoint, GraphErrorBody, Page, type QuotaKind } from "./api.js";
+import { type Cloud, clouds, type EntraSettings } from "./settings.js";
+
+/**
+ * Transport for one Entra connection: credentials per cloud, the Graph client (`@microsoft/microsoft-graph-
+ * client` 3.0.7) with a fetch that honours the connection's CA bundle and timeout, the three quota domains,
+ * paging over `@odata.nextLink`, and Graph's errors translated into ours. Knows nothing about policies.
+ */
+
+/**
+ * Documented limits (throttling-limits.md, reference §1.8):
+ * - conditional access / named locations: 1 request per second per tenant, for all apps together;
+ * - identity and access reports (registration details, authentication methods): 5 requests per 10 s per
+ *   app per tenant;
+ * - directory: a token bucket of 3,500 resource units per 10 s for the smallest tenants; a $select'ed GET
+ *   costs 1-3 units, so 100 requests/s with 8 in flight stays under it.
+ * The two small windows get a 10% margin: Graph measures them on arrival, and arrival times jitter by the
+ * network latency of each request, so pacing at exactly the limit still draws 429s.
+ */
+export const quotaLimits: Record<QuotaKind, QuotaLimits> = {
+  "conditional-access": { concurrency: 1, intervalCap: 1, interval: 1100 },
+  reports: { concurrency: 5, intervalCap: 5, interval: 11_000 },
+  directory: { concurrency: 8, intervalCap: 100, interval: 1000 },
+};
+
+/** The CA endpoints send no Retry-After on 429: back off from one second (their window), doubling. */
+const caBackoffBaseMs = 1000;
+const maxBackoffMs = 60_000;
+
+/** A 403 that says the tenant lacks the licence (Entra ID P1/P2): a property of the tenant, not a failure. */
+export class NotLicensedError extends MfasweepError {
+  override name = "NotLicensedError";
+}
+
+/** 404: the object no longer exists (a policy may still name a deleted group). */
+export class GraphNotFoundError extends ProviderResponseError {
+  override name = "GraphNotFoundError";
+}
+
+export interface ResolvedEndpoints {
+  cloud: Cloud;
+  /** Graph root the requests go to (the cloud's, or the `endpoint` override). */
+  graphBaseUrl: string;
+  /** Entra sign-in host for token requests. */
+  authorityHost: string;
+  /** Token scope: always the cloud's Graph resource, even behind an endpoint override. */
+  scope: string;
+}
+
+export function resolveEndpoints(
+  settings: Pick<EntraSettings, "cloud" | "endpoint" | "authorityHost">,
+): ResolvedEndpoints {
+  const cloud = clouds[settings.cloud];
+  return {
+    cloud: settings.cloud,
+    graphBaseUrl: (settings.endpoint ?? cloud.graph).replace(/\/+$/, ""),
+    authorityHost: (settings.authorityHost ?? cloud.login).replace(/\/+$/, ""),
+    scope: `${cloud.graph}/.default`,
+  };
+}
+
+/** A token minted elsewhere: handed to the Graph client as is. */
+function staticCredential(token: string): TokenCredential {
+  return {
+    getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  };
+}
+
+export interface CredentialPlan {
+  credential: TokenCredential;
+  /** For messages: which identity signs in, never a secret. */
+  principal: string;
+}
+
+/**
+ * Builds the credential for the connection's auth method: an app's client secret or certificate against
+ * the cloud's sign-in host, or a ready token. `httpClient` lets tests answer MSAL's token request
+ * without a network (MSAL refuses non-https authorities, so no local emulator can stand in).
+ */
+export async function createCredential(
+  settings: EntraSettings,
+  secret: (ref: string) => Promise<{ reveal(): string }>,
+  options: { httpClient?: TokenCredentialOptions["httpClient"] } = {},
+): Promise<CredentialPlan> {
+  const { authorityHost } = resolveEndpoints(settings);
+  const common = { authorityHost, ...(options.httpClient ? { httpClient: options.httpClient } : {}) };
+  const auth = settings.auth;
+  if (auth.method === "access-token")
+    return { credential: staticCredential((await secret(auth.token)).reveal()), principal: "access token" };
+  // Loaded on demand: @azure/identity (MSAL) takes over half a second to import.
+  const { ClientCertificateCredential, ClientSecretCredential } = await import("@azure/identity");
+  switch (auth.method) {
+    case "client-secret":
+      return {
+        credential: new ClientSecretCredential(
+          settings.tenantId,
+          auth.clientId,
+          (await secret(auth.secret)).reveal(),
+          common,
+        ),
+        principal: `app ${auth.clientId} (client secret)`,
+      };
+    case "client-certificate": {
+      const pem = (await secret(auth.certificate)).reveal();
+      if (!/-----BEGIN CERTIFICATE-----/.test(pem) || !/PRIVATE KEY-----/.test(pem))
+        throw new ProviderAuthError(
+          "the client certificate must be a PEM holding the certificate and its private key",
+        );
+      return {
+        credential: new ClientCertificateCredential(
+          settings.tenantId,
+          auth.clientId,
+          { certificate: pem },
+          { ...common, sendCertificateChain: auth.sendCertificateChain },
+        ),
+        principal: `app ${auth.clientId} (certificate)`,
+      };
+    }
+  }
+}
+
+/** A network-level failure, named so the classifier can tell it from an HTTP error. */
+class NetworkError extends Error {
+  override name = "NetworkError";
+}
+
+/**
+ * Parsing the system roots plus the bundle costs tens of milliseconds; done per TLS connection (what a
+ * plain `ca` option does) it dominated collection. One context per bundle, shared by every connection.
+ */
+const secureContexts = new Map<string, SecureContext>();
+function secureContextFor(caBundle: string): SecureContext {
+  let context = secureContexts.get(caBundle);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, caBundle] });
+    secureContexts.set(caBundle, context);
+  }
+  return context;
+}
+
+/** Connections per Graph origin: as many as the busiest quota domain runs at once. */
+const maxConnections = 8;
+
+const tlsCodes = /(SELF_SIGNED|UNABLE_TO_VERIFY|CERT_|ERR_TLS)/;
+
+/**
+ * The last middleware: sends the request with undici's fetch through an Agent that trusts the system
+ * roots plus the connection's CA bundle (TLS-inspecting proxies, the emulator's test certificate), with
+ * the per-request timeout and the collection's abort signal. Replaces graph-client's HTTPMessageHandler,
+ * which uses the global fetch without these.
+ */
+class FetchHandler implements Middleware {
+  readonly #agent: Agent;
+  constructor(
+    caBundle: string | undefined,
+    private readonly timeoutMs: number,
+    private readonly signal: AbortSignal,
+  ) {
+    // A bounded pool: one TLS handshake per connection, reused, instead of one per concurrent request.
+    this.#agent = new Agent({
+      connections: maxConnections,
+      ...(caBundle ? { connect: { secureContext: secureContextFor(caBundle) } } : {}),
+    });
+  }
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === "string" ? context.request : context.request.url;
+    const options = context.options ?? {};
+    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]);
+    try {
+      const response = await undiciFetch(url, {
+        method: options.method ?? "GET",
+        headers: options.headers as Record<string, string>,
+        ...(typeof options.body === "string" ? { body: options.body } : {}),
+        signal,
+        dispatcher: this.#agent,
+      });
+      context.response = response as unknown as Response;
+    } catch (err) {
+      if (this.signal.aborted) throw this.signal.reason;
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      if (e.name === "TimeoutError") throw new NetworkError(`timed out after ${this.timeoutMs / 1000} s`);
+      const code = e.cause?.code ?? e.name;
+      throw new NetworkError(`${code}: ${e.cause?.message ?? e.message}`);
+    }
+  }
+  close(): Promise<void> {
+    return this.#agent.close();
+  }
+}
+
+function header(headers: Headers | undefined, name: string): string | undefined {
+  return typeof headers?.get === "function" ? (headers.get(name) ?? undefined) : undefined;
+}
+
+/** Permission names some workloads put in a 403 message ("missing permission scope A,B"). */
+function permissionsNamed(message: string): string[] {
+  const m =
+    /missing permission scope ([A-Za-z.,\s]+?)\.?(?:"|$|\\)/.exec(message) ??
+    /requires one of '([^']+)'/.exec(message);
+  return m?.[1] ? m[1].split(/[,\s]+/).filter((p) => /^[A-Z][A-Za-z]+\.[A-Za-z.]+$/.test(p)) : [];
+}
+
+const licenceError =
+  /NonPremium|premium licen[cs]e|Premium 2 licen[cs]e|not licensed|licen[cs]e is required/i;
+
+/**
+ * Graph → our errors. 429: throttled, honouring Retry-After, else (Conditional Access, which sends none)
+ * an exponential backoff from its 1 s window; 5xx/408/network: transient; 401: auth; 403: licence or
+ * the endpoint's permission; 404: not found.
+ */
+export function classifyGraphError(err: unknown, endpoint: Endpoint, attempt: number): AttemptOutcome {
+  if (err instanceof MfasweepError) return { kind: "fatal", error: err };
+  if (!(err instanceof GraphError)) {
+    return {
+      kind: "fatal",
+      error: new ProviderResponseError(`${endpoint.label}: ${(err as Error)?.message ?? String(err)}`),
+    };
+  }
+  const status = err.statusCode;
+  const body = GraphErrorBody.safeParse(typeof err.body === "string" ? safeJson(err.body) : err.body);
+  const code = body.success ? (body.data.error.code ?? "") : (err.code ?? "");
+  const message = body.success
+    ? (body.data.error.message ?? `HTTP ${status}`)
+    : err.message || `HTTP ${status}`;
+  if (status === -1 || status === undefined) {
+    if (err.code === "NetworkError") {
+      if (tlsCodes.test(err.message))
+        return {
+          kind: "fatal",
+          error: new ProviderUnavailableError(
+            `${endpoint.label}: TLS certificate not trusted (${err.message.split(":")[0]}); set caBundle if a proxy re-signs traffic`,
+          ),
+        };
+      if (/ENOTFOUND|EAI_AGAIN/.test(err.message))
+        return {
+          kind: "fatal",
+          error: new ProviderUnavailableError(`${endpoint.label}: host not found (${err.message})`),
+        };
+      return { kind: "transient", detail: err.message.slice(0, 160) };
+    }
+    if (/AuthenticationError|CredentialUnavailableError|AuthenticationRequiredError/.test(err.code ?? "")) {
+      return {
+        kind: "fatal",
+        error: new ProviderAuthError(`token request refused: ${err.message.split("\n")[0]?.slice(0, 300)}`),
+      };
+    }
+    return { kind: "fatal", error: new ProviderResponseError(`${endpoint.label}: ${err.message}`) };
+  }
+  if (status >= 200 && status < 300) {
+    // The body did not parse (truncated or not JSON): may be a cut connection, so worth one more try.
+    return { kind: "transient", detail: `malformed response body (${err.code ?? "invalid"})` };
+  }
+  const retryAfter = header(err.headers, "retry-after");
+  if (status === 429) {
+    const given = parseRetryAfter(retryAfter);
+    const backoff =
+      given === undefined && endpoint.quota === "conditional-access"
+        ? Math.min(maxBackoffMs, caBackoffBaseMs * 2 ** attempt)
+        : given;
+    return {
+      kind: "throttled",
+      ...(backoff !== undefined ? { retryAfterMs: backoff } : {}),
+      detail: `HTTP 429 ${code}`.trim(),
+    };
+  }
+  if (status === 401)
+    return {
+      kind: "fatal",
+      error: new ProviderAuthError(`${endpoint.label}: credentials refused (HTTP 401 ${code}: ${message})`),
+    };
+  if (status === 403 && licenceError.test(`${code} ${message}`))
+    return { kind: "fatal", error: new NotLicensedError(`${endpoint.label}: ${message} (${code})`) };
+  if (status === 403) {
+    const named = permissionsNamed(message);
+    return {
+      kind: "fatal",
+      error: new ProviderPermissionError(
+        `${endpoint.label}: ${code ? `${code}: ` : ""}${message}`,
+        named.length ? named : [endpoint.permission],
+      ),
+    };
+  }
+  if (status === 404)
+    return { kind: "fatal", error: new GraphNotFoundError(`${endpoint.label}: ${code} ${message}`.trim()) };
+  return classifyStatus(
+    status,
+    retryAfter,
+    () => new ProviderResponseError(`${endpoint.label}: HTTP ${status} ${code}: ${message}`),
+  );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validates one response against its documented shape; a mismatch names the endpoint and the problem. */
+export function checkShape<T>(schema: z.ZodType<T>, data: unknown, label: string): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new ProviderResponseError(
+      `${label}: response does not match the documented shape${at}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
+}
+
+export class EntraClient {
+  readonly graph: Client;
+  readonly endpoints: ResolvedEndpoints;
+  readonly #fetch: FetchHandler;
+  readonly #quotas: Record<QuotaKind, QuotaDomain>;
+
+  constructor(
+    private readonly ctx: CollectContext<EntraSettings>,
+    credential: TokenCredential,
+  ) {
+    const settings = ctx.settings;
+    this.endpoints = resolveEndpoints(settings);
+    const caBundle = settings.caBundle ? readFileSync(settings.caBundle, "utf8") : undefined;
+    this.#fetch = new FetchHandler(caBundle, settings.timeoutSeconds * 1000, ctx.signal);
+    const auth = new TokenCredentialAuthenticationProvider(credential, { scopes: [this.endpoints.scope] });
+    const host = new URL(this.endpoints.graphBaseUrl).hostname;
+    // No RetryHandler: our retry loop honours Retry-After per quota domain and counts retries for coverage;
+    // graph-client's own would retry unseen and sleep for real. Graph adds the bearer token only for its
+    // own hosts and `customHosts` (hostname, no port), and only over https.
+    this.graph = Client.initWithMiddleware({
+      middleware: [new AuthenticationHandler(auth), new TelemetryHandler(), this.#fetch],
+      baseUrl: `${this.endpoints.graphBaseUrl}/`,
+      customHosts: new Set([host]),
+    });
+    const tenant = settings.tenantId.toLowerCase();
+    this.#quotas = {
+      directory: ctx.quota(`entra:${tenant}:directory`, quotaLimits.directory),
+      reports: ctx.quota(`entra:${tenant}:reports`, quotaLimits.reports),
+      "conditional-access": ctx.quota(
+        `entra:${tenant}:conditional-access`,
+        quotaLimits["conditional-access"],
+      ),
+    };
+  }
+
+  /** One GET with limiter, retry and error translation. `path` may be an absolute nextLink. */
+  get(endpoint: Endpoint, path: string, label = endpoint.label): Promise<unknown> {
+    let attempt = 0;
+    return this.ctx.request(
+      this.#quotas[endpoint.quota],
+      label,
+      () => {
+        const request = this.graph.api(path);
+        return (path.startsWith("https://") ? request : request.version(endpoint.version)).get();
+      },
+      (err) => classifyGraphError(err, endpoint, attempt++),
+    );
+  }
+
+  /**
+   * Follows `@odata.nextLink` (the whole URL, as Graph documents) until there is none. A nextLink seen
+   * twice is a paging loop: stop with an error rather than loop forever or return a partial list silently.
+   */
+  async *pages(endpoint: Endpoint, first: string, label = endpoint.label): AsyncIterable<unknown[]> {
+    const seen = new Set<string>();
+    let path = first;
+    for (let page = 1; ; page++) {
+      const data = checkShape(
+        Page,
+        await this.get(endpoint, path, `${label} page ${page}`),
+        `${label} page ${page}`,
+      );
+      yield data.value;
+      const next = data["@odata.nextLink"];
+      if (!next) return;
+      if (!next.startsWith("https://"))
+        throw new ProviderResponseError(`${label}: @odata.nextLink is not an absolute https URL`);
+      if (seen.has(next))
+        throw new ProviderResponseError(
+          `${label}: paging loop: page ${page} repeated an earlier @odata.nextLink`,
+        );
+      seen.add(next);
+      path = next;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#fetch.close();
+  }
+}
+
+export async function connect(
+  ctx: CollectContext<EntraSettings>,
+): Promise<{ client: EntraClient; principal: string }> {
+  const { credential, principal } = await createCredential(ctx.settings, ctx.secret);
+  return { client: new EntraClient(ctx, credential), principal };
+}

@@ -1,0 +1,1005 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import {
+  type EmulatorOptions,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RunningEmulator,
+  startEmulator,
+} from "../../src/emulator/server.js";
+import { directoryRoles } from "../../src/link/entra/facts.js";
+import { permissions } from "./api.js";
+
+/**
+ * A stand-in for Microsoft Graph (v1.0 and beta) that the real `@microsoft/microsoft-graph-client`
+ * reaches over HTTPS (the client attaches tokens and follows nextLinks only over https). Behaviour follows
+ * the documentation (reference/identity-apis.md §1): bearer tokens per tenant with application
+ * permissions (403 when one is missing), `@odata.nextLink` paging with absolute https links, `$select`,
+ * `$top` caps, licence refusals on a tenant without Entra ID P1/P2, and, when `enforceLimits` is on, the
+ * documented throttling: Conditional Access 1 request/s per tenant answered with 429 *without*
+ * Retry-After, reports 5 requests per 10 s with Retry-After.
+ */
+
+export interface SeedUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail?: string | null;
+  accountEnabled: boolean;
+  userType: "Member" | "Guest";
+  externalUserState?: string | null;
+  onPremisesSyncEnabled?: boolean | null;
+  createdDateTime?: string;
+  signInActivity?: { lastSignInDateTime: string | null };
+  /** `methodsRegistered` for the registration report, and the methods the per-user API lists. */
+  methodsRegistered?: string[];
+  /** Beta per-user MFA state (default `disabled`). */
+  perUserMfaState?: "disabled" | "enabled" | "enforced";
+  /** Anything else, e.g. a deliberately malformed field for tests. */
+  [field: string]: unknown;
+}
+
+export interface SeedGroup {
+  id: string;
+  displayName: string;
+  /** User or group ids (nested groups are expanded by transitiveMembers). */
+  members: string[];
+}
+
+export interface SeedRoleAssignment {
+  id: string;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+}
+
+export interface EntraTenantSeed {
+  tenantId: string;
+  domain: string;
+  /** Access tokens for this tenant, with the application permissions each carries (default: all). */
+  tokens: Array<{ token: string; permissions?: string[] }>;
+  licence: { p1: boolean; p2: boolean };
+  securityDefaults: boolean;
+  users: SeedUser[];
+  groups: SeedGroup[];
+  /** Service principal ids (role assignees that are not groups: `/groups/{id}` answers 404). */
+  servicePrincipals: string[];
+  policies: Array<Record<string, unknown>>;
+  namedLocations: Array<Record<string, unknown>>;
+  roleAssignments: SeedRoleAssignment[];
+  roleEligibilities: SeedRoleAssignment[];
+  /** Fault: from this users page on, the nextLink repeats (a paging loop). */
+  usersPagingLoopFromPage?: number;
+}
+
+export interface EntraEmulatorOptions extends EmulatorOptions {
+  tenants: EntraTenantSeed[];
+  /** Enforce the documented rate limits with real time windows (benchmarks, one pacing test). */
+  enforceLimits?: boolean;
+  /** Page size of the registration report (its `$top` is not documented). */
+  reportPageSize?: number;
+}
+
+interface Session {
+  tenant: EntraTenantSeed;
+  permissions: Set<string>;
+}
+
+export const allPermissions = Object.values(permissions);
+
+/** Built-in authentication strengths (ids and combinations as Microsoft ships them). */
+export const builtInStrengths = [
+  {
+    id: "00000000-0000-0000-0000-000000000002",
+    displayName: "Multifactor authentication",
+    policyType: "builtIn",
+    requirementsSatisfied: "mfa",
+    allowedCombinations: [
+      "windowsHelloForBusiness",
+      "fido2",
+      "x509CertificateMultiFactor",
+      "deviceBasedPush",
+      "temporaryAccessPassOneTime",
+      "temporaryAccessPassMultiUse",
+      "password,microsoftAuthenticatorPush",
+      "password,softwareOath",
+      "password,hardwareOath",
+      "password,sms",
+      "password,voice",
+      "federatedMultiFactor",
+      "microsoftAuthenticatorPush,federatedSingleFactor",
+      "softwareOath,federatedSingleFactor",
+      "hardwareOath,federatedSingleFactor",
+      "sms,federatedSingleFactor",
+      "voice,federatedSingleFactor",
+    ],
+  },
+  {
+    id: "00000000-0000-0000-0000-000000000003",
+    displayName: "Passwordless MFA",
+    policyType: "builtIn",
+    requirementsSatisfied: "mfa",
+    allowedCombinations: [
+      "windowsHelloForBusiness",
+      "fido2",
+      "x509CertificateMultiFactor",
+      "deviceBasedPush",
+    ],
+  },
+  {
+    id: "00000000-0000-0000-0000-000000000004",
+    displayName: "Phishing-resistant MFA",
+    policyType: "builtIn",
+    requirementsSatisfied: "mfa",
+    allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"],
+  },
+];
+
+function graphError(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): EmulatorResponse {
+  return {
+    status,
+    ...(headers ? { headers } : {}),
+    body: {
+      error: {
+        code,
+        message,
+        innerError: {
+          date: new Date().toISOString().slice(0, 19),
+          "request-id": guid(`${Math.random()}`),
+          "client-request-id": guid(`${Math.random()}`),
+        },
+      },
+    },
+  };
+}
+
+const denied = () =>
+  graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+/** Observed for the reports and signInActivity; the emulator uses it for every P1-only endpoint. */
+const notPremium = () =>
+  graphError(
+    403,
+    "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+    "Neither tenant is B2C or tenant doesn't have premium license",
+  );
+
+/** Methods the per-user API returns for `methodsRegistered` values (inverse of the provider's mapping). */
+function methodObjects(user: SeedUser): Array<Record<string, unknown>> {
+  const objects: Array<Record<string, unknown>> = [
+    {
+      "@odata.type": "#microsoft.graph.passwordAuthenticationMethod",
+      id: "28c10230-6103-485e-b985-444c60001490",
+      password: null,
+    },
+  ];
+  for (const m of user.methodsRegistered ?? []) {
+    const id = guid(`${user.id}${m}`);
+    const phone = (phoneType: string) => ({
+      "@odata.type": "#microsoft.graph.phoneAuthenticationMethod",
+      id,
+      phoneNumber: "+1 5555550100",
+      phoneType,
+      smsSignInState: "notAllowedByPolicy",
+    });
+    const byName: Record<string, Record<string, unknown>> = {
+      mobilePhone: phone("mobile"),
+      alternateMobilePhone: phone("alternateMobile"),
+      officePhone: phone("office"),
+      email: {
+        "@odata.type": "#microsoft.graph.emailAuthenticationMethod",
+        id,
+        emailAddress: "someone@example.org",
+      },
+      fido2: {
+        "@odata.type": "#microsoft.graph.fido2AuthenticationMethod",
+        id,
+        model: "Security Key",
+        attestationLevel: "attested",
+      },
+      passKeyDeviceBound: {
+        "@odata.type": "#microsoft.graph.fido2AuthenticationMethod",
+        id,
+        model: "Passkey",
+        attestationLevel: "attested",
+      },
+      microsoftAuthenticatorPush: {
+        "@odata.type": "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod",
+        id,
+        displayName: "Phone",
+      },
+      softwareOneTimePasscode: {
+        "@odata.type": "#microsoft.graph.softwareOathAuthenticationMethod",
+        id,
+        secretKey: null,
+      },
+      windowsHelloForBusiness: {
+        "@odata.type": "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
+        id,
+        keyStrength: "normal",
+      },
+      temporaryAccessPass: {
+        "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+        id,
+        isUsable: true,
+      },
+    };
+    const object = byName[m];
+    if (object) objects.push(object);
+  }
+  return objects;
+}
+
+/** Expands nested groups into user ids (transitive membership). */
+function transitiveUsers(tenant: EntraTenantSeed, groupId: string, seen = new Set<string>()): string[] {
+  if (seen.has(groupId)) return [];
+  seen.add(groupId);
+  const group = tenant.groups.find((g) => g.id === groupId);
+  if (!group) return [];
+  return [
+    ...new Set(
+      group.members.flatMap((m) =>
+        tenant.groups.some((g) => g.id === m)
+          ? transitiveUsers(tenant, m, seen)
+          : tenant.users.some((u) => u.id === m)
+            ? [m]
+            : [],
+      ),
+    ),
+  ];
+}
+
+function select(
+  object: Record<string, unknown>,
+  query: URLSearchParams,
+  always: string[] = ["id"],
+): Record<string, unknown> {
+  const fields = query.get("$select");
+  if (!fields) {
+    const { signInActivity: _, methodsRegistered: __, perUserMfaState: ___, ...rest } = object;
+    return rest;
+  }
+  const wanted = new Set([...fields.split(","), ...always]);
+  return Object.fromEntries(Object.entries(object).filter(([k]) => wanted.has(k) || k.startsWith("@odata")));
+}
+
+export async function startEntraEmulator(options: EntraEmulatorOptions): Promise<RunningEmulator> {
+  const sessions = new Map<string, Session>();
+  for (const tenant of options.tenants)
+    for (const t of tenant.tokens)
+      sessions.set(t.token, { tenant, permissions: new Set(t.permissions ?? allPermissions) });
+  const caHits = new Map<string, number>();
+  const reportHits = new Map<string, number[]>();
+
+  function throttle(tenant: EntraTenantSeed, kind: "ca" | "reports"): EmulatorResponse | undefined {
+    if (!options.enforceLimits) return undefined;
+    const now = Date.now();
+    if (kind === "ca") {
+      const last = caHits.get(tenant.tenantId);
+      if (last !== undefined && now - last < 1000)
+        // Documented: identity protection and CA throttling returns no Retry-After.
+        return graphError(429, "TooManyRequests", "Too many requests.");
+      caHits.set(tenant.tenantId, now);
+      return undefined;
+    }
+    const window = (reportHits.get(tenant.tenantId) ?? []).filter((t) => now - t < 10_000);
+    if (window.length >= 5) {
+      const wait = Math.max(1, Math.ceil((10_000 - (now - window[0]!)) / 1000));
+      reportHits.set(tenant.tenantId, window);
+      return graphError(429, "TooManyRequests", "Too many requests.", { "retry-after": String(wait) });
+    }
+    window.push(now);
+    reportHits.set(tenant.tenantId, window);
+    return undefined;
+  }
+
+  function page(
+    req: EmulatorRequest,
+    version: string,
+    path: string,
+    items: unknown[],
+    defaultSize: number,
+    maxSize: number,
+    loopFrom?: number,
+  ): EmulatorResponse {
+    const skip = Number(
+      req.query.get("$skiptoken") ? Buffer.from(req.query.get("$skiptoken")!, "base64url").toString() : "0",
+    );
+    if (!Number.isInteger(skip) || skip < 0)
+      return graphError(
+        400,
+        "Directory_ExpiredPageToken",
+        "The specified page token value has expired and can no longer be included in your request.",
+      );
+    const top = Math.min(maxSize, Math.max(1, Number(req.query.get("$top") ?? defaultSize) || defaultSize));
+    const slice = items.slice(skip, skip + top);
+    const pageNumber = Math.floor(skip / top) + 1;
+    let nextSkip = skip + top < items.length ? skip + top : undefined;
+    if (loopFrom && pageNumber >= loopFrom) nextSkip = skip;
+    const query = new URLSearchParams(req.query);
+    query.delete("$skiptoken");
+    if (nextSkip !== undefined) query.set("$skiptoken", Buffer.from(String(nextSkip)).toString("base64url"));
+    const qs = [...query].map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/g, ",")}`).join("&");
+    return {
+      status: 200,
+      body: {
+        "@odata.context": `${req.baseUrl}/${version}/$metadata#${path.split("/").filter(Boolean).join("/")}`,
+        value: slice,
+        ...(nextSkip !== undefined ? { "@odata.nextLink": `${req.baseUrl}/${version}${path}?${qs}` } : {}),
+      },
+    };
+  }
+
+  const handler = (req: EmulatorRequest): EmulatorResponse => {
+    const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
+    const session = token ? sessions.get(token) : undefined;
+    if (!session)
+      return graphError(
+        401,
+        "InvalidAuthenticationToken",
+        "Access token validation failure. Invalid audience.",
+      );
+    if (req.method !== "GET")
+      return graphError(
+        405,
+        "Request_BadRequest",
+        "Specified HTTP method is not allowed for the request target.",
+      );
+    const { tenant } = session;
+    const need = (permission: string) => !session.permissions.has(permission);
+    const match = /^\/(v1\.0|beta)(\/.*)$/.exec(req.path);
+    if (!match) return graphError(400, "BadRequest", "Invalid version.");
+    const [, version, path] = match as unknown as [string, string, string];
+
+    if (path === "/users") {
+      if (need(permissions.users)) return denied();
+      const wantsSignIn = (req.query.get("$select") ?? "").split(",").includes("signInActivity");
+      if (wantsSignIn && need(permissions.signInActivity)) return denied();
+      if (wantsSignIn && !tenant.licence.p1) return notPremium();
+      const users = tenant.users.map((u) => select(u, req.query));
+      return page(req, version, path, users, 100, 999, tenant.usersPagingLoopFromPage);
+    }
+    if (path === "/reports/authenticationMethods/userRegistrationDetails") {
+      if (need(permissions.registration)) return denied();
+      if (!tenant.licence.p1) return notPremium();
+      const limited = throttle(tenant, "reports");
+      if (limited) return limited;
+      // "This method doesn't work for disabled users": they are not listed.
+      const details = tenant.users
+        .filter((u) => u.accountEnabled)
+        .map((u) => {
+          const methods = u.methodsRegistered ?? [];
+          const mfa = methods.filter(
+            (m) => !["email", "securityQuestion", "temporaryAccessPass"].includes(m),
+          );
+          const holds = (roles: SeedRoleAssignment[]) =>
+            roles.some((r) => r.principalId === u.id || transitiveUsersOf(r.principalId).includes(u.id));
+          return {
+            id: u.id,
+            userPrincipalName: u.userPrincipalName,
+            userDisplayName: u.displayName,
+            userType: u.userType === "Guest" ? "guest" : "member",
+            isAdmin: holds(tenant.roleAssignments),
+            isSsprRegistered: methods.length > 0,
+            isSsprEnabled: false,
+            isSsprCapable: false,
+            isMfaRegistered: mfa.length > 0,
+            isMfaCapable: mfa.length > 0,
+            isPasswordlessCapable: mfa.some((m) =>
+              ["fido2", "passKeyDeviceBound", "windowsHelloForBusiness"].includes(m),
+            ),
+            isSystemPreferredAuthenticationMethodEnabled: true,
+            systemPreferredAuthenticationMethods: [],
+            userPreferredMethodForSecondaryAuthentication: "none",
+            methodsRegistered: methods,
+            lastUpdatedDateTime: "2026-11-20T08:00:00Z",
+          };
+        });
+      return page(req, version, path, details, options.reportPageSize ?? 500, options.reportPageSize ?? 500);
+    }
+    if (
+      path === "/identity/conditionalAccess/policies" ||
+      path === "/identity/conditionalAccess/namedLocations"
+    ) {
+      if (need(permissions.policies)) return denied();
+      // Whether Graph refuses or returns an empty list without P1 is not confirmed; the general licence
+      // error shape is used.
+      if (!tenant.licence.p1) return notPremium();
+      const limited = throttle(tenant, "ca");
+      if (limited) return limited;
+      const items = path.endsWith("policies") ? tenant.policies : tenant.namedLocations;
+      return page(req, version, path, items, 1000, 1000);
+    }
+    if (path === "/policies/identitySecurityDefaultsEnforcementPolicy") {
+      if (need(permissions.policies)) return denied();
+      return {
+        status: 200,
+        body: {
+          "@odata.context": `${req.baseUrl}/${version}/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity`,
+          id: "00000000-0000-0000-0000-000000000005",
+          displayName: "Security Defaults",
+          description:
+            "Security defaults is a set of basic identity security mechanisms recommended by Microsoft.",
+          isEnabled: tenant.securityDefaults,
+        },
+      };
+    }
+    if (path === "/policies/authenticationStrengthPolicies") {
+      if (need(permissions.policies)) return denied();
+      return page(req, version, path, builtInStrengths, 100, 100);
+    }
+    if (path === "/roleManagement/directory/roleDefinitions") {
+      if (need(permissions.roles)) return denied();
+      const defs = Object.entries(directoryRoles).map(([id, r]) =>
+        select({ id, displayName: r.name, templateId: id, isBuiltIn: true, isEnabled: true }, req.query),
+      );
+      return page(req, version, path, defs, 1000, 1000);
+    }
+    if (path === "/roleManagement/directory/roleAssignments") {
+      if (need(permissions.roles)) return denied();
+      const expand = req.query.get("$expand") === "principal";
+      const items = tenant.roleAssignments.map((a) => ({
+        ...a,
+        ...(expand ? { principal: principalOf(a.principalId) } : {}),
+      }));
+      return page(req, version, path, items, 1000, 1000);
+    }
+    if (path === "/roleManagement/directory/roleEligibilityScheduleInstances") {
+      if (need(permissions.roles))
+        // PIM names the permissions it misses, in its own error shape (CIPP/EasyPIM reports).
+        return graphError(
+          403,
+          "UnknownError",
+          JSON.stringify({
+            errorCode: "PermissionScopeNotGranted",
+            message:
+              "Authorization failed due to missing permission scope RoleEligibilitySchedule.Read.Directory,RoleManagement.Read.Directory,RoleManagement.Read.All.",
+          }),
+        );
+      // Reported for PIM endpoints of tenants without P2 (EntraExporter #61); code not confirmed.
+      if (!tenant.licence.p2)
+        return graphError(403, "Forbidden", "The tenant needs an AAD Premium 2 license.");
+      const items = tenant.roleEligibilities.map((a) => ({
+        ...a,
+        roleEligibilityScheduleId: guid(`${a.id}schedule`),
+        startDateTime: "2026-01-01T00:00:00Z",
+        endDateTime: null,
+        memberType: "Direct",
+      }));
+      return page(req, version, path, items, 1000, 1000);
+    }
+    if (path === "/groups") {
+      if (need(permissions.groups)) return denied();
+      return page(
+        req,
+        version,
+        path,
+        tenant.groups.map((g) => select({ id: g.id, displayName: g.displayName }, req.query)),
+        100,
+        999,
+      );
+    }
+    const group = /^\/groups\/([^/]+)(\/transitiveMembers\/microsoft\.graph\.user)?$/.exec(path);
+    if (group) {
+      if (need(permissions.groups)) return denied();
+      const id = decodeURIComponent(group[1]!);
+      const found = tenant.groups.find((g) => g.id === id);
+      if (!found)
+        return graphError(
+          404,
+          "Request_ResourceNotFound",
+          `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+        );
+      if (!group[2])
+        return { status: 200, body: select({ id: found.id, displayName: found.displayName }, req.query) };
+      const members = transitiveUsers(tenant, id).map((u) => ({
+        "@odata.type": "#microsoft.graph.user",
+        id: u,
+      }));
+      return page(req, version, path, members, 100, 999);
+    }
+    const requirements = /^\/users\/([^/]+)\/authentication\/requirements$/.exec(path);
+    if (requirements) {
+      if (version !== "beta")
+        return graphError(400, "BadRequest", "Resource not found for the segment 'requirements'.");
+      if (need(permissions.policies)) return denied();
+      const user = tenant.users.find((u) => u.id === decodeURIComponent(requirements[1]!));
+      if (!user) return graphError(404, "Request_ResourceNotFound", "Resource does not exist.");
+      return {
+        status: 200,
+        body: {
+          "@odata.context": `${req.baseUrl}/beta/$metadata#users('${user.id}')/authentication/requirements`,
+          "@odata.type": "#microsoft.graph.strongAuthenticationRequirements",
+          perUserMfaState: user.perUserMfaState ?? "disabled",
+        },
+      };
+    }
+    const methods = /^\/users\/([^/]+)\/authentication\/methods$/.exec(path);
+    if (methods) {
+      if (need(permissions.methods)) return denied();
+      const limited = throttle(tenant, "reports");
+      if (limited) return limited;
+      const user = tenant.users.find((u) => u.id === decodeURIComponent(methods[1]!));
+      if (!user) return graphError(404, "Request_ResourceNotFound", "Resource does not exist.");
+      return page(req, version, path, methodObjects(user), 100, 100);
+    }
+    return graphError(
+      404,
+      "Request_ResourceNotFound",
+      `Resource not found for the segment '${path.split("/")[1]}'.`,
+    );
+
+    function principalOf(id: string): Record<string, unknown> {
+      if (tenant.users.some((u) => u.id === id)) return { "@odata.type": "#microsoft.graph.user", id };
+      if (tenant.groups.some((g) => g.id === id)) return { "@odata.type": "#microsoft.graph.group", id };
+      return { "@odata.type": "#microsoft.graph.servicePrincipal", id };
+    }
+    function transitiveUsersOf(id: string): string[] {
+      return tenant.groups.some((g) => g.id === id) ? transitiveUsers(tenant, id) : [];
+    }
+  };
+
+  return startEmulator(handler, { ...options, tls: true });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Seed builders: small, named after what they show, shaped like the documented resources.
+
+/** A stable GUID from a seed string, so seeds and test expectations agree. */
+export function guid(seed: string): string {
+  const h = createHash("sha1").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function seedUser(upn: string, fields: Partial<SeedUser> = {}): SeedUser {
+  const local = upn.split("@")[0]!.split("#EXT#")[0]!;
+  return {
+    id: guid(`user:${upn}`),
+    userPrincipalName: upn,
+    displayName: local.replace(/[._]/g, " "),
+    mail: upn.includes("#EXT#") ? null : upn,
+    accountEnabled: true,
+    userType: "Member",
+    externalUserState: null,
+    onPremisesSyncEnabled: null,
+    createdDateTime: "2024-03-01T09:00:00Z",
+    signInActivity: { lastSignInDateTime: "2026-11-20T08:15:00Z" },
+    methodsRegistered: ["microsoftAuthenticatorPush"],
+    ...fields,
+  };
+}
+
+/** An external (B2B) guest: `#EXT#` UPN, accepted invitation. */
+export function seedGuest(email: string, tenantDomain: string, fields: Partial<SeedUser> = {}): SeedUser {
+  return seedUser(
+    `${email.replace("@", "_")}#EXT#@${tenantDomain.replace(/\..*$/, "")}.onmicrosoft.example`,
+    {
+      userType: "Guest",
+      externalUserState: "Accepted",
+      mail: email,
+      ...fields,
+    },
+  );
+}
+
+export function seedGroup(name: string, members: string[]): SeedGroup {
+  return { id: guid(`group:${name}`), displayName: name, members };
+}
+
+/** A Conditional Access policy in the v1.0 shape; the seed names only what differs. */
+export function caPolicy(
+  name: string,
+  shape: {
+    state?: "enabled" | "disabled" | "enabledForReportingButNotEnforced";
+    users?: Record<string, unknown>;
+    applications?: Record<string, unknown>;
+    conditions?: Record<string, unknown>;
+    grant?: Record<string, unknown> | null;
+  },
+): Record<string, unknown> {
+  return {
+    id: guid(`policy:${name}`),
+    templateId: null,
+    displayName: name,
+    createdDateTime: "2025-02-01T10:00:00Z",
+    modifiedDateTime: "2025-09-01T10:00:00Z",
+    state: shape.state ?? "enabled",
+    sessionControls: null,
+    conditions: {
+      userRiskLevels: [],
+      signInRiskLevels: [],
+      clientAppTypes: ["all"],
+      servicePrincipalRiskLevels: [],
+      insiderRiskLevels: null,
+      platforms: null,
+      locations: null,
+      devices: null,
+      clientApplications: null,
+      authenticationFlows: null,
+      applications: {
+        includeApplications: ["All"],
+        excludeApplications: [],
+        includeUserActions: [],
+        includeAuthenticationContextClassReferences: [],
+        applicationFilter: null,
+        ...shape.applications,
+      },
+      users: {
+        includeUsers: [],
+        excludeUsers: [],
+        includeGroups: [],
+        excludeGroups: [],
+        includeRoles: [],
+        excludeRoles: [],
+        includeGuestsOrExternalUsers: null,
+        excludeGuestsOrExternalUsers: null,
+        ...shape.users,
+      },
+      ...shape.conditions,
+    },
+    grantControls:
+      shape.grant === null
+        ? null
+        : {
+            operator: "OR",
+            builtInControls: ["mfa"],
+            customAuthenticationFactors: [],
+            termsOfUse: [],
+            authenticationStrength: null,
+            ...shape.grant,
+          },
+  };
+}
+
+/**
+ * A reference to an authentication strength as a policy carries it. Whether the v1.0 list inlines the
+ * combinations is not confirmed, so the emulator inlines only the identity and the evaluator looks the
+ * combinations up in `/policies/authenticationStrengthPolicies`.
+ */
+export function strengthRef(id: string): Record<string, unknown> {
+  const s = builtInStrengths.find((b) => b.id === id)!;
+  return {
+    id: s.id,
+    displayName: s.displayName,
+    policyType: s.policyType,
+    requirementsSatisfied: s.requirementsSatisfied,
+  };
+}
+
+export function ipLocation(name: string, cidrs: string[], isTrusted: boolean): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.ipNamedLocation",
+    id: guid(`location:${name}`),
+    displayName: name,
+    createdDateTime: "2025-01-10T10:00:00Z",
+    modifiedDateTime: "2025-01-10T10:00:00Z",
+    isTrusted,
+    ipRanges: cidrs.map((cidrAddress) => ({ "@odata.type": "#microsoft.graph.iPv4CidrRange", cidrAddress })),
+  };
+}
+
+export const roles = {
+  globalAdmin: "62e90394-69f5-4237-9190-012177145e10",
+  helpdeskAdmin: "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+  userAdmin: "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  exchangeAdmin: "29232cdf-9323-42fd-ade2-1d097af3e4de",
+};
+
+export function assignment(
+  principalId: string,
+  roleDefinitionId: string,
+  directoryScopeId = "/",
+): SeedRoleAssignment {
+  return {
+    id: guid(`assignment:${principalId}:${roleDefinitionId}:${directoryScopeId}`),
+    principalId,
+    roleDefinitionId,
+    directoryScopeId,
+  };
+}
+
+export function seedTenant(domain: string, token: string, build: Partial<EntraTenantSeed>): EntraTenantSeed {
+  return {
+    tenantId: guid(`tenant:${domain}`),
+    domain,
+    tokens: [{ token }],
+    licence: { p1: true, p2: true },
+    securityDefaults: false,
+    users: [],
+    groups: [],
+    servicePrincipals: [],
+    policies: [],
+    namedLocations: [],
+    roleAssignments: [],
+    roleEligibilities: [],
+    ...build,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The seeded tenant set for tests and benchmarks: each user shows one documented Conditional Access case.
+
+export const tailspinCases = {
+  nestedGroupInclude: "alice",
+  excludedUser: "bob",
+  excludedGroup: "carol",
+  reportOnly: "erin",
+  disabledPolicy: "frank",
+  eligibleAdmin: "grace",
+  activeAdmin: "hank",
+  externalGuest: "ivan",
+  internalGuestExcluded: "judy",
+  orCompliantDevice: "kim",
+  riskNarrowed: "liam",
+  platformNarrowed: "mia",
+  trustedLocationExcluded: "noah",
+  phishingResistant: "olivia",
+  breakGlass: "breakglass",
+} as const;
+
+/**
+ * A P1/P2 tenant with one user per case: report-only and disabled policies, an excluded user and group,
+ * a nested group include, a role include with a PIM-eligible admin, a guest include with a guest-type
+ * exclusion, an OR grant with a compliant device, risk-, platform- and trusted-location-narrowed
+ * policies, a phishing-resistant strength, legacy authentication blocked except for break-glass, and a
+ * policy still naming a deleted group.
+ */
+export function tailspinTenant(token: string, domain = "tailspin.example"): EntraTenantSeed {
+  const u = (name: string, fields: Partial<SeedUser> = {}) => seedUser(`${name}@${domain}`, fields);
+  const users = {
+    alice: u("alice"),
+    bob: u("bob"),
+    carol: u("carol"),
+    erin: u("erin", { methodsRegistered: [] }),
+    frank: u("frank", { methodsRegistered: [] }),
+    grace: u("grace", { methodsRegistered: ["mobilePhone"] }),
+    hank: u("hank", { methodsRegistered: ["fido2"] }),
+    ivan: seedGuest("ivan@fabrikam-partner.example", domain),
+    judy: u("judy", { userType: "Guest", methodsRegistered: [] }),
+    kim: u("kim"),
+    liam: u("liam"),
+    mia: u("mia"),
+    noah: u("noah"),
+    olivia: u("olivia", { methodsRegistered: ["fido2", "microsoftAuthenticatorPush"] }),
+    breakglass: u("breakglass", { methodsRegistered: ["mobilePhone"] }),
+    old: u("old.account", { accountEnabled: false }),
+  };
+  const sales = seedGroup("Sales", [users.alice.id, users.bob.id, users.carol.id]);
+  const staff = seedGroup("Staff", [sales.id]);
+  const exclusions = seedGroup("MFA exclusions", [users.carol.id]);
+  const hq = ipLocation("HQ", ["203.0.113.0/24"], true);
+  const only = (name: keyof typeof users) => ({ includeUsers: [users[name].id] });
+  return seedTenant(domain, token, {
+    users: Object.values(users),
+    groups: [sales, staff, exclusions],
+    servicePrincipals: [guid("sp:backup-app")],
+    namedLocations: [hq],
+    policies: [
+      caPolicy("CA01 Staff MFA", {
+        users: {
+          includeGroups: [staff.id],
+          excludeGroups: [exclusions.id, guid("group:deleted")],
+          excludeUsers: [users.bob.id],
+        },
+      }),
+      caPolicy("CA02 Pilot MFA (report-only)", {
+        state: "enabledForReportingButNotEnforced",
+        users: only("erin"),
+      }),
+      caPolicy("CA03 Old MFA (disabled)", { state: "disabled", users: only("frank") }),
+      caPolicy("CA04 Admins MFA", {
+        users: { includeRoles: [roles.globalAdmin], excludeUsers: [users.breakglass.id] },
+      }),
+      caPolicy("CA05 Guests MFA", {
+        users: {
+          includeGuestsOrExternalUsers: {
+            guestOrExternalUserTypes: "internalGuest,b2bCollaborationGuest",
+            externalTenants: {
+              "@odata.type": "#microsoft.graph.conditionalAccessAllExternalTenants",
+              membershipKind: "all",
+            },
+          },
+          excludeGuestsOrExternalUsers: {
+            guestOrExternalUserTypes: "internalGuest",
+            externalTenants: {
+              "@odata.type": "#microsoft.graph.conditionalAccessAllExternalTenants",
+              membershipKind: "all",
+            },
+          },
+        },
+      }),
+      caPolicy("CA06 MFA or compliant device", {
+        users: only("kim"),
+        grant: { operator: "OR", builtInControls: ["mfa", "compliantDevice"] },
+      }),
+      caPolicy("CA07 MFA for risky sign-ins", {
+        users: only("liam"),
+        conditions: { signInRiskLevels: ["high", "medium"] },
+      }),
+      caPolicy("CA08 MFA on mobile", {
+        users: only("mia"),
+        conditions: { platforms: { includePlatforms: ["android", "iOS"], excludePlatforms: [] } },
+      }),
+      caPolicy("CA09 MFA off-site", {
+        users: only("noah"),
+        conditions: { locations: { includeLocations: ["All"], excludeLocations: [hq.id as string] } },
+      }),
+      caPolicy("CA10 Phishing-resistant MFA", {
+        users: only("olivia"),
+        grant: {
+          operator: "OR",
+          builtInControls: [],
+          authenticationStrength: strengthRef("00000000-0000-0000-0000-000000000004"),
+        },
+      }),
+      caPolicy("CA11 Block legacy authentication", {
+        users: { includeUsers: ["All"], excludeUsers: [users.breakglass.id] },
+        conditions: { clientAppTypes: ["exchangeActiveSync", "other"] },
+        grant: { builtInControls: ["block"] },
+      }),
+    ],
+    roleAssignments: [
+      assignment(users.hank.id, roles.globalAdmin),
+      assignment(users.breakglass.id, roles.globalAdmin),
+      assignment(guid("sp:backup-app"), roles.exchangeAdmin),
+    ],
+    roleEligibilities: [assignment(users.grace.id, roles.globalAdmin)],
+  });
+}
+
+/** Security defaults on, no Entra ID P1. */
+export function securityDefaultsTenant(token: string, domain = "defaults.example"): EntraTenantSeed {
+  return seedTenant(domain, token, {
+    licence: { p1: false, p2: false },
+    securityDefaults: true,
+    users: [seedUser(`owner@${domain}`), seedUser(`staff@${domain}`, { methodsRegistered: [] })],
+  });
+}
+
+/** No Entra ID P1, legacy per-user MFA: one user enforced, one enabled, one disabled. */
+export function perUserMfaTenant(token: string, domain = "peruser.example"): EntraTenantSeed {
+  return seedTenant(domain, token, {
+    licence: { p1: false, p2: false },
+    users: [
+      seedUser(`enforced@${domain}`, { perUserMfaState: "enforced", methodsRegistered: ["mobilePhone"] }),
+      seedUser(`enabled@${domain}`, { perUserMfaState: "enabled", methodsRegistered: [] }),
+      seedUser(`disabled@${domain}`, {
+        perUserMfaState: "disabled",
+        methodsRegistered: ["microsoftAuthenticatorPush"],
+      }),
+    ],
+  });
+}
+
+/** No Entra ID P1, security defaults off, no per-user MFA: nothing enforces MFA. */
+export function freeTenant(token: string, domain = "free.example"): EntraTenantSeed {
+  return seedTenant(domain, token, {
+    licence: { p1: false, p2: false },
+    users: [seedUser(`someone@${domain}`, { methodsRegistered: [] }), seedUser(`admin@${domain}`)],
+    roleAssignments: [assignment(guid(`user:admin@${domain}`), roles.globalAdmin)],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The demo portfolio's Entra tenants.
+
+const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSeed> = {
+  /**
+   * P1 with Conditional Access: MFA for everyone except a break-glass account (SMS only) and a pilot
+   * exclusion group; legacy authentication blocked; a phishing-resistant policy for admins still in
+   * report-only; one user enforced but never registered; a B2B guest.
+   */
+  northwind: (domain, token) => {
+    const admin = seedUser(`it.admin@${domain}`);
+    const helpdesk = seedUser(`helpdesk@${domain}`, { methodsRegistered: ["mobilePhone"] });
+    const breakGlass = seedUser(`breakglass@${domain}`, {
+      methodsRegistered: ["mobilePhone"],
+      signInActivity: { lastSignInDateTime: null },
+    });
+    const fuller = seedUser(`a.fuller@${domain}`, {
+      methodsRegistered: ["fido2", "microsoftAuthenticatorPush"],
+    });
+    const davolio = seedUser(`n.davolio@${domain}`, { methodsRegistered: ["mobilePhone"] });
+    const leverling = seedUser(`j.leverling@${domain}`, { methodsRegistered: [] });
+    const vendor = seedGuest("consultant@contoso-partners.example", domain, {
+      methodsRegistered: ["microsoftAuthenticatorPush"],
+    });
+    const former = seedUser(`s.buchanan@${domain}`, { accountEnabled: false });
+    const pilot = seedGroup("MFA pilot exclusions", [davolio.id]);
+    return seedTenant(domain, token, {
+      users: [admin, helpdesk, breakGlass, fuller, davolio, leverling, vendor, former],
+      groups: [pilot],
+      policies: [
+        caPolicy("CA001 Require MFA for all users", {
+          users: { includeUsers: ["All"], excludeUsers: [breakGlass.id], excludeGroups: [pilot.id] },
+        }),
+        caPolicy("CA002 Block legacy authentication", {
+          users: { includeUsers: ["All"], excludeUsers: [breakGlass.id] },
+          conditions: { clientAppTypes: ["exchangeActiveSync", "other"] },
+          grant: { builtInControls: ["block"] },
+        }),
+        caPolicy("CA003 Phishing-resistant MFA for admins", {
+          state: "enabledForReportingButNotEnforced",
+          users: { includeRoles: [roles.globalAdmin, roles.helpdeskAdmin] },
+          grant: {
+            builtInControls: [],
+            authenticationStrength: strengthRef("00000000-0000-0000-0000-000000000004"),
+          },
+        }),
+      ],
+      roleAssignments: [
+        assignment(admin.id, roles.globalAdmin),
+        assignment(breakGlass.id, roles.globalAdmin),
+      ],
+      roleEligibilities: [assignment(helpdesk.id, roles.helpdeskAdmin)],
+    });
+  },
+  /** No Entra ID P1 and security defaults off; the owner turned on per-user MFA for herself only. */
+  "contoso-dental": (domain, token) =>
+    seedTenant(domain, token, {
+      licence: { p1: false, p2: false },
+      users: [
+        seedUser(`owner@${domain}`, { perUserMfaState: "enforced", methodsRegistered: ["mobilePhone"] }),
+        seedUser(`dr.kim@${domain}`, { methodsRegistered: ["microsoftAuthenticatorPush"] }),
+        seedUser(`reception@${domain}`, { methodsRegistered: [] }),
+        seedUser(`billing@${domain}`, { methodsRegistered: [] }),
+      ],
+      roleAssignments: [assignment(guid(`user:owner@${domain}`), roles.globalAdmin)],
+    }),
+  /** Security defaults on (no Conditional Access): enforced, but weaker than CA. */
+  "fabrikam-legal": (domain, token) =>
+    seedTenant(domain, token, {
+      licence: { p1: false, p2: false },
+      securityDefaults: true,
+      users: [
+        seedUser(`admin@${domain}`, { methodsRegistered: ["microsoftAuthenticatorPush"] }),
+        seedUser(`paralegal@${domain}`, { methodsRegistered: ["microsoftAuthenticatorPush"] }),
+      ],
+      roleAssignments: [assignment(guid(`user:admin@${domain}`), roles.globalAdmin)],
+    }),
+};
+
+export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
+  const env: Record<string, string> = {};
+  const tenants: Array<{ id: string; seed: EntraTenantSeed; variable: string }> = [];
+  for (const t of portfolio.tenants) {
+    const build = demoSeeds[t.id];
+    if (!build) continue;
+    const variable = `MFASWEEP_DEMO_ENTRA_TOKEN_${t.id.replace(/[^a-z0-9]/gi, "_").toUpperCase()}`;
+    env[variable] = `eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.demo-${randomBytes(16).toString("hex")}`;
+    tenants.push({ id: t.id, seed: build(t.domain, env[variable]), variable });
+  }
+  const emulator = await startEntraEmulator({ tenants: tenants.map((t) => t.seed) });
+  // The connection trusts the emulator's throwaway certificate through caBundle, as it would a proxy's CA.
+  const dir = await mkdtemp(join(tmpdir(), "mfasweep-entra-demo-"));
+  const caBundle = join(dir, "emulator-ca.pem");
+  await writeFile(caBundle, emulator.certificate ?? "", { mode: 0o600 });
+  return {
+    env,
+    connections: tenants.map((t) => ({
+      tenant: t.id,
+      connection: {
+        type: "entra",
+        id: "entra",
+        tenantId: t.seed.tenantId,
+        endpoint: emulator.url,
+        caBundle,
+        ...(t.id === "contoso-dental"
+          ? { readPerUserMfa: true, registrationFallback: "authentication-methods" }
+          : {}),
+        auth: { method: "access-token", token: `env:${t.variable}` },
+      },
+    })),
+    close: async () => {
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,650 @@
+import { z } from "zod";
+import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { describeError, ProviderPermissionError } from "../../src/errors.js";
+import {
+  ConditionalAccessPolicy,
+  type EntraFactData,
+  entraFact,
+  entraFactKinds,
+  PerUserMfaState,
+  type RoleAssignmentItem,
+} from "../../src/link/entra/facts.js";
+import type { AccessPath, Account, Evidence, Fact } from "../../src/model/index.js";
+import {
+  AuthenticationMethod,
+  type Endpoint,
+  endpoints,
+  GraphUser,
+  Group,
+  GroupMember,
+  permissions,
+  RoleAssignment,
+  RoleDefinition,
+  SecurityDefaultsPolicy,
+  StrongAuthenticationRequirements,
+  UserRegistrationDetails,
+  userSelect,
+} from "./api.js";
+import { checkShape, connect, type EntraClient, GraphNotFoundError, NotLicensedError } from "./client.js";
+import { EntraSettings } from "./settings.js";
+import {
+  directoryUser,
+  type MappingContext,
+  methodsRegisteredFrom,
+  roleHoldings,
+  roleItem,
+  signInEntryPoint,
+  signInPath,
+  source,
+  toAccount,
+} from "./transform.js";
+
+type Ctx = CollectContext<EntraSettings>;
+
+/** Kept raw for the facts (validated there against the shared schemas). */
+const rawRecord = z.looseObject({ id: z.string() });
+
+type Read<T> = { status: "read"; data: T } | { status: "not-licensed" | "unavailable"; reason: string };
+
+/**
+ * Runs one read. A licence refusal is the tenant's state (a note); any other failure is a gap in
+ * coverage. Either way the caller records the status instead of an empty list.
+ */
+async function attempt<T>(ctx: Ctx, what: string, read: () => Promise<T>): Promise<Read<T>> {
+  try {
+    return { status: "read", data: await read() };
+  } catch (err) {
+    const reason = describeError(err);
+    if (err instanceof NotLicensedError) {
+      ctx.note(`${what}: not available in this tenant (${err.message})`);
+      return { status: "not-licensed", reason };
+    }
+    ctx.gap(what, reason);
+    return { status: "unavailable", reason };
+  }
+}
+
+function state<T>(r: Read<T>): { status: "read" | "not-licensed" | "unavailable"; reason?: string } {
+  return r.status === "read" ? { status: "read" } : { status: r.status, reason: r.reason };
+}
+
+function evidenceOf(ctx: Ctx, endpoint: Endpoint, note?: string): Evidence[] {
+  return [{ source, connection: ctx.connectionId, endpoint: endpoint.label, ...(note ? { note } : {}) }];
+}
+
+/** Every record of a paged collection, each validated on its own: a bad record is counted, not fatal. */
+async function listAll<T>(
+  ctx: Ctx,
+  client: EntraClient,
+  endpoint: Endpoint,
+  first: string,
+  schema: z.ZodType<T>,
+  what: string,
+): Promise<T[]> {
+  const out: T[] = [];
+  let page = 0;
+  for await (const items of client.pages(endpoint, first)) {
+    page++;
+    for (const [i, raw] of items.entries()) {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) out.push(parsed.data);
+      else
+        ctx.skip(
+          `${what} record ${i + 1} on page ${page}`,
+          `${endpoint.label}: ${parsed.error.issues[0]?.message ?? "invalid"} at ${parsed.error.issues[0]?.path.join(".")}`,
+        );
+    }
+  }
+  return out;
+}
+
+/** Users with `signInActivity` where the tenant and permissions allow it, without it otherwise. */
+async function listUsers(ctx: Ctx, client: EntraClient): Promise<GraphUser[]> {
+  const query = (fields: string[]) => `${endpoints.users.path}?$select=${fields.join(",")}&$top=999`;
+  const users: GraphUser[] = [];
+  let first = query([...userSelect, "signInActivity"]);
+  let page = 0;
+  for (;;) {
+    try {
+      for await (const items of client.pages(endpoints.users, first)) {
+        page++;
+        for (const [i, raw] of items.entries()) {
+          const user = GraphUser.safeParse(raw);
+          if (user.success) users.push(user.data);
+          else
+            ctx.skip(
+              `user record ${i + 1} on page ${page}`,
+              `${endpoints.users.label}: ${user.error.issues[0]?.message ?? "invalid"} at ${user.error.issues[0]?.path.join(".")}`,
+            );
+        }
+        ctx.progress("users", users.length);
+      }
+      return users;
+    } catch (err) {
+      // signInActivity needs AuditLog.Read.All and P1; Graph's 403 does not say which is missing, so
+      // any refusal of the first page is retried without it (a missing User.Read.All fails again).
+      const signInRefused =
+        page === 0 &&
+        first.includes("signInActivity") &&
+        (err instanceof NotLicensedError || err instanceof ProviderPermissionError);
+      if (signInRefused) {
+        ctx.note(
+          `last sign-in times not read (needs ${permissions.signInActivity} and Entra ID P1): ${describeError(err)}`,
+        );
+        first = query(userSelect);
+        continue;
+      }
+      // Without the first page nothing is known; after it, keep what was read and say the list is cut short.
+      if (page === 0) throw err;
+      ctx.gap(`users after page ${page}`, describeError(err));
+      return users;
+    }
+  }
+}
+
+/** Runs `task` for each item with the quota domain's concurrency; results in input order. */
+async function forEach<I, O>(items: I[], task: (item: I) => Promise<O>): Promise<O[]> {
+  return Promise.all(items.map(task));
+}
+
+async function readGroups(
+  ctx: Ctx,
+  client: EntraClient,
+  ids: string[],
+): Promise<EntraFactData<typeof entraFactKinds.groupMembers>["groups"]> {
+  return forEach(ids, async (id) => {
+    const path = endpoints.groupMembers.path.replace("{id}", encodeURIComponent(id));
+    try {
+      const group = checkShape(
+        Group,
+        await client.get(
+          endpoints.group,
+          `${endpoints.group.path.replace("{id}", encodeURIComponent(id))}?$select=id,displayName`,
+        ),
+        endpoints.group.label,
+      );
+      const members = await listAll(
+        ctx,
+        client,
+        endpoints.groupMembers,
+        `${path}?$select=id&$top=999`,
+        GroupMember,
+        `member of group ${id}`,
+      );
+      return {
+        id,
+        ...(group.displayName ? { displayName: group.displayName } : {}),
+        status: "read" as const,
+        memberIds: members.map((m) => m.id),
+      };
+    } catch (err) {
+      if (err instanceof GraphNotFoundError) {
+        ctx.note(
+          `group ${id} is named by a policy or role assignment but does not exist (deleted?); it matches nobody`,
+        );
+        return { id, status: "not-found" as const, memberIds: [] };
+      }
+      const reason = describeError(err);
+      ctx.gap(`members of group ${id}`, reason);
+      return { id, status: "unavailable" as const, reason, memberIds: [] };
+    }
+  });
+}
+
+/**
+ * One call per user (per-user MFA, authentication methods). The first call goes alone: a permission or
+ * licence refusal then ends the read instead of repeating for every user.
+ */
+async function perUser<T>(
+  ctx: Ctx,
+  what: string,
+  userIds: string[],
+  read: (id: string) => Promise<T>,
+): Promise<{
+  status: "read" | "not-licensed" | "unavailable";
+  reason?: string;
+  values: Map<string, T>;
+  unread: string[];
+}> {
+  const values = new Map<string, T>();
+  const unread: string[] = [];
+  const [first, ...rest] = userIds;
+  if (first) {
+    const r = await attempt(ctx, what, () => read(first));
+    if (r.status !== "read") return { status: r.status, reason: r.reason, values, unread };
+    values.set(first, r.data);
+  }
+  let lastError = "";
+  await forEach(rest, async (id) => {
+    try {
+      values.set(id, await read(id));
+    } catch (err) {
+      unread.push(id);
+      lastError = describeError(err);
+    }
+  });
+  if (unread.length) ctx.gap(`${what} of ${unread.length} user(s)`, lastError);
+  return { status: "read", values, unread };
+}
+
+async function collect(ctx: Ctx) {
+  const { client } = await connect(ctx);
+  try {
+    return await collectWith(ctx, client);
+  } finally {
+    await client.close();
+  }
+}
+
+async function collectWith(ctx: Ctx, client: EntraClient) {
+  const settings = ctx.settings;
+  const connection = ctx.connectionId;
+  ctx.progress("users");
+  const users = await listUsers(ctx, client);
+  const known = new Set(users.map((u) => u.id));
+  const enabled = users.filter((u) => u.accountEnabled === true);
+
+  ctx.progress("policies, roles and registration");
+  // Each of these runs in its own quota domain (or shares the directory one), all at once.
+  const [ca, locations, sd, strengths, definitions, active, eligible, registration] = await Promise.all([
+    attempt(ctx, "Conditional Access policies", async () => {
+      const raw = await listAll(
+        ctx,
+        client,
+        endpoints.conditionalAccess,
+        endpoints.conditionalAccess.path,
+        rawRecord,
+        "policy",
+      );
+      return raw.filter((p, i) => {
+        const parsed = ConditionalAccessPolicy.safeParse(p);
+        if (!parsed.success)
+          ctx.skip(
+            `Conditional Access policy ${i + 1}`,
+            `${endpoints.conditionalAccess.label}: ${parsed.error.issues[0]?.message} at ${parsed.error.issues[0]?.path.join(".")}`,
+          );
+        return parsed.success;
+      });
+    }),
+    attempt(ctx, "named locations", () =>
+      listAll(
+        ctx,
+        client,
+        endpoints.namedLocations,
+        endpoints.namedLocations.path,
+        rawRecord,
+        "named location",
+      ),
+    ),
+    attempt(ctx, "security defaults", async () =>
+      checkShape(
+        SecurityDefaultsPolicy,
+        await client.get(endpoints.securityDefaults, endpoints.securityDefaults.path),
+        endpoints.securityDefaults.label,
+      ),
+    ),
+    attempt(ctx, "authentication strengths", () =>
+      listAll(
+        ctx,
+        client,
+        endpoints.authenticationStrengths,
+        endpoints.authenticationStrengths.path,
+        rawRecord,
+        "authentication strength",
+      ),
+    ),
+    attempt(ctx, "directory role definitions", () =>
+      listAll(
+        ctx,
+        client,
+        endpoints.roleDefinitions,
+        `${endpoints.roleDefinitions.path}?$select=id,displayName,templateId,isBuiltIn`,
+        RoleDefinition,
+        "role definition",
+      ),
+    ),
+    attempt(ctx, "active directory role assignments", () =>
+      listAll(
+        ctx,
+        client,
+        endpoints.roleAssignments,
+        `${endpoints.roleAssignments.path}?$expand=principal`,
+        RoleAssignment,
+        "role assignment",
+      ),
+    ),
+    attempt(ctx, "PIM-eligible directory role assignments", () =>
+      listAll(
+        ctx,
+        client,
+        endpoints.roleEligibilities,
+        endpoints.roleEligibilities.path,
+        RoleAssignment,
+        "role eligibility",
+      ),
+    ),
+    attempt(ctx, "MFA registration details", () =>
+      listAll(
+        ctx,
+        client,
+        endpoints.registration,
+        endpoints.registration.path,
+        UserRegistrationDetails,
+        "registration record",
+      ),
+    ),
+  ]);
+
+  const activeItems: RoleAssignmentItem[] =
+    active.status === "read" ? active.data.map((a) => roleItem(a, known)) : [];
+  const eligibleItems: RoleAssignmentItem[] =
+    eligible.status === "read" ? eligible.data.map((a) => roleItem(a, known)) : [];
+
+  // Groups that decide who a policy or a role covers: their transitive user members.
+  const policies = ca.status === "read" ? ca.data.map((p) => ConditionalAccessPolicy.parse(p)) : [];
+  const targeted = new Set<string>();
+  for (const p of policies)
+    for (const g of [
+      ...(p.conditions.users?.includeGroups ?? []),
+      ...(p.conditions.users?.excludeGroups ?? []),
+    ])
+      targeted.add(g);
+  for (const a of [...activeItems, ...eligibleItems])
+    if (a.principalType === "group" || a.principalType === "unknown") targeted.add(a.principalId);
+  ctx.progress("group members", 0, targeted.size);
+  const groups = await readGroups(ctx, client, [...targeted]);
+  const memberSets = new Map(
+    groups.filter((g) => g.status === "read").map((g) => [g.id, new Set(g.memberIds)]),
+  );
+  // A principal we could expand as a group is a group; one that does not exist as a group is not.
+  for (const items of [activeItems, eligibleItems])
+    for (const a of items)
+      if (a.principalType === "unknown")
+        a.principalType = memberSets.has(a.principalId)
+          ? "group"
+          : groups.some((g) => g.id === a.principalId && g.status === "not-found")
+            ? "servicePrincipal"
+            : "unknown";
+
+  // Per-user MFA: opt-in, one beta call per enabled user.
+  let perUserFact: EntraFactData<typeof entraFactKinds.perUserMfa> = {
+    status: "not-configured",
+    reason: "readPerUserMfa is off for this connection",
+    states: {},
+    unreadUsers: [],
+  };
+  if (settings.readPerUserMfa) {
+    ctx.progress("per-user MFA", 0, enabled.length);
+    const r = await perUser(
+      ctx,
+      "per-user MFA state",
+      enabled.map((u) => u.id),
+      async (id) => {
+        const path = endpoints.perUserMfa.path.replace("{id}", encodeURIComponent(id));
+        const value = checkShape(
+          StrongAuthenticationRequirements,
+          await client.get(endpoints.perUserMfa, path),
+          endpoints.perUserMfa.label,
+        );
+        const parsed = PerUserMfaState.safeParse(value.perUserMfaState);
+        return parsed.success ? parsed.data : "unknownFutureValue";
+      },
+    );
+    perUserFact = {
+      status: r.status,
+      ...(r.reason ? { reason: r.reason } : {}),
+      states: Object.fromEntries(r.values),
+      unreadUsers: r.unread,
+    };
+  }
+
+  // Registration: the bulk report, or per-user methods when the tenant has no P1 and the fallback is on.
+  let registrationFact: EntraFactData<typeof entraFactKinds.registration>;
+  let registrationEndpoint: Endpoint = endpoints.registration;
+  if (registration.status === "read") {
+    registrationFact = {
+      status: "read",
+      via: "userRegistrationDetails",
+      users: registration.data.map((r) => ({
+        id: r.id,
+        isMfaRegistered: r.isMfaRegistered ?? null,
+        isMfaCapable: r.isMfaCapable ?? null,
+        isPasswordlessCapable: r.isPasswordlessCapable ?? null,
+        isAdmin: r.isAdmin ?? null,
+        methodsRegistered: r.methodsRegistered ?? [],
+      })),
+    };
+  } else if (
+    registration.status === "not-licensed" &&
+    settings.registrationFallback === "authentication-methods"
+  ) {
+    registrationEndpoint = endpoints.methods;
+    ctx.progress("authentication methods", 0, enabled.length);
+    const r = await perUser(
+      ctx,
+      "authentication methods",
+      enabled.map((u) => u.id),
+      async (id) => {
+        const path = endpoints.methods.path.replace("{id}", encodeURIComponent(id));
+        return listAll(
+          ctx,
+          client,
+          endpoints.methods,
+          path,
+          AuthenticationMethod,
+          `authentication method of ${id}`,
+        );
+      },
+    );
+    registrationFact = {
+      status: r.status,
+      ...(r.reason ? { reason: r.reason } : {}),
+      via: "authenticationMethods",
+      users: [...r.values].map(([id, methods]) => {
+        const names = methodsRegisteredFrom(methods);
+        return {
+          id,
+          isMfaRegistered: names.some(
+            (n) => !["email", "temporaryAccessPass", "securityQuestion"].includes(n),
+          ),
+          isMfaCapable: null,
+          isPasswordlessCapable: null,
+          isAdmin: null,
+          methodsRegistered: names,
+        };
+      }),
+    };
+  } else {
+    registrationFact = {
+      status: registration.status,
+      reason:
+        registration.status === "not-licensed"
+          ? `the registration report needs Entra ID P1 (${registration.reason}); set registrationFallback: authentication-methods to read each user's methods instead`
+          : registration.reason,
+      via: null,
+      users: [],
+    };
+  }
+
+  const definitionMap = new Map(
+    (definitions.status === "read" ? definitions.data : []).map((d) => [
+      d.id,
+      { displayName: d.displayName, templateId: d.templateId ?? null },
+    ]),
+  );
+  const mapping: MappingContext = {
+    connection,
+    roles: roleHoldings(activeItems, eligibleItems, memberSets, definitionMap),
+    rolesKnown: active.status === "read" && eligible.status !== "unavailable",
+    registration: new Map(
+      registrationFact.users.map((u) => [u.id, { ...u, methodsRegistered: u.methodsRegistered }]),
+    ),
+    registrationKnown: registrationFact.status === "read",
+    registrationEvidence: {
+      source,
+      connection,
+      endpoint: registrationEndpoint.label,
+      ...(registrationFact.status === "read"
+        ? {}
+        : { note: registrationFact.reason ?? registrationFact.status }),
+    },
+  };
+
+  const entryPoint = signInEntryPoint(connection, settings.tenantId);
+  const accounts: Account[] = users.map((u) => toAccount(u, mapping));
+  const accessPaths: AccessPath[] = enabled.map((u) => signInPath(entryPoint, u));
+
+  const facts: Fact[] = [
+    entraFact(
+      entraFactKinds.tenant,
+      connection,
+      { tenantId: settings.tenantId, cloud: settings.cloud, breakGlassAccounts: settings.breakGlassAccounts },
+      evidenceOf(ctx, endpoints.users, `tenant ${settings.tenantId}`),
+    ),
+    entraFact(
+      entraFactKinds.users,
+      connection,
+      { status: "read", users: users.map(directoryUser) },
+      evidenceOf(ctx, endpoints.users),
+    ),
+    entraFact(
+      entraFactKinds.securityDefaults,
+      connection,
+      { ...state(sd), policy: sd.status === "read" ? sd.data : null },
+      evidenceOf(ctx, endpoints.securityDefaults),
+    ),
+    entraFact(
+      entraFactKinds.conditionalAccess,
+      connection,
+      { ...state(ca), policies: ca.status === "read" ? ca.data : [] },
+      evidenceOf(ctx, endpoints.conditionalAccess),
+    ),
+    entraFact(
+      entraFactKinds.namedLocations,
+      connection,
+      { ...state(locations), locations: locations.status === "read" ? locations.data : [] },
+      evidenceOf(ctx, endpoints.namedLocations),
+    ),
+    entraFact(
+      entraFactKinds.authenticationStrengths,
+      connection,
+      { ...state(strengths), policies: strengths.status === "read" ? strengths.data : [] },
+      evidenceOf(ctx, endpoints.authenticationStrengths),
+    ),
+    entraFact(
+      entraFactKinds.groupMembers,
+      connection,
+      { status: "read", groups },
+      evidenceOf(ctx, endpoints.groupMembers),
+    ),
+    entraFact(
+      entraFactKinds.roles,
+      connection,
+      {
+        definitions: {
+          ...state(definitions),
+          items: (definitions.status === "read" ? definitions.data : []).map((d) => ({
+            id: d.id,
+            templateId: d.templateId ?? null,
+            displayName: d.displayName,
+            isBuiltIn: d.isBuiltIn ?? true,
+          })),
+        },
+        active: { ...state(active), items: activeItems },
+        eligible: { ...state(eligible), items: eligibleItems },
+      },
+      [...evidenceOf(ctx, endpoints.roleAssignments), ...evidenceOf(ctx, endpoints.roleEligibilities)],
+    ),
+    entraFact(entraFactKinds.perUserMfa, connection, perUserFact, evidenceOf(ctx, endpoints.perUserMfa)),
+    entraFact(
+      entraFactKinds.registration,
+      connection,
+      registrationFact,
+      evidenceOf(ctx, registrationEndpoint),
+    ),
+  ];
+  return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts };
+}
+
+/** Calls each endpoint once; a 403 names the application permission to grant. */
+async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
+  const { client, principal } = await connect(ctx);
+  const checks: DoctorCheck[] = [];
+  const probe = async (endpoint: Endpoint, path: string, label = endpoint.label): Promise<unknown> => {
+    try {
+      const data = await client.get(endpoint, path, label);
+      checks.push({ check: label, ok: true, detail: `readable (${endpoint.permission}) as ${principal}` });
+      return data;
+    } catch (err) {
+      if (err instanceof NotLicensedError) {
+        checks.push({
+          check: label,
+          ok: true,
+          detail: `permission granted, but the tenant lacks the licence: ${err.message}`,
+        });
+        return undefined;
+      }
+      const missing = err instanceof ProviderPermissionError ? err.missing : undefined;
+      checks.push({
+        check: label,
+        ok: false,
+        ...(missing?.length ? { missing } : {}),
+        detail: describeError(err),
+      });
+      return undefined;
+    }
+  };
+  try {
+    const users = (await probe(endpoints.users, `${endpoints.users.path}?$select=id&$top=1`)) as
+      | { value?: Array<{ id?: string }> }
+      | undefined;
+    await probe(
+      endpoints.users,
+      `${endpoints.users.path}?$select=id,signInActivity&$top=1`,
+      "GET /users ($select=signInActivity)",
+    );
+    await probe(endpoints.registration, endpoints.registration.path);
+    await probe(endpoints.conditionalAccess, `${endpoints.conditionalAccess.path}?$top=1`);
+    await probe(endpoints.namedLocations, `${endpoints.namedLocations.path}?$top=1`);
+    await probe(endpoints.securityDefaults, endpoints.securityDefaults.path);
+    await probe(endpoints.authenticationStrengths, endpoints.authenticationStrengths.path);
+    await probe(endpoints.roleDefinitions, `${endpoints.roleDefinitions.path}?$select=id`);
+    await probe(endpoints.roleAssignments, endpoints.roleAssignments.path);
+    await probe(endpoints.roleEligibilities, endpoints.roleEligibilities.path);
+    const groups = (await probe(endpoints.groups, `${endpoints.groups.path}?$select=id&$top=1`)) as
+      | { value?: Array<{ id?: string }> }
+      | undefined;
+    const groupId = groups?.value?.[0]?.id;
+    if (groupId)
+      await probe(
+        endpoints.groupMembers,
+        `${endpoints.groupMembers.path.replace("{id}", encodeURIComponent(groupId))}?$select=id&$top=1`,
+      );
+    const userId = users?.value?.[0]?.id;
+    if (userId && ctx.settings.readPerUserMfa)
+      await probe(
+        endpoints.perUserMfa,
+        endpoints.perUserMfa.path.replace("{id}", encodeURIComponent(userId)),
+      );
+    if (userId && ctx.settings.registrationFallback === "authentication-methods")
+      await probe(endpoints.methods, endpoints.methods.path.replace("{id}", encodeURIComponent(userId)));
+  } finally {
+    await client.close();
+  }
+  return checks;
+}
+
+export const entra = defineProvider<EntraSettings>({
+  type: source,
+  title: "Microsoft Entra ID",
+  connectionSchema: EntraSettings,
+  permissions: [
+    "Microsoft Graph application permissions (admin consent in each customer tenant), read-only:",
+    `${permissions.users} (users), ${permissions.registration} (registration report, last sign-in), ${permissions.policies} (Conditional Access, named locations, security defaults, authentication strengths, per-user MFA), ${permissions.roles} (active and PIM-eligible role assignments), ${permissions.groups} (members of targeted groups)`,
+    `${permissions.methods} only with registrationFallback: authentication-methods`,
+    "Across customers: one multi-tenant app registration in the MSP tenant, consented into each customer (admin consent URL, or Partner Center applicationconsents with a GDAP relationship); then set tenantId per connection.",
+  ],
+  collect,
+  doctor,
+  demo: async (portfolio) => (await import("./emulator.js")).startDemo(portfolio),
+});

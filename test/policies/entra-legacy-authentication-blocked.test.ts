@@ -1,0 +1,68 @@
+import policy from "../../policies/entra-legacy-authentication-blocked.js";
+import { caPolicy } from "../../providers/entra/emulator.js";
+import { entraInventory, seedUser } from "../helpers/entra.js";
+import { testPolicy } from "../helpers/policy-tester.js";
+
+const ann = seedUser("ann@t.example");
+const blockLegacy = (exclude: string[] = []) =>
+  caPolicy("Block legacy authentication", {
+    users: { includeUsers: ["All"], excludeUsers: exclude },
+    conditions: { clientAppTypes: ["exchangeActiveSync", "other"] },
+    grant: { builtInControls: ["block"] },
+  });
+const mfaAll = caPolicy("Require MFA for all users", { users: { includeUsers: ["All"] } });
+
+testPolicy(policy, {
+  pass: [
+    {
+      name: "an unconditional block of both legacy client types",
+      inventory: entraInventory({ users: [ann], policies: [blockLegacy()] }),
+      message: ["'Block legacy authentication'"],
+    },
+    {
+      name: "security defaults",
+      inventory: entraInventory({ users: [ann], securityDefaults: true }),
+      message: ["security defaults"],
+    },
+  ],
+  fail: [
+    {
+      name: "MFA for all users does not block legacy clients",
+      inventory: entraInventory({ users: [ann], policies: [mfaAll] }),
+      severity: "high",
+      message: ["exchangeActiveSync and other clients can sign in with a password alone"],
+    },
+    {
+      name: "excluded from the block",
+      inventory: entraInventory({ users: [ann], policies: [blockLegacy([ann.id])] }),
+      message: ["excluded from 'Block legacy authentication'"],
+    },
+    {
+      name: "no Entra ID P1 and security defaults off",
+      inventory: entraInventory({
+        users: [ann],
+        override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
+      }),
+      message: ["no Entra ID P1"],
+    },
+  ],
+  unknown: [
+    {
+      name: "policies could not be read",
+      inventory: entraInventory({
+        users: [ann],
+        override: { conditionalAccess: { status: "unavailable", reason: "HTTP 503", policies: [] } },
+      }),
+      message: ["could not be read"],
+    },
+  ],
+  silent: [
+    {
+      name: "disabled account",
+      inventory: entraInventory({
+        users: [seedUser("gone@t.example", { accountEnabled: false })],
+        policies: [mfaAll],
+      }),
+    },
+  ],
+});

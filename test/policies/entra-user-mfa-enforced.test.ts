@@ -1,0 +1,109 @@
+import policy from "../../policies/entra-user-mfa-enforced.js";
+import { caPolicy, roles } from "../../providers/entra/emulator.js";
+import { entraInventory, role, seedUser } from "../helpers/entra.js";
+import { account, inventory } from "../helpers/inventory.js";
+import { testPolicy } from "../helpers/policy-tester.js";
+
+const ann = seedUser("ann@t.example");
+const admin = seedUser("admin@t.example");
+const gone = seedUser("gone@t.example", { accountEnabled: false });
+const allUsers = (extra: Record<string, unknown> = {}) =>
+  caPolicy("Require MFA for all users", { users: { includeUsers: ["All"], ...extra } });
+
+testPolicy(policy, {
+  pass: [
+    {
+      name: "an enabled all-users MFA policy covers the user",
+      inventory: entraInventory({ users: [ann], policies: [allUsers()] }),
+      subject: "ann@t.example",
+      mfa: "enforced",
+      message: ["Require MFA for all users"],
+    },
+    {
+      name: "security defaults",
+      inventory: entraInventory({ users: [ann], securityDefaults: true }),
+      subject: "ann@t.example",
+      mfa: "enforced",
+      message: ["security defaults"],
+    },
+  ],
+  fail: [
+    {
+      name: "excluded by name: MFA only if the user chooses",
+      inventory: entraInventory({ users: [ann], policies: [allUsers({ excludeUsers: [ann.id] })] }),
+      subject: "ann@t.example",
+      mfa: "optional",
+      severity: "high",
+      message: ["ann@t.example", "excluded from 'Require MFA for all users' (directly)"],
+    },
+    {
+      name: "only a report-only policy",
+      inventory: entraInventory({
+        users: [seedUser("n@t.example", { methodsRegistered: [] })],
+        policies: [
+          caPolicy("Pilot", { state: "enabledForReportingButNotEnforced", users: { includeUsers: ["All"] } }),
+        ],
+      }),
+      mfa: "none",
+      message: ["report-only"],
+    },
+    {
+      name: "narrowed to risky sign-ins",
+      inventory: entraInventory({
+        users: [ann],
+        policies: [
+          caPolicy("Risky", { users: { includeUsers: ["All"] }, conditions: { signInRiskLevels: ["high"] } }),
+        ],
+      }),
+      mfa: "bypassable",
+      message: ["applies only when sign-in risk is high"],
+    },
+    {
+      name: "an excluded administrator is critical",
+      inventory: entraInventory({
+        users: [admin],
+        policies: [allUsers({ excludeUsers: [admin.id] })],
+        active: [role(admin.id, roles.globalAdmin)],
+        admins: { [admin.id]: ["Global Administrator"] },
+      }),
+      mfa: "optional",
+      severity: "critical",
+      message: ["admin: Global Administrator"],
+    },
+  ],
+  unknown: [
+    {
+      name: "Conditional Access could not be read",
+      inventory: entraInventory({
+        users: [ann],
+        override: {
+          conditionalAccess: {
+            status: "unavailable",
+            reason: "ProviderPermissionError (missing: Policy.Read.All)",
+            policies: [],
+          },
+        },
+      }),
+      mfa: "unknown",
+      message: ["Policy.Read.All"],
+    },
+    {
+      name: "enabled state not known, so no sign-in path",
+      inventory: entraInventory({
+        users: [seedUser("ann@t.example", { accountEnabled: null as unknown as boolean })],
+        policies: [allUsers()],
+        accountOverrides: { "ann@t.example": { status: "unknown" } },
+      }),
+      subject: "ann@t.example",
+      mfa: null,
+      message: ["whether the account is enabled is not known"],
+    },
+  ],
+  silent: [
+    { name: "disabled account", inventory: entraInventory({ users: [gone], policies: [allUsers()] }) },
+    {
+      name: "account of another source",
+      inventory: inventory({ accounts: [account({ id: "u1", source: "okta" })] }),
+    },
+  ],
+});

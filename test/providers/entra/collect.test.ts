@@ -1,0 +1,451 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  allPermissions,
+  type EntraTenantSeed,
+  freeTenant,
+  perUserMfaTenant,
+  securityDefaultsTenant,
+  seedTenant,
+  seedUser,
+  startEntraEmulator,
+  tailspinCases,
+  tailspinTenant,
+} from "../../../providers/entra/emulator.js";
+import { EntraSettings } from "../../../providers/entra/settings.js";
+import {
+  type CollectOptions,
+  type ConnectionCollection,
+  collectConnection,
+} from "../../../src/collect/index.js";
+import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
+import { link, mergeCollections } from "../../../src/link/index.js";
+import type { AccessPath } from "../../../src/model/index.js";
+
+const token = "eyJ0eXAiOiJKV1QifQ.test-token";
+const dir = mkdtempSync(join(tmpdir(), "mfasweep-entra-test-"));
+let emulator: RunningEmulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+interface RunOptions {
+  faults?: FaultRule[];
+  settings?: Record<string, unknown>;
+  collect?: Partial<CollectOptions>;
+  enforceLimits?: boolean;
+  trustEmulator?: boolean;
+}
+
+async function run(seed: EntraTenantSeed, options: RunOptions = {}) {
+  emulator = await startEntraEmulator({
+    tenants: [seed],
+    faults: options.faults,
+    enforceLimits: options.enforceLimits,
+  });
+  const caBundle = join(dir, `ca-${Math.random().toString(36).slice(2)}.pem`);
+  writeFileSync(caBundle, emulator.certificate ?? "");
+  const settings = EntraSettings.parse({
+    type: "entra",
+    tenantId: seed.tenantId,
+    endpoint: emulator.url,
+    ...(options.trustEmulator === false ? {} : { caBundle }),
+    auth: { method: "access-token", token: "env:TEST_ENTRA_TOKEN" },
+    ...options.settings,
+  });
+  const slept: number[] = [];
+  const collection = await collectConnection(
+    { id: "t1", name: "Tenant" },
+    { id: "entra", type: "entra", settings },
+    {
+      quotas: new QuotaRegistry(false),
+      env: { TEST_ENTRA_TOKEN: token },
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      now: new Date("2026-11-24T12:00:00Z"),
+      ...options.collect,
+    },
+  );
+  return { collection, slept, requests: emulator.requests };
+}
+
+/** The linked inventory of one collection, and each user's sign-in path by UPN prefix. */
+function linked(collection: ConnectionCollection) {
+  const [inventory] = mergeCollections(
+    { tenants: [{ id: "t1", name: "Tenant", role: "customer", profile: "standard", connections: [] }] },
+    [collection],
+  ).map((i) => link(i));
+  const byName = new Map(inventory!.accounts.map((a) => [a.name.split("@")[0]!.split("_")[0]!, a]));
+  const path = (name: string): AccessPath => {
+    const account = byName.get(name);
+    const p = inventory!.accessPaths.find((x) => x.accounts[0] === account?.id);
+    if (!p) throw new Error(`no path for ${name}`);
+    return p;
+  };
+  return { inventory: inventory!, byName, path };
+}
+
+describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", () => {
+  it("pages /users with $top=999 over absolute https nextLinks, with the bearer token on every page", async () => {
+    const users = Array.from({ length: 1203 }, (_, i) =>
+      seedUser(`user${String(i).padStart(4, "0")}@big.example`, { accountEnabled: i % 10 !== 0 }),
+    );
+    const { collection, requests } = await run(seedTenant("big.example", token, { users }));
+    expect(collection.coverage.status).toBe("complete");
+    expect(collection.inventory.accounts).toHaveLength(1203);
+    expect(collection.inventory.accessPaths).toHaveLength(1203 - 121); // disabled users have no sign-in path
+    const pages = requests.filter((r) => r.path === "/v1.0/users");
+    expect(pages).toHaveLength(2);
+    expect(pages.map((r) => r.query.$top)).toEqual(["999", "999"]);
+    expect(pages[0]?.query.$select).toContain("signInActivity");
+    expect(pages[1]?.query.$skiptoken).toBeTruthy();
+    expect(requests.every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
+    expect(collection.coverage.counts.requests).toBe(requests.length);
+    const first = collection.inventory.accounts[1]!;
+    expect(first).toMatchObject({
+      source: "entra",
+      kind: "member",
+      status: "active",
+      lastSignIn: "2026-11-20T08:15:00Z",
+    });
+    expect(first.enrollment).toMatchObject({
+      enrolled: true,
+      methods: [{ method: "microsoftAuthenticatorPush", strength: "app" }],
+    });
+    // The provider only collects: verdicts wait for the Conditional Access linker.
+    expect(collection.inventory.accessPaths[0]?.mfa).toMatchObject({
+      state: "unknown",
+      reason: "pending Conditional Access evaluation",
+    });
+  });
+
+  it("resolves every seeded Conditional Access case, with the deciding policy as evidence", async () => {
+    const { collection, requests } = await run(tailspinTenant(token), {
+      settings: { breakGlassAccounts: ["breakglass@tailspin.example"] },
+    });
+    expect(collection.coverage.status).toBe("complete");
+    expect(collection.coverage.notes.join(" ")).toContain("does not exist (deleted?)");
+    const { path, byName } = linked(collection);
+    const policyNamed = (p: AccessPath) => p.mfa.evidence.map((e) => e.note ?? "").join(" | ");
+    const c = tailspinCases;
+
+    expect(path(c.nestedGroupInclude).mfa.state).toBe("enforced");
+    expect(path(c.nestedGroupInclude).mfa.reason).toContain("'CA01 Staff MFA' (group 'Staff')");
+    expect(path(c.excludedUser).mfa.state).toBe("optional");
+    expect(path(c.excludedUser).mfa.reason).toContain("excluded from 'CA01 Staff MFA' (directly)");
+    expect(path(c.excludedGroup).mfa.reason).toContain(
+      "excluded from 'CA01 Staff MFA' (group 'MFA exclusions')",
+    );
+    expect(path(c.reportOnly).mfa).toMatchObject({
+      state: "none",
+      reason: expect.stringContaining("report-only"),
+    });
+    expect(policyNamed(path(c.reportOnly))).toContain("CA02 Pilot MFA (report-only)");
+    expect(path(c.disabledPolicy).mfa).toMatchObject({
+      state: "none",
+      reason: expect.stringContaining("state is disabled"),
+    });
+    expect(path(c.eligibleAdmin).mfa).toMatchObject({ state: "enforced", strength: "weak" });
+    expect(path(c.eligibleAdmin).mfa.reason).toContain("eligible (PIM) role Global Administrator");
+    expect(path(c.activeAdmin).mfa.reason).toContain("active role Global Administrator");
+    expect(path(c.externalGuest).mfa.state).toBe("enforced");
+    expect(path(c.internalGuestExcluded).mfa).toMatchObject({
+      state: "none",
+      reason: expect.stringContaining("guest type internalGuest"),
+    });
+    expect(path(c.orCompliantDevice).mfa).toMatchObject({
+      state: "bypassable",
+      reason: expect.stringContaining("a compliant device satisfies the grant"),
+    });
+    expect(path(c.riskNarrowed).mfa).toMatchObject({
+      state: "bypassable",
+      reason: expect.stringContaining("sign-in risk is high or medium"),
+    });
+    expect(path(c.riskNarrowed).mfa.evidence.some((e) => e.field === "conditions.signInRiskLevels")).toBe(
+      true,
+    );
+    expect(path(c.platformNarrowed).mfa).toMatchObject({
+      state: "bypassable",
+      reason: expect.stringContaining("applies only on android, iOS"),
+    });
+    expect(path(c.trustedLocationExcluded).mfa.reason).toContain(
+      "sign-ins from 'HQ' (trusted, 203.0.113.0/24) skip it",
+    );
+    expect(path(c.phishingResistant).mfa).toMatchObject({
+      state: "enforced",
+      strength: "phishing-resistant",
+    });
+    expect(path(c.breakGlass).mfa.state).toBe("optional");
+
+    // Accounts carry roles (active and eligible) and registration as collected.
+    expect(byName.get(c.eligibleAdmin)?.admin).toEqual({
+      isAdmin: true,
+      roles: ["Global Administrator (eligible)"],
+    });
+    expect(byName.get(c.activeAdmin)?.admin.roles).toEqual(["Global Administrator"]);
+    expect(byName.get("old.account")?.status).toBe("disabled");
+    // Only groups that policies or role assignments name are expanded, transitively.
+    const memberCalls = requests.filter((r) => r.path.endsWith("/transitiveMembers/microsoft.graph.user"));
+    // Staff (with Sales nested) and MFA exclusions; the deleted group answers 404 to its own GET; Sales and
+    // the service principal holding a role are never expanded.
+    expect(memberCalls).toHaveLength(2);
+    expect(requests.filter((r) => r.path.startsWith("/v1.0/groups/")).length).toBe(3 + 2);
+  });
+
+  it("security defaults tenant: enforced for everyone, noted as weaker; licence gaps are notes, not gaps", async () => {
+    const { collection } = await run(securityDefaultsTenant(token));
+    expect(collection.coverage.status).toBe("complete");
+    expect(
+      collection.coverage.notes.some((n) =>
+        n.includes("Conditional Access policies: not available in this tenant"),
+      ),
+    ).toBe(true);
+    const { path } = linked(collection);
+    expect(path("owner").mfa).toMatchObject({
+      state: "enforced",
+      reason: expect.stringContaining("security defaults are on (weaker"),
+    });
+  });
+
+  it("per-user MFA tenant: reads the beta requirements per user; enforced and enabled enforce", async () => {
+    const { collection, requests } = await run(perUserMfaTenant(token), {
+      settings: { readPerUserMfa: true, registrationFallback: "authentication-methods" },
+    });
+    const { path } = linked(collection);
+    expect(path("enforced").mfa.state).toBe("enforced");
+    expect(path("enabled").mfa.state).toBe("enforced");
+    expect(path("enabled").mfa.reason).toContain("anyone with the password can register first");
+    expect(path("disabled").mfa.state).toBe("optional"); // Authenticator registered, nothing requires it
+    expect(
+      requests.filter((r) => r.path.startsWith("/beta/users/")).map((r) => r.path.split("/").pop()),
+    ).toEqual(["requirements", "requirements", "requirements"]);
+  });
+
+  it("tenant without P1: registration is unknown with the reason, unless the per-user fallback is on", async () => {
+    const plain = await run(freeTenant(token));
+    const { path, byName } = linked(plain.collection);
+    expect(byName.get("someone")?.enrollment.enrolled).toBe("unknown");
+    expect(byName.get("someone")?.enrollment.evidence[0]?.note).toContain(
+      "set registrationFallback: authentication-methods",
+    );
+    expect(path("someone").mfa).toMatchObject({
+      state: "none",
+      reason: expect.stringContaining("no Entra ID P1"),
+    });
+    await emulator?.close();
+
+    const fallback = await run(freeTenant(token), {
+      settings: { registrationFallback: "authentication-methods" },
+    });
+    const after = linked(fallback.collection);
+    expect(after.byName.get("admin")?.enrollment).toMatchObject({
+      enrolled: true,
+      methods: [{ method: "microsoftAuthenticatorPush", strength: "app" }],
+    });
+    expect(after.path("admin").mfa.state).toBe("optional");
+    expect(after.path("someone").mfa.state).toBe("none");
+    expect(fallback.requests.filter((r) => r.path.endsWith("/authentication/methods"))).toHaveLength(2);
+  });
+
+  it("a token without Policy.Read.All: Conditional Access is a named gap and every verdict unknown", async () => {
+    const seed = tailspinTenant(token);
+    seed.tokens = [{ token, permissions: allPermissions.filter((p) => p !== "Policy.Read.All") }];
+    const { collection } = await run(seed);
+    expect(collection.coverage.status).toBe("partial");
+    const gap = collection.coverage.gaps.find((g) => g.what === "Conditional Access policies");
+    expect(gap?.reason).toContain("ProviderPermissionError");
+    expect(gap?.reason).toContain("Authorization_RequestDenied");
+    expect(gap?.reason).toContain("(missing: Policy.Read.All)");
+    const { path } = linked(collection);
+    expect(path("alice").mfa.state).toBe("unknown");
+    expect(path("alice").mfa.reason).toContain("Conditional Access policies could not be read");
+  });
+
+  it("a token without User.Read.All fails the connection, naming the permission", async () => {
+    const seed = tailspinTenant(token);
+    seed.tokens = [{ token, permissions: allPermissions.filter((p) => p !== "User.Read.All") }];
+    const { collection } = await run(seed);
+    expect(collection.coverage).toMatchObject({ status: "failed" });
+    expect(collection.coverage.reason).toContain("missing: User.Read.All");
+  });
+
+  it("PIM names its missing permissions in its own error format; we pass them on", async () => {
+    const seed = tailspinTenant(token);
+    seed.tokens = [
+      { token, permissions: allPermissions.filter((p) => p !== "RoleManagement.Read.Directory") },
+    ];
+    const { collection } = await run(seed);
+    const gap = collection.coverage.gaps.find((g) => g.what === "PIM-eligible directory role assignments");
+    expect(gap?.reason).toContain(
+      "missing: RoleEligibilitySchedule.Read.Directory, RoleManagement.Read.Directory, RoleManagement.Read.All",
+    );
+    // Without role assignments, role-targeted inclusion is unknown, never silently "not an admin".
+    const { path, byName } = linked(collection);
+    expect(byName.get("grace")?.admin.isAdmin).toBe("unknown"); // the report's isAdmin misses eligible roles
+    expect(path("grace").mfa.state).toBe("unknown");
+  });
+
+  it("without signInActivity (AuditLog.Read.All missing) it retries /users without it and notes why", async () => {
+    const seed = tailspinTenant(token);
+    seed.tokens = [{ token, permissions: allPermissions.filter((p) => p !== "AuditLog.Read.All") }];
+    const { collection, requests } = await run(seed);
+    const userCalls = requests.filter((r) => r.path === "/v1.0/users");
+    expect(userCalls[0]?.query.$select).toContain("signInActivity");
+    expect(userCalls[1]?.query.$select).not.toContain("signInActivity");
+    expect(collection.coverage.notes.join(" ")).toContain("last sign-in times not read");
+    expect(collection.inventory.accounts.every((a) => a.lastSignIn === null)).toBe(true);
+    expect(collection.coverage.gaps.map((g) => g.what)).toEqual(["MFA registration details"]);
+  });
+
+  it("Conditional Access 429 without Retry-After backs off from 1 s, doubling", async () => {
+    const throttled = {
+      kind: "status" as const,
+      status: 429,
+      body: { error: { code: "TooManyRequests", message: "Too many requests." } },
+    };
+    const { collection, slept } = await run(tailspinTenant(token), {
+      faults: [{ path: "/v1.0/identity/conditionalAccess/policies", times: 2, fault: throttled }],
+    });
+    expect(collection.coverage.status).toBe("complete");
+    // Each throttle pauses the quota domain and waits: both through the injected sleep.
+    expect([...new Set(slept)]).toEqual([1000, 2000]);
+    expect(collection.coverage.counts.retries).toBe(2);
+  });
+
+  it("reports 429 honours Retry-After; 5xx backs off", async () => {
+    const { collection, slept } = await run(tailspinTenant(token), {
+      faults: [
+        {
+          path: "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+          fault: {
+            kind: "status",
+            status: 429,
+            headers: { "retry-after": "7" },
+            body: { error: { code: "TooManyRequests", message: "Too many requests." } },
+          },
+        },
+        {
+          path: "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+          fault: {
+            kind: "status",
+            status: 503,
+            body: { error: { code: "ServiceUnavailable", message: "busy" } },
+          },
+        },
+      ],
+    });
+    expect(collection.coverage.status).toBe("complete");
+    expect(slept).toContain(7000);
+    expect(slept.filter((ms) => ms !== 7000)).toHaveLength(1); // the 503's backoff, with jitter
+    expect(collection.coverage.counts.retries).toBe(2);
+  });
+
+  it("the emulator enforces the documented limits; the quota domains keep below them (real time, about 1 s)", async () => {
+    const { collection, requests } = await run(tailspinTenant(token), {
+      enforceLimits: true,
+      collect: { quotas: new QuotaRegistry(true), sleep: undefined },
+    });
+    expect(collection.coverage.status).toBe("complete");
+    expect(collection.coverage.counts.retries).toBe(0);
+    const ca = requests.filter((r) => r.path.startsWith("/v1.0/identity/conditionalAccess/"));
+    expect(ca).toHaveLength(2);
+  }, 20_000);
+
+  it("without enforcement on our side, the emulator throttles Conditional Access with a 429 that has no Retry-After", async () => {
+    const { collection, slept } = await run(tailspinTenant(token), {
+      enforceLimits: true,
+      collect: { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    const gap = collection.coverage.gaps.find(
+      (g) => g.what === "Conditional Access policies" || g.what === "named locations",
+    );
+    expect(gap?.reason).toMatch(/ProviderThrottledError: .*HTTP 429 TooManyRequests/);
+    expect(slept).toEqual([]);
+  });
+
+  it("gives up on a persistently throttled users listing after the first page and keeps what was read", async () => {
+    const users = Array.from({ length: 1100 }, (_, i) => seedUser(`u${i}@big.example`));
+    const { collection } = await run(seedTenant("big.example", token, { users }), {
+      faults: [
+        {
+          path: "/v1.0/users",
+          after: 1,
+          times: 100,
+          fault: { kind: "status", status: 429, headers: { "retry-after": "1" }, body: {} },
+        },
+      ],
+      collect: { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    expect(collection.coverage.status).toBe("partial");
+    expect(collection.coverage.gaps[0]).toMatchObject({ what: "users after page 1" });
+    expect(collection.coverage.gaps[0]?.reason).toMatch(/gave up after 3 attempts/);
+    expect(collection.inventory.accounts).toHaveLength(999);
+  });
+
+  it("a refused token fails the connection with an auth error and no secret in the output", async () => {
+    const { collection } = await run(tailspinTenant(token), {
+      collect: { env: { TEST_ENTRA_TOKEN: "wrong-secret-value" } },
+    });
+    expect(collection.coverage.status).toBe("failed");
+    expect(collection.coverage.reason).toContain("ProviderAuthError");
+    expect(collection.coverage.reason).toContain("InvalidAuthenticationToken");
+    expect(JSON.stringify(collection)).not.toContain("wrong-secret-value");
+  });
+
+  it("an untrusted certificate fails with a hint to set caBundle", async () => {
+    const { collection } = await run(tailspinTenant(token), { trustEmulator: false });
+    expect(collection.coverage.status).toBe("failed");
+    expect(collection.coverage.reason).toMatch(/TLS certificate not trusted \(\w+\); set caBundle/);
+  });
+
+  it("stops a paging loop instead of looping forever", async () => {
+    const users = Array.from({ length: 2500 }, (_, i) => seedUser(`u${i}@loop.example`));
+    const { collection, requests } = await run(
+      seedTenant("loop.example", token, { users, usersPagingLoopFromPage: 2 }),
+    );
+    expect(collection.coverage.gaps[0]?.reason).toContain("paging loop");
+    expect(requests.filter((r) => r.path === "/v1.0/users").length).toBeLessThan(5);
+  });
+
+  it("skips and counts a malformed user record", async () => {
+    const seed = seedTenant("odd.example", token, {
+      users: [
+        seedUser("ok@odd.example"),
+        seedUser("bad@odd.example", { accountEnabled: "yes" as unknown as boolean }),
+      ],
+    });
+    const { collection } = await run(seed);
+    expect(collection.inventory.accounts.map((a) => a.name)).toEqual(["ok@odd.example"]);
+    expect(collection.coverage.counts.skipped).toBe(1);
+    expect(collection.coverage.gaps[0]?.reason).toContain("accountEnabled");
+  });
+
+  it("a truncated JSON page is retried, then fails the connection without a stack trace", async () => {
+    const { collection } = await run(tailspinTenant(token), {
+      faults: [
+        { path: "/v1.0/users", times: 5, fault: { kind: "body", body: '{"value": [{"id": "1", "userPrinc' } },
+      ],
+      collect: { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    expect(collection.coverage.status).toBe("failed");
+    expect(collection.coverage.reason).toContain("malformed response body");
+    expect(collection.coverage.reason).not.toMatch(/\n\s+at /);
+  });
+
+  it("a request that hangs times out per timeoutSeconds", async () => {
+    const { collection } = await run(tailspinTenant(token), {
+      settings: { timeoutSeconds: 0.3 },
+      faults: [{ path: "/v1.0/policies/authenticationStrengthPolicies", times: 5, fault: { kind: "hang" } }],
+      collect: { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    const gap = collection.coverage.gaps.find((g) => g.what === "authentication strengths");
+    expect(gap?.reason).toContain("timed out after 0.3 s");
+    // Without the strength's combinations only requirementsSatisfied=mfa is known: MFA, floor assumed weak.
+    expect(linked(collection).path("olivia").mfa).toMatchObject({ state: "enforced", strength: "app" });
+  });
+});

@@ -1,0 +1,757 @@
+import { describe, expect, it } from "vitest";
+import {
+  builtInStrengths,
+  caPolicy,
+  guid,
+  ipLocation,
+  roles,
+  seedGroup,
+  seedGuest,
+  strengthRef,
+} from "../../../../providers/entra/emulator.js";
+import {
+  azureManagementAppId,
+  combinationStrength,
+  type EntraSignInResult,
+  evaluateEntraSignIn,
+  evaluateLegacyAuthentication,
+  evaluateTenantCoverage,
+  loadEntraFacts,
+  recognisedBreakGlass,
+} from "../../../../src/link/entra/index.js";
+import {
+  connection,
+  type EntraScenario,
+  role,
+  scenario,
+  scenarioFacts,
+  seedUser,
+} from "../../../helpers/entra.js";
+
+const ann = seedUser("ann@t.example");
+const bob = seedUser("bob@t.example");
+const allUsersMfa = caPolicy("Require MFA for all users", { users: { includeUsers: ["All"] } });
+
+function evaluate(
+  s: EntraScenario,
+  user = ann,
+  target?: Parameters<typeof evaluateEntraSignIn>[2],
+): EntraSignInResult {
+  return evaluateEntraSignIn(scenario(s), user.id, target);
+}
+
+/** The evidence items that cite a policy, by field. */
+function cited(result: EntraSignInResult, policy: Record<string, unknown>) {
+  return result.verdict.evidence.filter((e) => e.objectId === policy.id).map((e) => e.field);
+}
+
+describe("Conditional Access evaluator: who is covered", () => {
+  it("an enabled all-users MFA policy enforces MFA and is the deciding evidence", () => {
+    const r = evaluate({ users: [ann], policies: [allUsersMfa] });
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.enforcedBy).toEqual([
+      {
+        kind: "conditional-access",
+        policy: expect.objectContaining({ displayName: "Require MFA for all users" }),
+      },
+    ]);
+    expect(cited(r, allUsersMfa)).toContain("grantControls");
+    expect(r.verdict.reason).toContain("'Require MFA for all users' (All users)");
+    expect(r.requiredStrength).toBe("weak");
+    expect(r.verdict.strength).toBe("app"); // Authenticator registered: the weakest factor that completes a login
+  });
+
+  it("a report-only policy never counts", () => {
+    const reportOnly = caPolicy("Pilot MFA", {
+      state: "enabledForReportingButNotEnforced",
+      users: { includeUsers: ["All"] },
+    });
+    const r = evaluate({ users: [ann], policies: [reportOnly] });
+    expect(r.verdict.state).toBe("optional"); // a method is registered, nothing requires it
+    expect(r.ignored).toEqual([
+      {
+        policy: expect.objectContaining({ displayName: "Pilot MFA" }),
+        why: "report-only: it only logs, never enforces",
+      },
+    ]);
+    expect(r.verdict.evidence.find((e) => e.objectId === reportOnly.id)).toMatchObject({
+      field: "state",
+      value: "enabledForReportingButNotEnforced",
+    });
+  });
+
+  it("a disabled policy never counts; without a registered method the state is none", () => {
+    const disabled = caPolicy("Old MFA", { state: "disabled", users: { includeUsers: ["All"] } });
+    const noMethods = seedUser("nomethods@t.example", { methodsRegistered: [] });
+    const r = evaluate({ users: [noMethods], policies: [disabled] }, noMethods);
+    expect(r.verdict.state).toBe("none");
+    expect(r.ignored[0]?.why).toBe("state is disabled");
+    expect(cited(r, disabled)).toEqual(["state"]);
+  });
+
+  it("a user excluded by id is not covered, and the exclusion is the evidence", () => {
+    const p = caPolicy("MFA all", { users: { includeUsers: ["All"], excludeUsers: [ann.id] } });
+    const r = evaluate({ users: [ann, bob], policies: [p] });
+    expect(r.verdict.state).toBe("optional");
+    expect(r.excludedBy).toEqual([{ policy: expect.objectContaining({ id: p.id }), how: ["directly"] }]);
+    expect(cited(r, p)).toEqual(["conditions.users"]);
+    expect(r.verdict.reason).toContain("excluded from 'MFA all' (directly)");
+    expect(evaluate({ users: [ann, bob], policies: [p] }, bob).verdict.state).toBe("enforced");
+  });
+
+  it("a user in an excluded group is not covered", () => {
+    const g = seedGroup("MFA exclusions", [ann.id]);
+    const p = caPolicy("MFA all", { users: { includeUsers: ["All"], excludeGroups: [g.id] } });
+    const r = evaluate({
+      users: [ann],
+      policies: [p],
+      groups: [{ id: g.id, displayName: g.displayName, memberIds: [ann.id] }],
+    });
+    expect(r.verdict.state).toBe("optional");
+    expect(r.excludedBy[0]?.how).toEqual(["group 'MFA exclusions'"]);
+  });
+
+  it("a user in a (transitively) included group is covered; others are not", () => {
+    const g = guid("group:Staff");
+    const p = caPolicy("MFA staff", { users: { includeGroups: [g] } });
+    const s: EntraScenario = {
+      users: [ann, bob],
+      policies: [p],
+      groups: [{ id: g, displayName: "Staff", memberIds: [ann.id] }],
+    };
+    const r = evaluate(s);
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.verdict.reason).toContain("group 'Staff'");
+    expect(evaluate(s, bob).verdict.state).toBe("optional");
+  });
+
+  it("a PIM-eligible admin is included by a role-targeted policy", () => {
+    const p = caPolicy("MFA admins", { users: { includeRoles: [roles.globalAdmin] } });
+    const r = evaluate({ users: [ann], policies: [p], eligible: [role(ann.id, roles.globalAdmin)] });
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.verdict.reason).toContain("eligible (PIM) role Global Administrator");
+  });
+
+  it("role holders through a role-assignable group are included", () => {
+    const g = guid("group:Tier0");
+    const p = caPolicy("MFA admins", { users: { includeRoles: [roles.globalAdmin] } });
+    const r = evaluate({
+      users: [ann],
+      policies: [p],
+      active: [role(g, roles.globalAdmin, { principalType: "group" })],
+      groups: [{ id: g, displayName: "Tier0", memberIds: [ann.id] }],
+    });
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.verdict.reason).toContain("active role Global Administrator through group 'Tier0'");
+  });
+
+  it("an administrative-unit-scoped role does not include, but does exclude (fail closed both ways)", () => {
+    const scoped = role(ann.id, roles.userAdmin, { directoryScopeId: "/administrativeUnits/au1" });
+    const include = caPolicy("MFA user admins", { users: { includeRoles: [roles.userAdmin] } });
+    expect(evaluate({ users: [ann], policies: [include], active: [scoped] }).verdict.state).toBe("optional");
+    const exclude = caPolicy("MFA all but user admins", {
+      users: { includeUsers: ["All"], excludeRoles: [roles.userAdmin] },
+    });
+    const r = evaluate({ users: [ann], policies: [exclude], active: [scoped] });
+    expect(r.excludedBy[0]?.how).toEqual(["active role User Administrator"]);
+  });
+
+  it("guest types: an included external guest is covered, an excluded internal guest is not", () => {
+    const external = seedGuest("v@partner.example", "t.example");
+    const internal = seedUser("contractor@t.example", { userType: "Guest" });
+    const p = caPolicy("MFA guests", {
+      users: {
+        includeGuestsOrExternalUsers: {
+          guestOrExternalUserTypes: "internalGuest,b2bCollaborationGuest",
+          externalTenants: {
+            "@odata.type": "#microsoft.graph.conditionalAccessAllExternalTenants",
+            membershipKind: "all",
+          },
+        },
+        excludeGuestsOrExternalUsers: {
+          guestOrExternalUserTypes: "internalGuest",
+          externalTenants: { membershipKind: "all" },
+        },
+      },
+    });
+    const s: EntraScenario = { users: [external, internal, ann], policies: [p] };
+    expect(evaluate(s, external).verdict).toMatchObject({ state: "enforced" });
+    expect(evaluate(s, external).verdict.reason).toContain("guest type b2bCollaborationGuest");
+    const r = evaluate(s, internal);
+    expect(r.verdict.state).toBe("optional");
+    expect(r.excludedBy[0]?.how).toEqual(["guest type internalGuest"]);
+    expect(evaluate(s, ann).verdict.state).toBe("optional"); // a member is no guest type
+  });
+
+  it("a guest policy limited to listed external tenants leaves external guests unknown", () => {
+    const external = seedGuest("v@partner.example", "t.example", { methodsRegistered: [] });
+    const p = caPolicy("MFA partner guests", {
+      users: {
+        includeGuestsOrExternalUsers: {
+          guestOrExternalUserTypes: "b2bCollaborationGuest",
+          externalTenants: { membershipKind: "enumerated", members: ["x"] },
+        },
+      },
+    });
+    const r = evaluate({ users: [external], policies: [p] }, external);
+    expect(r.verdict.state).toBe("unknown");
+    expect(r.verdict.reason).toContain("limited to listed external tenants");
+  });
+
+  it("a group whose members could not be read makes its policy's effect unknown, unless another policy covers", () => {
+    const g = guid("group:Sales");
+    const p = caPolicy("MFA sales", { users: { includeGroups: [g] } });
+    const unread = { id: g, displayName: "Sales", memberIds: [], status: "unavailable" as const };
+    const r = evaluate({ users: [ann], policies: [p], groups: [unread] });
+    expect(r.verdict.state).toBe("unknown");
+    expect(r.verdict.reason).toContain("members of group 'Sales' could not be read");
+    expect(evaluate({ users: [ann], policies: [p, allUsersMfa], groups: [unread] }).verdict.state).toBe(
+      "enforced",
+    );
+  });
+
+  it("a policy naming a deleted group matches nobody through it", () => {
+    const g = guid("group:gone");
+    const p = caPolicy("MFA all", { users: { includeUsers: ["All"], excludeGroups: [g] } });
+    expect(
+      evaluate({ users: [ann], policies: [p], groups: [{ id: g, memberIds: [], status: "not-found" }] })
+        .verdict.state,
+    ).toBe("enforced");
+  });
+
+  it("workload-identity policies do not apply to users", () => {
+    const p = caPolicy("Block risky service principals", {
+      users: { includeUsers: ["None"] },
+      conditions: { clientApplications: { includeServicePrincipals: ["All"], excludeServicePrincipals: [] } },
+      grant: { builtInControls: ["block"] },
+    });
+    expect(evaluate({ users: [ann], policies: [p] }).verdict.state).toBe("optional");
+  });
+});
+
+describe("Conditional Access evaluator: what is demanded", () => {
+  it("OR with a compliant device lets compliant devices skip MFA: bypassable, gap named", () => {
+    const p = caPolicy("MFA or compliant", {
+      users: { includeUsers: ["All"] },
+      grant: { operator: "OR", builtInControls: ["mfa", "compliantDevice"] },
+    });
+    const r = evaluate({ users: [ann], policies: [p] });
+    expect(r.verdict.state).toBe("bypassable");
+    expect(r.partial).toEqual([
+      {
+        policy: expect.objectContaining({ id: p.id }),
+        gaps: ["a compliant device satisfies the grant instead of MFA (OR)"],
+      },
+    ]);
+    expect(r.verdict.evidence.some((e) => e.objectId === p.id && e.field === "grantControls")).toBe(true);
+  });
+
+  it("AND of MFA and a compliant device requires MFA", () => {
+    const p = caPolicy("MFA and compliant", {
+      users: { includeUsers: ["All"] },
+      grant: { operator: "AND", builtInControls: ["mfa", "compliantDevice"] },
+    });
+    expect(evaluate({ users: [ann], policies: [p] }).verdict.state).toBe("enforced");
+  });
+
+  it("a compliant device alone is not MFA", () => {
+    const p = caPolicy("Compliant only", {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: ["compliantDevice"] },
+    });
+    expect(evaluate({ users: [ann], policies: [p] }).verdict.state).toBe("optional");
+  });
+
+  it("the phishing-resistant strength (combinations looked up by id) sets the floor and the strength", () => {
+    const fido = seedUser("fido@t.example", { methodsRegistered: ["fido2", "mobilePhone"] });
+    const p = caPolicy("PR MFA", {
+      users: { includeUsers: ["All"] },
+      grant: {
+        builtInControls: [],
+        authenticationStrength: strengthRef("00000000-0000-0000-0000-000000000004"),
+      },
+    });
+    const r = evaluate({ users: [fido], policies: [p], strengths: builtInStrengths }, fido);
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.requiredStrength).toBe("phishing-resistant");
+    expect(r.verdict.strength).toBe("phishing-resistant");
+  });
+
+  it("a strength whose combinations cannot be read is unknown; one that accepts a single factor is not MFA", () => {
+    const unknownStrength = caPolicy("Custom", {
+      users: { includeUsers: ["All"] },
+      grant: {
+        builtInControls: [],
+        authenticationStrength: { id: "custom-1", displayName: "Custom", requirementsSatisfied: null },
+      },
+    });
+    expect(evaluate({ users: [ann], policies: [unknownStrength] }).verdict.state).toBe("unknown");
+    const weak = caPolicy("Password ok", {
+      users: { includeUsers: ["All"] },
+      grant: {
+        builtInControls: [],
+        authenticationStrength: {
+          id: "c2",
+          displayName: "Password ok",
+          allowedCombinations: ["password", "password,sms"],
+        },
+      },
+    });
+    expect(evaluate({ users: [ann], policies: [weak] }).verdict.state).toBe("optional");
+  });
+
+  it("a custom control alternative cannot be judged", () => {
+    const p = caPolicy("Duo", {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: [], customAuthenticationFactors: ["Duo MFA"] },
+    });
+    const r = evaluate({ users: [ann], policies: [p] });
+    expect(r.verdict.state).toBe("unknown");
+    expect(r.verdict.reason).toContain("custom control 'Duo MFA' cannot be judged");
+  });
+
+  it("classifies authentication-strength combinations", () => {
+    expect(combinationStrength("fido2")).toBe("phishing-resistant");
+    expect(combinationStrength("password,microsoftAuthenticatorPush")).toBe("app");
+    expect(combinationStrength("password,sms")).toBe("weak");
+    expect(combinationStrength("temporaryAccessPassOneTime")).toBe("weak");
+    expect(combinationStrength("password")).toBeNull();
+    expect(combinationStrength("sms")).toBeNull();
+  });
+});
+
+describe("Conditional Access evaluator: narrowed policies cover only a slice", () => {
+  const narrowed = (
+    name: string,
+    conditions: Record<string, unknown>,
+    applications?: Record<string, unknown>,
+  ) =>
+    caPolicy(name, {
+      users: { includeUsers: ["All"] },
+      conditions,
+      ...(applications ? { applications } : {}),
+    });
+
+  it.each([
+    [
+      "sign-in risk",
+      { signInRiskLevels: ["high", "medium"] },
+      "conditions.signInRiskLevels",
+      "applies only when sign-in risk is high or medium",
+    ],
+    [
+      "user risk",
+      { userRiskLevels: ["high"] },
+      "conditions.userRiskLevels",
+      "applies only when user risk is high",
+    ],
+    [
+      "platforms",
+      { platforms: { includePlatforms: ["android", "iOS"], excludePlatforms: [] } },
+      "conditions.platforms.includePlatforms",
+      "applies only on android, iOS",
+    ],
+    [
+      "excluded platform",
+      { platforms: { includePlatforms: ["all"], excludePlatforms: ["macOS"] } },
+      "conditions.platforms.excludePlatforms",
+      "sign-ins from macOS skip it",
+    ],
+    [
+      "device filter",
+      { devices: { deviceFilter: { mode: "exclude", rule: 'device.trustType -eq "ServerAD"' } } },
+      "conditions.devices.deviceFilter",
+      "skip it",
+    ],
+    [
+      "authentication flows",
+      { authenticationFlows: { transferMethods: "deviceCodeFlow" } },
+      "conditions.authenticationFlows.transferMethods",
+      "deviceCodeFlow",
+    ],
+  ])("%s → bypassable, with the condition as evidence", (_name, conditions, field, gap) => {
+    const p = narrowed("Narrow", conditions);
+    const r = evaluate({ users: [ann], policies: [p] });
+    expect(r.verdict.state).toBe("bypassable");
+    expect(r.partial[0]?.gaps.join(" ")).toContain(gap);
+    expect(r.verdict.evidence.find((e) => e.objectId === p.id && e.field === field)).toBeTruthy();
+    expect(r.verdict.reason).toContain(gap);
+  });
+
+  it("a trusted-location exclusion names the location and its ranges", () => {
+    const hq = ipLocation("HQ", ["203.0.113.0/24"], true);
+    const p = narrowed("MFA off-site", {
+      locations: { includeLocations: ["All"], excludeLocations: [hq.id] },
+    });
+    const r = evaluate({ users: [ann], policies: [p], namedLocations: [hq] });
+    expect(r.verdict.state).toBe("bypassable");
+    expect(r.partial[0]?.gaps).toEqual(["sign-ins from 'HQ' (trusted, 203.0.113.0/24) skip it"]);
+  });
+
+  it("a policy for browsers only leaves desktop and mobile clients open; two halves together enforce", () => {
+    const browser = narrowed("MFA browser", { clientAppTypes: ["browser"] });
+    const r = evaluate({ users: [ann], policies: [browser] });
+    expect(r.verdict.state).toBe("bypassable");
+    expect(r.partial[0]?.gaps).toEqual(["does not cover mobileAppsAndDesktopClients clients"]);
+    const apps = narrowed("MFA apps", { clientAppTypes: ["mobileAppsAndDesktopClients"] });
+    expect(evaluate({ users: [ann], policies: [browser, apps] }).verdict.state).toBe("enforced");
+  });
+
+  it("excluded apps and app-specific policies leave other apps open", () => {
+    const p = caPolicy("MFA but not Teams", {
+      users: { includeUsers: ["All"] },
+      applications: {
+        includeApplications: ["All"],
+        excludeApplications: ["cc15fd57-2c6c-4117-a88c-83b1d56b4bbe"],
+      },
+    });
+    expect(evaluate({ users: [ann], policies: [p] }).partial[0]?.gaps[0]).toContain("skip it");
+    const o365 = caPolicy("MFA Office", {
+      users: { includeUsers: ["All"] },
+      applications: { includeApplications: ["Office365"] },
+    });
+    const r = evaluate({ users: [ann], policies: [o365] });
+    expect(r.verdict.state).toBe("bypassable");
+    expect(r.partial[0]?.gaps[0]).toBe("covers only Office365, not every cloud app");
+  });
+
+  it("one unconditional policy makes narrowed ones irrelevant", () => {
+    const risky = narrowed("Risky", { signInRiskLevels: ["high"] });
+    expect(evaluate({ users: [ann], policies: [risky, allUsersMfa] }).verdict.state).toBe("enforced");
+  });
+
+  it("a block for some countries is not MFA and does not make anyone bypassable", () => {
+    const block = caPolicy("Block abroad", {
+      users: { includeUsers: ["All"] },
+      conditions: { locations: { includeLocations: [guid("location:abroad")], excludeLocations: [] } },
+      grant: { builtInControls: ["block"] },
+    });
+    const noMethods = seedUser("n@t.example", { methodsRegistered: [] });
+    expect(evaluate({ users: [noMethods], policies: [block] }, noMethods).verdict.state).toBe("none");
+  });
+
+  it("an exclusion from a block policy is not MFA context", () => {
+    const block = caPolicy("Block abroad", {
+      users: { includeUsers: ["All"], excludeUsers: [ann.id] },
+      conditions: { locations: { includeLocations: [guid("location:abroad")], excludeLocations: [] } },
+      grant: { builtInControls: ["block"] },
+    });
+    const r = evaluate({ users: [ann], policies: [block] });
+    expect(r.excludedBy).toEqual([]);
+    expect(r.verdict.reason).not.toContain("Block abroad");
+  });
+
+  it("an unconditional block of every interactive client leaves no password-only sign-in", () => {
+    const block = caPolicy("Block", {
+      users: { includeUsers: [ann.id] },
+      grant: { builtInControls: ["block"] },
+    });
+    const r = evaluate({ users: [ann], policies: [block] });
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.verdict.reason).toContain("blocked");
+  });
+});
+
+describe("Conditional Access evaluator: one app (delegated paths, issue #6)", () => {
+  const vpnApp = "9f1c1a5e-0000-4000-a000-00000000a001";
+  it("a policy for the VPN app covers it but not other apps, and not 'any cloud app'", () => {
+    const p = caPolicy("MFA VPN", {
+      users: { includeUsers: ["All"] },
+      applications: { includeApplications: [vpnApp] },
+    });
+    expect(evaluate({ users: [ann], policies: [p] }, ann, { appId: vpnApp }).verdict.state).toBe("enforced");
+    expect(evaluate({ users: [ann], policies: [p] }, ann, { appId: "other" }).verdict.state).toBe("optional");
+    expect(evaluate({ users: [ann], policies: [p] }).verdict.state).toBe("bypassable");
+  });
+  it("an app excluded from the all-apps policy is not covered", () => {
+    const p = caPolicy("MFA all but VPN", {
+      users: { includeUsers: ["All"] },
+      applications: { includeApplications: ["All"], excludeApplications: [vpnApp] },
+    });
+    expect(evaluate({ users: [ann], policies: [p] }, ann, { appId: vpnApp }).verdict.state).toBe("optional");
+  });
+});
+
+describe("Conditional Access evaluator: other enforcement and unknowns", () => {
+  it("security defaults enforce MFA (noted as weaker) and block legacy authentication", () => {
+    const facts = scenario({
+      users: [ann],
+      securityDefaults: true,
+      override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
+    });
+    const r = evaluateEntraSignIn(facts, ann.id);
+    expect(r.verdict).toMatchObject({ state: "enforced" });
+    expect(r.verdict.reason).toContain("weaker than Conditional Access");
+    expect(r.verdict.evidence[0]?.endpoint).toBe("GET /policies/identitySecurityDefaultsEnforcementPolicy");
+    expect(evaluateLegacyAuthentication(facts, ann.id).blocked).toBe(true);
+  });
+
+  it("per-user MFA enforced or enabled enforces; disabled does not", () => {
+    const carl = seedUser("carl@t.example");
+    const dee = seedUser("dee@t.example", { methodsRegistered: [] });
+    const s: EntraScenario = {
+      users: [ann, carl, dee],
+      perUserMfa: { [ann.id]: "enforced", [carl.id]: "enabled", [dee.id]: "disabled" },
+      override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
+    };
+    expect(evaluate(s, ann).verdict).toMatchObject({
+      state: "enforced",
+      reason: expect.stringContaining("per-user MFA is enforced"),
+    });
+    expect(evaluate(s, carl).verdict.state).toBe("enforced");
+    const d = evaluate(s, dee);
+    expect(d.verdict.state).toBe("none");
+    expect(d.verdict.reason).toContain("the tenant has no Conditional Access (no Entra ID P1)");
+    expect(d.verdict.reason).toContain("per-user MFA is disabled");
+  });
+
+  it("a tenant without P1 and per-user MFA not read is none for the unregistered, with the note", () => {
+    const dee = seedUser("dee@t.example", { methodsRegistered: [] });
+    const r = evaluate(
+      {
+        users: [dee],
+        override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
+      },
+      dee,
+    );
+    expect(r.verdict.state).toBe("none");
+    expect(r.verdict.reason).toContain("per-user MFA was not read");
+  });
+
+  it("policies that could not be read make the state unknown, never enforced or none", () => {
+    const r = evaluate({
+      users: [ann],
+      override: {
+        conditionalAccess: {
+          status: "unavailable",
+          reason: "ProviderPermissionError: missing Policy.Read.All",
+          policies: [],
+        },
+      },
+    });
+    expect(r.verdict.state).toBe("unknown");
+    expect(r.verdict.reason).toContain("Policy.Read.All");
+    expect(r.verdict.evidence.length).toBeGreaterThan(0);
+  });
+
+  it("a per-user state that could not be read is unknown when nothing else enforces", () => {
+    const r = evaluate({
+      users: [ann],
+      override: {
+        conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] },
+        perUserMfa: { status: "read", states: {}, unreadUsers: [ann.id] },
+      },
+    });
+    expect(r.verdict.state).toBe("unknown");
+  });
+
+  it("a malformed policy in the facts makes Conditional Access unknown", () => {
+    const r = evaluate({ users: [ann], policies: [{ id: "x", displayName: 3 }] });
+    expect(r.verdict.state).toBe("unknown");
+    expect(r.verdict.reason).toContain("policies not understood");
+  });
+
+  it("missing facts read as unavailable", () => {
+    const facts = loadEntraFacts([], connection);
+    expect(evaluateEntraSignIn(facts, ann.id).verdict.state).toBe("unknown");
+    expect(facts.conditionalAccess.status).toBe("unavailable");
+  });
+
+  it("enforced but not registered: stays enforced, says who can register first, no strength", () => {
+    const fresh = seedUser("fresh@t.example", { methodsRegistered: [] });
+    const r = evaluate({ users: [fresh], policies: [allUsersMfa] }, fresh);
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.verdict.strength).toBeNull();
+    expect(r.registration.status).toBe("not-registered");
+    expect(r.verdict.reason).toContain("anyone with the password can register first");
+  });
+
+  it("registration unknown: strength is the policy floor, state unaffected", () => {
+    const r = evaluate({
+      users: [ann],
+      policies: [allUsersMfa],
+      override: { registration: { status: "not-licensed", reason: "no P1", via: null, users: [] } },
+    });
+    expect(r.verdict).toMatchObject({ state: "enforced", strength: "weak" });
+    expect(r.registration.status).toBe("unknown");
+  });
+});
+
+describe("legacy authentication", () => {
+  const blockLegacy = caPolicy("Block legacy", {
+    users: { includeUsers: ["All"], excludeUsers: [bob.id] },
+    conditions: { clientAppTypes: ["exchangeActiveSync", "other"] },
+    grant: { builtInControls: ["block"] },
+  });
+
+  it("is blocked by an unconditional block of both legacy client types; an excluded user is not", () => {
+    const facts = scenario({ users: [ann, bob], policies: [blockLegacy, allUsersMfa] });
+    expect(evaluateLegacyAuthentication(facts, ann.id)).toMatchObject({
+      blocked: true,
+      reason: expect.stringContaining("'Block legacy'"),
+    });
+    const b = evaluateLegacyAuthentication(facts, bob.id);
+    expect(b.blocked).toBe(false);
+    expect(b.reason).toContain("excluded from 'Block legacy'");
+    expect(b.evidence.some((e) => e.objectId === blockLegacy.id)).toBe(true);
+  });
+
+  it("an exclusion from the legacy block does not show in the interactive sign-in verdict", () => {
+    const r = evaluateEntraSignIn(
+      scenario({ users: [ann, bob], policies: [blockLegacy, allUsersMfa] }),
+      bob.id,
+    );
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.excludedBy).toEqual([]);
+  });
+
+  it("is not blocked when only one legacy type is blocked, or the block is narrowed", () => {
+    const easOnly = caPolicy("Block EAS", {
+      users: { includeUsers: ["All"] },
+      conditions: { clientAppTypes: ["exchangeActiveSync"] },
+      grant: { builtInControls: ["block"] },
+    });
+    expect(
+      evaluateLegacyAuthentication(scenario({ users: [ann], policies: [easOnly] }), ann.id),
+    ).toMatchObject({ blocked: false, reason: expect.stringContaining("other clients") });
+    const narrowed = caPolicy("Block legacy off-site", {
+      users: { includeUsers: ["All"] },
+      conditions: {
+        clientAppTypes: ["exchangeActiveSync", "other"],
+        locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] },
+      },
+      grant: { builtInControls: ["block"] },
+    });
+    expect(
+      evaluateLegacyAuthentication(scenario({ users: [ann], policies: [narrowed] }), ann.id).blocked,
+    ).toBe(false);
+  });
+
+  it("is not blocked in a tenant without P1 and security defaults off; unknown when policies were not read", () => {
+    expect(
+      evaluateLegacyAuthentication(
+        scenario({
+          users: [ann],
+          override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
+        }),
+        ann.id,
+      ).blocked,
+    ).toBe(false);
+    expect(
+      evaluateLegacyAuthentication(
+        scenario({
+          users: [ann],
+          override: { conditionalAccess: { status: "unavailable", reason: "403", policies: [] } },
+        }),
+        ann.id,
+      ).blocked,
+    ).toBe("unknown");
+  });
+});
+
+describe("break-glass accounts", () => {
+  it("are recognised when declared, or when excluded by name from every all-users MFA policy", () => {
+    const bg = seedUser("emergency@t.example");
+    const declared = seedUser("bg2@t.example");
+    const p1 = caPolicy("MFA all", { users: { includeUsers: ["All"], excludeUsers: [bg.id, bob.id] } });
+    const p2 = caPolicy("MFA all apps", { users: { includeUsers: ["All"], excludeUsers: [bg.id] } });
+    const found = recognisedBreakGlass(
+      scenario({
+        users: [ann, bob, bg, declared],
+        policies: [p1, p2],
+        breakGlassAccounts: ["BG2@t.example"],
+      }),
+    );
+    expect([...found.keys()].sort()).toEqual([bg.id, declared.id].sort());
+    expect(found.get(bg.id)).toContain("excluded by name from every all-users MFA policy");
+    expect(found.get(declared.id)).toContain("declared");
+  });
+});
+
+describe("tenant coverage", () => {
+  const scopes = (s: EntraScenario) =>
+    Object.fromEntries(evaluateTenantCoverage(scenario(s)).map((r) => [r.scope, r]));
+
+  it("an all-users, all-apps policy covers users, admins, guests and Azure management, not registration", () => {
+    const r = scopes({ users: [ann], policies: [allUsersMfa] });
+    expect(r["all-users"]?.status).toBe("pass");
+    expect(r.admins?.status).toBe("pass");
+    expect(r.guests?.status).toBe("pass");
+    expect(r["azure-management"]?.status).toBe("pass");
+    expect(r["security-info-registration"]?.status).toBe("fail");
+    expect(r["all-users"]?.evidence[0]?.objectId).toBe(allUsersMfa.id);
+  });
+
+  it("exclusions are reported but do not fail the scope; report-only and narrowed policies do", () => {
+    const excluding = caPolicy("MFA all", { users: { includeUsers: ["All"], excludeUsers: [bob.id] } });
+    expect(scopes({ users: [ann], policies: [excluding] })["all-users"]?.reason).toContain(
+      `excludes user ${bob.id}`,
+    );
+    const reportOnly = caPolicy("Pilot", {
+      state: "enabledForReportingButNotEnforced",
+      users: { includeUsers: ["All"] },
+    });
+    const risky = caPolicy("Risky", {
+      users: { includeUsers: ["All"] },
+      conditions: { signInRiskLevels: ["high"] },
+    });
+    expect(scopes({ users: [ann], policies: [reportOnly, risky] })["all-users"]?.status).toBe("fail");
+  });
+
+  it("admins: every privileged role must be covered; guests: no guest exclusion; Azure by app id; registration by user action", () => {
+    const adminsOnly = caPolicy("MFA GA", { users: { includeRoles: [roles.globalAdmin] } });
+    const r = scopes({ users: [ann], policies: [adminsOnly] });
+    expect(r.admins?.status).toBe("fail");
+    expect(r.admins?.reason).toContain("Privileged Role Administrator");
+    const guestsExcluded = caPolicy("MFA all but guests", {
+      users: {
+        includeUsers: ["All"],
+        excludeGuestsOrExternalUsers: {
+          guestOrExternalUserTypes: "b2bCollaborationGuest",
+          externalTenants: { membershipKind: "all" },
+        },
+      },
+    });
+    expect(scopes({ users: [ann], policies: [guestsExcluded] }).guests?.status).toBe("fail");
+    const azure = caPolicy("MFA Azure", {
+      users: { includeUsers: ["All"] },
+      applications: { includeApplications: [azureManagementAppId] },
+    });
+    expect(scopes({ users: [ann], policies: [azure] })["azure-management"]?.status).toBe("pass");
+    const registration = caPolicy("Secure registration", {
+      users: { includeUsers: ["All"] },
+      applications: { includeApplications: [], includeUserActions: ["urn:user:registersecurityinfo"] },
+      conditions: { locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] } },
+      grant: { builtInControls: ["block"] },
+    });
+    expect(scopes({ users: [ann], policies: [registration] })["security-info-registration"]?.status).toBe(
+      "pass",
+    );
+  });
+
+  it("security defaults pass every scope but registration; unreadable policies are unknown", () => {
+    const sd = scopes({
+      users: [ann],
+      securityDefaults: true,
+      override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
+    });
+    expect(sd["all-users"]).toMatchObject({
+      status: "pass",
+      reason: expect.stringContaining("security defaults"),
+    });
+    expect(sd["security-info-registration"]?.status).toBe("fail");
+    const unread = scopes({
+      users: [ann],
+      override: { conditionalAccess: { status: "unavailable", reason: "403", policies: [] } },
+    });
+    expect(Object.values(unread).every((x) => x.status === "unknown")).toBe(true);
+  });
+});
+
+describe("facts", () => {
+  it("are JSON-serialisable and survive a round trip", () => {
+    const facts = scenarioFacts({ users: [ann], policies: [allUsersMfa] });
+    const again = JSON.parse(JSON.stringify(facts));
+    expect(evaluateEntraSignIn(loadEntraFacts(again, connection), ann.id).verdict.state).toBe("enforced");
+  });
+});
