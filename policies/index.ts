@@ -16,6 +16,9 @@ import oktaAppSignOnRequiresMfa from "./okta-app-sign-on-requires-mfa.js";
 import oktaUserMfaEnforced from "./okta-user-mfa-enforced.js";
 import rmmTechnicianMfaEnforced from "./rmm-technician-mfa-enforced.js";
 import screenconnectPatchedAgainstCve20241709 from "./screenconnect-patched-against-cve-2024-1709.js";
+import sshEmptyPasswordsRefused from "./ssh-empty-passwords-refused.js";
+import sshLoginRequiresTwoFactors from "./ssh-login-requires-two-factors.js";
+import sshRootLoginDisabled from "./ssh-root-login-disabled.js";
 import tacticalRmmApiKeysExpire from "./tactical-rmm-api-keys-expire.js";
 
 /**
@@ -41,4 +44,7 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   entraLegacyAuthenticationBlocked,
   entraBreakGlassPhishingResistantMethod,
   entraTenantMfaPoliciesCoverAllScopes,
+  sshLoginRequiresTwoFactors,
+  sshRootLoginDisabled,
+  sshEmptyPasswordsRefused,
 ];

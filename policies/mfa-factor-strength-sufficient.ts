@@ -53,27 +53,22 @@ export default definePolicy<Options>({
         const members = path.accounts.flatMap(
           (id) => accounts.get(`${entryPoint.source}\u0000${entryPoint.connection}\u0000${id}`) ?? [],
         );
+        // A path whose accounts all cannot sign in (suspended, disabled, archived) is no one's way in.
+        if (members.length > 0 && members.every((a) => a.status !== "active" && a.status !== "unknown"))
+          return [];
         const admin = members.some((a) => a.admin.isAdmin === true);
         const kindRequirement = options.byEntryPoint[entryPoint.kind] ?? options.default;
         const required =
           admin && rank[options.admin] > rank[kindRequirement] ? options.admin : kindRequirement;
         const who = members.length === 1 ? members[0]!.name : `${path.accounts.length} account(s)`;
-        const subject =
-          members.length === 1
-            ? {
-                kind: "account" as const,
-                id: members[0]!.id,
-                name: `${members[0]!.name} @ ${entryPoint.name}`,
-                source: entryPoint.source,
-                connection: entryPoint.connection,
-              }
-            : {
-                kind: "access-path" as const,
-                id: path.id,
-                name: `${entryPoint.name}: ${who}`,
-                source: entryPoint.source,
-                connection: entryPoint.connection,
-              };
+        // One result per path: a person has one path per entry point (Okta sign-in, Dashboard, each app).
+        const subject = {
+          kind: "access-path" as const,
+          id: path.id,
+          name: `${who} @ ${entryPoint.name}`,
+          source: entryPoint.source,
+          connection: entryPoint.connection,
+        };
         const mfa = {
           state: path.mfa.state,
           strength: path.mfa.strength,

@@ -8,6 +8,7 @@ import { googleWorkspace } from "./google-workspace/index.js";
 import { ninjaone } from "./ninjaone/index.js";
 import { okta } from "./okta/index.js";
 import { screenconnect } from "./screenconnect/index.js";
+import { ssh } from "./ssh/index.js";
 import { tacticalRmm } from "./tactical-rmm/index.js";
 import { teamviewer } from "./teamviewer/index.js";
 
@@ -27,6 +28,7 @@ export const providers: ReadonlyArray<Provider<unknown>> = [
   tacticalRmm,
   screenconnect,
   attestation,
+  ssh,
 ];
 
 export function findProvider(type: string): Provider<unknown> | undefined {

@@ -1,6 +1,7 @@
 import { findProvider } from "../providers/index.js";
 import type { CollectContext, DoctorCheck } from "./collect/provider.js";
 import { QuotaRegistry } from "./collect/quota.js";
+import { realSleep } from "./collect/retry.js";
 import type { Config } from "./config/load.js";
 import { resolveSecret } from "./config/secrets.js";
 import { describeError } from "./errors.js";
@@ -67,6 +68,7 @@ export async function doctor(
         note: () => {},
         progress: () => {},
         warn: () => {},
+        sleep: (ms) => realSleep(ms, controller.signal),
       };
       try {
         report.checks.push(...(await provider.doctor(ctx)));

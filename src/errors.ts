@@ -27,6 +27,26 @@ export class ProviderAuthError extends MfasweepError {
   override name = "ProviderAuthError";
 }
 
+/**
+ * A host presented a key that is not the pinned or known one (or no key is recorded for it): the
+ * connection is refused before any credential is sent. Names the host and both fingerprints.
+ */
+export class HostKeyMismatchError extends ProviderAuthError {
+  override name = "HostKeyMismatchError";
+  constructor(
+    readonly host: string,
+    readonly expected: string[],
+    readonly seen: string[],
+    hint = "",
+  ) {
+    super(
+      expected.length
+        ? `host key of ${host} does not match: expected ${expected.join(" or ")}, the server showed ${seen.join(", ") || "no key"}${hint}`
+        : `host key of ${host} is not known: the server showed ${seen.join(", ") || "no key"}, and no key is pinned or recorded for it${hint}`,
+    );
+  }
+}
+
 /** The credentials work but lack permissions; `missing` names them (scopes, roles, API permissions). */
 export class ProviderPermissionError extends MfasweepError {
   override name = "ProviderPermissionError";

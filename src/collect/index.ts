@@ -126,6 +126,7 @@ export async function collectConnection(
     progress: (step, done, total) =>
       options.onProgress?.({ tenant: tenant.id, connection: connection.id, step, done, total }),
     warn: (message) => options.onWarning?.(`${where}: ${message}`),
+    sleep: (ms) => sleep(ms, signal),
   };
 
   let inventory = emptyInventory();

@@ -46,6 +46,8 @@ export interface CollectContext<Settings> {
   note(text: string): void;
   progress(step: string, done?: number, total?: number): void;
   warn(message: string): void;
+  /** Waits (aborted with the collection); the injected clock in tests, so pacing is testable without waiting. */
+  sleep(ms: number): Promise<void>;
 }
 
 export interface DoctorCheck {

@@ -21,15 +21,5 @@ export function render(report: ScanReport, format: OutputFormat, table: TableOpt
 
 export { toCsv } from "./csv.js";
 export { type HtmlOptions, toHtml } from "./html/index.js";
-export {
-  type ExportFilter,
-  type ExportRecord,
-  recordsFromScan,
-  recordsFromStore,
-  recordsToCsv,
-  recordsToJson,
-  recordsToNdjson,
-} from "./items.js";
-export { recordsToOcsf, toOcsfFinding } from "./ocsf.js";
 export { forCsvCell, forTerminal } from "./sanitize.js";
 export { toTable } from "./table.js";

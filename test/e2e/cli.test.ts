@@ -151,6 +151,14 @@ describe("mfasweep CLI", () => {
     expect(report.coverage.every((c) => c.status === "complete")).toBe(true);
     expect(report.summary.fail).toBeGreaterThan(0);
     expect(report.results.some((r) => r.status === "excepted")).toBe(true);
+    // The fingerprint is the queue's and the PSA's dedupe key: two results may never share one.
+    const fingerprints = report.results.map((r) => r.fingerprint);
+    const repeated = fingerprints.filter((f, i) => fingerprints.indexOf(f) !== i);
+    expect(
+      repeated.map((f) =>
+        report.results.filter((r) => r.fingerprint === f).map((r) => `${r.policy} ${r.subject.id}`),
+      ),
+    ).toEqual([]);
   });
 
   it("init writes a valid example once; config schema and validate work", async () => {

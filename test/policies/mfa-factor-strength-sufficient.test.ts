@@ -13,12 +13,15 @@ function path(
   kind: EntryPointKind = "directory-sign-in",
   isAdmin = false,
   state: "enforced" | "none" = "enforced",
+  status: "active" | "suspended" = "active",
 ) {
   const ep = entryPoint({ id: "ep", source: "okta", kind, name: "Okta" });
   const p = accessPath({ entryPoint: "ep", accounts: ["u1"], state });
   p.mfa.strength = strength;
   return inventory({
-    accounts: [account({ id: "u1", name: "ann@x.example", source: "okta", admin: { isAdmin, roles: [] } })],
+    accounts: [
+      account({ id: "u1", name: "ann@x.example", source: "okta", status, admin: { isAdmin, roles: [] } }),
+    ],
     entryPoints: [ep],
     accessPaths: [p],
   });

@@ -255,6 +255,7 @@ describe("attestation provider", () => {
       note: () => {},
       progress: () => {},
       warn: () => {},
+      sleep: async () => {},
     });
     expect(checks?.map((c) => [c.ok, c.check, c.detail])).toEqual([
       [true, `read ${file}`, "5 attestation(s)"],

@@ -107,6 +107,7 @@ describe("okta client isolation", () => {
       note: () => {},
       progress: () => {},
       warn: () => {},
+      sleep: async () => {},
     };
     const client = await OktaClient.connect(ctx);
     for (let i = 0; i < 2; i++) {

@@ -231,6 +231,7 @@ describe("screenconnect provider (server snapshot)", () => {
       note: () => {},
       progress: () => {},
       warn: () => {},
+      sleep: async () => {},
     });
     expect(checks?.map((c) => [c.ok, c.detail])).toEqual([
       [true, "2 user record(s) with a Name field, 0 without"],

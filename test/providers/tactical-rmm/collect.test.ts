@@ -287,6 +287,7 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
       note: () => {},
       progress: () => {},
       warn: () => {},
+      sleep: async () => {},
     };
     const db = await TacticalRmmDatabase.open(ctx);
     try {
@@ -388,6 +389,7 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
       note: () => {},
       progress: () => {},
       warn: () => {},
+      sleep: async () => {},
     });
     const failed = doctor?.filter((d) => !d.ok) ?? [];
     expect(failed.map((d) => d.check)).toEqual([`SELECT ${s}.accounts_apikey`]);

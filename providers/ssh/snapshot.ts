@@ -1,0 +1,181 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, posix } from "node:path";
+import type { HostReader, ReadResult, SshdTResult } from "./client.js";
+
+/**
+ * Config-only mode: a host's configuration saved to a directory, read in place of a live host (for
+ * hosts the scanner cannot reach, and for tests of many variants). Layout of `<snapshotDir>/<host>/`:
+ *
+ *   sshd-T            output of `sshd -T` (required)
+ *   sshd-T-C/*        optional outputs of `sshd -T -C …`, each starting with a line `# -C user=…,addr=…`
+ *   sshd-V            optional: the version line of `sshd -V`
+ *   getent-passwd     optional: output of `getent passwd`
+ *   getent-group      optional: output of `getent group`
+ *   passwd-status     optional: output of `passwd -S -a`
+ *   otp-enrolled      optional: users that have a google-authenticator secret file, one per line
+ *   files/<abs path>  sshd_config and its Include files, /etc/pam.d/*, /etc/duo/*.conf, at their paths
+ *
+ * Without a saved `-C` output for a login, Match blocks are evaluated by mfasweep from files/…/sshd_config.
+ */
+
+export const snapshotFiles = {
+  sshdT: "sshd-T",
+  sshdTC: "sshd-T-C",
+  version: "sshd-V",
+  passwd: "getent-passwd",
+  group: "getent-group",
+  status: "passwd-status",
+  otp: "otp-enrolled",
+  files: "files",
+} as const;
+
+const maxFile = 4_000_000;
+
+async function readText(path: string): Promise<ReadResult> {
+  try {
+    const text = await readFile(path, "utf8");
+    if (text.length > maxFile) return { kind: "error", reason: `${path} is larger than ${maxFile} bytes` };
+    return { kind: "ok", text };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
+    return { kind: "error", reason: `${path}: ${code ?? "cannot read"}` };
+  }
+}
+
+/** Parses the `user=` and `addr=` of a `-C` spec, which is what a saved output is matched on. */
+function specKey(spec: string): string | undefined {
+  const fields = new Map(
+    spec.split(",").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  );
+  const user = fields.get("user");
+  const addr = fields.get("addr");
+  return user && addr ? `${user}@${addr}` : undefined;
+}
+
+export class SnapshotReader implements HostReader {
+  private saved?: Map<string, { text: string; file: string }>;
+  private enrolled?: Set<string> | null;
+
+  constructor(readonly dir: string) {}
+
+  /** A path on the host, inside the snapshot. Refuses anything that would leave `files/`. */
+  private hostPath(path: string): string | undefined {
+    const normal = posix.normalize(path);
+    if (!normal.startsWith("/") || normal.includes("\0")) return undefined;
+    return join(this.dir, snapshotFiles.files, normal);
+  }
+
+  private async savedOutputs(): Promise<Map<string, { text: string; file: string }>> {
+    if (this.saved) return this.saved;
+    this.saved = new Map();
+    let names: string[] = [];
+    try {
+      names = await readdir(join(this.dir, snapshotFiles.sshdTC));
+    } catch {
+      return this.saved;
+    }
+    for (const name of names.sort()) {
+      const r = await readText(join(this.dir, snapshotFiles.sshdTC, name));
+      if (r.kind !== "ok") continue;
+      const m = /^#\s*-C\s+(\S+)/.exec(r.text);
+      const key = m ? specKey(m[1]!) : undefined;
+      if (key && !this.saved.has(key))
+        this.saved.set(key, { text: r.text.slice(r.text.indexOf("\n") + 1), file: name });
+    }
+    return this.saved;
+  }
+
+  async sshdT(): Promise<SshdTResult> {
+    const r = await readText(join(this.dir, snapshotFiles.sshdT));
+    if (r.kind === "ok") return { kind: "ok", text: r.text, label: `${snapshotFiles.sshdT} (saved sshd -T)` };
+    return {
+      kind: "error",
+      reason: r.kind === "missing" ? `${join(this.dir, snapshotFiles.sshdT)} does not exist` : r.reason,
+    };
+  }
+
+  async sshdTFor(specs: string[]): Promise<SshdTResult[]> {
+    const saved = await this.savedOutputs();
+    return specs.map((spec) => {
+      const key = specKey(spec);
+      const hit = key ? saved.get(key) : undefined;
+      return hit
+        ? {
+            kind: "ok",
+            text: hit.text,
+            label: `${snapshotFiles.sshdTC}/${hit.file} (saved sshd -T -C ${spec})`,
+          }
+        : { kind: "not-saved" };
+    });
+  }
+
+  async version(): Promise<string | undefined> {
+    const r = await readText(join(this.dir, snapshotFiles.version));
+    return r.kind === "ok" ? /OpenSSH_[^\s,]+(?:,\s*[^\n]+)?/.exec(r.text)?.[0].trim() : undefined;
+  }
+
+  async readFile(path: string): Promise<ReadResult> {
+    const local = this.hostPath(path);
+    if (!local) return { kind: "error", reason: `not an absolute path: ${path}` };
+    return readText(local);
+  }
+
+  async listDir(
+    path: string,
+  ): Promise<{ kind: "ok"; names: string[] } | { kind: "missing" } | { kind: "error"; reason: string }> {
+    const local = this.hostPath(path);
+    if (!local) return { kind: "error", reason: `not an absolute path: ${path}` };
+    try {
+      return { kind: "ok", names: await readdir(local) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === "ENOENT"
+        ? { kind: "missing" }
+        : { kind: "error", reason: `${path}: ${code ?? "cannot list"}` };
+    }
+  }
+
+  async readDuoConfig(path: string): Promise<ReadResult> {
+    const r = await this.readFile(path);
+    if (r.kind !== "ok") return r;
+    // Same filter as the live reader's grep: keep only the switches, numbered; drop ikey/skey at once.
+    const kept = r.text
+      .split("\n")
+      .map((line, i) => ({ line, n: i + 1 }))
+      .filter(({ line }) => /^\s*(failmode|groups?|autopush)\s*=/i.test(line))
+      .map(({ line, n }) => `${n}:${line}`);
+    return { kind: "ok", text: kept.join("\n") };
+  }
+
+  accounts(): Promise<ReadResult> {
+    return readText(join(this.dir, snapshotFiles.passwd));
+  }
+
+  groups(): Promise<ReadResult> {
+    return readText(join(this.dir, snapshotFiles.group));
+  }
+
+  passwordStatus(): Promise<ReadResult> {
+    return readText(join(this.dir, snapshotFiles.status));
+  }
+
+  async otpEnrolled(checks: Array<{ user: string; path: string }>): Promise<Array<boolean | undefined>> {
+    if (this.enrolled === undefined) {
+      const r = await readText(join(this.dir, snapshotFiles.otp));
+      this.enrolled =
+        r.kind === "ok"
+          ? new Set(
+              r.text
+                .split("\n")
+                .map((l) => l.trim())
+                .filter(Boolean),
+            )
+          : null;
+    }
+    const enrolled = this.enrolled;
+    return checks.map(({ user }) => (enrolled === null ? undefined : enrolled.has(user)));
+  }
+
+  close(): void {}
+}
