@@ -39,12 +39,20 @@ export const TenantConfig = z.strictObject({
   id: Identifier,
   name: z.string().min(1),
   role: z.enum(["customer", "msp"]).default("customer").describe("`msp` marks the MSP's own tenant."),
-  profile: ProfileName.optional().describe("Baseline: standard, strict or msp-self (default: msp-self for role msp, else standard)."),
+  profile: ProfileName.optional().describe(
+    "Baseline: standard, strict or msp-self (default: msp-self for role msp, else standard).",
+  ),
   policies: z
     .strictObject({
-      disable: z.array(z.string()).optional().describe("Policy ids not to run for this tenant (shown in every report)."),
+      disable: z
+        .array(z.string())
+        .optional()
+        .describe("Policy ids not to run for this tenant (shown in every report)."),
       severity: z.record(z.string(), Severity).optional().describe("Policy id → severity."),
-      options: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe("Policy id → options the policy declares."),
+      options: z
+        .record(z.string(), z.record(z.string(), z.unknown()))
+        .optional()
+        .describe("Policy id → options the policy declares."),
     })
     .optional()
     .describe("Per-tenant overrides of the profile; every override is shown in reports."),
