@@ -20,7 +20,30 @@ export { type DoctorReport, doctor } from "./doctor.js";
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
 export type { Policy, PolicyMeta, TenantInventory, Verdict } from "./evaluate/policy.js";
-export { type HtmlOptions, type OutputFormat, render, toCsv, toHtml, toTable } from "./export/index.js";
+export {
+  type ExportFilter,
+  type ExportRecord,
+  type HtmlOptions,
+  type OutputFormat,
+  recordsFromScan,
+  recordsFromStore,
+  recordsToCsv,
+  recordsToJson,
+  recordsToNdjson,
+  recordsToOcsf,
+  render,
+  toCsv,
+  toHtml,
+  toTable,
+} from "./export/index.js";
+export {
+  type SyncOptions,
+  type SyncSummary,
+  syncTickets,
+  type TargetSummary,
+  type TicketingConnector,
+  ticketingConnectors,
+} from "./export/ticketing/index.js";
 export {
   type AppTarget,
   type EntraSignInResult,

@@ -5,11 +5,13 @@ import { version } from "../report.js";
 import { configCommand } from "./config.js";
 import { demoCommand } from "./demo.js";
 import { doctorCommand } from "./doctor.js";
+import { exportCommand } from "./export.js";
 import { initCommand } from "./init.js";
 import { policiesCommand } from "./policies.js";
 import { queueCommand } from "./queue.js";
 import { scanCommand } from "./scan.js";
 import { sweepCommand } from "./sweep.js";
+import { ticketsCommand } from "./tickets.js";
 
 /** The CLI only wires commands to library functions (src/index.ts). Exit codes: DESIGN.md §5. */
 export function program(): Command {
@@ -24,6 +26,8 @@ export function program(): Command {
     .addCommand(scanCommand())
     .addCommand(sweepCommand())
     .addCommand(queueCommand())
+    .addCommand(exportCommand())
+    .addCommand(ticketsCommand())
     .addCommand(demoCommand())
     .addCommand(policiesCommand());
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { providers } from "../../providers/index.js";
 import { ProfileName } from "../evaluate/profiles.js";
+import { TicketingConfig } from "../export/ticketing/index.js";
 import { Severity } from "../model/vocabulary.js";
 import { Identifier } from "./connection.js";
 
@@ -68,6 +69,9 @@ export const ConfigFile = z.strictObject({
   failOn: Severity.default("low").describe("Lowest severity that makes scan/sweep exit 1."),
   maxExceptionDays: z.number().int().positive().default(180),
   sla: SlaConfig,
+  ticketing: TicketingConfig.describe(
+    "Ticketing targets (PSA, Jira, ServiceNow, webhook) that `mfasweep tickets sync` keeps in step with the queue.",
+  ),
 });
 
 /** The full schema with the connection union, for `config schema` (editor autocompletion). */

@@ -99,6 +99,25 @@ export const TicketRef = z.object({
 });
 export type TicketRef = z.infer<typeof TicketRef>;
 
+/**
+ * Where a ledgered ticket stands, as the ticketing sync left it: `open` (content in sync), `resolved` (the
+ * item left the open states and a note said so; the ticket stays open) or `closed` (the sync closed it).
+ */
+export const TicketPhase = z.enum(["open", "resolved", "closed"]);
+export type TicketPhase = z.infer<typeof TicketPhase>;
+
+/**
+ * A ledger row with what the ticketing sync needs to stay idempotent: the dedupe key written to the remote
+ * system (the fingerprint, or a group key when one ticket covers a tenant's policy), a digest of the content
+ * last sent (so only a change is sent again), and the phase. Null for rows written before issue #9.
+ */
+export const TicketLedgerEntry = TicketRef.extend({
+  key: z.string().nullable(),
+  digest: z.string().nullable(),
+  phase: TicketPhase.nullable(),
+});
+export type TicketLedgerEntry = z.infer<typeof TicketLedgerEntry>;
+
 /** Days to fix a finding, by severity, counted from when it opened. */
 export const Sla = z.object({
   critical: z.number().int().positive(),

@@ -107,4 +107,14 @@ CREATE TABLE locks (
 );
 `,
   },
+  {
+    version: 2,
+    description: "tickets ledger: dedupe key, digest of what was sent, and the ticket's phase (issue #9)",
+    sql: `
+ALTER TABLE tickets ADD COLUMN ticket_key TEXT;
+ALTER TABLE tickets ADD COLUMN digest TEXT;
+ALTER TABLE tickets ADD COLUMN phase TEXT CHECK (phase IN ('open', 'resolved', 'closed'));
+CREATE INDEX tickets_system ON tickets (system);
+`,
+  },
 ];

@@ -17,6 +17,8 @@ import {
   SweepRecord,
   type SweepSummary,
   TenantDiff,
+  TicketLedgerEntry,
+  type TicketPhase,
   TicketRef,
 } from "./model.js";
 import { applicationId, migrations as knownMigrations, type Migration } from "./sqlite-schema.js";
@@ -369,24 +371,33 @@ export class SqliteStore implements Store {
       const rows = this.#sql("SELECT * FROM sweeps ORDER BY started_at DESC, id LIMIT ?").all(
         options.limit ?? 100,
       ) as Row[];
-      return rows.map((row) => {
-        const what = `sweep ${String(row.id)}`;
-        return this.#parse(
-          SweepRecord,
-          {
-            id: row.id,
-            kind: row.kind,
-            status: row.status,
-            startedAt: row.started_at,
-            finishedAt: row.finished_at,
-            tenants: this.#json(row.tenants, what),
-            coverage: this.#json(row.coverage, what),
-            summary: this.#json(row.summary, what),
-          },
-          what,
-        );
-      });
+      return rows.map((row) => this.#toSweep(row));
     });
+  }
+
+  async getSweep(id: string): Promise<SweepRecord | undefined> {
+    return this.#guard(() => {
+      const row = this.#sql("SELECT * FROM sweeps WHERE id = ?").get(id) as Row | undefined;
+      return row ? this.#toSweep(row) : undefined;
+    });
+  }
+
+  #toSweep(row: Row): SweepRecord {
+    const what = `sweep ${String(row.id)}`;
+    return this.#parse(
+      SweepRecord,
+      {
+        id: row.id,
+        kind: row.kind,
+        status: row.status,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        tenants: this.#json(row.tenants, what),
+        coverage: this.#json(row.coverage, what),
+        summary: this.#json(row.summary, what),
+      },
+      what,
+    );
   }
 
   async sweepTenants(
@@ -501,6 +512,78 @@ export class SqliteStore implements Store {
     );
   }
 
+  async historySince(options: { since?: string; tenants?: string[] } = {}): Promise<HistoryEntry[]> {
+    return this.#guard(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (options.since !== undefined) {
+        where.push("h.at >= ?");
+        params.push(options.since);
+      }
+      if (options.tenants) {
+        where.push(
+          options.tenants.length ? `i.tenant IN (${options.tenants.map(() => "?").join(", ")})` : "1 = 0",
+        );
+        params.push(...options.tenants);
+      }
+      const rows = this.#sql(
+        `SELECT h.* FROM item_history h JOIN items i ON i.fingerprint = h.fingerprint${
+          where.length ? ` WHERE ${where.join(" AND ")}` : ""
+        } ORDER BY h.at, h.seq`,
+      ).all(...params) as Row[];
+      return rows.map((row) =>
+        this.#parse(
+          HistoryEntry,
+          {
+            fingerprint: row.fingerprint,
+            at: row.at,
+            actor: row.actor,
+            from: row.from_state,
+            to: row.to_state,
+            note: row.note,
+          },
+          `history of ${String(row.fingerprint)}`,
+        ),
+      );
+    });
+  }
+
+  async reconcileHistory(
+    options: { tenants?: string[]; last?: number } = {},
+  ): Promise<Array<{ sweepId: string; tenant: string; reconciledAt: string; diff: TenantDiff }>> {
+    return this.#guard(() => {
+      const params: unknown[] = [];
+      let where = "";
+      if (options.tenants) {
+        where = options.tenants.length
+          ? ` WHERE st.tenant IN (${options.tenants.map(() => "?").join(", ")})`
+          : " WHERE 1 = 0";
+        params.push(...options.tenants);
+      }
+      // A window function (SQLite ≥ 3.25, PostgreSQL) numbers each tenant's reconciles, newest first; two
+      // sweeps run with the same clock (tests, a demo run twice) are told apart by when they started.
+      const rows = this.#sql(
+        `SELECT sweep_id, tenant, reconciled_at, diff FROM (
+           SELECT st.*, s.started_at, ROW_NUMBER() OVER (
+               PARTITION BY st.tenant ORDER BY st.reconciled_at DESC, s.started_at DESC, st.sweep_id DESC
+             ) AS n
+             FROM sweep_tenants st JOIN sweeps s ON s.id = st.sweep_id${where}
+         ) AS ranked${options.last === undefined ? "" : " WHERE n <= ?"}
+         ORDER BY reconciled_at DESC, started_at DESC, sweep_id DESC, tenant`,
+      ).all(...params, ...(options.last === undefined ? [] : [options.last])) as Row[];
+      return rows.map((row) => ({
+        sweepId: String(row.sweep_id),
+        tenant: String(row.tenant),
+        reconciledAt: String(row.reconciled_at),
+        diff: this.#parse(
+          TenantDiff,
+          this.#json(row.diff, `sweep ${String(row.sweep_id)}`),
+          `sweep ${String(row.sweep_id)} diff`,
+        ),
+      }));
+    });
+  }
+
   async accept(
     fingerprint: string,
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
@@ -559,7 +642,14 @@ export class SqliteStore implements Store {
 
   async recordTicket(
     fingerprint: string,
-    ticket: { system: string; ticketId: string; url?: string },
+    ticket: {
+      system: string;
+      ticketId: string;
+      url?: string;
+      key?: string;
+      digest?: string;
+      phase?: TicketPhase;
+    },
     actor: string,
     now: Date,
   ): Promise<QueueItem> {
@@ -570,13 +660,63 @@ export class SqliteStore implements Store {
           this.#write(change);
           const at = now.toISOString();
           this.#sql(
-            `INSERT INTO tickets (fingerprint, system, ticket_id, url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            `INSERT INTO tickets (fingerprint, system, ticket_id, url, created_at, updated_at, ticket_key, digest, phase)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (fingerprint, system) DO UPDATE SET ticket_id = excluded.ticket_id, url = excluded.url,
-                 updated_at = excluded.updated_at`,
-          ).run(fingerprint, ticket.system, ticket.ticketId, ticket.url ?? null, at, at);
+                 updated_at = excluded.updated_at, ticket_key = excluded.ticket_key, digest = excluded.digest,
+                 phase = excluded.phase`,
+          ).run(
+            fingerprint,
+            ticket.system,
+            ticket.ticketId,
+            ticket.url ?? null,
+            at,
+            at,
+            ticket.key ?? null,
+            ticket.digest ?? null,
+            ticket.phase ?? null,
+          );
           return change.item;
         })
         .immediate(),
+    );
+  }
+
+  async ticketLedger(system: string): Promise<TicketLedgerEntry[]> {
+    return this.#guard(() =>
+      (this.#sql("SELECT * FROM tickets WHERE system = ? ORDER BY fingerprint").all(system) as Row[]).map(
+        (row) =>
+          this.#parse(
+            TicketLedgerEntry,
+            {
+              fingerprint: row.fingerprint,
+              system: row.system,
+              ticketId: row.ticket_id,
+              url: row.url,
+              createdAt: row.created_at,
+              updatedAt: row.updated_at,
+              key: row.ticket_key,
+              digest: row.digest,
+              phase: row.phase,
+            },
+            `ticket of ${String(row.fingerprint)}`,
+          ),
+      ),
+    );
+  }
+
+  async updateTicketSync(
+    fingerprint: string,
+    system: string,
+    sync: { digest?: string; phase?: TicketPhase },
+    now: Date,
+  ): Promise<boolean> {
+    return this.#guard(
+      () =>
+        this.#sql(
+          `UPDATE tickets SET digest = COALESCE(?, digest), phase = COALESCE(?, phase), updated_at = ?
+             WHERE fingerprint = ? AND system = ?`,
+        ).run(sync.digest ?? null, sync.phase ?? null, now.toISOString(), fingerprint, system).changes > 0,
     );
   }
 

@@ -10,6 +10,8 @@ import type {
   SweepRecord,
   SweepSummary,
   TenantDiff,
+  TicketLedgerEntry,
+  TicketPhase,
   TicketRef,
 } from "./model.js";
 
@@ -43,6 +45,8 @@ export interface Store {
   ): Promise<void>;
   /** Newest first. */
   listSweeps(options?: { limit?: number }): Promise<SweepRecord[]>;
+  /** One sweep by its full id. */
+  getSweep(id: string): Promise<SweepRecord | undefined>;
   /** Tenants a sweep has reconciled so far, with their diffs (also after a crash). */
   sweepTenants(sweepId: string): Promise<Array<{ tenant: string; reconciledAt: string; diff: TenantDiff }>>;
 
@@ -57,6 +61,20 @@ export interface Store {
   findItems(filter?: ItemFilter): Promise<QueueItem[]>;
   /** Oldest first. */
   history(fingerprint: string): Promise<HistoryEntry[]>;
+  /**
+   * Every history entry recorded at or after `since` (ISO; all when absent) for items of `tenants` (all
+   * when absent), oldest first: what changed in a reporting period, in one query instead of one per item.
+   */
+  historySince(options?: { since?: string; tenants?: string[] }): Promise<HistoryEntry[]>;
+  /**
+   * Each tenant's most recent reconciles (at most `last` per tenant, default all), newest first: the
+   * sweep, when it reconciled the tenant (the sweep's clock, the one item timestamps use) and its diff,
+   * whose `open` after each sweep is the open-findings trend. Also for sweeps that were interrupted.
+   */
+  reconcileHistory(options?: {
+    tenants?: string[];
+    last?: number;
+  }): Promise<Array<{ sweepId: string; tenant: string; reconciledAt: string; diff: TenantDiff }>>;
 
   /** `queue accept`: records the acceptance and moves the item to `accepted` (one transaction). */
   accept(
@@ -73,14 +91,36 @@ export interface Store {
   ): Promise<QueueItem>;
   listAcceptances(tenant?: string): Promise<Acceptance[]>;
 
-  /** Ledger for ticketing connectors (issue #9): records the ticket and moves an open item to `ticketed`. */
+  /**
+   * Ledger for ticketing connectors (issue #9): records the ticket and moves an open item to `ticketed`.
+   * `key`, `digest` and `phase` are the sync state of the row (see `TicketLedgerEntry`).
+   */
   recordTicket(
     fingerprint: string,
-    ticket: { system: string; ticketId: string; url?: string },
+    ticket: {
+      system: string;
+      ticketId: string;
+      url?: string;
+      key?: string;
+      digest?: string;
+      phase?: TicketPhase;
+    },
     actor: string,
     now: Date,
   ): Promise<QueueItem>;
   tickets(fingerprint: string): Promise<TicketRef[]>;
+  /** Every ledger row of one ticketing system (target), with its sync state. */
+  ticketLedger(system: string): Promise<TicketLedgerEntry[]>;
+  /**
+   * Updates the sync state of an existing ledger row (what was last sent, the phase) without touching the
+   * item or its history; false when there is no such row.
+   */
+  updateTicketSync(
+    fingerprint: string,
+    system: string,
+    sync: { digest?: string; phase?: TicketPhase },
+    now: Date,
+  ): Promise<boolean>;
 
   /**
    * Named locks (the sweep lock). Atomic insert-if-absent: returns the current holder when taken.

@@ -1,0 +1,189 @@
+import { z } from "zod";
+import { Identifier } from "../../config/connection.js";
+import { SecretRef } from "../../config/secrets.js";
+import { ProviderResponseError } from "../../errors.js";
+import { joinUrl, parseResponse } from "./http.js";
+import { clip, forTicketLine, renderText } from "./render.js";
+import { defineConnector, JsonObject, mappingBase, type TicketDraft, targetBase } from "./types.js";
+
+/**
+ * Autotask PSA tickets (REST API v1.0).
+ * - Zone discovery first: `GET {zoneLookup}/V1.0/zoneInformation?user=<api user>` (no credentials) answers
+ *   `{ url }`, the zone's `…/ATServicesRest/`; every other request goes there. `zoneUrl` skips it.
+ * - Auth: headers `ApiIntegrationCode`, `UserName`, `Secret`.
+ * - Create `POST V1.0/Tickets` (answers `{ itemId }`); update and close `PATCH V1.0/Tickets` with `id`;
+ *   notes `POST V1.0/Tickets/{id}/Notes`.
+ * - Dedupe: `externalID` holds the key; looked up with `POST V1.0/Tickets/query` filtering on externalID,
+ *   the tenant's companyID and a status other than the closed one.
+ * Which ticket fields an instance requires (status, priority, queue, …) and a note's `noteType`/`publish`
+ * are picklists of each instance: set them in `fields` and `noteFields` (see Tickets/entityInformation/fields).
+ * The default closed status is 5 (Complete).
+ */
+
+export const AutotaskMapping = mappingBase.extend({
+  companyId: z.number().int().positive().describe("The customer's company id in Autotask."),
+  queueId: z.number().int().positive().optional(),
+});
+export type AutotaskMapping = z.infer<typeof AutotaskMapping>;
+
+export const AutotaskTarget = targetBase.extend({
+  type: z.literal("autotask"),
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    .default("https://webservices.autotask.net/ATServicesRest")
+    .describe("Where zoneInformation is asked (the zone lookup)."),
+  zoneUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("The zone's API URL (…/ATServicesRest/), to skip the zone lookup."),
+  auth: z.strictObject({
+    username: z.string().min(3).describe("The API user's user name (an email address)."),
+    secret: SecretRef,
+    integrationCode: SecretRef.describe("The API tracking identifier (ApiIntegrationCode)."),
+  }),
+  tenants: z.record(Identifier, AutotaskMapping).default({}),
+  noteFields: JsonObject.optional().describe("Fields of each note, e.g. { noteType: 1, publish: 1 }."),
+  closeFields: JsonObject.default({ status: 5 }).describe(
+    "Fields that close a ticket (default status 5, Complete).",
+  ),
+  maxTitleLength: z.number().int().positive().max(255).default(255),
+  maxDescriptionLength: z
+    .number()
+    .int()
+    .positive()
+    .default(8000)
+    .describe(
+      "Longer descriptions and notes are cut (a conservative limit; raise it if your instance takes more).",
+    ),
+});
+export type AutotaskTarget = z.infer<typeof AutotaskTarget>;
+
+const Zone = z.object({ url: z.url() });
+const Created = z.object({ itemId: z.union([z.number(), z.string()]) });
+const Query = z.object({ items: z.array(z.object({ id: z.union([z.number(), z.string()]) })) });
+
+/**
+ * The zone URL comes from the network and our credentials go to it: only a host of the lookup's own
+ * domain (*.autotask.net for the real service), or the lookup host itself, is accepted.
+ */
+function trustedZone(lookup: URL, zone: URL): boolean {
+  if (zone.hostname === lookup.hostname) return true;
+  const domain = lookup.hostname.split(".").slice(-2).join(".");
+  return domain === "autotask.net" && zone.hostname.endsWith(".autotask.net") && zone.protocol === "https:";
+}
+
+export const autotask = defineConnector<AutotaskTarget, AutotaskMapping>({
+  type: "autotask",
+  schema: AutotaskTarget,
+  lookup: "dedupe-field",
+  createRetry: "after-lookup",
+  mapping: (target, tenant) => target.tenants[tenant],
+  async open(target, { http, secret }) {
+    const [apiSecret, integrationCode] = await Promise.all([
+      secret(target.auth.secret),
+      secret(target.auth.integrationCode),
+    ]);
+    const headers = {
+      ApiIntegrationCode: integrationCode.reveal(),
+      UserName: target.auth.username,
+      Secret: apiSecret.reveal(),
+    };
+    let zone: string | undefined = target.zoneUrl;
+    const base = async (): Promise<string> => {
+      if (zone) return zone;
+      const lookup = joinUrl(target.endpoint, "V1.0/zoneInformation", { user: target.auth.username });
+      const res = await http.send("find the account's zone", { method: "GET", url: lookup, kind: "read" });
+      const url = parseResponse(Zone, res?.data, `${target.id} zoneInformation`).url;
+      if (!trustedZone(lookup, new URL(url)))
+        throw new ProviderResponseError(
+          `${target.id}: zoneInformation named ${new URL(url).origin}, which is not an Autotask host; not sending credentials there`,
+        );
+      zone = url;
+      return zone;
+    };
+    const url = async (path: string) => joinUrl(await base(), path);
+    const title = (draft: TicketDraft) => clip(forTicketLine(draft.title), target.maxTitleLength);
+    const severityFields = (draft: TicketDraft) => target.severityFields?.[draft.severity] ?? {};
+    const closedStatus = target.closeFields.status;
+    const text = (doc: TicketDraft["doc"]) => clip(renderText(doc), target.maxDescriptionLength);
+
+    return {
+      async find(key, { mapping }) {
+        const filter: JsonObject[] = [
+          { op: "eq", field: "externalID", value: key },
+          { op: "eq", field: "companyID", value: mapping.companyId },
+        ];
+        if (typeof closedStatus === "number" || typeof closedStatus === "string")
+          filter.push({ op: "noteq", field: "status", value: closedStatus });
+        const res = await http.send("look up the ticket by externalID", {
+          method: "POST",
+          url: await url("V1.0/Tickets/query"),
+          headers,
+          json: { filter },
+          kind: "read",
+        });
+        const found = parseResponse(Query, res?.data, `${target.id} ticket query`).items;
+        return found[0] ? { id: String(found[0].id) } : undefined;
+      },
+      async create(draft, { mapping }) {
+        const res = await http.send("create a ticket", {
+          method: "POST",
+          url: await url("V1.0/Tickets"),
+          headers,
+          json: {
+            ...target.fields,
+            ...severityFields(draft),
+            ...mapping.fields,
+            title: title(draft),
+            description: text(draft.doc),
+            ...(mapping.queueId ? { queueID: mapping.queueId } : {}),
+            // Set last: no `fields` entry can move a ticket to another company or lose its key.
+            companyID: mapping.companyId,
+            externalID: draft.key,
+          },
+          kind: "write",
+          retry: "throttled",
+        });
+        if (!res) return { id: "(dry run)" };
+        return { id: String(parseResponse(Created, res.data, `${target.id} created ticket`).itemId) };
+      },
+      async update(ticket, draft) {
+        await http.send("update the ticket", {
+          method: "PATCH",
+          url: await url("V1.0/Tickets"),
+          headers,
+          json: {
+            ...severityFields(draft),
+            id: Number(ticket.id),
+            title: title(draft),
+            description: text(draft.doc),
+          },
+          kind: "write",
+        });
+      },
+      async note(ticket, note) {
+        await http.send("add a note", {
+          method: "POST",
+          url: await url(`V1.0/Tickets/${ticket.id}/Notes`),
+          headers,
+          json: {
+            ...target.noteFields,
+            title: "mfasweep",
+            description: text(note),
+            ticketID: Number(ticket.id),
+          },
+          kind: "write",
+        });
+      },
+      async close(ticket) {
+        await http.send("close the ticket", {
+          method: "PATCH",
+          url: await url("V1.0/Tickets"),
+          headers,
+          json: { ...target.closeFields, id: Number(ticket.id) },
+          kind: "write",
+        });
+      },
+    };
+  },
+});

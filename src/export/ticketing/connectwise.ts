@@ -1,0 +1,161 @@
+import { z } from "zod";
+import { Identifier } from "../../config/connection.js";
+import { SecretRef } from "../../config/secrets.js";
+import { joinUrl, parseResponse } from "./http.js";
+import { clip, forTicketLine, renderText } from "./render.js";
+import {
+  defineConnector,
+  JsonObject,
+  mappingBase,
+  requireCloseFields,
+  type TicketDraft,
+  targetBase,
+} from "./types.js";
+
+/**
+ * ConnectWise PSA (Manage) service tickets.
+ * - Auth: `Authorization: Basic base64("{companyId}+{publicKey}:{privateKey}")` and a `clientId` header;
+ *   `Accept: application/vnd.connectwise.com+json; version=…` when `apiVersion` is set.
+ * - Create `POST /service/tickets`; update `PATCH /service/tickets/{id}` (JSON Patch operations); notes
+ *   `POST /service/tickets/{id}/notes` (internal analysis, so the customer is not mailed).
+ * - Dedupe: `externalXRef` holds the key; looked up with
+ *   `conditions=externalXRef="…" and closedFlag=false and company/id=…` (only in the tenant's company).
+ * The initial description cannot be rewritten after creation, so an update replaces the summary and adds
+ * the new details as a note. Board statuses differ per board: closing needs `closeFields`.
+ */
+
+export const ConnectWiseMapping = mappingBase.extend({
+  companyId: z.number().int().positive().describe("The customer's company record id in ConnectWise."),
+  boardId: z.number().int().positive().optional().describe("Service board for the tickets."),
+});
+export type ConnectWiseMapping = z.infer<typeof ConnectWiseMapping>;
+
+export const ConnectWiseTarget = targetBase
+  .extend({
+    type: z.literal("connectwise"),
+    endpoint: z
+      .url({ protocol: /^https?$/ })
+      .describe("API base, e.g. https://api-na.myconnectwise.net/v4_6_release/apis/3.0"),
+    apiVersion: z
+      .string()
+      .regex(/^\d{4}\.\d+$/)
+      .optional()
+      .describe("Sent as the Accept header's version (e.g. 2022.1)."),
+    auth: z.strictObject({
+      companyId: z.string().min(1).describe("The company id you sign in to ConnectWise with."),
+      publicKey: SecretRef,
+      privateKey: SecretRef,
+      clientId: SecretRef.describe("Your integration's clientId from developer.connectwise.com."),
+    }),
+    tenants: z.record(Identifier, ConnectWiseMapping).default({}),
+    closeFields: JsonObject.optional().describe(
+      "Fields that close a ticket on your board, e.g. { status: { id: 42 } }.",
+    ),
+    maxTitleLength: z.number().int().positive().max(255).default(100),
+  })
+  .superRefine((t, ctx) => requireCloseFields(t, ctx, "{ status: { id: 42 } }"));
+export type ConnectWiseTarget = z.infer<typeof ConnectWiseTarget>;
+
+const Ticket = z.object({ id: z.number().int() });
+
+export const connectwise = defineConnector<ConnectWiseTarget, ConnectWiseMapping>({
+  type: "connectwise",
+  schema: ConnectWiseTarget,
+  lookup: "dedupe-field",
+  createRetry: "after-lookup",
+  mapping: (target, tenant) => target.tenants[tenant],
+  async open(target, { http, secret }) {
+    const [publicKey, privateKey, clientId] = await Promise.all([
+      secret(target.auth.publicKey),
+      secret(target.auth.privateKey),
+      secret(target.auth.clientId),
+    ]);
+    const basic = Buffer.from(
+      `${target.auth.companyId}+${publicKey.reveal()}:${privateKey.reveal()}`,
+    ).toString("base64");
+    http.addSecret(basic);
+    const headers = {
+      authorization: `Basic ${basic}`,
+      clientId: clientId.reveal(),
+      ...(target.apiVersion
+        ? { accept: `application/vnd.connectwise.com+json; version=${target.apiVersion}` }
+        : {}),
+    };
+    const url = (path: string, query?: Record<string, string | number | undefined>) =>
+      joinUrl(target.endpoint, path, query);
+    const summary = (draft: TicketDraft) => clip(forTicketLine(draft.title), target.maxTitleLength);
+    const severityFields = (draft: TicketDraft) => target.severityFields?.[draft.severity] ?? {};
+    const patch = (fields: JsonObject) =>
+      Object.entries(fields).map(([path, value]) => ({ op: "replace", path, value }));
+    const addNote = async (id: string, text: string) => {
+      await http.send("add a note", {
+        method: "POST",
+        url: url(`service/tickets/${id}/notes`),
+        headers,
+        json: { text, internalAnalysisFlag: true },
+        kind: "write",
+      });
+    };
+
+    return {
+      async find(key, { mapping }) {
+        const res = await http.send("look up the ticket by externalXRef", {
+          method: "GET",
+          url: url("service/tickets", {
+            conditions: `externalXRef="${key}" and closedFlag=false and company/id=${mapping.companyId}`,
+            fields: "id",
+            pageSize: 2,
+          }),
+          headers,
+          kind: "read",
+        });
+        const found = parseResponse(z.array(Ticket), res?.data, `${target.id} ticket lookup`);
+        return found[0] ? { id: String(found[0].id) } : undefined;
+      },
+      async create(draft, { mapping }) {
+        const res = await http.send("create a ticket", {
+          method: "POST",
+          url: url("service/tickets"),
+          headers,
+          json: {
+            ...target.fields,
+            ...severityFields(draft),
+            ...mapping.fields,
+            summary: summary(draft),
+            initialDescription: renderText(draft.doc),
+            ...(mapping.boardId ? { board: { id: mapping.boardId } } : {}),
+            // Set last: no `fields` entry can move a ticket to another company or lose its key.
+            company: { id: mapping.companyId },
+            externalXRef: draft.key,
+          },
+          kind: "write",
+          retry: "throttled",
+        });
+        if (!res) return { id: "(dry run)" };
+        return { id: String(parseResponse(Ticket, res.data, `${target.id} created ticket`).id) };
+      },
+      async update(ticket, draft) {
+        await http.send("update the ticket", {
+          method: "PATCH",
+          url: url(`service/tickets/${ticket.id}`),
+          headers,
+          json: patch({ ...severityFields(draft), summary: summary(draft) }),
+          kind: "write",
+        });
+        await addNote(ticket.id, `mfasweep updated this finding:\n\n${renderText(draft.doc)}`);
+      },
+      async note(ticket, note) {
+        await addNote(ticket.id, renderText(note));
+      },
+      async close(ticket) {
+        await http.send("close the ticket", {
+          method: "PATCH",
+          url: url(`service/tickets/${ticket.id}`),
+          headers,
+          json: patch(target.closeFields ?? {}),
+          kind: "write",
+        });
+      },
+    };
+  },
+});

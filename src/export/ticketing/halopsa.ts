@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { Identifier } from "../../config/connection.js";
+import { SecretRef } from "../../config/secrets.js";
+import { joinUrl, parseResponse } from "./http.js";
+import { clip, forTicketLine, renderHtml } from "./render.js";
+import {
+  defineConnector,
+  JsonObject,
+  mappingBase,
+  requireCloseFields,
+  type TicketDraft,
+  targetBase,
+} from "./types.js";
+
+/**
+ * HaloPSA tickets.
+ * - Auth: OAuth 2.0 client credentials, `POST {authEndpoint}/auth/token` (form `grant_type`, `client_id`,
+ *   `client_secret`, `scope`), then `Authorization: Bearer`. Hosted instances may need `tenant` (sent as a
+ *   query parameter; not confirmed by the vendor's docs we have).
+ * - Create and update `POST /api/Tickets` with an **array** of tickets (an `id` makes it an update); notes
+ *   `POST /api/Actions` (array), hidden from the end user.
+ * - Dedupe: the key goes into `third_party_id_string`, but the Tickets API cannot filter on it: the local
+ *   ledger is the only lookup. A create that fails without an answer is not repeated in the same run.
+ * Bodies go into `details_html`/`note_html`, HTML-escaped. Ticket type, priority and closing statuses are
+ * per instance: `fields`, `noteFields`, `closeFields`.
+ */
+
+export const HaloMapping = mappingBase.extend({
+  clientId: z.number().int().positive().describe("The customer's client id in HaloPSA."),
+  siteId: z.number().int().positive().optional(),
+});
+export type HaloMapping = z.infer<typeof HaloMapping>;
+
+export const HaloTarget = targetBase
+  .extend({
+    type: z.literal("halopsa"),
+    endpoint: z
+      .url({ protocol: /^https?$/ })
+      .describe("Your HaloPSA URL, e.g. https://msp.halopsa.com (API at /api)."),
+    authEndpoint: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("Authorisation server, when not the same host (token at {authEndpoint}/auth/token)."),
+    auth: z.strictObject({
+      clientId: z.string().min(1).describe("The API application's client id."),
+      clientSecret: SecretRef,
+      scope: z.string().default("all"),
+      tenant: z.string().optional().describe("Hosted tenant name, when your instance needs one."),
+    }),
+    tenants: z.record(Identifier, HaloMapping).default({}),
+    noteFields: JsonObject.optional().describe('Fields of each action, e.g. { outcome: "Note" }.'),
+    closeFields: JsonObject.optional().describe("Fields that close a ticket, e.g. { status_id: 9 }."),
+    maxTitleLength: z.number().int().positive().max(255).default(255),
+  })
+  .superRefine((t, ctx) => requireCloseFields(t, ctx, "{ status_id: 9 }"));
+export type HaloTarget = z.infer<typeof HaloTarget>;
+
+const Token = z.object({ access_token: z.string().min(1), expires_in: z.number().optional() });
+const Ticket = z.object({ id: z.number().int() });
+/** One ticket posted: Halo answers with the ticket, or with a list holding it. */
+const Created = z.union([Ticket, z.array(Ticket).min(1)]);
+
+export const halopsa = defineConnector<HaloTarget, HaloMapping>({
+  type: "halopsa",
+  schema: HaloTarget,
+  lookup: "none (ledger only)",
+  createRetry: "no",
+  mapping: (target, tenant) => target.tenants[tenant],
+  async open(target, { http, secret, now }) {
+    const clientSecret = await secret(target.auth.clientSecret);
+    let token: { value: string; expiresAt: number } | undefined;
+    const bearer = async (): Promise<Record<string, string>> => {
+      if (!token || now().getTime() >= token.expiresAt) {
+        const res = await http.send("get an access token", {
+          method: "POST",
+          url: joinUrl(target.authEndpoint ?? target.endpoint, "auth/token", { tenant: target.auth.tenant }),
+          form: {
+            grant_type: "client_credentials",
+            client_id: target.auth.clientId,
+            client_secret: clientSecret.reveal(),
+            scope: target.auth.scope,
+          },
+          kind: "read",
+        });
+        const body = parseResponse(Token, res?.data, `${target.id} token`);
+        http.addSecret(body.access_token);
+        // Renewed a minute early; without expires_in it is kept for the run.
+        token = {
+          value: body.access_token,
+          expiresAt: body.expires_in
+            ? now().getTime() + Math.max(0, body.expires_in - 60) * 1000
+            : Number.POSITIVE_INFINITY,
+        };
+      }
+      return { authorization: `Bearer ${token.value}` };
+    };
+    const api = (path: string) => joinUrl(target.endpoint, `api/${path}`);
+    const summary = (draft: TicketDraft) => clip(forTicketLine(draft.title), target.maxTitleLength);
+    const severityFields = (draft: TicketDraft) => target.severityFields?.[draft.severity] ?? {};
+    const postTickets = async (label: string, tickets: JsonObject[], retry: "all" | "throttled" = "all") =>
+      http.send(label, {
+        method: "POST",
+        url: api("Tickets"),
+        headers: await bearer(),
+        json: tickets,
+        kind: "write",
+        retry,
+      });
+
+    return {
+      async create(draft, { mapping }) {
+        const res = await postTickets(
+          "create a ticket",
+          [
+            {
+              ...target.fields,
+              ...severityFields(draft),
+              ...mapping.fields,
+              summary: summary(draft),
+              details_html: renderHtml(draft.doc),
+              ...(mapping.siteId ? { site_id: mapping.siteId } : {}),
+              // Set last: no `fields` entry can move a ticket to another client or lose its key.
+              client_id: mapping.clientId,
+              third_party_id_string: draft.key,
+            },
+          ],
+          "throttled",
+        );
+        if (!res) return { id: "(dry run)" };
+        const created = parseResponse(Created, res.data, `${target.id} created ticket`);
+        return { id: String(Array.isArray(created) ? created[0]?.id : created.id) };
+      },
+      async update(ticket, draft) {
+        await postTickets("update the ticket", [
+          {
+            ...severityFields(draft),
+            id: Number(ticket.id),
+            summary: summary(draft),
+            details_html: renderHtml(draft.doc),
+          },
+        ]);
+      },
+      async note(ticket, note) {
+        await http.send("add a note", {
+          method: "POST",
+          url: api("Actions"),
+          headers: await bearer(),
+          json: [
+            {
+              ...target.noteFields,
+              ticket_id: Number(ticket.id),
+              note_html: renderHtml(note),
+              hiddenfromuser: true,
+            },
+          ],
+          kind: "write",
+        });
+      },
+      async close(ticket) {
+        await postTickets("close the ticket", [{ ...target.closeFields, id: Number(ticket.id) }]);
+      },
+    };
+  },
+});

@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { Identifier } from "../../config/connection.js";
+import type { Secret } from "../../config/secrets.js";
+import { JsonValue, Severity } from "../../model/index.js";
+import type { TicketHttp } from "./http.js";
+import type { TicketDoc } from "./render.js";
+
+/**
+ * The contract between the ticketing sync (sync.ts, the one algorithm) and a connector (one file per
+ * system). A connector knows its system's endpoints, auth, dedupe field and body shapes, nothing about
+ * the queue; the sync knows the queue and the ledger, nothing about any system.
+ */
+
+/** A JSON object passed through to a system as is (instance-specific required fields, statuses). */
+export const JsonObject = z.record(z.string(), JsonValue);
+export type JsonObject = z.infer<typeof JsonObject>;
+
+/** Settings every target shares; each connector extends it with `type`, `auth`, `tenants` and its own. */
+export const targetBase = z.strictObject({
+  id: Identifier.describe("Names the target in commands and in the ledger: keep it stable."),
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    .describe("Base URL of the system's API (see the connector's notes)."),
+  caBundle: z
+    .string()
+    .optional()
+    .describe("PEM file of extra CA certificates (a proxy that re-signs traffic)."),
+  timeoutSeconds: z.number().positive().max(600).default(30),
+  grouping: z
+    .enum(["per-finding", "per-tenant-policy"])
+    .default("per-finding")
+    .describe("One ticket per finding, or one per tenant and policy listing its subjects."),
+  closeOnResolve: z
+    .boolean()
+    .default(false)
+    .describe("Close the ticket when its findings are resolved or accepted (a note is always added)."),
+  minSeverity: Severity.default("low").describe("Findings below this severity get no ticket."),
+  fields: JsonObject.optional().describe(
+    "Fields added to every ticket this target creates (tenants' own win).",
+  ),
+  severityFields: z
+    .partialRecord(Severity, JsonObject)
+    .optional()
+    .describe("Fields by severity, e.g. the system's priority: { critical: { priority: { id: 1 } } }."),
+});
+
+/** The per-tenant part every mapping has. */
+export const mappingBase = z.strictObject({
+  fields: JsonObject.optional().describe(
+    "Fields added to this tenant's tickets (instance-specific requireds).",
+  ),
+});
+
+/** The system's own reference to a ticket. */
+export interface RemoteTicket {
+  id: string;
+  url?: string;
+}
+
+/** What one ticket says, before a connector renders it for its format. */
+export interface TicketDraft {
+  /** The dedupe key written to the system's dedupe field (fingerprint, or a group key). */
+  key: string;
+  tenant: { id: string; name: string };
+  title: string;
+  doc: TicketDoc;
+  severity: Severity;
+  /** The findings this ticket covers (one, or a tenant's findings of one policy). */
+  members: Array<{
+    fingerprint: string;
+    policy: string;
+    subject: { kind: string; id: string; name: string; source: string; connection: string };
+    mfaState: string | null;
+    state: string;
+    dueAt: string | null;
+  }>;
+}
+
+/** A tenant's mapping for a target, with the tenant it belongs to. */
+export interface Scope<M> {
+  tenant: string;
+  mapping: M;
+}
+
+/**
+ * How creates are retried after a 5xx or a lost answer (the ticket may exist):
+ * - `idempotent`: the request carries its own idempotency key (webhook-id): retry.
+ * - `after-lookup`: the dedupe field is searchable and consistent: look the key up, then retry if absent.
+ * - `no`: the next run decides (ledger, or an eventually consistent search).
+ */
+export type CreateRetry = "idempotent" | "after-lookup" | "no";
+
+/** One target's client for one run. */
+export interface TicketingClient<M> {
+  /** Looks the key up in the system's dedupe field, within the tenant's company/project only. */
+  find?(key: string, scope: Scope<M>): Promise<RemoteTicket | undefined>;
+  create(draft: TicketDraft, scope: Scope<M>, previous?: RemoteTicket): Promise<RemoteTicket>;
+  update(ticket: RemoteTicket, draft: TicketDraft, scope: Scope<M>): Promise<void>;
+  note(ticket: RemoteTicket, note: TicketDoc, scope: Scope<M>, draft: TicketDraft): Promise<void>;
+  close(ticket: RemoteTicket, scope: Scope<M>, draft: TicketDraft): Promise<void>;
+}
+
+export interface ConnectorContext {
+  http: TicketHttp;
+  /** Resolves an env:/file: reference; the value is registered for redaction. */
+  secret(ref: string): Promise<Secret>;
+  /** The clock, for webhook event timestamps. */
+  now: () => Date;
+}
+
+/** A registry entry: adding a system is one file exporting one of these, plus one line in index.ts. */
+export interface TicketingConnector<T extends { type: string; id: string }, M> {
+  type: T["type"];
+  /** The target's config schema (`ticketing[]` entries with this `type`). */
+  schema: z.ZodType<T>;
+  /** How the remote dedupe lookup behaves, for messages and docs. */
+  lookup: "dedupe-field" | "search (eventually consistent)" | "none (ledger only)";
+  createRetry: CreateRetry;
+  /** The tenant's mapping, or undefined when the target does not serve that tenant. */
+  mapping(target: T, tenant: string): M | undefined;
+  open(target: T, ctx: ConnectorContext): Promise<TicketingClient<M>>;
+}
+
+/**
+ * Erases a connector's own types so all fit one registry. Safe: the sync only passes a target parsed by
+ * the same connector's schema, and only passes back the mapping that connector returned.
+ */
+export function defineConnector<T extends { type: string; id: string }, M>(
+  connector: TicketingConnector<T, M>,
+): TicketingConnector<{ type: string; id: string }, unknown> {
+  return connector as unknown as TicketingConnector<{ type: string; id: string }, unknown>;
+}
+
+/** `closeOnResolve` without the fields that close a ticket in this instance is refused at config load. */
+export function requireCloseFields(
+  target: { closeOnResolve: boolean; closeFields?: unknown },
+  ctx: z.RefinementCtx,
+  example: string,
+): void {
+  if (target.closeOnResolve && target.closeFields === undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["closeFields"],
+      message: `closeOnResolve needs closeFields: the fields that close a ticket in your instance, e.g. ${example}`,
+    });
+}
