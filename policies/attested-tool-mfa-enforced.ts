@@ -30,7 +30,17 @@ export default definePolicy({
     const tools = new Map(
       inventory.entryPoints.filter((e) => e.source === "attestation").map((e) => [e.id, e]),
     );
-    return inventory.accessPaths.flatMap((path): Verdict[] => {
+    // One verdict per tool: an SSO statement the delegation linker resolved per user yields one path per
+    // identity-provider user, of which the worst decides.
+    const worst = ["none", "bypassable", "optional", "unknown", "enforced"];
+    const byTool = new Map<string, (typeof inventory.accessPaths)[number]>();
+    for (const path of inventory.accessPaths) {
+      if (!tools.has(path.entryPoint)) continue;
+      const seen = byTool.get(path.entryPoint);
+      if (!seen || worst.indexOf(path.mfa.state) < worst.indexOf(seen.mfa.state))
+        byTool.set(path.entryPoint, path);
+    }
+    return [...byTool.values()].flatMap((path): Verdict[] => {
       const tool = tools.get(path.entryPoint);
       if (!tool) return [];
       const subject = {

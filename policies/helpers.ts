@@ -1,5 +1,5 @@
 import type { TenantInventory } from "../src/evaluate/policy.js";
-import type { AccessPath, Account } from "../src/model/index.js";
+import type { AccessPath, Account, EntryPoint } from "../src/model/index.js";
 
 /** The access path of an account's own directory sign-in, if the provider produced one. */
 export function signInPathOf(inventory: TenantInventory, account: Account): AccessPath | undefined {
@@ -14,4 +14,15 @@ export function signInPathOf(inventory: TenantInventory, account: Account): Acce
       .map((e) => e.id),
   );
   return inventory.accessPaths.find((p) => entryPoints.has(p.entryPoint) && p.accounts.includes(account.id));
+}
+
+/**
+ * Where the ids in `path.accounts` live: `path.accountsFrom` when set (a delegated path resolved per
+ * identity-provider user), else the entry point's own source and connection.
+ */
+export function accountsSourceOf(
+  path: Pick<AccessPath, "accountsFrom">,
+  entryPoint: Pick<EntryPoint, "source" | "connection">,
+): { source: string; connection: string } {
+  return path.accountsFrom ?? { source: entryPoint.source, connection: entryPoint.connection };
 }

@@ -7,19 +7,26 @@ import entraLegacyAuthenticationBlocked from "./entra-legacy-authentication-bloc
 import entraMfaMethodRegistered from "./entra-mfa-method-registered.js";
 import entraTenantMfaPoliciesCoverAllScopes from "./entra-tenant-mfa-policies-cover-all-scopes.js";
 import entraUserMfaEnforced from "./entra-user-mfa-enforced.js";
+import firewallAdminTwoFactorEnabled from "./firewall-admin-two-factor-enabled.js";
+import globalprotectAuthCookieLifetimeBounded from "./globalprotect-auth-cookie-lifetime-bounded.js";
 import googleAdmin2svEnrolled from "./google-admin-2sv-enrolled.js";
 import googleOu2svEnforced from "./google-ou-2sv-enforced.js";
 import googleUser2svEnforced from "./google-user-2sv-enforced.js";
 import mfaFactorStrengthSufficient from "./mfa-factor-strength-sufficient.js";
+import npsExtensionIpAllowlistEmpty from "./nps-extension-ip-allowlist-empty.js";
+import npsExtensionRequiresUserMatch from "./nps-extension-requires-user-match.js";
 import oktaAdminConsoleRequiresPhishingResistant from "./okta-admin-console-requires-phishing-resistant.js";
 import oktaAppSignOnRequiresMfa from "./okta-app-sign-on-requires-mfa.js";
 import oktaUserMfaEnforced from "./okta-user-mfa-enforced.js";
+import openvpnAuthTokenLifetimeBounded from "./openvpn-auth-token-lifetime-bounded.js";
 import rmmTechnicianMfaEnforced from "./rmm-technician-mfa-enforced.js";
 import screenconnectPatchedAgainstCve20241709 from "./screenconnect-patched-against-cve-2024-1709.js";
 import sshEmptyPasswordsRefused from "./ssh-empty-passwords-refused.js";
 import sshLoginRequiresTwoFactors from "./ssh-login-requires-two-factors.js";
 import sshRootLoginDisabled from "./ssh-root-login-disabled.js";
 import tacticalRmmApiKeysExpire from "./tactical-rmm-api-keys-expire.js";
+import vpnLocalFallbackDisabled from "./vpn-local-fallback-disabled.js";
+import vpnLoginRequiresMfa from "./vpn-login-requires-mfa.js";
 
 /**
  * Every policy, in catalog order. A test checks that each file in this folder is listed here and that
@@ -47,4 +54,11 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   sshLoginRequiresTwoFactors,
   sshRootLoginDisabled,
   sshEmptyPasswordsRefused,
+  vpnLoginRequiresMfa,
+  vpnLocalFallbackDisabled,
+  firewallAdminTwoFactorEnabled,
+  globalprotectAuthCookieLifetimeBounded,
+  openvpnAuthTokenLifetimeBounded,
+  npsExtensionRequiresUserMatch,
+  npsExtensionIpAllowlistEmpty,
 ];

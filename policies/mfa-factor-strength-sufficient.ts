@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { EntryPointKind, FactorStrength } from "../src/model/index.js";
+import { accountsSourceOf } from "./helpers.js";
 
 const rank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
@@ -50,8 +51,9 @@ export default definePolicy<Options>({
       .flatMap((path): Verdict[] => {
         const entryPoint = entryPoints.get(path.entryPoint);
         if (!entryPoint) return [];
+        const from = accountsSourceOf(path, entryPoint);
         const members = path.accounts.flatMap(
-          (id) => accounts.get(`${entryPoint.source}\u0000${entryPoint.connection}\u0000${id}`) ?? [],
+          (id) => accounts.get(`${from.source}\u0000${from.connection}\u0000${id}`) ?? [],
         );
         // A path whose accounts all cannot sign in (suspended, disabled, archived) is no one's way in.
         if (members.length > 0 && members.every((a) => a.status !== "active" && a.status !== "unknown"))

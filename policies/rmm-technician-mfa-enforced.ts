@@ -1,5 +1,6 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { AccessPath, AccountStatus, Evidence } from "../src/model/index.js";
+import { accountsSourceOf } from "./helpers.js";
 
 /** Entry points this policy judges: where a technician reaches every endpoint of a customer. */
 const consoleKinds = new Set(["rmm-console", "remote-support"]);
@@ -57,8 +58,8 @@ export default definePolicy({
     for (const path of inventory.accessPaths) {
       const entryPoint = consoles.get(path.entryPoint);
       if (!entryPoint) continue;
-      for (const id of path.accounts)
-        pathByAccount.set(key(entryPoint.source, entryPoint.connection, id), path);
+      const from = accountsSourceOf(path, entryPoint);
+      for (const id of path.accounts) pathByAccount.set(key(from.source, from.connection, id), path);
     }
     const connectionsWithConsole = new Set(
       [...consoles.values()].map((e) => `${e.source}\u0000${e.connection}`),

@@ -6,6 +6,14 @@
 export { policies } from "../policies/index.js";
 export { findProvider, providers } from "../providers/index.js";
 export {
+  type NpsOutcome,
+  type NpsRegistration,
+  npsExtensionServing,
+  npsSettingsFor,
+  npsVerdict,
+  readNpsSettings,
+} from "../providers/nps-extension/transform.js";
+export {
   type CollectOptions,
   type ConnectionCollection,
   collect,
@@ -44,6 +52,15 @@ export {
   type TicketingConnector,
   ticketingConnectors,
 } from "./export/ticketing/index.js";
+export {
+  toWeeklyHtml,
+  type WeeklyReportOptions,
+  WeeklySummary,
+  weeklyExitCode,
+  weeklyReport,
+  weeklyTable,
+} from "./export/weekly/index.js";
+export { delegationLinker } from "./link/delegation.js";
 export {
   type AppTarget,
   type EntraSignInResult,

@@ -16,6 +16,7 @@ export const permissions = {
   roles: "RoleManagement.Read.Directory",
   groups: "GroupMember.Read.All",
   methods: "UserAuthenticationMethod.Read.All",
+  applications: "Application.Read.All",
 } as const;
 
 /**
@@ -125,6 +126,20 @@ export const endpoints = {
     path: "/users/{id}/authentication/requirements",
     version: "beta",
     permission: permissions.policies,
+    quota: "directory",
+  },
+  servicePrincipals: {
+    label: "GET /servicePrincipals",
+    path: "/servicePrincipals",
+    version: "v1.0",
+    permission: permissions.applications,
+    quota: "directory",
+  },
+  appRoleAssignedTo: {
+    label: "GET /servicePrincipals/{id}/appRoleAssignedTo",
+    path: "/servicePrincipals/{id}/appRoleAssignedTo",
+    version: "v1.0",
+    permission: permissions.applications,
     quota: "directory",
   },
   methods: {
@@ -238,4 +253,30 @@ export const GraphErrorBody = z.object({
     message: z.string().optional(),
     innerError: z.record(z.string(), z.unknown()).optional(),
   }),
+});
+
+/** Fields of `servicePrincipal` (v1.0) a delegation needs: what names the app and who may sign in. */
+export const servicePrincipalSelect = [
+  "id",
+  "appId",
+  "displayName",
+  "servicePrincipalNames",
+  "appRoleAssignmentRequired",
+  "accountEnabled",
+];
+
+export const ServicePrincipal = z.object({
+  id: z.string().min(1),
+  appId: z.string().min(1),
+  displayName: optionalString,
+  servicePrincipalNames: z.array(z.string()).nullish(),
+  appRoleAssignmentRequired: optionalBoolean,
+  accountEnabled: optionalBoolean,
+});
+export type ServicePrincipal = z.infer<typeof ServicePrincipal>;
+
+/** `appRoleAssignment` (v1.0) as `appRoleAssignedTo` lists it: who holds a role of the app. */
+export const AppRoleAssignment = z.object({
+  principalId: z.string().min(1),
+  principalType: optionalString,
 });

@@ -73,6 +73,20 @@ export interface EntraTenantSeed {
   roleEligibilities: SeedRoleAssignment[];
   /** Fault: from this users page on, the nextLink repeats (a paging loop). */
   usersPagingLoopFromPage?: number;
+  /** Enterprise apps (service principals) with their SAML identifiers and assignments. */
+  enterpriseApps?: SeedEnterpriseApp[];
+}
+
+export interface SeedEnterpriseApp {
+  id: string;
+  appId: string;
+  displayName: string;
+  /** The app id and, for a SAML app, its Identifier (Entity ID) values. */
+  servicePrincipalNames: string[];
+  appRoleAssignmentRequired: boolean;
+  accountEnabled: boolean;
+  /** User or group ids assigned to the app. */
+  assignedTo: string[];
 }
 
 export interface EntraEmulatorOptions extends EmulatorOptions {
@@ -505,6 +519,34 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       }));
       return page(req, version, path, members, 100, 999);
     }
+    if (path === "/servicePrincipals") {
+      if (need(permissions.applications)) return denied();
+      const apps = (tenant.enterpriseApps ?? []).map(({ assignedTo: _, ...sp }) =>
+        select({ ...sp, servicePrincipalType: "Application" }, req.query),
+      );
+      return page(req, version, path, apps, 100, 999);
+    }
+    const assigned = /^\/servicePrincipals\/([^/]+)\/appRoleAssignedTo$/.exec(path);
+    if (assigned) {
+      if (need(permissions.applications)) return denied();
+      const sp = (tenant.enterpriseApps ?? []).find((a) => a.id === decodeURIComponent(assigned[1]!));
+      if (!sp) return graphError(404, "Request_ResourceNotFound", "Resource does not exist.");
+      const items = sp.assignedTo.map((principalId) => {
+        const user = tenant.users.find((u) => u.id === principalId);
+        const group = tenant.groups.find((g) => g.id === principalId);
+        return {
+          id: guid(`approle:${sp.id}:${principalId}`),
+          appRoleId: "00000000-0000-0000-0000-000000000000",
+          createdDateTime: "2025-03-01T10:00:00Z",
+          principalDisplayName: user?.displayName ?? group?.displayName ?? principalId,
+          principalId,
+          principalType: user ? "User" : group ? "Group" : "ServicePrincipal",
+          resourceDisplayName: sp.displayName,
+          resourceId: sp.id,
+        };
+      });
+      return page(req, version, path, items, 100, 999);
+    }
     const requirements = /^\/users\/([^/]+)\/authentication\/requirements$/.exec(path);
     if (requirements) {
       if (version !== "beta")
@@ -670,6 +712,29 @@ export function strengthRef(id: string): Record<string, unknown> {
     displayName: s.displayName,
     policyType: s.policyType,
     requirementsSatisfied: s.requirementsSatisfied,
+  };
+}
+
+/**
+ * A SAML enterprise app as a VPN gateway is registered in Entra: its Identifier (Entity ID) in
+ * `servicePrincipalNames`, assignment required, the given users or groups assigned.
+ */
+export function samlEnterpriseApp(
+  displayName: string,
+  entityId: string,
+  assignedTo: string[],
+  fields: Partial<SeedEnterpriseApp> = {},
+): SeedEnterpriseApp {
+  const appId = guid(`app:${displayName}:${entityId}`);
+  return {
+    id: guid(`sp:${displayName}:${entityId}`),
+    appId,
+    displayName,
+    servicePrincipalNames: [entityId, appId],
+    appRoleAssignmentRequired: true,
+    accountEnabled: true,
+    assignedTo,
+    ...fields,
   };
 }
 
@@ -913,9 +978,17 @@ const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSe
     });
     const former = seedUser(`s.buchanan@${domain}`, { accountEnabled: false });
     const pilot = seedGroup("MFA pilot exclusions", [davolio.id]);
+    // The FortiGate's SSL-VPN signs in through this SAML app (providers/fortigate demo).
+    const vpnUsers = seedGroup("VPN users", [admin.id, helpdesk.id, fuller.id, davolio.id, leverling.id]);
+    const vpnApp = samlEnterpriseApp(
+      "FortiGate SSL VPN",
+      `https://vpn.${domain}:10443/remote/saml/metadata`,
+      [vpnUsers.id],
+    );
     return seedTenant(domain, token, {
       users: [admin, helpdesk, breakGlass, fuller, davolio, leverling, vendor, former],
-      groups: [pilot],
+      groups: [pilot, vpnUsers],
+      enterpriseApps: [vpnApp],
       policies: [
         caPolicy("CA001 Require MFA for all users", {
           users: { includeUsers: ["All"], excludeUsers: [breakGlass.id], excludeGroups: [pilot.id] },

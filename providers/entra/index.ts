@@ -11,6 +11,7 @@ import {
 } from "../../src/link/entra/facts.js";
 import type { AccessPath, Account, Evidence, Fact } from "../../src/model/index.js";
 import {
+  AppRoleAssignment,
   AuthenticationMethod,
   type Endpoint,
   endpoints,
@@ -21,7 +22,9 @@ import {
   RoleAssignment,
   RoleDefinition,
   SecurityDefaultsPolicy,
+  ServicePrincipal,
   StrongAuthenticationRequirements,
+  servicePrincipalSelect,
   UserRegistrationDetails,
   userSelect,
 } from "./api.js";
@@ -227,6 +230,76 @@ async function perUser<T>(
   return { status: "read", values, unread };
 }
 
+/** Apps whose assignments are read at most; beyond it the rest is a gap (each costs a paged call). */
+const maxAssignmentReads = 200;
+
+/**
+ * The users, groups and service principals assigned to each enabled app that requires assignment. An app
+ * that does not require it lets every enabled user sign in, so nothing is read for it.
+ */
+async function readAssignments(
+  ctx: Ctx,
+  client: EntraClient,
+  sps: ServicePrincipal[],
+): Promise<EntraFactData<typeof entraFactKinds.servicePrincipals>["items"]> {
+  const needing = sps.filter((sp) => sp.appRoleAssignmentRequired === true && sp.accountEnabled !== false);
+  if (needing.length > maxAssignmentReads)
+    ctx.gap(
+      `assignments of ${needing.length - maxAssignmentReads} app(s) requiring assignment`,
+      `more than ${maxAssignmentReads} such apps; the rest are not read`,
+    );
+  const read = new Set(needing.slice(0, maxAssignmentReads).map((sp) => sp.id));
+  return forEach(sps, async (sp) => {
+    const base = {
+      id: sp.id,
+      appId: sp.appId,
+      displayName: sp.displayName ?? null,
+      servicePrincipalNames: sp.servicePrincipalNames ?? [],
+      appRoleAssignmentRequired: sp.appRoleAssignmentRequired ?? null,
+      accountEnabled: sp.accountEnabled ?? null,
+    };
+    if (!read.has(sp.id)) {
+      const needed = sp.appRoleAssignmentRequired === true && sp.accountEnabled !== false;
+      return {
+        ...base,
+        assignments: needed
+          ? { status: "unavailable" as const, reason: "not read (limit)", principals: [] }
+          : { status: "not-needed" as const, principals: [] },
+      };
+    }
+    const path = endpoints.appRoleAssignedTo.path.replace("{id}", encodeURIComponent(sp.id));
+    try {
+      const items = await listAll(
+        ctx,
+        client,
+        endpoints.appRoleAssignedTo,
+        `${path}?$top=999`,
+        AppRoleAssignment,
+        `assignment of app ${sp.appId}`,
+      );
+      const typeOf = (t: string | null | undefined) =>
+        t === "User"
+          ? "user"
+          : t === "Group"
+            ? "group"
+            : t === "ServicePrincipal"
+              ? "servicePrincipal"
+              : "unknown";
+      return {
+        ...base,
+        assignments: {
+          status: "read" as const,
+          principals: items.map((a) => ({ id: a.principalId, type: typeOf(a.principalType) })),
+        },
+      };
+    } catch (err) {
+      const reason = describeError(err);
+      ctx.gap(`assignments of app ${sp.displayName ?? sp.appId}`, reason);
+      return { ...base, assignments: { status: "unavailable" as const, reason, principals: [] } };
+    }
+  });
+}
+
 async function collect(ctx: Ctx) {
   const { client } = await connect(ctx);
   try {
@@ -246,7 +319,7 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
 
   ctx.progress("policies, roles and registration");
   // Each of these runs in its own quota domain (or shares the directory one), all at once.
-  const [ca, locations, sd, strengths, definitions, active, eligible, registration] = await Promise.all([
+  const [ca, locations, sd, strengths, definitions, active, eligible, registration, sps] = await Promise.all([
     attempt(ctx, "Conditional Access policies", async () => {
       const raw = await listAll(
         ctx,
@@ -333,7 +406,19 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
         "registration record",
       ),
     ),
+    attempt(ctx, "enterprise apps (service principals)", () =>
+      listAll(
+        ctx,
+        client,
+        endpoints.servicePrincipals,
+        `${endpoints.servicePrincipals.path}?$select=${servicePrincipalSelect.join(",")}&$top=999`,
+        ServicePrincipal,
+        "service principal",
+      ),
+    ),
   ]);
+  // Who may sign in to each app that requires assignment (a VPN's SAML app usually does).
+  const servicePrincipals = sps.status === "read" ? await readAssignments(ctx, client, sps.data) : [];
 
   const activeItems: RoleAssignmentItem[] =
     active.status === "read" ? active.data.map((a) => roleItem(a, known)) : [];
@@ -351,6 +436,8 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
       targeted.add(g);
   for (const a of [...activeItems, ...eligibleItems])
     if (a.principalType === "group" || a.principalType === "unknown") targeted.add(a.principalId);
+  for (const sp of servicePrincipals)
+    for (const p of sp.assignments.principals) if (p.type === "group") targeted.add(p.id);
   ctx.progress("group members", 0, targeted.size);
   const groups = await readGroups(ctx, client, [...targeted]);
   const memberSets = new Map(
@@ -562,6 +649,12 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
       registrationFact,
       evidenceOf(ctx, registrationEndpoint),
     ),
+    entraFact(
+      entraFactKinds.servicePrincipals,
+      connection,
+      { ...state(sps), items: servicePrincipals },
+      evidenceOf(ctx, endpoints.servicePrincipals),
+    ),
   ];
   return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts };
 }
@@ -611,6 +704,7 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
     await probe(endpoints.roleDefinitions, `${endpoints.roleDefinitions.path}?$select=id`);
     await probe(endpoints.roleAssignments, endpoints.roleAssignments.path);
     await probe(endpoints.roleEligibilities, endpoints.roleEligibilities.path);
+    await probe(endpoints.servicePrincipals, `${endpoints.servicePrincipals.path}?$select=id&$top=1`);
     const groups = (await probe(endpoints.groups, `${endpoints.groups.path}?$select=id&$top=1`)) as
       | { value?: Array<{ id?: string }> }
       | undefined;
@@ -641,6 +735,7 @@ export const entra = defineProvider<EntraSettings>({
   permissions: [
     "Microsoft Graph application permissions (admin consent in each customer tenant), read-only:",
     `${permissions.users} (users), ${permissions.registration} (registration report, last sign-in), ${permissions.policies} (Conditional Access, named locations, security defaults, authentication strengths, per-user MFA), ${permissions.roles} (active and PIM-eligible role assignments), ${permissions.groups} (members of targeted groups)`,
+    `${permissions.applications} (enterprise apps and their assignments, to resolve VPN and RMM sign-ins that delegate to an Entra app)`,
     `${permissions.methods} only with registrationFallback: authentication-methods`,
     "Across customers: one multi-tenant app registration in the MSP tenant, consented into each customer (admin consent URL, or Partner Center applicationconsents with a GDAP relationship); then set tenantId per connection.",
   ],

@@ -921,19 +921,36 @@ const demoSeeds: Record<string, (domain: string, token: string) => OktaOrgSeed> 
       const vpnPolicy = policy("ACCESS_POLICY", "Remote access VPN", 12, [
         appRule("VPN: MFA", { priority: 99, factorMode: "2FA", system: true }),
       ]);
+      // The GlobalProtect portal's SAML app (providers/globalprotect demo): partners get in with a password.
+      const gpPolicy = policy("ACCESS_POLICY", "GlobalProtect", 13, [
+        appRule("GlobalProtect: partners with one factor", {
+          priority: 0,
+          factorMode: "1FA",
+          groups: { include: [partners.id] },
+        }),
+        appRule("GlobalProtect: catch-all", { priority: 99, factorMode: "2FA", system: true }),
+      ]);
       p.adminConsolePolicy.rules = [
         appRule("Admin Console: MFA", { priority: 99, factorMode: "2FA", system: true }),
       ];
       return {
         groups: [p.everyone, partners, it],
         zones: [office],
-        extraPolicies: [sessions, docsPolicy, billingPolicy, vpnPolicy],
+        extraPolicies: [sessions, docsPolicy, billingPolicy, vpnPolicy, gpPolicy],
         apps: [
           app("saasure", "Okta Admin Console", p.adminConsolePolicy.id, { signOnMode: "OPENID_CONNECT" }),
           app("okta_enduser", "Okta Dashboard", p.dashboardPolicy.id, { signOnMode: "OPENID_CONNECT" }),
           app("netdocuments", "NetDocuments", docsPolicy.id),
           app("timebilling", "Time & Billing", billingPolicy.id),
           samlApp("fortigate_sslvpn", "FortiGate SSL VPN", vpnPolicy.id, `https://vpn.${domain}`),
+          app("panw_globalprotect", "GlobalProtect VPN", gpPolicy.id, {
+            settings: {
+              signOn: {
+                audience: `https://vpn.${domain}:443/SAML20/SP`,
+                ssoAcsUrl: `https://vpn.${domain}:443/SAML20/SP/ACS`,
+              },
+            },
+          }),
         ],
         users: [
           seedUser(`okta.admin@${domain}`, {

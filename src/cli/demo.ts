@@ -16,7 +16,7 @@ export function demoCommand(): Command {
   for (const option of outputOptions) command.addOption(option);
   command.option(
     "--store <file>",
-    "run the demo as a sweep into this queue database (try queue list, sweep again)",
+    "run the demo as a sweep into this queue database (try queue list, sweep again; --format html writes the weekly summary)",
   );
   return command.action(async (options: OutputOptions & { store?: string }) => {
     if (options.store) return demoIntoStore(options.store, options);

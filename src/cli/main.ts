@@ -9,6 +9,7 @@ import { exportCommand } from "./export.js";
 import { initCommand } from "./init.js";
 import { policiesCommand } from "./policies.js";
 import { queueCommand } from "./queue.js";
+import { reportCommand } from "./report.js";
 import { scanCommand } from "./scan.js";
 import { sweepCommand } from "./sweep.js";
 import { ticketsCommand } from "./tickets.js";
@@ -26,6 +27,7 @@ export function program(): Command {
     .addCommand(scanCommand())
     .addCommand(sweepCommand())
     .addCommand(queueCommand())
+    .addCommand(reportCommand())
     .addCommand(exportCommand())
     .addCommand(ticketsCommand())
     .addCommand(demoCommand())

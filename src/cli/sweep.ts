@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load.js";
 import { runDemoSweep } from "../demo/index.js";
 import { ConfigError } from "../errors.js";
 import { forTerminal } from "../export/sanitize.js";
+import { toWeeklyHtml, weeklyReport } from "../export/weekly/index.js";
 import { Severity } from "../model/index.js";
 import { openStore } from "../queue/index.js";
 import { sweepSummaryTable } from "../queue/render.js";
@@ -151,6 +152,12 @@ export async function demoIntoStore(path: string, options: OutputOptions): Promi
   const progress = progressIndicator();
   try {
     const outcome = await runDemoSweep({ store, onProgress: progress.update }).finally(progress.done);
+    if (options.format === "html") {
+      // The weekly summary of this demo sweep (what a second run changed, the trend across runs).
+      await writeText(toWeeklyHtml(await weeklyReport(store)), options.output, "html");
+      process.exitCode = options.failOn ? sweepExitCode(outcome, options.failOn) : 0;
+      return;
+    }
     const format = options.format === "json" ? "json" : "table";
     const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
     let text = renderSweep(outcome, format, color);

@@ -1,6 +1,7 @@
 import type { ConnectionCollection } from "../collect/index.js";
 import type { Config } from "../config/load.js";
 import type { TenantInventory } from "../evaluate/policy.js";
+import { delegationLinker } from "./delegation.js";
 import { entraLinker } from "./entra/index.js";
 import { oktaLinker } from "./okta/index.js";
 
@@ -15,8 +16,8 @@ export interface Linker {
   link(inventory: TenantInventory): TenantInventory;
 }
 
-/** Registered linkers, applied in order. */
-export const linkers: Linker[] = [entraLinker, oktaLinker];
+/** Registered linkers, applied in order: the delegation linker reads what the Entra and Okta linkers decided. */
+export const linkers: Linker[] = [entraLinker, oktaLinker, delegationLinker];
 
 /** Merges each tenant's collections into one inventory. Never mixes tenants. */
 export function mergeCollections(

@@ -101,6 +101,12 @@ export const AccessPath = z.object({
   id: z.string(),
   entryPoint: z.string(),
   accounts: z.array(z.string()),
+  /**
+   * Where the ids in `accounts` live when it is not the entry point's own connection: a VPN's SAML path
+   * resolved per user holds the identity provider's user ids (`{ source: "entra", connection }`).
+   * Absent: the entry point's source and connection. Policies that join accounts must honour it.
+   */
+  accountsFrom: z.object({ source: z.string(), connection: z.string() }).optional(),
   chain: AuthChain,
   mfa: MfaVerdict,
 });

@@ -134,13 +134,39 @@ ${xy.map(
   (p, i) =>
     html`<g><title>${p.label}: ${fmt(p.value)}</title><circle class="tone-${tone}" cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="4"></circle><text class="point-label" x="${p.x.toFixed(1)}" y="${(p.y - 9).toFixed(1)}" text-anchor="middle">${fmt(p.value)}</text>${
       i % every === 0 || i === points.length - 1
-        ? html`<text class="axis-label" x="${p.x.toFixed(1)}" y="${height - pad.bottom + 18}" text-anchor="middle">${truncate(p.label, 12)}</text>`
+        ? html`<text class="axis-label" x="${p.x.toFixed(1)}" y="${height - pad.bottom + 18}" text-anchor="${
+            // The outermost labels align inwards, so they are never cut at the chart's edges.
+            points.length > 1 && i === 0
+              ? "start"
+              : points.length > 1 && i === points.length - 1
+                ? "end"
+                : "middle"
+          }">${truncate(p.label, 12)}</text>`
         : ""
     }</g>`,
 )}
 </svg>`
 }
 </figure>`;
+}
+
+/**
+ * A small trend line for a table cell (open findings per sweep, oldest first); the numbers are in its
+ * aria-label and <title>. Fewer than two values draw no line: one point is not a trend.
+ */
+export function sparkline(options: { label: string; values: number[] }): SafeHtml {
+  const { values } = options;
+  if (values.length < 2)
+    return html`<span class="muted small">${values.length === 1 ? `${fmt(values[0]!)} (one sweep)` : "no sweep"}</span>`;
+  const width = 96;
+  const height = 26;
+  const pad = 3;
+  const max = Math.max(1, ...values);
+  const step = (width - 2 * pad) / (values.length - 1);
+  const xy = values.map((v, i) => [pad + i * step, pad + (1 - v / max) * (height - 2 * pad)] as const);
+  const [lx, ly] = xy[xy.length - 1]!;
+  const text = `${options.label}: ${values.map(fmt).join(", ")}`;
+  return html`<svg class="sparkline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${text}"><title>${text}</title><polyline points="${xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ")}"></polyline><circle cx="${lx.toFixed(1)}" cy="${ly.toFixed(1)}" r="2.5"></circle></svg>`;
 }
 
 /** The score as a ring with the number and letter in the middle; the band label is written beside it. */

@@ -8,7 +8,8 @@
  * - `<select data-filter="KEY">` / `<input type=checkbox data-filter="KEY" value="V">` keep rows whose
  *   `data-KEY` (space-separated tokens) contains the chosen value; an empty value means "any";
  * - `<input data-search>` keeps rows whose text contains the query (case-insensitive);
- * - `[data-row]` rows; `[data-group]` is hidden when none of its rows is shown;
+ * - `[data-row]` rows; `[data-group]` is hidden when a filter or search is set and none of its rows is
+ *   shown;
  * - `[data-count]` receives "N of M shown"; `[data-empty]` is shown when its table (or, outside a table,
  *   the scope) shows no row; `[data-reset]` clears.
  */
@@ -34,8 +35,11 @@ export const script = `(function () {
       row.hidden = !ok;
       if (ok) shown++;
     });
+    // A group hides when a filter is set and none of its rows is shown; with no filter every group stays,
+    // also one without rows (a tenant with nothing to list still says so).
+    var active = wanted.length > 0 || query !== "";
     scope.querySelectorAll("[data-group]").forEach(function (group) {
-      group.hidden = !group.querySelector("[data-row]:not([hidden])");
+      group.hidden = active && !group.querySelector("[data-row]:not([hidden])");
     });
     var count = scope.querySelector("[data-count]");
     if (count) count.textContent = shown === rows.length ? rows.length + " shown" : shown + " of " + rows.length + " shown";

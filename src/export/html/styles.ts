@@ -183,6 +183,69 @@ footer.colophon { margin-top: 32px; padding-top: 16px; border-top: 1px solid var
 footer.colophon h2 { font-size: .95rem; color: var(--ink); }
 footer.colophon ol { margin: 0; padding-left: 1.1rem; }
 
+/* The weekly summary (src/export/weekly/html.ts). */
+.alert-card { border-color: #efc2c2; border-left: 5px solid var(--bad); }
+.alert-card h2 { color: var(--bad); }
+.block + .weekly-hero { margin-top: 20px; }
+.weekly-hero { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); gap: 18px; }
+.weekly-hero .chart { border: 0; padding: 0; }
+.tiles { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; margin: .9rem 0 0; }
+.tiles > div { border: 1px solid var(--line); border-radius: 8px; padding: .45rem .65rem; background: #fbfcfd; min-width: 0; }
+.tiles dt { font-size: .78rem; color: var(--muted); overflow-wrap: normal; }
+.tiles dd { margin: 0; font-size: 1.35rem; font-weight: 700; line-height: 1.25; font-variant-numeric: tabular-nums; }
+.tiles .alert { border-color: #efc2c2; background: var(--bad-soft); }
+.tiles.compact { grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 6px; margin: .5rem 0 0; }
+.tiles.compact > div { padding: .3rem .5rem; }
+.tiles.compact dd { font-size: 1.05rem; }
+.group > header .rank { display: inline-grid; place-items: center; min-width: 2rem; height: 1.7rem; padding: 0 .35rem; border-radius: 6px; background: var(--accent); color: #fff; font-size: .9rem; }
+.group > header .risk { font-size: .85rem; color: var(--muted); font-weight: 600; }
+.tenant-body { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 14px; padding: 12px 16px; border-bottom: 1px solid var(--line); }
+.tenant-body .chart { border: 0; padding: 0; }
+.tenant-body h4 { margin: 0 0 .35rem; font-size: .95rem; }
+.group .table-card { border: 0; border-radius: 0; }
+.coverage-note { font-size: .88rem; }
+.coverage-note.incomplete { background: var(--fair-soft); border-left: 4px solid var(--fair); padding: .45rem .7rem; border-radius: 4px; }
+.trend-note { font-size: .88rem; color: var(--muted); border: 1px dashed var(--line); border-radius: 8px; padding: .6rem .8rem; }
+.sparkline { display: block; width: 100%; max-width: 96px; height: auto; }
+.sparkline polyline { fill: none; stroke: var(--accent); stroke-width: 1.6; }
+.sparkline circle { fill: var(--accent); }
+.sd-regressed { background: var(--bad); color: #fff; }
+.sd-new { background: var(--bad-soft); color: var(--bad); border-color: #efc2c2; }
+.sd-reopened { background: var(--poor-soft); color: var(--poor); border-color: #f0c3a5; }
+.sd-still-open { background: var(--none-soft); color: #3e4a5a; border-color: #cfd5de; }
+.sd-expired { background: var(--bad-soft); color: var(--bad); border-color: var(--bad); border-style: dashed; }
+.sd-accepted { background: #e9eefb; color: #2d4a86; border-color: #c8d3ef; }
+.sd-resolved { background: var(--good-soft); color: var(--good); border-color: #b9dcc7; }
+.overdue-badge { background: var(--bad); color: #fff; }
+
+@media screen and (max-width: 1000px) {
+  .tiles.compact { grid-template-columns: repeat(4, minmax(0, 1fr)); }
+  /* The ranking's eight columns do not fit a tablet: one compact card per tenant, figures side by side. */
+  #ranking table.data thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  #ranking table.data, #ranking table.data tbody, #ranking table.data td { display: block; width: 100%; }
+  #ranking table.data tr { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); grid-auto-flow: row dense; border-top: 1px solid var(--line); padding: .4rem 0; }
+  #ranking table.data td { border: 0; padding: .2rem .8rem; }
+  #ranking table.data td.num { text-align: left; }
+  #ranking table.data td[data-label]::before { content: attr(data-label); display: block; font-size: .7rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 650; }
+  #ranking table.data td[data-label="Tenant"] { grid-column: span 3; }
+  #ranking table.data td[data-label="Changes"], #ranking table.data td[data-label="Trend"] { grid-column: span 2; }
+  #ranking table.data tr.empty-row td { grid-column: 1 / -1; }
+}
+@media screen and (max-width: 760px) {
+  .weekly-hero, .tenant-body { grid-template-columns: minmax(0, 1fr); }
+  .tiles { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .tiles.compact { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  #ranking table.data tr { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+  #ranking table.data td[data-label="Tenant"] { grid-column: span 2; }
+}
+@media print {
+  #ranking table.data th { font-size: .64rem; letter-spacing: 0; padding-left: .3rem; padding-right: .3rem; }
+  #ranking table.data td { padding-left: .3rem; padding-right: .3rem; }
+  .weekly-hero { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+  .tiles.compact { grid-template-columns: repeat(8, minmax(0, 1fr)); }
+  .tenant-body, .alert-card { break-inside: avoid; }
+}
+
 @media screen and (max-width: 1000px) {
   .chart-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }

@@ -24,6 +24,7 @@ export const entraFactKinds = {
   roles: "entra.directory-roles",
   perUserMfa: "entra.per-user-mfa",
   registration: "entra.registration",
+  servicePrincipals: "entra.service-principals",
 } as const;
 
 /**
@@ -236,6 +237,31 @@ export const RegistrationFact = z.object({
   ),
 });
 
+/**
+ * Enterprise apps (service principals), for linkers that resolve a delegation (a VPN's SAML app, an Azure
+ * VPN audience) to an app: what identifies each app (`appId`, `servicePrincipalNames` holds the SAML
+ * identifiers) and who may use it. `assignments` are read only where `appRoleAssignmentRequired` is true
+ * (otherwise every enabled user may sign in); `status` says whether they were.
+ */
+export const ServicePrincipalItem = z.object({
+  id: z.string(),
+  appId: z.string(),
+  displayName: z.string().nullable(),
+  servicePrincipalNames: z.array(z.string()),
+  appRoleAssignmentRequired: z.boolean().nullable(),
+  accountEnabled: z.boolean().nullable(),
+  assignments: z.object({
+    status: z.enum(["read", "not-needed", "unavailable"]),
+    reason: z.string().optional(),
+    principals: z.array(
+      z.object({ id: z.string(), type: z.enum(["user", "group", "servicePrincipal", "unknown"]) }),
+    ),
+  }),
+});
+export type ServicePrincipalItem = z.infer<typeof ServicePrincipalItem>;
+
+export const ServicePrincipalsFact = z.object({ ...readState, items: z.array(ServicePrincipalItem) });
+
 export const entraFactSchemas = {
   [entraFactKinds.tenant]: TenantFact,
   [entraFactKinds.users]: UsersFact,
@@ -247,6 +273,7 @@ export const entraFactSchemas = {
   [entraFactKinds.roles]: RolesFact,
   [entraFactKinds.perUserMfa]: PerUserMfaFact,
   [entraFactKinds.registration]: RegistrationFact,
+  [entraFactKinds.servicePrincipals]: ServicePrincipalsFact,
 } as const;
 
 export type EntraFactKind = (typeof entraFactKinds)[keyof typeof entraFactKinds];

@@ -1,0 +1,88 @@
+import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import type { Account } from "../src/model/index.js";
+import { accountsSourceOf } from "./helpers.js";
+
+const sources = ["fortigate", "cisco-asa", "globalprotect"];
+
+export default definePolicy({
+  meta: {
+    id: "firewall-admin-two-factor-enabled",
+    title: "Every firewall and VPN gateway administrator signs in with a second factor",
+    severity: "critical",
+    sources,
+    subject: "access-path",
+    rationale:
+      "Whoever administers the perimeter device can add VPN users, open policies and read its secrets: an administrator password alone (phished, reused or brute-forced over an exposed GUI) hands over every customer network behind it. AA22-131A asks MSPs to enforce MFA on accounts that reach customer environments.",
+    evidence:
+      "FortiGate `system admin` two-factor and remote-auth; ASA `aaa authentication ssh|http console` server groups and local usernames; PAN-OS administrators' authentication profiles (mfa-enable) under mgt-config.",
+    remediation:
+      "FortiGate: `config system admin` → `set two-factor fortitoken` (or fortitoken-cloud) for every administrator, or remote authentication through an MFA server. ASA: authenticate management sessions with a RADIUS/SAML server group that enforces MFA, keeping LOCAL only as a monitored break-glass. PAN-OS: give administrators an authentication profile with Multi-Factor Authentication enabled (or SAML).",
+    references: [
+      {
+        title: "CISA AA22-131A: Protecting Against Cyber Threats to MSPs",
+        url: "https://www.cisa.gov/news-events/cybersecurity-advisories/aa22-131a",
+      },
+      {
+        title: "FortiOS CLI reference: config system admin (two-factor)",
+        url: "https://docs.fortinet.com/document/fortigate/7.0.0/cli-reference/519620",
+      },
+    ],
+  },
+  defaultOptions: {},
+  evaluate({ inventory }) {
+    const consoles = new Map(
+      inventory.entryPoints
+        .filter((e) => e.kind === "admin-console" && sources.includes(e.source))
+        .map((e) => [e.id, e]),
+    );
+    if (consoles.size === 0) return [];
+    const accounts = new Map<string, Account>(
+      inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),
+    );
+    return inventory.accessPaths.flatMap((path): Verdict[] => {
+      const entryPoint = consoles.get(path.entryPoint);
+      if (!entryPoint) return [];
+      const from = accountsSourceOf(path, entryPoint);
+      const members = path.accounts.flatMap(
+        (id) => accounts.get(`${from.source}\u0000${from.connection}\u0000${id}`) ?? [],
+      );
+      if (members.length > 0 && members.every((a) => a.status === "disabled")) return [];
+      const who =
+        members.length === 1
+          ? members[0]!.name
+          : path.accounts.length
+            ? `${path.accounts.length} administrator(s)`
+            : "administrators";
+      const subject = {
+        kind: "access-path" as const,
+        id: path.id,
+        name: `${who} @ ${entryPoint.name}`,
+        source: entryPoint.source,
+        connection: entryPoint.connection,
+      };
+      const base = {
+        subject,
+        mfa: {
+          state: path.mfa.state,
+          strength: path.mfa.strength,
+          ...(path.mfa.via ? { via: path.mfa.via } : {}),
+        },
+        evidence: path.mfa.evidence,
+      };
+      switch (path.mfa.state) {
+        case "enforced":
+          return [{ ...base, status: "pass", message: `${who}: ${path.mfa.reason}` }];
+        case "unknown":
+          return [{ ...base, status: "unknown", message: `${who}: ${path.mfa.reason}` }];
+        default:
+          return [
+            {
+              ...base,
+              status: "fail",
+              message: `${who} administers ${entryPoint.name} without a second factor: ${path.mfa.reason}`,
+            },
+          ];
+      }
+    });
+  },
+});

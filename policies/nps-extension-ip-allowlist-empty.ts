@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+
+/** The `nps-extension.settings` fact (validated with the policy's own schema). */
+const SettingsFact = z.object({
+  entryPoint: z.string(),
+  server: z.string(),
+  ipWhitelist: z.object({ entries: z.array(z.string()), raw: z.string().nullable() }),
+  nasAddresses: z.array(z.string()),
+});
+
+export default definePolicy({
+  meta: {
+    id: "nps-extension-ip-allowlist-empty",
+    title: "No RADIUS client skips the NPS extension's MFA (IP_WHITELIST empty)",
+    severity: "high",
+    sources: ["nps-extension"],
+    subject: "entry-point",
+    rationale:
+      "The NPS extension's IP_WHITELIST exists for load-balancer health checks: \"When a request comes in from an IP address that exists in the IP_WHITELIST, two-step verification is skipped\", matched on the RADIUS request's NAS-IP-Address. When it lists the VPN server or RD Gateway itself, every sign-in through it is password-only; when it lists another RADIUS client, every account can sign in with its password alone through that client.",
+    evidence:
+      "Registry export of HKLM\\SOFTWARE\\Microsoft\\AzureMfa on the NPS server: the IP_WHITELIST value (file and line) and the NAS-IP-Address(es) configured for the front end.",
+    remediation:
+      "Remove IP_WHITELIST (or leave it empty) under HKLM\\SOFTWARE\\Microsoft\\AzureMfa and restart the Network Policy Server service. Send health checks to an NPS server without the extension, or use a monitoring account that cannot sign in to the VPN.",
+    references: [
+      {
+        title: "Microsoft Learn: advanced configuration options for the NPS extension, IP exceptions",
+        url: "https://learn.microsoft.com/entra/identity/authentication/howto-mfa-nps-extension-advanced#ip-exceptions",
+      },
+    ],
+  },
+  defaultOptions: {},
+  evaluate({ inventory }) {
+    return inventory.entryPoints
+      .filter((e) => e.source === "nps-extension")
+      .map((entryPoint): Verdict => {
+        const subject = {
+          kind: "entry-point" as const,
+          id: entryPoint.id,
+          name: entryPoint.name,
+          source: entryPoint.source,
+          connection: entryPoint.connection,
+        };
+        const fact = inventory.facts.find(
+          (f) =>
+            f.kind === "nps-extension.settings" &&
+            f.connection === entryPoint.connection &&
+            (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint.id,
+        );
+        const parsed = fact ? SettingsFact.safeParse(fact.data) : undefined;
+        if (!fact || !parsed?.success) {
+          const unread = inventory.accessPaths.find((p) => p.entryPoint === entryPoint.id);
+          return {
+            subject,
+            status: "unknown",
+            message: `IP_WHITELIST of the NPS extension behind ${entryPoint.name} is not known: ${unread?.mfa.reason ?? (fact ? "malformed settings fact" : "its registry export was not read")}`,
+            mfa: null,
+            evidence: [
+              ...(fact?.evidence ?? []),
+              ...entryPoint.evidence,
+              ...(unread?.mfa.evidence ?? []),
+              {
+                source: entryPoint.source,
+                connection: entryPoint.connection,
+                note: fact
+                  ? "the nps-extension.settings fact does not match its schema"
+                  : "no nps-extension.settings fact for this front end",
+              },
+            ].slice(0, 6),
+          };
+        }
+        const { entries } = parsed.data.ipWhitelist;
+        const base = {
+          subject,
+          mfa: null,
+          evidence: fact.evidence.filter((e) => e.field !== "REQUIRE_USER_MATCH"),
+        };
+        if (entries.length === 0)
+          return {
+            ...base,
+            status: "pass",
+            message: `IP_WHITELIST is empty on ${parsed.data.server}: no RADIUS client skips MFA`,
+          };
+        const listed = new Set(entries.map((e) => e.toLowerCase()));
+        const own = parsed.data.nasAddresses.filter((a) => listed.has(a.toLowerCase()));
+        if (own.length > 0)
+          return {
+            ...base,
+            status: "fail",
+            severity: "critical",
+            message: `IP_WHITELIST on ${parsed.data.server} lists ${own.join(", ")}, the NAS-IP-Address of ${entryPoint.name}: every sign-in through it skips MFA`,
+          };
+        return {
+          ...base,
+          status: "fail",
+          message: `IP_WHITELIST on ${parsed.data.server} lists ${entries.join(", ")}: RADIUS requests with those NAS-IP-Addresses skip MFA, so any account signs in with its password alone through them`,
+        };
+      });
+  },
+});

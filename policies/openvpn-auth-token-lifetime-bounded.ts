@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+
+/** The `openvpn.auth-token` fact the OpenVPN provider records per community server (validated here). */
+const AuthTokenFact = z.object({
+  entryPoint: z.string(),
+  server: z.string(),
+  userPassAuth: z.boolean(),
+  authGenToken: z
+    .object({
+      lifetime: z.number().int().nonnegative(),
+      renewal: z.number().int().nonnegative().nullable(),
+      externalAuth: z.boolean(),
+      line: z.number().int(),
+    })
+    .nullable(),
+  renegSec: z.number().int().nonnegative(),
+});
+
+const Options = z.strictObject({
+  /** Longest accepted auth-gen-token lifetime, in hours. */
+  maxHours: z.number().positive(),
+});
+type Options = z.infer<typeof Options>;
+
+function duration(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} day(s)`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hour(s)`;
+  return `${seconds} s`;
+}
+
+export default definePolicy<Options>({
+  meta: {
+    id: "openvpn-auth-token-lifetime-bounded",
+    title: "OpenVPN auth tokens expire within the allowed lifetime, or re-run authentication",
+    severity: "medium",
+    sources: ["openvpn"],
+    subject: "entry-point",
+    rationale:
+      'With `auth-gen-token`, an OpenVPN server hands each authenticated client a token; on reconnects and renegotiations the client sends it instead of the password, and the server "will NOT do any additional authentications against configured external user/password authentication mechanisms" (openvpn(8)). A one-time code or push is then asked once per token, and a token without a lifetime "will never expire": a stolen laptop or copied token keeps reconnecting without the second factor. `external-auth` keeps the plugin or script in the loop on every reconnect.',
+    evidence:
+      "The server configuration: `auth-gen-token [lifetime] [renewal-time] [external-auth]` (file and line), `reneg-sec`, and whether any username/password verification (auth-user-pass-verify, an auth plugin, management-client-auth) is configured.",
+    remediation:
+      "Give auth-gen-token a lifetime no longer than the tenant's limit (for example `auth-gen-token 28800` for 8 hours), or add `external-auth` so the authentication plugin or script decides every reconnect (and have it refuse an Expired or Invalid session_state).",
+    references: [
+      {
+        title: "OpenVPN manual: --auth-gen-token",
+        url: "https://openvpn.net/community-resources/reference-manual-for-openvpn-2-6/",
+      },
+      {
+        title: "OpenVPN source: doc/man-sections/server-options.rst",
+        url: "https://github.com/OpenVPN/openvpn/blob/master/doc/man-sections/server-options.rst",
+      },
+    ],
+  },
+  options: Options,
+  defaultOptions: { maxHours: 24 },
+  evaluate({ inventory, options }) {
+    const entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
+    return inventory.facts.flatMap((fact): Verdict[] => {
+      if (fact.kind !== "openvpn.auth-token" || fact.source !== "openvpn") return [];
+      const entryPointId = (fact.data as { entryPoint?: unknown } | null)?.entryPoint;
+      const entryPoint = typeof entryPointId === "string" ? entryPoints.get(entryPointId) : undefined;
+      if (!entryPoint) return [];
+      const subject = {
+        kind: "entry-point" as const,
+        id: entryPoint.id,
+        name: entryPoint.name,
+        source: entryPoint.source,
+        connection: entryPoint.connection,
+      };
+      const base = { subject, mfa: null, evidence: fact.evidence };
+      const parsed = AuthTokenFact.safeParse(fact.data);
+      if (!parsed.success)
+        return [
+          {
+            ...base,
+            status: "unknown",
+            message: `${entryPoint.name}: the auth-token settings could not be read (${parsed.error.issues[0]?.message})`,
+          },
+        ];
+      const { authGenToken: token, userPassAuth } = parsed.data;
+      // Without username/password verification there is no second factor for a token to skip.
+      if (!userPassAuth) return [];
+      if (!token)
+        return [
+          {
+            ...base,
+            status: "pass",
+            message: `${entryPoint.name}: no auth-gen-token, so every renegotiation runs the username/password check again`,
+          },
+        ];
+      if (token.externalAuth)
+        return [
+          {
+            ...base,
+            status: "pass",
+            message: `${entryPoint.name}: auth-gen-token with external-auth, so the authentication plugin or script still decides every reconnect`,
+          },
+        ];
+      const max = options.maxHours * 3600;
+      if (token.lifetime === 0)
+        return [
+          {
+            ...base,
+            status: "fail",
+            severity: "high",
+            message: `${entryPoint.name}: auth-gen-token has no lifetime, so its tokens never expire and reconnects skip the second factor for as long as the client keeps renewing (every ${duration(token.renewal ?? parsed.data.renegSec)})`,
+          },
+        ];
+      if (token.lifetime > max)
+        return [
+          {
+            ...base,
+            status: "fail",
+            message: `${entryPoint.name}: auth-gen-token tokens live ${duration(token.lifetime)}, longer than the ${options.maxHours} hour(s) allowed, and reconnects with them skip the second factor`,
+          },
+        ];
+      return [
+        {
+          ...base,
+          status: "pass",
+          message: `${entryPoint.name}: auth-gen-token tokens expire after ${duration(token.lifetime)} (limit ${options.maxHours} hour(s))`,
+        },
+      ];
+    });
+  },
+});

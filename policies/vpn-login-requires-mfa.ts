@@ -1,0 +1,92 @@
+import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import type { Account, AccountStatus } from "../src/model/index.js";
+import { accountsSourceOf } from "./helpers.js";
+
+/** Accounts that cannot sign in produce no result. */
+const inactive = new Set<AccountStatus>(["disabled", "suspended", "archived", "deprovisioned", "locked"]);
+
+export default definePolicy({
+  meta: {
+    id: "vpn-login-requires-mfa",
+    title: "Every VPN login requires a second factor",
+    severity: "critical",
+    sources: ["*"],
+    subject: "access-path",
+    rationale:
+      "An internet-facing VPN that accepts a password alone is how Colonial Pipeline was entered (a dormant single-factor VPN account, 2021) and what Akira ransomware targets on Cisco VPNs without MFA (Cisco PSIRT, 2023). AA22-131A asks MSPs and their customers to secure remote access applications and enforce MFA. A login through SAML or RADIUS takes what the identity provider gives that account; one that cannot be resolved is not assumed safe.",
+    evidence:
+      "Each access path on a vpn entry point: FortiGate local users' two-factor, SSL-VPN authentication rules and policies, IPsec dial-up xauthtype/EAP; ASA tunnel-group authentication and server groups; GlobalProtect client-auth authentication profiles (mfa-enable); and, for SAML/RADIUS delegations, the identity provider's per-user verdict for the app (Conditional Access, Okta authentication policies) recorded in mfa.via.",
+    remediation:
+      "Require a second factor for every VPN login: FortiGate `set two-factor fortitoken` (or fortitoken-cloud) on local users, XAuth/EAP with MFA on dial-up tunnels; ASA `secondary-authentication-server-group` or SAML; GlobalProtect an authentication profile with Multi-Factor Authentication enabled or SAML. For SAML, make the identity provider require MFA on the VPN app for every assigned user (no exclusions). Remove local VPN accounts that bypass the identity provider.",
+    references: [
+      {
+        title: "CISA AA22-131A: Protecting Against Cyber Threats to MSPs and their Customers",
+        url: "https://www.cisa.gov/news-events/cybersecurity-advisories/aa22-131a",
+      },
+      {
+        title: "Cisco PSIRT: Akira ransomware targeting VPNs without multi-factor authentication (2023)",
+        url: "https://blogs.cisco.com/security/akira-ransomware-targeting-vpns-without-multi-factor-authentication",
+      },
+    ],
+  },
+  defaultOptions: {},
+  evaluate({ inventory }) {
+    const vpns = new Map(inventory.entryPoints.filter((e) => e.kind === "vpn").map((e) => [e.id, e]));
+    if (vpns.size === 0) return [];
+    const accounts = new Map<string, Account>(
+      inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),
+    );
+    return inventory.accessPaths.flatMap((path): Verdict[] => {
+      const entryPoint = vpns.get(path.entryPoint);
+      if (!entryPoint) return [];
+      const from = accountsSourceOf(path, entryPoint);
+      const members = path.accounts.flatMap(
+        (id) => accounts.get(`${from.source}\u0000${from.connection}\u0000${id}`) ?? [],
+      );
+      if (members.length > 0 && members.every((a) => inactive.has(a.status))) return [];
+      const who =
+        members.length === 1
+          ? members[0]!.name
+          : path.accounts.length === 0
+            ? `${path.id.startsWith(`${entryPoint.id}/`) ? path.id.slice(entryPoint.id.length + 1) : path.id} (accounts the device cannot list)`
+            : `${path.accounts.length} account(s)`;
+      const subject = {
+        kind: "access-path" as const,
+        id: path.id,
+        name: `${who} @ ${entryPoint.name}`,
+        source: entryPoint.source,
+        connection: entryPoint.connection,
+      };
+      const mfa = {
+        state: path.mfa.state,
+        strength: path.mfa.strength,
+        ...(path.mfa.via ? { via: path.mfa.via } : {}),
+      };
+      const base = {
+        subject,
+        mfa,
+        evidence: path.mfa.evidence,
+        details: {
+          entryPoint: entryPoint.id,
+          ...(path.chain.delegation ? { delegation: path.chain.delegation.target } : {}),
+        },
+      };
+      switch (path.mfa.state) {
+        case "enforced":
+          return [{ ...base, status: "pass", message: `${who} on ${entryPoint.name}: ${path.mfa.reason}` }];
+        case "unknown":
+          return [
+            { ...base, status: "unknown", message: `${who} on ${entryPoint.name}: ${path.mfa.reason}` },
+          ];
+        default:
+          return [
+            {
+              ...base,
+              status: "fail",
+              message: `${who} can log in to ${entryPoint.name} without a required second factor (${path.mfa.state}): ${path.mfa.reason}`,
+            },
+          ];
+      }
+    });
+  },
+});

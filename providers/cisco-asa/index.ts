@@ -1,0 +1,100 @@
+import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { describeError, ProviderResponseError } from "../../src/errors.js";
+import { emptyInventory, type ProviderInventory } from "../../src/model/index.js";
+import { type FmcConnectionProfile, FmcExport, FmcConnectionProfile as ProfileSchema } from "./api.js";
+import { readConfigFile } from "./client.js";
+import { parseRunningConfig } from "./running-config.js";
+import { CiscoAsaSettings } from "./settings.js";
+import { asaInventory, ftdInventory, type MappingContext, readAsaConfig, source } from "./transform.js";
+
+type Ctx = CollectContext<CiscoAsaSettings>;
+
+function merge(a: ProviderInventory, b: ProviderInventory): ProviderInventory {
+  return {
+    accounts: [...a.accounts, ...b.accounts],
+    entryPoints: [...a.entryPoints, ...b.entryPoints],
+    accessPaths: [...a.accessPaths, ...b.accessPaths],
+    settings: [...a.settings, ...b.settings],
+    facts: [...a.facts, ...b.facts],
+  };
+}
+
+/** FMC profiles from an export, each validated on its own (a bad one is skipped and counted). */
+export function parseFtdExport(ctx: Pick<Ctx, "skip">, file: string, text: string): FmcConnectionProfile[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ProviderResponseError(`${file}: not JSON (${(err as Error).message})`);
+  }
+  const parsed = FmcExport.safeParse(json);
+  if (!parsed.success)
+    throw new ProviderResponseError(`${file}: expected { items: [...] } or an array of connection profiles`);
+  const items = Array.isArray(parsed.data) ? parsed.data : (parsed.data.items ?? []);
+  return items.flatMap((raw, i) => {
+    const p = ProfileSchema.safeParse(raw);
+    if (p.success) return [p.data];
+    ctx.skip(
+      `connection profile ${i + 1}`,
+      `${file}: ${p.error.issues[0]?.message} at ${p.error.issues[0]?.path.join(".")}`,
+    );
+    return [];
+  });
+}
+
+async function collect(ctx: Ctx): Promise<ProviderInventory> {
+  const { runningConfig, ftdConnectionProfiles } = ctx.settings;
+  const mapping: MappingContext = {
+    connection: ctx.connectionId,
+    name:
+      ctx.settings.name ??
+      `Cisco ${runningConfig ? "ASA" : "FTD"} ${(runningConfig ?? ftdConnectionProfiles ?? "").split("/").pop()}`,
+    ...(runningConfig ? { file: runningConfig } : {}),
+    ...(ftdConnectionProfiles ? { ftdFile: ftdConnectionProfiles } : {}),
+    npsServers: new Set(ctx.settings.radiusMfa.map((r) => r.server)),
+  };
+  let inventory = emptyInventory();
+  if (runningConfig) {
+    ctx.progress("running-config");
+    const parsed = parseRunningConfig(await readConfigFile(runningConfig, "running-config"));
+    if (!parsed.ok) throw new ProviderResponseError(`${runningConfig}:${parsed.line}: ${parsed.error}`);
+    for (const w of parsed.warnings.slice(0, 5)) ctx.note(`${runningConfig}: ${w}`);
+    inventory = merge(inventory, asaInventory(mapping, readAsaConfig(parsed.commands)));
+  }
+  if (ftdConnectionProfiles) {
+    ctx.progress("FTD connection profiles");
+    const text = await readConfigFile(ftdConnectionProfiles, "FMC connection-profile export");
+    inventory = merge(inventory, ftdInventory(mapping, parseFtdExport(ctx, ftdConnectionProfiles, text)));
+  }
+  return inventory;
+}
+
+async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  for (const [file, what] of [
+    [ctx.settings.runningConfig, "running-config"],
+    [ctx.settings.ftdConnectionProfiles, "FMC connection-profile export"],
+  ] as const) {
+    if (!file) continue;
+    try {
+      await readConfigFile(file, what);
+      checks.push({ check: `read ${file}`, ok: true, detail: `${what} readable` });
+    } catch (err) {
+      checks.push({ check: `read ${file}`, ok: false, detail: describeError(err) });
+    }
+  }
+  return checks;
+}
+
+export const ciscoAsa = defineProvider<CiscoAsaSettings>({
+  type: source,
+  title: "Cisco ASA / FTD (configuration files)",
+  connectionSchema: CiscoAsaSettings,
+  permissions: [
+    "No device access: export `show running-config` from the ASA (a read-only privilege level suffices; `more system:running-config` shows unmasked keys, which mfasweep does not need) into runningConfig.",
+    "FTD managed by FMC: save the body of GET /api/fmc_config/v1/domain/{domainUUID}/policy/ravpns/{ravpnId}/connectionprofiles?expanded=true (an FMC user with read-only access) into ftdConnectionProfiles.",
+  ],
+  collect,
+  doctor,
+  demo: async (portfolio) => (await import("./emulator.js")).startDemo(portfolio),
+});

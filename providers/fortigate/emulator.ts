@@ -1,0 +1,257 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import {
+  type EmulatorOptions,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RunningEmulator,
+  startEmulator,
+} from "../../src/emulator/server.js";
+import { guid } from "../entra/emulator.js";
+import { tables } from "./api.js";
+import { type FortiObject, parseFortiConfig } from "./cli.js";
+
+/**
+ * A stand-in for the FortiOS REST API (`/api/v2/cmdb/<path>/<name>?vdom=`), as documented in reference
+ * §2.1: bearer tokens (401 for an unknown one, 403 for a table the token's admin profile cannot read),
+ * `?vdom=` selecting the VDOM (default root; an unknown VDOM is 404), and the cmdb envelope
+ * `{ http_method, results, vdom, path, name, status, http_status, serial, version, build }`. Seeds are
+ * REST-shaped objects; `restFromCli` builds them from configuration text so one fixture drives both modes.
+ */
+
+export interface FortiGateSeed {
+  tokens: Array<{
+    token: string /** REST paths (`user/local`) the token's profile may not read. */;
+    denied?: string[];
+  }>;
+  /** Per VDOM: REST path → a table's objects, or a settings object. */
+  vdoms: Record<string, Record<string, Array<Record<string, unknown>> | Record<string, unknown>>>;
+  /** Global tables: `system/admin`. */
+  global: Record<string, Array<Record<string, unknown>>>;
+  serial?: string;
+  version?: string;
+}
+
+export interface FortiGateEmulatorOptions extends EmulatorOptions {
+  device: FortiGateSeed;
+}
+
+const globalPaths = new Set<string>(
+  Object.values(tables)
+    .filter((t) => t.global)
+    .map((t) => t.rest),
+);
+
+function envelope(status: number, path: string, extra: Record<string, unknown> = {}): EmulatorResponse {
+  const [group, name] = path.split("/");
+  return {
+    status,
+    body: {
+      http_method: "GET",
+      status: status === 200 ? "success" : "error",
+      http_status: status,
+      path: group,
+      name,
+      ...extra,
+    },
+  };
+}
+
+export async function startFortiGateEmulator(options: FortiGateEmulatorOptions): Promise<RunningEmulator> {
+  const device = options.device;
+  const handler = (req: EmulatorRequest): EmulatorResponse => {
+    const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
+    const token = device.tokens.find((t) => t.token === bearer);
+    const match = /^\/api\/v2\/cmdb\/([^/]+\/[^/]+)$/.exec(req.path);
+    if (!token) return { status: 401, body: { status: "error", http_status: 401 } };
+    if (req.method !== "GET" || !match) return envelope(404, match?.[1] ?? "/");
+    const path = match[1]!;
+    if (token.denied?.includes(path)) return envelope(403, path);
+    const vdom = req.query.get("vdom") ?? "root";
+    const meta = {
+      serial: device.serial ?? "FGT60FTK00000000",
+      version: device.version ?? "v7.4.4",
+      build: 2662,
+    };
+    if (globalPaths.has(path))
+      return envelope(200, path, { results: device.global[path] ?? [], vdom: "root", ...meta });
+    const tablesOf = device.vdoms[vdom];
+    if (!tablesOf) return envelope(404, path, { vdom });
+    const results = tablesOf[path] ?? (path.endsWith("/settings") ? {} : []);
+    return envelope(200, path, { results, vdom, ...meta });
+  };
+  return startEmulator(handler, { ...options, tls: true });
+}
+
+/** CLI fields that the REST API returns as reference lists (`[{ name, q_origin_key }]`). */
+const referenceFields = new Set([
+  "member",
+  "groups",
+  "users",
+  "srcintf",
+  "dstintf",
+  "srcaddr",
+  "dstaddr",
+  "service",
+  "source-interface",
+  "source-address",
+  "source-address6",
+]);
+
+function restObject(object: FortiObject, keyField: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (object.key !== "") out[keyField] = keyField === "name" ? object.key : Number(object.key);
+  if (object.key !== "" && keyField === "name") out.q_origin_key = object.key;
+  for (const [name, field] of Object.entries(object.fields)) {
+    out[name] = referenceFields.has(name)
+      ? field.values.map((v) => ({ name: v, q_origin_key: v }))
+      : field.values.join(" ");
+  }
+  for (const [name, children] of Object.entries(object.tables))
+    out[name] = children.map((c) => restObject(c, /^\d+$/.test(c.key) ? "id" : "name"));
+  return out;
+}
+
+/** REST seeds from configuration text (a single-VDOM backup): what the API would answer for it. */
+export function restFromCli(text: string): Pick<FortiGateSeed, "vdoms" | "global"> {
+  const parsed = parseFortiConfig(text);
+  if (!parsed.ok) throw new Error(`fixture line ${parsed.line}: ${parsed.error}`);
+  const vdom: FortiGateSeed["vdoms"][string] = {};
+  const global: FortiGateSeed["global"] = {};
+  for (const t of Object.values(tables)) {
+    const objects = parsed.root.tables[t.cli];
+    if (!objects) continue;
+    const key = t.rest === "firewall/policy" ? "policyid" : "name";
+    const rest = objects.map((o) => restObject(o, key));
+    if (t.global) global[t.rest] = rest;
+    else vdom[t.rest] = t.rest.endsWith("/settings") ? (rest[0] ?? {}) : rest;
+  }
+  return { vdoms: { root: vdom }, global };
+}
+
+/**
+ * Northwind's FortiGate: SSL-VPN through Entra SAML for staff, plus a local contractor account without
+ * two-factor; a legacy dial-up tunnel with a pre-shared key and no XAuth; a super_admin without a token.
+ */
+export function northwindConfig(domain: string, entraTenantId: string): string {
+  return `#config-version=FG100F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=admin
+config system admin
+    edit "admin"
+        set accprofile "super_admin"
+        set two-factor disable
+    next
+    edit "msp-noc"
+        set accprofile "super_admin"
+        set two-factor fortitoken
+        set fortitoken "FTKMOB0000000001"
+    next
+end
+config user local
+    edit "vpn-contractor"
+        set status enable
+        set type password
+        set two-factor disable
+        set passwd ENC SH2demo
+    next
+    edit "it.admin"
+        set status enable
+        set type password
+        set two-factor fortitoken
+        set fortitoken "FTKMOB0000000002"
+        set email-to "it.admin@${domain}"
+    next
+end
+config user saml
+    edit "entra-sso"
+        set entity-id "https://vpn.${domain}:10443/remote/saml/metadata"
+        set single-sign-on-url "https://vpn.${domain}:10443/remote/saml/login"
+        set idp-entity-id "https://sts.windows.net/${entraTenantId}/"
+        set idp-single-sign-on-url "https://login.microsoftonline.com/${entraTenantId}/saml2"
+        set user-name "username"
+    next
+end
+config user group
+    edit "SSLVPN-Entra"
+        set member "entra-sso"
+    next
+    edit "SSLVPN-Local"
+        set member "vpn-contractor" "it.admin"
+    next
+end
+config vpn ssl settings
+    set status enable
+    set port 10443
+    set source-interface "wan1"
+    set source-address "all"
+    set reqclientcert disable
+    config authentication-rule
+        edit 1
+            set groups "SSLVPN-Entra"
+            set portal "full-access"
+        next
+        edit 2
+            set groups "SSLVPN-Local"
+            set portal "full-access"
+        next
+    end
+end
+config firewall policy
+    edit 1
+        set name "SSL-VPN to LAN"
+        set srcintf "ssl.root"
+        set dstintf "lan"
+        set action accept
+        set srcaddr "all"
+        set dstaddr "all"
+        set service "ALL"
+        set groups "SSLVPN-Entra" "SSLVPN-Local"
+    next
+end
+config vpn ipsec phase1-interface
+    edit "dialup-legacy"
+        set type dynamic
+        set interface "wan1"
+        set peertype any
+        set authmethod psk
+        set xauthtype disable
+        set psksecret ENC demo
+    next
+end
+`;
+}
+
+export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
+  const tenant = portfolio.tenants.find((t) => t.id === "northwind");
+  if (!tenant) return { connections: [], env: {}, close: async () => {} };
+  const variable = "MFASWEEP_DEMO_FORTIGATE_TOKEN_NORTHWIND";
+  const token = `demo${randomBytes(12).toString("hex")}`;
+  // The Entra demo seeds the tenant id the same way (seedTenant).
+  const seed = restFromCli(northwindConfig(tenant.domain, guid(`tenant:${tenant.domain}`)));
+  const emulator = await startFortiGateEmulator({ device: { tokens: [{ token }], ...seed } });
+  const dir = await mkdtemp(join(tmpdir(), "mfasweep-fortigate-demo-"));
+  const caBundle = join(dir, "emulator-ca.pem");
+  await writeFile(caBundle, emulator.certificate ?? "", { mode: 0o600 });
+  return {
+    env: { [variable]: token },
+    connections: [
+      {
+        tenant: tenant.id,
+        connection: {
+          type: "fortigate",
+          id: "fortigate",
+          name: "FortiGate hq-fw01",
+          endpoint: emulator.url,
+          caBundle,
+          auth: { method: "api-token", token: `env:${variable}` },
+        },
+      },
+    ],
+    close: async () => {
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,708 @@
+import { dependsOnServer, npsDelegated, samlDelegated } from "../../src/collect/vpn.js";
+import type {
+  AccessPath,
+  Account,
+  EntryPoint,
+  Evidence,
+  FactorStrength,
+  JsonValue,
+  MfaVerdict,
+  ProviderInventory,
+} from "../../src/model/index.js";
+import { type TableId, tables } from "./api.js";
+import { allValues, type FortiObject, firstValue } from "./cli.js";
+
+/**
+ * Pure mapping from a FortiGate's configuration (read from the REST API or a backup, both as the CLI-
+ * shaped model) to entry points, local accounts and access paths with their verdicts (reference §2.1):
+ * SSL-VPN (users and groups of `authentication-rule` and of policies from `ssl.<vdom>`), IPsec dial-up
+ * tunnels, and the admin GUI/SSH. Every verdict cites the setting that decides it.
+ */
+
+export const source = "fortigate";
+
+/** One VDOM's tables; `undefined` = not read (its reason in `unread`). */
+export interface FortiVdom {
+  name: string;
+  tables: Partial<Record<TableId, FortiObject[]>>;
+}
+
+export interface FortiDevice {
+  vdoms: FortiVdom[];
+  /** `system admin` (global). */
+  admins: FortiObject[] | undefined;
+  /** Why a table was not read, by `vdom/table` (or `global/systemAdmin`). */
+  unread: Record<string, string>;
+  /** Backup text from plain `show` leaves defaults out: a missing setting is judged only if its default is confirmed. */
+  origin: "api" | "backup";
+}
+
+export interface MappingContext {
+  connection: string;
+  /** Display name of the gateway. */
+  name: string;
+  /** Evidence for a setting (endpoint or file:line). */
+  evidence(
+    table: TableId,
+    vdom: string,
+    object: FortiObject | undefined,
+    field?: string,
+    note?: string,
+  ): Evidence;
+  /** RADIUS servers (by object name or address) that run the NPS extension for Entra MFA. */
+  npsServers: Set<string>;
+}
+
+const tokenStrength: Record<string, FactorStrength> = {
+  fortitoken: "app",
+  "fortitoken-cloud": "app",
+  email: "weak",
+  sms: "weak",
+};
+
+function entryPointIds(connection: string, vdom: string) {
+  const base = `${source}:${connection}`;
+  return {
+    ssl: `${base}:${vdom}:ssl-vpn`,
+    ipsec: (name: string) => `${base}:${vdom}:ipsec/${name}`,
+    admin: `${base}:admin`,
+  };
+}
+
+type Principal =
+  | { kind: "local"; name: string; via: string }
+  | { kind: "server"; type: "ldap" | "radius" | "saml"; name: string; via: string; remoteGroup?: string }
+  | { kind: "unresolved"; name: string; via: string; why: string };
+
+interface VdomIndex {
+  vdom: FortiVdom;
+  locals: Map<string, FortiObject>;
+  groups: Map<string, FortiObject>;
+  ldap: Map<string, FortiObject>;
+  radius: Map<string, FortiObject>;
+  saml: Map<string, FortiObject>;
+}
+
+function index(vdom: FortiVdom): VdomIndex {
+  const byKey = (id: TableId) => new Map((vdom.tables[id] ?? []).map((o) => [o.key, o]));
+  return {
+    vdom,
+    locals: byKey("userLocal"),
+    groups: byKey("userGroup"),
+    ldap: byKey("userLdap"),
+    radius: byKey("userRadius"),
+    saml: byKey("userSaml"),
+  };
+}
+
+/** Users and groups named by a rule or policy, down to local users and remote servers. */
+function principals(
+  ix: VdomIndex,
+  device: FortiDevice,
+  users: string[],
+  groups: string[],
+  via: string,
+): Principal[] {
+  const out: Principal[] = [];
+  const unread = (id: TableId) => device.unread[`${ix.vdom.name}/${id}`];
+  for (const name of users) {
+    if (ix.locals.has(name)) out.push({ kind: "local", name, via });
+    else
+      out.push({
+        kind: "unresolved",
+        name,
+        via,
+        why: unread("userLocal")
+          ? `local users could not be read (${unread("userLocal")})`
+          : `user '${name}' is not a local user`,
+      });
+  }
+  const seen = new Set<string>();
+  const expand = (groupName: string, path: string) => {
+    if (seen.has(groupName)) return;
+    seen.add(groupName);
+    const group = ix.groups.get(groupName);
+    if (!group) {
+      out.push({
+        kind: "unresolved",
+        name: groupName,
+        via: path,
+        why: unread("userGroup")
+          ? `user groups could not be read (${unread("userGroup")})`
+          : `group '${groupName}' is not defined`,
+      });
+      return;
+    }
+    const type = firstValue(group, "group-type");
+    if (type && type !== "firewall") {
+      out.push({
+        kind: "unresolved",
+        name: groupName,
+        via: path,
+        why: `group '${groupName}' is of type ${type}, whose members are not resolved`,
+      });
+      return;
+    }
+    const here = `${path} → group '${groupName}'`;
+    const member = (name: string, remoteGroup?: string) => {
+      if (ix.locals.has(name)) out.push({ kind: "local", name, via: here });
+      else if (ix.ldap.has(name)) out.push({ kind: "server", type: "ldap", name, via: here, remoteGroup });
+      else if (ix.radius.has(name))
+        out.push({ kind: "server", type: "radius", name, via: here, remoteGroup });
+      else if (ix.saml.has(name)) out.push({ kind: "server", type: "saml", name, via: here, remoteGroup });
+      else if (ix.groups.has(name)) expand(name, here);
+      else {
+        const missing = (["userLocal", "userLdap", "userRadius", "userSaml"] as const).filter((t) =>
+          unread(t),
+        );
+        out.push({
+          kind: "unresolved",
+          name,
+          via: here,
+          why: missing.length
+            ? `'${name}' may be in a table that could not be read (${missing.map((t) => tables[t].cli).join(", ")})`
+            : `member '${name}' is not a local user, LDAP, RADIUS or SAML server (TACACS+, PKI peer or FSSO members are not resolved)`,
+        });
+      }
+    };
+    for (const name of allValues(group, "member")) member(name);
+    for (const match of group.tables.match ?? []) {
+      const server = firstValue(match, "server-name");
+      if (server) member(server, firstValue(match, "group-name"));
+    }
+  };
+  for (const g of groups) expand(g, via);
+  return out;
+}
+
+function accountId(vdom: string, name: string): string {
+  return `user/${vdom}/${name}`;
+}
+
+function adminId(name: string): string {
+  return `admin/${name}`;
+}
+
+function toAccount(ctx: MappingContext, vdom: string, user: FortiObject): Account {
+  const status = firstValue(user, "status");
+  const twoFactor = firstValue(user, "two-factor");
+  const email = firstValue(user, "email-to");
+  const ev = [ctx.evidence("userLocal", vdom, user, "status"), ctx.evidence("userLocal", vdom, user, "type")];
+  return {
+    id: accountId(vdom, user.key),
+    name: user.key,
+    ...(email ? { email } : {}),
+    source,
+    connection: ctx.connection,
+    kind: "local",
+    // `status` defaults to enable (FortiOS 7.0 CLI reference).
+    status:
+      status === "disable" ? "disabled" : status === undefined || status === "enable" ? "active" : "unknown",
+    admin: { isAdmin: false, roles: [] },
+    enrollment: {
+      enrolled: twoFactor === undefined ? "unknown" : twoFactor !== "disable",
+      methods:
+        twoFactor && twoFactor !== "disable"
+          ? [{ method: twoFactor, strength: tokenStrength[twoFactor] ?? null }]
+          : [],
+      evidence: [ctx.evidence("userLocal", vdom, user, "two-factor")],
+    },
+    evidence: ev,
+  };
+}
+
+function adminAccount(ctx: MappingContext, admin: FortiObject): Account {
+  const twoFactor = firstValue(admin, "two-factor");
+  const profile = firstValue(admin, "accprofile");
+  return {
+    id: adminId(admin.key),
+    name: admin.key,
+    source,
+    connection: ctx.connection,
+    kind: "local",
+    status: "active",
+    admin: { isAdmin: true, roles: profile ? [profile] : [] },
+    enrollment: {
+      enrolled: twoFactor === undefined ? "unknown" : twoFactor !== "disable",
+      methods:
+        twoFactor && twoFactor !== "disable"
+          ? [{ method: twoFactor, strength: tokenStrength[twoFactor] ?? null }]
+          : [],
+      evidence: [ctx.evidence("systemAdmin", "global", admin, "two-factor")],
+    },
+    evidence: [ctx.evidence("systemAdmin", "global", admin, "accprofile")],
+  };
+}
+
+function missingSetting(device: FortiDevice, field: string): string {
+  return device.origin === "backup"
+    ? `'${field}' is not in the backup; in plain 'show' output that means the default, which is not confirmed for it (back up with 'show full-configuration')`
+    : `the API did not return '${field}'`;
+}
+
+/** Two-factor on a local user or admin: the token FortiGate itself asks for. */
+function tokenVerdict(
+  twoFactor: string | undefined,
+  evidence: Evidence[],
+  who: string,
+  device: FortiDevice,
+): MfaVerdict | "disable" {
+  if (twoFactor === undefined)
+    return {
+      state: "unknown",
+      strength: null,
+      reason: `${who}: ${missingSetting(device, "two-factor")}`,
+      evidence,
+    };
+  if (twoFactor === "disable") return "disable";
+  const strength = tokenStrength[twoFactor];
+  if (!strength)
+    return {
+      state: "unknown",
+      strength: null,
+      reason: `${who}: two-factor '${twoFactor}' is not a value mfasweep recognises`,
+      evidence,
+    };
+  return {
+    state: "enforced",
+    strength,
+    reason: `${who}: two-factor ${twoFactor} is required after the password`,
+    evidence,
+  };
+}
+
+/** The verdict for a local user who can reach a gateway. */
+function localUserVerdict(
+  ctx: MappingContext,
+  ix: VdomIndex,
+  device: FortiDevice,
+  user: FortiObject,
+  via: string,
+): MfaVerdict {
+  const vdom = ix.vdom.name;
+  const evidence = [
+    ctx.evidence("userLocal", vdom, user, "two-factor", `reaches the gateway through ${via}`),
+    ctx.evidence("userLocal", vdom, user, "type"),
+  ];
+  const type = firstValue(user, "type") ?? "password"; // default password (FortiOS 7.0 CLI reference)
+  const token = tokenVerdict(firstValue(user, "two-factor"), evidence, `local user '${user.key}'`, device);
+  if (token !== "disable") return token;
+  if (type === "password")
+    return {
+      state: "none",
+      strength: null,
+      reason: `local user '${user.key}' has two-factor disable: the password alone signs in`,
+      evidence,
+    };
+  const serverField =
+    type === "ldap" ? "ldap-server" : type === "radius" ? "radius-server" : "tacacs+-server";
+  const server = firstValue(user, serverField);
+  if (type === "ldap" && server && firstValue(ix.ldap.get(server), "two-factor") === "fortitoken-cloud")
+    return {
+      state: "enforced",
+      strength: "app",
+      reason: `local user '${user.key}' checks the password with LDAP server '${server}', which adds FortiToken Cloud`,
+      evidence: [...evidence, ctx.evidence("userLdap", vdom, ix.ldap.get(server), "two-factor")],
+    };
+  if (type === "radius" && server) {
+    const address = firstValue(ix.radius.get(server), "server");
+    if (ctx.npsServers.has(server) || (address && ctx.npsServers.has(address)))
+      return {
+        state: "unknown",
+        strength: null,
+        reason: `local user '${user.key}' checks the password with RADIUS server '${server}' (NPS extension); the per-user RADIUS path is not matched to an Entra user`,
+        evidence,
+      };
+  }
+  return dependsOnServer({
+    server: `${type.toUpperCase()} server '${server ?? "?"}'`,
+    said: `local user '${user.key}' has type ${type} and two-factor disable`,
+    evidence,
+  });
+}
+
+/** A path for a remote server a group points at: the directory's users, whom the device cannot list. */
+function serverPath(
+  ctx: MappingContext,
+  ix: VdomIndex,
+  entryPoint: string,
+  p: Extract<Principal, { kind: "server" }>,
+): AccessPath {
+  const vdom = ix.vdom.name;
+  const id = `${entryPoint}/${p.type}/${p.name}`;
+  const scope = p.remoteGroup ? ` (members of '${p.remoteGroup}')` : "";
+  if (p.type === "saml") {
+    const saml = ix.saml.get(p.name)!;
+    const spEntityId = firstValue(saml, "entity-id");
+    const idp = firstValue(saml, "idp-entity-id");
+    const evidence = [
+      ctx.evidence("userSaml", vdom, saml, "entity-id", `SAML server '${p.name}' reached through ${p.via}`),
+      ctx.evidence("userSaml", vdom, saml, "idp-entity-id"),
+    ];
+    if (!spEntityId)
+      return {
+        id,
+        entryPoint,
+        accounts: [],
+        chain: { factors: [] },
+        mfa: {
+          state: "unknown",
+          strength: null,
+          reason: `SAML server '${p.name}' has no entity-id: the IdP's app cannot be identified`,
+          evidence,
+        },
+      };
+    return {
+      id,
+      entryPoint,
+      accounts: [],
+      ...samlDelegated({
+        target: spEntityId,
+        idpEntityId: idp,
+        said: `FortiGate SAML server '${p.name}'${scope}`,
+        evidence,
+      }),
+    };
+  }
+  if (p.type === "radius") {
+    const radius = ix.radius.get(p.name)!;
+    const address = firstValue(radius, "server") ?? p.name;
+    const evidence = [
+      ctx.evidence(
+        "userRadius",
+        vdom,
+        radius,
+        "server",
+        `RADIUS server '${p.name}' reached through ${p.via}`,
+      ),
+    ];
+    if (ctx.npsServers.has(p.name) || ctx.npsServers.has(address))
+      return {
+        id,
+        entryPoint,
+        accounts: [],
+        ...npsDelegated({ address, said: `FortiGate RADIUS server '${p.name}'${scope}`, evidence }),
+      };
+    return {
+      id,
+      entryPoint,
+      accounts: [],
+      chain: { factors: ["password"] },
+      mfa: dependsOnServer({
+        server: `RADIUS server '${p.name}' (${address})`,
+        said: `every account it accepts${scope} can sign in; RADIUS says nothing of a second factor`,
+        evidence,
+      }),
+    };
+  }
+  const ldap = ix.ldap.get(p.name)!;
+  const evidence = [
+    ctx.evidence("userLdap", vdom, ldap, "two-factor", `LDAP server '${p.name}' reached through ${p.via}`),
+    ctx.evidence("userLdap", vdom, ldap, "server"),
+  ];
+  if (firstValue(ldap, "two-factor") === "fortitoken-cloud")
+    return {
+      id,
+      entryPoint,
+      accounts: [],
+      chain: { factors: ["password", "fortitoken-cloud"] },
+      mfa: {
+        state: "enforced",
+        strength: "app",
+        reason: `LDAP server '${p.name}' adds FortiToken Cloud after the directory password${scope}`,
+        evidence,
+      },
+    };
+  return {
+    id,
+    entryPoint,
+    accounts: [],
+    chain: { factors: ["password"] },
+    mfa: dependsOnServer({
+      server: `LDAP server '${p.name}' (${firstValue(ldap, "server") ?? "?"})`,
+      said: `every directory account it accepts${scope} can sign in with its password; an LDAP proxy could add a factor`,
+      evidence,
+    }),
+  };
+}
+
+/** Paths for everyone the principals name on one entry point; `extra` adds a factor required of all. */
+function pathsFor(
+  ctx: MappingContext,
+  ix: VdomIndex,
+  device: FortiDevice,
+  entryPoint: string,
+  found: Principal[],
+  extra?: { factor: string; evidence: Evidence[] },
+): AccessPath[] {
+  const paths = new Map<string, AccessPath>();
+  for (const p of found) {
+    if (p.kind === "local") {
+      const user = ix.locals.get(p.name)!;
+      if (firstValue(user, "status") === "disable") continue;
+      const id = `${entryPoint}/user/${p.name}`;
+      if (paths.has(id)) continue;
+      let mfa = localUserVerdict(ctx, ix, device, user, p.via);
+      if (extra && mfa.state !== "enforced")
+        mfa = {
+          state: "enforced",
+          strength: null,
+          reason: `a ${extra.factor} is required in addition (${mfa.reason})`,
+          evidence: [...mfa.evidence, ...extra.evidence],
+        };
+      paths.set(id, {
+        id,
+        entryPoint,
+        accounts: [accountId(ix.vdom.name, p.name)],
+        chain: { factors: mfa.state === "enforced" ? ["password", extra?.factor ?? "token"] : ["password"] },
+        mfa,
+      });
+    } else if (p.kind === "server") {
+      const path = serverPath(ctx, ix, entryPoint, p);
+      if (!paths.has(path.id)) paths.set(path.id, path);
+    } else {
+      const id = `${entryPoint}/unresolved/${p.name}`;
+      if (paths.has(id)) continue;
+      const reason = `${p.why} (reached through ${p.via}): who signs in with it, and how, is not known`;
+      paths.set(id, {
+        id,
+        entryPoint,
+        accounts: [],
+        chain: { factors: [] },
+        mfa: {
+          state: "unknown",
+          strength: null,
+          reason,
+          evidence: [{ source, connection: ctx.connection, note: reason }],
+        },
+      });
+    }
+  }
+  return [...paths.values()];
+}
+
+function unreadPath(ctx: MappingContext, entryPoint: string, what: string, reason: string): AccessPath {
+  const text = `${what} could not be read (${reason}): who can sign in is not known`;
+  return {
+    id: `${entryPoint}/unread`,
+    entryPoint,
+    accounts: [],
+    chain: { factors: [] },
+    mfa: {
+      state: "unknown",
+      strength: null,
+      reason: text,
+      evidence: [{ source, connection: ctx.connection, note: text }],
+    },
+  };
+}
+
+function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: ProviderInventory): void {
+  const vdom = ix.vdom.name;
+  const settings = ix.vdom.tables.sslSettings?.[0];
+  const status = firstValue(settings, "status");
+  const policies = (ix.vdom.tables.firewallPolicy ?? []).filter(
+    (p) =>
+      firstValue(p, "status") !== "disable" &&
+      allValues(p, "srcintf").includes(`ssl.${vdom}`) &&
+      (firstValue(p, "action") ?? "accept") === "accept",
+  );
+  const rules = settings?.tables["authentication-rule"] ?? [];
+  if (status === "disable" || (!settings && policies.length === 0 && !device.unread[`${vdom}/sslSettings`]))
+    return;
+  const ids = entryPointIds(ctx.connection, vdom);
+  const entryPoint: EntryPoint = {
+    id: ids.ssl,
+    name: `${ctx.name} SSL-VPN${device.vdoms.length > 1 ? ` (vdom ${vdom})` : ""}`,
+    kind: "vpn",
+    source,
+    connection: ctx.connection,
+    evidence: [
+      ctx.evidence("sslSettings", vdom, settings, "status"),
+      ...(firstValue(settings, "port") ? [ctx.evidence("sslSettings", vdom, settings, "port")] : []),
+    ],
+  };
+  out.entryPoints.push(entryPoint);
+  const found: Principal[] = [];
+  for (const rule of rules)
+    found.push(
+      ...principals(
+        ix,
+        device,
+        allValues(rule, "users"),
+        allValues(rule, "groups"),
+        `authentication-rule ${rule.key}`,
+      ),
+    );
+  for (const policy of policies)
+    found.push(
+      ...principals(
+        ix,
+        device,
+        allValues(policy, "users"),
+        allValues(policy, "groups"),
+        `firewall policy ${policy.key}`,
+      ),
+    );
+  for (const id of ["sslSettings", "firewallPolicy"] as const) {
+    const why = device.unread[`${vdom}/${id}`];
+    if (why) out.accessPaths.push(unreadPath(ctx, ids.ssl, tables[id].cli, why));
+  }
+  const cert =
+    firstValue(settings, "reqclientcert") === "enable"
+      ? {
+          factor: "client certificate",
+          evidence: [
+            ctx.evidence(
+              "sslSettings",
+              vdom,
+              settings,
+              "reqclientcert",
+              "a client certificate is required of every SSL-VPN user",
+            ),
+          ],
+        }
+      : undefined;
+  out.accessPaths.push(...pathsFor(ctx, ix, device, ids.ssl, found, cert));
+}
+
+function ipsecDialUp(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: ProviderInventory): void {
+  const vdom = ix.vdom.name;
+  const ids = entryPointIds(ctx.connection, vdom);
+  for (const p1 of ix.vdom.tables.phase1 ?? []) {
+    if (firstValue(p1, "type") !== "dynamic") continue;
+    const id = ids.ipsec(p1.key);
+    const evidence = (field: string, note?: string) => ctx.evidence("phase1", vdom, p1, field, note);
+    out.entryPoints.push({
+      id,
+      name: `${ctx.name} IPsec dial-up '${p1.key}'${device.vdoms.length > 1 ? ` (vdom ${vdom})` : ""}`,
+      kind: "vpn",
+      source,
+      connection: ctx.connection,
+      evidence: [evidence("type", "type dynamic: a dial-up (remote access) tunnel")],
+    });
+    const xauth = firstValue(p1, "xauthtype");
+    const eap = firstValue(p1, "eap") === "enable";
+    const authmethod = firstValue(p1, "authmethod") ?? "psk";
+    const deviceFactor = authmethod === "signature" ? "certificate" : "pre-shared key";
+    if (!eap && xauth === undefined) {
+      out.accessPaths.push({
+        id: `${id}/tunnel`,
+        entryPoint: id,
+        accounts: [],
+        chain: { factors: [deviceFactor] },
+        mfa: {
+          state: "unknown",
+          strength: null,
+          reason: `dial-up tunnel '${p1.key}': ${missingSetting(device, "xauthtype")}`,
+          evidence: [evidence("xauthtype"), evidence("eap")],
+        },
+      });
+      continue;
+    }
+    if (!eap && (xauth === "disable" || xauth === "client")) {
+      out.accessPaths.push({
+        id: `${id}/tunnel`,
+        entryPoint: id,
+        accounts: [],
+        chain: { factors: [deviceFactor] },
+        mfa: {
+          state: "none",
+          strength: null,
+          reason:
+            xauth === "disable"
+              ? `dial-up tunnel '${p1.key}' has xauthtype disable and no EAP: no user authentication at all, anyone with the ${deviceFactor} connects`
+              : `dial-up tunnel '${p1.key}' has xauthtype client (the FortiGate authenticates to the peer) and no EAP: the remote user is not authenticated`,
+          evidence: [evidence("xauthtype"), evidence("eap"), evidence("authmethod")],
+        },
+      });
+      continue;
+    }
+    const group = firstValue(p1, "authusrgrp");
+    const user = firstValue(p1, "authusr");
+    const via = `dial-up tunnel '${p1.key}' (${eap ? "EAP" : `XAuth ${xauth}`})`;
+    const found = principals(ix, device, user ? [user] : [], group ? [group] : [], via);
+    if (found.length === 0) {
+      const reason = `${via} names no authusrgrp: which users it accepts is not known`;
+      out.accessPaths.push({
+        id: `${id}/tunnel`,
+        entryPoint: id,
+        accounts: [],
+        chain: { factors: [deviceFactor] },
+        mfa: { state: "unknown", strength: null, reason, evidence: [evidence("authusrgrp", reason)] },
+      });
+      continue;
+    }
+    out.accessPaths.push(...pathsFor(ctx, ix, device, id, found));
+  }
+}
+
+function admins(ctx: MappingContext, device: FortiDevice, out: ProviderInventory): void {
+  const id = entryPointIds(ctx.connection, "global").admin;
+  const why = device.unread["global/systemAdmin"];
+  if (!device.admins && !why) return;
+  out.entryPoints.push({
+    id,
+    name: `${ctx.name} administration (GUI/SSH)`,
+    kind: "admin-console",
+    source,
+    connection: ctx.connection,
+    evidence: [ctx.evidence("systemAdmin", "global", undefined, undefined, "administrators")],
+  });
+  if (why) {
+    out.accessPaths.push(unreadPath(ctx, id, tables.systemAdmin.cli, why));
+    return;
+  }
+  for (const admin of device.admins ?? []) {
+    out.accounts.push(adminAccount(ctx, admin));
+    const evidence = [ctx.evidence("systemAdmin", "global", admin, "two-factor")];
+    const token = tokenVerdict(
+      firstValue(admin, "two-factor"),
+      evidence,
+      `administrator '${admin.key}'`,
+      device,
+    );
+    let mfa: MfaVerdict;
+    if (token !== "disable") mfa = token;
+    else if (firstValue(admin, "remote-auth") === "enable")
+      mfa = dependsOnServer({
+        server: `remote server group '${firstValue(admin, "remote-group") ?? "?"}'`,
+        said: `administrator '${admin.key}' authenticates remotely (remote-auth enable) with two-factor disable`,
+        evidence: [...evidence, ctx.evidence("systemAdmin", "global", admin, "remote-group")],
+      });
+    else
+      mfa = {
+        state: "none",
+        strength: null,
+        reason: `administrator '${admin.key}' has two-factor disable: the password alone opens the GUI and SSH`,
+        evidence,
+      };
+    out.accessPaths.push({
+      id: `${id}/${admin.key}`,
+      entryPoint: id,
+      accounts: [adminId(admin.key)],
+      chain: { factors: mfa.state === "enforced" ? ["password", "token"] : ["password"] },
+      mfa,
+    });
+  }
+}
+
+/** The whole device: accounts, entry points and paths. */
+export function deviceInventory(ctx: MappingContext, device: FortiDevice): ProviderInventory {
+  const out: ProviderInventory = { accounts: [], entryPoints: [], accessPaths: [], settings: [], facts: [] };
+  for (const vdom of device.vdoms) {
+    const ix = index(vdom);
+    for (const user of vdom.tables.userLocal ?? []) out.accounts.push(toAccount(ctx, vdom.name, user));
+    sslVpn(ctx, ix, device, out);
+    ipsecDialUp(ctx, ix, device, out);
+  }
+  admins(ctx, device, out);
+  return out;
+}
+
+/** Evidence value of a field, as JSON. */
+export function fieldValue(object: FortiObject | undefined, field: string): JsonValue {
+  const values = object?.fields[field]?.values;
+  if (!values) return null;
+  return values.length === 1 ? values[0]! : values;
+}

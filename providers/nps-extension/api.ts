@@ -1,0 +1,329 @@
+import { z } from "zod";
+
+/**
+ * The boundary: a Registry Editor export (`.reg`) of `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\AzureMfa`, the
+ * key where the NPS extension for Microsoft Entra multifactor authentication reads its settings.
+ *
+ * Format (regedit): a header line `Windows Registry Editor Version 5.00` (UTF-16LE with a BOM, regedit's
+ * default export) or `REGEDIT4` (ANSI); `[HKEY_...\path]` key lines; `"Name"="string"` (with `\\` and `\"`
+ * escapes), `"Name"=dword:0000000a`, `"Name"=hex(2):..` (REG_EXPAND_SZ, UTF-16LE bytes), `hex(7)` (multi
+ * string), `hex(b)` (qword), `hex:` (binary); `@=` is the key's default value; a value line ending in `\`
+ * continues on the next line; `;` starts a comment line.
+ *
+ * Settings (Microsoft Learn, howto-mfa-nps-extension.md and howto-mfa-nps-extension-advanced.md):
+ * `REQUIRE_USER_MATCH` TRUE/FALSE, "Not set (equivalent to TRUE)"; `IP_WHITELIST`, a semicolon-separated
+ * list of IP addresses compared with the RADIUS request's NAS-IP-Address; `LDAP_ALTERNATE_LOGINID_ATTRIBUTE`.
+ * Other values of the key (certificate identifiers, service host names) are not kept.
+ */
+
+export const azureMfaKey = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\AzureMfa";
+
+export type RegValue =
+  | { type: "sz"; value: string }
+  | { type: "dword" | "qword"; value: number }
+  | { type: "expand-sz"; value: string }
+  | { type: "multi-sz"; value: string[] }
+  | { type: "binary"; value: number[] }
+  | { type: "other"; value: string }
+  | { type: "delete"; value: null };
+
+export interface RegEntry {
+  name: string;
+  line: number;
+  data: RegValue;
+}
+
+export interface RegKey {
+  path: string;
+  line: number;
+  values: RegEntry[];
+}
+
+export interface RegExport {
+  file: string;
+  header: "Windows Registry Editor Version 5.00" | "REGEDIT4" | null;
+  keys: RegKey[];
+  problems: Array<{ line: number; message: string }>;
+}
+
+const rootNames: Record<string, string> = {
+  HKLM: "HKEY_LOCAL_MACHINE",
+  HKEY_LOCAL_MACHINE: "HKEY_LOCAL_MACHINE",
+  HKCU: "HKEY_CURRENT_USER",
+  HKEY_CURRENT_USER: "HKEY_CURRENT_USER",
+  HKEY_USERS: "HKEY_USERS",
+  HKEY_CLASSES_ROOT: "HKEY_CLASSES_ROOT",
+  HKEY_CURRENT_CONFIG: "HKEY_CURRENT_CONFIG",
+};
+
+/** `HKLM\Software\...` and `HKEY_LOCAL_MACHINE\SOFTWARE\...` compare equal (registry paths ignore case). */
+export function normalizeKeyPath(path: string): string {
+  const parts = path.trim().replace(/\\+$/, "").split("\\");
+  const root = rootNames[parts[0]!.toUpperCase()] ?? parts[0]!.toUpperCase();
+  return [root, ...parts.slice(1)].join("\\").toLowerCase();
+}
+
+/** Reads a quoted .reg string starting at `text[start] === '"'`; returns the value and the index after it. */
+function readQuoted(text: string, start: number): { value: string; end: number } | undefined {
+  let value = "";
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\\" && i + 1 < text.length) {
+      value += text[i + 1];
+      i++;
+      continue;
+    }
+    if (c === '"') return { value, end: i + 1 };
+    value += c;
+  }
+  return undefined;
+}
+
+function hexBytes(list: string): number[] | undefined {
+  const parts = list
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const bytes: number[] = [];
+  for (const p of parts) {
+    if (!/^[0-9a-fA-F]{1,2}$/.test(p)) return undefined;
+    bytes.push(Number.parseInt(p, 16));
+  }
+  return bytes;
+}
+
+function utf16(bytes: number[]): string {
+  let out = "";
+  for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  return out;
+}
+
+function parseData(raw: string): RegValue | { error: string } {
+  const text = raw.trim();
+  if (text === "-") return { type: "delete", value: null };
+  if (text.startsWith('"')) {
+    const q = readQuoted(text, 0);
+    if (!q) return { error: "unterminated string value" };
+    if (text.slice(q.end).trim() !== "") return { error: "text after a string value" };
+    return { type: "sz", value: q.value };
+  }
+  const dword = /^dword:([0-9a-fA-F]{1,8})$/i.exec(text);
+  if (dword) return { type: "dword", value: Number.parseInt(dword[1]!, 16) };
+  const hex = /^hex(?:\(([0-9a-fA-F]+)\))?:(.*)$/i.exec(text);
+  if (hex) {
+    const bytes = hexBytes(hex[2]!);
+    if (!bytes) return { error: "malformed hex data" };
+    const kind = (hex[1] ?? "3").toLowerCase();
+    if (kind === "2") return { type: "expand-sz", value: utf16(bytes).replace(/\0+$/, "") };
+    if (kind === "7")
+      return {
+        type: "multi-sz",
+        value: utf16(bytes)
+          .split("\0")
+          .filter((s) => s !== ""),
+      };
+    if (kind === "b") {
+      let n = 0;
+      for (let i = Math.min(bytes.length, 7) - 1; i >= 0; i--) n = n * 256 + bytes[i]!;
+      return { type: "qword", value: n };
+    }
+    if (kind === "4") {
+      let n = 0;
+      for (let i = Math.min(bytes.length, 4) - 1; i >= 0; i--) n = n * 256 + bytes[i]!;
+      return { type: "dword", value: n };
+    }
+    if (kind === "3" || kind === "0") return { type: "binary", value: bytes.slice(0, 64) };
+    return { type: "other", value: `hex(${kind})` };
+  }
+  return { error: "value is not a string, dword or hex data" };
+}
+
+/** Parses a .reg export. Never throws: lines it cannot read are listed in `problems`. */
+export function parseRegExport(text: string, file: string): RegExport {
+  const out: RegExport = { file, header: null, keys: [], problems: [] };
+  if (typeof text !== "string") {
+    out.problems.push({ line: 1, message: "not text" });
+    return out;
+  }
+  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
+  let key: RegKey | null = null;
+  for (let n = 0; n < lines.length; n++) {
+    const lineNo = n + 1;
+    let line = lines[n]!;
+    if (line.trim() === "" || line.trimStart().startsWith(";")) continue;
+    if (out.header === null && out.keys.length === 0 && !line.trimStart().startsWith("[")) {
+      const head = line.trim();
+      if (head === "Windows Registry Editor Version 5.00" || head === "REGEDIT4") {
+        out.header = head;
+        continue;
+      }
+      out.problems.push({
+        line: lineNo,
+        message: "expected the header 'Windows Registry Editor Version 5.00' or 'REGEDIT4'",
+      });
+      continue;
+    }
+    const keyLine = /^\s*\[(-?)([^\]]+)\]\s*$/.exec(line);
+    if (keyLine) {
+      if (keyLine[1] === "-") {
+        key = null;
+        continue;
+      }
+      key = { path: keyLine[2]!.trim(), line: lineNo, values: [] };
+      out.keys.push(key);
+      continue;
+    }
+    // A value; hex data continues on the next line after a trailing backslash.
+    const start = lineNo;
+    while (line.trimEnd().endsWith("\\") && n + 1 < lines.length && /=\s*hex/i.test(line)) {
+      line = `${line.trimEnd().slice(0, -1)}${lines[++n]!.trim()}`;
+    }
+    if (!key) {
+      out.problems.push({ line: start, message: "a value before any [key] line" });
+      continue;
+    }
+    let name: string;
+    let rest: string;
+    const trimmed = line.trimStart();
+    if (trimmed.startsWith("@")) {
+      name = "";
+      rest = trimmed.slice(1);
+    } else if (trimmed.startsWith('"')) {
+      const q = readQuoted(trimmed, 0);
+      if (!q) {
+        out.problems.push({ line: start, message: "unterminated value name" });
+        continue;
+      }
+      name = q.value;
+      rest = trimmed.slice(q.end);
+    } else {
+      out.problems.push({ line: start, message: 'expected "Name"=value or @=value' });
+      continue;
+    }
+    rest = rest.trimStart();
+    if (!rest.startsWith("=")) {
+      out.problems.push({ line: start, message: "expected '=' after the value name" });
+      continue;
+    }
+    const data = parseData(rest.slice(1));
+    if ("error" in data) {
+      out.problems.push({ line: start, message: `${name.slice(0, 40) || "@"}: ${data.error}` });
+      continue;
+    }
+    key.values.push({ name, line: start, data });
+  }
+  if (out.header === null && out.keys.length > 0)
+    out.problems.push({ line: 1, message: "no 'Windows Registry Editor Version 5.00' header" });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What the NPS extension's key says.
+
+export interface RegSetting<T> {
+  value: T;
+  /** The registry data as exported; null when the value is absent. */
+  raw: string | null;
+  line: number | null;
+}
+
+export interface AzureMfaSettings {
+  file: string;
+  /** Line of the `[...\AzureMfa]` key. */
+  keyLine: number;
+  /** TRUE when not set ("Not set (equivalent to TRUE)"); "unknown" when set to anything but TRUE/FALSE. */
+  requireUserMatch: RegSetting<boolean | "unknown">;
+  ipWhitelist: RegSetting<string[]>;
+  alternateLoginId: RegSetting<string | null>;
+}
+
+function stringOf(data: RegValue): string | null {
+  if (data.type === "sz" || data.type === "expand-sz") return data.value;
+  if (data.type === "multi-sz") return data.value.join(";");
+  return null;
+}
+
+function rawOf(data: RegValue): string {
+  if (data.type === "dword" || data.type === "qword") return `${data.type}:${data.value}`;
+  if (data.type === "binary") return "hex:…";
+  return stringOf(data) ?? String(data.value);
+}
+
+/**
+ * The extension's settings from an export, or why they cannot be read. The last line wins for a value
+ * set twice (regedit applies lines in order).
+ */
+export function azureMfaSettings(reg: RegExport): AzureMfaSettings | { error: string } {
+  const wanted = normalizeKeyPath(azureMfaKey);
+  const keys = reg.keys.filter((k) => normalizeKeyPath(k.path) === wanted);
+  if (keys.length === 0)
+    return {
+      error: `the export has no [${azureMfaKey}] key (export that key with regedit or \`reg export\`)`,
+    };
+  const value = (name: string): RegEntry | undefined =>
+    keys
+      .flatMap((k) => k.values)
+      .filter((v) => v.name.toUpperCase() === name)
+      .at(-1);
+  const rum = value("REQUIRE_USER_MATCH");
+  let requireUserMatch: AzureMfaSettings["requireUserMatch"];
+  if (!rum || rum.data.type === "delete") requireUserMatch = { value: true, raw: null, line: null };
+  else {
+    const s = stringOf(rum.data)?.trim().toUpperCase();
+    requireUserMatch = {
+      value: s === "TRUE" ? true : s === "FALSE" ? false : "unknown",
+      raw: rawOf(rum.data).slice(0, 100),
+      line: rum.line,
+    };
+  }
+  const ipw = value("IP_WHITELIST");
+  const ipText = ipw && ipw.data.type !== "delete" ? (stringOf(ipw.data) ?? rawOf(ipw.data)) : null;
+  const alt = value("LDAP_ALTERNATE_LOGINID_ATTRIBUTE");
+  const altText = alt && alt.data.type !== "delete" ? stringOf(alt.data)?.trim() || null : null;
+  return {
+    file: reg.file,
+    keyLine: keys[0]!.line,
+    requireUserMatch,
+    ipWhitelist: {
+      value: (ipText ?? "")
+        .split(";")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => s.slice(0, 100)),
+      raw: ipText === null ? null : ipText.slice(0, 2000),
+      line: ipw && ipw.data.type !== "delete" ? ipw.line : null,
+    },
+    alternateLoginId: { value: altText, raw: altText, line: altText ? alt!.line : null },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The fact the provider records per front end: the contract with the delegation linker and the policies.
+
+export const npsSettingsFactKind = "nps-extension.settings";
+
+export const FrontEnd = z.enum(["rras", "rd-gateway"]);
+export type FrontEnd = z.infer<typeof FrontEnd>;
+
+const settingLine = z.number().int().nullable();
+
+export const NpsSettingsFact = z.object({
+  /** Entry point (the RRAS VPN or RD Gateway) whose RADIUS requests this NPS server answers. */
+  entryPoint: z.string(),
+  frontEnd: FrontEnd,
+  /** The NPS server's name as configured. */
+  server: z.string(),
+  file: z.string(),
+  requireUserMatch: z.object({
+    value: z.union([z.boolean(), z.literal("unknown")]),
+    raw: z.string().nullable(),
+    line: settingLine,
+  }),
+  ipWhitelist: z.object({ entries: z.array(z.string()), raw: z.string().nullable(), line: settingLine }),
+  alternateLoginId: z.string().nullable(),
+  /** NAS-IP-Address(es) the front end puts in its RADIUS requests, when configured. */
+  nasAddresses: z.array(z.string()),
+  /** Addresses and names RADIUS clients use to reach this NPS server (to match other gateways' RADIUS targets). */
+  radiusAddresses: z.array(z.string()),
+});
+export type NpsSettingsFact = z.infer<typeof NpsSettingsFact>;

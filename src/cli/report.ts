@@ -1,0 +1,71 @@
+import { Command, Option } from "commander";
+import { ConfigError } from "../errors.js";
+import { toWeeklyHtml, weeklyExitCode, weeklyReport, weeklyTable } from "../export/weekly/index.js";
+import { Severity } from "../model/index.js";
+import { openStore } from "../queue/index.js";
+import { list, locateStore } from "./store.js";
+import { writeText } from "./sweep.js";
+
+const formats = ["table", "json", "html"] as const;
+
+interface ReportCliOptions {
+  store?: string;
+  config?: string;
+  since: string;
+  tenant?: string[];
+  format: (typeof formats)[number];
+  output?: string;
+  trend: string;
+  failOn?: Severity;
+}
+
+/** `mfasweep report`: the weekly summary from the queue (src/export/weekly). */
+export function reportCommand(): Command {
+  return new Command("report")
+    .description(
+      "The weekly summary from the queue: per tenant what is new, regressed, resolved, overdue or accepted, the open-findings trend, tenants ranked by risk",
+    )
+    .option("--store <file>", "queue database (default: store.path in the config, else ./mfasweep.db)")
+    .option("-c, --config <file>", "config file, for store.path, tenant names and expired config exceptions")
+    .option(
+      "--since <when>",
+      "start of the period: last-sweep (what the latest sweep changed), a date YYYY-MM-DD, or a sweep id",
+      "last-sweep",
+    )
+    .option("-t, --tenant <id>", "only these tenants (repeatable, or comma-separated)", list)
+    .addOption(new Option("--format <format>", "output format").choices(formats).default("table"))
+    .option("--output <file>", "write the output to a file instead of stdout")
+    .option("--trend <n>", "how many sweeps the trends show", "8")
+    .addOption(
+      new Option(
+        "--fail-on <severity>",
+        "exit 1 when an open finding is at or above this severity (2 when a tenant was not fully read)",
+      ).choices(Severity.options),
+    )
+    .action(async (options: ReportCliOptions) => {
+      const trendSweeps = Number(options.trend);
+      if (!Number.isInteger(trendSweeps) || trendSweeps < 1)
+        throw new ConfigError(`--trend must be a whole number ≥ 1 (got '${options.trend}')`);
+      const located = await locateStore(options);
+      const store = await openStore(located.path, { create: false });
+      try {
+        const summary = await weeklyReport(store, {
+          since: options.since,
+          tenants: options.tenant?.length ? options.tenant : undefined,
+          trendSweeps,
+          config: located.config,
+        });
+        const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+        const text =
+          options.format === "json"
+            ? `${JSON.stringify(summary, null, 2)}\n`
+            : options.format === "html"
+              ? toWeeklyHtml(summary)
+              : weeklyTable(summary, { color, width: process.stdout.columns ?? 160 });
+        await writeText(text, options.output, options.format);
+        process.exitCode = options.failOn ? weeklyExitCode(summary, options.failOn) : 0;
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import type { AuthChain, Evidence, MfaVerdict } from "../model/index.js";
+
+/**
+ * What VPN gateway providers share (issue #6): recognising the identity provider behind a SAML IdP entity
+ * id, the delegated path a gateway emits for a SAML or RADIUS sign-in (resolved later by
+ * `src/link/delegation.ts`), and the fact kinds the VPN policies read.
+ */
+
+/** Facts VPN providers emit for policies that judge more than a login path. */
+export const vpnFactKinds = {
+  /** `{ entryPoint, fallback: boolean, serverGroup, reason }`: local accounts work when the AAA server is down. */
+  localFallback: "vpn.local-fallback",
+  /** `{ entryPoint, scope, acceptCookie, lifetimeMinutes }`: GlobalProtect authentication-override cookies. */
+  authOverride: "vpn.auth-override-cookie",
+} as const;
+
+/**
+ * The identity provider an IdP entity id belongs to: Entra issues `https://sts.windows.net/<tenant>/`
+ * (and `https://login.microsoftonline.com/<tenant>/…`), Okta `http://www.okta.com/<key>` or its org host.
+ */
+export function identityProviderOf(idpEntityId: string | undefined): "entra" | "okta" | undefined {
+  if (!idpEntityId) return undefined;
+  let host: string;
+  try {
+    host = new URL(idpEntityId.trim()).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (host === "sts.windows.net" || host === "login.microsoftonline.com") return "entra";
+  if (/(^|\.)okta(preview|-emea)?\.com$/.test(host)) return "okta";
+  return undefined;
+}
+
+/** The Entra tenant id in an `https://sts.windows.net/<tenant>/` entity id. */
+export function entraTenantOf(idpEntityId: string | undefined): string | undefined {
+  return /^https:\/\/(?:sts\.windows\.net|login\.microsoftonline\.com)\/([0-9a-f-]{36})/i.exec(
+    idpEntityId ?? "",
+  )?.[1];
+}
+
+/** A SAML sign-in: delegated to the app `target` names in the identity provider, pending the linker. */
+export function samlDelegated(input: {
+  /** What names the gateway in the IdP: the SP entity id (the app's Identifier / Audience). */
+  target: string;
+  idpEntityId?: string;
+  said: string;
+  evidence: Evidence[];
+}): { chain: AuthChain; mfa: MfaVerdict } {
+  const targetSource = identityProviderOf(input.idpEntityId);
+  return {
+    chain: {
+      factors: [],
+      delegation: { protocol: "saml", target: input.target, ...(targetSource ? { targetSource } : {}) },
+    },
+    mfa: {
+      state: "unknown",
+      strength: null,
+      reason: `delegated to ${input.idpEntityId ? `SAML IdP ${input.idpEntityId}` : "a SAML IdP"} (${input.said}): the identity provider decides whether a second factor is required; pending resolution`,
+      evidence: input.evidence,
+    },
+  };
+}
+
+/** A RADIUS server known to run the NPS extension for Entra MFA: delegated to the tenant's Entra. */
+export function npsDelegated(input: { address: string; said: string; evidence: Evidence[] }): {
+  chain: AuthChain;
+  mfa: MfaVerdict;
+} {
+  return {
+    chain: {
+      factors: ["password"],
+      delegation: { protocol: "radius", target: input.address, targetSource: "entra" },
+    },
+    mfa: {
+      state: "unknown",
+      strength: null,
+      reason: `delegated to RADIUS server ${input.address} (${input.said}), configured as the NPS extension for Entra MFA; pending resolution`,
+      evidence: input.evidence,
+    },
+  };
+}
+
+/** A password checked by a server whose second factor, if any, is invisible here. */
+export function dependsOnServer(input: { server: string; said: string; evidence: Evidence[] }): MfaVerdict {
+  return {
+    state: "unknown",
+    strength: null,
+    reason: `MFA depends on ${input.server} (${input.said}): needs attestation`,
+    evidence: input.evidence,
+  };
+}
+
+/** Connection setting: RADIUS servers whose MFA comes from the NPS extension for Entra MFA. */
+export const RadiusMfaSettings = z
+  .array(
+    z.strictObject({
+      server: z
+        .string()
+        .min(1)
+        .describe("RADIUS server (object or AAA group name, or address) as the device names it."),
+      via: z
+        .literal("entra-nps-extension")
+        .describe("The server is an NPS with the NPS extension for Microsoft Entra MFA."),
+    }),
+  )
+  .default([])
+  .describe(
+    "RADIUS servers that run the NPS extension for Entra MFA: their paths are resolved against the tenant's Entra connection. Others stay unknown (needs attestation).",
+  );

@@ -1,0 +1,533 @@
+import type { TenantInventory } from "../evaluate/policy.js";
+import type { AccessPath, Account, AuthChain, EntryPoint, Evidence, MfaVerdict } from "../model/index.js";
+import {
+  entraFactKinds,
+  entraSource,
+  methodStrength,
+  type ServicePrincipalItem,
+  ServicePrincipalsFact,
+  strengthRank,
+} from "./entra/facts.js";
+import { entraAccessFor, entraConnections, entraFactsOf } from "./entra/index.js";
+import type { Linker } from "./index.js";
+import { type OktaOrg, oktaConnections, oktaSource, readOktaOrg } from "./okta/facts.js";
+import { evaluateOktaAccess, findOktaApps, type OktaAppRef, oktaAccessFor } from "./okta/index.js";
+
+/**
+ * The delegation linker (issue #6): every access path whose chain delegates sign-in to another system
+ * (a VPN's SAML app, an Azure VPN audience app id, RADIUS to the NPS extension, an RMM console's SSO) takes
+ * the verdict that system gives each account, with the hop recorded in `mfa.via`.
+ *
+ * - A delegated path without accounts (the gateway cannot list who signs in: the IdP's users do) is
+ *   replaced by one path per identity-provider user who can use the app, ids `${path.id}/${userId}`,
+ *   `accountsFrom` naming the IdP connection.
+ * - A delegated path with accounts (RMM SSO users) keeps them: each is matched to the IdP user by email,
+ *   UPN or login; the verdict is the IdP's for that app, or, when the app cannot be identified, for any
+ *   app (a lower bound: an all-apps policy covers every app).
+ * - No connection for the target, app not found, user not found: `unknown` with the reason, never
+ *   `enforced`.
+ *
+ * Runs after the Entra and Okta linkers (it reads their facts and, for Okta, evaluates its policies). Pure.
+ */
+
+type Delegation = NonNullable<AuthChain["delegation"]>;
+type System = "entra" | "okta";
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const canSignIn = new Set<Account["status"]>(["active", "locked", "unknown"]);
+
+/** SAML identifiers compare without case and without a trailing slash (Entra stores what the admin typed). */
+function sameIdentifier(a: string, b: string): boolean {
+  const norm = (s: string) => s.trim().replace(/\/+$/, "").toLowerCase();
+  return norm(a) === norm(b);
+}
+
+/** An Entra app a delegation names, or why it could not be found. */
+type EntraTarget =
+  | { found: true; connection: string; appId: string; name: string; sp?: ServicePrincipalItem; note?: string }
+  | { found: false; connection: string; reason: string };
+
+type OktaTarget =
+  | { found: true; connection: string; appId: string; name: string; org: OktaOrg }
+  | { found: false; connection: string; reason: string };
+
+type Target = (EntraTarget & { system: "entra" }) | (OktaTarget & { system: "okta" });
+
+class Resolver {
+  readonly #entryPoints: Map<string, EntryPoint>;
+  readonly #accounts = new Map<string, Account>();
+  readonly #oktaOrgs = new Map<string, OktaOrg | undefined>();
+  readonly #entra: string[];
+  readonly #okta: string[];
+
+  constructor(private readonly inventory: TenantInventory) {
+    this.#entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
+    for (const a of inventory.accounts)
+      this.#accounts.set(`${a.source}\u0000${a.connection}\u0000${a.id}`, a);
+    this.#entra = entraConnections(inventory);
+    this.#okta = oktaConnections(inventory);
+  }
+
+  resolve(path: AccessPath): AccessPath[] {
+    const delegation = path.chain.delegation;
+    const entryPoint = this.#entryPoints.get(path.entryPoint);
+    // Only pending delegations: a path already resolved per user (accountsFrom) or judged otherwise stays.
+    if (!delegation || !entryPoint || path.accountsFrom || path.mfa.state !== "unknown") return [path];
+    // LDAP checks a password; whether a proxy adds a factor is not visible from either side.
+    if (delegation.protocol === "ldap") return [path];
+    const systems = this.#systems(delegation);
+    if ("reason" in systems) return [this.#unresolved(path, entryPoint, systems.reason)];
+    if (delegation.protocol === "radius") return this.#radius(path, entryPoint, delegation, systems.list);
+
+    const targets = systems.list.flatMap((system): Target[] =>
+      system === "entra"
+        ? this.#entra.map((c) => ({ system, ...this.#entraApp(c, delegation) }))
+        : this.#okta.map((c) => ({ system, ...this.#oktaApp(c, delegation) })),
+    );
+    const found = targets.filter((t) => t.found);
+    const described = describe(delegation);
+    if (found.length > 1)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          `${described} matches ${found.length} apps (${found.map((t) => `${t.system}:${t.connection} '${t.found ? t.name : ""}'`).join(", ")}); set the delegation's identity provider to one of them`,
+        ),
+      ];
+    const target = found[0];
+    if (path.accounts.length === 0) {
+      if (!target)
+        return [
+          this.#unresolved(
+            path,
+            entryPoint,
+            `${described}: ${targets.map((t) => (t.found ? "" : t.reason)).join("; ")}`,
+          ),
+        ];
+      return target.system === "entra" && target.found
+        ? this.#entraUsers(path, entryPoint, delegation, target)
+        : target.system === "okta" && target.found
+          ? this.#oktaUsers(path, delegation, target)
+          : [path];
+    }
+    // Accounts of the console itself: each is matched to its IdP user.
+    if (!target && targets.length !== 1)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          `${described}: the app was not identified in any of ${targets.length} identity-provider connections (${targets.map((t) => (t.found ? "" : `${t.system}:${t.connection}: ${t.reason}`)).join("; ")})`,
+        ),
+      ];
+    const chosen = target ?? targets[0]!;
+    const perAccount = path.accounts.map((accountId) => {
+      const account = this.#accounts.get(
+        `${entryPoint.source}\u0000${entryPoint.connection}\u0000${accountId}`,
+      );
+      const verdict = this.#accountVerdict(path, entryPoint, delegation, chosen, account, accountId);
+      return { accountId, verdict };
+    });
+    if (perAccount.length === 1) return [withVerdict(path, perAccount[0]!.verdict)];
+    return perAccount.map(({ accountId, verdict }) =>
+      withVerdict({ ...path, id: `${path.id}/${accountId}`, accounts: [accountId] }, verdict),
+    );
+  }
+
+  /** Which identity providers can hold the target: the one named, else whichever the tenant has. */
+  #systems(d: Delegation): { list: System[] } | { reason: string } {
+    const present: Record<System, boolean> = { entra: this.#entra.length > 0, okta: this.#okta.length > 0 };
+    if (d.targetSource === "entra" || d.targetSource === "okta") {
+      if (!present[d.targetSource])
+        return {
+          reason: `${describe(d)} is delegated to ${label(d.targetSource)}, but this tenant has no ${d.targetSource} connection: add one to resolve it`,
+        };
+      return { list: [d.targetSource] };
+    }
+    if (d.targetSource)
+      return { reason: `${describe(d)} is delegated to ${d.targetSource}, which no linker resolves` };
+    const list = (["entra", "okta"] as const).filter((s) => present[s]);
+    if (list.length === 0)
+      return {
+        reason: `${describe(d)} is delegated to an identity provider, but this tenant has no Entra or Okta connection: add one to resolve it`,
+      };
+    return { list };
+  }
+
+  #servicePrincipals(connection: string): { items: ServicePrincipalItem[] } | { reason: string } {
+    const fact = this.inventory.facts.find(
+      (f) =>
+        f.source === entraSource &&
+        f.connection === connection &&
+        f.kind === entraFactKinds.servicePrincipals,
+    );
+    if (!fact) return { reason: "enterprise apps were not collected (Application.Read.All)" };
+    const parsed = ServicePrincipalsFact.safeParse(fact.data);
+    if (!parsed.success)
+      return { reason: `the enterprise-app fact is malformed: ${parsed.error.issues[0]?.message}` };
+    if (parsed.data.status !== "read")
+      return { reason: `enterprise apps could not be read (${parsed.data.reason ?? parsed.data.status})` };
+    return { items: parsed.data.items };
+  }
+
+  #entraApp(connection: string, d: Delegation): EntraTarget {
+    const sps = this.#servicePrincipals(connection);
+    const target = d.target.trim();
+    if (guidPattern.test(target)) {
+      if ("reason" in sps)
+        return {
+          found: true,
+          connection,
+          appId: target.toLowerCase(),
+          name: target,
+          note: `${sps.reason}: who is assigned to the app is not known, so every enabled user is assumed able to sign in`,
+        };
+      const sp = sps.items.find((s) => s.appId.toLowerCase() === target.toLowerCase());
+      if (!sp) return { found: false, connection, reason: `no enterprise app with app id ${target}` };
+      return { found: true, connection, appId: sp.appId, name: sp.displayName ?? sp.appId, sp };
+    }
+    if ("reason" in sps) return { found: false, connection, reason: sps.reason };
+    const sp = sps.items.find((s) => s.servicePrincipalNames.some((n) => sameIdentifier(n, target)));
+    if (!sp) return { found: false, connection, reason: `no enterprise app has the identifier '${target}'` };
+    return { found: true, connection, appId: sp.appId, name: sp.displayName ?? sp.appId, sp };
+  }
+
+  #org(connection: string): OktaOrg | undefined {
+    if (!this.#oktaOrgs.has(connection))
+      this.#oktaOrgs.set(connection, readOktaOrg(this.inventory, connection));
+    return this.#oktaOrgs.get(connection);
+  }
+
+  #oktaApp(connection: string, d: Delegation): OktaTarget {
+    const org = this.#org(connection);
+    if (!org)
+      return { found: false, connection, reason: "the Okta facts of this connection are missing or invalid" };
+    const target = d.target.trim();
+    const ref: OktaAppRef =
+      d.protocol === "oidc"
+        ? { oidcClientId: target, id: target }
+        : { samlEntityId: target, samlAcsUrl: target, id: target };
+    const apps = findOktaApps(org, ref);
+    if (apps.length === 0)
+      return {
+        found: false,
+        connection,
+        reason: org.org.reads.apps.complete
+          ? `no Okta app has the ${d.protocol === "oidc" ? "client id" : "audience or ACS URL"} '${target}'`
+          : `Okta apps could not be read (${org.org.reads.apps.reason ?? "incomplete"})`,
+      };
+    if (apps.length > 1)
+      return { found: false, connection, reason: `${apps.length} Okta apps match '${target}'` };
+    const app = apps[0]!;
+    return { found: true, connection, appId: app.id, name: app.label ?? app.name, org };
+  }
+
+  /** Every user the Entra app lets sign in, each with Conditional Access's verdict for that app. */
+  #entraUsers(
+    path: AccessPath,
+    entryPoint: EntryPoint,
+    d: Delegation,
+    target: Extract<EntraTarget, { found: true }>,
+  ): AccessPath[] {
+    const users = this.#entraAppUsers(target);
+    if ("reason" in users) return [this.#unresolved(path, entryPoint, `${describe(d)}: ${users.reason}`)];
+    const prefix = `${d.protocol.toUpperCase()} sign-in through Entra app '${target.name}' (${target.appId})${target.note ? ` (${target.note})` : users.note ? ` (${users.note})` : ""}: `;
+    const paths = users.ids.map((userId) => {
+      const result = entraAccessFor(this.inventory, {
+        userId,
+        app: { appId: target.appId },
+        connection: target.connection,
+      });
+      const verdict: MfaVerdict = result
+        ? {
+            ...result.verdict,
+            reason: `${prefix}${result.verdict.reason}`,
+            via: [...(result.verdict.via ?? []), `entra:${target.connection}:app/${target.appId}`],
+          }
+        : unknownVerdict(
+            entryPoint,
+            `${prefix}the Entra facts of connection ${target.connection} are missing`,
+          );
+      return perUserPath(path, userId, { source: entraSource, connection: target.connection }, verdict);
+    });
+    // Users of a group whose members could not be read: one unknown path names the group.
+    const unread = users.unreadGroups.map((g) =>
+      this.#unresolved(
+        { ...path, id: `${path.id}/group/${g.id}` },
+        entryPoint,
+        `${prefix}members of assigned group ${g.name} could not be read (${g.reason})`,
+      ),
+    );
+    return [...paths, ...unread];
+  }
+
+  #entraAppUsers(
+    target: Extract<EntraTarget, { found: true }>,
+  ):
+    | { ids: string[]; unreadGroups: Array<{ id: string; name: string; reason: string }>; note?: string }
+    | { reason: string } {
+    const enabled = () =>
+      this.inventory.accounts
+        .filter(
+          (a) => a.source === entraSource && a.connection === target.connection && a.status === "active",
+        )
+        .map((a) => a.id);
+    const sp = target.sp;
+    if (!sp) return { ids: enabled(), unreadGroups: [] };
+    if (sp.accountEnabled === false) return { ids: [], unreadGroups: [], note: "the app is disabled" };
+    if (sp.appRoleAssignmentRequired !== true)
+      return {
+        ids: enabled(),
+        unreadGroups: [],
+        note: "assignment not required: every enabled user can sign in",
+      };
+    if (sp.assignments.status !== "read")
+      return {
+        reason: `who is assigned to Entra app '${target.name}' could not be read (${sp.assignments.reason ?? sp.assignments.status})`,
+      };
+    const facts = entraFactsOf(this.inventory, target.connection);
+    const active = new Set(enabled());
+    const ids = new Set<string>();
+    const unreadGroups: Array<{ id: string; name: string; reason: string }> = [];
+    for (const p of sp.assignments.principals) {
+      if (p.type === "user") ids.add(p.id);
+      else if (p.type === "group") {
+        const group = facts.groups.byId.get(p.id);
+        if (group?.status === "read") for (const m of group.members) ids.add(m);
+        else if (group?.status !== "not-found")
+          unreadGroups.push({
+            id: p.id,
+            name: group?.displayName ? `'${group.displayName}'` : p.id,
+            reason: group?.reason ?? facts.groups.reason ?? "members not collected",
+          });
+      }
+    }
+    return { ids: [...ids].filter((id) => active.has(id)), unreadGroups };
+  }
+
+  /** Every Okta user who can sign in, each with the global session and the app's authentication policy. */
+  #oktaUsers(path: AccessPath, d: Delegation, target: Extract<OktaTarget, { found: true }>): AccessPath[] {
+    const note =
+      "Okta app assignments are not collected: every Okta user who can sign in is assumed assigned (fail closed)";
+    const prefix = `${d.protocol.toUpperCase()} sign-in through Okta app '${target.name}' (${target.appId}; ${note}): `;
+    return this.inventory.accounts
+      .filter((a) => a.source === oktaSource && a.connection === target.connection && canSignIn.has(a.status))
+      .map((a) => {
+        const verdict = oktaAccessFor(this.inventory, {
+          app: { id: target.appId },
+          user: { id: a.id },
+          connection: target.connection,
+        });
+        return perUserPath(
+          path,
+          a.id,
+          { source: oktaSource, connection: target.connection },
+          { ...verdict, reason: `${prefix}${verdict.reason}` },
+        );
+      });
+  }
+
+  /** A console account (RMM SSO user) matched to its IdP user by email, UPN or login. */
+  #accountVerdict(
+    path: AccessPath,
+    entryPoint: EntryPoint,
+    d: Delegation,
+    target: Target,
+    account: Account | undefined,
+    accountId: string,
+  ): MfaVerdict {
+    const email = account?.email ?? (account?.name.includes("@") ? account.name : undefined);
+    if (!email)
+      return unknownVerdict(
+        entryPoint,
+        `${describe(d)}: account ${account?.name ?? accountId} has no email to match it to an identity-provider user`,
+        path.mfa.evidence,
+      );
+    const lower = email.toLowerCase();
+    const user = this.inventory.accounts.find(
+      (a) =>
+        a.source === target.system &&
+        a.connection === target.connection &&
+        (a.name.toLowerCase() === lower || a.email?.toLowerCase() === lower),
+    );
+    if (!user)
+      return unknownVerdict(
+        entryPoint,
+        `${describe(d)}: no ${label(target.system)} user ${email} in connection ${target.connection}`,
+        path.mfa.evidence,
+      );
+    const merge = (v: MfaVerdict, prefix: string, hop?: string): MfaVerdict => ({
+      ...v,
+      reason: `${prefix}${v.reason}`,
+      via: [...(v.via ?? []), ...(hop ? [hop] : [])],
+      evidence: [...path.mfa.evidence, ...v.evidence],
+    });
+    const allApps = "app not identified; the IdP's all-apps policy applied (a lower bound)";
+    if (target.system === "entra") {
+      const app = target.found ? { appId: target.appId } : "All";
+      const result = entraAccessFor(this.inventory, { userId: user.id, app, connection: target.connection });
+      if (!result) return unknownVerdict(entryPoint, `the Entra facts of ${target.connection} are missing`);
+      return target.found
+        ? merge(
+            result.verdict,
+            `signs in through Entra app '${target.name}' as ${user.name}: `,
+            `entra:${target.connection}:app/${target.appId}`,
+          )
+        : merge(
+            result.verdict,
+            `signs in through Entra as ${user.name} (${allApps}: ${target.reason}): `,
+            `entra:${target.connection}:all-apps`,
+          );
+    }
+    if (target.found) {
+      const v = oktaAccessFor(this.inventory, {
+        app: { id: target.appId },
+        user: { id: user.id },
+        connection: target.connection,
+      });
+      return merge(v, `signs in through Okta app '${target.name}' as ${user.name}: `);
+    }
+    const org = this.#org(target.connection);
+    if (!org) return unknownVerdict(entryPoint, `the Okta facts of ${target.connection} are missing`);
+    return merge(
+      evaluateOktaAccess(org, user.id, { kind: "session" }),
+      `signs in through Okta as ${user.name} (${allApps.replace("all-apps policy", "global session policy")}: ${target.reason}): `,
+      `okta:${target.connection}:global-session`,
+    );
+  }
+
+  /**
+   * RADIUS to the NPS extension for Entra MFA: the extension asks every user it matches for Entra MFA,
+   * without Conditional Access; a user with no registered method is refused or let in without MFA depending
+   * on REQUIRE_USER_MATCH, which the RADIUS server's own configuration decides (not visible from here).
+   */
+  #radius(path: AccessPath, entryPoint: EntryPoint, d: Delegation, systems: System[]): AccessPath[] {
+    if (!systems.includes("entra") || this.#entra.length !== 1)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          `${describe(d)}: only RADIUS to the NPS extension for Entra MFA is resolved, with exactly one Entra connection`,
+        ),
+      ];
+    const connection = this.#entra[0]!;
+    const facts = entraFactsOf(this.inventory, connection);
+    const verdictFor = (userId: string): MfaVerdict => {
+      const reg = facts.registration;
+      const evidence: Evidence[] = [
+        ...path.mfa.evidence,
+        {
+          source: entraSource,
+          connection,
+          endpoint: "GET /reports/authenticationMethods/userRegistrationDetails",
+          objectId: userId,
+        },
+      ];
+      const via = [`entra:${connection}:nps-extension`];
+      const prefix = `RADIUS to ${d.target} (NPS extension for Entra MFA): `;
+      if (reg.status !== "read")
+        return {
+          state: "unknown",
+          strength: null,
+          via,
+          evidence,
+          reason: `${prefix}registration could not be read (${reg.reason ?? reg.status})`,
+        };
+      const entry = reg.byId.get(userId);
+      const strengths = (entry?.methodsRegistered ?? [])
+        .map((m) => methodStrength(m))
+        .filter((s): s is NonNullable<typeof s> => s !== null);
+      if (!entry || !(entry.isMfaRegistered ?? strengths.length > 0))
+        return {
+          state: "unknown",
+          strength: null,
+          via,
+          evidence,
+          reason: `${prefix}no MFA method is registered: the extension then refuses the user or lets them in without MFA, as REQUIRE_USER_MATCH on the NPS server says`,
+        };
+      const weakest = strengths.reduce<(typeof strengths)[number] | null>(
+        (w, s) => (w === null || strengthRank[s] < strengthRank[w] ? s : w),
+        null,
+      );
+      return {
+        state: "enforced",
+        strength: weakest,
+        via,
+        evidence,
+        reason: `${prefix}the extension requires Entra MFA and the user has registered ${entry.methodsRegistered.join(", ")}`,
+      };
+    };
+    if (path.accounts.length > 0) {
+      return [
+        withVerdict(
+          path,
+          unknownVerdict(
+            entryPoint,
+            `${describe(d)}: RADIUS paths of named accounts are not matched to Entra users`,
+            path.mfa.evidence,
+          ),
+        ),
+      ];
+    }
+    return this.inventory.accounts
+      .filter((a) => a.source === entraSource && a.connection === connection && a.status === "active")
+      .map((a) => perUserPath(path, a.id, { source: entraSource, connection }, verdictFor(a.id)));
+  }
+
+  #unresolved(path: AccessPath, entryPoint: EntryPoint, reason: string): AccessPath {
+    return withVerdict(path, unknownVerdict(entryPoint, reason, path.mfa.evidence));
+  }
+}
+
+function label(system: string): string {
+  return system === "entra" ? "Microsoft Entra ID" : system === "okta" ? "Okta" : system;
+}
+
+function describe(d: Delegation): string {
+  return `${d.protocol.toUpperCase()} delegation to '${d.target}'`;
+}
+
+function unknownVerdict(entryPoint: EntryPoint, reason: string, evidence: Evidence[] = []): MfaVerdict {
+  return {
+    state: "unknown",
+    strength: null,
+    reason,
+    evidence: [...evidence, { source: entryPoint.source, connection: entryPoint.connection, note: reason }],
+  };
+}
+
+function withVerdict(path: AccessPath, verdict: MfaVerdict): AccessPath {
+  return {
+    ...path,
+    chain: {
+      ...path.chain,
+      factors: verdict.state === "enforced" ? ["password", "second factor"] : path.chain.factors,
+    },
+    mfa: verdict,
+  };
+}
+
+function perUserPath(
+  path: AccessPath,
+  userId: string,
+  accountsFrom: { source: string; connection: string },
+  verdict: MfaVerdict,
+): AccessPath {
+  return withVerdict(
+    {
+      ...path,
+      id: `${path.id}/${userId}`,
+      accounts: [userId],
+      accountsFrom,
+    },
+    { ...verdict, evidence: [...path.mfa.evidence, ...verdict.evidence] },
+  );
+}
+
+export const delegationLinker: Linker = {
+  name: "delegation",
+  link(inventory) {
+    if (!inventory.accessPaths.some((p) => p.chain.delegation)) return inventory;
+    const resolver = new Resolver(inventory);
+    return { ...inventory, accessPaths: inventory.accessPaths.flatMap((p) => resolver.resolve(p)) };
+  },
+};

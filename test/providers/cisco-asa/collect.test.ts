@@ -1,0 +1,223 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { contosoDentalRunningConfig } from "../../../providers/cisco-asa/emulator.js";
+import { parseRunningConfig } from "../../../providers/cisco-asa/running-config.js";
+import { CiscoAsaSettings } from "../../../providers/cisco-asa/settings.js";
+import { readAsaConfig } from "../../../providers/cisco-asa/transform.js";
+import { collectConnection } from "../../../src/collect/index.js";
+import { QuotaRegistry } from "../../../src/collect/quota.js";
+
+const dir = mkdtempSync(join(tmpdir(), "mfasweep-asa-"));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function collect(raw: Record<string, unknown>) {
+  const collection = await collectConnection(
+    { id: "acme", name: "Acme" },
+    { id: "asa", type: "cisco-asa", settings: CiscoAsaSettings.parse({ type: "cisco-asa", ...raw }) },
+    { quotas: new QuotaRegistry(false), env: {} },
+  );
+  const path = (suffix: string) => collection.inventory.accessPaths.find((p) => p.id.endsWith(suffix));
+  const fact = (suffix: string) => collection.inventory.facts.find((f) => f.id.endsWith(suffix));
+  return { collection, path, fact };
+}
+
+const conditions = `ASA Version 9.18(3)
+!
+username localvpn password ***** pbkdf2
+username netadmin password ***** pbkdf2 privilege 15
+username netadmin attributes
+ service-type admin
+aaa-server RADIUS-DUO protocol radius
+aaa-server RADIUS-DUO (inside) host 10.1.1.50
+ key *****
+aaa-server NPS protocol radius
+aaa-server NPS (inside) host 10.1.1.60
+aaa-server AD protocol ldap
+aaa-server AD (inside) host 10.1.1.10
+aaa authentication ssh console LOCAL
+webvpn
+ enable outside
+ anyconnect enable
+ saml idp https://sts.windows.net/4f1c0a37-6c2b-4b55-9d0e-2f6a1c9e8b11/
+  url sign-in https://login.microsoftonline.com/4f1c0a37-6c2b-4b55-9d0e-2f6a1c9e8b11/saml2
+  base-url https://vpn.acme.example
+tunnel-group LocalOnly type remote-access
+tunnel-group LocalOnly general-attributes
+ authentication-server-group LOCAL
+tunnel-group LdapFallback type remote-access
+tunnel-group LdapFallback general-attributes
+ authentication-server-group (outside) AD LOCAL
+tunnel-group Double type remote-access
+tunnel-group Double general-attributes
+ authentication-server-group AD
+ secondary-authentication-server-group RADIUS-DUO use-primary-username
+tunnel-group TwoPasswords type remote-access
+tunnel-group TwoPasswords general-attributes
+ authentication-server-group AD
+ secondary-authentication-server-group LOCAL
+tunnel-group NoSecondary type remote-access
+tunnel-group NoSecondary general-attributes
+ authentication-server-group AD
+ secondary-authentication-server-group none
+tunnel-group CertOnly type remote-access
+tunnel-group CertOnly webvpn-attributes
+ authentication certificate
+tunnel-group CertAndAaa type remote-access
+tunnel-group CertAndAaa general-attributes
+ authentication-server-group LOCAL
+tunnel-group CertAndAaa webvpn-attributes
+ authentication aaa certificate
+tunnel-group Saml type remote-access
+tunnel-group Saml webvpn-attributes
+ authentication saml
+ saml identity-provider https://sts.windows.net/4f1c0a37-6c2b-4b55-9d0e-2f6a1c9e8b11/
+tunnel-group ViaNps type remote-access
+tunnel-group ViaNps general-attributes
+ authentication-server-group NPS
+tunnel-group SiteToSite type ipsec-l2l
+`;
+
+describe("cisco-asa running-config", () => {
+  it("judges each tunnel-group's authentication (reference §2.3) with file:line evidence", async () => {
+    const running = file("asa.txt", conditions);
+    const { collection, path, fact } = await collect({
+      runningConfig: running,
+      name: "asa1",
+      radiusMfa: [{ server: "NPS", via: "entra-nps-extension" }],
+    });
+    expect(collection.coverage.status).toBe("complete");
+    const tg = (name: string) => `cisco-asa:asa:tunnel-group/${name}`;
+    expect(path(`${tg("LocalOnly")}/user/localvpn`)!.mfa).toMatchObject({ state: "none" });
+    // service-type admin users cannot use the VPN.
+    expect(path(`${tg("LocalOnly")}/user/netadmin`)).toBeUndefined();
+    expect(
+      path(`${tg("LocalOnly")}/user/localvpn`)!.mfa.evidence.find(
+        (e) => e.field === "authentication-server-group",
+      ),
+    ).toMatchObject({
+      file: running,
+      line: 23,
+      value: "LOCAL",
+    });
+    expect(path(`${tg("LdapFallback")}/aaa/AD`)!.mfa.reason).toMatch(
+      /AAA server group 'AD' \(ldap 10\.1\.1\.10\).*needs attestation/,
+    );
+    expect(path(`${tg("LdapFallback")}/fallback/localvpn`)!.mfa.state).toBe("bypassable");
+    expect(fact(`${tg("LdapFallback")}/fallback`)!.data).toMatchObject({ fallback: true, serverGroup: "AD" });
+    expect(fact(`${tg("Double")}/fallback`)!.data).toMatchObject({ fallback: false });
+    expect(path(`${tg("Double")}/aaa/AD`)!.mfa.reason).toMatch(/RADIUS-DUO.*double authentication/);
+    expect(path(`${tg("TwoPasswords")}/aaa/AD`)!.mfa.reason).toMatch(
+      /local password, which adds no second factor/,
+    );
+    expect(path(`${tg("NoSecondary")}/aaa/AD`)!.mfa.state).toBe("unknown");
+    expect(path(`${tg("CertOnly")}/certificate`)!.mfa).toMatchObject({ state: "none" });
+    expect(path(`${tg("CertAndAaa")}/user/localvpn`)!.mfa).toMatchObject({ state: "enforced" });
+    expect(path(`${tg("Saml")}/saml`)!.chain.delegation).toEqual({
+      protocol: "saml",
+      target: "https://vpn.acme.example/saml/sp/metadata/Saml",
+      targetSource: "entra",
+    });
+    expect(path(`${tg("ViaNps")}/aaa/NPS`)!.chain.delegation).toEqual({
+      protocol: "radius",
+      target: "10.1.1.60",
+      targetSource: "entra",
+    });
+    expect(collection.inventory.entryPoints.some((e) => e.id.endsWith("SiteToSite"))).toBe(false);
+    // The built-in profiles exist even when untouched, and are flagged for a look.
+    expect(path(`${tg("DefaultWEBVPNGroup")}/default`)!.mfa.reason).toMatch(/built-in connection profile/);
+    expect(path("cisco-asa:asa:admin/user/netadmin")!.mfa.state).toBe("none");
+    const ids = collection.inventory.accessPaths.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("the demo's ASA: LDAP primary, no secondary, LOCAL fallback", async () => {
+    const { path, fact } = await collect({
+      runningConfig: file("dental.txt", contosoDentalRunningConfig("contoso-dental.example")),
+    });
+    expect(path("tunnel-group/Staff/aaa/AD-LDAP")!.mfa.state).toBe("unknown");
+    expect(path("tunnel-group/Staff/fallback/frontdesk")!.mfa.state).toBe("bypassable");
+    expect(fact("tunnel-group/Staff/fallback")!.data).toMatchObject({ fallback: true });
+    expect(path("tunnel-group/DefaultWEBVPNGroup/user/frontdesk")!.mfa.state).toBe("none");
+  });
+
+  it("FTD/FMC connection profiles: method, local primary, secondary, fallback", async () => {
+    const profiles = {
+      items: [
+        { name: "LocalOnly", authenticationMethod: "AAA_ONLY", useLocalAsPrimaryAuthServer: true },
+        {
+          name: "RadiusFallback",
+          authenticationMethod: "AAA_ONLY",
+          primaryAuthenticationServer: { id: "r1", type: "RadiusServerGroup", name: "ISE" },
+          enablePrimaryAuthFallbackToLocal: true,
+        },
+        { name: "Cert", authenticationMethod: "CLIENT_CERTIFICATE_ONLY" },
+        { name: "CertAaa", authenticationMethod: "AAA_AND_CLIENT_CERTIFICATE" },
+        { name: "Saml", authenticationMethod: "SAML" },
+        { name: "Broken", authenticationMethod: "TELEPATHY" },
+      ],
+    };
+    const { collection, path, fact } = await collect({
+      ftdConnectionProfiles: file("ftd.json", JSON.stringify(profiles)),
+    });
+    expect(collection.coverage.status).toBe("partial");
+    expect(collection.coverage.counts.skipped).toBe(1);
+    expect(path("ftd/LocalOnly/aaa")!.mfa.state).toBe("none");
+    expect(path("ftd/RadiusFallback/aaa")!.mfa.state).toBe("unknown");
+    expect(fact("ftd/RadiusFallback/fallback")!.data).toMatchObject({ fallback: true, serverGroup: "ISE" });
+    expect(path("ftd/Cert/auth")!.mfa.state).toBe("none");
+    expect(path("ftd/CertAaa/auth")!.mfa.state).toBe("enforced");
+    expect(path("ftd/Saml/saml")!.mfa.state).toBe("unknown");
+  });
+
+  it("unreadable or non-JSON files fail the connection with the file named", async () => {
+    const missing = await collect({ runningConfig: join(dir, "nope.txt") });
+    expect(missing.collection.coverage.reason).toMatch(/cannot read the running-config .*nope\.txt/);
+    const bad = await collect({ ftdConnectionProfiles: file("bad.json", "{nope") });
+    expect(bad.collection.coverage.reason).toMatch(/bad\.json: not JSON/);
+  });
+
+  it("property: the parser and reader never throw, and every command keeps its line", () => {
+    const word = fc.constantFrom(
+      "tunnel-group",
+      "X",
+      "general-attributes",
+      "webvpn-attributes",
+      "authentication",
+      "saml",
+      "aaa-server",
+      "username",
+      "privilege",
+      "LOCAL",
+      "!",
+      "webvpn",
+      "idp",
+      "base-url",
+    );
+    const line = fc
+      .tuple(fc.constantFrom("", " ", "  "), fc.array(word, { maxLength: 5 }))
+      .map(([i, w]) => i + w.join(" "));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(line, { maxLength: 40 }).map((l) => l.join("\n")),
+          fc.string({ maxLength: 300 }),
+        ),
+        (text) => {
+          const r = parseRunningConfig(text);
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          for (const c of r.commands) expect(c.line).toBeGreaterThanOrEqual(1);
+          readAsaConfig(r.commands);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/errors.js";
+import { decodeText, readTextFile } from "../../../src/util/text-file.js";
+
+describe("config files exported from devices", () => {
+  const text = 'Windows Registry Editor Version 5.00\r\n"A"="é"\r\n';
+  it("decodes UTF-16LE and UTF-16BE by BOM, UTF-8 with or without BOM, and BOM-less UTF-16LE", () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.from(Buffer.from(text, "utf16le")).swap16();
+    expect(decodeText(le)).toEqual({ text, encoding: "utf-16le" });
+    expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toEqual({
+      text,
+      encoding: "utf-16be",
+    });
+    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toEqual({
+      text,
+      encoding: "utf-8",
+    });
+    expect(decodeText(Buffer.from(text))).toEqual({ text, encoding: "utf-8" });
+    expect(decodeText(Buffer.from(text, "utf16le"))).toEqual({ text, encoding: "utf-16le" });
+  });
+
+  it("refuses a missing file, a directory and an oversized file with a ConfigError naming the path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mfasweep-text-file-"));
+    try {
+      const big = join(dir, "big.txt");
+      await writeFile(big, "x".repeat(100));
+      await expect(readTextFile(join(dir, "nope"))).rejects.toThrow(/cannot read .*nope \(ENOENT\)/);
+      await expect(readTextFile(dir)).rejects.toThrow(ConfigError);
+      await expect(readTextFile(big, 10)).rejects.toThrow(/larger than 10 bytes/);
+      await expect(readTextFile(big)).resolves.toMatchObject({ encoding: "utf-8" });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
