@@ -13,6 +13,7 @@ import googleAdmin2svEnrolled from "./google-admin-2sv-enrolled.js";
 import googleOu2svEnforced from "./google-ou-2sv-enforced.js";
 import googleUser2svEnforced from "./google-user-2sv-enforced.js";
 import mfaFactorStrengthSufficient from "./mfa-factor-strength-sufficient.js";
+import mspCustomerAccessPhishingResistant from "./msp-customer-access-phishing-resistant.js";
 import npsExtensionIpAllowlistEmpty from "./nps-extension-ip-allowlist-empty.js";
 import npsExtensionRequiresUserMatch from "./nps-extension-requires-user-match.js";
 import oktaAdminConsoleRequiresPhishingResistant from "./okta-admin-console-requires-phishing-resistant.js";
@@ -37,6 +38,7 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   googleAdmin2svEnrolled,
   googleOu2svEnforced,
   mfaFactorStrengthSufficient,
+  mspCustomerAccessPhishingResistant,
   oktaUserMfaEnforced,
   oktaAdminConsoleRequiresPhishingResistant,
   oktaAppSignOnRequiresMfa,
