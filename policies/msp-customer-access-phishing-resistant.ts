@@ -25,6 +25,7 @@ export default definePolicy({
     title: "Every MSP account that can reach customers has phishing-resistant MFA enforced on every path",
     severity: "critical",
     sources: ["*"],
+    tenantRoles: ["msp"],
     subject: "account",
     rationale:
       "AA22-131A singles out MSP accounts that reach customer environments: one phished technician or administrator opens every customer at once (Kaseya VSA 2021). In a tenant marked `role: msp`, each such person is judged as one: their RMM or remote-support console account and the identity-provider account with the same email must all require a phishing-resistant factor (FIDO2, passkey, Windows Hello, certificate), because the weakest path is the way in.",

@@ -21,7 +21,12 @@ export interface DoctorReport {
  */
 export async function doctor(
   config: Config,
-  options: { tenants?: string[]; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    tenants?: string[];
+    env?: NodeJS.ProcessEnv;
+    /** Problems worth telling the user that are not a failed check (a secret file others can read). */
+    onWarning?: (message: string) => void;
+  } = {},
 ): Promise<DoctorReport[]> {
   const reports: DoctorReport[] = [];
   const quotas = new QuotaRegistry(true);
@@ -46,13 +51,15 @@ export async function doctor(
         continue;
       }
       const controller = new AbortController();
+      const where = `tenant '${tenant.id}', connection '${connection.id}'`;
+      const warn = (m: string) => options.onWarning?.(`${where}: ${m}`);
       const ctx: CollectContext<unknown> = {
         tenant: { id: tenant.id, name: tenant.name },
         connectionId: connection.id,
         settings: connection.settings,
         signal: controller.signal,
         now: new Date(),
-        secret: (ref) => resolveSecret(ref, { env: options.env }),
+        secret: (ref) => resolveSecret(ref, { env: options.env, warn }),
         quota: (name, limits) => quotas.get(name, limits),
         // One attempt per probe: doctor reports what happens, it does not wait out throttling.
         request: async (domain, _label, send, classify) => {
@@ -67,7 +74,7 @@ export async function doctor(
         skip: () => {},
         note: () => {},
         progress: () => {},
-        warn: () => {},
+        warn,
         sleep: (ms) => realSleep(ms, controller.signal),
       };
       try {

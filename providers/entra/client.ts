@@ -12,7 +12,8 @@ import {
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { Agent, fetch as undiciFetch } from "undici";
 import type { z } from "zod";
-import type { CollectContext } from "../../src/collect/provider.js";
+import { jwtClaims, leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
+import type { CollectContext, DoctorCheck } from "../../src/collect/provider.js";
 import type { QuotaDomain, QuotaLimits } from "../../src/collect/quota.js";
 import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
 import {
@@ -22,7 +23,7 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from "../../src/errors.js";
-import { type Endpoint, GraphErrorBody, Page, type QuotaKind } from "./api.js";
+import { type Endpoint, GraphErrorBody, Page, permissions, type QuotaKind } from "./api.js";
 import { type Cloud, clouds, type EntraSettings } from "./settings.js";
 
 /**
@@ -401,6 +402,12 @@ export class EntraClient {
       if (!next) return;
       if (!next.startsWith("https://"))
         throw new ProviderResponseError(`${label}: @odata.nextLink is not an absolute https URL`);
+      // Another host's answers are not this tenant's directory (and Graph's hosts would get the token).
+      const target = URL.canParse(next) ? new URL(next) : undefined;
+      if (target?.origin !== new URL(this.endpoints.graphBaseUrl).origin)
+        throw new ProviderResponseError(
+          `${label}: page ${page} links to another host (${target?.host ?? "not a URL"}); not followed`,
+        );
       if (seen.has(next))
         throw new ProviderResponseError(
           `${label}: paging loop: page ${page} repeated an earlier @odata.nextLink`,
@@ -417,7 +424,45 @@ export class EntraClient {
 
 export async function connect(
   ctx: CollectContext<EntraSettings>,
-): Promise<{ client: EntraClient; principal: string }> {
+): Promise<{ client: EntraClient; principal: string; credential: TokenCredential }> {
   const { credential, principal } = await createCredential(ctx.settings, ctx.secret);
-  return { client: new EntraClient(ctx, credential), principal };
+  return { client: new EntraClient(ctx, credential), principal, credential };
+}
+
+/**
+ * `doctor`'s least-privilege check: the Graph token's `roles` (application permissions) or `scp`
+ * (delegated) claim against what mfasweep reads. Undefined when no token could be had (the other checks
+ * already say why).
+ */
+export async function tokenPermissionsCheck(
+  credential: TokenCredential,
+  settings: EntraSettings,
+): Promise<DoctorCheck | undefined> {
+  const check = "permissions in the Graph access token (roles/scp claims)";
+  let token: string | undefined;
+  try {
+    token = (await credential.getToken(resolveEndpoints(settings).scope))?.token;
+  } catch {
+    return undefined;
+  }
+  if (!token) return undefined;
+  const claims = jwtClaims(token);
+  if (!claims)
+    return {
+      check,
+      ok: true,
+      detail: "the token is not a JWT: check the app registration's API permissions by hand",
+    };
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  const granted = [
+    ...strings(claims.roles),
+    ...(typeof claims.scp === "string" ? claims.scp.split(" ").filter(Boolean) : []),
+  ];
+  return leastPrivilegeCheck({
+    check,
+    granted,
+    needed: Object.values(permissions),
+    where: "the app registration's API permissions (and withdraw their admin consent)",
+  });
 }

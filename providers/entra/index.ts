@@ -28,7 +28,14 @@ import {
   UserRegistrationDetails,
   userSelect,
 } from "./api.js";
-import { checkShape, connect, type EntraClient, GraphNotFoundError, NotLicensedError } from "./client.js";
+import {
+  checkShape,
+  connect,
+  type EntraClient,
+  GraphNotFoundError,
+  NotLicensedError,
+  tokenPermissionsCheck,
+} from "./client.js";
 import { EntraSettings } from "./settings.js";
 import {
   directoryUser,
@@ -661,7 +668,7 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
 
 /** Calls each endpoint once; a 403 names the application permission to grant. */
 async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
-  const { client, principal } = await connect(ctx);
+  const { client, principal, credential } = await connect(ctx);
   const checks: DoctorCheck[] = [];
   const probe = async (endpoint: Endpoint, path: string, label = endpoint.label): Promise<unknown> => {
     try {
@@ -722,6 +729,8 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
       );
     if (userId && ctx.settings.registrationFallback === "authentication-methods")
       await probe(endpoints.methods, endpoints.methods.path.replace("{id}", encodeURIComponent(userId)));
+    const leastPrivilege = await tokenPermissionsCheck(credential, ctx.settings);
+    if (leastPrivilege) checks.push(leastPrivilege);
   } finally {
     await client.close();
   }

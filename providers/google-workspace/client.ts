@@ -90,6 +90,7 @@ export interface GaxiosLikeError {
   status?: number;
   code?: string;
   message?: string;
+  cause?: { name?: string };
   response?: { status: number; headers: Headers | Record<string, string>; data?: unknown };
 }
 
@@ -110,11 +111,22 @@ function scopesFromChallenge(challenge: string | undefined): string[] {
  * are throttling (the Directory API signals its per-user quota with 403); 5xx and network errors are
  * transient; a 403 for scopes names the scope the endpoint needs.
  */
-export function classifyGoogleError(err: unknown, label: string, neededScope: string): AttemptOutcome {
+export function classifyGoogleError(
+  err: unknown,
+  label: string,
+  neededScope: string,
+  timeoutSeconds?: number,
+): AttemptOutcome {
   const e = err as GaxiosLikeError;
   const status = e.response?.status ?? e.status;
   if (status === undefined) {
     if (err instanceof ProviderResponseError) return { kind: "fatal", error: err };
+    // gaxios aborts a request at `timeout` (no signal of ours is passed to it, so an abort is the timeout).
+    if (e.cause?.name === "AbortError" || e.cause?.name === "TimeoutError")
+      return {
+        kind: "transient",
+        detail: `no answer within ${timeoutSeconds === undefined ? "the timeout" : `${timeoutSeconds} s`}`,
+      };
     const code = e.code ?? "network error";
     if (
       code === "ERR_TLS_CERT_ALTNAME_INVALID" ||
@@ -185,6 +197,9 @@ export function classifyGoogleError(err: unknown, label: string, neededScope: st
 
 /** Validates one response against its documented shape; a mismatch names the endpoint and the problem. */
 export function checkPage<T>(schema: z.ZodType<T>, data: unknown, label: string): T {
+  // gaxios hands back the raw text when a body does not parse (truncated JSON, a proxy's HTML page).
+  if (typeof data === "string")
+    throw new ProviderResponseError(`${label}: the response is not JSON (${data.length} characters of text)`);
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -241,7 +256,7 @@ export class GoogleWorkspaceClient {
       domain,
       label,
       async () => (await send()).data,
-      (err) => classifyGoogleError(err, label, neededScope),
+      (err) => classifyGoogleError(err, label, neededScope, this.ctx.settings.timeoutSeconds),
     );
   }
 

@@ -8,7 +8,7 @@ import type { RequestOptions } from "@okta/okta-sdk-nodejs/src/types/request-opt
 import { z } from "zod";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
-import { type AttemptOutcome, realSleep } from "../../src/collect/retry.js";
+import type { AttemptOutcome } from "../../src/collect/retry.js";
 import {
   MfasweepError,
   ProviderAuthError,
@@ -352,7 +352,8 @@ export class OktaClient {
           remaining <= reserve
         ) {
           const delay = resetDelayMs(headers);
-          if (delay) domains[group].pauseFor(delay, (ms) => realSleep(ms, ctx.signal).catch(() => {}));
+          // ctx.sleep: the collection's clock (real in a sweep, injected in tests), aborted with it.
+          if (delay) domains[group].pauseFor(delay, (ms) => ctx.sleep(ms).catch(() => {}));
         }
       },
     });

@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import { leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderAuthError, ProviderPermissionError } from "../../src/errors.js";
 import type { OktaGroupFact, OktaOrgFact, ReadState } from "../../src/link/okta/facts.js";
@@ -490,6 +491,15 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
         ? `token issued without ${missing.join(", ")}: grant them to the service app (Okta API Scopes)`
         : `token issued with ${granted.join(", ")}`,
     });
+    // Scopes asked for in the config come back granted: a *.manage scope lets the token change the org.
+    checks.push(
+      leastPrivilegeCheck({
+        check: "scopes in the OAuth token",
+        granted,
+        needed: allOktaScopes,
+        where: "the connection's scopes and the service app's granted Okta API scopes",
+      }),
+    );
   }
   for (const [label, needed, probe] of probes) {
     try {

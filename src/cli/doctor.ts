@@ -13,14 +13,20 @@ export function doctorCommand(): Command {
     .action(async (options: { config: string; tenant?: string; format: string }) => {
       const { config, warnings } = await loadConfig(options.config);
       printWarnings(warnings);
-      const reports = await doctor(config, { tenants: options.tenant ? [options.tenant] : undefined });
+      const reports = await doctor(config, {
+        tenants: options.tenant ? [options.tenant] : undefined,
+        onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
+      });
       if (options.format === "json") process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
       else {
         for (const r of reports) {
           process.stdout.write(`${r.tenant}/${r.connection} (${r.type})\n`);
           for (const c of r.checks) {
-            process.stdout.write(`  ${c.ok ? "ok  " : "FAIL"} ${c.check}: ${forTerminal(c.detail)}\n`);
+            const mark = !c.ok ? "FAIL" : c.excess?.length ? "warn" : "ok  ";
+            process.stdout.write(`  ${mark} ${c.check}: ${forTerminal(c.detail)}\n`);
             if (c.missing?.length) process.stdout.write(`       grant: ${c.missing.join(", ")}\n`);
+            if (c.excess?.length)
+              process.stdout.write(`       revoke: ${forTerminal(c.excess.join(", "))}\n`);
           }
           if (r.checks.some((c) => !c.ok))
             process.stdout.write(`  needs:\n${r.permissions.map((p) => `    ${p}`).join("\n")}\n`);

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import { forTerminal } from "../export/sanitize.js";
 import { scan } from "../scan.js";
 import {
   type OutputOptions,
@@ -30,7 +31,7 @@ export function scanCommand(): Command {
     const report = await scan(config, {
       tenants: [tenant],
       onProgress: progress.update,
-      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+      onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
     }).finally(progress.done);
     await writeReport(report, options);
     process.exitCode = reportExitCode(report, options.failOn ?? config.failOn);

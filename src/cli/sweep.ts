@@ -124,7 +124,7 @@ export function sweepCommand(): Command {
           lock: { waitMs },
           signal: controller.signal,
           onProgress: progress.update,
-          onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+          onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
           onTenant: (t, { done, total }) => {
             if (!tty) return;
             const what = t.diff

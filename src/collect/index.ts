@@ -65,6 +65,36 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
 }
 
 /**
+ * Keeps the first of records that share an id. A vendor listing the same record twice (a page served
+ * again under another link, records shifting while we page) would otherwise count accounts and findings
+ * twice; and a listing that repeats records may also have skipped some, so each duplicate is a gap.
+ */
+function withoutDuplicates(
+  inventory: ProviderInventory,
+  skip: (what: string, reason: string) => void,
+): ProviderInventory {
+  const unique = <T>(items: T[], kind: string, key: (item: T) => string): T[] => {
+    const seen = new Set<string>();
+    return items.filter((item) => {
+      const k = key(item);
+      if (!seen.has(k)) {
+        seen.add(k);
+        return true;
+      }
+      skip(`${kind} ${k}`, "listed more than once by the source; the listing may also have left records out");
+      return false;
+    });
+  };
+  return {
+    accounts: unique(inventory.accounts, "account", (a) => a.id),
+    entryPoints: unique(inventory.entryPoints, "entry point", (e) => e.id),
+    accessPaths: unique(inventory.accessPaths, "access path", (p) => p.id),
+    settings: unique(inventory.settings, "setting", (s) => s.id),
+    facts: unique(inventory.facts, "fact", (f) => `${f.kind}/${f.id}`),
+  };
+}
+
+/**
  * Collects one (tenant, connection). Never throws: a failure becomes `failed` coverage with the reason,
  * and a gap becomes `partial`.
  */
@@ -143,7 +173,7 @@ export async function collectConnection(
         `provider returned an invalid inventory: ${checked.error.issues[0]?.message}`,
       );
     }
-    inventory = checked.data;
+    inventory = withoutDuplicates(checked.data, ctx.skip);
     if (gaps.length > 0) {
       status = "partial";
       reason = `${gaps.length} part(s) not read`;

@@ -56,6 +56,11 @@ export interface DoctorCheck {
   ok: boolean;
   /** Permissions/scopes this check showed missing. */
   missing?: string[];
+  /**
+   * Permissions the credential holds that mfasweep does not need and that allow changes (least privilege):
+   * a warning, not a failure, so `ok` stays true.
+   */
+  excess?: string[];
   detail: string;
 }
 

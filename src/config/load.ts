@@ -92,7 +92,13 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
     throw new ConfigError(`invalid YAML\n${problems.join("\n")}`);
   }
   const locator = new Locator(name, doc, lines);
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    // The yaml library refuses alias bombs (and the like) with a plain error: say where, as for any problem.
+    throw new ConfigError(`invalid YAML\n${name}:1 ${(err as Error).message}`);
+  }
   const parsed = ConfigFile.safeParse(raw);
   const errors = parsed.success ? [] : issueMessages(parsed.error.issues, [], locator);
   // Connections are validated by their provider's schema even when the rest has errors: report all at once.
@@ -110,15 +116,22 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
         : [];
     return list.flatMap((rawConnection: unknown, c): ConnectionConfig[] => {
       const path = ["tenants", t, "connections", c];
-      const type =
+      const given =
         typeof rawConnection === "object" && rawConnection !== null && "type" in rawConnection
-          ? String(rawConnection.type)
+          ? rawConnection.type
           : undefined;
+      // Not String(given): an object whose `toString` is not a function would throw a TypeError.
+      const type = typeof given === "string" ? given : undefined;
       const provider = type ? findProvider(type) : undefined;
       if (!provider) {
         const known = providers.map((p) => p.type).join(", ");
+        const problem = type
+          ? `unknown connection type '${type}'`
+          : given === undefined
+            ? "missing"
+            : "expected a connection type name";
         errors.push(
-          `${locator.at(path, "type")} ${formatPath([...path, "type"])}: ${type ? `unknown connection type '${type}'` : "missing"} (known: ${known})`,
+          `${locator.at(path, "type")} ${formatPath([...path, "type"])}: ${problem} (known: ${known})`,
         );
         return [];
       }

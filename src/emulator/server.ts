@@ -30,7 +30,14 @@ export type Fault =
   /** The connection is reset before any response. */
   | { kind: "reset" }
   /** The server never answers (until it is closed): for timeouts. */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** The real answer, but only after `ms` (a slow server: past the client's timeout, or just under it). */
+  | { kind: "delay"; ms: number }
+  /**
+   * The real answer, changed on the way out: for faults that depend on the vendor's paging format (a page
+   * that repeats its own next link, an empty page with a next link), which only the test knows.
+   */
+  | { kind: "rewrite"; rewrite: (answer: EmulatorResponse, req: EmulatorRequest) => EmulatorResponse };
 
 export interface FaultRule {
   /** Matched against the path without the query string. */
@@ -64,6 +71,11 @@ export type EmulatorHandler = (req: EmulatorRequest) => EmulatorResponse | Promi
 export interface EmulatorOptions {
   /** Serve HTTPS with a throwaway certificate for 127.0.0.1/localhost (Graph's client requires https). */
   tls?: boolean;
+  /**
+   * DNS names the throwaway certificate is issued for instead of 127.0.0.1/localhost: a certificate for
+   * another name, to test that a client refuses it (TLS name mismatch) even when it trusts the issuer.
+   */
+  tlsNames?: string[];
   faults?: FaultRule[];
   /** Added to every response, for benchmarks (default 0: the demo and tests run without it). */
   latencyMs?: number;
@@ -99,35 +111,40 @@ export async function startEmulator(
   async function respond(req: IncomingMessage, res: ServerResponse, body: string) {
     const url = new URL(req.url ?? "/", baseUrl);
     const method = req.method ?? "GET";
-    requests.push({
+    const recorded: RecordedRequest = {
       method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       body,
-    });
+    };
+    requests.push(recorded);
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
 
     const fault = takeFault(method, url.pathname);
     if (fault?.kind === "reset") return req.socket.destroy();
     if (fault?.kind === "hang") return;
+    if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.ms));
+    if (req.socket.destroyed) return;
     if (fault?.kind === "body") {
       res.writeHead(200, { "content-type": fault.contentType ?? "application/json" });
       return res.end(fault.body);
     }
     let answer: EmulatorResponse;
+    const request: EmulatorRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      baseUrl,
+    };
     try {
       answer =
         fault?.kind === "status"
           ? { status: fault.status, headers: fault.headers, body: fault.body }
-          : await handler({
-              method,
-              path: url.pathname,
-              query: url.searchParams,
-              headers: req.headers,
-              body,
-              baseUrl,
-            });
+          : await handler(request);
+      if (fault?.kind === "rewrite") answer = fault.rewrite(answer, request);
     } catch (err) {
       answer = { status: 500, body: { error: `emulator: ${(err as Error).message}` } };
     }
@@ -158,7 +175,8 @@ export async function startEmulator(
   let server: Server;
   let certificate: string | undefined;
   if (options.tls) {
-    const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    const names = options.tlsNames;
+    const pems = await generate([{ name: "commonName", value: names?.[0] ?? "127.0.0.1" }], {
       algorithm: "sha256",
       keySize: 2048,
       extensions: [
@@ -166,10 +184,12 @@ export async function startEmulator(
         { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
         {
           name: "subjectAltName",
-          altNames: [
-            { type: 7, ip: "127.0.0.1" },
-            { type: 2, value: "localhost" },
-          ],
+          altNames: names
+            ? names.map((value) => ({ type: 2, value }))
+            : [
+                { type: 7, ip: "127.0.0.1" },
+                { type: 2, value: "localhost" },
+              ],
         },
       ],
     });

@@ -19,8 +19,12 @@ function settingFor(input: EvaluateInput, tenant: string, policy: string): Polic
   return (resolved ? resolved.get(policy) : profiles.standard.policies[policy]) ?? {};
 }
 
-/** Applies to the tenant if it has a connection of a source the policy judges (`*`: any source). */
+/**
+ * Applies to the tenant if the tenant has a role the policy judges and a connection of a source the policy
+ * judges (`*`: any source). A failed connection yields `unknown` only for policies that apply.
+ */
 function relevantCoverage(policy: Policy<unknown>, inventory: TenantInventory) {
+  if (policy.meta.tenantRoles && !policy.meta.tenantRoles.includes(inventory.tenant.role)) return [];
   const all = policy.meta.sources.includes("*");
   return inventory.coverage.filter((c) => all || policy.meta.sources.includes(c.source));
 }

@@ -31,8 +31,10 @@ export interface PolicyMeta {
   /** The desired condition in words. */
   title: string;
   severity: Severity;
-  /** Connection types the policy judges; results for other sources never come from it. */
+  /** Connection types the policy judges (`*`: any); results for other sources never come from it. */
   sources: string[];
+  /** Tenant roles the policy applies to (default: every tenant), e.g. `["msp"]` for the MSP's own bar. */
+  tenantRoles?: Array<"customer" | "msp">;
   subject: SubjectKind;
   /** Why it matters (advisory, baseline). */
   rationale: string;

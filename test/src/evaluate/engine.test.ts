@@ -125,3 +125,21 @@ describe("evaluate", () => {
     expect(evaluate({ tenants: [other], policies: [failsEveryone], exceptions: [], now })).toEqual([]);
   });
 });
+
+describe("policies limited to a tenant role", () => {
+  const mspOnly = definePolicy({
+    ...failsEveryone,
+    meta: { ...failsEveryone.meta, id: "demo-msp-only", tenantRoles: ["msp"] },
+  });
+  it("say nothing about other tenants, not even when a connection failed", () => {
+    const failed = inventory({
+      accounts: [],
+      coverage: [{ ...coverage("demo", "failed"), reason: "ProviderAuthError" }],
+    });
+    expect(evaluate({ tenants: [failed], policies: [mspOnly], exceptions: [], now })).toEqual([]);
+    const msp = { ...failed, tenant: { ...failed.tenant, role: "msp" as const } };
+    expect(
+      evaluate({ tenants: [msp], policies: [mspOnly], exceptions: [], now }).map((r) => r.status),
+    ).toEqual(["unknown"]);
+  });
+});
