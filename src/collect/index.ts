@@ -1,7 +1,7 @@
 import { findProvider } from "../../providers/index.js";
 import type { Config, ConnectionConfig } from "../config/load.js";
 import { resolveSecret } from "../config/secrets.js";
-import { describeError, ProviderResponseError } from "../errors.js";
+import { describeError, ProviderResponseError, ProviderUnavailableError } from "../errors.js";
 import { type Coverage, emptyInventory, ProviderInventory } from "../model/index.js";
 import type { CollectContext, ProgressUpdate } from "./provider.js";
 import { QuotaRegistry } from "./quota.js";
@@ -13,6 +13,22 @@ import {
   type Sleep,
   withRetry,
 } from "./retry.js";
+
+/** Two hours: a very large tenant at the vendors' documented rates, with room to spare. */
+const defaultConnectionTimeoutMs = 120 * 60_000;
+
+function rejectWhenAborted(deadline: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () =>
+      reject(
+        new ProviderUnavailableError(
+          "did not finish within the connection time limit (connectionTimeoutMinutes); the API may be looping or throttling without end",
+        ),
+      );
+    if (deadline.aborted) fail();
+    else deadline.addEventListener("abort", fail, { once: true });
+  });
+}
 
 /** What one (tenant, connection) yielded: serialisable, so it can come from a remote collector later. */
 export interface ConnectionCollection {
@@ -37,6 +53,12 @@ export interface CollectOptions {
   now?: Date;
   onProgress?: (update: ProgressUpdate) => void;
   onWarning?: (message: string) => void;
+  /**
+   * Longest one connection may take before it is given up with `failed` coverage (default: the config's
+   * `connectionTimeoutMinutes`). Bounds what per-request timeouts cannot: an API that keeps answering,
+   * e.g. endless empty pages each with a new next link.
+   */
+  connectionTimeoutMs?: number;
   /** Shared across calls so two collections of one quota domain share one limiter. */
   quotas?: QuotaRegistry;
 }
@@ -48,6 +70,7 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
     : config.tenants;
   const jobs = selected.flatMap((tenant) => tenant.connections.map((connection) => ({ tenant, connection })));
   const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? config.connectionTimeoutMinutes * 60_000;
   const results: ConnectionCollection[] = new Array(jobs.length);
   let next = 0;
   const worker = async () => {
@@ -55,6 +78,7 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
       const job = jobs[i]!;
       results[i] = await collectConnection({ id: job.tenant.id, name: job.tenant.name }, job.connection, {
         ...options,
+        connectionTimeoutMs,
         quotas,
       });
     }
@@ -108,7 +132,8 @@ export async function collectConnection(
   const notes: string[] = [];
   const counts = { accounts: 0, skipped: 0, requests: 0, retries: 0 };
   const controller = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const deadline = AbortSignal.timeout(options.connectionTimeoutMs ?? defaultConnectionTimeoutMs);
+  const signal = AbortSignal.any([...(options.signal ? [options.signal] : []), controller.signal, deadline]);
   const sleep = options.sleep ?? realSleep;
   const retry = options.retry ?? defaultRetryPolicy;
   const where = `tenant '${tenant.id}', connection '${connection.id}'`;
@@ -165,7 +190,8 @@ export async function collectConnection(
   try {
     const provider = findProvider(connection.type);
     if (!provider) throw new Error(`no provider for type '${connection.type}'`);
-    const collected = await provider.collect(ctx);
+    // Raced, not just signalled: a provider call that ignores the signal must not hold the sweep.
+    const collected = await Promise.race([provider.collect(ctx), rejectWhenAborted(deadline)]);
     // The inventory is a contract with evaluate and with future remote collectors: check it.
     const checked = ProviderInventory.safeParse(collected);
     if (!checked.success) {

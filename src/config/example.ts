@@ -6,6 +6,9 @@ version: 1
 # Lowest severity that makes scan/sweep exit 1 (critical, high, medium, low, info).
 failOn: low
 
+# Give up on a connection that has not finished after this many minutes (its coverage says so).
+connectionTimeoutMinutes: 120
+
 # The remediation queue that \`mfasweep sweep\` keeps between runs (SQLite). Default ./mfasweep.db;
 # a relative path is relative to this file. --store FILE overrides it.
 # store:

@@ -68,6 +68,12 @@ export const ConfigFile = z.strictObject({
   store: z.strictObject({ path: z.string() }).optional(),
   failOn: Severity.default("low").describe("Lowest severity that makes scan/sweep exit 1."),
   maxExceptionDays: z.number().int().positive().default(180),
+  connectionTimeoutMinutes: z
+    .number()
+    .positive()
+    .max(1440)
+    .default(120)
+    .describe("Give up on a connection that has not finished after this long; its coverage says so."),
   sla: SlaConfig,
   ticketing: TicketingConfig.describe(
     "Ticketing targets (PSA, Jira, ServiceNow, webhook) that `mfasweep tickets sync` keeps in step with the queue.",
