@@ -2,22 +2,25 @@ import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { Account, AccountStatus } from "../src/model/index.js";
 import { accountsSourceOf } from "./helpers.js";
 
+/** Entry points judged here: VPN gateways and remote-desktop gateways (RD Gateway behind the NPS extension). */
+const gatewayKinds = new Set(["vpn", "rd-gateway"]);
+
 /** Accounts that cannot sign in produce no result. */
 const inactive = new Set<AccountStatus>(["disabled", "suspended", "archived", "deprovisioned", "locked"]);
 
 export default definePolicy({
   meta: {
     id: "vpn-login-requires-mfa",
-    title: "Every VPN login requires a second factor",
+    title: "Every VPN and remote-desktop gateway login requires a second factor",
     severity: "critical",
     sources: ["*"],
     subject: "access-path",
     rationale:
-      "An internet-facing VPN that accepts a password alone is how Colonial Pipeline was entered (a dormant single-factor VPN account, 2021) and what Akira ransomware targets on Cisco VPNs without MFA (Cisco PSIRT, 2023). AA22-131A asks MSPs and their customers to secure remote access applications and enforce MFA. A login through SAML or RADIUS takes what the identity provider gives that account; one that cannot be resolved is not assumed safe.",
+      "An internet-facing VPN or remote-desktop gateway that accepts a password alone is how Colonial Pipeline was entered (a dormant single-factor VPN account, 2021) and what Akira ransomware targets on Cisco VPNs without MFA (Cisco PSIRT, 2023). AA22-131A asks MSPs and their customers to secure remote access applications and enforce MFA; an RD Gateway is such an application. A login through SAML or RADIUS takes what the identity provider gives that account; one that cannot be resolved is not assumed safe.",
     evidence:
-      "Each access path on a vpn entry point: FortiGate local users' two-factor, SSL-VPN authentication rules and policies, IPsec dial-up xauthtype/EAP; ASA tunnel-group authentication and server groups; GlobalProtect client-auth authentication profiles (mfa-enable); and, for SAML/RADIUS delegations, the identity provider's per-user verdict for the app (Conditional Access, Okta authentication policies) recorded in mfa.via.",
+      "Each access path on a vpn or rd-gateway entry point: FortiGate local users' two-factor, SSL-VPN authentication rules and policies, IPsec dial-up xauthtype/EAP; ASA tunnel-group authentication and server groups; GlobalProtect client-auth authentication profiles (mfa-enable); and, for SAML/RADIUS delegations, the identity provider's per-user verdict (Conditional Access or Okta authentication policies for the app; for RADIUS to the NPS extension, its REQUIRE_USER_MATCH and IP_WHITELIST with the user's Entra MFA registration) recorded in mfa.via.",
     remediation:
-      "Require a second factor for every VPN login: FortiGate `set two-factor fortitoken` (or fortitoken-cloud) on local users, XAuth/EAP with MFA on dial-up tunnels; ASA `secondary-authentication-server-group` or SAML; GlobalProtect an authentication profile with Multi-Factor Authentication enabled or SAML. For SAML, make the identity provider require MFA on the VPN app for every assigned user (no exclusions). Remove local VPN accounts that bypass the identity provider.",
+      "Require a second factor for every VPN and remote-desktop gateway login: FortiGate `set two-factor fortitoken` (or fortitoken-cloud) on local users, XAuth/EAP with MFA on dial-up tunnels; ASA `secondary-authentication-server-group` or SAML; GlobalProtect an authentication profile with Multi-Factor Authentication enabled or SAML. For SAML, make the identity provider require MFA on the VPN app for every assigned user (no exclusions). For an RRAS VPN or RD Gateway behind the NPS extension, set REQUIRE_USER_MATCH to TRUE, empty IP_WHITELIST and have every user register a method. Remove local VPN accounts that bypass the identity provider.",
     references: [
       {
         title: "CISA AA22-131A: Protecting Against Cyber Threats to MSPs and their Customers",
@@ -31,7 +34,7 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    const vpns = new Map(inventory.entryPoints.filter((e) => e.kind === "vpn").map((e) => [e.id, e]));
+    const vpns = new Map(inventory.entryPoints.filter((e) => gatewayKinds.has(e.kind)).map((e) => [e.id, e]));
     if (vpns.size === 0) return [];
     const accounts = new Map<string, Account>(
       inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),

@@ -6,14 +6,6 @@
 export { policies } from "../policies/index.js";
 export { findProvider, providers } from "../providers/index.js";
 export {
-  type NpsOutcome,
-  type NpsRegistration,
-  npsExtensionServing,
-  npsSettingsFor,
-  npsVerdict,
-  readNpsSettings,
-} from "../providers/nps-extension/transform.js";
-export {
   type CollectOptions,
   type ConnectionCollection,
   collect,
@@ -69,6 +61,16 @@ export {
   loadEntraFacts,
 } from "./link/entra/index.js";
 export { link, mergeCollections } from "./link/index.js";
+export {
+  type NpsOutcome,
+  type NpsRegistration,
+  NpsSettingsFact,
+  npsExtensionServing,
+  npsSettingsFactKind,
+  npsSettingsFor,
+  npsVerdict,
+  readNpsSettings,
+} from "./link/nps/index.js";
 export {
   evaluateOktaAccess,
   type OktaAppRef,

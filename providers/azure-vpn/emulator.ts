@@ -1,19 +1,14 @@
-import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { guid } from "../../src/emulator/guid.js";
 
 /**
  * Azure VPN Gateway is read from ARM exports, so its "emulator" writes them: fixture builders for
  * `Microsoft.Network/virtualNetworkGateways` in the documented ARM shape (`properties.vpnClientConfiguration`)
  * or as az CLI prints it (flattened), for tests and the demo.
  */
-
-function guid(seed: string): string {
-  const h = createHash("sha256").update(seed).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 export interface GatewaySeed {
   name: string;
@@ -102,24 +97,28 @@ export async function writeGatewayExport(
   return path;
 }
 
-/** Fabrikam Legal's gateway accepts Entra ID sign-ins and, left over from the pilot, client certificates. */
+/**
+ * Northwind's gateway accepts Entra ID sign-ins (the Azure VPN Client app, which the Entra demo seeds with
+ * Conditional Access) and, left over from the pilot, client certificates.
+ */
 export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
   const dir = await mkdtemp(join(tmpdir(), "mfasweep-demo-azure-vpn-"));
   const connections: ProviderDemo["connections"] = [];
-  const fabrikam = portfolio.tenants.find((t) => t.id === "fabrikam-legal");
-  if (fabrikam) {
-    const file = await writeGatewayExport(dir, "fabrikam-gateways.json", [
+  const northwind = portfolio.tenants.find((t) => t.id === "northwind");
+  if (northwind) {
+    const file = await writeGatewayExport(dir, "northwind-gateways.json", [
       armGateway({
-        name: "vgw-fabrikam-hub",
-        resourceGroup: "rg-fabrikam-network",
-        tenantId: guid(`tenant:${fabrikam.domain}`),
+        name: "vgw-northwind-hub",
+        resourceGroup: "rg-northwind-network",
+        // The Entra demo's tenant id for this domain (the same stable guid).
+        tenantId: guid(`tenant:${northwind.domain}`),
         authenticationTypes: ["AAD", "Certificate"],
         protocols: ["OpenVPN"],
-        rootCertificates: ["FabrikamP2SRoot"],
+        rootCertificates: ["NorthwindP2SRoot"],
       }),
     ]);
     connections.push({
-      tenant: fabrikam.id,
+      tenant: northwind.id,
       connection: { type: "azure-vpn", id: "azure-vpn", exports: [file] },
     });
   }

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { guid } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -594,11 +595,8 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
 // ---------------------------------------------------------------------------------------------------
 // Seed builders: small, named after what they show, shaped like the documented resources.
 
-/** A stable GUID from a seed string, so seeds and test expectations agree. */
-export function guid(seed: string): string {
-  const h = createHash("sha1").update(seed).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+/** A stable GUID from a seed string (shared with other emulators seeding the same tenants). */
+export { guid };
 
 export function seedUser(upn: string, fields: Partial<SeedUser> = {}): SeedUser {
   const local = upn.split("@")[0]!.split("#EXT#")[0]!;
@@ -955,6 +953,9 @@ export function freeTenant(token: string, domain = "free.example"): EntraTenantS
 // ---------------------------------------------------------------------------------------------------
 // The demo portfolio's Entra tenants.
 
+/** The Microsoft-registered Azure VPN Client app id, the audience of an Azure VPN gateway's Entra sign-in. */
+const azureVpnClientAppId = "c632b3df-fb67-4d84-bdcf-b95ad541b5c8";
+
 const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSeed> = {
   /**
    * P1 with Conditional Access: MFA for everyone except a break-glass account (SMS only) and a pilot
@@ -985,10 +986,22 @@ const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSe
       `https://vpn.${domain}:10443/remote/saml/metadata`,
       [vpnUsers.id],
     );
+    // The Azure VPN gateway's Entra ID sign-in (providers/azure-vpn demo): the Microsoft-registered Azure
+    // VPN Client app, assigned to a group that includes the pilot-excluded user.
+    const azureVpnUsers = seedGroup("Azure VPN users", [admin.id, helpdesk.id, fuller.id, davolio.id]);
+    const azureVpnApp: SeedEnterpriseApp = {
+      id: guid(`sp:azure-vpn:${domain}`),
+      appId: azureVpnClientAppId,
+      displayName: "Azure VPN",
+      servicePrincipalNames: [azureVpnClientAppId],
+      appRoleAssignmentRequired: true,
+      accountEnabled: true,
+      assignedTo: [azureVpnUsers.id],
+    };
     return seedTenant(domain, token, {
       users: [admin, helpdesk, breakGlass, fuller, davolio, leverling, vendor, former],
-      groups: [pilot, vpnUsers],
-      enterpriseApps: [vpnApp],
+      groups: [pilot, vpnUsers, azureVpnUsers],
+      enterpriseApps: [vpnApp, azureVpnApp],
       policies: [
         caPolicy("CA001 Require MFA for all users", {
           users: { includeUsers: ["All"], excludeUsers: [breakGlass.id], excludeGroups: [pilot.id] },
@@ -1026,6 +1039,48 @@ const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSe
       ],
       roleAssignments: [assignment(guid(`user:owner@${domain}`), roles.globalAdmin)],
     }),
+  /**
+   * The MSP's own tenant (issue #13): MFA for everyone, and phishing-resistant MFA (an authentication
+   * strength) so far only for the technicians in the rollout group. One technician has a FIDO2 key only;
+   * the other still signs in with Authenticator push. Both reach customers through NinjaOne, whose SSO is
+   * the "NinjaOne" enterprise app (providers/ninjaone demo names it by app id).
+   */
+  msp: (domain, token) => {
+    const fido = seedUser(`m.garcia@${domain}`, { methodsRegistered: ["fido2"] });
+    const push = seedUser(`d.okafor@${domain}`, { methodsRegistered: ["microsoftAuthenticatorPush"] });
+    const technicians = seedGroup("Technicians", [fido.id, push.id]);
+    const rollout = seedGroup("Phishing-resistant MFA rollout", [fido.id]);
+    const ninjaOneAppId = guid(`app:ninjaone:${domain}`);
+    const ninjaOne: SeedEnterpriseApp = {
+      id: guid(`sp:ninjaone:${domain}`),
+      appId: ninjaOneAppId,
+      displayName: "NinjaOne",
+      servicePrincipalNames: [ninjaOneAppId],
+      appRoleAssignmentRequired: true,
+      accountEnabled: true,
+      assignedTo: [technicians.id],
+    };
+    return seedTenant(domain, token, {
+      users: [fido, push],
+      groups: [technicians, rollout],
+      enterpriseApps: [ninjaOne],
+      policies: [
+        caPolicy("MSP01 Require MFA for all users", { users: { includeUsers: ["All"] } }),
+        caPolicy("MSP02 Phishing-resistant MFA for customer access", {
+          users: { includeGroups: [rollout.id] },
+          grant: {
+            builtInControls: [],
+            authenticationStrength: strengthRef("00000000-0000-0000-0000-000000000004"),
+          },
+        }),
+        caPolicy("MSP03 Block legacy authentication", {
+          users: { includeUsers: ["All"] },
+          conditions: { clientAppTypes: ["exchangeActiveSync", "other"] },
+          grant: { builtInControls: ["block"] },
+        }),
+      ],
+    });
+  },
   /** Security defaults on (no Conditional Access): enforced, but weaker than CA. */
   "fabrikam-legal": (domain, token) =>
     seedTenant(domain, token, {

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { guid } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -10,7 +11,6 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { guid } from "../entra/emulator.js";
 import { tables } from "./api.js";
 import { type FortiObject, parseFortiConfig } from "./cli.js";
 

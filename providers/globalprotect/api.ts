@@ -1,4 +1,4 @@
-import { localName, type XmlElement } from "../screenconnect/xml.js";
+import { localName, type XmlElement } from "../../src/util/xml.js";
 
 /**
  * The boundary: the PAN-OS XML API (`GET /api/?type=config&action=show&xpath=…`, key in `X-PAN-KEY`,

@@ -11,7 +11,7 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from "../../src/errors.js";
-import { localName, parseXml, type XmlElement, XmlError } from "../screenconnect/xml.js";
+import { localName, parseXml, type XmlElement, XmlError } from "../../src/util/xml.js";
 import { apiLabel, at, showConfig } from "./api.js";
 import type { GlobalProtectSettings } from "./settings.js";
 

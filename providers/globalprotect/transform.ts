@@ -7,7 +7,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
-import { localName, type XmlElement } from "../screenconnect/xml.js";
+import { localName, type XmlElement } from "../../src/util/xml.js";
 import { at, childrenOf, entries, members, nameOf, text } from "./api.js";
 
 /**

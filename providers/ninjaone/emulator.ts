@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { guid } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -130,13 +131,12 @@ export function seedEndUser(email: string, fields: SeedUser = {}): SeedUser {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The demo portfolio: Northwind runs its own NinjaOne; one administrator never set up MFA.
+// The demo portfolio: Northwind runs its own NinjaOne, where one administrator never set up MFA; the MSP's
+// technicians sign in to the MSP's NinjaOne through Entra SSO (the msp-self scenario, issue #13).
 
-const demoClientId = "mfasweep-demo-northwind";
-
-function northwind(domain: string, clientSecret: string): NinjaOneAccountSeed {
+function northwind(domain: string, clientId: string, clientSecret: string): NinjaOneAccountSeed {
   return {
-    clients: [{ clientId: demoClientId, clientSecret, scopes: ["monitoring"] }],
+    clients: [{ clientId, clientSecret, scopes: ["monitoring"] }],
     technicians: [
       seedTechnician(`it.admin@${domain}`, {
         authType: "SSO",
@@ -155,25 +155,54 @@ function northwind(domain: string, clientSecret: string): NinjaOneAccountSeed {
   };
 }
 
-export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
-  const tenant = portfolio.tenants.find((t) => t.id === "northwind");
-  if (!tenant) return { connections: [], env: {}, close: async () => {} };
-  const variable = "MFASWEEP_DEMO_NINJAONE_SECRET_NORTHWIND";
-  const secret = randomBytes(16).toString("hex");
-  const emulator = await startNinjaOneEmulator({ accounts: [northwind(tenant.domain, secret)] });
+/** The MSP's own console: both technicians sign in through the MSP's Entra (matched there by email). */
+function msp(domain: string, clientId: string, clientSecret: string): NinjaOneAccountSeed {
   return {
-    env: { [variable]: secret },
-    connections: [
-      {
-        tenant: tenant.id,
-        connection: {
-          type: "ninjaone",
-          id: "ninjaone",
-          endpoint: emulator.url,
-          auth: { method: "client-credentials", clientId: demoClientId, clientSecret: `env:${variable}` },
-        },
-      },
+    clients: [{ clientId, clientSecret, scopes: ["monitoring"] }],
+    technicians: [
+      seedTechnician(`m.garcia@${domain}`, {
+        authType: "SSO",
+        administrator: true,
+        roles: ["Administrators"],
+      }),
+      seedTechnician(`d.okafor@${domain}`, { authType: "SSO" }),
     ],
+    endUsers: [],
+  };
+}
+
+const demoSeeds: Record<string, (domain: string, clientId: string, secret: string) => NinjaOneAccountSeed> = {
+  northwind,
+  msp,
+};
+
+export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
+  const tenants = portfolio.tenants.filter((t) => demoSeeds[t.id]);
+  if (tenants.length === 0) return { connections: [], env: {}, close: async () => {} };
+  const env: Record<string, string> = {};
+  const seeds = tenants.map((t) => {
+    const suffix = t.id.replace(/[^a-z0-9]/gi, "_").toUpperCase();
+    const variable = `MFASWEEP_DEMO_NINJAONE_SECRET_${suffix}`;
+    env[variable] = randomBytes(16).toString("hex");
+    const clientId = `mfasweep-demo-${t.id}`;
+    return { tenant: t, variable, clientId, seed: demoSeeds[t.id]!(t.domain, clientId, env[variable]) };
+  });
+  const emulator = await startNinjaOneEmulator({ accounts: seeds.map((s) => s.seed) });
+  return {
+    env,
+    connections: seeds.map(({ tenant, variable, clientId }) => ({
+      tenant: tenant.id,
+      connection: {
+        type: "ninjaone",
+        id: "ninjaone",
+        endpoint: emulator.url,
+        // The MSP's console: SSO through the "NinjaOne" enterprise app of its Entra (the Entra demo's app id).
+        ...(tenant.role === "msp"
+          ? { sso: { identityProvider: "entra", target: guid(`app:ninjaone:${tenant.domain}`) } }
+          : {}),
+        auth: { method: "client-credentials", clientId, clientSecret: `env:${variable}` },
+      },
+    })),
     close: () => emulator.close(),
   };
 }

@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * The boundary: a Registry Editor export (`.reg`) of `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\AzureMfa`, the
  * key where the NPS extension for Microsoft Entra multifactor authentication reads its settings.
@@ -13,7 +11,8 @@ import { z } from "zod";
  * Settings (Microsoft Learn, howto-mfa-nps-extension.md and howto-mfa-nps-extension-advanced.md):
  * `REQUIRE_USER_MATCH` TRUE/FALSE, "Not set (equivalent to TRUE)"; `IP_WHITELIST`, a semicolon-separated
  * list of IP addresses compared with the RADIUS request's NAS-IP-Address; `LDAP_ALTERNATE_LOGINID_ATTRIBUTE`.
- * Other values of the key (certificate identifiers, service host names) are not kept.
+ * Other values of the key (certificate identifiers, service host names) are not kept. The fact recorded per
+ * front end (the contract with the delegation linker and the policies) is in `src/link/nps/facts.ts`.
  */
 
 export const azureMfaKey = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\AzureMfa";
@@ -296,34 +295,3 @@ export function azureMfaSettings(reg: RegExport): AzureMfaSettings | { error: st
     alternateLoginId: { value: altText, raw: altText, line: altText ? alt!.line : null },
   };
 }
-
-// ---------------------------------------------------------------------------------------------------
-// The fact the provider records per front end: the contract with the delegation linker and the policies.
-
-export const npsSettingsFactKind = "nps-extension.settings";
-
-export const FrontEnd = z.enum(["rras", "rd-gateway"]);
-export type FrontEnd = z.infer<typeof FrontEnd>;
-
-const settingLine = z.number().int().nullable();
-
-export const NpsSettingsFact = z.object({
-  /** Entry point (the RRAS VPN or RD Gateway) whose RADIUS requests this NPS server answers. */
-  entryPoint: z.string(),
-  frontEnd: FrontEnd,
-  /** The NPS server's name as configured. */
-  server: z.string(),
-  file: z.string(),
-  requireUserMatch: z.object({
-    value: z.union([z.boolean(), z.literal("unknown")]),
-    raw: z.string().nullable(),
-    line: settingLine,
-  }),
-  ipWhitelist: z.object({ entries: z.array(z.string()), raw: z.string().nullable(), line: settingLine }),
-  alternateLoginId: z.string().nullable(),
-  /** NAS-IP-Address(es) the front end puts in its RADIUS requests, when configured. */
-  nasAddresses: z.array(z.string()),
-  /** Addresses and names RADIUS clients use to reach this NPS server (to match other gateways' RADIUS targets). */
-  radiusAddresses: z.array(z.string()),
-});
-export type NpsSettingsFact = z.infer<typeof NpsSettingsFact>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
-import { FrontEnd } from "./api.js";
+import { FrontEnd } from "../../src/link/nps/facts.js";
 
 /**
  * An NPS extension connection: for each Network Policy Server running the NPS extension for Microsoft

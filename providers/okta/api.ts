@@ -91,6 +91,17 @@ export const OktaApp = z.object({
 });
 export type OktaApp = z.infer<typeof OktaApp>;
 
+/**
+ * `GET /api/v1/apps/{appId}/users` item (the SDK's `AppUser`): a user assigned to the app, directly
+ * (`scope` USER) or through a group (GROUP). `id` is the Okta user id; nothing else is used.
+ */
+export const OktaAppUser = z.object({
+  id: z.string().min(1),
+  scope: optionalString,
+  status: optionalString,
+});
+export type OktaAppUser = z.infer<typeof OktaAppUser>;
+
 /** The built-in apps every org has (Prowler's application checks, reference §2.2). */
 export const builtInApps = { adminConsole: "saasure", dashboard: "okta_enduser" } as const;
 

@@ -70,6 +70,11 @@ export interface SeedApp {
   accessPolicyId?: string;
   settings?: Record<string, JsonValue>;
   credentials?: Record<string, JsonValue>;
+  /**
+   * User and group ids assigned to the app (`GET /api/v1/apps/{id}/users` lists the users, group members
+   * with scope GROUP). Unset: assigned to the Everyone group, so every user.
+   */
+  assignedTo?: string[];
 }
 
 export interface SeedRule {
@@ -130,7 +135,7 @@ export interface OktaEmulatorOptions extends EmulatorOptions {
   clock?: () => number;
   /** Page sizes: default and maximum per collection (to exercise paging in tests). */
   pageSizes?: Partial<
-    Record<"users" | "groups" | "members" | "apps" | "policies" | "zones" | "assignees", number>
+    Record<"users" | "groups" | "members" | "apps" | "appUsers" | "policies" | "zones" | "assignees", number>
   >;
 }
 
@@ -386,6 +391,13 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<R
         200,
       );
     }
+    const appUsers = /^\/api\/v1\/apps\/([^/]+)\/users$/.exec(path);
+    if (appUsers) {
+      const app = org.apps.find((a) => a.id === decodeURIComponent(appUsers[1]!));
+      if (!app) return oktaError(404, "E0000007", `Not found: Resource not found: ${appUsers[1]} (App)`);
+      const pageSize = options.pageSizes?.appUsers;
+      return page(req, assignedUsers(org, app, req.baseUrl), pageSize ?? 50, pageSize ?? 500);
+    }
     if (path === "/api/v1/policies") {
       const type = req.query.get("type");
       if (!type) return oktaError(400, "E0000001", "Api validation failed: type");
@@ -454,7 +466,7 @@ function publicUser(u: SeedUser): Record<string, unknown> {
 }
 
 function publicApp(a: SeedApp, baseUrl: string): Record<string, unknown> {
-  const { accessPolicyId, ...rest } = a;
+  const { accessPolicyId, assignedTo: _assignedTo, ...rest } = a;
   return {
     ...rest,
     created: "2024-01-10T09:00:00.000Z",
@@ -462,8 +474,48 @@ function publicApp(a: SeedApp, baseUrl: string): Record<string, unknown> {
     _links: {
       ...(accessPolicyId ? { accessPolicy: { href: `${baseUrl}/api/v1/policies/${accessPolicyId}` } } : {}),
       self: { href: `${baseUrl}/api/v1/apps/${a.id}` },
+      users: { href: `${baseUrl}/api/v1/apps/${a.id}/users` },
     },
   };
+}
+
+/**
+ * An app's users in the AppUser shape: those assigned directly (scope USER) and members of assigned
+ * groups (scope GROUP), deprovisioned users left out. The default page size and maximum the emulator uses
+ * (50, 500) are not confirmed by the sources we have; the provider asks for 200 per page.
+ */
+function assignedUsers(org: OktaOrgSeed, app: SeedApp, baseUrl: string): Array<Record<string, unknown>> {
+  const everyone = org.groups.find((g) => g.type === "BUILT_IN" && g.profile.name === "Everyone");
+  const assigned = app.assignedTo ?? (everyone ? [everyone.id] : []);
+  return org.users
+    .filter((u) => u.status !== "DEPROVISIONED")
+    .flatMap((u) => {
+      const scope = assigned.includes(u.id)
+        ? "USER"
+        : assigned.some((id) => u.groups.includes(id) || id === everyone?.id)
+          ? "GROUP"
+          : undefined;
+      if (!scope) return [];
+      return [
+        {
+          id: u.id,
+          externalId: null,
+          created: "2024-02-01T09:00:00.000Z",
+          lastUpdated: "2024-02-01T09:00:00.000Z",
+          scope,
+          status: "ACTIVE",
+          statusChanged: "2024-02-01T09:00:00.000Z",
+          passwordChanged: null,
+          syncState: "DISABLED",
+          credentials: { userName: u.profile.login },
+          profile: {},
+          _links: {
+            app: { href: `${baseUrl}/api/v1/apps/${app.id}` },
+            user: { href: `${baseUrl}/api/v1/users/${u.id}` },
+          },
+        },
+      ];
+    });
 }
 
 function publicPolicy(p: SeedPolicy, baseUrl: string): Record<string, unknown> {

@@ -2,11 +2,12 @@ import type { ZodType } from "zod";
 import { leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderAuthError, ProviderPermissionError } from "../../src/errors.js";
-import type { OktaGroupFact, OktaOrgFact, ReadState } from "../../src/link/okta/facts.js";
+import type { OktaAppAssignments, OktaGroupFact, OktaOrgFact, ReadState } from "../../src/link/okta/facts.js";
 import type { Account, ProviderInventory } from "../../src/model/index.js";
 import {
   allOktaScopes,
   OktaApp,
+  OktaAppUser,
   OktaFactor,
   OktaGroup,
   OktaGroupMember,
@@ -27,6 +28,7 @@ import {
   canSignIn,
   endpoints,
   isEveryone,
+  needsAssignments,
   type OrgRead,
   referencedGroups,
   source,
@@ -289,6 +291,64 @@ async function listApps(
   }
 }
 
+/**
+ * Who is assigned to each app `needsAssignments` selects, from `GET /api/v1/apps/{id}/users` (users
+ * assigned directly and through groups alike), so an app is reached only by its users. One request per
+ * app per 200 users, in the apps bucket (100/minute on paid tiers), which the per-user factor calls in
+ * the "other" bucket outlast in any org with more users than apps; the Dashboard, the Admin Console and
+ * inactive apps are skipped. A list that fails or is cut short leaves that app `unavailable` (everyone
+ * assumed assigned); after a refusal (401/403) the remaining lists are not asked for.
+ */
+async function readAppAssignments(
+  ctx: Ctx,
+  client: OktaClient,
+  apps: OktaApp[] | undefined,
+): Promise<{ assignments: Map<string, OktaAppAssignments>; state: ReadState }> {
+  const assignments = new Map<string, OktaAppAssignments>();
+  if (!apps) return { assignments, state: failed("apps could not be read") };
+  const targets = apps.filter(needsAssignments);
+  let refused: string | undefined;
+  let done = 0;
+  await Promise.all(
+    targets.map(async (app) => {
+      const unavailable = (reason: string) =>
+        assignments.set(app.id, { status: "unavailable", users: [], reason });
+      if (refused) {
+        unavailable(refused);
+        return;
+      }
+      try {
+        const { items, state } = await readList(
+          ctx,
+          client,
+          endpoints.appUsers(app.id),
+          `/api/v1/apps/${encodeURIComponent(app.id)}/users`,
+          { limit: "200" },
+          needs.apps,
+          OktaAppUser,
+          `user of app ${app.id}`,
+        );
+        if (state.complete)
+          assignments.set(app.id, { status: "read", users: [...new Set(items.map((u) => u.id))] });
+        else unavailable(state.reason ?? "cut short");
+      } catch (err) {
+        const reason = describeError(err);
+        unavailable(reason);
+        ctx.gap(`users assigned to app ${app.label ?? app.name}`, reason);
+        if (err instanceof ProviderAuthError || err instanceof ProviderPermissionError) refused ??= reason;
+      }
+      ctx.progress("app assignments", ++done, targets.length);
+    }),
+  );
+  const unread = [...assignments.values()].filter((a) => a.status !== "read");
+  return {
+    assignments,
+    state: unread.length
+      ? failed(`assignments of ${unread.length} of ${targets.length} app(s) not read: ${unread[0]!.reason}`)
+      : complete,
+  };
+}
+
 async function listZones(ctx: Ctx, client: OktaClient): Promise<{ zones: OktaZone[]; state: ReadState }> {
   try {
     const { items, state } = await readList(
@@ -391,9 +451,11 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
   const allPolicies = [...policies.signOn.policies, ...policies.access.policies, ...policies.enroll.policies];
   // Memberships only for the groups the evaluated policies name (enrollment policies are kept as facts).
   const evaluated = [...policies.signOn.policies, ...policies.access.policies];
-  const [factorResult, groups] = await Promise.all([
+  // Assignments draw on the apps bucket, so they run alongside the factor calls.
+  const [factorResult, groups, appAssignments] = await Promise.all([
     listFactors(ctx, client, usersResult.users),
     readGroups(ctx, client, referencedGroups(evaluated)),
+    readAppAssignments(ctx, client, apps.apps),
   ]);
 
   const accounts: Account[] = usersResult.users.map((user) => {
@@ -419,6 +481,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     apps: apps.state,
     zones: zones.state,
     groups: groups.state,
+    appAssignments: appAssignments.state,
   };
   const read: OrgRead = {
     connection,
@@ -429,6 +492,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     zones: zones.zones,
     groups: groups.groups,
     reads,
+    appAssignments: appAssignments.assignments,
   };
   const built = buildInventory(read);
   return {

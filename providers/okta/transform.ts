@@ -1,4 +1,5 @@
 import {
+  type OktaAppAssignments,
   type OktaAppFact,
   type OktaGroupFact,
   type OktaOrgFact,
@@ -42,6 +43,7 @@ export const endpoints = {
   assignees: "GET /api/v1/iam/assignees/users",
   roles: (id: string) => `GET /api/v1/users/${id}/roles`,
   apps: "GET /api/v1/apps",
+  appUsers: (id: string) => `GET /api/v1/apps/${id}/users`,
   policies: (type: string) => `GET /api/v1/policies?type=${type}`,
   rules: (id: string) => `GET /api/v1/policies/${id}/rules`,
   zones: "GET /api/v1/zones",
@@ -173,6 +175,15 @@ export function isActiveApp(app: OktaApp): boolean {
   return (app.status ?? "ACTIVE").toUpperCase() === "ACTIVE";
 }
 
+/**
+ * Apps whose assignments are read: the active ones with their own entry point (the ones the app policy
+ * judges per account and a VPN or RMM can delegate to). The Dashboard is every user's and the Admin
+ * Console every administrator's, so their lists would cost requests and change nothing.
+ */
+export function needsAssignments(app: OktaApp): boolean {
+  return isActiveApp(app) && app.name !== builtInApps.dashboard && app.name !== builtInApps.adminConsole;
+}
+
 export interface Built {
   entryPoints: EntryPoint[];
   accessPaths: AccessPath[];
@@ -203,6 +214,8 @@ export interface OrgRead {
   zones: OktaZone[];
   groups: OktaGroupFact[];
   reads: OktaOrgFact["reads"];
+  /** Assignments by app id, for the apps `needsAssignments` selects; absent when not read at all. */
+  appAssignments?: Map<string, OktaAppAssignments>;
 }
 
 /**
@@ -277,11 +290,21 @@ export function buildInventory(read: OrgRead): Built {
 
   const accessPaths: AccessPath[] = [];
   const signers = read.accounts.filter((a) => canSignIn(a.status));
+  // An app whose assignments were read is reached only by its users; otherwise by everyone (fail closed).
+  const assigned = new Map(
+    otherApps.map((app) => {
+      const a = read.appAssignments?.get(app.id);
+      return [app.id, a?.status === "read" ? new Set(a.users) : undefined] as const;
+    }),
+  );
   for (const account of signers) {
     accessPaths.push(pendingPath(ids.signIn, account));
     accessPaths.push(pendingPath(ids.dashboard, account));
     if (account.admin.isAdmin === true) accessPaths.push(pendingPath(ids.adminConsole, account));
-    for (const app of otherApps) accessPaths.push(pendingPath(ids.app(app.id), account));
+    for (const app of otherApps) {
+      const users = assigned.get(app.id);
+      if (!users || users.has(account.id)) accessPaths.push(pendingPath(ids.app(app.id), account));
+    }
   }
 
   const facts: Fact[] = [];
@@ -313,7 +336,12 @@ export function buildInventory(read: OrgRead): Built {
               ? ids.app(app.id)
               : null,
     };
-    fact(oktaFactKinds.app, app.id, data, [ev(endpoints.apps, app.id)]);
+    const assignments = read.appAssignments?.get(app.id);
+    if (assignments) data.assignments = assignments;
+    fact(oktaFactKinds.app, app.id, data, [
+      ev(endpoints.apps, app.id),
+      ...(assignments ? [ev(endpoints.appUsers(app.id), app.id, assignments.reason)] : []),
+    ]);
   }
   for (const { policy, rules, rulesReason } of read.policies) {
     const data: OktaPolicyFact = {

@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import { ConfigError } from "../../src/errors.js";
 import { type JsonPath, lineAt, parseJsonWithLines } from "../../src/util/json-lines.js";
-import { readTextFile } from "../../src/util/text-file.js";
 import {
   buildPamStack,
   pamDir as etcPamD,
@@ -10,7 +9,8 @@ import {
   type PamFileState,
   type PamStack,
   parsePamFile,
-} from "../ssh/pam.js";
+} from "../../src/util/pam/index.js";
+import { readTextFile } from "../../src/util/text-file.js";
 import { ConfigQuery, type PropBag, pickConfig, pickProps, UserProps } from "./api.js";
 import { parseServerConf, type ServerConf } from "./server-conf.js";
 import type { AccessServerSettings } from "./settings.js";

@@ -11,7 +11,12 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
-import { analyzeAuthStack, type PamCondition, type PamFactor, type PamSubject } from "../ssh/pam.js";
+import {
+  analyzeAuthStack,
+  type PamCondition,
+  type PamFactor,
+  type PamSubject,
+} from "../../src/util/pam/index.js";
 import { type AuthTokenFact, authTokenFactKind, configKeys, type PropBag, radiusHostKey } from "./api.js";
 import type { AccessServerDump, PamRead } from "./client.js";
 import type { AuthSettings, ServerConf, Verifier } from "./server-conf.js";

@@ -1,10 +1,10 @@
 import { open } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { ProviderResponseError, ProviderUnavailableError } from "../../src/errors.js";
+import { fieldOf, parseXml, XmlError } from "../../src/util/xml.js";
 import { ScreenConnectUser } from "./api.js";
 import { readBinaryVersion, VersionFileError } from "./pe-version.js";
 import type { ScreenConnectSettings } from "./settings.js";
-import { fieldOf, parseXml, XmlError } from "./xml.js";
 
 /**
  * Transport for a ScreenConnect server snapshot: reads the copied files with size limits, parses User.xml

@@ -10,16 +10,6 @@ import {
   SecretError,
 } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
-import { parseGroups, parsePasswd, parsePasswordStatus } from "./api.js";
-import {
-  type CommandResult,
-  classifySshError,
-  type HostReader,
-  LiveHostReader,
-  type SshCredentials,
-  SshHost,
-} from "./client.js";
-import { entriesFor, type KnownHostEntry, knownHostsLine, parseKnownHosts } from "./known-hosts.js";
 import {
   buildPamStack,
   type DuoConfig,
@@ -31,7 +21,17 @@ import {
   parseDuoConfig,
   parsePamFile,
   resolvePamPath,
-} from "./pam.js";
+} from "../../src/util/pam/index.js";
+import { parseGroups, parsePasswd, parsePasswordStatus } from "./api.js";
+import {
+  type CommandResult,
+  classifySshError,
+  type HostReader,
+  LiveHostReader,
+  type SshCredentials,
+  SshHost,
+} from "./client.js";
+import { entriesFor, type KnownHostEntry, knownHostsLine, parseKnownHosts } from "./known-hosts.js";
 import { type SshHostSettings, SshSettings } from "./settings.js";
 import { SnapshotReader } from "./snapshot.js";
 import {

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { matchPattern, matchPatternList } from "../../src/util/openssh-pattern.js";
 
 /**
  * Pure parsers for OpenSSH server configuration (reference/remote-access-and-ticketing.md §1.1–1.2):
@@ -329,47 +330,7 @@ export function specArgument(spec: ConnectionSpec): string {
   return `user=${spec.user},host=${spec.host},addr=${spec.addr},laddr=${spec.laddr},lport=${spec.lport}`;
 }
 
-/** OpenSSH `match_pattern`: `*` and `?` wildcards over the whole string. */
-export function matchPattern(s: string, pattern: string): boolean {
-  // Iterative wildcard match (no regex built from config text).
-  let si = 0;
-  let pi = 0;
-  let star = -1;
-  let mark = 0;
-  while (si < s.length) {
-    if (pi < pattern.length && (pattern[pi] === "?" || pattern[pi] === s[si])) {
-      si++;
-      pi++;
-    } else if (pi < pattern.length && pattern[pi] === "*") {
-      star = pi++;
-      mark = si;
-    } else if (star >= 0) {
-      pi = star + 1;
-      si = ++mark;
-    } else return false;
-  }
-  while (pi < pattern.length && pattern[pi] === "*") pi++;
-  return pi === pattern.length;
-}
-
-/**
- * OpenSSH `match_pattern_list`: comma-separated patterns, `!` negates. 1 = a positive pattern matched,
- * 0 = nothing matched, -1 = a negated pattern matched (which overrides any positive match).
- */
-export function matchPatternList(s: string, list: string, lowercase = false): 1 | 0 | -1 {
-  const subject = lowercase ? s.toLowerCase() : s;
-  let got: 1 | 0 = 0;
-  for (const raw of list.split(",")) {
-    if (raw === "") continue;
-    const negated = raw.startsWith("!");
-    const pattern = lowercase ? raw.slice(negated ? 1 : 0).toLowerCase() : raw.slice(negated ? 1 : 0);
-    if (matchPattern(subject, pattern)) {
-      if (negated) return -1;
-      got = 1;
-    }
-  }
-  return got;
-}
+export { matchPattern, matchPatternList };
 
 interface Cidr {
   family: 4 | 6;

@@ -10,6 +10,17 @@ import type {
   MfaVerdict,
 } from "../../src/model/index.js";
 import {
+  analyzeAuthStack,
+  duoGroupsMatch,
+  type PamAnalysis,
+  type PamCondition,
+  type PamEnvironment,
+  type PamFactor,
+  type PamModuleLine,
+  type PamStack,
+  type PamSubject,
+} from "../../src/util/pam/index.js";
+import {
   adminGroups,
   type EmptyPasswordsFact,
   emptyPasswordsFactKind,
@@ -20,17 +31,6 @@ import {
   type RootLoginFact,
   rootLoginFactKind,
 } from "./api.js";
-import {
-  analyzeAuthStack,
-  duoGroupsMatch,
-  type PamAnalysis,
-  type PamCondition,
-  type PamEnvironment,
-  type PamFactor,
-  type PamModuleLine,
-  type PamStack,
-  type PamSubject,
-} from "./pam.js";
 import {
   addrMatchList,
   all,

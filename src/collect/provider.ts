@@ -93,7 +93,8 @@ export interface Provider<Settings = unknown> {
 
 /** The fictional MSP of the demo: tenants every provider's demo seeds data for. */
 export interface DemoPortfolio {
-  tenants: Array<{ id: string; name: string; domain: string }>;
+  /** `role: "msp"` marks the MSP's own tenant (judged under the msp-self profile); default customer. */
+  tenants: Array<{ id: string; name: string; domain: string; role?: "customer" | "msp" }>;
 }
 
 /**

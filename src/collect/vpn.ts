@@ -106,5 +106,5 @@ export const RadiusMfaSettings = z
   )
   .default([])
   .describe(
-    "RADIUS servers that run the NPS extension for Entra MFA: their paths are resolved against the tenant's Entra connection. Others stay unknown (needs attestation).",
+    "RADIUS servers that run the NPS extension for Entra MFA: their paths are resolved per user against the tenant's Entra connection, with the REQUIRE_USER_MATCH and IP_WHITELIST of the nps-extension connection that names this server (npsServer or radiusAddresses); without one they stay unknown. Others stay unknown (needs attestation).",
   );

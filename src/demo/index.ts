@@ -6,12 +6,16 @@ import type { ScanReport } from "../report.js";
 import { type ScanOptions, scan } from "../scan.js";
 import { type SweepOptions, type SweepOutcome, sweep } from "../sweep.js";
 
-/** The fictional MSP's customers. Every provider's demo seeds data for some of them. */
+/**
+ * The fictional MSP's customers, and the MSP's own tenant (issue #13: its technicians reach every
+ * customer, so it is judged under the msp-self profile). Every provider's demo seeds data for some of them.
+ */
 export const demoPortfolio: DemoPortfolio = {
   tenants: [
     { id: "northwind", name: "Northwind Traders", domain: "northwind.example" },
     { id: "contoso-dental", name: "Contoso Dental", domain: "contoso-dental.example" },
     { id: "fabrikam-legal", name: "Fabrikam Legal", domain: "fabrikam-legal.example" },
+    { id: "msp", name: "Northwind IT Services", domain: "msp.example", role: "msp" },
   ],
 };
 
@@ -26,6 +30,8 @@ export function demoConfigText(demos: ProviderDemo[], now: Date): string {
       .map((t) => ({
         id: t.id,
         name: t.name,
+        // role msp: the config then defaults the tenant to the msp-self profile.
+        ...(t.role ? { role: t.role } : {}),
         connections: demos.flatMap((d) =>
           d.connections.filter((c) => c.tenant === t.id).map((c) => c.connection),
         ),

@@ -3,14 +3,26 @@ import type { AccessPath, Account, AuthChain, EntryPoint, Evidence, MfaVerdict }
 import {
   entraFactKinds,
   entraSource,
-  methodStrength,
   type ServicePrincipalItem,
   ServicePrincipalsFact,
-  strengthRank,
 } from "./entra/facts.js";
 import { entraAccessFor, entraConnections, entraFactsOf } from "./entra/index.js";
 import type { Linker } from "./index.js";
-import { type OktaOrg, oktaConnections, oktaSource, readOktaOrg } from "./okta/facts.js";
+import {
+  npsDelegationTarget,
+  npsExtensionServing,
+  npsSettingsFor,
+  npsVerdict,
+  readNpsSettings,
+} from "./nps/index.js";
+import {
+  type OktaOrg,
+  oktaAppAssignment,
+  oktaConnections,
+  oktaSource,
+  readOktaOrg,
+  unreadAppAssignments,
+} from "./okta/facts.js";
 import { evaluateOktaAccess, findOktaApps, type OktaAppRef, oktaAccessFor } from "./okta/index.js";
 
 /**
@@ -75,9 +87,10 @@ class Resolver {
     if (!delegation || !entryPoint || path.accountsFrom || path.mfa.state !== "unknown") return [path];
     // LDAP checks a password; whether a proxy adds a factor is not visible from either side.
     if (delegation.protocol === "ldap") return [path];
+    // RADIUS: the server decides; only a known NPS extension hands the decision to Entra.
+    if (delegation.protocol === "radius") return this.#radius(path, entryPoint, delegation);
     const systems = this.#systems(delegation);
     if ("reason" in systems) return [this.#unresolved(path, entryPoint, systems.reason)];
-    if (delegation.protocol === "radius") return this.#radius(path, entryPoint, delegation, systems.list);
 
     const targets = systems.list.flatMap((system): Target[] =>
       system === "entra"
@@ -304,13 +317,20 @@ class Resolver {
     return { ids: [...ids].filter((id) => active.has(id)), unreadGroups };
   }
 
-  /** Every Okta user who can sign in, each with the global session and the app's authentication policy. */
+  /**
+   * Every Okta user assigned to the app (directly or through a group) who can sign in, each with the global
+   * session and the app's authentication policy. Assignments that were not read count everyone in.
+   */
   #oktaUsers(path: AccessPath, d: Delegation, target: Extract<OktaTarget, { found: true }>): AccessPath[] {
-    const note =
-      "Okta app assignments are not collected: every Okta user who can sign in is assumed assigned (fail closed)";
-    const prefix = `${d.protocol.toUpperCase()} sign-in through Okta app '${target.name}' (${target.appId}; ${note}): `;
+    const app = target.org.apps.find((a) => a.id === target.appId);
+    const unread = app ? unreadAppAssignments(app) : undefined;
+    const note = unread
+      ? `; ${unread}: every Okta user who can sign in is assumed assigned (fail closed)`
+      : "";
+    const prefix = `${d.protocol.toUpperCase()} sign-in through Okta app '${target.name}' (${target.appId}${note}): `;
     return this.inventory.accounts
       .filter((a) => a.source === oktaSource && a.connection === target.connection && canSignIn.has(a.status))
+      .filter((a) => !app || oktaAppAssignment(app, a.id).assigned !== false)
       .map((a) => {
         const verdict = oktaAccessFor(this.inventory, {
           app: { id: target.appId },
@@ -396,81 +416,89 @@ class Resolver {
   }
 
   /**
-   * RADIUS to the NPS extension for Entra MFA: the extension asks every user it matches for Entra MFA,
-   * without Conditional Access; a user with no registered method is refused or let in without MFA depending
-   * on REQUIRE_USER_MATCH, which the RADIUS server's own configuration decides (not visible from here).
+   * RADIUS to the NPS extension for Entra MFA (issue #6). The extension's settings come from the
+   * nps-extension connection: its own front end's fact, or, for another gateway's RADIUS server (Azure
+   * VPN, FortiGate, ASA), the fact of the NPS server that answers at that address. Without that fact the
+   * RADIUS server is opaque: the path stays unknown, never assumed to be the extension. With it, each
+   * active user of the tenant's single Entra connection gets the extension's verdict for their MFA
+   * registration (`npsVerdict`); a user it refuses gets no path.
    */
-  #radius(path: AccessPath, entryPoint: EntryPoint, d: Delegation, systems: System[]): AccessPath[] {
-    if (!systems.includes("entra") || this.#entra.length !== 1)
+  #radius(path: AccessPath, entryPoint: EntryPoint, d: Delegation): AccessPath[] {
+    const facts = this.inventory.facts;
+    const ownFrontEnd = d.target === npsDelegationTarget;
+    const fact = ownFrontEnd
+      ? npsSettingsFor(facts, path.entryPoint)
+      : npsExtensionServing(facts, d.target)[0];
+    if (!fact) {
+      // The NPS provider already says why its own settings are missing (an unreadable export).
+      if (ownFrontEnd) return [path];
       return [
         this.#unresolved(
           path,
           entryPoint,
-          `${describe(d)}: only RADIUS to the NPS extension for Entra MFA is resolved, with exactly one Entra connection`,
-        ),
-      ];
-    const connection = this.#entra[0]!;
-    const facts = entraFactsOf(this.inventory, connection);
-    const verdictFor = (userId: string): MfaVerdict => {
-      const reg = facts.registration;
-      const evidence: Evidence[] = [
-        ...path.mfa.evidence,
-        {
-          source: entraSource,
-          connection,
-          endpoint: "GET /reports/authenticationMethods/userRegistrationDetails",
-          objectId: userId,
-        },
-      ];
-      const via = [`entra:${connection}:nps-extension`];
-      const prefix = `RADIUS to ${d.target} (NPS extension for Entra MFA): `;
-      if (reg.status !== "read")
-        return {
-          state: "unknown",
-          strength: null,
-          via,
-          evidence,
-          reason: `${prefix}registration could not be read (${reg.reason ?? reg.status})`,
-        };
-      const entry = reg.byId.get(userId);
-      const strengths = (entry?.methodsRegistered ?? [])
-        .map((m) => methodStrength(m))
-        .filter((s): s is NonNullable<typeof s> => s !== null);
-      if (!entry || !(entry.isMfaRegistered ?? strengths.length > 0))
-        return {
-          state: "unknown",
-          strength: null,
-          via,
-          evidence,
-          reason: `${prefix}no MFA method is registered: the extension then refuses the user or lets them in without MFA, as REQUIRE_USER_MATCH on the NPS server says`,
-        };
-      const weakest = strengths.reduce<(typeof strengths)[number] | null>(
-        (w, s) => (w === null || strengthRank[s] < strengthRank[w] ? s : w),
-        null,
-      );
-      return {
-        state: "enforced",
-        strength: weakest,
-        via,
-        evidence,
-        reason: `${prefix}the extension requires Entra MFA and the user has registered ${entry.methodsRegistered.join(", ")}`,
-      };
-    };
-    if (path.accounts.length > 0) {
-      return [
-        withVerdict(
-          path,
-          unknownVerdict(
-            entryPoint,
-            `${describe(d)}: RADIUS paths of named accounts are not matched to Entra users`,
-            path.mfa.evidence,
-          ),
+          `${describe(d)}: MFA depends on the RADIUS server: no nps-extension connection of this tenant names ${d.target} (its NPS server or radiusAddresses), so whether it asks for a second factor is not known`,
         ),
       ];
     }
+    const read = readNpsSettings(fact);
+    if ("error" in read) return [this.#unresolved(path, entryPoint, `${describe(d)}: ${read.error}`)];
+    // The NAS-IP-Address another gateway sends is not known: only the front end's own addresses are
+    // compared with IP_WHITELIST as "this front end"; for other gateways any entry may apply.
+    const settings = ownFrontEnd ? read : { ...read, data: { ...read.data, nasAddresses: [] } };
+    const server = settings.data.server;
+    if (this.#entra.length !== 1)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          this.#entra.length === 0
+            ? `${describe(d)} goes to the NPS extension on ${server}, which asks Microsoft Entra ID for MFA, but this tenant has no entra connection: add one to resolve it per user`
+            : `${describe(d)} goes to the NPS extension on ${server}; it is resolved only when the tenant has exactly one Entra connection (it has ${this.#entra.length})`,
+        ),
+      ];
+    if (path.accounts.length > 0)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          `${describe(d)}: RADIUS paths of named accounts are not matched to Entra users`,
+        ),
+      ];
+    const connection = this.#entra[0]!;
+    const registrationEndpoint =
+      entraFactsOf(this.inventory, connection).evidence[entraFactKinds.registration]?.[0]?.endpoint ??
+      "GET /reports/authenticationMethods/userRegistrationDetails";
+    const seen = new Set(path.mfa.evidence.map((e) => JSON.stringify(e)));
+    const prefix = `RADIUS through the NPS extension on ${server}: `;
     return this.inventory.accounts
       .filter((a) => a.source === entraSource && a.connection === connection && a.status === "active")
-      .map((a) => perUserPath(path, a.id, { source: entraSource, connection }, verdictFor(a.id)));
+      .flatMap((user) => {
+        const registration = entraAccessFor(this.inventory, { userId: user.id, connection })!.registration;
+        const evidence: Evidence[] = [
+          {
+            source: entraSource,
+            connection,
+            endpoint: registrationEndpoint,
+            objectId: user.id,
+            field: "methodsRegistered",
+            value: registration.methods.map((m) => m.method),
+            note: registration.reason,
+          },
+        ];
+        const outcome = npsVerdict(settings, { ...registration, evidence }, user.name);
+        if (outcome.kind === "refused") return [];
+        const v = outcome.verdict;
+        const verdict: MfaVerdict = {
+          ...v,
+          reason: `${prefix}${v.reason}`,
+          via: (v.via ?? []).map((hop) =>
+            hop === "entra:mfa-registration" ? `entra:${connection}:mfa-registration` : hop,
+          ),
+          // The front end's own settings evidence is already the path's.
+          evidence: v.evidence.filter((e) => !seen.has(JSON.stringify(e))),
+        };
+        return [perUserPath(path, user.id, { source: entraSource, connection }, verdict)];
+      });
   }
 
   #unresolved(path: AccessPath, entryPoint: EntryPoint, reason: string): AccessPath {

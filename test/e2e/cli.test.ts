@@ -151,6 +151,25 @@ describe("mfasweep CLI", () => {
     expect(report.coverage.every((c) => c.status === "complete")).toBe(true);
     expect(report.summary.fail).toBeGreaterThan(0);
     expect(report.results.some((r) => r.status === "excepted")).toBe(true);
+    // The MSP's own tenant (issue #13) under the msp-self profile: the technician with Authenticator push
+    // only is flagged, judged with their Entra account; the FIDO2-only technician passes.
+    expect(report.tenants.find((t) => t.id === "msp")).toMatchObject({ role: "msp", profile: "msp-self" });
+    const msp = (policy: string, who: string) =>
+      report.results.filter(
+        (r) => r.tenant === "msp" && r.policy === policy && r.subject.name.startsWith(`${who}@msp.example`),
+      );
+    const pushOnly = msp("msp-customer-access-phishing-resistant", "d.okafor");
+    expect(pushOnly.map((r) => [r.status, r.severity, r.subject.source])).toEqual([
+      ["fail", "critical", "ninjaone"],
+    ]);
+    expect(pushOnly[0]!.message).toContain("(judged with entra d.okafor@msp.example)");
+    const pushStrength = msp("mfa-factor-strength-sufficient", "d.okafor");
+    expect(pushStrength.length).toBeGreaterThan(0);
+    expect(pushStrength.every((r) => r.status === "fail" && r.severity === "critical")).toBe(true);
+    expect(msp("msp-customer-access-phishing-resistant", "m.garcia").map((r) => r.status)).toEqual(["pass"]);
+    const fido = msp("mfa-factor-strength-sufficient", "m.garcia");
+    expect(fido.length).toBeGreaterThan(0);
+    expect(fido.every((r) => r.status === "pass")).toBe(true);
     // The fingerprint is the queue's and the PSA's dedupe key: two results may never share one.
     const fingerprints = report.results.map((r) => r.fingerprint);
     const repeated = fingerprints.filter((f, i) => fingerprints.indexOf(f) !== i);

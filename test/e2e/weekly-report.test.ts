@@ -353,6 +353,7 @@ describe("mfasweep demo --store FILE --format html", () => {
       expect(data.tenants.map((t: { id: string }) => t.id).sort()).toEqual([
         "contoso-dental",
         "fabrikam-legal",
+        "msp",
         "northwind",
       ]);
       // First sweep: every open finding is new.

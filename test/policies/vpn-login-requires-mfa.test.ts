@@ -10,6 +10,39 @@ const vpn = entryPoint({
   name: "fw SSL-VPN",
 });
 const sshHost = entryPoint({ id: "ssh:h1", source: "ssh", kind: "ssh", name: "h1" });
+const rdGateway = entryPoint({
+  id: "nps-extension:nps:rdg.acme.example",
+  source: "nps-extension",
+  kind: "rd-gateway",
+  name: "rdg.acme.example (RD Gateway, NPS extension on nps01)",
+});
+
+/** An RD Gateway path resolved per Entra user through the NPS extension. */
+function throughNps(state: MfaState) {
+  return inventory({
+    accounts: [account({ id: "u2", name: "carol@acme.example", source: "entra" })],
+    entryPoints: [rdGateway],
+    accessPaths: [
+      {
+        ...accessPath({ id: `${rdGateway.id}/radius/u2`, entryPoint: rdGateway.id, accounts: ["u2"], state }),
+        accountsFrom: { source: "entra", connection: "entra" },
+        chain: {
+          factors: ["password"],
+          delegation: { protocol: "radius", target: "nps-extension", targetSource: "entra" },
+        },
+        mfa: {
+          state,
+          strength: null,
+          via: ["nps-extension:nps01", "entra:entra:mfa-registration"],
+          reason: `NPS extension says ${state}`,
+          evidence: [
+            { source: "nps-extension", connection: "nps", field: "REQUIRE_USER_MATCH", value: "FALSE" },
+          ],
+        },
+      },
+    ],
+  });
+}
 
 function local(state: MfaState, fields: Partial<Account> = {}) {
   return inventory({
@@ -67,6 +100,11 @@ testPolicy(policy, {
       inventory: delegated("enforced"),
       subject: "bob@acme.example @ fw SSL-VPN",
     },
+    {
+      name: "an RD Gateway user the NPS extension asks for MFA",
+      inventory: throughNps("enforced"),
+      subject: "carol@acme.example @ rdg.acme.example (RD Gateway, NPS extension on nps01)",
+    },
   ],
   fail: [
     {
@@ -83,6 +121,14 @@ testPolicy(policy, {
       message: ["Entra says none"],
     },
     {
+      name: "an RD Gateway user the NPS extension lets in without MFA (REQUIRE_USER_MATCH=FALSE)",
+      inventory: throughNps("bypassable"),
+      severity: "critical",
+      mfa: "bypassable",
+      subject: "carol@acme.example @ rdg.acme.example (RD Gateway, NPS extension on nps01)",
+      message: ["carol@acme.example can log in to rdg.acme.example", "NPS extension says bypassable"],
+    },
+    {
       name: "a server path no second factor protects",
       inventory: server("none"),
       subject: "radius/corp (accounts the device cannot list) @ fw SSL-VPN",
@@ -91,6 +137,7 @@ testPolicy(policy, {
   unknown: [
     { name: "a RADIUS server whose MFA is not visible", inventory: server("unknown"), mfa: "unknown" },
     { name: "an unresolved delegation", inventory: delegated("unknown") },
+    { name: "an RD Gateway whose NPS settings are not known", inventory: throughNps("unknown") },
   ],
   silent: [
     { name: "a disabled local user", inventory: local("none", { status: "disabled" }) },

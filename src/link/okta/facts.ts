@@ -47,6 +47,8 @@ export const OktaOrgFact = z.object({
     apps: ReadState,
     zones: ReadState,
     groups: ReadState,
+    /** `GET /api/v1/apps/{id}/users` of the active apps other than the Dashboard and Admin Console. */
+    appAssignments: ReadState.optional(),
   }),
 });
 export type OktaOrgFact = z.infer<typeof OktaOrgFact>;
@@ -82,9 +84,24 @@ export const OktaPolicyFact = z.object({
 export type OktaPolicyFact = z.infer<typeof OktaPolicyFact>;
 
 /**
+ * Who is assigned to an app (`GET /api/v1/apps/{id}/users`: directly, scope USER, or through a group,
+ * scope GROUP; the list holds both). `unavailable` (with `reason`) when the list could not be read whole:
+ * then every user who can sign in is assumed assigned (fail closed).
+ */
+export const OktaAppAssignments = z.object({
+  status: z.enum(["read", "unavailable"]),
+  users: z.array(z.string()),
+  reason: z.string().optional(),
+});
+export type OktaAppAssignments = z.infer<typeof OktaAppAssignments>;
+
+/**
  * An app and what identifies it to the systems that delegate to it: its id, its `name` (`saasure`,
  * `okta_enduser`, `radius`, ...), the SAML audience (the service provider's entity id), the SAML ACS URL
  * and the OIDC client id. `entryPoint` is the id of the provider's entry point for it (null when none).
+ * `assignments` is absent for apps whose assignments are not read (the Dashboard and Admin Console, which
+ * every user and every administrator reach, and inactive apps) and in inventories collected before they
+ * were: absent means every user who can sign in is assumed assigned.
  */
 export const OktaAppFact = z.object({
   id: z.string(),
@@ -97,8 +114,32 @@ export const OktaAppFact = z.object({
   samlAcsUrl: optionalString,
   oidcClientId: optionalString,
   entryPoint: z.string().nullable(),
+  assignments: OktaAppAssignments.optional(),
 });
 export type OktaAppFact = z.infer<typeof OktaAppFact>;
+
+/** Why an app's assignments are not known (not collected, or not read whole); undefined when they are. */
+export function unreadAppAssignments(app: OktaAppFact): string | undefined {
+  const a = app.assignments;
+  const label = app.label ?? app.name;
+  if (!a) return `who is assigned to Okta app '${label}' was not collected`;
+  if (a.status !== "read")
+    return `who is assigned to Okta app '${label}' could not be read (${a.reason ?? a.status})`;
+  return undefined;
+}
+
+/**
+ * Whether user `userId` is assigned to `app`: `true`/`false` when the assignments were read, `"unknown"`
+ * (with the reason) when they were not, in which case callers assume the user is assigned.
+ */
+export function oktaAppAssignment(
+  app: OktaAppFact,
+  userId: string,
+): { assigned: boolean } | { assigned: "unknown"; reason: string } {
+  const reason = unreadAppAssignments(app);
+  if (reason !== undefined) return { assigned: "unknown", reason };
+  return { assigned: app.assignments!.users.includes(userId) };
+}
 
 export const OktaZoneFact = z.object({
   id: z.string(),

@@ -5,6 +5,7 @@ import {
   type OktaOrg,
   type OktaPolicyFact,
   type OktaRuleFact,
+  oktaAppAssignment,
   oktaFactorStrength,
   oktaSource,
   strengthRank,
@@ -591,6 +592,7 @@ function unknownVerdict(org: OktaOrg, reason: string, evidence: Evidence[] = [])
 
 function readReason(org: OktaOrg, part: keyof OktaOrg["org"]["reads"], what: string): string | undefined {
   const state = org.org.reads[part];
+  if (!state) return undefined;
   return state.complete ? undefined : `${what} could not be read (${state.reason ?? "no reason recorded"})`;
 }
 
@@ -672,6 +674,27 @@ export class OktaPolicyEvaluator {
           org,
           readReason(org, "apps", "apps") ?? `app ${target.appId} was not collected from this Okta org`,
         );
+      // Okta refuses a user the app is not assigned to: no way in, so like a rule that denies access it
+      // is not a path without MFA (the provider and the delegation linker give such users no path).
+      if (oktaAppAssignment(appFact, userId).assigned === false) {
+        const label = appFact.label ?? appFact.name;
+        return {
+          state: "enforced",
+          strength: null,
+          reason: `not assigned to Okta app '${label}' (directly or through a group): Okta refuses this account's sign-in to it`,
+          evidence: [
+            {
+              source: oktaSource,
+              connection: org.connection,
+              endpoint: `GET /api/v1/apps/${appFact.id}/users`,
+              objectId: appFact.id,
+              field: "assigned",
+              value: false,
+              note: `user ${userId} is not among the app's users`,
+            },
+          ],
+        };
+      }
       if (appFact.accessPolicyId === null) {
         appNote = `app '${appFact.label ?? appFact.name}' links no authentication policy (a Classic Engine org keeps app sign-on rules elsewhere)`;
       } else {

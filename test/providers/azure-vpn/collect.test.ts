@@ -10,10 +10,10 @@ import { azureVpn } from "../../../providers/azure-vpn/index.js";
 import { AzureVpnSettings } from "../../../providers/azure-vpn/settings.js";
 import { typicalValues, writeRegExport } from "../../../providers/nps-extension/emulator.js";
 import { NpsExtensionSettings } from "../../../providers/nps-extension/settings.js";
-import { npsExtensionServing } from "../../../providers/nps-extension/transform.js";
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { ConfigError } from "../../../src/errors.js";
+import { npsExtensionServing } from "../../../src/link/nps/index.js";
 import { scanDemo } from "../../helpers/connection.js";
 
 let dir: string;

@@ -4,9 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { armGateway, writeGatewayExport } from "../../../providers/azure-vpn/emulator.js";
+import { azureVpn } from "../../../providers/azure-vpn/index.js";
 import { caPolicy, seedTenant, seedUser, startEntraEmulator } from "../../../providers/entra/emulator.js";
+import { entra as entraProvider } from "../../../providers/entra/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/config/load.js";
+import { demoPortfolio } from "../../../src/demo/index.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { scan } from "../../../src/scan.js";
 
@@ -116,5 +119,41 @@ describe("Azure VPN Gateway point-to-site, end to end", () => {
     );
     expect(aad).toMatchObject({ status: "unknown", mfa: { state: "unknown" } });
     expect(aad!.message).toContain("no entra connection");
+  });
+});
+
+describe("demo: Northwind's Azure VPN gateway with the Entra demo", () => {
+  it("the AAD path resolves per user assigned to the Azure VPN Client app: the pilot-excluded user fails, the certificate path is none", async () => {
+    const entraDemo = await entraProvider.demo!(demoPortfolio);
+    const vpnDemo = await azureVpn.demo!(demoPortfolio);
+    try {
+      const connections = [...entraDemo.connections, ...vpnDemo.connections]
+        .filter((c) => c.tenant === "northwind")
+        .map((c) => c.connection);
+      expect(connections.map((c) => c.type)).toEqual(["entra", "azure-vpn"]);
+      const { config } = parseConfig(
+        stringify({ tenants: [{ id: "northwind", name: "Northwind", connections }] }),
+        "demo.yaml",
+        now,
+      );
+      const report = await scan(config, { env: entraDemo.env, now, quotas: new QuotaRegistry(false) });
+      const vpn = report.results.filter(
+        (r) => r.policy === "vpn-login-requires-mfa" && r.subject.id.startsWith("azure-vpn:"),
+      );
+      expect(vpn.map((r) => [r.subject.name.split(" @ ")[0], r.status]).sort()).toEqual([
+        ["a.fuller@northwind.example", "pass"],
+        ["certificate (accounts the device cannot list)", "fail"],
+        ["helpdesk@northwind.example", "pass"],
+        ["it.admin@northwind.example", "pass"],
+        ["n.davolio@northwind.example", "fail"],
+      ]);
+      const davolio = vpn.find((r) => r.subject.name.startsWith("n.davolio@"))!;
+      expect(davolio.mfa?.via).toEqual([`entra:entra:app/${audience}`]);
+      expect(davolio.message).toContain("MFA pilot exclusions");
+      expect(vpn.find((r) => r.subject.id.endsWith("/certificate"))!.mfa?.state).toBe("none");
+    } finally {
+      await entraDemo.close();
+      await vpnDemo.close();
+    }
   });
 });

@@ -276,12 +276,26 @@ describe("ninjaone doctor", () => {
 describe("ninjaone demo", () => {
   it("seeds Northwind: an administrator without MFA fails critical, optional MFA fails, SSO waits for the IdP", async () => {
     const report = await scanDemo(ninjaone);
-    expect(report.coverage.map((c) => [c.tenant, c.status])).toEqual([["northwind", "complete"]]);
-    const results = report.results.filter((r) => r.policy === "rmm-technician-mfa-enforced");
+    expect(report.coverage.map((c) => [c.tenant, c.status])).toEqual([
+      ["northwind", "complete"],
+      ["msp", "complete"],
+    ]);
+    const results = report.results.filter(
+      (r) => r.policy === "rmm-technician-mfa-enforced" && r.tenant === "northwind",
+    );
     expect(results.map((r) => [r.subject.name, r.status, r.severity]).sort()).toEqual([
       ["helpdesk@northwind.example", "fail", "high"],
       ["it.admin@northwind.example", "unknown", "critical"],
       ["r.king@northwind.example", "fail", "critical"],
     ]);
+    // The MSP's own console: every technician signs in through its Entra, which this scan does not have.
+    const msp = report.results.filter(
+      (r) => r.policy === "rmm-technician-mfa-enforced" && r.tenant === "msp",
+    );
+    expect(msp.map((r) => [r.subject.name, r.status]).sort()).toEqual([
+      ["d.okafor@msp.example", "unknown"],
+      ["m.garcia@msp.example", "unknown"],
+    ]);
+    expect(msp[0]!.message).toMatch(/this tenant has no entra connection/);
   });
 });

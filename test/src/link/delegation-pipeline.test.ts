@@ -90,7 +90,7 @@ end
 `;
 
 // Okta: a GlobalProtect portal signs in through an Okta SAML app whose policy lets contractors in with
-// one factor.
+// one factor. The app is assigned to two groups and one user; an intern outside them has no VPN path.
 const oktaToken = "00test-okta-token";
 const contractors = group("Contractors");
 const frontOffice = group("Front office");
@@ -109,6 +109,7 @@ const gpPolicy = policy("ACCESS_POLICY", "GlobalProtect", 10, [
   }),
   appRule("Everyone else: MFA", { priority: 99, factorMode: "2FA", system: true }),
 ]);
+const staff = oktaUser("staff@acme.example", { factors: [factor("push")] });
 const org = seedOrg("acme.okta.example", oktaToken, (p) => ({
   groups: [p.everyone, contractors, frontOffice],
   zones: [office],
@@ -118,12 +119,14 @@ const org = seedOrg("acme.okta.example", oktaToken, (p) => ({
     app("okta_enduser", "Okta Dashboard", p.dashboardPolicy.id, { signOnMode: "OPENID_CONNECT" }),
     app("panw_globalprotect", "GlobalProtect", gpPolicy.id, {
       settings: { signOn: { audience: "https://vpn.acme.example:443/SAML20/SP" } },
+      assignedTo: [contractors.id, frontOffice.id, staff.id],
     }),
   ],
   users: [
     oktaUser("contractor@acme.example", { groups: [contractors.id], factors: [factor("push")] }),
-    oktaUser("staff@acme.example", { factors: [factor("push")] }),
+    staff,
     oktaUser("reception@acme.example", { groups: [frontOffice.id], factors: [factor("push")] }),
+    oktaUser("intern@acme.example", { factors: [] }),
   ],
 }));
 
@@ -261,11 +264,13 @@ describe("delegated VPN sign-ins, end to end", () => {
     expect(report.coverage.every((c) => c.status === "complete")).toBe(true);
     const vpn = report.results.filter((r) => r.policy === "vpn-login-requires-mfa");
     const byUser = Object.fromEntries(vpn.map((r) => [r.subject.name.split(" @ ")[0], r]));
+    // The intern is not assigned to the GlobalProtect app: Okta refuses them, so no VPN path.
     expect(Object.keys(byUser).sort()).toEqual([
       "contractor@acme.example",
       "reception@acme.example",
       "staff@acme.example",
     ]);
+    expect(byUser["staff@acme.example"]!.message).not.toMatch(/assumed assigned/);
     // A rule that always lets the group in with a password leaves it no second factor at all.
     expect(byUser["contractor@acme.example"]).toMatchObject({ status: "fail", mfa: { state: "none" } });
     expect(byUser["reception@acme.example"]).toMatchObject({ status: "fail", mfa: { state: "bypassable" } });

@@ -196,6 +196,63 @@ describe("delegation linker", () => {
     expect(noUser.mfa.reason).toMatch(/no Microsoft Entra ID user zed@acme.example/);
   });
 
+  it("RADIUS: a malformed NPS settings fact, or a path of named accounts, is unknown with the reason", () => {
+    const radius = (accounts: string[]): AccessPath => ({
+      ...samlPath(),
+      id: `fgt:vpn/radius${accounts.length}`,
+      accounts,
+      chain: { factors: ["password"], delegation: { protocol: "radius", target: "10.0.0.9" } },
+    });
+    const malformed: Fact = {
+      kind: "nps-extension.settings",
+      id: "nps:x",
+      source: "nps-extension",
+      connection: "nps",
+      data: { entryPoint: "elsewhere", server: "nps01", radiusAddresses: ["10.0.0.9"] },
+      evidence: [],
+    };
+    const wellFormed: Fact = {
+      ...malformed,
+      data: {
+        entryPoint: "elsewhere",
+        frontEnd: "rras",
+        server: "nps01",
+        file: "nps.reg",
+        requireUserMatch: { value: true, raw: null, line: null },
+        ipWhitelist: { entries: [], raw: null, line: null },
+        alternateLoginId: null,
+        nasAddresses: [],
+        radiusAddresses: ["10.0.0.9"],
+      },
+    };
+    // A fact that does not match the schema is not taken for an NPS extension at all.
+    const [bad] = vpnPaths(delegationLinker.link(tenantWith({ facts: [malformed], paths: [radius([])] })));
+    expect(bad!.mfa).toMatchObject({ state: "unknown" });
+    expect(bad!.mfa.reason).toMatch(/MFA depends on the RADIUS server/);
+    // The NPS provider's own front end with a malformed fact: unknown, naming the schema problem.
+    const own: AccessPath = {
+      ...radius([]),
+      chain: {
+        factors: ["password"],
+        delegation: { protocol: "radius", target: "nps-extension", targetSource: "entra" },
+      },
+    };
+    const [ownBad] = vpnPaths(
+      delegationLinker.link(
+        tenantWith({ facts: [{ ...malformed, data: { entryPoint: vpn.id } }], paths: [own] }),
+      ),
+    );
+    expect(ownBad!.mfa).toMatchObject({ state: "unknown" });
+    expect(ownBad!.mfa.reason).toMatch(/nps-extension\.settings fact is malformed/);
+    const [named] = vpnPaths(
+      delegationLinker.link(tenantWith({ facts: [wellFormed], paths: [radius(["x"])] })),
+    );
+    expect(named!.mfa).toMatchObject({ state: "unknown" });
+    expect(named!.mfa.reason).toMatch(/named accounts are not matched to Entra users/);
+    const perUser = vpnPaths(delegationLinker.link(tenantWith({ facts: [wellFormed], paths: [radius([])] })));
+    expect(perUser.map((p) => p.accounts[0]).sort()).toEqual([alice.id, bob.id].sort());
+  });
+
   it("leaves LDAP delegations and already-judged paths alone", () => {
     const ldap: AccessPath = {
       ...samlPath(),

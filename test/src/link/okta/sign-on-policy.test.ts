@@ -551,6 +551,37 @@ describe("oktaAccessFor (delegations to Okta)", () => {
     ).toMatch(/2 Okta apps match/);
   });
 
+  it("app assignments: an unassigned user is refused (no way in, enforced with the reason); unread assignments change nothing", () => {
+    const withAssignments = (assignments: OktaAppFact["assignments"]) => {
+      const o2 = org({ policies: session([p]), apps: [{ ...vpn, assignments }] });
+      return { facts: facts(o2) as TenantInventory["facts"], accounts: [user] };
+    };
+    const ask = (inv: ReturnType<typeof withAssignments>) =>
+      oktaAccessFor(inv, { app: { id: "0oavpn" }, user: { id: "00uann" } });
+    const refused = ask(withAssignments({ status: "read", users: ["00uother"] }));
+    expect(refused).toMatchObject({ state: "enforced", strength: null, via: ["okta:okta:app/0oavpn"] });
+    expect(refused.reason).toMatch(/not assigned to Okta app '0oavpn'/);
+    expect(refused.evidence[0]).toMatchObject({
+      endpoint: "GET /api/v1/apps/0oavpn/users",
+      field: "assigned",
+      value: false,
+    });
+    // Assigned, unread or not collected: the policies decide, as before.
+    for (const assignments of [
+      { status: "read" as const, users: ["00uann"] },
+      { status: "unavailable" as const, users: [], reason: "HTTP 403" },
+      undefined,
+    ])
+      expect(ask(withAssignments(assignments))).toMatchObject({ state: "enforced", strength: "app" });
+    expect(
+      evaluateOktaAccess(
+        org({ policies: session([p]), apps: [{ ...vpn, assignments: { status: "read", users: [] } }] }),
+        "u1",
+        { kind: "app", appId: "0oavpn" },
+      ).reason,
+    ).toMatch(/not assigned/);
+  });
+
   it("the linker leaves paths that are not pending untouched", () => {
     const tenant: TenantInventory = {
       tenant: { id: "t", name: "T", role: "customer" },

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { matchPatternList } from "./sshd-config.js";
+import { matchPatternList } from "../openssh-pattern.js";
 
 /**
  * Pure PAM parsing and a symbolic run of the `auth` stack (reference/remote-access-and-ticketing.md §1.3).

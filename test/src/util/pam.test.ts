@@ -10,7 +10,7 @@ import {
   type PamSubject,
   parseDuoConfig,
   parsePamFile,
-} from "../../../providers/ssh/pam.js";
+} from "../../../src/util/pam/index.js";
 
 /** Builds the auth stack of /etc/pam.d/sshd from file texts (paths relative to /etc/pam.d). */
 function stackOf(files: Record<string, string>) {
