@@ -21,6 +21,12 @@ export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
   lock?: Omit<LockOptions, "owner">;
   /** Called as each tenant is reconciled (or fails), for progress output. */
   onTenant?: (tenant: SweepSummary["tenants"][number], progress: { done: number; total: number }) => void;
+  /**
+   * Keep passing results in the returned report (default true). False drops them as each tenant is
+   * reconciled (the queue holds what changed; the summary still counts them), so a sweep of many tenants
+   * holds its findings, not every result of every account, until it returns.
+   */
+  keepPasses?: boolean;
 }
 
 export interface SweepOutcome {
@@ -97,8 +103,10 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
 
     const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
     const entries: TenantEntry[] = new Array(selected.length);
-    const reports: ScanReport[] = [];
+    // Only what the end of the sweep needs of each tenant's scan; the scan reports themselves are dropped.
+    const reports: Array<Pick<ScanReport, "tenants" | "coverage">> = [];
     const results: Result[][] = new Array(selected.length);
+    let droppedPasses = 0;
     const changes: ChangeLine[] = [];
     let done = 0;
 
@@ -122,7 +130,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
         entries[i] = entry({ error: describeError(err), coverage: tenantCoverage([]) });
         return;
       }
-      reports.push(report);
+      reports.push({ tenants: report.tenants, coverage: report.coverage });
       results[i] = report.results;
       const coverage = tenantCoverage(report.coverage);
       if (options.signal?.aborted) {
@@ -160,6 +168,11 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     const worker = async () => {
       for (let i = next++; i < selected.length; i = next++) {
         await runTenant(i);
+        const all = results[i];
+        if (options.keepPasses === false && all) {
+          results[i] = all.filter((r) => r.status !== "pass");
+          droppedPasses += all.length - results[i]!.length;
+        }
         done++;
         options.onTenant?.(entries[i]!, { done, total: selected.length });
       }
@@ -170,6 +183,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     const finishedAt = new Date().toISOString();
     const coverage = reports.flatMap((r) => r.coverage);
     const allResults = results.flatMap((r) => r ?? []);
+    const counted = summarize(allResults, coverage);
     const totals = zeroTotals();
     for (const e of entries) {
       if (!e.diff) continue;
@@ -193,7 +207,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
         .filter((t) => reports.some((r) => r.tenants.some((x) => x.id === t.id)))
         .map((t) => ({ id: t.id, name: t.name, role: t.role })),
       coverage,
-      summary: summarize(allResults, coverage),
+      summary: { ...counted, results: counted.results + droppedPasses, pass: counted.pass + droppedPasses },
       results: sortResults(allResults),
     };
     return { report, summary };

@@ -84,12 +84,22 @@ export interface ServiceAccountSeed {
 export interface GoogleEmulatorOptions extends EmulatorOptions {
   tenants: GoogleTenantSeed[];
   serviceAccounts?: ServiceAccountSeed[];
+  /**
+   * Enforce the Directory API's documented default quota (queries per minute per user per Cloud project,
+   * answered with 403 `userRateLimitExceeded` beyond it) over a sliding minute. Off by default: tests and
+   * the demo run unthrottled; benchmarks turn it on.
+   */
+  enforceLimits?: boolean;
+  /** That quota when `enforceLimits` is on (default 2,400, the Cloud console's default). */
+  userRateLimitPerMinute?: number;
 }
 
 interface Session {
   tenant: GoogleTenantSeed;
   scopes: string[];
   superAdmin: boolean;
+  /** Whose quota the requests count against: the admin the token acts for (one per seeded token). */
+  quotaUser: string;
 }
 
 const tokenAudience = "https://oauth2.googleapis.com/token";
@@ -164,7 +174,27 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
   const sessions = new Map<string, Session>();
   for (const tenant of options.tenants) {
     for (const t of tenant.tokens)
-      sessions.set(t.token, { tenant, scopes: t.scopes ?? allScopes, superAdmin: t.superAdmin ?? true });
+      sessions.set(t.token, {
+        tenant,
+        scopes: t.scopes ?? allScopes,
+        superAdmin: t.superAdmin ?? true,
+        quotaUser: `token:${t.token}`,
+      });
+  }
+  const perMinute = options.userRateLimitPerMinute ?? 2400;
+  const recent = new Map<string, number[]>();
+
+  /** The per-user quota: arrivals in the last 60 s; one past the quota is refused as Google documents. */
+  function throttle(session: Session): EmulatorResponse | undefined {
+    if (!options.enforceLimits) return undefined;
+    const now = Date.now();
+    const window = recent.get(session.quotaUser) ?? [];
+    while (window.length > 0 && now - window[0]! >= 60_000) window.shift();
+    recent.set(session.quotaUser, window);
+    if (window.length >= perMinute)
+      return googleError(403, "PERMISSION_DENIED", "User Rate Limit Exceeded", "userRateLimitExceeded");
+    window.push(now);
+    return undefined;
   }
 
   /** JWT-bearer grant: verify the assertion as Google does, then mint a token for the subject's tenant. */
@@ -211,7 +241,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     const user = tenant?.users.find((u) => u.primaryEmail === subject);
     if (!tenant || !user) return deny("invalid_grant", "Invalid email or User ID");
     const token = `ya29.emulator-${randomBytes(12).toString("hex")}`;
-    sessions.set(token, { tenant, scopes: requested, superAdmin: user.isAdmin === true });
+    sessions.set(token, { tenant, scopes: requested, superAdmin: user.isAdmin === true, quotaUser: subject });
     return { status: 200, body: { access_token: token, expires_in: 3599, token_type: "Bearer" } };
   }
 
@@ -239,6 +269,10 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
     if (isResponse(session)) return session;
     const { tenant } = session;
     const need = (scope: string) => (session.scopes.includes(scope) ? undefined : insufficientScope(scope));
+    if (req.path.startsWith("/admin/directory/")) {
+      const limited = throttle(session);
+      if (limited) return limited;
+    }
 
     if (req.path === "/admin/directory/v1/users") {
       const denied = need(directoryScopes.users);
@@ -262,6 +296,17 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
           ...(next ? { nextPageToken: next } : {}),
         },
       };
+    }
+
+    // users.get: one user by id or primary email (what per-user scripts call; the provider uses the list).
+    const single = /^\/admin\/directory\/v1\/users\/([^/]+)$/.exec(req.path);
+    if (single) {
+      const denied = need(directoryScopes.users);
+      if (denied) return denied;
+      const key = decodeURIComponent(single[1]!);
+      const user = tenant.users.find((u) => u.id === key || u.primaryEmail === key);
+      if (!user) return googleError(404, "NOT_FOUND", "Resource Not Found: userKey", "notFound");
+      return { status: 200, body: { kind: "admin#directory#user", ...user } };
     }
 
     const customerPath = /^\/admin\/directory\/v1\/customer\/([^/]+)\/(roles|roleassignments|orgunits)$/.exec(

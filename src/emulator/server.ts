@@ -79,6 +79,8 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Added to every response, for benchmarks (default 0: the demo and tests run without it). */
   latencyMs?: number;
+  /** Called as each answer is sent, with its status: benchmarks count what was served and throttled. */
+  onResponse?: (request: RecordedRequest, status: number) => void;
 }
 
 export interface RunningEmulator {
@@ -127,6 +129,7 @@ export async function startEmulator(
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.ms));
     if (req.socket.destroyed) return;
     if (fault?.kind === "body") {
+      options.onResponse?.(recorded, 200);
       res.writeHead(200, { "content-type": fault.contentType ?? "application/json" });
       return res.end(fault.body);
     }
@@ -148,6 +151,7 @@ export async function startEmulator(
     } catch (err) {
       answer = { status: 500, body: { error: `emulator: ${(err as Error).message}` } };
     }
+    options.onResponse?.(recorded, answer.status);
     const headers: Record<string, string> = { date: new Date().toUTCString(), ...answer.headers };
     if (answer.body === undefined) {
       res.writeHead(answer.status, headers);

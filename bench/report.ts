@@ -1,0 +1,221 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { cpus, platform, release, totalmem } from "node:os";
+import { join } from "node:path";
+import type { Binding, DomainTime } from "./bound.js";
+import type { BenchType, DirectoryType } from "./portfolio.js";
+
+/** What `npm run bench` records: one small JSON file per run in bench/results/. */
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  platform: string;
+  node: string;
+}
+
+export function machine(): Machine {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    platform: `${platform()} ${release()}`,
+    node: process.version,
+  };
+}
+
+export interface RequestsOfType {
+  tenants: number;
+  accounts: number;
+  requests: number;
+  served: number;
+  throttled: number;
+  per1000Accounts: number | null;
+  perTenant: number | null;
+  maxThrottledPerTenant: number;
+  /** Per quota domain kind: requests served and throttled. */
+  byDomain: Record<string, { served: number; throttled: number }>;
+}
+
+export interface SweepResult {
+  schemaVersion: 1;
+  kind: "sweep";
+  date: string;
+  machine: Machine;
+  /** os.loadavg() before and after: the machine is shared, and this says how busy it was. */
+  load: { start: number[]; end: number[] };
+  parameters: {
+    scale: string;
+    tenants: number;
+    accountsPerTenant: number;
+    seed: number;
+    latencyMs: number;
+    providers: BenchType[];
+    tenantConcurrency: number;
+    enforceLimits: boolean;
+  };
+  portfolio: {
+    tenants: number;
+    accounts: Record<DirectoryType, number>;
+    directoryAccounts: number;
+    sshHosts: number;
+    openvpnServers: number;
+    connections: number;
+  };
+  sweep: {
+    wallMs: number;
+    /** First connection started to last connection finished. */
+    collectionMs: number;
+    /** Time inside policies' evaluate, summed over tenants (synchronous, so CPU time on the main thread). */
+    evaluateMs: number;
+    /** Time inside the store's reconcile, summed over tenants. */
+    reconcileMs: number;
+    seedMs: number;
+    coverage: { complete: number; partial: number; failed: number };
+    incomplete: string[];
+    results: number;
+    findings: number;
+  };
+  bound: {
+    /** The issue's bound (requests ÷ allowed rate + dependent round trips) and wall ÷ it. */
+    rateMs: number;
+    rateRatio: number | null;
+    /** What no client can beat against these limits (whole windows), and wall ÷ it. */
+    minimumMs: number;
+    minimumRatio: number | null;
+    rateBinding: Binding | null;
+    minimumBinding: Binding | null;
+    slowestByKind: DomainTime[];
+  };
+  requests: Record<DirectoryType, RequestsOfType>;
+  throttling: {
+    /** Throttling answers the emulators sent (429, Google 403 userRateLimitExceeded). */
+    received: number;
+    perTenant: number;
+    /** Retries the collection made (throttling and transient errors), in all and per connection type. */
+    retries: number;
+    retriesBySource: Record<string, number>;
+    /** Answers that were errors other than throttling (licence refusals, 404s of deleted objects, 5xx). */
+    errorAnswers: number;
+    /** Connections with a read that gave up because of throttling. */
+    connectionsThrottledOut: number;
+  };
+  memory: {
+    baselineMb: number;
+    peakRssMb: number;
+    peakAboveBaselineMb: number;
+    perTenantKb: number;
+    /** [tenants reconciled, RSS MB] as the sweep went. */
+    byTenantsDone: Array<[number, number]>;
+    /** With --live-heap: [tenants reconciled, heap MB still in use after a full GC]. */
+    liveHeapByTenantsDone?: Array<[number, number]>;
+  };
+  naive: {
+    budgetMs: number;
+    msPerAccount: Record<string, number | null>;
+    projectedPortfolioMs: number;
+    speedup: number | null;
+    sideBySide: Array<{
+      tenant: string;
+      provider: DirectoryType;
+      users: number;
+      processed: number;
+      naiveMs: number;
+      naiveProjectedMs: number;
+      sweepMs: number | null;
+      speedup: number | null;
+      error?: string;
+    }>;
+  } | null;
+}
+
+export interface EvaluateResult {
+  schemaVersion: 1;
+  kind: "evaluate";
+  date: string;
+  machine: Machine;
+  load: { start: number[]; end: number[] };
+  parameters: { accountResults: number; seed: number; templates: number; accountsPerTemplate: number };
+  tenants: number;
+  accounts: number;
+  results: number;
+  accountResults: number;
+  /** link + evaluate, summed over tenants. */
+  evaluateMs: number;
+  reconcileMs: number;
+  totalMs: number;
+  memory: { peakRssMb: number; kernelMaxRssMb: number | null; byTenantsDone: Array<[number, number]> };
+}
+
+export type BenchResult = SweepResult | EvaluateResult;
+
+/** A duration for the table: seconds, or hours past an hour (the naive projections). */
+const s = (ms: number | null | undefined) =>
+  ms === null || ms === undefined
+    ? "–"
+    : ms >= 3_600_000
+      ? `${(ms / 3_600_000).toFixed(1)} h`
+      : `${(ms / 1000).toFixed(1)} s`;
+
+/** The results table of BENCHMARKS.md, from every results file. */
+export function renderTables(results: Array<{ name: string; result: BenchResult }>): string {
+  const size = (r: SweepResult) => r.parameters.tenants * r.parameters.accountsPerTenant;
+  const sweeps = results
+    .filter((r): r is { name: string; result: SweepResult } => r.result.kind === "sweep")
+    .sort((a, b) => size(a.result) - size(b.result) || a.name.localeCompare(b.name));
+  const evals = results.filter(
+    (r): r is { name: string; result: EvaluateResult } => r.result.kind === "evaluate",
+  );
+  const lines: string[] = [];
+  if (sweeps.length) {
+    lines.push(
+      "| run | tenants × mean accounts | accounts (Entra/Okta/Google) | latency | wall | bound: rate (minimum) | wall ÷ rate bound (÷ minimum) | evaluate + reconcile | req/1k Entra · Okta · Google | throttled (per tenant) | gave up | peak RSS | load start → end | naive projected (speed-up) | date, Node |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const { name, result: r } of sweeps) {
+      const a = r.portfolio.accounts;
+      const q = r.requests;
+      lines.push(
+        `| ${name} | ${r.parameters.tenants} × ${r.parameters.accountsPerTenant} | ${a.entra}/${a.okta}/${a["google-workspace"]} | ${r.parameters.latencyMs} ms | ${s(r.sweep.wallMs)} | ${s(r.bound.rateMs)} (${s(r.bound.minimumMs)}) | ${r.bound.rateRatio ?? "–"} (${r.bound.minimumRatio ?? "–"}) | ${s(r.sweep.evaluateMs)} + ${s(r.sweep.reconcileMs)} | ${q.entra.per1000Accounts ?? "–"} · ${q.okta.per1000Accounts ?? "–"} · ${q["google-workspace"].per1000Accounts ?? "–"} | ${r.throttling.received} (${r.throttling.perTenant}) | ${r.throttling.connectionsThrottledOut} | ${r.memory.peakRssMb} MB | ${r.load.start[0]} → ${r.load.end[0]} | ${r.naive ? `${s(r.naive.projectedPortfolioMs)} (${r.naive.speedup}×)` : "–"} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
+      );
+    }
+  }
+  if (evals.length) {
+    lines.push(
+      "",
+      "| run | tenants | accounts | results (account results) | link + evaluate | reconcile | total, with parsing | peak RSS (kernel max) | load start → end | date, Node |",
+      "|---|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const { name, result: r } of evals)
+      lines.push(
+        `| ${name} | ${r.tenants} | ${r.accounts} | ${r.results} (${r.accountResults}) | ${s(r.evaluateMs)} | ${s(r.reconcileMs)} | ${s(r.totalMs)} | ${r.memory.peakRssMb} MB (${r.memory.kernelMaxRssMb ?? "–"} MB) | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
+      );
+  }
+  const m = results[0]?.result.machine;
+  if (m) lines.push("", `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.platform}.`);
+  return lines.join("\n");
+}
+
+const start = "<!-- bench:results:start -->";
+const end = "<!-- bench:results:end -->";
+
+/** Rewrites the generated part of BENCHMARKS.md (between the markers); the prose around it is kept. */
+export async function updateBenchmarksMd(resultsDir: string, file: string): Promise<void> {
+  const names = (await readdir(resultsDir)).filter((f) => f.endsWith(".json")).sort();
+  const results = await Promise.all(
+    names.map(async (n) => ({
+      name: n.replace(/\.json$/, ""),
+      result: JSON.parse(await readFile(join(resultsDir, n), "utf8")) as BenchResult,
+    })),
+  );
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    text = `# Benchmarks\n\n${start}\n${end}\n`;
+  }
+  if (!text.includes(start) || !text.includes(end)) text = `${text.trimEnd()}\n\n${start}\n${end}\n`;
+  const before = text.slice(0, text.indexOf(start) + start.length);
+  const after = text.slice(text.indexOf(end));
+  await writeFile(file, `${before}\n${renderTables(results)}\n${after}`);
+}

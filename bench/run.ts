@@ -1,0 +1,534 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { stringify } from "yaml";
+import { policies as registeredPolicies } from "../policies/index.js";
+import { defaultRetryPolicy } from "../src/collect/retry.js";
+import { parseConfig } from "../src/config/load.js";
+import type { Policy } from "../src/evaluate/policy.js";
+import { openStore } from "../src/queue/index.js";
+import type { Store } from "../src/queue/store.js";
+import { sweep } from "../src/sweep.js";
+import { type DomainCount, dependentRounds, lowerBound, type TenantChain } from "./bound.js";
+import { connectionEndpoints, startEmulatorProcess, type Tally } from "./emulators.js";
+import { runEvaluateBenchmark } from "./evaluate.js";
+import { type NaiveTenantRun, runNaive } from "./naive.js";
+import {
+  accountsByType,
+  type BenchType,
+  benchTypes,
+  type DirectoryType,
+  directoryConnections,
+  directoryTypes,
+  planPortfolio,
+  portfolioEnv,
+  type Scale,
+  scales,
+  writeFileConnections,
+} from "./portfolio.js";
+import { machine, type SweepResult, updateBenchmarksMd } from "./report.js";
+
+/**
+ * `npm run bench`: a sweep of a synthetic portfolio against emulators that enforce the vendors' documented
+ * limits with a latency, measured against the lower bound (bound.ts), with the naive baseline beside it
+ * (`--naive`) and the evaluate + reconcile micro-benchmark (`--evaluate`). Writes bench/results/*.json and
+ * the table in BENCHMARKS.md.
+ */
+
+const usage = `npm run bench -- [options]
+  --scale small|medium|large   portfolio size (20×200, 200×500, 1000×1000)   default small
+  --tenants N --accounts M     override the scale's tenants / mean accounts per tenant
+  --providers a,b              entra,okta,google-workspace,ssh,openvpn            default all
+  --latency MS                 emulator latency per request                       default 50
+  --seed N                     portfolio seed                                     default 1
+  --tenant-concurrency N       tenants swept at once                 default all (large: 250)
+  --naive                      also run the naive baseline on a sample (see --naive-budget)
+  --naive-budget S             seconds for the naive baseline                     default 120
+  --no-limits                  emulators without rate limits (for profiling only)
+  --live-heap                  also record the live heap (after a forced full GC) as tenants finish
+  --max-retries N              retries per request (diagnosis: 0 makes every retried failure a gap)
+  --evaluate                   run the evaluate + reconcile micro-benchmark instead, until
+                               --account-results N (default 1000000) results about accounts
+  --label TEXT                 name of the results file (default: scale and size)
+  --no-write                   print the results, write nothing`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function parse() {
+  const { values } = parseArgs({
+    options: {
+      scale: { type: "string", default: "small" },
+      tenants: { type: "string" },
+      accounts: { type: "string" },
+      providers: { type: "string" },
+      latency: { type: "string", default: "50" },
+      seed: { type: "string", default: "1" },
+      "tenant-concurrency": { type: "string" },
+      naive: { type: "boolean", default: false },
+      "naive-budget": { type: "string", default: "120" },
+      "no-limits": { type: "boolean", default: false },
+      "live-heap": { type: "boolean", default: false },
+      "max-retries": { type: "string" },
+      evaluate: { type: "boolean", default: false },
+      "account-results": { type: "string", default: "1000000" },
+      label: { type: "string" },
+      "no-write": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  const number = (name: string, v: string | undefined, min = 0) => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < min)
+      throw new Error(`--${name} must be a number ≥ ${min}`);
+    return n;
+  };
+  if (!(values.scale in scales)) throw new Error(`--scale must be one of ${Object.keys(scales).join(", ")}`);
+  const scale = values.scale as Scale;
+  const types = (values.providers?.split(",").map((s) => s.trim()) ?? [...benchTypes]) as BenchType[];
+  for (const t of types) if (!benchTypes.includes(t)) throw new Error(`unknown provider '${t}'`);
+  return {
+    help: values.help,
+    scale,
+    tenants: values.tenants ? number("tenants", values.tenants, 1) : scales[scale].tenants,
+    accounts: values.accounts ? number("accounts", values.accounts, 4) : scales[scale].accounts,
+    types,
+    latencyMs: number("latency", values.latency),
+    seed: number("seed", values.seed),
+    // Every tenant at once keeps every quota domain busy; at the large scale that would hold every
+    // tenant's inventory at once, so 250 at a time bounds memory (and costs wall time).
+    tenantConcurrency: values["tenant-concurrency"]
+      ? number("tenant-concurrency", values["tenant-concurrency"], 1)
+      : scale === "large"
+        ? 250
+        : undefined,
+    naive: values.naive,
+    naiveBudgetMs: number("naive-budget", values["naive-budget"], 1) * 1000,
+    enforceLimits: !values["no-limits"],
+    liveHeap: values["live-heap"],
+    maxRetries: values["max-retries"] ? number("max-retries", values["max-retries"]) : undefined,
+    evaluate: values.evaluate,
+    accountResults: number("account-results", values["account-results"], 1),
+    label: values.label,
+    write: !values["no-write"],
+  };
+}
+type Options = ReturnType<typeof parse>;
+
+/** Peak RSS: sampled while the sweep runs, and the kernel's own maximum for the process. */
+function memoryProbe() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  timer.unref();
+  return {
+    sample: () => {
+      const rss = process.memoryUsage().rss;
+      peak = Math.max(peak, rss);
+      return rss;
+    },
+    stop: () => {
+      clearInterval(timer);
+      return { sampledPeak: peak, kernelMax: process.resourceUsage().maxRSS * 1024 };
+    },
+  };
+}
+
+/** Times spent in policy evaluation and in the store's reconcile (both synchronous inside, so exact). */
+function instrument(store: Store) {
+  const time = { evaluateMs: 0, reconcileMs: 0 };
+  const policies: Array<Policy<unknown>> = registeredPolicies.map((p) => ({
+    ...p,
+    evaluate: (ctx) => {
+      const t0 = performance.now();
+      try {
+        return p.evaluate(ctx);
+      } finally {
+        time.evaluateMs += performance.now() - t0;
+      }
+    },
+  }));
+  const timed = new Proxy(store, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === "reconcileTenant")
+        return async (input: Parameters<Store["reconcileTenant"]>[0]) => {
+          const t0 = performance.now();
+          try {
+            return await target.reconcileTenant(input);
+          } finally {
+            time.reconcileMs += performance.now() - t0;
+          }
+        };
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { time, policies, store: timed };
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** The V8 `gc()` function without a command-line flag (tsx starts node for us). */
+function exposeGc(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+async function runSweep(o: Options): Promise<SweepResult> {
+  const load = { start: loadavg().map((l) => round(l)), end: [] as number[] };
+  const plan = planPortfolio({
+    seed: o.seed,
+    tenants: o.tenants,
+    accountsPerTenant: o.accounts,
+    types: o.types,
+  });
+  const byType = accountsByType(plan);
+  process.stderr.write(
+    `portfolio: ${plan.tenants.length} tenants, ${byType.entra} Entra, ${byType.okta} Okta, ${byType["google-workspace"]} Google accounts; starting emulators…\n`,
+  );
+  const emulators = await startEmulatorProcess({
+    seed: o.seed,
+    tenants: o.tenants,
+    accountsPerTenant: o.accounts,
+    types: o.types,
+    latencyMs: o.latencyMs,
+    enforceLimits: o.enforceLimits,
+  });
+  const dir = await mkdtemp(join(tmpdir(), "mfasweep-bench-"));
+  try {
+    const endpoints = await connectionEndpoints(emulators, dir);
+    let sshHosts = 0;
+    let openvpnServers = 0;
+    const tenants = [];
+    for (const t of plan.tenants) {
+      const files = await writeFileConnections(plan, t, join(dir, "files"));
+      sshHosts += t.sshHosts;
+      openvpnServers += t.openvpn ? 1 : 0;
+      tenants.push({
+        id: t.id,
+        name: t.name,
+        connections: [...directoryConnections(t, endpoints), ...files],
+      });
+    }
+    const { config } = parseConfig(stringify({ tenants }), "bench.yaml");
+    const store = await openStore(join(dir, "queue.db"), { create: true });
+    const probe = memoryProbe();
+    const { time, policies, store: timedStore } = instrument(store);
+    const memoryByTenants: Array<[number, number]> = [];
+    // --live-heap: the heap still in use after a full collection, at the same points (costs wall time).
+    const liveHeapByTenants: Array<[number, number]> = [];
+    const collectGarbage = o.liveHeap ? exposeGc() : undefined;
+    const baseline = probe.sample();
+    process.stderr.write(`sweeping (emulators seeded in ${(emulators.seedMs / 1000).toFixed(1)} s)…\n`);
+    const started = performance.now();
+    const outcome = await sweep(config, {
+      store: timedStore,
+      env: portfolioEnv(plan),
+      enforceQuotas: o.enforceLimits,
+      tenantConcurrency: o.tenantConcurrency ?? plan.tenants.length,
+      // What a scheduled sweep needs (exit code, summary, changes), not every passing result in memory.
+      keepPasses: false,
+      ...(o.maxRetries !== undefined ? { retry: { ...defaultRetryPolicy, maxRetries: o.maxRetries } } : {}),
+      policies,
+      onTenant: (_entry, progress) => {
+        const rss = probe.sample();
+        if (
+          progress.done % Math.max(1, Math.floor(progress.total / 20)) === 0 ||
+          progress.done === progress.total
+        ) {
+          memoryByTenants.push([progress.done, mb(rss)]);
+          if (collectGarbage) {
+            collectGarbage();
+            liveHeapByTenants.push([progress.done, mb(process.memoryUsage().heapUsed)]);
+          }
+        }
+        if (progress.done % Math.max(1, Math.floor(progress.total / 10)) === 0)
+          process.stderr.write(
+            `  ${progress.done}/${progress.total} tenants, ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+          );
+      },
+    });
+    const wallMs = performance.now() - started;
+    const memory = probe.stop();
+    load.end = loadavg().map((l) => round(l));
+    const tallies = await emulators.stats();
+    await store.close();
+
+    const coverage = outcome.report.coverage;
+    const lastCollection = Math.max(...coverage.map((c) => Date.parse(c.finishedAt)));
+    const firstCollection = Math.min(...coverage.map((c) => Date.parse(c.startedAt)));
+    const throttledOut = coverage.filter((c) =>
+      [c.reason ?? "", ...c.gaps.map((g) => g.reason)].some((r) => r.includes("ProviderThrottledError")),
+    );
+    const retries = coverage.reduce((n, c) => n + c.counts.retries, 0);
+    // The report keeps findings only (keepPasses: false); its summary counts every result.
+    const counted = outcome.report.summary;
+
+    const domains: DomainCount[] = tallies.map((t) => ({
+      tenant: t.tenant,
+      provider: t.provider,
+      kind: t.kind,
+      requests: t.served,
+    }));
+    // Okta's concurrency limit is org-wide: one more "domain" over every Okta request of the org.
+    const oktaByTenant = new Map<string, number>();
+    for (const t of tallies.filter((x) => x.provider === "okta"))
+      oktaByTenant.set(t.tenant, (oktaByTenant.get(t.tenant) ?? 0) + t.served);
+    for (const [tenant, requests] of oktaByTenant)
+      domains.push({ tenant, provider: "okta", kind: "okta:org", requests });
+    const chains = chainsOf(tallies);
+    const bound = lowerBound(domains, chains, o.latencyMs);
+
+    const requests = Object.fromEntries(
+      directoryTypes.map((d) => {
+        const mine = tallies.filter((t) => t.provider === d);
+        const served = mine.reduce((n, t) => n + t.served, 0);
+        const throttled = mine.reduce((n, t) => n + t.throttled, 0);
+        const tenantsOfType = plan.tenants.filter((t) => t.directories[d]).length;
+        const perTenant = new Map<string, number>();
+        for (const t of mine) perTenant.set(t.tenant, (perTenant.get(t.tenant) ?? 0) + t.throttled);
+        return [
+          d,
+          {
+            tenants: tenantsOfType,
+            accounts: byType[d],
+            requests: served + throttled,
+            served,
+            throttled,
+            per1000Accounts: byType[d] ? round(((served + throttled) * 1000) / byType[d], 1) : null,
+            perTenant: tenantsOfType ? round((served + throttled) / tenantsOfType, 1) : null,
+            maxThrottledPerTenant: Math.max(0, ...perTenant.values()),
+            byDomain: Object.fromEntries(
+              [...new Set(mine.map((t) => t.kind))].sort().map((kind) => {
+                const of = mine.filter((t) => t.kind === kind);
+                return [
+                  kind,
+                  {
+                    served: of.reduce((n, t) => n + t.served, 0),
+                    throttled: of.reduce((n, t) => n + t.throttled, 0),
+                  },
+                ];
+              }),
+            ),
+          },
+        ];
+      }),
+    ) as SweepResult["requests"];
+
+    let naive: SweepResult["naive"] = null;
+    if (o.naive) naive = await naiveBaseline(o, plan, wallMs, coverage);
+
+    const throttledTotal = Object.values(requests).reduce((n, r) => n + r.throttled, 0);
+    const result: SweepResult = {
+      schemaVersion: 1,
+      kind: "sweep",
+      date: new Date().toISOString(),
+      machine: machine(),
+      load,
+      parameters: {
+        scale: o.scale,
+        tenants: o.tenants,
+        accountsPerTenant: o.accounts,
+        seed: o.seed,
+        latencyMs: o.latencyMs,
+        providers: o.types,
+        tenantConcurrency: o.tenantConcurrency ?? plan.tenants.length,
+        enforceLimits: o.enforceLimits,
+      },
+      portfolio: {
+        tenants: plan.tenants.length,
+        accounts: byType,
+        directoryAccounts: byType.entra + byType.okta + byType["google-workspace"],
+        sshHosts,
+        openvpnServers,
+        connections: coverage.length,
+      },
+      sweep: {
+        wallMs: Math.round(wallMs),
+        collectionMs: Math.round(lastCollection - firstCollection),
+        evaluateMs: Math.round(time.evaluateMs),
+        reconcileMs: Math.round(time.reconcileMs),
+        seedMs: Math.round(emulators.seedMs),
+        coverage: {
+          complete: coverage.filter((c) => c.status === "complete").length,
+          partial: coverage.filter((c) => c.status === "partial").length,
+          failed: coverage.filter((c) => c.status === "failed").length,
+        },
+        incomplete: coverage
+          .filter((c) => c.status !== "complete")
+          .slice(0, 8)
+          .map((c) =>
+            `${c.tenant}/${c.connection}: ${c.reason ?? c.status}${c.gaps[0] ? `; ${c.gaps[0].what}: ${c.gaps[0].reason}` : ""}`.slice(
+              0,
+              300,
+            ),
+          ),
+        results: counted.results,
+        findings: counted.fail + counted.unknown,
+      },
+      bound: {
+        rateMs: Math.round(bound.rateMs),
+        rateRatio: bound.rateMs ? round(wallMs / bound.rateMs) : null,
+        minimumMs: Math.round(bound.minimumMs),
+        minimumRatio: bound.minimumMs ? round(wallMs / bound.minimumMs) : null,
+        rateBinding: bound.rateBinding
+          ? { ...bound.rateBinding, ms: Math.round(bound.rateBinding.ms) }
+          : null,
+        minimumBinding: bound.minimumBinding
+          ? { ...bound.minimumBinding, ms: Math.round(bound.minimumBinding.ms) }
+          : null,
+        slowestByKind: bound.slowestByKind.map((d) => ({
+          ...d,
+          rateMs: Math.round(d.rateMs),
+          minimumMs: Math.round(d.minimumMs),
+        })),
+      },
+      requests,
+      throttling: {
+        received: throttledTotal,
+        perTenant: round(throttledTotal / plan.tenants.length),
+        retries,
+        retriesBySource: Object.fromEntries(
+          [...new Set(coverage.map((c) => c.source))].map((src) => [
+            src,
+            coverage.filter((c) => c.source === src).reduce((n, c) => n + c.counts.retries, 0),
+          ]),
+        ),
+        errorAnswers: tallies.reduce((n, t) => n + t.errors, 0),
+        connectionsThrottledOut: throttledOut.length,
+      },
+      memory: {
+        baselineMb: mb(baseline),
+        peakRssMb: mb(Math.max(memory.sampledPeak, memory.kernelMax)),
+        peakAboveBaselineMb: mb(Math.max(memory.sampledPeak, memory.kernelMax) - baseline),
+        perTenantKb: Math.round(
+          (Math.max(memory.sampledPeak, memory.kernelMax) - baseline) / 1024 / plan.tenants.length,
+        ),
+        byTenantsDone: memoryByTenants,
+        ...(collectGarbage ? { liveHeapByTenantsDone: liveHeapByTenants } : {}),
+      },
+      naive,
+    };
+    return result;
+  } finally {
+    await emulators.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Dependent round trips per tenant: the longest chain over its providers. */
+function chainsOf(tallies: Tally[]): TenantChain[] {
+  const steps = new Map<string, Record<string, number>>();
+  for (const t of tallies) {
+    const key = `${t.tenant}|${t.provider}`;
+    const s = steps.get(key) ?? {};
+    for (const [k, v] of Object.entries(t.steps)) s[k] = (s[k] ?? 0) + v;
+    steps.set(key, s);
+  }
+  return [...steps].map(([key, s]) => {
+    const [tenant, provider] = key.split("|") as [string, DirectoryType];
+    return { tenant, rounds: dependentRounds(provider, s) };
+  });
+}
+
+/**
+ * The naive baseline on a sample, against its own emulator process (fresh rate-limit windows), and its
+ * projection to the whole portfolio: the naive loop is sequential, so time adds up per account.
+ */
+async function naiveBaseline(
+  o: Options,
+  plan: ReturnType<typeof planPortfolio>,
+  sweepWallMs: number,
+  coverage: Array<{ tenant: string; source: string; startedAt: string; finishedAt: string }>,
+): Promise<SweepResult["naive"]> {
+  const sample = directoryTypes.flatMap((d) => plan.tenants.filter((t) => t.directories[d]).slice(0, 3));
+  const unique = [...new Map(sample.map((t) => [t.id, t])).values()];
+  process.stderr.write(
+    `naive baseline on ${unique.length} sample tenants (budget ${o.naiveBudgetMs / 1000} s)…\n`,
+  );
+  const emulators = await startEmulatorProcess({
+    seed: o.seed,
+    tenants: o.tenants,
+    accountsPerTenant: o.accounts,
+    types: o.types,
+    latencyMs: o.latencyMs,
+    enforceLimits: o.enforceLimits,
+    only: unique.map((t) => t.id),
+  });
+  let runs: NaiveTenantRun[];
+  try {
+    runs = await runNaive(plan, unique, emulators, o.naiveBudgetMs);
+  } finally {
+    await emulators.close();
+  }
+  const byType = accountsByType(plan);
+  const perAccount: Record<string, number | null> = {};
+  let projectedMs = 0;
+  for (const d of directoryTypes) {
+    const mine = runs.filter((r) => r.provider === d && r.users > 0 && !r.error);
+    const users = mine.reduce((n, r) => n + r.users, 0);
+    const ms = mine.reduce((n, r) => n + r.projectedMs, 0);
+    perAccount[d] = users ? round(ms / users, 1) : null;
+    if (users) projectedMs += (ms / users) * byType[d];
+  }
+  // The same tenants in the sweep: how long each one's connection of that type took there.
+  const sideBySide = runs.map((r) => {
+    const c = coverage.find((x) => x.tenant === r.tenant && x.source === r.provider);
+    const sweepMs = c ? Date.parse(c.finishedAt) - Date.parse(c.startedAt) : null;
+    return {
+      tenant: r.tenant,
+      provider: r.provider,
+      users: r.users,
+      processed: r.processed,
+      naiveMs: Math.round(r.elapsedMs),
+      naiveProjectedMs: Math.round(r.projectedMs),
+      sweepMs,
+      speedup: sweepMs ? round(r.projectedMs / sweepMs, 1) : null,
+      ...(r.error ? { error: r.error } : {}),
+    };
+  });
+  return {
+    budgetMs: o.naiveBudgetMs,
+    msPerAccount: perAccount,
+    projectedPortfolioMs: Math.round(projectedMs),
+    speedup: sweepWallMs ? round(projectedMs / sweepWallMs, 1) : null,
+    sideBySide,
+  };
+}
+
+async function main() {
+  const o = parse();
+  if (o.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const result = o.evaluate
+    ? await runEvaluateBenchmark({ accountResults: o.accountResults, seed: o.seed })
+    : await runSweep(o);
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  if (!o.write) {
+    process.stdout.write(text);
+    return;
+  }
+  const name =
+    o.label ??
+    (result.kind === "sweep"
+      ? `${o.scale}-${o.tenants}x${o.accounts}${o.naive ? "-naive" : ""}`
+      : `evaluate-${o.accountResults}`);
+  const file = join(here, "results", `${name}.json`);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+  await updateBenchmarksMd(join(here, "results"), join(here, "..", "BENCHMARKS.md"));
+  process.stderr.write(`wrote ${file} and the table in BENCHMARKS.md\n`);
+  process.stdout.write(text);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
