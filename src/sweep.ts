@@ -15,7 +15,7 @@ export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
   /** Only these tenant ids (default: every tenant in the config). Other tenants' items are untouched. */
   tenants?: string[];
   kind?: "sweep" | "demo";
-  /** Tenants scanned at once (default 4); connections inside them follow `concurrency`. */
+  /** Tenants scanned at once (default 8); connections inside them follow `concurrency`. */
   tenantConcurrency?: number;
   /** Waiting for, and detecting stale, concurrent sweeps on the same store. */
   lock?: Omit<LockOptions, "owner">;
@@ -177,7 +177,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
         options.onTenant?.(entries[i]!, { done, total: selected.length });
       }
     };
-    const width = Math.max(1, Math.min(options.tenantConcurrency ?? 4, selected.length));
+    const width = Math.max(1, Math.min(options.tenantConcurrency ?? 8, selected.length));
     await Promise.all(Array.from({ length: width }, worker));
 
     const finishedAt = new Date().toISOString();

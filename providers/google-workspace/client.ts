@@ -237,10 +237,14 @@ export class GoogleWorkspaceClient {
     };
     this.directory = new admin_directory_v1.Admin(common);
     this.cloudIdentity = new cloudidentity_v1.Cloudidentity(common);
+    // The Directory API counts its quota per user per Cloud project: the user is the admin a service
+    // account impersonates, so two customers' subjects do not share one budget.
     const project = projectOf(principal);
-    const domain = project
-      ? `google-workspace:project:${project}`
-      : `google-workspace:${ctx.tenant.id}:${ctx.connectionId}`;
+    const subject = settings.auth.method === "service-account" ? settings.auth.subject : undefined;
+    const domain =
+      project && subject
+        ? `google-workspace:project:${project}:user:${subject}`
+        : `google-workspace:${ctx.tenant.id}:${ctx.connectionId}`;
     this.directoryQuota = ctx.quota(`${domain}:directory`, directoryLimits);
     this.policyQuota = ctx.quota(`${domain}:policy`, policyLimits);
   }

@@ -195,7 +195,9 @@ export function classifyOktaError(
         ),
       };
     }
-    if (/private key|JWK|PEM/i.test(e.message ?? "")) {
+    // Only a private-key connection has a key to blame, and only its own words name it: a user id such as
+    // 00urUEUdmpEmBdWPi2U2 in a "socket hang up" message must not read as "PEM".
+    if (authMethod === "private-key" && /\b(private key|JWK|PEM)\b/.test(e.message ?? "")) {
       return {
         kind: "fatal",
         error: new ProviderAuthError(

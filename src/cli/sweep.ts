@@ -77,7 +77,11 @@ export function sweepCommand(): Command {
         "lowest severity of a failing result that makes the exit code 1",
       ).choices(Severity.options),
     )
-    .option("--concurrency <n>", "tenants scanned at once", "4")
+    .option(
+      "--concurrency <n>",
+      "tenants scanned at once (each tenant's vendors have their own rate limits)",
+      "8",
+    )
     .option("--wait <seconds>", "how long to wait for a sweep already running on the same store", "10")
     .addOption(
       new Option(
