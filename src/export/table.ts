@@ -67,6 +67,19 @@ export function toTable(report: ScanReport, options: TableOptions): string {
     }
   }
   out.push("", "Coverage:", ...report.coverage.map((c) => coverageLine(c, options.color)));
+  // The bar each tenant was judged by and every change to it (issue #13: no quiet weakening).
+  out.push(
+    "",
+    "Baseline:",
+    ...report.tenants.map(
+      (t) =>
+        `  ${forTerminal(t.id)}: profile ${t.profile ?? "standard"}${
+          t.overrides?.length
+            ? `; ${t.overrides.map((o) => `${forTerminal(o.policy)} ${forTerminal(o.change)} (${o.source})`).join("; ")}`
+            : ", no overrides"
+        }`,
+    ),
+  );
   const s = report.summary;
   const bySeverity = Object.entries(s.failingBySeverity)
     .map(([sev, n]) => `${n} ${sev}`)

@@ -757,6 +757,7 @@ function coverageSection(ctx: Context, f: Figures): SafeHtml {
 <header><h2 id="coverage-heading">What we could not check</h2><p>${f.complete ? "Every configured system was read completely" : "Parts of the tenant we could not see; nothing here counts as safe"}</p></header>
 <div class="card">
 <p data-testid="scope"><strong>Scope.</strong> This assessment covers only the systems listed below: ${sourcesSeen.join(", ") || "none"}. Entry points that were not connected (for example VPN gateways, RMM or remote-support consoles, SSH hosts or RD gateways not listed here) were not assessed${f.readComplete ? "" : ", and the parts marked below could not be read"}.</p>
+${baselineList(ctx)}
 ${
   undecided.length
     ? html`<p><strong>${plural(undecided.length, "check")} could not be decided</strong> (an unknown is never treated as a pass):</p><ul class="gaps">${undecided.map(
@@ -782,6 +783,20 @@ ${table({
 })}
 </div>
 </section>`;
+}
+
+/** The bar each tenant was judged by, and every change to it, so no weakening goes unseen (issue #13). */
+function baselineList(ctx: Context): SafeHtml {
+  return html`<div data-testid="baseline"><p><strong>Baseline.</strong> Each tenant is judged by a profile; every change to it is listed.</p><ul class="gaps">${ctx.report.tenants.map(
+    (t) =>
+      html`<li><strong>${t.name}</strong>: profile <code>${t.profile ?? "standard"}</code>${
+        t.overrides?.length
+          ? html`, with ${plural(t.overrides.length, "override")}: ${t.overrides.map(
+              (o, i) => html`${i > 0 ? "; " : ""}<code>${o.policy}</code> ${o.change} (${o.source})`,
+            )}`
+          : ", no overrides"
+      }</li>`,
+  )}</ul></div>`;
 }
 
 function checksSection(ctx: Context): SafeHtml {
