@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { MfaState } from "../src/model/index.js";
+import { factSubject } from "./helpers.js";
 
 const Options = z.strictObject({
   /** A statement valid for longer than this after it was checked is not a periodic check. */
@@ -61,13 +62,7 @@ export default definePolicy<Options>({
       .filter((f) => f.source === "attestation" && f.kind === "attestation")
       .map((fact): Verdict => {
         const parsed = AttestationFact.safeParse(fact.data);
-        const subject = {
-          kind: "entry-point" as const,
-          id: parsed.success ? parsed.data.entryPoint : fact.id,
-          name: parsed.success ? parsed.data.name : fact.id,
-          source: fact.source,
-          connection: fact.connection,
-        };
+        const subject = factSubject(fact, parsed.data);
         if (!parsed.success)
           return {
             subject,

@@ -1,4 +1,5 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { entryPointSubject, resultMfa } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -43,21 +44,9 @@ export default definePolicy({
     return [...byTool.values()].flatMap((path): Verdict[] => {
       const tool = tools.get(path.entryPoint);
       if (!tool) return [];
-      const subject = {
-        kind: "entry-point" as const,
-        id: tool.id,
-        name: tool.name,
-        source: tool.source,
-        connection: tool.connection,
-      };
-      const mfa = {
-        state: path.mfa.state,
-        strength: path.mfa.strength,
-        ...(path.mfa.via ? { via: path.mfa.via } : {}),
-      };
       const base = {
-        subject,
-        mfa,
+        subject: entryPointSubject(tool),
+        mfa: resultMfa(path.mfa),
         evidence: path.mfa.evidence,
         details: { attested: true, verified: false },
       };

@@ -1,6 +1,5 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import type { Account } from "../src/model/index.js";
-import { accountsSourceOf } from "./helpers.js";
+import { pathMembers, pathSubject, resultMfa } from "./helpers.js";
 
 const sources = ["fortigate", "cisco-asa", "globalprotect"];
 
@@ -36,16 +35,11 @@ export default definePolicy({
         .map((e) => [e.id, e]),
     );
     if (consoles.size === 0) return [];
-    const accounts = new Map<string, Account>(
-      inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),
-    );
+    const membersOf = pathMembers(inventory);
     return inventory.accessPaths.flatMap((path): Verdict[] => {
       const entryPoint = consoles.get(path.entryPoint);
       if (!entryPoint) return [];
-      const from = accountsSourceOf(path, entryPoint);
-      const members = path.accounts.flatMap(
-        (id) => accounts.get(`${from.source}\u0000${from.connection}\u0000${id}`) ?? [],
-      );
+      const members = membersOf(path, entryPoint);
       if (members.length > 0 && members.every((a) => a.status === "disabled")) return [];
       const who =
         members.length === 1
@@ -53,20 +47,9 @@ export default definePolicy({
           : path.accounts.length
             ? `${path.accounts.length} administrator(s)`
             : "administrators";
-      const subject = {
-        kind: "access-path" as const,
-        id: path.id,
-        name: `${who} @ ${entryPoint.name}`,
-        source: entryPoint.source,
-        connection: entryPoint.connection,
-      };
       const base = {
-        subject,
-        mfa: {
-          state: path.mfa.state,
-          strength: path.mfa.strength,
-          ...(path.mfa.via ? { via: path.mfa.via } : {}),
-        },
+        subject: pathSubject(path, entryPoint, who),
+        mfa: resultMfa(path.mfa),
         evidence: path.mfa.evidence,
       };
       switch (path.mfa.state) {

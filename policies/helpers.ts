@@ -1,5 +1,14 @@
-import type { TenantInventory } from "../src/evaluate/policy.js";
-import type { AccessPath, Account, EntryPoint } from "../src/model/index.js";
+import type { z } from "zod";
+import type { TenantInventory, Verdict } from "../src/evaluate/policy.js";
+import type {
+  AccessPath,
+  Account,
+  EntryPoint,
+  Fact,
+  MfaVerdict,
+  ResultMfa,
+  Subject,
+} from "../src/model/index.js";
 
 /**
  * Directory sign-in paths by (source, connection, account id), built once per inventory: looking each
@@ -40,4 +49,131 @@ export function accountsSourceOf(
   entryPoint: Pick<EntryPoint, "source" | "connection">,
 ): { source: string; connection: string } {
   return path.accountsFrom ?? { source: entryPoint.source, connection: entryPoint.connection };
+}
+
+/** The accounts of a path, looked up where its ids live (see `accountsSourceOf`); unknown ids are left out. */
+export function pathMembers(
+  inventory: TenantInventory,
+): (path: AccessPath, entryPoint: EntryPoint) => Account[] {
+  const accounts = new Map(
+    inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),
+  );
+  return (path, entryPoint) => {
+    const from = accountsSourceOf(path, entryPoint);
+    return path.accounts.flatMap(
+      (id) => accounts.get(`${from.source}\u0000${from.connection}\u0000${id}`) ?? [],
+    );
+  };
+}
+
+/** The subject of a result about an entry point as a whole. */
+export function entryPointSubject(
+  entryPoint: Pick<EntryPoint, "id" | "name" | "source" | "connection">,
+): Subject {
+  const { id, name, source, connection } = entryPoint;
+  return { kind: "entry-point", id, name, source, connection };
+}
+
+/** The subject of a result about one path, named after who signs in where. */
+export function pathSubject(path: AccessPath, entryPoint: EntryPoint, who: string): Subject {
+  const { source, connection } = entryPoint;
+  return { kind: "access-path", id: path.id, name: `${who} @ ${entryPoint.name}`, source, connection };
+}
+
+/** The entry point a fact is about, as the fact names it; the fact's own id when it could not be read. */
+export function factSubject(fact: Fact, named: { entryPoint: string; name: string } | undefined): Subject {
+  const { id, source, connection } = fact;
+  return { kind: "entry-point", id: named?.entryPoint ?? id, name: named?.name ?? id, source, connection };
+}
+
+/** A path's verdict as a result carries it, with the delegation hops (`via`) when there are any. */
+export function resultMfa(mfa: MfaVerdict): ResultMfa {
+  return { state: mfa.state, strength: mfa.strength, ...(mfa.via ? { via: mfa.via } : {}) };
+}
+
+/** The fact of `kind` a provider emitted about `entryPoint` (it names the entry point in `data.entryPoint`). */
+export function factAbout(
+  inventory: TenantInventory,
+  kind: string,
+  entryPoint: EntryPoint,
+): Fact | undefined {
+  return inventory.facts.find(
+    (f) =>
+      f.kind === kind &&
+      f.connection === entryPoint.connection &&
+      (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint.id,
+  );
+}
+
+type FactRead<T> = { fact: Fact; data: T } | { unknown: Verdict };
+
+/**
+ * An SSH host's `kind` fact, read with `schema`; or, when it was not collected or does not match, the
+ * `unknown` verdict for `setting`, with the reason the host's unreadable path gives.
+ */
+export function sshHostFact<T>(
+  inventory: TenantInventory,
+  entryPoint: EntryPoint,
+  kind: string,
+  schema: z.ZodType<T>,
+  setting: string,
+): FactRead<T> {
+  const fact = factAbout(inventory, kind, entryPoint);
+  const parsed = fact ? schema.safeParse(fact.data) : undefined;
+  if (fact && parsed?.success) return { fact, data: parsed.data };
+  const unread = inventory.accessPaths.find(
+    (p) => p.entryPoint === entryPoint.id && p.mfa.state === "unknown",
+  );
+  return {
+    unknown: {
+      subject: entryPointSubject(entryPoint),
+      status: "unknown",
+      message: `${setting} of ${entryPoint.name} not known: ${unread?.mfa.reason ?? (fact ? "malformed fact" : "not collected")}`,
+      mfa: null,
+      evidence: unread?.mfa.evidence ?? [
+        ...entryPoint.evidence,
+        {
+          source: entryPoint.source,
+          connection: entryPoint.connection,
+          note: `no ${kind} fact was collected for this host`,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The NPS extension's registry settings behind the front end `entryPoint`, read with `schema`; or, when
+ * they were not read or do not match, the `unknown` verdict for `setting`.
+ */
+export function npsExtensionSettings<T>(
+  inventory: TenantInventory,
+  entryPoint: EntryPoint,
+  schema: z.ZodType<T>,
+  setting: string,
+): FactRead<T> {
+  const fact = factAbout(inventory, "nps-extension.settings", entryPoint);
+  const parsed = fact ? schema.safeParse(fact.data) : undefined;
+  if (fact && parsed?.success) return { fact, data: parsed.data };
+  const unread = inventory.accessPaths.find((p) => p.entryPoint === entryPoint.id);
+  return {
+    unknown: {
+      subject: entryPointSubject(entryPoint),
+      status: "unknown",
+      message: `${setting} of the NPS extension behind ${entryPoint.name} is not known: ${unread?.mfa.reason ?? (fact ? "malformed settings fact" : "its registry export was not read")}`,
+      mfa: null,
+      evidence: [
+        ...(fact?.evidence ?? []),
+        ...entryPoint.evidence,
+        ...(unread?.mfa.evidence ?? []),
+        {
+          source: entryPoint.source,
+          connection: entryPoint.connection,
+          note: fact
+            ? "the nps-extension.settings fact does not match its schema"
+            : "no nps-extension.settings fact for this front end",
+        },
+      ].slice(0, 6),
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { EntryPointKind, FactorStrength } from "../src/model/index.js";
-import { accountsSourceOf } from "./helpers.js";
+import { pathMembers, pathSubject, resultMfa } from "./helpers.js";
 
 const rank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
@@ -43,18 +43,13 @@ export default definePolicy<Options>({
   defaultOptions: { default: "weak", admin: "weak", byEntryPoint: {} },
   evaluate({ inventory, options }) {
     const entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
-    const accounts = new Map(
-      inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),
-    );
+    const membersOf = pathMembers(inventory);
     return inventory.accessPaths
       .filter((path) => path.mfa.state === "enforced")
       .flatMap((path): Verdict[] => {
         const entryPoint = entryPoints.get(path.entryPoint);
         if (!entryPoint) return [];
-        const from = accountsSourceOf(path, entryPoint);
-        const members = path.accounts.flatMap(
-          (id) => accounts.get(`${from.source}\u0000${from.connection}\u0000${id}`) ?? [],
-        );
+        const members = membersOf(path, entryPoint);
         // A path whose accounts all cannot sign in (suspended, disabled, archived) is no one's way in.
         if (members.length > 0 && members.every((a) => a.status !== "active" && a.status !== "unknown"))
           return [];
@@ -64,19 +59,11 @@ export default definePolicy<Options>({
           admin && rank[options.admin] > rank[kindRequirement] ? options.admin : kindRequirement;
         const who = members.length === 1 ? members[0]!.name : `${path.accounts.length} account(s)`;
         // One result per path: a person has one path per entry point (Okta sign-in, Dashboard, each app).
-        const subject = {
-          kind: "access-path" as const,
-          id: path.id,
-          name: `${who} @ ${entryPoint.name}`,
-          source: entryPoint.source,
-          connection: entryPoint.connection,
+        const base = {
+          subject: pathSubject(path, entryPoint, who),
+          mfa: resultMfa(path.mfa),
+          evidence: path.mfa.evidence,
         };
-        const mfa = {
-          state: path.mfa.state,
-          strength: path.mfa.strength,
-          ...(path.mfa.via ? { via: path.mfa.via } : {}),
-        };
-        const base = { subject, mfa, evidence: path.mfa.evidence };
         const why = `${admin ? "an administrator" : "this path"} on ${entryPoint.kind} requires ${required}`;
         if (path.mfa.strength === null) {
           return rank[required] === 0

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { entryPointSubject, npsExtensionSettings } from "./helpers.js";
 
 /** The `nps-extension.settings` fact (validated with the policy's own schema). */
 const SettingsFact = z.object({
@@ -34,44 +35,12 @@ export default definePolicy({
     return inventory.entryPoints
       .filter((e) => e.source === "nps-extension")
       .map((entryPoint): Verdict => {
-        const subject = {
-          kind: "entry-point" as const,
-          id: entryPoint.id,
-          name: entryPoint.name,
-          source: entryPoint.source,
-          connection: entryPoint.connection,
-        };
-        const fact = inventory.facts.find(
-          (f) =>
-            f.kind === "nps-extension.settings" &&
-            f.connection === entryPoint.connection &&
-            (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint.id,
-        );
-        const parsed = fact ? SettingsFact.safeParse(fact.data) : undefined;
-        if (!fact || !parsed?.success) {
-          const unread = inventory.accessPaths.find((p) => p.entryPoint === entryPoint.id);
-          return {
-            subject,
-            status: "unknown",
-            message: `IP_WHITELIST of the NPS extension behind ${entryPoint.name} is not known: ${unread?.mfa.reason ?? (fact ? "malformed settings fact" : "its registry export was not read")}`,
-            mfa: null,
-            evidence: [
-              ...(fact?.evidence ?? []),
-              ...entryPoint.evidence,
-              ...(unread?.mfa.evidence ?? []),
-              {
-                source: entryPoint.source,
-                connection: entryPoint.connection,
-                note: fact
-                  ? "the nps-extension.settings fact does not match its schema"
-                  : "no nps-extension.settings fact for this front end",
-              },
-            ].slice(0, 6),
-          };
-        }
-        const { entries } = parsed.data.ipWhitelist;
+        const read = npsExtensionSettings(inventory, entryPoint, SettingsFact, "IP_WHITELIST");
+        if ("unknown" in read) return read.unknown;
+        const { fact, data } = read;
+        const { entries } = data.ipWhitelist;
         const base = {
-          subject,
+          subject: entryPointSubject(entryPoint),
           mfa: null,
           evidence: fact.evidence.filter((e) => e.field !== "REQUIRE_USER_MATCH"),
         };
@@ -79,21 +48,21 @@ export default definePolicy({
           return {
             ...base,
             status: "pass",
-            message: `IP_WHITELIST is empty on ${parsed.data.server}: no RADIUS client skips MFA`,
+            message: `IP_WHITELIST is empty on ${data.server}: no RADIUS client skips MFA`,
           };
         const listed = new Set(entries.map((e) => e.toLowerCase()));
-        const own = parsed.data.nasAddresses.filter((a) => listed.has(a.toLowerCase()));
+        const own = data.nasAddresses.filter((a) => listed.has(a.toLowerCase()));
         if (own.length > 0)
           return {
             ...base,
             status: "fail",
             severity: "critical",
-            message: `IP_WHITELIST on ${parsed.data.server} lists ${own.join(", ")}, the NAS-IP-Address of ${entryPoint.name}: every sign-in through it skips MFA`,
+            message: `IP_WHITELIST on ${data.server} lists ${own.join(", ")}, the NAS-IP-Address of ${entryPoint.name}: every sign-in through it skips MFA`,
           };
         return {
           ...base,
           status: "fail",
-          message: `IP_WHITELIST on ${parsed.data.server} lists ${entries.join(", ")}: RADIUS requests with those NAS-IP-Addresses skip MFA, so any account signs in with its password alone through them`,
+          message: `IP_WHITELIST on ${data.server} lists ${entries.join(", ")}: RADIUS requests with those NAS-IP-Addresses skip MFA, so any account signs in with its password alone through them`,
         };
       });
   },

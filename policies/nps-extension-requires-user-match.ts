@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { entryPointSubject, npsExtensionSettings } from "./helpers.js";
 
 /** The `nps-extension.settings` fact (validated with the policy's own schema). */
 const SettingsFact = z.object({
@@ -36,44 +37,12 @@ export default definePolicy({
     return inventory.entryPoints
       .filter((e) => e.source === "nps-extension")
       .map((entryPoint): Verdict => {
-        const subject = {
-          kind: "entry-point" as const,
-          id: entryPoint.id,
-          name: entryPoint.name,
-          source: entryPoint.source,
-          connection: entryPoint.connection,
-        };
-        const fact = inventory.facts.find(
-          (f) =>
-            f.kind === "nps-extension.settings" &&
-            f.connection === entryPoint.connection &&
-            (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint.id,
-        );
-        const parsed = fact ? SettingsFact.safeParse(fact.data) : undefined;
-        if (!fact || !parsed?.success) {
-          const unread = inventory.accessPaths.find((p) => p.entryPoint === entryPoint.id);
-          return {
-            subject,
-            status: "unknown",
-            message: `REQUIRE_USER_MATCH of the NPS extension behind ${entryPoint.name} is not known: ${unread?.mfa.reason ?? (fact ? "malformed settings fact" : "its registry export was not read")}`,
-            mfa: null,
-            evidence: [
-              ...(fact?.evidence ?? []),
-              ...entryPoint.evidence,
-              ...(unread?.mfa.evidence ?? []),
-              {
-                source: entryPoint.source,
-                connection: entryPoint.connection,
-                note: fact
-                  ? "the nps-extension.settings fact does not match its schema"
-                  : "no nps-extension.settings fact for this front end",
-              },
-            ].slice(0, 6),
-          };
-        }
-        const { value, raw } = parsed.data.requireUserMatch;
+        const read = npsExtensionSettings(inventory, entryPoint, SettingsFact, "REQUIRE_USER_MATCH");
+        if ("unknown" in read) return read.unknown;
+        const { fact, data } = read;
+        const { value, raw } = data.requireUserMatch;
         const base = {
-          subject,
+          subject: entryPointSubject(entryPoint),
           mfa: null,
           evidence: fact.evidence.filter((e) => e.field !== "IP_WHITELIST"),
         };
@@ -81,21 +50,21 @@ export default definePolicy({
           return {
             ...base,
             status: "fail",
-            message: `REQUIRE_USER_MATCH is FALSE on ${parsed.data.server}: users of ${entryPoint.name} who have not registered an MFA method sign in with their password alone`,
+            message: `REQUIRE_USER_MATCH is FALSE on ${data.server}: users of ${entryPoint.name} who have not registered an MFA method sign in with their password alone`,
           };
         if (value === "unknown")
           return {
             ...base,
             status: "unknown",
-            message: `REQUIRE_USER_MATCH is '${raw}' on ${parsed.data.server}, neither TRUE nor FALSE: whether unregistered users need MFA is not documented`,
+            message: `REQUIRE_USER_MATCH is '${raw}' on ${data.server}, neither TRUE nor FALSE: whether unregistered users need MFA is not documented`,
           };
         return {
           ...base,
           status: "pass",
           message:
             raw === null
-              ? `REQUIRE_USER_MATCH is not set on ${parsed.data.server} (equivalent to TRUE): unregistered users are refused`
-              : `REQUIRE_USER_MATCH is TRUE on ${parsed.data.server}: unregistered users are refused`,
+              ? `REQUIRE_USER_MATCH is not set on ${data.server} (equivalent to TRUE): unregistered users are refused`
+              : `REQUIRE_USER_MATCH is TRUE on ${data.server}: unregistered users are refused`,
         };
       });
   },

@@ -1,5 +1,6 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { Evidence, MfaState } from "../src/model/index.js";
+import { entryPointSubject } from "./helpers.js";
 
 const worst: MfaState[] = ["none", "bypassable", "optional", "unknown", "enforced"];
 
@@ -39,13 +40,7 @@ export default definePolicy({
       .flatMap((entryPoint): Verdict[] => {
         const paths = inventory.accessPaths.filter((p) => p.entryPoint === entryPoint.id);
         if (paths.length === 0) return [];
-        const subject = {
-          kind: "entry-point" as const,
-          id: entryPoint.id,
-          name: entryPoint.name,
-          source: entryPoint.source,
-          connection: entryPoint.connection,
-        };
+        const subject = entryPointSubject(entryPoint);
         const state = worst.find((s) => paths.some((p) => p.mfa.state === s)) ?? "unknown";
         const mfa = { state, strength: null };
         const nameOf = (id: string) => accounts.get(`${entryPoint.connection}\u0000${id}`)?.name ?? id;

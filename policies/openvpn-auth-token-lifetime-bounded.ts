@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { entryPointSubject } from "./helpers.js";
 
 /** The `openvpn.auth-token` fact the OpenVPN provider records per community server (validated here). */
 const AuthTokenFact = z.object({
@@ -62,13 +63,7 @@ export default definePolicy<Options>({
       const entryPointId = (fact.data as { entryPoint?: unknown } | null)?.entryPoint;
       const entryPoint = typeof entryPointId === "string" ? entryPoints.get(entryPointId) : undefined;
       if (!entryPoint) return [];
-      const subject = {
-        kind: "entry-point" as const,
-        id: entryPoint.id,
-        name: entryPoint.name,
-        source: entryPoint.source,
-        connection: entryPoint.connection,
-      };
+      const subject = entryPointSubject(entryPoint);
       const base = { subject, mfa: null, evidence: fact.evidence };
       const parsed = AuthTokenFact.safeParse(fact.data);
       if (!parsed.success)

@@ -1,6 +1,6 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { AccessPath, AccountStatus, Evidence } from "../src/model/index.js";
-import { accountsSourceOf } from "./helpers.js";
+import { accountsSourceOf, resultMfa } from "./helpers.js";
 
 /** Entry points this policy judges: where a technician reaches every endpoint of a customer. */
 const consoleKinds = new Set(["rmm-console", "remote-support"]);
@@ -92,11 +92,7 @@ export default definePolicy({
           };
         }
         const entryPoint = consoles.get(path.entryPoint)!;
-        const mfa = {
-          state: path.mfa.state,
-          strength: path.mfa.strength,
-          ...(path.mfa.via ? { via: path.mfa.via } : {}),
-        };
+        const mfa = resultMfa(path.mfa);
         const evidence = [...path.mfa.evidence, ...adminEvidence];
         const who = `${account.name} on ${entryPoint.name}`;
         const adminNote =

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { entryPointSubject, sshHostFact } from "./helpers.js";
 
 /** The `ssh-empty-passwords` fact the SSH provider emits per host (validated here, as facts are). */
 const EmptyPasswordsFact = z.object({
@@ -39,40 +40,16 @@ export default definePolicy({
     return inventory.entryPoints
       .filter((e) => e.source === "ssh" && e.kind === "ssh")
       .map((entryPoint): Verdict => {
-        const subject = {
-          kind: "entry-point" as const,
-          id: entryPoint.id,
-          name: entryPoint.name,
-          source: entryPoint.source,
-          connection: entryPoint.connection,
-        };
-        const fact = inventory.facts.find(
-          (f) =>
-            f.kind === "ssh-empty-passwords" &&
-            f.connection === entryPoint.connection &&
-            (f.data as { entryPoint?: unknown })?.entryPoint === entryPoint.id,
+        const read = sshHostFact(
+          inventory,
+          entryPoint,
+          "ssh-empty-passwords",
+          EmptyPasswordsFact,
+          "PermitEmptyPasswords",
         );
-        const parsed = fact ? EmptyPasswordsFact.safeParse(fact.data) : undefined;
-        if (!fact || !parsed?.success) {
-          const unread = inventory.accessPaths.find(
-            (p) => p.entryPoint === entryPoint.id && p.mfa.state === "unknown",
-          );
-          return {
-            subject,
-            status: "unknown",
-            message: `PermitEmptyPasswords of ${entryPoint.name} not known: ${unread?.mfa.reason ?? (fact ? "malformed fact" : "not collected")}`,
-            mfa: null,
-            evidence: unread?.mfa.evidence ?? [
-              ...entryPoint.evidence,
-              {
-                source: entryPoint.source,
-                connection: entryPoint.connection,
-                note: "no ssh-empty-passwords fact was collected for this host",
-              },
-            ],
-          };
-        }
-        const data = parsed.data;
+        if ("unknown" in read) return read.unknown;
+        const { fact, data } = read;
+        const subject = entryPointSubject(entryPoint);
         const evidence = fact.evidence;
         if (data.permitted.length === 0) {
           if (data.notKnown.length > 0)

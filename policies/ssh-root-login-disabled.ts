@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { Evidence } from "../src/model/index.js";
+import { entryPointSubject, sshHostFact } from "./helpers.js";
 
 /** The `ssh-root-login` fact the SSH provider emits per host (validated here, as facts are). */
 const RootLoginFact = z.object({
@@ -46,40 +47,10 @@ export default definePolicy({
     return inventory.entryPoints
       .filter((e) => e.source === "ssh" && e.kind === "ssh")
       .map((entryPoint): Verdict => {
-        const subject = {
-          kind: "entry-point" as const,
-          id: entryPoint.id,
-          name: entryPoint.name,
-          source: entryPoint.source,
-          connection: entryPoint.connection,
-        };
-        const fact = inventory.facts.find(
-          (f) =>
-            f.kind === "ssh-root-login" &&
-            f.connection === entryPoint.connection &&
-            (f.data as { entryPoint?: unknown })?.entryPoint === entryPoint.id,
-        );
-        const parsed = fact ? RootLoginFact.safeParse(fact.data) : undefined;
-        if (!fact || !parsed?.success) {
-          const unread = inventory.accessPaths.find(
-            (p) => p.entryPoint === entryPoint.id && p.mfa.state === "unknown",
-          );
-          return {
-            subject,
-            status: "unknown",
-            message: `PermitRootLogin of ${entryPoint.name} not known: ${unread?.mfa.reason ?? (fact ? "malformed fact" : "not collected")}`,
-            mfa: null,
-            evidence: unread?.mfa.evidence ?? [
-              ...entryPoint.evidence,
-              {
-                source: entryPoint.source,
-                connection: entryPoint.connection,
-                note: "no ssh-root-login fact was collected for this host",
-              },
-            ],
-          };
-        }
-        const data = parsed.data;
+        const read = sshHostFact(inventory, entryPoint, "ssh-root-login", RootLoginFact, "PermitRootLogin");
+        if ("unknown" in read) return read.unknown;
+        const { fact, data } = read;
+        const subject = entryPointSubject(entryPoint);
         const evidence: Evidence[] = [...fact.evidence];
         const unknown = data.sources.filter((s) => s.permitRootLogin === null);
         if (data.sources.length === 0 || unknown.length > 0) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { entryPointSubject } from "./helpers.js";
 
 /** `vpn.local-fallback` facts (src/collect/vpn.ts): validated here with the policy's own schema. */
 const FallbackFact = z.object({
@@ -41,13 +42,7 @@ export default definePolicy({
       const parsed = FallbackFact.safeParse(fact.data);
       const entryPoint = parsed.success ? entryPoints.get(parsed.data.entryPoint) : undefined;
       if (!parsed.success || !entryPoint) return [];
-      const subject = {
-        kind: "entry-point" as const,
-        id: entryPoint.id,
-        name: entryPoint.name,
-        source: entryPoint.source,
-        connection: entryPoint.connection,
-      };
+      const subject = entryPointSubject(entryPoint);
       const { fallback, reason } = parsed.data;
       const base = { subject, mfa: null, evidence: fact.evidence };
       if (fallback === "unknown")

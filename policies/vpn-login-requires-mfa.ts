@@ -1,6 +1,6 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import type { Account, AccountStatus } from "../src/model/index.js";
-import { accountsSourceOf } from "./helpers.js";
+import type { AccountStatus } from "../src/model/index.js";
+import { pathMembers, pathSubject, resultMfa } from "./helpers.js";
 
 /** Entry points judged here: VPN gateways and remote-desktop gateways (RD Gateway behind the NPS extension). */
 const gatewayKinds = new Set(["vpn", "rd-gateway"]);
@@ -36,16 +36,11 @@ export default definePolicy({
   evaluate({ inventory }) {
     const vpns = new Map(inventory.entryPoints.filter((e) => gatewayKinds.has(e.kind)).map((e) => [e.id, e]));
     if (vpns.size === 0) return [];
-    const accounts = new Map<string, Account>(
-      inventory.accounts.map((a) => [`${a.source}\u0000${a.connection}\u0000${a.id}`, a]),
-    );
+    const membersOf = pathMembers(inventory);
     return inventory.accessPaths.flatMap((path): Verdict[] => {
       const entryPoint = vpns.get(path.entryPoint);
       if (!entryPoint) return [];
-      const from = accountsSourceOf(path, entryPoint);
-      const members = path.accounts.flatMap(
-        (id) => accounts.get(`${from.source}\u0000${from.connection}\u0000${id}`) ?? [],
-      );
+      const members = membersOf(path, entryPoint);
       if (members.length > 0 && members.every((a) => inactive.has(a.status))) return [];
       const who =
         members.length === 1
@@ -53,21 +48,9 @@ export default definePolicy({
           : path.accounts.length === 0
             ? `${path.id.startsWith(`${entryPoint.id}/`) ? path.id.slice(entryPoint.id.length + 1) : path.id} (accounts the device cannot list)`
             : `${path.accounts.length} account(s)`;
-      const subject = {
-        kind: "access-path" as const,
-        id: path.id,
-        name: `${who} @ ${entryPoint.name}`,
-        source: entryPoint.source,
-        connection: entryPoint.connection,
-      };
-      const mfa = {
-        state: path.mfa.state,
-        strength: path.mfa.strength,
-        ...(path.mfa.via ? { via: path.mfa.via } : {}),
-      };
       const base = {
-        subject,
-        mfa,
+        subject: pathSubject(path, entryPoint, who),
+        mfa: resultMfa(path.mfa),
         evidence: path.mfa.evidence,
         details: {
           entryPoint: entryPoint.id,

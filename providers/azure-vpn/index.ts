@@ -1,4 +1,5 @@
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { mergeInto } from "../../src/collect/vpn.js";
 import { describeError } from "../../src/errors.js";
 import { emptyInventory, type ProviderInventory } from "../../src/model/index.js";
 import { readGatewayExport } from "./client.js";
@@ -6,14 +7,6 @@ import { AzureVpnSettings } from "./settings.js";
 import { gatewayInventory, source, unreadExportInventory } from "./transform.js";
 
 type Ctx = CollectContext<AzureVpnSettings>;
-
-function merge(into: ProviderInventory, part: ProviderInventory): void {
-  into.accounts.push(...part.accounts);
-  into.entryPoints.push(...part.entryPoints);
-  into.accessPaths.push(...part.accessPaths);
-  into.settings.push(...part.settings);
-  into.facts.push(...part.facts);
-}
 
 async function collect(ctx: Ctx): Promise<ProviderInventory> {
   const inventory = emptyInventory();
@@ -40,13 +33,13 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
         }
         seen.add(id);
         p2s++;
-        merge(inventory, part);
+        mergeInto(inventory, part);
       }
       if (read.gateways.length > 0 && p2s === 0) ctx.note(`${file}: no gateway has point-to-site configured`);
     } catch (err) {
       const reason = describeError(err);
       ctx.gap(file, reason);
-      merge(inventory, unreadExportInventory(ctx.connectionId, file, reason));
+      mergeInto(inventory, unreadExportInventory(ctx.connectionId, file, reason));
     }
   }
   return inventory;

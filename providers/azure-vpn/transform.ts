@@ -1,3 +1,4 @@
+import { unreadGatewayInventory } from "../../src/collect/vpn.js";
 import type {
   AccessPath,
   EntryPoint,
@@ -278,24 +279,11 @@ export function gatewayInventory(read: ReadGateway, connection: string): Gateway
 export function unreadExportInventory(connection: string, file: string, reason: string): ProviderInventory {
   const id = `${source}:${connection}:unread:${slug(file)}`;
   const evidence: Evidence[] = [{ source, connection, file, note: reason }];
-  return {
-    accounts: [],
-    entryPoints: [{ id, name: `Azure VPN gateways in ${file}`, kind: "vpn", source, connection, evidence }],
-    accessPaths: [
-      {
-        id: `${id}/unread`,
-        entryPoint: id,
-        accounts: [],
-        chain: { factors: [] },
-        mfa: {
-          state: "unknown",
-          strength: null,
-          reason: `the gateways in ${file} are not known: ${reason}`,
-          evidence,
-        },
-      },
-    ],
-    settings: [],
-    facts: [],
-  };
+  const name = `Azure VPN gateways in ${file}`;
+  const entryPoint: EntryPoint = { id, name, kind: "vpn", source, connection, evidence };
+  return unreadGatewayInventory(
+    entryPoint,
+    { factors: [] },
+    `the gateways in ${file} are not known: ${reason}`,
+  );
 }

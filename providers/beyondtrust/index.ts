@@ -1,6 +1,7 @@
 import type { z } from "zod";
+import { consoleInventory, failedCheck, readPages } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
-import { describeError, ProviderPermissionError } from "../../src/errors.js";
+import { describeError } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
 import { BeyondTrustUser, paths, SecurityProvider } from "./api.js";
 import { BeyondTrustClient, configApiPermission } from "./client.js";
@@ -14,35 +15,8 @@ async function connect(ctx: Ctx): Promise<BeyondTrustClient> {
 }
 
 /** All records of a list; bad ones skipped and counted; a failure after the first page is a gap. */
-async function readAll<T>(
-  ctx: Ctx,
-  client: BeyondTrustClient,
-  path: string,
-  what: string,
-  schema: z.ZodType<T>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let page = 0;
-  try {
-    for await (const raws of client.list(path, ctx.settings.perPage)) {
-      page++;
-      for (const [i, raw] of raws.entries()) {
-        const parsed = schema.safeParse(raw);
-        if (parsed.success) items.push(parsed.data);
-        else {
-          const issue = parsed.error.issues[0];
-          ctx.skip(
-            `${what} record ${i + 1} on page ${page}`,
-            `GET ${path}: ${issue?.message ?? "invalid"} at ${issue?.path.join(".")}`,
-          );
-        }
-      }
-    }
-  } catch (err) {
-    if (page === 0) throw err;
-    ctx.gap(`${what}s after page ${page}`, describeError(err));
-  }
-  return items;
+function readAll<T>(ctx: Ctx, client: BeyondTrustClient, path: string, what: string, schema: z.ZodType<T>) {
+  return readPages(ctx, client.list(path, ctx.settings.perPage), schema, what, `GET ${path}`);
 }
 
 async function collect(ctx: Ctx): Promise<ProviderInventory> {
@@ -70,14 +44,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       mapping.providersUnreadable = describeError(err);
       ctx.gap("security providers", mapping.providersUnreadable);
     }
-    const entryPoint = siteEntryPoint(mapping);
-    return {
-      accounts: users.map((u) => toAccount(u, mapping)),
-      entryPoints: [entryPoint],
-      accessPaths: users.map((u) => signInPath(entryPoint, u, mapping)),
-      settings: [],
-      facts: [],
-    };
+    return consoleInventory(mapping, users, { entryPoint: siteEntryPoint, toAccount, signInPath });
   } finally {
     await client.close();
   }
@@ -93,8 +60,7 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
         for await (const _ of client.list(path, 1)) break;
         checks.push({ check: label, ok: true, detail: "readable" });
       } catch (err) {
-        const missing = err instanceof ProviderPermissionError ? err.missing : undefined;
-        checks.push({ check: label, ok: false, ...(missing ? { missing } : {}), detail: describeError(err) });
+        checks.push(failedCheck(label, err));
       }
     }
   } finally {

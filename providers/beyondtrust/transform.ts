@@ -1,12 +1,6 @@
-import { delegatedPath, noMfaStateReason, type SsoSettings } from "../../src/collect/sso.js";
-import type {
-  AccessPath,
-  Account,
-  EntryPoint,
-  Evidence,
-  JsonValue,
-  MfaVerdict,
-} from "../../src/model/index.js";
+import { consolePath, fieldEvidence } from "../../src/collect/console-accounts.js";
+import { delegatedPath, noMfaStateReason, type SsoSettings, ssoPath } from "../../src/collect/sso.js";
+import type { AccessPath, Account, EntryPoint, Evidence } from "../../src/model/index.js";
 import { type BeyondTrustUser, paths, type SecurityProvider } from "./api.js";
 
 /** Pure mapping from BeyondTrust users and security providers to the model. No I/O. */
@@ -25,27 +19,13 @@ export interface MappingContext {
   sso?: SsoSettings;
 }
 
-function asJson(value: unknown): JsonValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  return JSON.stringify(value);
+/** Where a user's record was read. */
+function at(ctx: MappingContext, user: BeyondTrustUser) {
+  return { source, connection: ctx.connection, endpoint: usersEndpoint, objectId: String(user.id) };
 }
 
-function userEvidence(
-  ctx: MappingContext,
-  user: BeyondTrustUser,
-  field: keyof BeyondTrustUser,
-  note?: string,
-): Evidence {
-  return {
-    source,
-    connection: ctx.connection,
-    endpoint: usersEndpoint,
-    objectId: String(user.id),
-    field,
-    value: asJson(user[field]),
-    ...(note ? { note } : {}),
-  };
+function userEvidence(ctx: MappingContext, user: BeyondTrustUser, field: keyof BeyondTrustUser): Evidence {
+  return fieldEvidence(at(ctx, user), user, field);
 }
 
 export function siteEntryPoint(ctx: MappingContext): EntryPoint {
@@ -78,15 +58,7 @@ export function toAccount(user: BeyondTrustUser, ctx: MappingContext): Account {
     enrollment: {
       enrolled: "unknown",
       methods: [],
-      evidence: [
-        {
-          source,
-          connection: ctx.connection,
-          endpoint: usersEndpoint,
-          objectId: String(user.id),
-          note: noMfaStateReason,
-        },
-      ],
+      evidence: [{ ...at(ctx, user), note: noMfaStateReason }],
     },
     evidence: [
       userEvidence(ctx, user, "enabled"),
@@ -101,15 +73,12 @@ export function toAccount(user: BeyondTrustUser, ctx: MappingContext): Account {
  * (delegated); local, LDAP, Kerberos and SCIM users have no MFA state in the API (needs attestation).
  */
 export function signInPath(entryPoint: EntryPoint, user: BeyondTrustUser, ctx: MappingContext): AccessPath {
-  const id = `${entryPoint.id}/${user.id}`;
-  const accounts = [String(user.id)];
-  const unknown = (reason: string, evidence: Evidence[]): AccessPath => ({
-    id,
-    entryPoint: entryPoint.id,
-    accounts,
-    chain: { factors: ["password"] },
-    mfa: { state: "unknown", strength: null, reason, evidence } satisfies MfaVerdict,
-  });
+  const account = String(user.id);
+  const unknown = (reason: string, evidence: Evidence[]): AccessPath =>
+    consolePath(entryPoint, account, {
+      chain: { factors: ["password"] },
+      mfa: { state: "unknown", strength: null, reason, evidence },
+    });
   const providerRef = userEvidence(ctx, user, "security_provider_id");
   if (!ctx.providers) {
     return unknown(
@@ -135,19 +104,16 @@ export function signInPath(entryPoint: EntryPoint, user: BeyondTrustUser, ctx: M
   };
   const type = provider.type.toLowerCase();
   if (type === "saml" || type === "radius") {
-    const delegated = delegatedPath(
-      {
-        protocol: type === "saml" ? (ctx.sso?.protocol ?? "saml") : "radius",
-        target:
-          type === "saml"
-            ? (ctx.sso?.target ?? ctx.consoleUrl)
-            : `BeyondTrust security provider ${provider.id} (RADIUS)`,
-        said: `BeyondTrust ${type.toUpperCase()} security provider ${provider.id}`,
-        evidence: [providerRef, providerEvidence],
-      },
-      type === "saml" ? ctx.sso : undefined,
+    const said = `BeyondTrust ${type.toUpperCase()} security provider ${provider.id}`;
+    const evidence = [providerRef, providerEvidence];
+    const target = `BeyondTrust security provider ${provider.id} (RADIUS)`;
+    return consolePath(
+      entryPoint,
+      account,
+      type === "saml"
+        ? ssoPath(ctx.sso, ctx.consoleUrl, said, evidence)
+        : delegatedPath({ protocol: "radius", target, said, evidence }, undefined),
     );
-    return { id, entryPoint: entryPoint.id, accounts, ...delegated };
   }
   return unknown(`${noMfaStateReason} (${type} security provider ${provider.id})`, [
     providerRef,

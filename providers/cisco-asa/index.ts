@@ -1,4 +1,5 @@
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { mergeInto } from "../../src/collect/vpn.js";
 import { describeError, ProviderResponseError } from "../../src/errors.js";
 import { emptyInventory, type ProviderInventory } from "../../src/model/index.js";
 import { type FmcConnectionProfile, FmcExport, FmcConnectionProfile as ProfileSchema } from "./api.js";
@@ -8,16 +9,6 @@ import { CiscoAsaSettings } from "./settings.js";
 import { asaInventory, ftdInventory, type MappingContext, readAsaConfig, source } from "./transform.js";
 
 type Ctx = CollectContext<CiscoAsaSettings>;
-
-function merge(a: ProviderInventory, b: ProviderInventory): ProviderInventory {
-  return {
-    accounts: [...a.accounts, ...b.accounts],
-    entryPoints: [...a.entryPoints, ...b.entryPoints],
-    accessPaths: [...a.accessPaths, ...b.accessPaths],
-    settings: [...a.settings, ...b.settings],
-    facts: [...a.facts, ...b.facts],
-  };
-}
 
 /** FMC profiles from an export, each validated on its own (a bad one is skipped and counted). */
 export function parseFtdExport(ctx: Pick<Ctx, "skip">, file: string, text: string): FmcConnectionProfile[] {
@@ -53,18 +44,18 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     ...(ftdConnectionProfiles ? { ftdFile: ftdConnectionProfiles } : {}),
     npsServers: new Set(ctx.settings.radiusMfa.map((r) => r.server)),
   };
-  let inventory = emptyInventory();
+  const inventory = emptyInventory();
   if (runningConfig) {
     ctx.progress("running-config");
     const parsed = parseRunningConfig(await readConfigFile(runningConfig, "running-config"));
     if (!parsed.ok) throw new ProviderResponseError(`${runningConfig}:${parsed.line}: ${parsed.error}`);
     for (const w of parsed.warnings.slice(0, 5)) ctx.note(`${runningConfig}: ${w}`);
-    inventory = merge(inventory, asaInventory(mapping, readAsaConfig(parsed.commands)));
+    mergeInto(inventory, asaInventory(mapping, readAsaConfig(parsed.commands)));
   }
   if (ftdConnectionProfiles) {
     ctx.progress("FTD connection profiles");
     const text = await readConfigFile(ftdConnectionProfiles, "FMC connection-profile export");
-    inventory = merge(inventory, ftdInventory(mapping, parseFtdExport(ctx, ftdConnectionProfiles, text)));
+    mergeInto(inventory, ftdInventory(mapping, parseFtdExport(ctx, ftdConnectionProfiles, text)));
   }
   return inventory;
 }

@@ -1,5 +1,5 @@
+import { consoleInventory, failedCheck, readPages } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
-import { describeError, ProviderPermissionError } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
 import { AutomateUser, paths } from "./api.js";
 import { ConnectWiseAutomateClient, viewUsersPermission } from "./client.js";
@@ -17,33 +17,6 @@ async function connect(ctx: Ctx): Promise<ConnectWiseAutomateClient> {
   return new ConnectWiseAutomateClient(ctx, credentials);
 }
 
-async function listUsers(ctx: Ctx, client: ConnectWiseAutomateClient): Promise<AutomateUser[]> {
-  const label = `GET ${paths.users}`;
-  const users: AutomateUser[] = [];
-  let page = 0;
-  try {
-    for await (const raws of client.users(ctx.settings.pageSize)) {
-      page++;
-      for (const [i, raw] of raws.entries()) {
-        const user = AutomateUser.safeParse(raw);
-        if (user.success) users.push(user.data);
-        else {
-          const issue = user.error.issues[0];
-          ctx.skip(
-            `user record ${i + 1} on page ${page}`,
-            `${label}: ${issue?.message ?? "invalid"} at ${issue?.path.join(".")}`,
-          );
-        }
-      }
-      ctx.progress("users", users.length);
-    }
-  } catch (err) {
-    if (page === 0) throw err;
-    ctx.gap(`users after page ${page}`, describeError(err));
-  }
-  return users;
-}
-
 async function collect(ctx: Ctx): Promise<ProviderInventory> {
   const client = await connect(ctx);
   try {
@@ -53,15 +26,9 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       ...(ctx.settings.sso ? { sso: ctx.settings.sso } : {}),
     };
     ctx.progress("users");
-    const users = await listUsers(ctx, client);
-    const entryPoint = consoleEntryPoint(mapping);
-    return {
-      accounts: users.map((u) => toAccount(u, mapping)),
-      entryPoints: [entryPoint],
-      accessPaths: users.map((u) => signInPath(entryPoint, u, mapping)),
-      settings: [],
-      facts: [],
-    };
+    const pages = client.users(ctx.settings.pageSize);
+    const users = await readPages(ctx, pages, AutomateUser, "user", `GET ${paths.users}`);
+    return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath });
   } finally {
     await client.close();
   }
@@ -80,8 +47,7 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
       },
     ];
   } catch (err) {
-    const missing = err instanceof ProviderPermissionError ? err.missing : undefined;
-    return [{ check: label, ok: false, ...(missing ? { missing } : {}), detail: describeError(err) }];
+    return [failedCheck(label, err)];
   } finally {
     await client.close();
   }

@@ -1,5 +1,6 @@
-import { delegatedPath, noMfaStateReason, type SsoSettings } from "../../src/collect/sso.js";
-import type { AccessPath, Account, EntryPoint, Evidence, JsonValue } from "../../src/model/index.js";
+import { consolePath, fieldEvidence } from "../../src/collect/console-accounts.js";
+import { noMfaStateReason, type SsoSettings, ssoPath } from "../../src/collect/sso.js";
+import type { AccessPath, Account, EntryPoint, Evidence } from "../../src/model/index.js";
 import { type AutomateUser, paths } from "./api.js";
 
 /** Pure mapping from Automate users to the model. No I/O; every decision carries its evidence. */
@@ -14,10 +15,9 @@ export interface MappingContext {
   sso?: SsoSettings;
 }
 
-function asJson(value: unknown): JsonValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  return JSON.stringify(value);
+/** Where a user's record was read. */
+function at(ctx: MappingContext, user: AutomateUser) {
+  return { source, connection: ctx.connection, endpoint, objectId: String(user.UserId) };
 }
 
 function userEvidence(
@@ -26,15 +26,7 @@ function userEvidence(
   field: keyof AutomateUser,
   note?: string,
 ): Evidence {
-  return {
-    source,
-    connection: ctx.connection,
-    endpoint,
-    objectId: String(user.UserId),
-    field,
-    value: asJson(user[field]),
-    ...(note ? { note } : {}),
-  };
+  return fieldEvidence(at(ctx, user), user, field, note);
 }
 
 export function consoleEntryPoint(ctx: MappingContext): EntryPoint {
@@ -91,15 +83,7 @@ export function toAccount(user: AutomateUser, ctx: MappingContext): Account {
     enrollment: {
       enrolled: "unknown",
       methods: [],
-      evidence: [
-        {
-          source,
-          connection: ctx.connection,
-          endpoint,
-          objectId: String(user.UserId),
-          note: noMfaStateReason,
-        },
-      ],
+      evidence: [{ ...at(ctx, user), note: noMfaStateReason }],
     },
     evidence: [
       userEvidence(ctx, user, "IsLocked"),
@@ -111,24 +95,20 @@ export function toAccount(user: AutomateUser, ctx: MappingContext): Account {
 
 /** No MFA field: `unknown` (needs attestation), or delegated to the identity provider for SSO users. */
 export function signInPath(entryPoint: EntryPoint, user: AutomateUser, ctx: MappingContext): AccessPath {
-  const id = `${entryPoint.id}/${user.UserId}`;
-  const accounts = [String(user.UserId)];
+  const account = String(user.UserId);
   if (signsInWithSso(user)) {
-    const delegated = delegatedPath(
-      {
-        protocol: ctx.sso?.protocol ?? "saml",
-        target: ctx.sso?.target ?? ctx.consoleUrl,
-        said: `Automate SsoStatus ${JSON.stringify(user.SsoStatus)} for ${user.SsoEmail}`,
-        evidence: [userEvidence(ctx, user, "SsoStatus"), userEvidence(ctx, user, "SsoEmail")],
-      },
-      ctx.sso,
+    return consolePath(
+      entryPoint,
+      account,
+      ssoPath(
+        ctx.sso,
+        ctx.consoleUrl,
+        `Automate SsoStatus ${JSON.stringify(user.SsoStatus)} for ${user.SsoEmail}`,
+        [userEvidence(ctx, user, "SsoStatus"), userEvidence(ctx, user, "SsoEmail")],
+      ),
     );
-    return { id, entryPoint: entryPoint.id, accounts, ...delegated };
   }
-  return {
-    id,
-    entryPoint: entryPoint.id,
-    accounts,
+  return consolePath(entryPoint, account, {
     chain: { factors: ["password"] },
     mfa: {
       state: "unknown",
@@ -143,5 +123,5 @@ export function signInPath(entryPoint: EntryPoint, user: AutomateUser, ctx: Mapp
         ),
       ],
     },
-  };
+  });
 }

@@ -68,6 +68,11 @@ export class DattoRmmClient {
     );
   }
 
+  /** The user records of each page, still unchecked. */
+  async *userRecords(): AsyncIterable<unknown[]> {
+    for await (const page of this.users()) yield page.users ?? [];
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

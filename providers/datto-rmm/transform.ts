@@ -1,5 +1,6 @@
+import { consolePath, fieldEvidence } from "../../src/collect/console-accounts.js";
 import { noMfaStateReason } from "../../src/collect/sso.js";
-import type { AccessPath, Account, EntryPoint, Evidence, JsonValue } from "../../src/model/index.js";
+import type { AccessPath, Account, EntryPoint, Evidence } from "../../src/model/index.js";
 import { type AuthUser, type Platform, paths, platformUrl } from "./api.js";
 
 /** Pure mapping from Datto RMM users to the model. No I/O; every decision carries its evidence. */
@@ -13,22 +14,13 @@ export interface MappingContext {
   platform: Platform;
 }
 
-function asJson(value: unknown): JsonValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  return JSON.stringify(value);
+/** Where a user's record was read. */
+function at(ctx: MappingContext, user: AuthUser) {
+  return { source, connection: ctx.connection, endpoint, objectId: user.username };
 }
 
-function userEvidence(ctx: MappingContext, user: AuthUser, field: keyof AuthUser, note?: string): Evidence {
-  return {
-    source,
-    connection: ctx.connection,
-    endpoint,
-    objectId: user.username,
-    field,
-    value: asJson(user[field]),
-    ...(note ? { note } : {}),
-  };
+function userEvidence(ctx: MappingContext, user: AuthUser, field: keyof AuthUser): Evidence {
+  return fieldEvidence(at(ctx, user), user, field);
 }
 
 export function consoleEntryPoint(ctx: MappingContext): EntryPoint {
@@ -60,9 +52,7 @@ export function toAccount(user: AuthUser, ctx: MappingContext): Account {
     enrollment: {
       enrolled: "unknown",
       methods: [],
-      evidence: [
-        { source, connection: ctx.connection, endpoint, objectId: user.username, note: noMfaStateReason },
-      ],
+      evidence: [{ ...at(ctx, user), note: noMfaStateReason }],
     },
     evidence: [userEvidence(ctx, user, "disabled"), userEvidence(ctx, user, "status")],
   };
@@ -70,10 +60,7 @@ export function toAccount(user: AuthUser, ctx: MappingContext): Account {
 
 /** Datto RMM's API has no MFA field: every console path is `unknown` until someone attests to it. */
 export function signInPath(entryPoint: EntryPoint, user: AuthUser, ctx: MappingContext): AccessPath {
-  return {
-    id: `${entryPoint.id}/${user.username}`,
-    entryPoint: entryPoint.id,
-    accounts: [user.username],
+  return consolePath(entryPoint, user.username, {
     chain: { factors: ["password"] },
     mfa: {
       state: "unknown",
@@ -81,13 +68,10 @@ export function signInPath(entryPoint: EntryPoint, user: AuthUser, ctx: MappingC
       reason: noMfaStateReason,
       evidence: [
         {
-          source,
-          connection: ctx.connection,
-          endpoint,
-          objectId: user.username,
+          ...at(ctx, user),
           note: "AuthUser has firstName, lastName, username, email, telephone, status, created, lastAccess, disabled: no MFA field",
         },
       ],
     },
-  };
+  });
 }

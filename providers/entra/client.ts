@@ -11,7 +11,7 @@ import {
 } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { Agent, fetch as undiciFetch } from "undici";
-import type { z } from "zod";
+import { checkShape } from "../../src/collect/http.js";
 import { jwtClaims, leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import type { CollectContext, DoctorCheck } from "../../src/collect/provider.js";
 import type { QuotaDomain, QuotaLimits } from "../../src/collect/quota.js";
@@ -320,19 +320,6 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Validates one response against its documented shape; a mismatch names the endpoint and the problem. */
-export function checkShape<T>(schema: z.ZodType<T>, data: unknown, label: string): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    throw new ProviderResponseError(
-      `${label}: response does not match the documented shape${at}: ${issue?.message ?? "invalid"}`,
-    );
-  }
-  return parsed.data;
 }
 
 export class EntraClient {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkShape } from "../../src/collect/http.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderPermissionError } from "../../src/errors.js";
 import {
@@ -29,7 +30,6 @@ import {
   userSelect,
 } from "./api.js";
 import {
-  checkShape,
   connect,
   type EntraClient,
   GraphNotFoundError,

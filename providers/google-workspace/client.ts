@@ -5,6 +5,7 @@ import { admin_directory_v1 } from "@googleapis/admin";
 import { cloudidentity_v1 } from "@googleapis/cloudidentity";
 import { JWT, type JWTOptions, OAuth2Client } from "google-auth-library";
 import type { z } from "zod";
+import { checkShape } from "../../src/collect/http.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
 import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
@@ -200,15 +201,7 @@ export function checkPage<T>(schema: z.ZodType<T>, data: unknown, label: string)
   // gaxios hands back the raw text when a body does not parse (truncated JSON, a proxy's HTML page).
   if (typeof data === "string")
     throw new ProviderResponseError(`${label}: the response is not JSON (${data.length} characters of text)`);
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    throw new ProviderResponseError(
-      `${label}: response does not match the documented shape${at}: ${issue?.message ?? "invalid"}`,
-    );
-  }
-  return parsed.data;
+  return checkShape(schema, data, label);
 }
 
 export class GoogleWorkspaceClient {

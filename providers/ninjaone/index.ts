@@ -1,6 +1,7 @@
+import { consoleInventory, failedCheck, validRecords } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
-import { describeError, ProviderPermissionError } from "../../src/errors.js";
-import type { AccessPath, Account, ProviderInventory } from "../../src/model/index.js";
+import { describeError } from "../../src/errors.js";
+import type { ProviderInventory } from "../../src/model/index.js";
 import { EndUser, paths, readScope, Technician } from "./api.js";
 import { NinjaOneClient } from "./client.js";
 import { NinjaOneSettings } from "./settings.js";
@@ -24,16 +25,7 @@ async function connect(ctx: Ctx): Promise<NinjaOneClient> {
 function parseUsers(ctx: Ctx, raws: unknown[], kind: NinjaOneUser["kind"]): NinjaOneUser[] {
   const schema = kind === "technician" ? Technician : EndUser;
   const label = `GET ${kind === "technician" ? paths.technicians : paths.endUsers}`;
-  return raws.flatMap((raw, i): NinjaOneUser[] => {
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return [{ ...parsed.data, kind } as NinjaOneUser];
-    const issue = parsed.error.issues[0];
-    ctx.skip(
-      `${kind} record ${i + 1}`,
-      `${label}: ${issue?.message ?? "invalid"} at ${issue?.path.join(".")}`,
-    );
-    return [];
-  });
+  return validRecords(ctx, raws, schema, kind, label).map((user) => ({ ...user, kind }) as NinjaOneUser);
 }
 
 async function collect(ctx: Ctx): Promise<ProviderInventory> {
@@ -55,14 +47,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
         ctx.gap("end users", describeError(err));
       }
     }
-    const entryPoint = consoleEntryPoint(mapping);
-    const accounts: Account[] = [];
-    const accessPaths: AccessPath[] = [];
-    for (const user of users) {
-      accounts.push(toAccount(user, mapping));
-      accessPaths.push(signInPath(entryPoint, user, mapping));
-    }
-    return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts: [] };
+    return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath });
   } finally {
     await client.close();
   }
@@ -84,8 +69,7 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
         const list = await probe();
         checks.push({ check: label, ok: true, detail: `readable (${list.length} users)` });
       } catch (err) {
-        const missing = err instanceof ProviderPermissionError ? err.missing : undefined;
-        checks.push({ check: label, ok: false, ...(missing ? { missing } : {}), detail: describeError(err) });
+        checks.push(failedCheck(label, err));
       }
     }
   } finally {

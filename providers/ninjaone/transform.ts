@@ -1,12 +1,6 @@
-import { delegatedPath, type SsoSettings } from "../../src/collect/sso.js";
-import type {
-  AccessPath,
-  Account,
-  EntryPoint,
-  Evidence,
-  JsonValue,
-  MfaVerdict,
-} from "../../src/model/index.js";
+import { consolePath, fieldEvidence } from "../../src/collect/console-accounts.js";
+import { type SsoSettings, ssoPath } from "../../src/collect/sso.js";
+import type { AccessPath, Account, EntryPoint, Evidence, MfaVerdict } from "../../src/model/index.js";
 import { type EndUser, paths, type Technician } from "./api.js";
 
 /** Pure mapping from NinjaOne users to the model. No I/O; every decision carries its evidence. */
@@ -26,22 +20,9 @@ function endpointOf(user: User): string {
   return `GET ${user.kind === "technician" ? paths.technicians : paths.endUsers}`;
 }
 
-function asJson(value: unknown): JsonValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  return JSON.stringify(value);
-}
-
 function userEvidence(ctx: MappingContext, user: User, field: string, note?: string): Evidence {
-  return {
-    source,
-    connection: ctx.connection,
-    endpoint: endpointOf(user),
-    objectId: String(user.id),
-    field,
-    value: asJson((user as Record<string, unknown>)[field]),
-    ...(note ? { note } : {}),
-  };
+  const at = { source, connection: ctx.connection, endpoint: endpointOf(user), objectId: String(user.id) };
+  return fieldEvidence(at, user, field, note);
 }
 
 export function consoleEntryPoint(ctx: MappingContext): EntryPoint {
@@ -100,18 +81,14 @@ export function toAccount(user: User, ctx: MappingContext): Account {
  * signs in through SSO is the identity provider's to judge.
  */
 export function signInPath(entryPoint: EntryPoint, user: User, ctx: MappingContext): AccessPath {
-  const id = `${entryPoint.id}/${user.id}`;
   if (isSso(user)) {
-    const delegated = delegatedPath(
-      {
-        protocol: ctx.sso?.protocol ?? "saml",
-        target: ctx.sso?.target ?? ctx.consoleUrl,
-        said: "NinjaOne authType SSO",
-        evidence: [userEvidence(ctx, user, "authType", "signs in through the identity provider")],
-      },
-      ctx.sso,
+    return consolePath(
+      entryPoint,
+      String(user.id),
+      ssoPath(ctx.sso, ctx.consoleUrl, "NinjaOne authType SSO", [
+        userEvidence(ctx, user, "authType", "signs in through the identity provider"),
+      ]),
     );
-    return { id, entryPoint: entryPoint.id, accounts: [String(user.id)], ...delegated };
   }
   const evidence = [userEvidence(ctx, user, "mfaConfigured"), userEvidence(ctx, user, "authType")];
   const pending =
@@ -141,13 +118,7 @@ export function signInPath(entryPoint: EntryPoint, user: User, ctx: MappingConte
       evidence,
     };
   }
-  return {
-    id,
-    entryPoint: entryPoint.id,
-    accounts: [String(user.id)],
-    chain: { factors: ["password"] },
-    mfa,
-  };
+  return consolePath(entryPoint, String(user.id), { chain: { factors: ["password"] }, mfa });
 }
 
 export type { User as NinjaOneUser };

@@ -1,4 +1,5 @@
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { mergeInto } from "../../src/collect/vpn.js";
 import { describeError } from "../../src/errors.js";
 import { emptyInventory, type ProviderInventory } from "../../src/model/index.js";
 import { azureMfaKey } from "./api.js";
@@ -7,14 +8,6 @@ import { NpsExtensionSettings } from "./settings.js";
 import { frontEndInventory, source, unreadFrontEndInventory } from "./transform.js";
 
 type Ctx = CollectContext<NpsExtensionSettings>;
-
-function merge(into: ProviderInventory, part: ProviderInventory): void {
-  into.accounts.push(...part.accounts);
-  into.entryPoints.push(...part.entryPoints);
-  into.accessPaths.push(...part.accessPaths);
-  into.settings.push(...part.settings);
-  into.facts.push(...part.facts);
-}
 
 async function collect(ctx: Ctx): Promise<ProviderInventory> {
   const inventory = emptyInventory();
@@ -25,18 +18,18 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       for (const p of reg.problems) ctx.skip(`${reg.file}:${p.line}`, p.message);
       if ("error" in azureMfa) {
         ctx.gap(settings.registryExport, azureMfa.error);
-        merge(inventory, unreadFrontEndInventory(ctx.connectionId, settings, azureMfa.error));
+        mergeInto(inventory, unreadFrontEndInventory(ctx.connectionId, settings, azureMfa.error));
         continue;
       }
       if (azureMfa.requireUserMatch.value === "unknown")
         ctx.note(
           `${settings.npsServer}: REQUIRE_USER_MATCH is '${azureMfa.requireUserMatch.raw}', which is neither TRUE nor FALSE`,
         );
-      merge(inventory, frontEndInventory({ connection: ctx.connectionId, settings, azureMfa }));
+      mergeInto(inventory, frontEndInventory({ connection: ctx.connectionId, settings, azureMfa }));
     } catch (err) {
       const reason = describeError(err);
       ctx.gap(settings.registryExport, reason);
-      merge(inventory, unreadFrontEndInventory(ctx.connectionId, settings, reason));
+      mergeInto(inventory, unreadFrontEndInventory(ctx.connectionId, settings, reason));
     }
   }
   return inventory;

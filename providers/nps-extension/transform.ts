@@ -118,11 +118,14 @@ function entryPointOf(connection: string, settings: NpsFrontEndSettings, evidenc
   };
 }
 
-function delegatedChain(): AccessPath["chain"] {
-  return {
+/** A front end's inventory: its one path (`<id>/radius`), the password delegated to the NPS extension. */
+function delegatedInventory(entryPoint: EntryPoint, mfa: MfaVerdict, facts: Fact[]): ProviderInventory {
+  const chain: AccessPath["chain"] = {
     factors: ["password"],
     delegation: { protocol: "radius", target: npsDelegationTarget, targetSource: "entra" },
   };
+  const path = { id: `${entryPoint.id}/radius`, entryPoint: entryPoint.id, accounts: [], chain, mfa };
+  return { accounts: [], entryPoints: [entryPoint], accessPaths: [path], settings: [], facts };
 }
 
 /** One delegated path for the front end, and the extension's settings as a fact for the linker and policies. */
@@ -154,21 +157,7 @@ export function frontEndInventory(input: FrontEndInput): ProviderInventory {
         reason: `delegated to Microsoft Entra multifactor authentication through the NPS extension on ${data.server} (REQUIRE_USER_MATCH ${describeRequireUserMatch(data)}, IP_WHITELIST ${data.ipWhitelist.entries.length ? data.ipWhitelist.entries.join(";") : "empty"}); pending resolution per Entra user: each user's MFA registration decides`,
         evidence,
       };
-  return {
-    accounts: [],
-    entryPoints: [entryPoint],
-    accessPaths: [
-      {
-        id: `${entryPoint.id}/radius`,
-        entryPoint: entryPoint.id,
-        accounts: [],
-        chain: delegatedChain(),
-        mfa,
-      },
-    ],
-    settings: [],
-    facts: [fact],
-  };
+  return delegatedInventory(entryPoint, mfa, [fact]);
 }
 
 /** A front end whose registry export could not be read: its delegated path is unknown with the reason. */
@@ -179,24 +168,14 @@ export function unreadFrontEndInventory(
 ): ProviderInventory {
   const evidence: Evidence[] = [{ source, connection, file: settings.registryExport, note: reason }];
   const entryPoint = entryPointOf(connection, settings, evidence);
-  return {
-    accounts: [],
-    entryPoints: [entryPoint],
-    accessPaths: [
-      {
-        id: `${entryPoint.id}/radius`,
-        entryPoint: entryPoint.id,
-        accounts: [],
-        chain: delegatedChain(),
-        mfa: {
-          state: "unknown",
-          strength: null,
-          reason: `the NPS extension's settings on ${settings.npsServer} are not known (${reason}), so whether REQUIRE_USER_MATCH or IP_WHITELIST lets sign-ins skip MFA is not known`,
-          evidence,
-        },
-      },
-    ],
-    settings: [],
-    facts: [],
-  };
+  return delegatedInventory(
+    entryPoint,
+    {
+      state: "unknown",
+      strength: null,
+      reason: `the NPS extension's settings on ${settings.npsServer} are not known (${reason}), so whether REQUIRE_USER_MATCH or IP_WHITELIST lets sign-ins skip MFA is not known`,
+      evidence,
+    },
+    [],
+  );
 }

@@ -1,4 +1,5 @@
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { mergeInto } from "../../src/collect/vpn.js";
 import { describeError } from "../../src/errors.js";
 import { emptyInventory, type ProviderInventory } from "../../src/model/index.js";
 import { type PamRead, readAccessServer, readPamService, readServerConf } from "./client.js";
@@ -8,14 +9,6 @@ import { OpenVpnSettings as Schema } from "./settings.js";
 import { accessServerInventory, communityInventory, source, unreadServerInventory } from "./transform.js";
 
 type Ctx = CollectContext<OpenVpnSettings>;
-
-function merge(into: ProviderInventory, part: ProviderInventory): void {
-  into.accounts.push(...part.accounts);
-  into.entryPoints.push(...part.entryPoints);
-  into.accessPaths.push(...part.accessPaths);
-  into.settings.push(...part.settings);
-  into.facts.push(...part.facts);
-}
 
 async function collectCommunity(ctx: Ctx, server: CommunityServerSettings): Promise<ProviderInventory> {
   const conf = await readServerConf(server.config);
@@ -58,16 +51,16 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
   for (const [i, server] of ctx.settings.servers.entries()) {
     ctx.progress("servers", i, ctx.settings.servers.length);
     try {
-      if (server.edition === "community") merge(inventory, await collectCommunity(ctx, server));
+      if (server.edition === "community") mergeInto(inventory, await collectCommunity(ctx, server));
       else {
         const dump = await readAccessServer(server);
-        merge(inventory, accessServerInventory({ connection: ctx.connectionId, settings: server, dump }));
+        mergeInto(inventory, accessServerInventory({ connection: ctx.connectionId, settings: server, dump }));
       }
     } catch (err) {
       const reason = describeError(err);
       const file = server.edition === "community" ? server.config : server.configQuery;
       ctx.gap(`${server.name} (${file})`, reason);
-      merge(inventory, unreadServerInventory(ctx.connectionId, server.name, file, reason));
+      mergeInto(inventory, unreadServerInventory(ctx.connectionId, server.name, file, reason));
     }
   }
   return inventory;

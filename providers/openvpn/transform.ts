@@ -1,3 +1,4 @@
+import { unreadGatewayInventory } from "../../src/collect/vpn.js";
 import type {
   AccessPath,
   Account,
@@ -857,24 +858,10 @@ export function unreadServerInventory(
 ): ProviderInventory {
   const id = entryPointId(connection, name);
   const evidence: Evidence[] = [{ source, connection, file, note: reason }];
-  return {
-    accounts: [],
-    entryPoints: [{ id, name: `OpenVPN ${name}`, kind: "vpn", source, connection, evidence }],
-    accessPaths: [
-      {
-        id: `${id}/unread`,
-        entryPoint: id,
-        accounts: [],
-        chain: { factors: [] },
-        mfa: {
-          state: "unknown",
-          strength: null,
-          reason: `how ${name} authenticates is not known: ${reason}`,
-          evidence,
-        },
-      },
-    ],
-    settings: [],
-    facts: [],
-  };
+  const entryPoint: EntryPoint = { id, name: `OpenVPN ${name}`, kind: "vpn", source, connection, evidence };
+  return unreadGatewayInventory(
+    entryPoint,
+    { factors: [] },
+    `how ${name} authenticates is not known: ${reason}`,
+  );
 }

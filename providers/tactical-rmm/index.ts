@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { failedCheck } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderPermissionError, ProviderResponseError } from "../../src/errors.js";
 import {
@@ -287,8 +288,7 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
           await db.query(check, `SELECT 1 FROM ${tables[table]} LIMIT 1`, [], table);
           checks.push({ check, ok: true, detail: "readable" });
         } catch (err) {
-          const missing = err instanceof ProviderPermissionError ? err.missing : undefined;
-          checks.push({ check, ok: false, ...(missing ? { missing } : {}), detail: describeError(err) });
+          checks.push(failedCheck(check, err));
         }
       } else if (state === "absent")
         checks.push({

@@ -1,5 +1,5 @@
+import { consoleInventory, failedCheck, validRecords } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
-import { describeError, ProviderPermissionError } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
 import { paths, TeamViewerUser, viewUsersPermission } from "./api.js";
 import { TeamViewerClient } from "./client.js";
@@ -20,25 +20,8 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       ...(ctx.settings.sso ? { sso: ctx.settings.sso } : {}),
     };
     ctx.progress("users");
-    const raws = await client.users();
-    const users = raws.flatMap((raw, i): TeamViewerUser[] => {
-      const parsed = TeamViewerUser.safeParse(raw);
-      if (parsed.success) return [parsed.data];
-      const issue = parsed.error.issues[0];
-      ctx.skip(
-        `user record ${i + 1}`,
-        `GET ${paths.users}: ${issue?.message ?? "invalid"} at ${issue?.path.join(".")}`,
-      );
-      return [];
-    });
-    const entryPoint = companyEntryPoint(mapping);
-    return {
-      accounts: users.map((u) => toAccount(u, mapping)),
-      entryPoints: [entryPoint],
-      accessPaths: users.map((u) => signInPath(entryPoint, u, mapping)),
-      settings: [],
-      facts: [],
-    };
+    const users = validRecords(ctx, await client.users(), TeamViewerUser, "user", `GET ${paths.users}`);
+    return consoleInventory(mapping, users, { entryPoint: companyEntryPoint, toAccount, signInPath });
   } finally {
     await client.close();
   }
@@ -51,8 +34,7 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
     const users = await client.users();
     return [{ check: label, ok: true, detail: `readable (${users.length} users)` }];
   } catch (err) {
-    const missing = err instanceof ProviderPermissionError ? err.missing : undefined;
-    return [{ check: label, ok: false, ...(missing ? { missing } : {}), detail: describeError(err) }];
+    return [failedCheck(label, err)];
   } finally {
     await client.close();
   }

@@ -1,12 +1,6 @@
-import { delegatedPath, type SsoSettings } from "../../src/collect/sso.js";
-import type {
-  AccessPath,
-  Account,
-  EntryPoint,
-  Evidence,
-  JsonValue,
-  MfaVerdict,
-} from "../../src/model/index.js";
+import { consolePath, fieldEvidence } from "../../src/collect/console-accounts.js";
+import { type SsoSettings, ssoPath } from "../../src/collect/sso.js";
+import type { AccessPath, Account, EntryPoint, Evidence, MfaVerdict } from "../../src/model/index.js";
 import { paths, type TeamViewerUser } from "./api.js";
 
 /** Pure mapping from TeamViewer company users to the model. No I/O; every decision carries evidence. */
@@ -19,27 +13,18 @@ export interface MappingContext {
   sso?: SsoSettings;
 }
 
-function asJson(value: unknown): JsonValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  return JSON.stringify(value);
-}
-
 function userEvidence(
   ctx: MappingContext,
   user: TeamViewerUser,
   field: keyof TeamViewerUser,
   note?: string,
 ): Evidence {
-  return {
-    source,
-    connection: ctx.connection,
-    endpoint,
-    objectId: user.id,
+  return fieldEvidence(
+    { source, connection: ctx.connection, endpoint, objectId: user.id },
+    user,
     field,
-    value: asJson(user[field]),
-    ...(note ? { note } : {}),
-  };
+    note,
+  );
 }
 
 export function companyEntryPoint(ctx: MappingContext): EntryPoint {
@@ -101,21 +86,19 @@ export function toAccount(user: TeamViewerUser, ctx: MappingContext): Account {
  * password reaches the enrolment step, and whoever enrols first owns the second factor).
  */
 export function signInPath(entryPoint: EntryPoint, user: TeamViewerUser, ctx: MappingContext): AccessPath {
-  const id = `${entryPoint.id}/${user.id}`;
   const sso = ssoState(user.sso_status);
   if (sso === "sso") {
-    const domain = user.email?.split("@")[1];
-    const delegated = delegatedPath(
-      {
-        protocol: ctx.sso?.protocol ?? "saml",
+    return consolePath(
+      entryPoint,
+      user.id,
+      ssoPath(
+        ctx.sso,
         // TeamViewer turns SSO on per email domain; that domain is what the tool names.
-        target: ctx.sso?.target ?? domain ?? "TeamViewer SSO",
-        said: `TeamViewer sso_status ${JSON.stringify(user.sso_status)}`,
-        evidence: [userEvidence(ctx, user, "sso_status", "signs in through the identity provider")],
-      },
-      ctx.sso,
+        user.email?.split("@")[1] ?? "TeamViewer SSO",
+        `TeamViewer sso_status ${JSON.stringify(user.sso_status)}`,
+        [userEvidence(ctx, user, "sso_status", "signs in through the identity provider")],
+      ),
     );
-    return { id, entryPoint: entryPoint.id, accounts: [user.id], ...delegated };
   }
   const evidence = [
     userEvidence(ctx, user, "tfa_enforcement"),
@@ -164,11 +147,8 @@ export function signInPath(entryPoint: EntryPoint, user: TeamViewerUser, ctx: Ma
       evidence,
     };
   }
-  return {
-    id,
-    entryPoint: entryPoint.id,
-    accounts: [user.id],
+  return consolePath(entryPoint, user.id, {
     chain: { factors: mfa.state === "enforced" ? ["password", "tfa"] : ["password"] },
     mfa,
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { mergeInto } from "../../src/collect/vpn.js";
 import { describeError } from "../../src/errors.js";
 import { emptyInventory, type ProviderInventory } from "../../src/model/index.js";
 import { interfaceName, readInterface } from "./client.js";
@@ -6,14 +7,6 @@ import { WireGuardSettings } from "./settings.js";
 import { interfaceInventory, source, unreadInterfaceInventory } from "./transform.js";
 
 type Ctx = CollectContext<WireGuardSettings>;
-
-function merge(into: ProviderInventory, part: ProviderInventory): void {
-  into.accounts.push(...part.accounts);
-  into.entryPoints.push(...part.entryPoints);
-  into.accessPaths.push(...part.accessPaths);
-  into.settings.push(...part.settings);
-  into.facts.push(...part.facts);
-}
 
 async function collect(ctx: Ctx): Promise<ProviderInventory> {
   const inventory = emptyInventory();
@@ -26,14 +19,14 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       if (config.interfaceLine === null && config.peers.length === 0)
         ctx.gap(settings.file, "no [Interface] or [Peer] section: is this a WireGuard configuration?");
       if (config.peers.length === 0) ctx.note(`${name}: no peers are configured, so nobody can connect`);
-      merge(
+      mergeInto(
         inventory,
         interfaceInventory({ connection: ctx.connectionId, name, host: settings.host, config }),
       );
     } catch (err) {
       const reason = describeError(err);
       ctx.gap(settings.file, reason);
-      merge(
+      mergeInto(
         inventory,
         unreadInterfaceInventory(ctx.connectionId, name, settings.host, settings.file, reason),
       );

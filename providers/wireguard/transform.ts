@@ -1,3 +1,4 @@
+import { unreadGatewayInventory } from "../../src/collect/vpn.js";
 import type {
   AccessPath,
   Account,
@@ -135,24 +136,11 @@ export function unreadInterfaceInventory(
 ): ProviderInventory {
   const id = entryPointId(connection, name, host);
   const evidence: Evidence[] = [{ source, connection, file, note: reason }];
-  return {
-    accounts: [],
-    entryPoints: [{ id, name: entryPointName(name, host), kind: "vpn", source, connection, evidence }],
-    accessPaths: [
-      {
-        id: `${id}/unread`,
-        entryPoint: id,
-        accounts: [],
-        chain: { factors: ["device-key"] },
-        mfa: {
-          state: "unknown",
-          strength: null,
-          reason: `the peers of ${name} are not known: ${reason}`,
-          evidence,
-        },
-      },
-    ],
-    settings: [],
-    facts: [],
-  };
+  const label = entryPointName(name, host);
+  const entryPoint: EntryPoint = { id, name: label, kind: "vpn", source, connection, evidence };
+  return unreadGatewayInventory(
+    entryPoint,
+    { factors: ["device-key"] },
+    `the peers of ${name} are not known: ${reason}`,
+  );
 }

@@ -64,5 +64,21 @@ export function delegatedPath(
   };
 }
 
+/**
+ * A console's own SSO: the protocol and target the connection's `sso` setting names, else SAML to
+ * `defaultTarget` (what the console itself is known by).
+ */
+export function ssoPath(
+  sso: SsoSettings | undefined,
+  defaultTarget: string,
+  said: string,
+  evidence: Evidence[],
+): { chain: AuthChain; mfa: MfaVerdict } {
+  return delegatedPath(
+    { protocol: sso?.protocol ?? "saml", target: sso?.target ?? defaultTarget, said, evidence },
+    sso,
+  );
+}
+
 /** The reason every provider gives when the console's API has no MFA state at all. */
 export const noMfaStateReason = "the API exposes no MFA state; needs attestation";

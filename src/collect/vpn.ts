@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AuthChain, Evidence, MfaVerdict } from "../model/index.js";
+import type { AuthChain, EntryPoint, Evidence, MfaVerdict, ProviderInventory } from "../model/index.js";
 
 /**
  * What VPN gateway providers share (issue #6): recognising the identity provider behind a SAML IdP entity
@@ -108,3 +108,33 @@ export const RadiusMfaSettings = z
   .describe(
     "RADIUS servers that run the NPS extension for Entra MFA: their paths are resolved per user against the tenant's Entra connection, with the REQUIRE_USER_MATCH and IP_WHITELIST of the nps-extension connection that names this server (npsServer or radiusAddresses); without one they stay unknown. Others stay unknown (needs attestation).",
   );
+
+/** Adds one gateway's (or file's) part to the connection's inventory. */
+export function mergeInto(into: ProviderInventory, part: ProviderInventory): void {
+  into.accounts.push(...part.accounts);
+  into.entryPoints.push(...part.entryPoints);
+  into.accessPaths.push(...part.accessPaths);
+  into.settings.push(...part.settings);
+  into.facts.push(...part.facts);
+}
+
+/**
+ * A gateway whose file could not be read: its entry point, and one `unknown` path (`<id>/unread`) that
+ * says why, so what was not seen shows up as a finding rather than as nothing.
+ */
+export function unreadGatewayInventory(
+  entryPoint: EntryPoint,
+  chain: AuthChain,
+  reason: string,
+): ProviderInventory {
+  const path = { id: `${entryPoint.id}/unread`, entryPoint: entryPoint.id, accounts: [], chain };
+  return {
+    accounts: [],
+    entryPoints: [entryPoint],
+    accessPaths: [
+      { ...path, mfa: { state: "unknown", strength: null, reason, evidence: entryPoint.evidence } },
+    ],
+    settings: [],
+    facts: [],
+  };
+}

@@ -272,6 +272,21 @@ export class SqliteStore implements Store {
     );
   }
 
+  #toHistory(row: Row): HistoryEntry {
+    return this.#parse(
+      HistoryEntry,
+      {
+        fingerprint: row.fingerprint,
+        at: row.at,
+        actor: row.actor,
+        from: row.from_state,
+        to: row.to_state,
+        note: row.note,
+      },
+      `history of ${String(row.fingerprint)}`,
+    );
+  }
+
   #itemRow(fingerprint: string): QueueItem | undefined {
     const row = this.#sql("SELECT * FROM items WHERE fingerprint = ?").get(fingerprint) as Row | undefined;
     return row ? this.#toItem(row) : undefined;
@@ -495,20 +510,7 @@ export class SqliteStore implements Store {
     return this.#guard(() =>
       (
         this.#sql("SELECT * FROM item_history WHERE fingerprint = ? ORDER BY seq").all(fingerprint) as Row[]
-      ).map((row) =>
-        this.#parse(
-          HistoryEntry,
-          {
-            fingerprint: row.fingerprint,
-            at: row.at,
-            actor: row.actor,
-            from: row.from_state,
-            to: row.to_state,
-            note: row.note,
-          },
-          `history of ${fingerprint}`,
-        ),
-      ),
+      ).map((row) => this.#toHistory(row)),
     );
   }
 
@@ -531,20 +533,7 @@ export class SqliteStore implements Store {
           where.length ? ` WHERE ${where.join(" AND ")}` : ""
         } ORDER BY h.at, h.seq`,
       ).all(...params) as Row[];
-      return rows.map((row) =>
-        this.#parse(
-          HistoryEntry,
-          {
-            fingerprint: row.fingerprint,
-            at: row.at,
-            actor: row.actor,
-            from: row.from_state,
-            to: row.to_state,
-            note: row.note,
-          },
-          `history of ${String(row.fingerprint)}`,
-        ),
-      );
+      return rows.map((row) => this.#toHistory(row));
     });
   }
 

@@ -1,14 +1,14 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../src/demo/index.js";
 import { accountRows, figures, toHtml } from "../../src/export/html/index.js";
 import type { Result } from "../../src/model/index.js";
 import type { ScanReport } from "../../src/report.js";
+import { chromiumInstalled, launchChromium, openPage, pngWidth, visibleRows } from "../helpers/browser.js";
 import { runCli } from "../helpers/cli.js";
 import { hostileReport } from "../helpers/report.js";
 
@@ -17,25 +17,7 @@ import { hostileReport } from "../helpers/report.js";
  * tenant strings, rendered to files and opened in headless Chromium (Debian `chromium`, which `.ci/run`
  * installs) through playwright-core.
  */
-const executablePath = "/usr/bin/chromium";
-const hasChromium = existsSync(executablePath);
-if (!hasChromium) {
-  const why = `${executablePath} not found (apt-get install chromium)`;
-  // CI installs it: there a missing browser is a broken machine, not a reason to skip.
-  if (process.env.CI) throw new Error(why);
-  console.warn(`Skipping the HTML report browser tests: ${why}`);
-}
-
-const launchArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const hasChromium = chromiumInstalled("HTML report browser tests");
 
 /** The figures, computed here from the results without the renderer's code, to check it independently. */
 function expectedFigures(report: ScanReport) {
@@ -71,18 +53,6 @@ function expectedFigures(report: ScanReport) {
   };
 }
 
-/** Width of a PNG from its IHDR chunk: a full-page screenshot is as wide as the page's content. */
-function pngWidth(png: Buffer): number {
-  return png.readUInt32BE(16);
-}
-
-interface Opened {
-  page: Page;
-  requests: string[];
-  problems: string[];
-  close(): Promise<void>;
-}
-
 let browser: Browser;
 let dir: string;
 let demo: ScanReport;
@@ -91,25 +61,11 @@ let hostileFile: string;
 /** Kept after the run (`.tmp/` is git-ignored) so a person can look at what the browser drew. */
 const screenshots = fileURLToPath(new URL("../../.tmp/html-report/", import.meta.url));
 
-async function open(file: string, width = 1280): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  const requests: string[] = [];
-  const problems: string[] = [];
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(pathToFileURL(file).href);
-  return { page, requests, problems, close: () => context.close() };
-}
-
-const visibleRows = (page: Page, section: string) => page.locator(`#${section} tr[data-row]:visible`).count();
+const open = (file: string, width?: number) => openPage(browser, file, width);
 
 describe.skipIf(!hasChromium)("the HTML report in headless Chromium", () => {
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath, args: launchArgs });
+    browser = await launchChromium();
     dir = await mkdtemp(join(tmpdir(), "mfasweep-html-"));
     await mkdir(screenshots, { recursive: true });
     demo = await runDemo();

@@ -2,21 +2,18 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command, CommanderError } from "commander";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assignAdminRoles,
-  seedTenant,
   seedUser,
   startGoogleEmulator,
-  twoStepPolicies,
 } from "../../providers/google-workspace/emulator.js";
 import { queueCommand } from "../../src/cli/queue.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
-import { describeError } from "../../src/errors.js";
 import { QueueItem, SweepSummary } from "../../src/queue/model.js";
 import { ScanReport } from "../../src/report.js";
-import { runCli } from "../helpers/cli.js";
+import { inProcess, runCli } from "../helpers/cli.js";
+import { googleTenantsYaml, twoStepTenant } from "../helpers/google-tenants.js";
 
 /**
  * The sweep and queue commands as a user runs them: real processes (sweep, demo, schedule, exit codes), a
@@ -34,19 +31,13 @@ beforeAll(async () => {
   emulator = await startGoogleEmulator({
     tenants: [
       assignAdminRoles(
-        seedTenant("acme.example", env.ACME_TOKEN, ({ root }) => ({
-          policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
-          users: [
-            seedUser("boss@acme.example", { isAdmin: true }),
-            seedUser("ok@acme.example", { isEnrolledIn2Sv: true, isEnforcedIn2Sv: true }),
-            seedUser("temp@acme.example"),
-          ],
-        })),
+        twoStepTenant("acme.example", env.ACME_TOKEN, [
+          seedUser("boss@acme.example", { isAdmin: true }),
+          seedUser("ok@acme.example", { isEnrolledIn2Sv: true, isEnforcedIn2Sv: true }),
+          seedUser("temp@acme.example"),
+        ]),
       ),
-      seedTenant("beta.example", env.BETA_TOKEN, ({ root }) => ({
-        policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
-        users: [seedUser("erin@beta.example")],
-      })),
+      twoStepTenant("beta.example", env.BETA_TOKEN, [seedUser("erin@beta.example")]),
     ],
   });
   dir = await mkdtemp(join(tmpdir(), "mfasweep-e2e-queue-"));
@@ -54,22 +45,7 @@ beforeAll(async () => {
   store = join(dir, "queue.db");
   await writeFile(
     configFile,
-    `tenants:
-  - id: acme
-    name: Acme
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${emulator.url}
-        auth: { method: access-token, token: env:ACME_TOKEN }
-  - id: beta
-    name: Beta
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${emulator.url}
-        auth: { method: access-token, token: env:BETA_TOKEN }
-store:
+    `${googleTenantsYaml({ acme: emulator.url, beta: emulator.url })}store:
   path: queue.db
 sla:
   critical: 1
@@ -79,23 +55,7 @@ sla:
 afterAll(() => emulator.close());
 
 /** `mfasweep queue ...` in this process: the command's output and what main() would print and return. */
-async function queue(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  try {
-    const cli = new Command("mfasweep").exitOverride().addCommand(queueCommand());
-    await cli.parseAsync(["queue", ...args], { from: "user" });
-    return { code: 0, stdout: out.join(""), stderr: err.join("") };
-  } catch (e) {
-    if (e instanceof CommanderError) throw e;
-    return { code: 2, stdout: out.join(""), stderr: `${err.join("")}mfasweep: ${describeError(e)}\n` };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const queue = (...args: string[]) => inProcess(queueCommand(), ["queue", ...args]);
 
 async function items(...args: string[]): Promise<QueueItem[]> {
   const run = await queue("list", "--store", store, "--format", "json", ...args);

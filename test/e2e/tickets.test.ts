@@ -1,22 +1,16 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command, CommanderError } from "commander";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  seedTenant,
-  seedUser,
-  startGoogleEmulator,
-  twoStepPolicies,
-} from "../../providers/google-workspace/emulator.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedUser, startGoogleEmulator } from "../../providers/google-workspace/emulator.js";
 import { exportCommand } from "../../src/cli/export.js";
 import { queueCommand } from "../../src/cli/queue.js";
 import { scanCommand } from "../../src/cli/scan.js";
 import { ticketsCommand } from "../../src/cli/tickets.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
-import { describeError } from "../../src/errors.js";
 import { startJiraEmulator } from "../../src/export/ticketing/emulators/jira.js";
-import { runCli } from "../helpers/cli.js";
+import { inProcess, runCli } from "../helpers/cli.js";
+import { googleTenantsYaml, twoStepTenant } from "../helpers/google-tenants.js";
 
 /**
  * A user's path through issue #9: `sweep` fills the queue from the Google emulator, `tickets sync --dry-run`
@@ -26,32 +20,6 @@ import { runCli } from "../helpers/cli.js";
  * because a process start costs about a second each on CI.
  */
 
-async function inProcess(command: Command, args: string[], envVars: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  const saved = { ...process.env };
-  Object.assign(process.env, envVars);
-  process.exitCode = undefined;
-  try {
-    await new Command("mfasweep").exitOverride().addCommand(command).parseAsync(args, { from: "user" });
-    return {
-      code: typeof process.exitCode === "number" ? process.exitCode : 0,
-      stdout: out.join(""),
-      stderr: err.join(""),
-    };
-  } catch (e) {
-    if (e instanceof CommanderError) throw e;
-    return { code: 2, stdout: out.join(""), stderr: `${err.join("")}mfasweep: ${describeError(e)}\n` };
-  } finally {
-    process.exitCode = undefined;
-    for (const key of Object.keys(envVars)) delete process.env[key];
-    Object.assign(process.env, saved);
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 const tickets = (args: string[], envVars = env) => inProcess(ticketsCommand(), ["tickets", ...args], envVars);
 const exporting = (args: string[]) => inProcess(exportCommand(), ["export", ...args], env);
 
@@ -68,17 +36,11 @@ let config: string;
 beforeAll(async () => {
   google = await startGoogleEmulator({
     tenants: [
-      seedTenant("acme.example", env.ACME_TOKEN, ({ root }) => ({
-        policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
-        users: [
-          seedUser("alice@acme.example"),
-          seedUser("ok@acme.example", { isEnrolledIn2Sv: true, isEnforcedIn2Sv: true }),
-        ],
-      })),
-      seedTenant("beta.example", env.BETA_TOKEN, ({ root }) => ({
-        policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
-        users: [seedUser("=cmd@beta.example")],
-      })),
+      twoStepTenant("acme.example", env.ACME_TOKEN, [
+        seedUser("alice@acme.example"),
+        seedUser("ok@acme.example", { isEnrolledIn2Sv: true, isEnforcedIn2Sv: true }),
+      ]),
+      twoStepTenant("beta.example", env.BETA_TOKEN, [seedUser("=cmd@beta.example")]),
     ],
   });
   jira = await startJiraEmulator({
@@ -90,22 +52,7 @@ beforeAll(async () => {
   config = join(dir, "mfasweep.yaml");
   await writeFile(
     config,
-    `tenants:
-  - id: acme
-    name: Acme
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${google.url}
-        auth: { method: access-token, token: env:ACME_TOKEN }
-  - id: beta
-    name: Beta
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${google.url}
-        auth: { method: access-token, token: env:BETA_TOKEN }
-store:
+    `${googleTenantsYaml({ acme: google.url, beta: google.url })}store:
   path: queue.db
 ticketing:
   - id: jira

@@ -1,12 +1,12 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toWeeklyHtml, weeklyReport } from "../../src/export/weekly/index.js";
 import type { Store } from "../../src/queue/store.js";
+import { chromiumInstalled, launchChromium, openPage, pngWidth, visibleRows } from "../helpers/browser.js";
 import { runCli } from "../helpers/cli.js";
 import {
   buildWeeklyStore,
@@ -23,25 +23,7 @@ import {
  * Chromium (Debian `chromium`, which `.ci/run` installs) through playwright-core. Every figure the page
  * shows is checked against figures computed here from the store's plain reads, not by the report's code.
  */
-const executablePath = "/usr/bin/chromium";
-const hasChromium = existsSync(executablePath);
-if (!hasChromium) {
-  const why = `${executablePath} not found (apt-get install chromium)`;
-  // CI installs it: there a missing browser is a broken machine, not a reason to skip.
-  if (process.env.CI) throw new Error(why);
-  console.warn(`Skipping the weekly report browser tests: ${why}`);
-}
-
-const launchArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const hasChromium = chromiumInstalled("weekly report browser tests");
 
 const weight = { critical: 10, high: 5, medium: 3, low: 1, info: 0 } as const;
 
@@ -62,18 +44,6 @@ async function expectedRisk(store: Store, now: Date): Promise<Map<string, number
   return risk;
 }
 
-/** Width of a PNG from its IHDR chunk: a full-page screenshot is as wide as the page's content. */
-function pngWidth(png: Buffer): number {
-  return png.readUInt32BE(16);
-}
-
-interface Opened {
-  page: Page;
-  requests: string[];
-  problems: string[];
-  close(): Promise<void>;
-}
-
 let browser: Browser;
 let fx: WeeklyFixture;
 let dir: string;
@@ -82,27 +52,14 @@ let expected: Map<string, ExpectedTenant>;
 /** Kept after the run (`.tmp/` is git-ignored) so a person can look at what the browser drew. */
 const screenshots = fileURLToPath(new URL("../../.tmp/weekly-report/", import.meta.url));
 
-async function open(width = 1280): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  const requests: string[] = [];
-  const problems: string[] = [];
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(pathToFileURL(file).href);
-  return { page, requests, problems, close: () => context.close() };
-}
+const open = (width?: number) => openPage(browser, file, width);
 
-const visibleRows = (page: Page, section: string) => page.locator(`#${section} tr[data-row]:visible`).count();
 const sum = (key: keyof Omit<ExpectedTenant, "trend">) =>
   [...expected.values()].reduce((n, e) => n + e[key], 0);
 
 describe.skipIf(!hasChromium)("the weekly report in headless Chromium", () => {
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath, args: launchArgs });
+    browser = await launchChromium();
     fx = await buildWeeklyStore();
     expected = await expectedFigures(fx.store, reportTime);
     dir = await mkdtemp(join(tmpdir(), "mfasweep-weekly-html-"));

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { vi } from "vitest";
+import { describeError } from "../../src/errors.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -27,4 +30,46 @@ export function runCli(
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface CliOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one CLI command in this process (the same commander command main.ts wires), capturing stdout and
+ * stderr; errors are printed as main.ts prints them. A real process costs seconds on CI; the tests that
+ * need the real entry point (`--debug`, exit codes from main) use `runCli` instead.
+ */
+export async function inProcess(
+  command: Command,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliOutput> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => out.push(String(chunk)) > 0);
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  process.exitCode = undefined;
+  try {
+    await new Command("mfasweep").exitOverride().addCommand(command).parseAsync(args, { from: "user" });
+    return {
+      code: typeof process.exitCode === "number" ? process.exitCode : 0,
+      stdout: out.join(""),
+      stderr: err.join(""),
+    };
+  } catch (e) {
+    if (e instanceof CommanderError) throw e;
+    return { code: 2, stdout: out.join(""), stderr: `${err.join("")}mfasweep: ${describeError(e)}\n` };
+  } finally {
+    process.exitCode = undefined;
+    for (const key of Object.keys(env)) delete process.env[key];
+    Object.assign(process.env, saved);
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
 }

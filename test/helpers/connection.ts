@@ -1,6 +1,12 @@
 import { stringify } from "yaml";
+import {
+  type CollectOptions,
+  type ConnectionCollection,
+  collectConnection,
+} from "../../src/collect/index.js";
 import type { Provider } from "../../src/collect/provider.js";
-import { parseConfig } from "../../src/config/load.js";
+import { QuotaRegistry } from "../../src/collect/quota.js";
+import { type ConnectionConfig, parseConfig } from "../../src/config/load.js";
 import { demoPortfolio } from "../../src/demo/index.js";
 import { type DoctorReport, doctor } from "../../src/doctor.js";
 import type { ScanReport } from "../../src/report.js";
@@ -12,6 +18,25 @@ export function configWith(connection: Record<string, unknown>) {
     stringify({ tenants: [{ id: "acme", name: "Acme", connections: [connection] }] }),
     "test.yaml",
   ).config;
+}
+
+/**
+ * One connection of tenant `acme` collected as a scan does, quotas not enforced; the delays it asks for are
+ * recorded in `slept` instead of waited.
+ */
+export async function collectRecorded(
+  connection: ConnectionConfig,
+  options: Partial<CollectOptions> = {},
+): Promise<{ collection: ConnectionCollection; slept: number[] }> {
+  const slept: number[] = [];
+  const collection = await collectConnection({ id: "acme", name: "Acme" }, connection, {
+    quotas: new QuotaRegistry(false),
+    sleep: async (ms) => {
+      slept.push(ms);
+    },
+    ...options,
+  });
+  return { collection, slept };
 }
 
 /** `mfasweep doctor` for one connection: the real doctor, one attempt per probe. */

@@ -1,13 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command, CommanderError } from "commander";
-import { vi } from "vitest";
 import { stringify } from "yaml";
 import { QuotaRegistry } from "../../src/collect/quota.js";
 import type { RetryPolicy } from "../../src/collect/retry.js";
 import { type Config, parseConfig } from "../../src/config/load.js";
-import { describeError } from "../../src/errors.js";
 import { openStore, type Store } from "../../src/queue/index.js";
 import { type SweepOptions, type SweepOutcome, sweep } from "../../src/sweep.js";
 
@@ -93,47 +90,5 @@ export async function withStore<T>(path: string, use: (store: Store) => Promise<
     return await use(store);
   } finally {
     await store.close();
-  }
-}
-
-export interface CliOutput {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs one CLI command in this process (the same commander command main.ts wires), capturing stdout and
- * stderr; errors are printed as main.ts prints them. A real process costs seconds on CI; the tests that
- * need the real entry point (`--debug`, exit codes from main) use `runCli` instead.
- */
-export async function inProcess(
-  command: Command,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<CliOutput> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  process.exitCode = undefined;
-  try {
-    await new Command("mfasweep").exitOverride().addCommand(command).parseAsync(args, { from: "user" });
-    return {
-      code: typeof process.exitCode === "number" ? process.exitCode : 0,
-      stdout: out.join(""),
-      stderr: err.join(""),
-    };
-  } catch (e) {
-    if (e instanceof CommanderError) throw e;
-    return { code: 2, stdout: out.join(""), stderr: `${err.join("")}mfasweep: ${describeError(e)}\n` };
-  } finally {
-    process.exitCode = undefined;
-    for (const key of Object.keys(env)) delete process.env[key];
-    Object.assign(process.env, saved);
-    stdout.mockRestore();
-    stderr.mockRestore();
   }
 }

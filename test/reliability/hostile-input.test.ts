@@ -28,8 +28,10 @@ import { adfProblem, startJiraEmulator } from "../../src/export/ticketing/emulat
 import type { Coverage } from "../../src/model/index.js";
 import type { QueueItem } from "../../src/queue/index.js";
 import type { ScanReport } from "../../src/report.js";
+import { inProcess } from "../helpers/cli.js";
+import { parseCsv } from "../helpers/csv.js";
 import { startFakeHost } from "../providers/ssh/fake-host.js";
-import { configOf, fastRetry, inProcess, recordedSweep, scratch, within, withStore } from "./harness.js";
+import { configOf, fastRetry, recordedSweep, scratch, within, withStore } from "./harness.js";
 import { type Instance, stack, stacks, type TenantSpec } from "./stacks.js";
 
 /**
@@ -46,37 +48,6 @@ const crash =
 
 function coverageText(c: Coverage): string {
   return [c.reason ?? "", ...c.gaps.map((g) => `${g.what}: ${g.reason}`)].join("\n");
-}
-
-/** RFC 4180, as a spreadsheet reads it. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && body[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  if (cell !== "" || row.length > 0) rows.push([...row, cell]);
-  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------------

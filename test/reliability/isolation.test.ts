@@ -11,15 +11,8 @@ import { startJiraEmulator } from "../../src/export/ticketing/emulators/jira.js"
 import type { Result } from "../../src/model/index.js";
 import type { QueueItem } from "../../src/queue/index.js";
 import type { SweepOutcome } from "../../src/sweep.js";
-import {
-  configOf,
-  configText,
-  inProcess,
-  recordedSweep,
-  scratch,
-  type TenantEntry,
-  withStore,
-} from "./harness.js";
+import { inProcess } from "../helpers/cli.js";
+import { configOf, configText, recordedSweep, scratch, type TenantEntry, withStore } from "./harness.js";
 import { type Shared, stack, type TenantSpec } from "./stacks.js";
 
 /**

@@ -9,8 +9,9 @@ import { doctorCommand } from "../../src/cli/doctor.js";
 import { isWritePermission, jwtClaims, leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import { doctor } from "../../src/doctor.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
+import { inProcess } from "../helpers/cli.js";
 import { rsaKeyPair } from "../providers/okta/harness.js";
-import { configOf, configText, inProcess, scratch } from "./harness.js";
+import { configOf, configText, scratch } from "./harness.js";
 
 /**
  * Issue #12, least privilege: `doctor` names the write permissions a credential holds but does not need,

@@ -35,19 +35,10 @@ import {
 } from "../../src/export/ticketing/emulators/connectwise.js";
 import { startHaloEmulator } from "../../src/export/ticketing/emulators/halopsa.js";
 import { startJiraEmulator } from "../../src/export/ticketing/emulators/jira.js";
-import { runCli } from "../helpers/cli.js";
+import { type CliOutput, inProcess, runCli } from "../helpers/cli.js";
 import { type FakeHost, startFakeHost } from "../providers/ssh/fake-host.js";
 import { type FakePostgres, startFakePostgres } from "./fake-postgres.js";
-import {
-  type CliOutput,
-  configOf,
-  configText,
-  inProcess,
-  recordedSweep,
-  scratch,
-  type TenantEntry,
-  withStore,
-} from "./harness.js";
+import { configOf, configText, recordedSweep, scratch, type TenantEntry, withStore } from "./harness.js";
 
 /**
  * Issue #12, secrets: a canary secret for every connection type must never reach stdout, stderr, logs,

@@ -13,8 +13,8 @@ import { AttestationSettings } from "../../../providers/attestation/settings.js"
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/config/load.js";
-import { resolveSecret } from "../../../src/config/secrets.js";
 import { scan } from "../../../src/scan.js";
+import { testContext } from "../../helpers/context.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 let dir: string;
@@ -241,22 +241,12 @@ describe("attestation provider", () => {
 
   it("doctor lists out-of-date statements", async () => {
     const file = await writeAttestationFile(dir, "n.yaml", entries);
-    const checks = await attestation.doctor?.({
-      tenant: { id: "t", name: "T" },
-      connectionId: "attestation",
-      settings: AttestationSettings.parse({ type: "attestation", file }),
-      signal: new AbortController().signal,
-      now,
-      secret: (ref) => resolveSecret(ref, { env: {} }),
-      quota: (name, limits) => new QuotaRegistry(false).get(name, limits),
-      request: (domain, _label, send) => domain.schedule(send),
-      gap: () => {},
-      skip: () => {},
-      note: () => {},
-      progress: () => {},
-      warn: () => {},
-      sleep: async () => {},
-    });
+    const checks = await attestation.doctor?.(
+      testContext(AttestationSettings.parse({ type: "attestation", file }), {
+        connectionId: "attestation",
+        now,
+      }),
+    );
     expect(checks?.map((c) => [c.ok, c.check, c.detail])).toEqual([
       [true, `read ${file}`, "5 attestation(s)"],
       [false, "AnyDesk (line 11)", "expired on 2026-10-31: check again and renew"],

@@ -7,10 +7,9 @@ import {
 } from "../../../providers/beyondtrust/emulator.js";
 import { beyondtrust } from "../../../providers/beyondtrust/index.js";
 import { BeyondTrustSettings } from "../../../providers/beyondtrust/settings.js";
-import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import { doctorOf, scanDemo } from "../../helpers/connection.js";
+import { collectRecorded, doctorOf, scanDemo } from "../../helpers/connection.js";
 
 const clientId = "api-account";
 const secret = "bt-secret-never-printed";
@@ -55,20 +54,14 @@ async function run(
     auth: { method: "client-credentials", clientId, clientSecret: "env:BT_SECRET" },
     ...options.settings,
   });
-  const slept: number[] = [];
-  const collection = await collectConnection(
-    { id: "acme", name: "Acme" },
+  const collected = await collectRecorded(
     { id: "beyondtrust", type: "beyondtrust", settings },
     {
-      quotas: new QuotaRegistry(false),
       env: options.env ?? { BT_SECRET: secret },
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
       ...options.collect,
     },
   );
-  return { collection, slept, requests: emulator.requests };
+  return { ...collected, requests: emulator.requests };
 }
 
 describe("beyondtrust collect", () => {

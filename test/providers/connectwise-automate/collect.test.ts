@@ -6,10 +6,9 @@ import {
 } from "../../../providers/connectwise-automate/emulator.js";
 import { connectwiseAutomate } from "../../../providers/connectwise-automate/index.js";
 import { ConnectWiseAutomateSettings } from "../../../providers/connectwise-automate/settings.js";
-import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import { doctorOf, scanDemo } from "../../helpers/connection.js";
+import { collectRecorded, doctorOf, scanDemo } from "../../helpers/connection.js";
 
 const clientId = "11111111-2222-4333-8444-555555555555";
 const password = "automate-password-never-printed";
@@ -53,20 +52,14 @@ async function run(
     auth: { method: "credentials", username: "api", password: "env:CWA_PASSWORD" },
     ...options.settings,
   });
-  const slept: number[] = [];
-  const collection = await collectConnection(
-    { id: "acme", name: "Acme" },
+  const collected = await collectRecorded(
     { id: "automate", type: "connectwise-automate", settings },
     {
-      quotas: new QuotaRegistry(false),
       env: options.env ?? { CWA_PASSWORD: password },
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
       ...options.collect,
     },
   );
-  return { collection, slept, requests: emulator.requests };
+  return { ...collected, requests: emulator.requests };
 }
 
 describe("connectwise-automate collect", () => {

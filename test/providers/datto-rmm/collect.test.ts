@@ -6,10 +6,9 @@ import {
 } from "../../../providers/datto-rmm/emulator.js";
 import { dattoRmm } from "../../../providers/datto-rmm/index.js";
 import { DattoRmmSettings } from "../../../providers/datto-rmm/settings.js";
-import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import { doctorOf, scanDemo } from "../../helpers/connection.js";
+import { collectRecorded, doctorOf, scanDemo } from "../../helpers/connection.js";
 
 const apiKey = "KEY123";
 const apiSecret = "datto-secret-never-printed";
@@ -40,20 +39,14 @@ async function run(
     endpoint: emulator.url,
     auth: { method: "api-key", apiKey: "env:DATTO_KEY", apiSecret: "env:DATTO_SECRET" },
   });
-  const slept: number[] = [];
-  const collection = await collectConnection(
-    { id: "acme", name: "Acme" },
+  const collected = await collectRecorded(
     { id: "datto-rmm", type: "datto-rmm", settings },
     {
-      quotas: new QuotaRegistry(false),
       env: options.env ?? { DATTO_KEY: apiKey, DATTO_SECRET: apiSecret },
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
       ...options.collect,
     },
   );
-  return { collection, slept, requests: emulator.requests };
+  return { ...collected, requests: emulator.requests };
 }
 
 describe("datto-rmm collect", () => {

@@ -4,11 +4,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { restFromCli, startFortiGateEmulator } from "../../../providers/fortigate/emulator.js";
 import { FortiGateSettings } from "../../../providers/fortigate/settings.js";
-import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
 import type { AccessPath } from "../../../src/model/index.js";
-import { doctorOf } from "../../helpers/connection.js";
+import { collectRecorded, doctorOf } from "../../helpers/connection.js";
 import { conditionsConfig, entraTenant, multiVdomConfig } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mfasweep-fortigate-"));
@@ -19,18 +18,9 @@ function file(name: string, text: string): string {
 }
 
 async function collect(raw: Record<string, unknown>, options: Partial<CollectOptions> = {}) {
-  const slept: number[] = [];
-  const collection = await collectConnection(
-    { id: "acme", name: "Acme" },
+  const { collection, slept } = await collectRecorded(
     { id: "fortigate", type: "fortigate", settings: FortiGateSettings.parse({ type: "fortigate", ...raw }) },
-    {
-      quotas: new QuotaRegistry(false),
-      env: { FGT_TOKEN: "fgt-token-never-printed" },
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
-      ...options,
-    },
+    { env: { FGT_TOKEN: "fgt-token-never-printed" }, ...options },
   );
   const path = (suffix: string): AccessPath | undefined =>
     collection.inventory.accessPaths.find((p) => p.id.endsWith(suffix));

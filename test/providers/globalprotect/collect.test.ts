@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { configFromResponse } from "../../../providers/globalprotect/client.js";
 import { fabrikamConfig, startPanOsEmulator } from "../../../providers/globalprotect/emulator.js";
 import { GlobalProtectSettings } from "../../../providers/globalprotect/settings.js";
-import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
 import { ProviderResponseError } from "../../../src/errors.js";
+import { collectRecorded } from "../../helpers/connection.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mfasweep-panos-"));
 function file(name: string, text: string): string {
@@ -20,20 +20,13 @@ function file(name: string, text: string): string {
 const key = "LUFRPT-test-key-never-printed";
 
 async function collect(raw: Record<string, unknown>, options: Partial<CollectOptions> = {}) {
-  const slept: number[] = [];
-  const collection = await collectConnection(
-    { id: "acme", name: "Acme" },
+  const { collection, slept } = await collectRecorded(
     {
       id: "gp",
       type: "globalprotect",
       settings: GlobalProtectSettings.parse({ type: "globalprotect", ...raw }),
     },
-    {
-      quotas: new QuotaRegistry(false),
-      env: { PAN_KEY: key },
-      sleep: async (ms) => void slept.push(ms),
-      ...options,
-    },
+    { env: { PAN_KEY: key }, ...options },
   );
   const path = (suffix: string) => collection.inventory.accessPaths.find((p) => p.id.endsWith(suffix));
   return { collection, path, slept };

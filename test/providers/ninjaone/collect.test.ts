@@ -7,10 +7,9 @@ import {
 } from "../../../providers/ninjaone/emulator.js";
 import { ninjaone } from "../../../providers/ninjaone/index.js";
 import { NinjaOneSettings } from "../../../providers/ninjaone/settings.js";
-import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import { doctorOf, scanDemo } from "../../helpers/connection.js";
+import { collectRecorded, doctorOf, scanDemo } from "../../helpers/connection.js";
 
 const clientId = "mfasweep-test";
 const secret = "s3cret-value-never-printed";
@@ -55,20 +54,14 @@ async function run(
     auth: { method: "client-credentials", clientId, clientSecret: "env:TEST_NINJA_SECRET" },
     ...options.settings,
   });
-  const slept: number[] = [];
-  const collection = await collectConnection(
-    { id: "acme", name: "Acme" },
+  const collected = await collectRecorded(
     { id: "ninjaone", type: "ninjaone", settings },
     {
-      quotas: new QuotaRegistry(false),
       env: { TEST_NINJA_SECRET: secret },
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
       ...options.collect,
     },
   );
-  return { collection, slept, requests: emulator.requests };
+  return { ...collected, requests: emulator.requests };
 }
 
 describe("ninjaone collect", () => {

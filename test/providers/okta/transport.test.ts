@@ -6,9 +6,7 @@ import { allOktaScopes } from "../../../providers/okta/api.js";
 import { needs, OktaClient } from "../../../providers/okta/client.js";
 import { factor, scenarioOrg, seedOrg, seedUser } from "../../../providers/okta/emulator.js";
 import { OktaSettings } from "../../../providers/okta/settings.js";
-import type { CollectContext } from "../../../src/collect/provider.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { resolveSecret } from "../../../src/config/secrets.js";
+import { testContext } from "../../helpers/context.js";
 import { closeAll, host, linked, rsaKeyPair, run, startEmulator, token } from "./harness.js";
 
 afterEach(closeAll);
@@ -92,24 +90,9 @@ describe("okta client isolation", () => {
       endpoint: emulator.url,
       auth: { method: "api-token", token: "env:T" },
     });
-    const quotas = new QuotaRegistry(false);
-    const ctx: CollectContext<OktaSettings> = {
-      tenant: { id: "acme", name: "Acme" },
-      connectionId: "okta",
-      settings,
-      signal: new AbortController().signal,
-      now: new Date(),
-      secret: (ref) => resolveSecret(ref, { env: { T: token } }),
-      quota: (name, limits) => quotas.get(name, limits),
-      request: (domain, _label, send) => domain.schedule(send),
-      gap: () => {},
-      skip: () => {},
-      note: () => {},
-      progress: () => {},
-      warn: () => {},
-      sleep: async () => {},
-    };
-    const client = await OktaClient.connect(ctx);
+    const client = await OktaClient.connect(
+      testContext(settings, { connectionId: "okta", env: { T: token } }),
+    );
     for (let i = 0; i < 2; i++) {
       for await (const page of client.assigneePages(
         "assignees",

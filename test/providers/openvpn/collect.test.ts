@@ -170,19 +170,19 @@ describe("OpenVPN community server: every single-factor condition", () => {
     expect(path.mfa.state).toBe("none");
   });
 
+  /** openvpn-plugin-auth-pam answering the OTP prompt from the static challenge's response. */
+  const otpPam: ServerConfSeed["pam"] = {
+    service: "openvpn",
+    pairs: [
+      ["login", "USERNAME"],
+      ["password", "PASSWORD"],
+      ["verification", "OTP"],
+    ],
+  };
+
   it("verify-client-cert none + PAM password and OTP, OTP mapped from the static challenge: enforced", async () => {
     const { path } = await community(
-      {
-        verifyClientCert: "none",
-        pam: {
-          service: "openvpn",
-          pairs: [
-            ["login", "USERNAME"],
-            ["password", "PASSWORD"],
-            ["verification", "OTP"],
-          ],
-        },
-      },
+      { verifyClientCert: "none", pam: otpPam },
       { openvpn: pamStacks.passwordAndOtp },
     );
     expect(path.mfa.state).toBe("enforced");
@@ -192,17 +192,7 @@ describe("OpenVPN community server: every single-factor condition", () => {
 
   it("…with nullok on the OTP module: bypassable for users without a secret", async () => {
     const { path } = await community(
-      {
-        verifyClientCert: "none",
-        pam: {
-          service: "openvpn",
-          pairs: [
-            ["login", "USERNAME"],
-            ["password", "PASSWORD"],
-            ["verification", "OTP"],
-          ],
-        },
-      },
+      { verifyClientCert: "none", pam: otpPam },
       { openvpn: pamStacks.passwordAndOtpNullok },
     );
     expect(path.mfa.state).toBe("bypassable");

@@ -13,8 +13,8 @@ import { ScreenConnectSettings } from "../../../providers/screenconnect/settings
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/config/load.js";
-import { resolveSecret } from "../../../src/config/secrets.js";
 import { scan } from "../../../src/scan.js";
+import { testContext } from "../../helpers/context.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 const dirs: string[] = [];
@@ -213,26 +213,14 @@ describe("screenconnect provider (server snapshot)", () => {
 
   it("doctor names the files and the version it found", async () => {
     const dir = await snapshot({ users, version: "23.9.8.8811" });
-    const checks = await screenconnect.doctor?.({
-      tenant: { id: "t", name: "T" },
-      connectionId: "screenconnect",
-      settings: ScreenConnectSettings.parse({
-        type: "screenconnect",
-        directory: dir,
-        versionFile: versionFilePath,
-      }),
-      signal: new AbortController().signal,
-      now,
-      secret: (ref) => resolveSecret(ref, { env: {} }),
-      quota: (name, limits) => new QuotaRegistry(false).get(name, limits),
-      request: (domain, _label, send) => domain.schedule(send),
-      gap: () => {},
-      skip: () => {},
-      note: () => {},
-      progress: () => {},
-      warn: () => {},
-      sleep: async () => {},
+    const settings = ScreenConnectSettings.parse({
+      type: "screenconnect",
+      directory: dir,
+      versionFile: versionFilePath,
     });
+    const checks = await screenconnect.doctor?.(
+      testContext(settings, { connectionId: "screenconnect", now }),
+    );
     expect(checks?.map((c) => [c.ok, c.detail])).toEqual([
       [true, "2 user record(s) with a Name field, 0 without"],
       [true, "23.9.8.8811"],

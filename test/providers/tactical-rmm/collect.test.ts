@@ -12,12 +12,11 @@ import {
 import { tacticalRmm } from "../../../providers/tactical-rmm/index.js";
 import { TacticalRmmSettings } from "../../../providers/tactical-rmm/settings.js";
 import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import type { CollectContext } from "../../../src/collect/provider.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/config/load.js";
-import { resolveSecret } from "../../../src/config/secrets.js";
 import type { AccessPath } from "../../../src/model/index.js";
 import { scan } from "../../../src/scan.js";
+import { testContext } from "../../helpers/context.js";
 
 /** The machine's PostgreSQL (trust auth, database `test`); each test loads its own schema and drops it. */
 const server = { ...localServer, database: "test" };
@@ -272,23 +271,7 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
   it("refuses writes: the session is read-only", async () => {
     const loaded = await load(seed);
     const parsed = settings(loaded.schema);
-    const controller = new AbortController();
-    const ctx: CollectContext<TacticalRmmSettings> = {
-      tenant: { id: "t", name: "T" },
-      connectionId: "trmm",
-      settings: parsed,
-      signal: controller.signal,
-      now,
-      secret: (ref) => resolveSecret(ref, { env: {} }),
-      quota: (name, limits) => new QuotaRegistry(false).get(name, limits),
-      request: (domain, _label, send) => domain.schedule(send),
-      gap: () => {},
-      skip: () => {},
-      note: () => {},
-      progress: () => {},
-      warn: () => {},
-      sleep: async () => {},
-    };
+    const ctx = testContext(parsed, { connectionId: "trmm", now });
     const db = await TacticalRmmDatabase.open(ctx);
     try {
       await expect(db.query("write", "INSERT INTO accounts_role (name) VALUES ('x')", [])).rejects.toThrow(
@@ -375,22 +358,10 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
     ]);
     expect(thin.inventory.accounts.find((a) => a.name === "cat")?.admin.isAdmin).toBe("unknown");
 
-    const doctor = await tacticalRmm.doctor?.({
-      tenant: { id: "t", name: "T" },
-      connectionId: "trmm",
-      settings: settings(s, { database: { host: "127.0.0.1", name: "test", user: noKeys, ssl: "disable" } }),
-      signal: new AbortController().signal,
-      now,
-      secret: (ref) => resolveSecret(ref, { env: {} }),
-      quota: (name, limits) => new QuotaRegistry(false).get(name, limits),
-      request: (domain, _label, send) => domain.schedule(send),
-      gap: () => {},
-      skip: () => {},
-      note: () => {},
-      progress: () => {},
-      warn: () => {},
-      sleep: async () => {},
-    });
+    const database = { host: "127.0.0.1", name: "test", user: noKeys, ssl: "disable" };
+    const doctor = await tacticalRmm.doctor?.(
+      testContext(settings(s, { database }), { connectionId: "trmm", now }),
+    );
     const failed = doctor?.filter((d) => !d.ok) ?? [];
     expect(failed.map((d) => d.check)).toEqual([`SELECT ${s}.accounts_apikey`]);
     expect(failed[0]?.missing?.[0]).toMatch(

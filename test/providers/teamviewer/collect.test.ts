@@ -7,10 +7,9 @@ import {
 import { teamviewer } from "../../../providers/teamviewer/index.js";
 import { TeamViewerSettings } from "../../../providers/teamviewer/settings.js";
 import { ssoState } from "../../../providers/teamviewer/transform.js";
-import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
-import { QuotaRegistry } from "../../../src/collect/quota.js";
+import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import { doctorOf, scanDemo } from "../../helpers/connection.js";
+import { collectRecorded, doctorOf, scanDemo } from "../../helpers/connection.js";
 
 const token = "tv-script-token-never-printed";
 let emulator: RunningEmulator | undefined;
@@ -51,20 +50,14 @@ async function run(
     auth: { method: "script-token", token: "env:TEST_TV_TOKEN" },
     ...options.settings,
   });
-  const slept: number[] = [];
-  const collection = await collectConnection(
-    { id: "acme", name: "Acme" },
+  const collected = await collectRecorded(
     { id: "teamviewer", type: "teamviewer", settings },
     {
-      quotas: new QuotaRegistry(false),
       env: { TEST_TV_TOKEN: token },
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
       ...options.collect,
     },
   );
-  return { collection, slept, requests: emulator.requests };
+  return { ...collected, requests: emulator.requests };
 }
 
 describe("teamviewer collect", () => {

@@ -9,38 +9,10 @@ import {
 } from "../../../src/export/items.js";
 import type { SqliteStore } from "../../../src/queue/sqlite.js";
 import type { ScanReport } from "../../../src/report.js";
+import { parseCsv } from "../../helpers/csv.js";
 import { at, finding, freshStore, sweepQueue, t0 } from "./ticketing/helpers.js";
 
 /** `mfasweep export` of queue items and of scan reports: filters, CSV safety, NDJSON and JSON shapes. */
-
-/** A minimal RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 let store: SqliteStore;
 beforeEach(async () => {

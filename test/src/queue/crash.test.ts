@@ -17,6 +17,7 @@ import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { openSqliteStore } from "../../../src/queue/sqlite.js";
 import { sweep } from "../../../src/sweep.js";
 import { runCli } from "../../helpers/cli.js";
+import { googleTenantsYaml, twoStepTenant } from "../../helpers/google-tenants.js";
 
 /**
  * Crash safety with a real process: a CLI sweep is SIGKILLed after its first tenant is committed while
@@ -36,10 +37,10 @@ let configFile: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  first = seedTenant("first.example", env.FIRST_TOKEN, ({ root: ou }) => ({
-    policies: twoStepPolicies(ou, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
-    users: [seedUser("alice@first.example"), seedUser("bob@first.example")],
-  }));
+  first = twoStepTenant("first.example", env.FIRST_TOKEN, [
+    seedUser("alice@first.example"),
+    seedUser("bob@first.example"),
+  ]);
   const second = seedTenant("second.example", env.SECOND_TOKEN, ({ root: ou }) => ({
     policies: twoStepPolicies(ou, { allowEnrollment: true }),
     users: [seedUser("carol@second.example"), seedUser("dan@second.example", { isEnrolledIn2Sv: true })],
@@ -49,30 +50,24 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mfasweep-crash-"));
   db = join(dir, "queue.db");
   configFile = join(dir, "mfasweep.yaml");
-  writeFileSync(
-    configFile,
-    `tenants:
-  - id: first
-    name: First
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${healthy.url}
-        auth: { method: access-token, token: env:FIRST_TOKEN }
-  - id: second
-    name: Second
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${hanging.url}
-        auth: { method: access-token, token: env:SECOND_TOKEN }
-`,
-  );
+  writeFileSync(configFile, googleTenantsYaml({ first: healthy.url, second: hanging.url }));
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   await Promise.all([healthy.close(), hanging.close()]);
 });
+
+/** `mfasweep sweep` in a child process of its own, so that it can be killed mid-sweep. */
+function spawnSweep(config: string, store: string, concurrency: number, env: Record<string, string>) {
+  const args = ["sweep", "-c", config, "--store", store, "--concurrency", String(concurrency)];
+  const proc = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: "pipe",
+  });
+  children.push(proc);
+  return proc;
+}
 
 type Row = Record<string, unknown>;
 /** Everything the store holds about one tenant, as raw rows (what a crash could have damaged). */
@@ -134,27 +129,7 @@ describe("crash safety", () => {
       isEnforcedIn2Sv: true,
     });
     hanging.inject({ path: /.*/, times: 100_000, fault: { kind: "hang" } });
-    const proc = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        `${root}src/cli/main.ts`,
-        "sweep",
-        "-c",
-        configFile,
-        "--store",
-        db,
-        "--concurrency",
-        "2",
-      ],
-      {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-        stdio: "pipe",
-      },
-    );
-    children.push(proc);
+    const proc = spawnSweep(configFile, db, 2, env);
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       proc.on("exit", (_code, signal) => resolve(signal)),
     );
@@ -231,27 +206,7 @@ describe("crash safety", () => {
       await baseline.close();
       const before = Object.fromEntries(tenants.map((t) => [t, snapshot(t, file)]));
 
-      const proc = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          `${root}src/cli/main.ts`,
-          "sweep",
-          "-c",
-          yaml,
-          "--store",
-          file,
-          "--concurrency",
-          "4",
-        ],
-        {
-          cwd: root,
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...tokens },
-          stdio: "pipe",
-        },
-      );
-      children.push(proc);
+      const proc = spawnSweep(yaml, file, 4, tokens);
       const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
       const killed = await waitForCommit("t0", proc, file, 2).catch(() => undefined);
       proc.kill("SIGKILL");

@@ -7,7 +7,6 @@ import {
   seedTenant,
   seedUser,
   startGoogleEmulator,
-  twoStepPolicies,
 } from "../../../providers/google-workspace/emulator.js";
 import { parseConfig } from "../../../src/config/load.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
@@ -17,6 +16,7 @@ import type { QueueItem } from "../../../src/queue/model.js";
 import { openSqliteStore, type SqliteStore } from "../../../src/queue/sqlite.js";
 import { ScanReport } from "../../../src/report.js";
 import { type SweepOptions, sweep, sweepExitCode } from "../../../src/sweep.js";
+import { googleTenantsYaml, twoStepTenant } from "../../helpers/google-tenants.js";
 
 /**
  * The sweep end to end as a library: real Google client → emulator → scan → reconcile into a real
@@ -35,18 +35,12 @@ let file: string;
 let store: SqliteStore;
 
 function freshSeeds() {
-  acme = seedTenant("acme.example", tokens.ACME_TOKEN, ({ root }) => ({
-    policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
-    users: [
-      seedUser("alice@acme.example"),
-      seedUser("carol@acme.example"),
-      seedUser("dave@acme.example", { isEnrolledIn2Sv: true }),
-    ],
-  }));
-  beta = seedTenant("beta.example", tokens.BETA_TOKEN, ({ root }) => ({
-    policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
-    users: [seedUser("erin@beta.example")],
-  }));
+  acme = twoStepTenant("acme.example", tokens.ACME_TOKEN, [
+    seedUser("alice@acme.example"),
+    seedUser("carol@acme.example"),
+    seedUser("dave@acme.example", { isEnrolledIn2Sv: true }),
+  ]);
+  beta = twoStepTenant("beta.example", tokens.BETA_TOKEN, [seedUser("erin@beta.example")]);
 }
 
 function user(seed: GoogleTenantSeed, email: string) {
@@ -56,22 +50,7 @@ function user(seed: GoogleTenantSeed, email: string) {
 }
 
 function configText(extra = "") {
-  return `tenants:
-  - id: acme
-    name: Acme
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${emulator.url}
-        auth: { method: access-token, token: env:ACME_TOKEN }
-  - id: beta
-    name: Beta
-    connections:
-      - type: google-workspace
-        id: google
-        endpoint: ${emulator.url}
-        auth: { method: access-token, token: env:BETA_TOKEN }
-${extra}`;
+  return `${googleTenantsYaml({ acme: emulator.url, beta: emulator.url })}${extra}`;
 }
 
 function run(

@@ -1,0 +1,129 @@
+import type { z } from "zod";
+import { describeError, ProviderPermissionError } from "../errors.js";
+import type {
+  AccessPath,
+  Account,
+  AuthChain,
+  EntryPoint,
+  Evidence,
+  JsonValue,
+  MfaVerdict,
+  ProviderInventory,
+} from "../model/index.js";
+import type { CollectContext, DoctorCheck } from "./provider.js";
+
+/**
+ * What the RMM and remote-support console providers share (NinjaOne, TeamViewer, ConnectWise Automate,
+ * BeyondTrust, Datto RMM): reading a user list record by record, the inventory of one console with a
+ * sign-in path per user, evidence of one field of a user record, and a failed doctor probe. The vendor's
+ * schemas, labels and mapping stay in each provider and are passed in.
+ */
+
+type Ctx = Pick<CollectContext<unknown>, "skip" | "gap" | "progress">;
+
+/** The records that match `schema`; every other one is counted with `ctx.skip`, naming where it stood. */
+export function validRecords<T>(
+  ctx: Ctx,
+  raws: unknown[],
+  schema: z.ZodType<T>,
+  what: string,
+  label: string,
+  page?: number,
+): T[] {
+  return raws.flatMap((raw, i): T[] => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return [parsed.data];
+    const issue = parsed.error.issues[0];
+    ctx.skip(
+      `${what} record ${i + 1}${page ? ` on page ${page}` : ""}`,
+      `${label}: ${issue?.message ?? "invalid"} at ${issue?.path.join(".")}`,
+    );
+    return [];
+  });
+}
+
+/**
+ * The valid records of a paged list. Without the first page nothing is known, so its failure is thrown;
+ * after it, what was read is kept and the list is reported cut short.
+ */
+export async function readPages<T>(
+  ctx: Ctx,
+  pages: AsyncIterable<unknown[]>,
+  schema: z.ZodType<T>,
+  what: string,
+  label: string,
+): Promise<T[]> {
+  const items: T[] = [];
+  let page = 0;
+  try {
+    for await (const raws of pages) {
+      page++;
+      items.push(...validRecords(ctx, raws, schema, what, label, page));
+      ctx.progress(`${what}s`, items.length);
+    }
+  } catch (err) {
+    if (page === 0) throw err;
+    ctx.gap(`${what}s after page ${page}`, describeError(err));
+  }
+  return items;
+}
+
+/**
+ * One console's inventory: its entry point, and an account and a sign-in path per user, as the provider's
+ * pure mapping functions make them from `mapping` (the connection's part of the picture).
+ */
+export function consoleInventory<User, Mapping>(
+  mapping: Mapping,
+  users: User[],
+  transform: {
+    entryPoint: (mapping: Mapping) => EntryPoint;
+    toAccount: (user: User, mapping: Mapping) => Account;
+    signInPath: (entryPoint: EntryPoint, user: User, mapping: Mapping) => AccessPath;
+  },
+): ProviderInventory {
+  const entryPoint = transform.entryPoint(mapping);
+  return {
+    accounts: users.map((user) => transform.toAccount(user, mapping)),
+    entryPoints: [entryPoint],
+    accessPaths: users.map((user) => transform.signInPath(entryPoint, user, mapping)),
+    settings: [],
+    facts: [],
+  };
+}
+
+/** One account's sign-in path on a console, with the chain and verdict the provider decided. */
+export function consolePath(
+  entryPoint: EntryPoint,
+  account: string,
+  decided: { chain: AuthChain; mfa: MfaVerdict },
+): AccessPath {
+  return { id: `${entryPoint.id}/${account}`, entryPoint: entryPoint.id, accounts: [account], ...decided };
+}
+
+/** A record's field as evidence value: JSON scalars as they are, anything else as its JSON text. */
+function asJson(value: unknown): JsonValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  return JSON.stringify(value);
+}
+
+/** Evidence of one field of a record read at `at` (source, connection, endpoint, object id). */
+export function fieldEvidence(
+  at: Pick<Evidence, "source" | "connection" | "endpoint" | "objectId">,
+  record: object,
+  field: string,
+  note?: string,
+): Evidence {
+  return {
+    ...at,
+    field,
+    value: asJson((record as Record<string, unknown>)[field]),
+    ...(note ? { note } : {}),
+  };
+}
+
+/** A doctor probe that failed: the error in words, and the permissions it names as missing. */
+export function failedCheck(check: string, err: unknown): DoctorCheck {
+  const missing = err instanceof ProviderPermissionError ? err.missing : undefined;
+  return { check, ok: false, ...(missing ? { missing } : {}), detail: describeError(err) };
+}
