@@ -231,8 +231,8 @@ async function runSweep(o: Options): Promise<SweepResult> {
       env: portfolioEnv(plan),
       enforceQuotas: o.enforceLimits,
       tenantConcurrency: o.tenantConcurrency ?? plan.tenants.length,
-      // What a scheduled sweep needs (exit code, summary, changes), not every passing result in memory.
-      keepPasses: false,
+      // What `mfasweep sweep` keeps for its table: the summary, changes and exit code, no results.
+      keepResults: "none",
       ...(o.maxRetries !== undefined ? { retry: { ...defaultRetryPolicy, maxRetries: o.maxRetries } } : {}),
       policies,
       onTenant: (_entry, progress) => {
@@ -266,7 +266,7 @@ async function runSweep(o: Options): Promise<SweepResult> {
       [c.reason ?? "", ...c.gaps.map((g) => g.reason)].some((r) => r.includes("ProviderThrottledError")),
     );
     const retries = coverage.reduce((n, c) => n + c.counts.retries, 0);
-    // The report keeps findings only (keepPasses: false); its summary counts every result.
+    // The report keeps no results (keepResults: "none"); its summary counts every result.
     const counted = outcome.report.summary;
 
     const domains: DomainCount[] = tallies.map((t) => ({

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { QuotaRegistry } from "./collect/quota.js";
 import type { Config } from "./config/load.js";
 import { ConfigError, describeError } from "./errors.js";
-import type { Coverage, Result, Severity } from "./model/index.js";
+import { type Coverage, type Result, type Severity, severityRank } from "./model/index.js";
 import { changeLine } from "./queue/lifecycle.js";
 import { acquireLock, type LockOptions, sweepLockName } from "./queue/lock.js";
 import { type ChangeLine, defaultSla, type SweepSummary, type TenantDiff } from "./queue/model.js";
 import type { Store } from "./queue/store.js";
-import { exitCode, type ScanReport, sortResults, summarize, version } from "./report.js";
+import { type ScanReport, sortResults, summarize, version } from "./report.js";
 import { type ScanOptions, scan } from "./scan.js";
 
 export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
@@ -22,18 +22,24 @@ export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
   /** Called as each tenant is reconciled (or fails), for progress output. */
   onTenant?: (tenant: SweepSummary["tenants"][number], progress: { done: number; total: number }) => void;
   /**
-   * Keep passing results in the returned report (default true). False drops them as each tenant is
-   * reconciled (the queue holds what changed; the summary still counts them), so a sweep of many tenants
-   * holds its findings, not every result of every account, until it returns.
+   * The results the returned report keeps (default "all"). "findings" drops the passes and "none" every
+   * result as each tenant is reconciled: the queue holds them, and the summary and the exit code stay the
+   * same, so a sweep of a thousand tenants holds no tenant's results once it is done. "none" also keeps
+   * only the most severe `changeLineLimit` change lines (the queue's history holds every one).
    */
-  keepPasses?: boolean;
+  keepResults?: "all" | "findings" | "none";
 }
+
+/** Change lines a sweep that keeps no results still returns: the most severe ones, enough to act on. */
+export const changeLineLimit = 1000;
 
 export interface SweepOutcome {
   /** The DESIGN.md §5 report of the whole sweep, with queue acceptances applied to the results. */
   report: ScanReport;
   /** What changed in the queue, per tenant. */
   summary: SweepSummary;
+  /** Undecided results by severity, counted before any were dropped (`keepResults`), for the exit code. */
+  unknownBySeverity: Partial<Record<Severity, number>>;
 }
 
 type TenantEntry = SweepSummary["tenants"][number];
@@ -106,8 +112,19 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     // Only what the end of the sweep needs of each tenant's scan; the scan reports themselves are dropped.
     const reports: Array<Pick<ScanReport, "tenants" | "coverage">> = [];
     const results: Result[][] = new Array(selected.length);
-    let droppedPasses = 0;
-    const changes: ChangeLine[] = [];
+    // Counted as each tenant finishes, so the summary is whole whatever `keepResults` drops.
+    const counted = summarize([], []);
+    const unknownBySeverity: SweepOutcome["unknownBySeverity"] = {};
+    const keep = options.keepResults ?? "all";
+    let changes: ChangeLine[] = [];
+    let omittedChanges = 0;
+    const mostSevere = (lines: ChangeLine[]) => {
+      const kept = lines
+        .sort((a, b) => severityRank[b.severity] - severityRank[a.severity])
+        .slice(0, changeLineLimit);
+      omittedChanges += lines.length - kept.length;
+      return kept;
+    };
     let done = 0;
 
     const runTenant = async (i: number) => {
@@ -158,6 +175,8 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
           const line = changeLine(c);
           if (line) changes.push(line);
         }
+        // Trimmed now and then, not per line: sorting twice the limit stays cheap.
+        if (keep === "none" && changes.length > 2 * changeLineLimit) changes = mostSevere(changes);
         entries[i] = entry({ reconciled: true, coverage, diff: outcome.diff });
       } catch (err) {
         entries[i] = entry({ error: describeError(err), coverage });
@@ -169,9 +188,9 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
       for (let i = next++; i < selected.length; i = next++) {
         await runTenant(i);
         const all = results[i];
-        if (options.keepPasses === false && all) {
-          results[i] = all.filter((r) => r.status !== "pass");
-          droppedPasses += all.length - results[i]!.length;
+        if (all) {
+          count(counted, unknownBySeverity, all);
+          if (keep !== "all") results[i] = keep === "none" ? [] : all.filter((r) => r.status !== "pass");
         }
         done++;
         options.onTenant?.(entries[i]!, { done, total: selected.length });
@@ -180,10 +199,11 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     const width = Math.max(1, Math.min(options.tenantConcurrency ?? 8, selected.length));
     await Promise.all(Array.from({ length: width }, worker));
 
+    if (keep === "none" && changes.length > changeLineLimit) changes = mostSevere(changes);
     const finishedAt = new Date().toISOString();
     const coverage = reports.flatMap((r) => r.coverage);
-    const allResults = results.flatMap((r) => r ?? []);
-    const counted = summarize(allResults, coverage);
+    const scanned = new Map(reports.flatMap((r) => r.tenants.map((t) => [t.id, t] as const)));
+    const fromCoverage = summarize([], coverage);
     const totals = zeroTotals();
     for (const e of entries) {
       if (!e.diff) continue;
@@ -196,6 +216,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
       totals,
       tenants: entries,
       changes,
+      ...(omittedChanges ? { omittedChanges } : {}),
     };
     await store.finishSweep(id, { status, finishedAt, coverage, summary });
     finished = true;
@@ -203,14 +224,17 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
       schemaVersion: 1,
       tool: { name: "mfasweep", version },
       sweep: { id, kind, startedAt: startedAt.toISOString(), finishedAt },
-      tenants: selected
-        .filter((t) => reports.some((r) => r.tenants.some((x) => x.id === t.id)))
-        .map((t) => ({ id: t.id, name: t.name, role: t.role })),
+      // As each scan reported them (profile and overrides included), in the config's order.
+      tenants: selected.flatMap((t) => scanned.get(t.id) ?? []),
       coverage,
-      summary: { ...counted, results: counted.results + droppedPasses, pass: counted.pass + droppedPasses },
-      results: sortResults(allResults),
+      summary: {
+        ...counted,
+        accounts: fromCoverage.accounts,
+        incompleteConnections: fromCoverage.incompleteConnections,
+      },
+      results: sortResults(results.flatMap((r) => r ?? [])),
     };
-    return { report, summary };
+    return { report, summary, unknownBySeverity };
   } finally {
     // A sweep that threw is recorded as interrupted, so reports never show it as still running.
     if (!finished)
@@ -221,11 +245,34 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
   }
 }
 
+/** Adds one tenant's results to the sweep's counts. */
+function count(
+  counted: ScanReport["summary"],
+  unknownBySeverity: SweepOutcome["unknownBySeverity"],
+  results: Result[],
+): void {
+  for (const r of results) {
+    counted.results++;
+    counted[r.status]++;
+    if (r.status === "fail")
+      counted.failingBySeverity[r.severity] = (counted.failingBySeverity[r.severity] ?? 0) + 1;
+    if (r.status === "unknown") unknownBySeverity[r.severity] = (unknownBySeverity[r.severity] ?? 0) + 1;
+  }
+}
+
 /**
- * DESIGN.md §5 exit codes for a sweep: 2 when a tenant was not reconciled or coverage is incomplete,
- * else 1 for failing findings at or above `failOn`, else 0. Accepted items do not count as failing.
+ * DESIGN.md §5 exit codes for a sweep: 2 when a tenant was not reconciled, coverage is incomplete or a
+ * result at or above `failOn` is undecided; else 1 for failing findings at or above `failOn`; else 0.
+ * Accepted items do not count as failing. Counts, not results, so it holds whatever `keepResults` kept.
  */
 export function sweepExitCode(outcome: SweepOutcome, failOn: Severity): 0 | 1 | 2 {
   if (outcome.summary.tenants.some((t) => !t.reconciled)) return 2;
-  return exitCode(outcome.report, failOn);
+  if (outcome.report.coverage.some((c) => c.status !== "complete")) return 2;
+  const atOrAbove = (bySeverity: Partial<Record<string, number>>) =>
+    Object.entries(bySeverity).some(
+      ([severity, n]) => (n ?? 0) > 0 && severityRank[severity as Severity] >= severityRank[failOn],
+    );
+  if (atOrAbove(outcome.unknownBySeverity)) return 2;
+  if (atOrAbove(outcome.report.summary.failingBySeverity)) return 1;
+  return 0;
 }

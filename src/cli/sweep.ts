@@ -126,6 +126,8 @@ export function sweepCommand(): Command {
           tenants: options.tenant.length ? options.tenant : undefined,
           tenantConcurrency: concurrency,
           lock: { waitMs },
+          // The table prints the queue's summary; only JSON carries the results, so only it keeps them.
+          keepResults: options.format === "json" ? "all" : "none",
           signal: controller.signal,
           onProgress: progress.update,
           onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
@@ -155,7 +157,11 @@ export async function demoIntoStore(path: string, options: OutputOptions): Promi
   const store = await openStore(path, { create: true });
   const progress = progressIndicator();
   try {
-    const outcome = await runDemoSweep({ store, onProgress: progress.update }).finally(progress.done);
+    const outcome = await runDemoSweep({
+      store,
+      onProgress: progress.update,
+      keepResults: options.format === "json" ? "all" : "none",
+    }).finally(progress.done);
     if (options.format === "html") {
       // The weekly summary of this demo sweep (what a second run changed, the trend across runs).
       await writeText(toWeeklyHtml(await weeklyReport(store)), options.output, "html");

@@ -17,6 +17,18 @@ import {
 /** Two hours: a very large tenant at the vendors' documented rates, with room to spare. */
 const defaultConnectionTimeoutMs = 120 * 60_000;
 
+/**
+ * A signal that aborts after `ms`, and its release. Not `AbortSignal.timeout`: Node holds such a signal,
+ * its listeners and whatever they reach until it fires (hours), which kept every tenant's inventory alive
+ * through a sweep; a cleared timer lets all of it go as soon as the connection is done.
+ */
+function deadlineAfter(ms: number): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  timer.unref();
+  return { signal: controller.signal, release: () => clearTimeout(timer) };
+}
+
 function rejectWhenAborted(deadline: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
     const fail = () =>
@@ -132,8 +144,12 @@ export async function collectConnection(
   const notes: string[] = [];
   const counts = { accounts: 0, skipped: 0, requests: 0, retries: 0 };
   const controller = new AbortController();
-  const deadline = AbortSignal.timeout(options.connectionTimeoutMs ?? defaultConnectionTimeoutMs);
-  const signal = AbortSignal.any([...(options.signal ? [options.signal] : []), controller.signal, deadline]);
+  const deadline = deadlineAfter(options.connectionTimeoutMs ?? defaultConnectionTimeoutMs);
+  const signal = AbortSignal.any([
+    ...(options.signal ? [options.signal] : []),
+    controller.signal,
+    deadline.signal,
+  ]);
   const sleep = options.sleep ?? realSleep;
   const retry = options.retry ?? defaultRetryPolicy;
   const where = `tenant '${tenant.id}', connection '${connection.id}'`;
@@ -191,7 +207,7 @@ export async function collectConnection(
     const provider = findProvider(connection.type);
     if (!provider) throw new Error(`no provider for type '${connection.type}'`);
     // Raced, not just signalled: a provider call that ignores the signal must not hold the sweep.
-    const collected = await Promise.race([provider.collect(ctx), rejectWhenAborted(deadline)]);
+    const collected = await Promise.race([provider.collect(ctx), rejectWhenAborted(deadline.signal)]);
     // The inventory is a contract with evaluate and with future remote collectors: check it.
     const checked = ProviderInventory.safeParse(collected);
     if (!checked.success) {
@@ -208,6 +224,7 @@ export async function collectConnection(
     status = "failed";
     reason = describeError(err);
   } finally {
+    deadline.release();
     controller.abort();
   }
   counts.accounts = inventory.accounts.length;

@@ -203,8 +203,13 @@ export const SweepSummary = z.object({
       diff: TenantDiff.nullable(),
     }),
   ),
-  /** Every state change of this sweep (new, regressed, reopened, resolved, accepted). */
+  /**
+   * The state changes of this sweep (new, regressed, reopened, resolved, accepted): every one, or when the
+   * sweep kept no results, the most severe `changeLineLimit` of them (the queue's history has them all).
+   */
   changes: z.array(ChangeLine),
+  /** Changes left out of `changes` (counted in `totals` and kept in the queue's history). */
+  omittedChanges: z.number().int().nonnegative().optional(),
 });
 export type SweepSummary = z.infer<typeof SweepSummary>;
 

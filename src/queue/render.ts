@@ -217,8 +217,8 @@ export function sweepSummaryTable(
         `  ${c.kind.padEnd(9)} ${c.severity.padEnd(8)} ${cut(c.tenant, 14)}  ${cut(c.policy, 26)}  ${forTerminal(c.subject)}  ${c.from ?? "(new)"} → ${c.to}  ${c.fingerprint.slice(0, 12)}`,
       );
     }
-    if (summary.changes.length > max)
-      out.push(`  ... and ${summary.changes.length - max} more (mfasweep queue list, or --format json)`);
+    const more = summary.changes.length - shown.length + (summary.omittedChanges ?? 0);
+    if (more > 0) out.push(`  ... and ${more} more (mfasweep queue list, or --format json)`);
   }
   out.push(
     "",

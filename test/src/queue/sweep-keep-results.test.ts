@@ -14,9 +14,10 @@ import { openSqliteStore } from "../../../src/queue/sqlite.js";
 import { sweep, sweepExitCode } from "../../../src/sweep.js";
 
 /**
- * `keepPasses: false` (what a sweep of many tenants uses to keep memory down) changes only what the
- * returned report holds: the passes are dropped as each tenant is reconciled, while the queue, the
- * summary, the changes and the exit code stay what they are with every result kept.
+ * `keepResults` (what a sweep of many tenants uses to keep memory down) changes only what the returned
+ * report holds: the passes ("findings") or every result ("none") are dropped as each tenant is
+ * reconciled, while the queue, the summary, the changes and the exit code stay what they are with every
+ * result kept.
  */
 
 const now = new Date("2026-11-24T06:00:00.000Z");
@@ -49,13 +50,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function sweepInto(file: string, keepPasses?: boolean) {
+async function sweepInto(file: string, keepResults?: "findings" | "none") {
   const { config } = parseConfig(
     `tenants:
 ${["acme", "beta"]
   .map(
     (t) => `  - id: ${t}
     name: ${t}
+    profile: ${t === "acme" ? "strict" : "standard"}
+    policies: { severity: { google-user-2sv-enforced: ${t === "acme" ? "medium" : "high"} } }
     connections:
       - { type: google-workspace, id: google, endpoint: "${emulator.url}", auth: { method: access-token, token: "env:${t.toUpperCase()}_TOKEN" } }`,
   )
@@ -72,7 +75,7 @@ ${["acme", "beta"]
       env,
       enforceQuotas: false,
       sleep: async () => {},
-      ...(keepPasses === undefined ? {} : { keepPasses }),
+      ...(keepResults ? { keepResults } : {}),
     });
     return { outcome, items: (await store.findItems()).map((i) => [i.fingerprint, i.state]) };
   } finally {
@@ -80,20 +83,54 @@ ${["acme", "beta"]
   }
 }
 
-describe("sweep keepPasses", () => {
-  it("drops only the passes from the returned report", async () => {
-    const all = await sweepInto("all.db");
-    const lean = await sweepInto("lean.db", false);
+describe("sweep keepResults", () => {
+  let all: Awaited<ReturnType<typeof sweepInto>>;
+  beforeAll(async () => {
+    all = await sweepInto("all.db");
+  });
+
+  it.each(["findings", "none"] as const)("%s drops only results from the returned report", async (keep) => {
+    const lean = await sweepInto(`${keep}.db`, keep);
     const passes = all.outcome.report.results.filter((r) => r.status === "pass");
     expect(passes.length).toBeGreaterThan(0);
     expect(lean.outcome.report.results).toEqual(
-      all.outcome.report.results.filter((r) => r.status !== "pass"),
+      keep === "none" ? [] : all.outcome.report.results.filter((r) => r.status !== "pass"),
     );
     expect(lean.outcome.report.summary).toEqual(all.outcome.report.summary);
+    expect(lean.outcome.report.tenants).toEqual(all.outcome.report.tenants);
     expect(lean.outcome.summary.totals).toEqual(all.outcome.summary.totals);
     expect(lean.outcome.summary.changes).toEqual(all.outcome.summary.changes);
     expect(lean.items).toEqual(all.items);
-    expect(sweepExitCode(lean.outcome, "low")).toBe(sweepExitCode(all.outcome, "low"));
-    expect(sweepExitCode(lean.outcome, "low")).toBe(1);
+    for (const failOn of ["low", "medium", "high", "critical"] as const)
+      expect(sweepExitCode(lean.outcome, failOn)).toBe(sweepExitCode(all.outcome, failOn));
+    expect(sweepExitCode(lean.outcome, "low")).toBe(2);
+  });
+
+  it("counts every result in the summary and grades the exit code by severity", () => {
+    const { summary } = all.outcome.report;
+    expect(summary.results).toBe(all.outcome.report.results.length);
+    expect(summary.failingBySeverity).toEqual({ medium: 1 });
+    // The strict profile asks for factor strength, which Google's access-token read cannot tell.
+    expect(all.outcome.unknownBySeverity).toEqual({ high: 2 });
+    expect(sweepExitCode(all.outcome, "high")).toBe(2);
+    expect(sweepExitCode(all.outcome, "critical")).toBe(0);
+    const decided = { ...all.outcome, unknownBySeverity: {} };
+    expect(sweepExitCode(decided, "medium")).toBe(1);
+    expect(sweepExitCode(decided, "high")).toBe(0);
+  });
+
+  it("reports the profile and overrides each tenant was judged by", () => {
+    expect(all.outcome.report.tenants).toEqual([
+      expect.objectContaining({
+        id: "acme",
+        profile: "strict",
+        overrides: [{ policy: "google-user-2sv-enforced", change: "severity medium", source: "tenant" }],
+      }),
+      expect.objectContaining({
+        id: "beta",
+        profile: "standard",
+        overrides: [{ policy: "google-user-2sv-enforced", change: "severity high", source: "tenant" }],
+      }),
+    ]);
   });
 });
