@@ -22,4 +22,11 @@ export * from "./lifecycle.js";
 export { acquireLock, type HeldLock, type LockOptions, sweepLockName } from "./lock.js";
 export * from "./model.js";
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./sqlite.js";
-export type { ItemFilter, Store, TenantReconcileInput, TenantReconcileOutcome } from "./store.js";
+export type {
+  ItemFilter,
+  PruneCounts,
+  PruneOptions,
+  Store,
+  TenantReconcileInput,
+  TenantReconcileOutcome,
+} from "./store.js";

@@ -22,7 +22,14 @@ import {
   TicketRef,
 } from "./model.js";
 import { applicationId, migrations as knownMigrations, type Migration } from "./sqlite-schema.js";
-import type { ItemFilter, Store, TenantReconcileInput, TenantReconcileOutcome } from "./store.js";
+import type {
+  ItemFilter,
+  PruneCounts,
+  PruneOptions,
+  Store,
+  TenantReconcileInput,
+  TenantReconcileOutcome,
+} from "./store.js";
 
 export interface SqliteStoreOptions {
   /** Create the file when it does not exist (sweep, demo). Read commands pass false. */
@@ -60,6 +67,13 @@ const itemColumns = [
   "last_sweep",
   "updated_at",
 ] as const;
+
+/** Built once: composing it per write showed in the reconcile's profile. */
+const upsertItem = `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map((c) => `@${c}`).join(", ")})
+  ON CONFLICT (fingerprint) DO UPDATE SET ${itemColumns
+    .filter((c) => c !== "fingerprint")
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ")}`;
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
@@ -325,13 +339,7 @@ export class SqliteStore implements Store {
       last_sweep: i.lastSweep,
       updated_at: i.updatedAt,
     };
-    this.#sql(
-      `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map((c) => `@${c}`).join(", ")})
-         ON CONFLICT (fingerprint) DO UPDATE SET ${itemColumns
-           .filter((c) => c !== "fingerprint")
-           .map((c) => `${c} = excluded.${c}`)
-           .join(", ")}`,
-    ).run(values);
+    this.#sql(upsertItem).run(values);
     if (change.history) {
       this.#sql(
         "INSERT INTO item_history (fingerprint, at, actor, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?)",
@@ -596,6 +604,51 @@ export class SqliteStore implements Store {
             now.toISOString(),
           );
           return change.item;
+        })
+        .immediate(),
+    );
+  }
+
+  async prune(options: PruneOptions): Promise<PruneCounts> {
+    return this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const forget = options.forgetTenants ?? [];
+          const which: string[] = [];
+          const params: string[] = [];
+          if (options.resolvedBefore !== undefined) {
+            which.push("(state = 'resolved' AND resolved_at < ?)");
+            params.push(options.resolvedBefore);
+          }
+          if (forget.length) {
+            which.push(`tenant IN (${forget.map(() => "?").join(", ")})`);
+            params.push(...forget);
+          }
+          const items = which.length ? which.join(" OR ") : "0";
+          const sweeps = "started_at < ? AND status != 'running'";
+          const sweepsBefore = options.sweepsBefore;
+          const count = (sql: string, values: string[]) =>
+            Number(
+              this.#sql(sql)
+                .pluck()
+                .get(...values),
+            );
+          const counts: PruneCounts = {
+            items: count(`SELECT COUNT(*) FROM items WHERE ${items}`, params),
+            history: count(
+              `SELECT COUNT(*) FROM item_history WHERE fingerprint IN (SELECT fingerprint FROM items WHERE ${items})`,
+              params,
+            ),
+            sweeps:
+              sweepsBefore === undefined
+                ? 0
+                : count(`SELECT COUNT(*) FROM sweeps WHERE ${sweeps}`, [sweepsBefore]),
+          };
+          if (options.dryRun) return counts;
+          // History, acceptances, ticket ledger rows and per-tenant sweep diffs go by ON DELETE CASCADE.
+          this.#sql(`DELETE FROM items WHERE ${items}`).run(...params);
+          if (sweepsBefore !== undefined) this.#sql(`DELETE FROM sweeps WHERE ${sweeps}`).run(sweepsBefore);
+          return counts;
         })
         .immediate(),
     );

@@ -82,6 +82,12 @@ export interface Store {
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
     now: Date,
   ): Promise<QueueItem>;
+  /**
+   * `queue prune`: deletes items resolved before `resolvedBefore` and every item of `forgetTenants`, each
+   * with its history, acceptance and ticket ledger rows, and finished sweep records started before
+   * `sweepsBefore`, in one transaction. Counts what it deleted, or with `dryRun` what it would delete.
+   */
+  prune(options: PruneOptions): Promise<PruneCounts>;
   /** `queue reopen`: withdraws any queue acceptance and moves the item to `reopened`. */
   reopen(
     fingerprint: string,
@@ -152,6 +158,22 @@ export interface TenantReconcileOutcome {
   results: Result[];
   changes: ItemChange[];
   diff: TenantDiff;
+}
+
+export interface PruneOptions {
+  /** ISO time: resolved items whose `resolvedAt` is before it. */
+  resolvedBefore?: string;
+  /** Tenants whose every item goes (a customer who left). */
+  forgetTenants?: string[];
+  /** ISO time: sweep records (with their per-tenant diffs) that started before it and are not running. */
+  sweepsBefore?: string;
+  dryRun?: boolean;
+}
+
+export interface PruneCounts {
+  items: number;
+  history: number;
+  sweeps: number;
 }
 
 export interface ItemFilter {
