@@ -1,5 +1,12 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import type { AccessPath, Account, Evidence, MfaVerdict } from "../src/model/index.js";
+import {
+  type AccessPath,
+  type Account,
+  CustomerAccessGroup,
+  customerAccessGroupFact,
+  type Evidence,
+  type MfaVerdict,
+} from "../src/model/index.js";
 import { accountsSourceOf } from "./helpers.js";
 
 /** Entry points from which MSP staff reach customers. */
@@ -30,7 +37,7 @@ export default definePolicy({
     rationale:
       "AA22-131A singles out MSP accounts that reach customer environments: one phished technician or administrator opens every customer at once (Kaseya VSA 2021). In a tenant marked `role: msp`, each such person is judged as one: their RMM or remote-support console account and the identity-provider account with the same email must all require a phishing-resistant factor (FIDO2, passkey, Windows Hello, certificate), because the weakest path is the way in.",
     evidence:
-      "In the MSP's own tenant: technicians of RMM/remote-support consoles, administrators of the identity providers, and accounts on VPN/SSH/RD entry points; each one's access paths (the console's verdict, or the identity provider's through SSO) and the directory sign-in of the IdP account linked by email.",
+      "In the MSP's own tenant: technicians of RMM/remote-support consoles, administrators of the identity providers, members of the groups used for GDAP / delegated admin (`customerAccessGroups` on the Entra connection), and accounts on VPN/SSH/RD entry points; each one's access paths (the console's verdict, or the identity provider's through SSO) and the directory sign-in of the IdP account linked by email.",
     remediation:
       "Require phishing-resistant authentication for MSP staff: an Entra authentication strength of phishing-resistant MFA for the groups used for customer access (GDAP) and the RMM's SSO app, Okta possession constraints with phishing resistance required, security keys for Google admins; put RMM consoles behind that SSO and disable local console logins.",
     references: [
@@ -63,8 +70,45 @@ export default definePolicy({
           ]);
       }
     }
+    // Members of the GDAP / delegated-admin groups reach customers whatever else they hold; a group that
+    // could not be read is one unknown, never an empty group.
+    const groupsOf = new Map<string, Array<{ name: string; evidence: Evidence[] }>>();
+    const verdicts: Verdict[] = [];
+    for (const fact of inventory.facts.filter((f) => f.kind === customerAccessGroupFact)) {
+      const parsed = CustomerAccessGroup.safeParse(fact.data);
+      const group = parsed.success ? parsed.data : undefined;
+      const name = `customer-access group ${group?.name ?? group?.group ?? fact.id}`;
+      if (group?.status === "read") {
+        for (const id of group.members) {
+          const k = key(fact.source, fact.connection, id);
+          groupsOf.set(k, [...(groupsOf.get(k) ?? []), { name, evidence: fact.evidence }]);
+        }
+        continue;
+      }
+      verdicts.push({
+        subject: {
+          kind: "setting",
+          id: group?.group ?? fact.id,
+          name,
+          source: fact.source,
+          connection: fact.connection,
+        },
+        status: "unknown",
+        message: `who is in ${name} is not known, so neither is their MFA: ${
+          !group
+            ? "its fact does not match the model"
+            : group.status === "not-found"
+              ? "no such group in the directory (check customerAccessGroups)"
+              : (group.reason ?? "it could not be read")
+        }`,
+        mfa: null,
+        evidence: fact.evidence,
+      });
+    }
+    const inGroups = (a: Account) => groupsOf.get(key(a.source, a.connection, a.id)) ?? [];
     const reachesCustomers = (a: Account) =>
       a.kind === "technician" ||
+      inGroups(a).length > 0 ||
       a.admin.isAdmin === true ||
       (pathsOf.get(a) ?? []).some(({ path }) =>
         customerReach.has(entryPoints.get(path.entryPoint)?.kind ?? ""),
@@ -74,25 +118,31 @@ export default definePolicy({
     for (const a of inventory.accounts.filter(active))
       people.set(personKey(a), [...(people.get(personKey(a)) ?? []), a]);
 
-    const verdicts: Verdict[] = [];
     for (const accounts of people.values()) {
       if (!accounts.some(reachesCustomers)) continue;
       const paths = accounts.flatMap((a) => (pathsOf.get(a) ?? []).map((p) => ({ ...p, account: a })));
       // The subject is the account that reaches customers (a technician before an IdP admin).
       const subjectAccount =
         accounts.find((a) => a.kind === "technician") ?? accounts.find(reachesCustomers)!;
-      const evidence: Evidence[] = paths.flatMap(({ path }) => path.mfa.evidence);
+      const memberships = accounts.flatMap(inGroups);
+      const evidence: Evidence[] = [
+        ...memberships.flatMap((m) => m.evidence),
+        ...paths.flatMap(({ path }) => path.mfa.evidence),
+      ];
       const problems = paths.flatMap(({ path, where, account }) => {
         const s = shortfall(path.mfa);
         return s ? [{ ...s, text: `${account.source} ${account.name} @ ${where}: ${s.why}` }] : [];
       });
-      const linked =
+      const alsoJudged =
         accounts.length > 1
           ? ` (judged with ${accounts
               .filter((a) => a !== subjectAccount)
               .map((a) => `${a.source} ${a.name}`)
               .join(", ")})`
           : "";
+      const linked =
+        alsoJudged +
+        (memberships.length ? ` (member of ${[...new Set(memberships.map((m) => m.name))].join(", ")})` : "");
       const weakest =
         paths.map(({ path }) => path.mfa).find((m) => shortfall(m)?.status === "fail") ??
         paths.map(({ path }) => path.mfa).find((m) => shortfall(m)) ??

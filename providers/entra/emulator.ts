@@ -956,6 +956,9 @@ export function freeTenant(token: string, domain = "free.example"): EntraTenantS
 /** The Microsoft-registered Azure VPN Client app id, the audience of an Azure VPN gateway's Entra sign-in. */
 const azureVpnClientAppId = "c632b3df-fb67-4d84-bdcf-b95ad541b5c8";
 
+/** The MSP demo tenant's security group for GDAP (delegated admin in customer tenants). */
+const mspGdapGroup = "GDAP Helpdesk Agents";
+
 const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSeed> = {
   /**
    * P1 with Conditional Access: MFA for everyone except a break-glass account (SMS only) and a pilot
@@ -1043,11 +1046,13 @@ const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSe
    * The MSP's own tenant (issue #13): MFA for everyone, and phishing-resistant MFA (an authentication
    * strength) so far only for the technicians in the rollout group. One technician has a FIDO2 key only;
    * the other still signs in with Authenticator push. Both reach customers through NinjaOne, whose SSO is
-   * the "NinjaOne" enterprise app (providers/ninjaone demo names it by app id).
+   * the "NinjaOne" enterprise app (providers/ninjaone demo names it by app id). A helpdesk agent, neither
+   * admin nor technician, reaches customers through the GDAP group alone, with push.
    */
   msp: (domain, token) => {
     const fido = seedUser(`m.garcia@${domain}`, { methodsRegistered: ["fido2"] });
     const push = seedUser(`d.okafor@${domain}`, { methodsRegistered: ["microsoftAuthenticatorPush"] });
+    const agent = seedUser(`s.patel@${domain}`, { methodsRegistered: ["microsoftAuthenticatorPush"] });
     const technicians = seedGroup("Technicians", [fido.id, push.id]);
     const rollout = seedGroup("Phishing-resistant MFA rollout", [fido.id]);
     const ninjaOneAppId = guid(`app:ninjaone:${domain}`);
@@ -1061,8 +1066,8 @@ const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSe
       assignedTo: [technicians.id],
     };
     return seedTenant(domain, token, {
-      users: [fido, push],
-      groups: [technicians, rollout],
+      users: [fido, push, agent],
+      groups: [technicians, rollout, seedGroup(mspGdapGroup, [agent.id])],
       enterpriseApps: [ninjaOne],
       policies: [
         caPolicy("MSP01 Require MFA for all users", { users: { includeUsers: ["All"] } }),
@@ -1122,6 +1127,7 @@ export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo>
         ...(t.id === "contoso-dental"
           ? { readPerUserMfa: true, registrationFallback: "authentication-methods" }
           : {}),
+        ...(t.id === "msp" ? { customerAccessGroups: [seedGroup(mspGdapGroup, []).id] } : {}),
         auth: { method: "access-token", token: `env:${t.variable}` },
       },
     })),

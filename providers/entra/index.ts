@@ -10,7 +10,14 @@ import {
   PerUserMfaState,
   type RoleAssignmentItem,
 } from "../../src/link/entra/facts.js";
-import type { AccessPath, Account, Evidence, Fact } from "../../src/model/index.js";
+import {
+  type AccessPath,
+  type Account,
+  type CustomerAccessGroup,
+  customerAccessGroupFact,
+  type Evidence,
+  type Fact,
+} from "../../src/model/index.js";
 import {
   AppRoleAssignment,
   AuthenticationMethod,
@@ -445,6 +452,7 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
     if (a.principalType === "group" || a.principalType === "unknown") targeted.add(a.principalId);
   for (const sp of servicePrincipals)
     for (const p of sp.assignments.principals) if (p.type === "group") targeted.add(p.id);
+  for (const id of settings.customerAccessGroups) targeted.add(id);
   ctx.progress("group members", 0, targeted.size);
   const groups = await readGroups(ctx, client, [...targeted]);
   const memberSets = new Map(
@@ -663,6 +671,33 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
       evidenceOf(ctx, endpoints.servicePrincipals),
     ),
   ];
+  // The MSP's GDAP groups, in the model's own terms so that policies need not know Entra.
+  for (const id of settings.customerAccessGroups) {
+    const group = groups.find((g) => g.id === id);
+    const data: CustomerAccessGroup = {
+      group: id,
+      ...(group?.displayName ? { name: group.displayName } : {}),
+      status: group?.status ?? "unavailable",
+      ...(group?.status === "unavailable" ? { reason: group.reason } : {}),
+      members: group?.memberIds ?? [],
+    };
+    facts.push({
+      kind: customerAccessGroupFact,
+      id: `${connection}:${customerAccessGroupFact}:${id}`,
+      source,
+      connection,
+      data,
+      evidence: [
+        {
+          source,
+          connection,
+          endpoint: endpoints.groupMembers.label,
+          objectId: id,
+          note: `customerAccessGroups: ${data.members.length} transitive user member(s)`,
+        },
+      ],
+    });
+  }
   return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts };
 }
 

@@ -14,6 +14,8 @@ export const clouds = {
 } as const;
 export type Cloud = keyof typeof clouds;
 
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const tenantId = z
   .string()
   .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9][a-z0-9.-]*\.[a-z]{2,})$/i, {
@@ -22,9 +24,7 @@ const tenantId = z
 
 const clientId = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
-    message: "expected the application (client) id GUID",
-  })
+  .regex(guid, { message: "expected the application (client) id GUID" })
   .describe("Application (client) id of the app registration, consented in this customer tenant.");
 
 /** A Microsoft Entra ID connection in `mfasweep.yaml`. */
@@ -53,6 +53,12 @@ export const EntraSettings = httpConnectionBase.extend({
     .array(z.string().min(1))
     .default([])
     .describe("UPNs or object ids of emergency-access accounts; they must have a phishing-resistant method."),
+  customerAccessGroups: z
+    .array(z.string().regex(guid, { message: "expected a group object id GUID" }))
+    .default([])
+    .describe(
+      "In the MSP's own tenant (role: msp): object ids of the security groups used for GDAP / delegated admin. Their members reach customers and are held to phishing-resistant MFA.",
+    ),
   auth: z.discriminatedUnion("method", [
     z.strictObject({
       method: z.literal("client-secret"),

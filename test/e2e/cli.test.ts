@@ -167,6 +167,10 @@ describe("mfasweep CLI", () => {
     expect(pushStrength.length).toBeGreaterThan(0);
     expect(pushStrength.every((r) => r.status === "fail" && r.severity === "critical")).toBe(true);
     expect(msp("msp-customer-access-phishing-resistant", "m.garcia").map((r) => r.status)).toEqual(["pass"]);
+    // Neither admin nor technician: the GDAP group (customerAccessGroups) alone makes her reach customers.
+    const agent = msp("msp-customer-access-phishing-resistant", "s.patel");
+    expect(agent.map((r) => [r.status, r.subject.source])).toEqual([["fail", "entra"]]);
+    expect(agent[0]!.message).toContain("(member of customer-access group GDAP Helpdesk Agents)");
     const fido = msp("mfa-factor-strength-sufficient", "m.garcia");
     expect(fido.length).toBeGreaterThan(0);
     expect(fido.every((r) => r.status === "pass")).toBe(true);

@@ -1,5 +1,11 @@
 import policy from "../../policies/msp-customer-access-phishing-resistant.js";
-import type { Account, FactorStrength, MfaState } from "../../src/model/index.js";
+import {
+  type Account,
+  type CustomerAccessGroup,
+  customerAccessGroupFact,
+  type FactorStrength,
+  type MfaState,
+} from "../../src/model/index.js";
 import { accessPath, account, entryPoint, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -39,6 +45,43 @@ function technician(
   });
 }
 
+/**
+ * Bob is no admin and no technician: only his membership of the GDAP group (a customer-access-group fact,
+ * as the Entra provider emits for `customerAccessGroups`) makes him reach customers.
+ */
+function gdapMember(
+  signIn: [MfaState, FactorStrength | null],
+  group: Partial<CustomerAccessGroup> | "malformed" = {},
+) {
+  const data =
+    group === "malformed"
+      ? { group: 42 }
+      : { group: "g-gdap", name: "GDAP Helpdesk Agents", status: "read", members: ["e2"], ...group };
+  return inventory({
+    tenant: { role: "msp" },
+    accounts: [account({ id: "e2", name: "bob@msp.example", source: "entra" })],
+    entryPoints: [idp],
+    accessPaths: [path("idp", "e2", ...signIn)],
+    facts: [
+      {
+        kind: customerAccessGroupFact,
+        id: "entra:customer-access-group:g-gdap",
+        source: "entra",
+        connection: "entra",
+        data,
+        evidence: [
+          {
+            source: "entra",
+            connection: "entra",
+            endpoint: "GET /groups/{id}/transitiveMembers",
+            objectId: "g-gdap",
+          },
+        ],
+      },
+    ],
+  });
+}
+
 testPolicy(policy, {
   pass: [
     {
@@ -49,6 +92,11 @@ testPolicy(policy, {
     {
       name: "console only, phishing-resistant",
       inventory: technician(["enforced", "phishing-resistant"], null),
+    },
+    {
+      name: "a GDAP group member with a phishing-resistant sign-in",
+      inventory: gdapMember(["enforced", "phishing-resistant"]),
+      message: ["member of customer-access group GDAP Helpdesk Agents"],
     },
   ],
   fail: [
@@ -65,8 +113,42 @@ testPolicy(policy, {
       mfa: "none",
       message: ["MFA none"],
     },
+    {
+      name: "a GDAP group member who signs in with push",
+      inventory: gdapMember(["enforced", "app"]),
+      mfa: "enforced",
+      message: [
+        "bob@msp.example can reach customers",
+        "weakest factor is app",
+        "member of customer-access group",
+      ],
+    },
   ],
   unknown: [
+    {
+      name: "a GDAP group whose members could not be read",
+      inventory: gdapMember(["none", null], {
+        status: "unavailable",
+        reason: "403 GroupMember.Read.All",
+        members: [],
+      }),
+      subject: "customer-access group GDAP Helpdesk Agents",
+      message: [
+        "who is in customer-access group GDAP Helpdesk Agents is not known",
+        "403 GroupMember.Read.All",
+      ],
+    },
+    {
+      name: "a configured GDAP group that does not exist",
+      inventory: gdapMember(["none", null], { status: "not-found", name: undefined, members: [] }),
+      subject: "customer-access group g-gdap",
+      message: ["no such group in the directory (check customerAccessGroups)"],
+    },
+    {
+      name: "a customer-access fact that does not match the model",
+      inventory: gdapMember(["none", null], "malformed"),
+      message: ["does not match the model"],
+    },
     {
       name: "console MFA state not exposed",
       inventory: technician(["unknown", null], ["enforced", "phishing-resistant"]),

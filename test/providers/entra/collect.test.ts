@@ -8,6 +8,7 @@ import {
   freeTenant,
   perUserMfaTenant,
   securityDefaultsTenant,
+  seedGroup,
   seedTenant,
   seedUser,
   startEntraEmulator,
@@ -23,7 +24,7 @@ import {
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
 import { link, mergeCollections } from "../../../src/link/index.js";
-import type { AccessPath } from "../../../src/model/index.js";
+import { type AccessPath, customerAccessGroupFact } from "../../../src/model/index.js";
 
 const token = "eyJ0eXAiOiJKV1QifQ.test-token";
 const dir = mkdtempSync(join(tmpdir(), "mfasweep-entra-test-"));
@@ -91,6 +92,51 @@ function linked(collection: ConnectionCollection) {
 }
 
 describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", () => {
+  it("reads the MSP's GDAP groups (customerAccessGroups) with their transitive members, and says which it could not", async () => {
+    const agent = seedUser("agent@msp.example");
+    const lead = seedUser("lead@msp.example");
+    const other = seedUser("other@msp.example");
+    const nested = seedGroup("GDAP Leads", [lead.id]);
+    const gdap = seedGroup("GDAP Helpdesk Agents", [agent.id, nested.id]);
+    const denied = seedGroup("GDAP Escalation", [other.id]);
+    const missing = "0000aaaa-0000-4000-8000-000000000000";
+    const { collection } = await run(
+      seedTenant("msp.example", token, { users: [agent, lead, other], groups: [gdap, nested, denied] }),
+      {
+        settings: { customerAccessGroups: [gdap.id, missing, denied.id] },
+        faults: [
+          {
+            path: `/v1.0/groups/${denied.id}/transitiveMembers/microsoft.graph.user`,
+            fault: {
+              kind: "status",
+              status: 403,
+              body: {
+                error: {
+                  code: "Authorization_RequestDenied",
+                  message: "Insufficient privileges to complete the operation.",
+                },
+              },
+            },
+          },
+        ],
+        collect: { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+      },
+    );
+    const facts = collection.inventory.facts.filter((f) => f.kind === customerAccessGroupFact);
+    expect(facts.map((f) => f.data)).toEqual([
+      { group: gdap.id, name: "GDAP Helpdesk Agents", status: "read", members: [agent.id, lead.id] },
+      { group: missing, status: "not-found", members: [] },
+      {
+        group: denied.id,
+        status: "unavailable",
+        reason: expect.stringContaining("GroupMember.Read.All"),
+        members: [],
+      },
+    ]);
+    expect(collection.coverage.status).toBe("partial");
+    expect(collection.coverage.gaps.map((g) => g.what)).toContain(`members of group ${denied.id}`);
+  });
+
   it("pages /users with $top=999 over absolute https nextLinks, with the bearer token on every page", async () => {
     const users = Array.from({ length: 1203 }, (_, i) =>
       seedUser(`user${String(i).padStart(4, "0")}@big.example`, { accountEnabled: i % 10 !== 0 }),
