@@ -37,7 +37,7 @@ export default definePolicy({
     rationale:
       "AA22-131A singles out MSP accounts that reach customer environments: one phished technician or administrator opens every customer at once (Kaseya VSA 2021). In a tenant marked `role: msp`, each such person is judged as one: their RMM or remote-support console account and the identity-provider account with the same email must all require a phishing-resistant factor (FIDO2, passkey, Windows Hello, certificate), because the weakest path is the way in.",
     evidence:
-      "In the MSP's own tenant: technicians of RMM/remote-support consoles, administrators of the identity providers, members of the groups used for GDAP / delegated admin (`customerAccessGroups` on the Entra connection), and accounts on VPN/SSH/RD entry points; each one's access paths (the console's verdict, or the identity provider's through SSO) and the directory sign-in of the IdP account linked by email.",
+      "In the MSP's own tenant: technicians of RMM/remote-support consoles, administrators of the identity providers, members of the groups used for GDAP / delegated admin (`customerAccessGroups` on the Entra or Okta connection), and accounts on VPN/SSH/RD entry points; each one's access paths (the console's verdict, or the identity provider's through SSO) and the directory sign-in of the IdP account linked by email.",
     remediation:
       "Require phishing-resistant authentication for MSP staff: an Entra authentication strength of phishing-resistant MFA for the groups used for customer access (GDAP) and the RMM's SSO app, Okta possession constraints with phishing resistance required, security keys for Google admins; put RMM consoles behind that SSO and disable local console logins.",
     references: [

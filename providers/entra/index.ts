@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { checkShape } from "../../src/collect/http.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderPermissionError } from "../../src/errors.js";
@@ -10,14 +11,7 @@ import {
   PerUserMfaState,
   type RoleAssignmentItem,
 } from "../../src/link/entra/facts.js";
-import {
-  type AccessPath,
-  type Account,
-  type CustomerAccessGroup,
-  customerAccessGroupFact,
-  type Evidence,
-  type Fact,
-} from "../../src/model/index.js";
+import type { AccessPath, Account, CustomerAccessGroup, Evidence, Fact } from "../../src/model/index.js";
 import {
   AppRoleAssignment,
   AuthenticationMethod,
@@ -672,32 +666,21 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
     ),
   ];
   // The MSP's GDAP groups, in the model's own terms so that policies need not know Entra.
-  for (const id of settings.customerAccessGroups) {
-    const group = groups.find((g) => g.id === id);
-    const data: CustomerAccessGroup = {
-      group: id,
-      ...(group?.displayName ? { name: group.displayName } : {}),
-      status: group?.status ?? "unavailable",
-      ...(group?.status === "unavailable" ? { reason: group.reason } : {}),
-      members: group?.memberIds ?? [],
-    };
-    facts.push({
-      kind: customerAccessGroupFact,
-      id: `${connection}:${customerAccessGroupFact}:${id}`,
-      source,
-      connection,
-      data,
-      evidence: [
-        {
-          source,
-          connection,
-          endpoint: endpoints.groupMembers.label,
-          objectId: id,
-          note: `customerAccessGroups: ${data.members.length} transitive user member(s)`,
-        },
-      ],
-    });
-  }
+  facts.push(
+    ...customerAccessGroupFacts(
+      { source, connection, endpoint: endpoints.groupMembers.label },
+      settings.customerAccessGroups.map((id): CustomerAccessGroup => {
+        const group = groups.find((g) => g.id === id);
+        return {
+          group: id,
+          ...(group?.displayName ? { name: group.displayName } : {}),
+          status: group?.status ?? "unavailable",
+          ...(group?.status === "unavailable" ? { reason: group.reason } : {}),
+          members: group?.memberIds ?? [],
+        };
+      }),
+    ),
+  );
   return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts };
 }
 

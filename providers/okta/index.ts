@@ -1,9 +1,10 @@
 import type { ZodType } from "zod";
+import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderAuthError, ProviderPermissionError } from "../../src/errors.js";
 import type { OktaAppAssignments, OktaGroupFact, OktaOrgFact, ReadState } from "../../src/link/okta/facts.js";
-import type { Account, ProviderInventory } from "../../src/model/index.js";
+import type { Account, CustomerAccessGroup, ProviderInventory } from "../../src/model/index.js";
 import {
   allOktaScopes,
   OktaApp,
@@ -454,7 +455,9 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
   // Assignments draw on the apps bucket, so they run alongside the factor calls.
   const [factorResult, groups, appAssignments] = await Promise.all([
     listFactors(ctx, client, usersResult.users),
-    readGroups(ctx, client, referencedGroups(evaluated)),
+    readGroups(ctx, client, [
+      ...new Set([...referencedGroups(evaluated), ...ctx.settings.customerAccessGroups]),
+    ]),
     readAppAssignments(ctx, client, apps.apps),
   ]);
 
@@ -495,12 +498,26 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     appAssignments: appAssignments.assignments,
   };
   const built = buildInventory(read);
+  // The MSP's own groups for customer access, in the model's terms (the Everyone group is every account).
+  const customerAccess = ctx.settings.customerAccessGroups.map((id): CustomerAccessGroup => {
+    const group = groups.groups.find((g) => g.id === id);
+    const name = group?.name ? { name: group.name } : {};
+    if (group?.everyone) return { group: id, ...name, status: "read", members: accounts.map((a) => a.id) };
+    if (group?.members) return { group: id, ...name, status: "read", members: group.members };
+    return { group: id, ...name, status: "unavailable", reason: group?.reason ?? "not read", members: [] };
+  });
   return {
     accounts,
     entryPoints: built.entryPoints,
     accessPaths: built.accessPaths,
     settings: [],
-    facts: built.facts,
+    facts: [
+      ...built.facts,
+      ...customerAccessGroupFacts(
+        { source, connection, endpoint: endpoints.members("{id}") },
+        customerAccess,
+      ),
+    ],
   };
 }
 

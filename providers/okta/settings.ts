@@ -26,6 +26,12 @@ export const OktaSettings = httpConnectionBase.extend({
     .describe(
       "Requests in flight at once against this org. Okta allows 75 per org, shared with every other integration of the customer.",
     ),
+  customerAccessGroups: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "In the MSP's own tenant (role: msp): ids of the Okta groups whose members reach customers (delegated admin, RMM access). They are held to phishing-resistant MFA.",
+    ),
   auth: z.discriminatedUnion("method", [
     z.strictObject({
       method: z.literal("api-token"),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { factor, scenarioOrg, seedOrg, seedUser } from "../../../providers/okta/emulator.js";
+import { factor, group, scenarioOrg, seedOrg, seedUser } from "../../../providers/okta/emulator.js";
 import { readOktaOrg } from "../../../src/link/okta/index.js";
+import { customerAccessGroupFact } from "../../../src/model/index.js";
 import { closeAll, host, linked, run, token } from "./harness.js";
 
 afterEach(closeAll);
@@ -8,6 +9,30 @@ afterEach(closeAll);
 const at = "@acme.example";
 
 describe("okta collect through @okta/okta-sdk-nodejs", () => {
+  it("reads the MSP's customer-access groups with their members, and one it cannot find as unavailable", async () => {
+    const delegated = group("Delegated Admins");
+    const ann = seedUser(`ann${at}`, { groups: [delegated.id] });
+    const bob = seedUser(`bob${at}`);
+    const missing = "00gmissing0000000000";
+    const org = seedOrg(host, token, ({ everyone }) => ({
+      users: [ann, bob],
+      groups: [everyone, delegated],
+    }));
+    const { collection } = await run(org, {
+      settings: { customerAccessGroups: [delegated.id, missing] },
+      collect: { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    const facts = collection.inventory.facts.filter((f) => f.kind === customerAccessGroupFact);
+    expect(facts.map((f) => f.data)).toEqual([
+      { group: delegated.id, name: "Delegated Admins", status: "read", members: [ann.id] },
+      { group: missing, status: "unavailable", reason: expect.stringContaining("E0000007"), members: [] },
+    ]);
+    expect(facts[0]!.evidence[0]).toMatchObject({
+      endpoint: "GET /api/v1/groups/{id}/users",
+      objectId: delegated.id,
+    });
+  });
+
   it("reads the scenario org completely and maps accounts, entry points, paths and facts", async () => {
     const { collection, emulator } = await run(scenarioOrg(host, token));
     expect(collection.coverage.status).toBe("complete");
