@@ -230,6 +230,18 @@ const semanticRules: Rule[] = [
       }
     });
   },
+  function customerAccessGroupsInMspTenant(config, report, { locator }) {
+    // Only the MSP's own tenant is judged for customer access; elsewhere the groups would be read for nothing.
+    config.tenants.forEach((t, i) => {
+      if (t.role === "msp") return;
+      t.connections.forEach((c, j) => {
+        if ((c.settings as { customerAccessGroups?: unknown[] }).customerAccessGroups?.length)
+          report.warn(
+            `${locator.at(["tenants", i, "connections", j, "customerAccessGroups"])} tenants[${i}].connections[${j}].customerAccessGroups: only a tenant with role: msp is judged for customer access; tenant '${t.id}' is a ${t.role}`,
+          );
+      });
+    });
+  },
   function exceptionsAreBounded(config, report, { locator, now }) {
     const tenantIds = new Set(config.tenants.map((t) => t.id));
     config.exceptions.forEach((e: ExceptionEntry, i) => {

@@ -97,6 +97,23 @@ describe("config loading", () => {
     expect(problems(dup)).toContain("connection id 'google-workspace' is used twice in tenant 'contoso'");
   });
 
+  it("warns when a customer tenant names customer-access groups, which only the MSP's tenant is judged by", () => {
+    const tenant = (role: string) => `tenants:
+  - id: contoso
+    name: Contoso
+    role: ${role}
+    connections:
+      - type: okta
+        orgUrl: https://contoso.okta.com
+        customerAccessGroups: [00g1delegatedadmins0]
+        auth: { method: api-token, token: env:T }
+`;
+    expect(parseConfig(tenant("customer"), "mfasweep.yaml", now).warnings).toEqual([
+      "mfasweep.yaml:8 tenants[0].connections[0].customerAccessGroups: only a tenant with role: msp is judged for customer access; tenant 'contoso' is a customer",
+    ]);
+    expect(parseConfig(tenant("msp"), "mfasweep.yaml", now).warnings).toEqual([]);
+  });
+
   it("refuses an exception without expiry, or beyond the maximum, and warns on an expired one", () => {
     const base = `${valid}exceptions:\n  - match: { tenant: contoso, policy: google-user-2sv-enforced, subject: a@contoso.example }\n    reason: Kiosk account\n    approvedBy: sec@msp.example\n`;
     expect(problems(base)).toMatch(/mfasweep\.yaml:8 exceptions\[0\]\.expires: /);
