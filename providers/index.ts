@@ -21,7 +21,7 @@ import { wireguard } from "./wireguard/index.js";
 
 /**
  * The one registry of providers (knip's model): config validation, collection, `doctor` and the demo
- * all read this list. Adding a provider = adding its folder and one line here.
+ * all read this list. Adding a provider = adding its folder (copied from `_template/`) and one line here.
  */
 export const providers: ReadonlyArray<Provider<unknown>> = [
   googleWorkspace,

@@ -3,7 +3,7 @@ import type { Config, ConnectionConfig } from "../config/load.js";
 import { resolveSecret } from "../config/secrets.js";
 import { describeError, ProviderResponseError, ProviderUnavailableError } from "../errors.js";
 import { type Coverage, emptyInventory, ProviderInventory } from "../model/index.js";
-import type { CollectContext, ProgressUpdate } from "./provider.js";
+import type { CollectContext, ProgressUpdate, Provider } from "./provider.js";
 import { QuotaRegistry } from "./quota.js";
 import {
   type AttemptOutcome,
@@ -137,7 +137,11 @@ function withoutDuplicates(
 export async function collectConnection(
   tenant: { id: string; name: string },
   connection: ConnectionConfig,
-  options: CollectOptions & { quotas: QuotaRegistry },
+  options: CollectOptions & {
+    quotas: QuotaRegistry;
+    /** A provider not in the registry yet (the template, one being built); default: the registry's. */
+    provider?: Provider<unknown>;
+  },
 ): Promise<ConnectionCollection> {
   const startedAt = new Date().toISOString();
   const gaps: Coverage["gaps"] = [];
@@ -204,7 +208,7 @@ export async function collectConnection(
   let status: Coverage["status"] = "complete";
   let reason: string | undefined;
   try {
-    const provider = findProvider(connection.type);
+    const provider = options.provider ?? findProvider(connection.type);
     if (!provider) throw new Error(`no provider for type '${connection.type}'`);
     // Raced, not just signalled: a provider call that ignores the signal must not hold the sweep.
     const collected = await Promise.race([provider.collect(ctx), rejectWhenAborted(deadline.signal)]);
