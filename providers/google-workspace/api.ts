@@ -14,6 +14,9 @@ export const directoryScopes = {
 } as const;
 export const allScopes = Object.values(directoryScopes);
 
+/** Requested only when a connection names `customerAccessGroups`: members of groups, read-only. */
+export const groupMembersScope = "https://www.googleapis.com/auth/admin.directory.group.member.readonly";
+
 const optionalString = z.string().nullish();
 const optionalBoolean = z.boolean().nullish();
 
@@ -122,3 +125,13 @@ export const GoogleErrorBody = z.object({
     details: z.array(z.object({ "@type": z.string().optional(), reason: z.string().optional() })).optional(),
   }),
 });
+
+/** Directory `members.list` page (Schema$Members); members checked one by one. */
+export const MembersPage = z.object({
+  members: z.array(z.unknown()).nullish(),
+  nextPageToken: optionalString,
+});
+
+/** A group member (Schema$Member): a user's or a group's unique id. */
+export const GroupMember = z.object({ id: z.string().min(1), email: optionalString, type: optionalString });
+export type GroupMember = z.infer<typeof GroupMember>;

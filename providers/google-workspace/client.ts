@@ -15,7 +15,7 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from "../../src/errors.js";
-import { allScopes, GoogleErrorBody } from "./api.js";
+import { allScopes, GoogleErrorBody, groupMembersScope } from "./api.js";
 import type { GoogleWorkspaceSettings } from "./settings.js";
 
 /**
@@ -75,7 +75,8 @@ export async function createGoogleAuth(
     email: key.client_email,
     key: key.private_key,
     keyId: key.private_key_id,
-    scopes: allScopes,
+    // A scope that was not delegated fails the whole token request, so the optional one only when used.
+    scopes: settings.customerAccessGroups.length ? [...allScopes, groupMembersScope] : allScopes,
     subject: settings.auth.subject,
     ...(transporterOptions ? { transporterOptions } : {}),
   });

@@ -9,7 +9,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { allScopes, directoryScopes, enforcementOff, twoStepSettings } from "./api.js";
+import { allScopes, directoryScopes, enforcementOff, groupMembersScope, twoStepSettings } from "./api.js";
 
 /**
  * A stand-in for admin.googleapis.com (Directory API) and cloudidentity.googleapis.com (Policy API) that
@@ -69,6 +69,8 @@ export interface GoogleTenantSeed {
     scopeType: string;
   }>;
   policies: SeedPolicy[];
+  /** Groups with their direct members: user ids, or other groups' ids (nested). */
+  groups?: Array<{ id: string; email: string; members: string[] }>;
   /** Fault: from this users page on, `nextPageToken` repeats the previous token (a paging loop). */
   usersPagingLoopFromPage?: number;
 }
@@ -294,6 +296,49 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
           etag: etag(users),
           users: result.slice,
           ...(next ? { nextPageToken: next } : {}),
+        },
+      };
+    }
+
+    // members.list: a group's members by group email or id; nested groups expanded on
+    // includeDerivedMembership=true (the group entries themselves are listed either way).
+    const groupMembers = /^\/admin\/directory\/v1\/groups\/([^/]+)\/members$/.exec(req.path);
+    if (groupMembers) {
+      const denied = need(groupMembersScope);
+      if (denied) return denied;
+      const key = decodeURIComponent(groupMembers[1]!);
+      const groups = tenant.groups ?? [];
+      const group = groups.find((g) => g.id === key || g.email === key);
+      if (!group) return googleError(404, "NOT_FOUND", "Resource Not Found: groupKey", "notFound");
+      const derived = req.query.get("includeDerivedMembership") === "true";
+      const listed = new Map<string, Record<string, unknown>>();
+      const visited = new Set<string>();
+      const visit = (g: NonNullable<GoogleTenantSeed["groups"]>[number]) => {
+        if (visited.has(g.id)) return;
+        visited.add(g.id);
+        for (const id of g.members) {
+          const nested = groups.find((x) => x.id === id);
+          const user = tenant.users.find((u) => u.id === id);
+          listed.set(id, {
+            kind: "admin#directory#member",
+            id,
+            email: nested?.email ?? user?.primaryEmail,
+            role: "MEMBER",
+            type: nested ? "GROUP" : "USER",
+            status: "ACTIVE",
+          });
+          if (nested && derived) visit(nested);
+        }
+      };
+      visit(group);
+      const result = page([...listed.values()], req.query, 200, 200);
+      if (isResponse(result)) return result;
+      return {
+        status: 200,
+        body: {
+          kind: "admin#directory#members",
+          members: result.slice,
+          ...(result.next ? { nextPageToken: result.next } : {}),
         },
       };
     }

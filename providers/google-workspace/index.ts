@@ -1,10 +1,20 @@
+import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderPermissionError } from "../../src/errors.js";
-import type { AccessPath, Account, EntryPoint, MfaSetting } from "../../src/model/index.js";
+import type {
+  AccessPath,
+  Account,
+  CustomerAccessGroup,
+  EntryPoint,
+  MfaSetting,
+} from "../../src/model/index.js";
 import {
   CloudIdentityPolicy,
   directoryScopes,
   GoogleUser,
+  GroupMember,
+  groupMembersScope,
+  MembersPage,
   OrgUnit,
   OrgUnitsResponse,
   PoliciesPage,
@@ -185,6 +195,50 @@ async function listTwoStepPolicies(ctx: Ctx, client: GoogleWorkspaceClient): Pro
   return policies;
 }
 
+const membersLabel = "GET admin/directory/v1/groups/{groupKey}/members";
+
+/**
+ * The members (nested ones included) of the MSP's customer-access groups. A group that cannot be read is
+ * recorded as unavailable with the reason, so the policy reports it as unknown, never as empty.
+ */
+async function readCustomerAccessGroups(
+  ctx: Ctx,
+  client: GoogleWorkspaceClient,
+): Promise<CustomerAccessGroup[]> {
+  const label = membersLabel;
+  const groups: CustomerAccessGroup[] = [];
+  for (const groupKey of ctx.settings.customerAccessGroups) {
+    const members: string[] = [];
+    try {
+      for await (const data of client.pages(
+        label,
+        (pageToken) =>
+          client.call(client.directoryQuota, label, groupMembersScope, () =>
+            client.directory.members.list({
+              groupKey,
+              includeDerivedMembership: true,
+              maxResults: 200,
+              pageToken,
+            }),
+          ),
+        MembersPage,
+      )) {
+        for (const raw of data.members ?? []) {
+          const member = GroupMember.safeParse(raw);
+          if (member.success) members.push(member.data.id);
+          else ctx.skip(`member of group ${groupKey}`, `${label}: ${member.error.issues[0]?.message}`);
+        }
+      }
+      groups.push({ group: groupKey, name: groupKey, status: "read", members });
+    } catch (err) {
+      const reason = describeError(err);
+      ctx.gap(`members of group ${groupKey}`, reason);
+      groups.push({ group: groupKey, name: groupKey, status: "unavailable", reason, members: [] });
+    }
+  }
+  return groups;
+}
+
 async function collect(ctx: Ctx) {
   const client = await connect(ctx);
   const mapping: MappingContext = { connection: ctx.connectionId, now: ctx.now };
@@ -241,7 +295,13 @@ async function collect(ctx: Ctx) {
       signInPath(entryPoint.id, user, signInVerdict(user, mapping, effectiveFor(user.orgUnitPath))),
     );
   }
-  return { accounts, entryPoints: [entryPoint], accessPaths, settings, facts: [] };
+  const customerAccess = ctx.settings.customerAccessGroups.length
+    ? customerAccessGroupFacts(
+        { source, connection: ctx.connectionId, endpoint: membersLabel },
+        await readCustomerAccessGroups(ctx, client),
+      )
+    : [];
+  return { accounts, entryPoints: [entryPoint], accessPaths, settings, facts: customerAccess };
 }
 
 /** Calls each endpoint once; a 403 names the scope to delegate. */
@@ -264,6 +324,13 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
       directoryScopes.orgUnits,
       () => client.directory.orgunits.list({ customerId: customer }),
     ],
+    ...ctx.settings.customerAccessGroups
+      .slice(0, 1)
+      .map((groupKey): [string, string, () => Promise<unknown>] => [
+        membersLabel,
+        groupMembersScope,
+        () => client.directory.members.list({ groupKey, maxResults: 1 }),
+      ]),
     ...(ctx.settings.readPolicies
       ? [
           [
@@ -294,6 +361,7 @@ export const googleWorkspace = defineProvider<GoogleWorkspaceSettings>({
   permissions: [
     "Service account with domain-wide delegation of these read-only scopes (Admin console > Security > API controls):",
     ...Object.values(directoryScopes),
+    `Only for customerAccessGroups (the MSP's own tenant): ${groupMembersScope}`,
     "The subject must be a super administrator for the Cloud Identity Policy API (per-OU 2SV settings).",
   ],
   collect,

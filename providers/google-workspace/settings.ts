@@ -16,6 +16,12 @@ export const GoogleWorkspaceSettings = httpConnectionBase.extend({
     .describe(
       "Read per-OU 2SV policies from the Cloud Identity Policy API (the subject must be a super admin).",
     ),
+  customerAccessGroups: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "In the MSP's own tenant (role: msp): email addresses or ids of the groups whose members reach customers. Their members, nested ones included, are held to phishing-resistant MFA; needs the admin.directory.group.member.readonly scope too.",
+    ),
   auth: z.discriminatedUnion("method", [
     z.strictObject({
       method: z.literal("service-account"),

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { allScopes, directoryScopes } from "../../../providers/google-workspace/api.js";
+import { allScopes, directoryScopes, groupMembersScope } from "../../../providers/google-workspace/api.js";
 import {
   assignAdminRoles,
   type GoogleTenantSeed,
@@ -12,6 +12,7 @@ import { GoogleWorkspaceSettings } from "../../../providers/google-workspace/set
 import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
+import { customerAccessGroupFact } from "../../../src/model/index.js";
 
 const token = "ya29.test-token";
 let emulator: RunningEmulator | undefined;
@@ -302,5 +303,61 @@ describe("google-workspace collect through @googleapis/admin", () => {
       status: "failed",
       reason: "SecretError: environment variable TEST_GOOGLE_TOKEN is not set (env:TEST_GOOGLE_TOKEN)",
     });
+  });
+});
+
+describe("google-workspace customerAccessGroups (the MSP's own tenant)", () => {
+  const agent = seedUser("agent@msp.example");
+  const lead = seedUser("lead@msp.example");
+  const other = seedUser("other@msp.example");
+  /** A token granted `scopes`; the group member scope is delegated only when groups are named. */
+  const tenant = (scopes: string[]) => ({
+    ...seedTenant("msp.example", token, () => ({
+      users: [agent, lead, other],
+      groups: [
+        { id: "g-leads", email: "leads@msp.example", members: [lead.id] },
+        { id: "g-access", email: "customer-access@msp.example", members: [agent.id, "g-leads"] },
+      ],
+    })),
+    tokens: [{ token, scopes }],
+  });
+  const facts = (collection: Awaited<ReturnType<typeof run>>["collection"]) =>
+    collection.inventory.facts.filter((f) => f.kind === customerAccessGroupFact).map((f) => f.data);
+
+  it("reads each group's members, nested ones included, and one it cannot find as unavailable", async () => {
+    const { collection } = await run(tenant([...allScopes, groupMembersScope]), {
+      settings: { customerAccessGroups: ["customer-access@msp.example", "nobody@msp.example"] },
+      collect: { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    expect(facts(collection)).toEqual([
+      {
+        group: "customer-access@msp.example",
+        name: "customer-access@msp.example",
+        status: "read",
+        members: [agent.id, "g-leads", lead.id],
+      },
+      {
+        group: "nobody@msp.example",
+        name: "nobody@msp.example",
+        status: "unavailable",
+        reason: expect.stringContaining("404"),
+        members: [],
+      },
+    ]);
+    expect(collection.coverage.status).toBe("partial");
+  });
+
+  it("names the scope when it was not granted, and reads nothing of groups when none are named", async () => {
+    const { collection } = await run(tenant(allScopes), {
+      settings: { customerAccessGroups: ["customer-access@msp.example"] },
+      collect: { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    expect(facts(collection)).toEqual([
+      expect.objectContaining({ status: "unavailable", reason: expect.stringContaining(groupMembersScope) }),
+    ]);
+    await emulator?.close();
+    const none = await run(tenant(allScopes));
+    expect(facts(none.collection)).toEqual([]);
+    expect(none.requests.some((r) => r.path.includes("/groups/"))).toBe(false);
   });
 });

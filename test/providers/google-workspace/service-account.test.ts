@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { admin_directory_v1 } from "@googleapis/admin";
 import { afterEach, describe, expect, it } from "vitest";
-import { allScopes, directoryScopes } from "../../../providers/google-workspace/api.js";
+import { allScopes, directoryScopes, groupMembersScope } from "../../../providers/google-workspace/api.js";
 import { createGoogleAuth } from "../../../providers/google-workspace/client.js";
 import { seedTenant, seedUser, startGoogleEmulator } from "../../../providers/google-workspace/emulator.js";
 import { GoogleWorkspaceSettings } from "../../../providers/google-workspace/settings.js";
@@ -28,7 +28,7 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function setup(delegatedScopes: string[]) {
+async function setup(delegatedScopes: string[], extra: Record<string, unknown> = {}) {
   emulator = await startGoogleEmulator({
     tenants: [
       seedTenant("acme.example", "unused", () => ({
@@ -56,6 +56,7 @@ async function setup(delegatedScopes: string[]) {
       serviceAccountKey: "file:/unused/key.json",
       subject: "audit@acme.example",
     },
+    ...extra,
   });
   const secret = async (ref: string) => new Secret(keyFile, ref);
   return createGoogleAuth(settings, secret, { fetchImplementation: redirectTokenRequest as typeof fetch });
@@ -80,6 +81,13 @@ describe("google-workspace service account with domain-wide delegation", () => {
     expect(claims.sub).toBe("audit@acme.example");
     expect(claims.aud).toBe("https://oauth2.googleapis.com/token");
     expect(String(claims.scope).split(" ").sort()).toEqual([...allScopes].sort());
+  });
+
+  it("asks for the group member scope only when customerAccessGroups are named", async () => {
+    const wanted = [...allScopes, groupMembersScope];
+    const { auth } = await setup(wanted, { customerAccessGroups: ["customer-access@acme.example"] });
+    await auth.getAccessToken();
+    expect(String(tokenRequestClaims().scope).split(" ").sort()).toEqual(wanted.sort());
   });
 
   it("a scope not delegated in the Admin console is refused at the token step", async () => {
