@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { EntryPointKind, FactorStrength } from "../src/model/index.js";
+import { EntryPointKind, FactorStrength, strengthRank } from "../src/model/index.js";
 import { pathMembers, pathSubject, resultMfa } from "./helpers.js";
-
-const rank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
 const Options = z.strictObject({
   /** Weakest factor accepted on any path. */
@@ -56,7 +54,9 @@ export default definePolicy<Options>({
         const admin = members.some((a) => a.admin.isAdmin === true);
         const kindRequirement = options.byEntryPoint[entryPoint.kind] ?? options.default;
         const required =
-          admin && rank[options.admin] > rank[kindRequirement] ? options.admin : kindRequirement;
+          admin && strengthRank[options.admin] > strengthRank[kindRequirement]
+            ? options.admin
+            : kindRequirement;
         const who = members.length === 1 ? members[0]!.name : `${path.accounts.length} account(s)`;
         // One result per path: a person has one path per entry point (Okta sign-in, Dashboard, each app).
         const base = {
@@ -66,7 +66,7 @@ export default definePolicy<Options>({
         };
         const why = `${admin ? "an administrator" : "this path"} on ${entryPoint.kind} requires ${required}`;
         if (path.mfa.strength === null) {
-          return rank[required] === 0
+          return strengthRank[required] === 0
             ? [
                 {
                   ...base,
@@ -82,7 +82,7 @@ export default definePolicy<Options>({
                 },
               ];
         }
-        if (rank[path.mfa.strength] >= rank[required]) {
+        if (strengthRank[path.mfa.strength] >= strengthRank[required]) {
           const note =
             path.mfa.strength === "weak"
               ? " (weak factors such as SMS or voice are accepted by this profile)"

@@ -12,6 +12,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
+import { strengthRank } from "../../src/model/index.js";
 import {
   analyzeAuthStack,
   type PamCondition,
@@ -74,7 +75,6 @@ const factorStrength: Partial<Record<Factor, FactorStrength>> = {
   push: "app",
   "security-key": "phishing-resistant",
 };
-const strengthRank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
 /** One way a login completes: what it presents, the switches it relies on, and why it reads so. */
 interface Way {

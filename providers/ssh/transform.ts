@@ -9,6 +9,7 @@ import type {
   MfaState,
   MfaVerdict,
 } from "../../src/model/index.js";
+import { strengthRank } from "../../src/model/index.js";
 import {
   analyzeAuthStack,
   duoGroupsMatch,
@@ -189,7 +190,6 @@ const factorStrength: Partial<Record<Factor, FactorStrength>> = {
   "security-key": "phishing-resistant",
   "security-key-verified": "phishing-resistant",
 };
-const strengthRank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
 /** One way a method (or a whole list) completes: factors presented, switches relied on, evidence. */
 interface Way {

@@ -8,6 +8,9 @@ export type MfaState = z.infer<typeof MfaState>;
 export const FactorStrength = z.enum(["phishing-resistant", "app", "weak"]);
 export type FactorStrength = z.infer<typeof FactorStrength>;
 
+/** Higher number = stronger factor; for picking the weakest or strongest of several. */
+export const strengthRank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
+
 export const Severity = z.enum(["critical", "high", "medium", "low", "info"]);
 export type Severity = z.infer<typeof Severity>;
 

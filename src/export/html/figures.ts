@@ -1,5 +1,5 @@
 import type { Coverage, FactorStrength, MfaState, Result, Severity } from "../../model/index.js";
-import { severityRank } from "../../model/index.js";
+import { severityRank, strengthRank } from "../../model/index.js";
 import type { ScanReport } from "../../report.js";
 import { type Score, score } from "./score.js";
 
@@ -40,7 +40,6 @@ export const withoutSecondFactor: ReadonlySet<MfaState> = new Set<MfaState>([
 
 /** Worst first: how bad each MFA state is for "can someone get in without a second factor". */
 const stateRank: Record<MfaState, number> = { none: 4, bypassable: 3, optional: 2, unknown: 1, enforced: 0 };
-const strengthRank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
 export function isAdminPolicy(policy: string): boolean {
   return /(^|-)admins?(-|$)/.test(policy);

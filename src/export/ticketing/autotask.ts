@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { checkShape } from "../../collect/http.js";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
 import { ProviderResponseError } from "../../errors.js";
-import { joinUrl, parseResponse } from "./http.js";
+import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderText } from "./render.js";
 import { defineConnector, JsonObject, mappingBase, type TicketDraft, targetBase } from "./types.js";
 
@@ -93,7 +94,7 @@ export const autotask = defineConnector<AutotaskTarget, AutotaskMapping>({
       if (zone) return zone;
       const lookup = joinUrl(target.endpoint, "V1.0/zoneInformation", { user: target.auth.username });
       const res = await http.send("find the account's zone", { method: "GET", url: lookup, kind: "read" });
-      const url = parseResponse(Zone, res?.data, `${target.id} zoneInformation`).url;
+      const url = checkShape(Zone, res?.data, `${target.id} zoneInformation`).url;
       if (!trustedZone(lookup, new URL(url)))
         throw new ProviderResponseError(
           `${target.id}: zoneInformation named ${new URL(url).origin}, which is not an Autotask host; not sending credentials there`,
@@ -122,7 +123,7 @@ export const autotask = defineConnector<AutotaskTarget, AutotaskMapping>({
           json: { filter },
           kind: "read",
         });
-        const found = parseResponse(Query, res?.data, `${target.id} ticket query`).items;
+        const found = checkShape(Query, res?.data, `${target.id} ticket query`).items;
         return found[0] ? { id: String(found[0].id) } : undefined;
       },
       async create(draft, { mapping }) {
@@ -145,7 +146,7 @@ export const autotask = defineConnector<AutotaskTarget, AutotaskMapping>({
           retry: "throttled",
         });
         if (!res) return { id: "(dry run)" };
-        return { id: String(parseResponse(Created, res.data, `${target.id} created ticket`).itemId) };
+        return { id: String(checkShape(Created, res.data, `${target.id} created ticket`).itemId) };
       },
       async update(ticket, draft) {
         await http.send("update the ticket", {

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { checkShape } from "../../collect/http.js";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
-import { joinUrl, parseResponse } from "./http.js";
+import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderText } from "./render.js";
 import {
   defineConnector,
@@ -109,7 +110,7 @@ export const connectwise = defineConnector<ConnectWiseTarget, ConnectWiseMapping
           headers,
           kind: "read",
         });
-        const found = parseResponse(z.array(Ticket), res?.data, `${target.id} ticket lookup`);
+        const found = checkShape(z.array(Ticket), res?.data, `${target.id} ticket lookup`);
         return found[0] ? { id: String(found[0].id) } : undefined;
       },
       async create(draft, { mapping }) {
@@ -132,7 +133,7 @@ export const connectwise = defineConnector<ConnectWiseTarget, ConnectWiseMapping
           retry: "throttled",
         });
         if (!res) return { id: "(dry run)" };
-        return { id: String(parseResponse(Ticket, res.data, `${target.id} created ticket`).id) };
+        return { id: String(checkShape(Ticket, res.data, `${target.id} created ticket`).id) };
       },
       async update(ticket, draft) {
         await http.send("update the ticket", {

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { checkShape } from "../../collect/http.js";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
-import { joinUrl, parseResponse } from "./http.js";
+import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderHtml } from "./render.js";
 import {
   defineConnector,
@@ -82,7 +83,7 @@ export const halopsa = defineConnector<HaloTarget, HaloMapping>({
           },
           kind: "read",
         });
-        const body = parseResponse(Token, res?.data, `${target.id} token`);
+        const body = checkShape(Token, res?.data, `${target.id} token`);
         http.addSecret(body.access_token);
         // Renewed a minute early; without expires_in it is kept for the run.
         token = {
@@ -127,7 +128,7 @@ export const halopsa = defineConnector<HaloTarget, HaloMapping>({
           "throttled",
         );
         if (!res) return { id: "(dry run)" };
-        const created = parseResponse(Created, res.data, `${target.id} created ticket`);
+        const created = checkShape(Created, res.data, `${target.id} created ticket`);
         return { id: String(Array.isArray(created) ? created[0]?.id : created.id) };
       },
       async update(ticket, draft) {

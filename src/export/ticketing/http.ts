@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { Agent } from "undici";
-import type { z } from "zod";
 import {
   type AttemptOutcome,
   classifyStatus,
@@ -314,19 +313,6 @@ export class TicketHttp {
   async close(): Promise<void> {
     await this.#dispatcher?.close();
   }
-}
-
-/** Validates a response against its documented shape; a mismatch names the request and the problem. */
-export function parseResponse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    throw new ProviderResponseError(
-      `${what}: the response does not match the documented shape${at}: ${issue?.message ?? "invalid"}`,
-    );
-  }
-  return parsed.data;
 }
 
 /** `base` plus a path and query, keeping the base's own path prefix (`…/apis/3.0` + `service/tickets`). */

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { checkShape } from "../../collect/http.js";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
 import { ProviderResponseError } from "../../errors.js";
-import { joinUrl, parseResponse } from "./http.js";
+import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderAdf } from "./render.js";
 import { defineConnector, mappingBase, type TicketDraft, targetBase } from "./types.js";
 
@@ -93,7 +94,7 @@ export const jira = defineConnector<JiraTarget, JiraMapping>({
             headers,
             kind: "read",
           });
-          const body = parseResponse(Search, res?.data, `${target.id} issue search`);
+          const body = checkShape(Search, res?.data, `${target.id} issue search`);
           const hit = body.issues[0];
           if (hit) return { id: hit.key, url: browse(hit.key) };
           if (!body.nextPageToken || body.isLast) return undefined;
@@ -126,7 +127,7 @@ export const jira = defineConnector<JiraTarget, JiraMapping>({
           retry: "throttled",
         });
         if (!res) return { id: "(dry run)" };
-        const created = parseResponse(Created, res.data, `${target.id} created issue`);
+        const created = checkShape(Created, res.data, `${target.id} created issue`);
         return { id: created.key, url: browse(created.key) };
       },
       async update(ticket, draft) {
@@ -158,7 +159,7 @@ export const jira = defineConnector<JiraTarget, JiraMapping>({
             headers,
             kind: "read",
           });
-          const list = parseResponse(Transitions, res?.data, `${target.id} transitions`).transitions;
+          const list = checkShape(Transitions, res?.data, `${target.id} transitions`).transitions;
           const chosen = transition
             ? list.find((t) => t.name.toLowerCase() === transition?.toLowerCase())
             : list.find((t) => t.to?.statusCategory?.key === "done");

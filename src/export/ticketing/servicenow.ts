@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { checkShape } from "../../collect/http.js";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
-import { joinUrl, parseResponse } from "./http.js";
+import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderText } from "./render.js";
 import {
   defineConnector,
@@ -97,7 +98,7 @@ export const servicenow = defineConnector<ServiceNowTarget, ServiceNowMapping>({
           headers,
           kind: "read",
         });
-        const found = parseResponse(
+        const found = checkShape(
           z.object({ result: z.array(Record_) }),
           res?.data,
           `${target.id} lookup`,
@@ -124,7 +125,7 @@ export const servicenow = defineConnector<ServiceNowTarget, ServiceNowMapping>({
           retry: "throttled",
         });
         if (!res) return { id: "(dry run)" };
-        const created = parseResponse(
+        const created = checkShape(
           z.object({ result: Record_ }),
           res.data,
           `${target.id} created incident`,

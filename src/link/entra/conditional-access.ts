@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Evidence, Fact, FactorStrength, JsonValue, MfaVerdict, Tristate } from "../../model/index.js";
+import { strengthRank } from "../../model/index.js";
 import {
   AuthenticationStrengthPolicy,
   AuthenticationStrengthsFact,
@@ -22,7 +23,6 @@ import {
   RolesFact,
   registerSecurityInfoAction,
   SecurityDefaultsFact,
-  strengthRank,
   TenantFact,
   UsersFact,
 } from "./facts.js";

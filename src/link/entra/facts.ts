@@ -331,8 +331,6 @@ export function methodStrength(method: string): FactorStrength | null {
   return methodStrengths[method] ?? null;
 }
 
-export const strengthRank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
-
 /** Built-in role template ids (reference §1.6, from maester Get-MtRoleInfo.ps1). */
 export const directoryRoles: Record<string, { name: string; privileged: boolean }> = {
   "62e90394-69f5-4237-9190-012177145e10": { name: "Global Administrator", privileged: true },

@@ -1,4 +1,5 @@
 import type { Evidence, FactorStrength, MfaVerdict } from "../../model/index.js";
+import { strengthRank } from "../../model/index.js";
 import { describeRequireUserMatch, type NpsSettingsFact, whitelistedFrontEnd } from "./facts.js";
 
 export * from "./facts.js";
@@ -29,8 +30,6 @@ export type NpsOutcome =
   | { kind: "path"; verdict: MfaVerdict }
   /** The user cannot sign in through this front end at all: no access path. */
   | { kind: "refused"; reason: string; evidence: Evidence[] };
-
-const strengthRank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
 /**
  * The weakest registered method the extension can use for this user. It calls, texts, pushes to the

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TenantInventory } from "../../evaluate/policy.js";
-import { type Account, type Fact, type FactorStrength, JsonValue } from "../../model/index.js";
+import { type Account, type Fact, type FactorStrength, JsonValue, strengthRank } from "../../model/index.js";
 
 /**
  * The contract between the Okta provider (which collects) and the Okta policy evaluator (which decides):
@@ -186,16 +186,15 @@ export function oktaFactorStrength(factorType: string): FactorStrength | null {
   return factorStrengths[factorType.toLowerCase()] ?? null;
 }
 
-const strengthOrder: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
-
 /** The weaker of two strengths (null = unknown, which counts as weakest). */
 export function weakerStrength(a: FactorStrength | null, b: FactorStrength | null): FactorStrength | null {
   if (a === null || b === null) return null;
-  return strengthOrder[a] <= strengthOrder[b] ? a : b;
+  return strengthRank[a] <= strengthRank[b] ? a : b;
 }
 
-export function strengthRank(s: FactorStrength | null): number {
-  return s === null ? -1 : strengthOrder[s];
+/** A strength's rank, unknown (null) below every known one. */
+export function rankOrUnknown(s: FactorStrength | null): number {
+  return s === null ? -1 : strengthRank[s];
 }
 
 /** A user as the evaluator needs it: status, and the factor types enrolled and active (null = unread). */

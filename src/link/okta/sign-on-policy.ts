@@ -8,7 +8,7 @@ import {
   oktaAppAssignment,
   oktaFactorStrength,
   oktaSource,
-  strengthRank,
+  rankOrUnknown,
 } from "./facts.js";
 
 /**
@@ -626,7 +626,7 @@ function pairStrength(pair: Pair, factors: string[]): FactorStrength | null {
   let weakest: FactorStrength | null | undefined;
   for (const f of usable) {
     const s = oktaFactorStrength(f);
-    if (weakest === undefined || strengthRank(s) < strengthRank(weakest)) weakest = s;
+    if (weakest === undefined || rankOrUnknown(s) < rankOrUnknown(weakest)) weakest = s;
   }
   return weakest ?? null;
 }
@@ -877,7 +877,7 @@ export class OktaPolicyEvaluator {
     let strength: FactorStrength | null | undefined;
     for (const pair of structure.mfaPairs) {
       const s = pairStrength(pair, factors);
-      if (strength === undefined || strengthRank(s) < strengthRank(strength)) strength = s;
+      if (strength === undefined || rankOrUnknown(s) < rankOrUnknown(strength)) strength = s;
     }
     return {
       state: "enforced",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TenantInventory } from "../../../src/evaluate/policy.js";
 import { delegationLinker } from "../../../src/link/delegation.js";
-import { entraFact, entraFactKinds } from "../../../src/link/entra/facts.js";
+import { type EntraFactData, entraFact, entraFactKinds } from "../../../src/link/entra/facts.js";
 import { link } from "../../../src/link/index.js";
 import type { AccessPath, Fact } from "../../../src/model/index.js";
 import { connection, entraInventory, seedUser } from "../../helpers/entra.js";
@@ -23,17 +23,18 @@ const mfaForAll = {
   grantControls: { operator: "OR", builtInControls: ["mfa"] },
 };
 
-function spFact(items: unknown[], status: "read" | "unavailable" = "read"): Fact {
+type ServicePrincipalItem = EntraFactData<typeof entraFactKinds.servicePrincipals>["items"][number];
+
+function spFact(items: ServicePrincipalItem[], status: "read" | "unavailable" = "read"): Fact {
   return entraFact(
     entraFactKinds.servicePrincipals,
     connection,
-    // biome-ignore lint/suspicious/noExplicitAny: test payloads may be deliberately partial
-    { status, ...(status === "read" ? {} : { reason: "HTTP 403" }), items: items as any },
+    { status, ...(status === "read" ? {} : { reason: "HTTP 403" }), items },
     [{ source: "entra", connection, endpoint: "GET /servicePrincipals" }],
   );
 }
 
-const sp = (fields: Record<string, unknown> = {}) => ({
+const sp = (fields: Partial<ServicePrincipalItem> = {}): ServicePrincipalItem => ({
   id: "sp1",
   appId,
   displayName: "VPN",
