@@ -31,7 +31,9 @@ function relevantCoverage(policy: Policy<unknown>, inventory: TenantInventory) {
 
 /**
  * Pure: (inventory, policies, exceptions, now) → results. A connection whose collection failed yields an
- * `unknown` result for every policy that judges its source, so nothing unread ever looks compliant.
+ * `unknown` result for every policy that judges its source, so nothing unread ever looks compliant. A
+ * policy that throws yields one `unknown` result marked `evaluationFailed`, which keeps the queue from
+ * resolving any of that policy's findings: nothing re-checked them.
  */
 export function evaluate(input: EvaluateInput): Result[] {
   const results: Result[] = [];
@@ -40,30 +42,40 @@ export function evaluate(input: EvaluateInput): Result[] {
       const relevant = relevantCoverage(policy, inventory);
       const setting = settingFor(input, inventory.tenant.id, policy.meta.id);
       if (relevant.length === 0 || setting.enabled === false) continue;
-      const verdicts: Verdict[] = [];
+      const add = (verdict: Verdict, extra: Partial<Result> = {}) =>
+        results.push({ ...toResult(inventory.tenant.id, policy, verdict, input, setting), ...extra });
+      let verdicts: Verdict[];
       try {
         // Options were validated at config load; parsing again applies the schema's defaults.
         const options = policy.options
           ? policy.options.parse({ ...(policy.defaultOptions as object), ...setting.options })
           : policy.defaultOptions;
-        verdicts.push(...policy.evaluate({ inventory, now: input.now, options }));
+        verdicts = policy.evaluate({ inventory, now: input.now, options });
       } catch (err) {
-        verdicts.push({
-          subject: {
-            kind: "tenant",
-            id: inventory.tenant.id,
-            name: inventory.tenant.name,
-            source: "mfasweep",
-            connection: "-",
+        verdicts = [];
+        add(
+          {
+            subject: {
+              kind: "tenant",
+              id: inventory.tenant.id,
+              name: inventory.tenant.name,
+              source: "mfasweep",
+              connection: "-",
+            },
+            status: "unknown",
+            message: `policy could not be evaluated: ${describeError(err)}; its earlier findings for this tenant are kept as they are, not resolved`,
+            mfa: null,
+            evidence: [],
           },
-          status: "unknown",
-          message: `policy could not be evaluated: ${describeError(err)}`,
-          mfa: null,
-          evidence: [],
-        });
+          // It stands for every connection the policy judges.
+          { dependsOn: sortedUnique(relevant.map((c) => c.connection)), evaluationFailed: true },
+        );
       }
+      // A loop, not push(...verdicts): a spread passes each verdict as an argument, and a tenant with
+      // ~125k of them exceeds V8's argument limit.
+      for (const verdict of verdicts) add(verdict);
       for (const coverage of relevant.filter((c) => c.status === "failed")) {
-        verdicts.push({
+        add({
           subject: {
             kind: "connection",
             id: coverage.connection,
@@ -77,11 +89,24 @@ export function evaluate(input: EvaluateInput): Result[] {
           evidence: [{ source: coverage.source, connection: coverage.connection, note: coverage.reason }],
         });
       }
-      for (const verdict of verdicts)
-        results.push(toResult(inventory.tenant.id, policy, verdict, input, setting));
     }
   }
   return results;
+}
+
+/**
+ * The connections a verdict was decided from: its subject's, every one its evidence came from, and any
+ * the policy names besides (`Verdict.dependsOn`). `-` (no connection) is left out.
+ */
+export function dependenciesOf(verdict: Pick<Verdict, "subject" | "evidence" | "dependsOn">): string[] {
+  const all = [verdict.subject.connection];
+  for (const e of verdict.evidence) all.push(e.connection);
+  for (const c of verdict.dependsOn ?? []) all.push(c);
+  return sortedUnique(all.filter((c) => c !== "-" && c !== ""));
+}
+
+function sortedUnique(values: string[]): string[] {
+  return [...new Set(values)].sort();
 }
 
 /**
@@ -108,6 +133,7 @@ function toResult(
     evidence: verdict.evidence,
     remediation: policy.meta.remediation,
     ...(verdict.details ? { details: verdict.details } : {}),
+    dependsOn: dependenciesOf(verdict),
   };
   if (base.status === "pass") return base;
   const exception = findException(input.exceptions, tenant, policy.meta.id, verdict.subject);

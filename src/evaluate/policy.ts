@@ -54,6 +54,11 @@ export interface Verdict {
   /** Overrides the policy's severity for this subject (an administrator, a stale account). */
   severity?: Severity;
   details?: Record<string, JsonValue>;
+  /**
+   * Connections the verdict was decided from that neither its subject nor its evidence names; the engine
+   * adds those two itself (see `Result.dependsOn`).
+   */
+  dependsOn?: string[];
 }
 
 export interface PolicyContext<Options> {

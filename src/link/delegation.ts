@@ -540,6 +540,12 @@ function perUserPath(
   accountsFrom: { source: string; connection: string },
   verdict: MfaVerdict,
 ): AccessPath {
+  // The user and their verdict come from the identity provider's connection: the evidence names it even
+  // when the IdP's verdict cites nothing, so the result depends on that connection (Result.dependsOn).
+  const cited = verdict.evidence.some((e) => e.connection === accountsFrom.connection);
+  const user: Evidence[] = cited
+    ? []
+    : [{ ...accountsFrom, objectId: userId, note: "user of the identity provider" }];
   return withVerdict(
     {
       ...path,
@@ -547,7 +553,7 @@ function perUserPath(
       accounts: [userId],
       accountsFrom,
     },
-    { ...verdict, evidence: [...path.mfa.evidence, ...verdict.evidence] },
+    { ...verdict, evidence: [...path.mfa.evidence, ...verdict.evidence, ...user] },
   );
 }
 

@@ -50,6 +50,19 @@ export const Result = z.object({
   remediation: z.string(),
   exception: AppliedException.optional(),
   details: z.record(z.string(), JsonValue).optional(),
+  /**
+   * Ids of the tenant's connections whose data decided this result, sorted: the subject's own and every
+   * connection its evidence came from (the identity provider a delegated path signs in through, the IdP
+   * account a console account is linked to, the Entra tenant behind the NPS extension). The queue resolves
+   * the finding only when every one of them was read completely in the sweep. Absent in output written
+   * before it was recorded.
+   */
+  dependsOn: z.array(z.string()).optional(),
+  /**
+   * Marks the one `unknown` result that stands for a policy that could not be evaluated for the tenant (it
+   * threw): nothing re-checked that policy's other findings, so the queue leaves them as they are.
+   */
+  evaluationFailed: z.literal(true).optional(),
 });
 export type Result = z.infer<typeof Result>;
 

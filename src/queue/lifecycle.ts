@@ -1,4 +1,4 @@
-import { isExpired } from "../evaluate/index.js";
+import { dependenciesOf, isExpired } from "../evaluate/index.js";
 import type { Coverage, Result, Severity, Subject } from "../model/index.js";
 import { QueueItemError } from "./errors.js";
 import {
@@ -87,7 +87,16 @@ function contentOf(
   result: Result,
 ): Pick<
   QueueItem,
-  "policy" | "title" | "severity" | "subject" | "message" | "mfa" | "evidence" | "remediation" | "details"
+  | "policy"
+  | "title"
+  | "severity"
+  | "subject"
+  | "message"
+  | "mfa"
+  | "evidence"
+  | "remediation"
+  | "details"
+  | "dependsOn"
 > & { status: QueueItem["status"] } {
   return {
     policy: result.policy,
@@ -100,7 +109,13 @@ function contentOf(
     evidence: result.evidence,
     remediation: result.remediation,
     details: result.details ?? null,
+    dependsOn: dependsOnOf(result),
   };
+}
+
+/** What a result depended on; a result from before `dependsOn` was recorded: its subject and evidence. */
+function dependsOnOf(result: Result): string[] {
+  return result.dependsOn ?? dependenciesOf(result);
 }
 
 function exceptionOf(result: Result, acceptances: Map<string, Acceptance>): ItemException | null {
@@ -127,19 +142,40 @@ function sameException(a: ItemException | null, b: ItemException | null): boolea
   );
 }
 
+/** Whether a sweep re-read what an item's verdict depended on, and which connections it was not. */
+interface Reread {
+  complete: boolean;
+  /** The connections that had to be complete. */
+  needed: string[];
+  /** Those of them this sweep did not read completely (or did not sweep at all). */
+  incomplete: string[];
+}
+
 /**
- * Which subjects this sweep saw completely. Only a connection with `complete` coverage may resolve its
- * items; a subject not tied to a swept connection (a policy error, connection `-`) needs every
- * connection of the tenant complete. A connection that was not swept at all resolves nothing.
+ * Judges re-reads against this sweep's coverage. An item resolves only when every connection its verdict
+ * depended on (`dependsOn`: its own, the identity provider behind a delegation, a linked account's
+ * directory) was swept with `complete` coverage. Without a recorded set (items stored before it was, a
+ * result naming none) every connection of the tenant must be complete, the subject's own among them.
  */
-function coverageJudge(coverage: Coverage[]): (subject: Subject) => boolean {
+function rereadJudge(coverage: Coverage[]): (dependsOn: string[] | null, subject: Subject) => Reread {
   const status = new Map(coverage.map((c) => [c.connection, c.status]));
-  const allComplete = coverage.length > 0 && coverage.every((c) => c.status === "complete");
-  return (subject) => {
-    const s = status.get(subject.connection);
-    if (s !== undefined) return s === "complete";
-    return subject.connection === "-" && allComplete;
+  return (dependsOn, subject) => {
+    const needed =
+      dependsOn && dependsOn.length > 0
+        ? dependsOn
+        : [...new Set([...(subject.connection === "-" ? [] : [subject.connection]), ...status.keys()])];
+    const incomplete = needed.filter((c) => status.get(c) !== "complete");
+    return { complete: needed.length > 0 && incomplete.length === 0, needed, incomplete };
   };
+}
+
+const quoted = (list: string[]) => list.map((c) => `'${c}'`).join(", ");
+
+function whyNotRechecked(judged: Reread | undefined, policy: string): string {
+  if (!judged) return `policy ${policy} could not be evaluated`;
+  if (judged.incomplete.length === 0) return "no connection of the tenant was swept";
+  const noun = judged.incomplete.length === 1 ? "connection" : "connections";
+  return `${noun} ${quoted(judged.incomplete)} not read completely`;
 }
 
 /**
@@ -148,7 +184,8 @@ function coverageJudge(coverage: Coverage[]): (subject: Subject) => boolean {
  * - a finding seen again refreshes `lastSeen` and content (due date follows a severity change);
  * - an accepted item whose finding is no longer excepted (exception expired or withdrawn) reopens;
  * - a resolved item that fails again reopens and counts as a regression;
- * - an item not found again (or passing) resolves ONLY if its connection had complete coverage;
+ * - an item not found again (or passing) resolves ONLY if every connection its verdict depended on had
+ *   complete coverage, and never while its policy could not be evaluated (`evaluationFailed`);
  * - an accepted item whose exception has expired reopens even when its connection was not fully read;
  * - everything else stays as it was. Items of other tenants are never touched.
  */
@@ -161,7 +198,8 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     input.acceptances ?? [],
     now,
   );
-  const covered = coverageJudge(input.coverage.filter((c) => c.tenant === tenant));
+  const reread = rereadJudge(input.coverage.filter((c) => c.tenant === tenant));
+  const failedPolicies = new Set(results.filter((r) => r.evaluationFailed).map((r) => r.policy));
 
   // One result per fingerprint; should a policy report a subject twice, the worse status counts.
   const seen = new Map<string, Result>();
@@ -272,11 +310,15 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     if (item.state === "resolved") continue;
     const result = seen.get(item.fingerprint);
     if (result && result.status !== "pass") continue;
-    if (covered(item.subject)) {
+    const judged = failedPolicies.has(item.policy)
+      ? undefined
+      : reread(result ? dependsOnOf(result) : item.dependsOn, item.subject);
+    if (judged?.complete) {
       change(
         "resolved",
         {
           ...item,
+          ...(result ? { dependsOn: dependsOnOf(result) } : {}),
           state: "resolved",
           exception: null,
           resolvedAt: at,
@@ -285,7 +327,9 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
           updatedAt: at,
         },
         item.state,
-        result ? "passes now" : "not found any more (its connection was read completely)",
+        result
+          ? "passes now"
+          : `not found any more (every connection it depended on was read completely: ${quoted(judged.needed)})`,
       );
     } else if (item.state === "accepted" && item.exception && isExpired(item.exception.expires, now)) {
       change(
@@ -300,7 +344,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
           updatedAt: at,
         },
         "accepted",
-        `exception expired on ${item.exception.expires} (not re-checked: connection '${item.subject.connection}' was not read completely)`,
+        `exception expired on ${item.exception.expires} (not re-checked: ${whyNotRechecked(judged, item.policy)})`,
       );
     }
   }

@@ -48,6 +48,12 @@ export const QueueItem = z.object({
   evidence: z.array(Evidence),
   remediation: z.string(),
   details: z.record(z.string(), JsonValue).nullable(),
+  /**
+   * Connections the last result seen depended on (`Result.dependsOn`): the item resolves only when every
+   * one of them was read completely. Null for items stored before it was recorded: those need every
+   * connection of the tenant complete.
+   */
+  dependsOn: z.array(z.string()).nullable(),
   /** The exception that applies while `accepted`; null otherwise. */
   exception: ItemException.nullable(),
   firstSeen: z.string(),

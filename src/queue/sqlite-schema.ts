@@ -117,4 +117,12 @@ ALTER TABLE tickets ADD COLUMN phase TEXT CHECK (phase IN ('open', 'resolved', '
 CREATE INDEX tickets_system ON tickets (system);
 `,
   },
+  {
+    version: 3,
+    description:
+      "items: the connections each finding's verdict depended on, JSON array (NULL: stored before; issue #19)",
+    sql: `
+ALTER TABLE items ADD COLUMN depends_on TEXT;
+`,
+  },
 ];

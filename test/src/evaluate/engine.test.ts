@@ -118,6 +118,31 @@ describe("evaluate", () => {
     });
     expect(results[0]?.message).toContain("boom");
     expect(results.filter((r) => r.policy === "demo-account-has-mfa")).toHaveLength(2);
+    // Marked, so the queue keeps that policy's earlier findings; it stands for every connection judged.
+    expect(results[0]).toMatchObject({ evaluationFailed: true, dependsOn: ["demo"] });
+    expect(results[0]?.message).toContain("kept as they are, not resolved");
+    expect(results.filter((r) => r.evaluationFailed)).toHaveLength(1);
+  });
+
+  it("records on each result the connections it was decided from: its subject's, its evidence's, and any the policy names", () => {
+    const delegated = definePolicy({
+      ...failsEveryone,
+      meta: { ...failsEveryone.meta, id: "demo-delegated", sources: ["*"] },
+      evaluate: ({ inventory }) =>
+        inventory.accounts.map((a) => ({
+          subject: { kind: "account", id: a.id, name: a.name, source: a.source, connection: a.connection },
+          status: "pass" as const,
+          message: "MFA through the identity provider",
+          mfa: { state: "enforced", strength: "app", via: ["entra:idp:app/1"] },
+          evidence: [fact("demo", "path"), { source: "entra", connection: "idp", note: "CA policy" }],
+          ...(a.id === "u2" ? { dependsOn: ["nps"] } : {}),
+        })),
+    });
+    const results = evaluate({ tenants: [inv], policies: [delegated], exceptions: [], now });
+    expect(results.map((r) => r.dependsOn)).toEqual([
+      ["demo", "idp"],
+      ["demo", "idp", "nps"],
+    ]);
   });
 
   it("policies of sources a tenant does not have say nothing", () => {

@@ -213,6 +213,8 @@ describe("delegated VPN sign-ins, end to end", () => {
     expect(passing.evidence.some((e) => e.endpoint === "GET /identity/conditionalAccess/policies")).toBe(
       true,
     );
+    // Both verdicts were decided by the firewall's config and the Entra connection: both are recorded.
+    for (const r of vpn) expect(r.dependsOn).toEqual(["entra", "fortigate"]);
   });
 
   it("without the Entra connection the same VPN path is unknown with the reason, never enforced", async () => {
@@ -276,5 +278,6 @@ describe("delegated VPN sign-ins, end to end", () => {
     expect(byUser["reception@acme.example"]).toMatchObject({ status: "fail", mfa: { state: "bypassable" } });
     expect(byUser["contractor@acme.example"]!.mfa?.via?.[0]).toMatch(/^okta:okta:app\/0oa/);
     expect(byUser["staff@acme.example"]).toMatchObject({ status: "pass", mfa: { state: "enforced" } });
+    for (const r of vpn) expect(r.dependsOn).toEqual(["globalprotect", "okta"]);
   });
 });

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { fingerprint } from "../../../src/evaluate/fingerprint.js";
 import type { Coverage, Result, Severity, Subject } from "../../../src/model/index.js";
 import type { ItemException, ItemState, QueueItem } from "../../../src/queue/model.js";
@@ -75,6 +76,7 @@ export function item(
     evidence: [],
     remediation: "Turn on 2SV enforcement for the user's OU.",
     details: null,
+    dependsOn: s.connection === "-" ? [] : [s.connection],
     exception,
     firstSeen: lastWeek,
     lastSeen: lastWeek,
@@ -103,4 +105,38 @@ export function coverage(connection: string, status: Coverage["status"], tenantI
     startedAt: now.toISOString(),
     finishedAt: now.toISOString(),
   };
+}
+
+/** Writes an item as a store of schema version 1 or 2 did (no `depends_on`): for tests of later migrations. */
+export function insertOldItem(db: Database.Database, i: QueueItem): void {
+  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+  db.prepare(
+    `INSERT INTO items (fingerprint, tenant, policy, title, severity, subject, connection, state, status, message,
+      mfa, evidence, remediation, details, exception, first_seen, last_seen, opened_at, resolved_at, due_at,
+      regression_count, last_sweep, updated_at) VALUES (${Array(23).fill("?").join(", ")})`,
+  ).run(
+    i.fingerprint,
+    i.tenant,
+    i.policy,
+    i.title,
+    i.severity,
+    json(i.subject),
+    i.subject.connection,
+    i.state,
+    i.status,
+    i.message,
+    json(i.mfa),
+    json(i.evidence),
+    i.remediation,
+    json(i.details),
+    json(i.exception),
+    i.firstSeen,
+    i.lastSeen,
+    i.openedAt,
+    i.resolvedAt,
+    i.dueAt,
+    i.regressionCount,
+    i.lastSweep,
+    i.updatedAt,
+  );
 }

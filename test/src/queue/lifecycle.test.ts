@@ -33,6 +33,15 @@ const run = (input: Partial<ReconcileInput>) =>
     ...input,
   });
 
+/** The engine's stand-in for a policy that threw (see `evaluate`). */
+const policyError = () =>
+  result("t", "unknown", {
+    subject: { kind: "tenant", id: tenant, name: "Acme", source: "mfasweep", connection: "-" },
+    message: "policy could not be evaluated: RangeError: Maximum call stack size exceeded",
+    dependsOn: ["google"],
+    evaluationFailed: true,
+  });
+
 const acceptance = (id: string, fields: Partial<Acceptance> = {}): Acceptance => ({
   fingerprint: fp(id),
   tenant,
@@ -150,6 +159,68 @@ const transitions: TransitionCase[] = [
     results: [],
     coverage: [coverage("google", "complete")],
     expect: null,
+  },
+  {
+    name: "open VPN path decided by Entra, not found again, own connection complete but ENTRA PARTIAL → untouched",
+    items: [item("u", "open", { dependsOn: ["entra", "google"] })],
+    results: [],
+    coverage: [coverage("google", "complete"), coverage("entra", "partial")],
+    expect: null,
+  },
+  {
+    name: "open, decided by Entra, not found again, Entra FAILED → untouched",
+    items: [item("u", "open", { dependsOn: ["entra", "google"] })],
+    results: [],
+    coverage: [coverage("google", "complete"), coverage("entra", "failed")],
+    expect: null,
+  },
+  {
+    name: "open, decided by Entra, Entra not swept at all → untouched",
+    items: [item("u", "open", { dependsOn: ["entra", "google"] })],
+    results: [],
+    expect: null,
+  },
+  {
+    name: "open, decided by Entra, not found again, both complete → resolved",
+    items: [item("u", "open", { dependsOn: ["entra", "google"] })],
+    results: [],
+    coverage: [coverage("google", "complete"), coverage("entra", "complete")],
+    expect: { kind: "resolved", from: "open", to: "resolved", history: true },
+  },
+  {
+    name: "open, passing now through Entra, Entra PARTIAL → untouched (a pass from a partial read is no pass)",
+    items: [item("u", "open")],
+    results: [result("u", "pass", { dependsOn: ["entra", "google"] })],
+    coverage: [coverage("google", "complete"), coverage("entra", "partial")],
+    expect: null,
+  },
+  {
+    name: "open, stored before dependencies were recorded, another connection PARTIAL → untouched",
+    items: [item("u", "open", { dependsOn: null })],
+    results: [],
+    coverage: [coverage("google", "complete"), coverage("entra", "partial")],
+    expect: null,
+  },
+  {
+    name: "open, stored before dependencies were recorded, every connection complete → resolved",
+    items: [item("u", "open", { dependsOn: null })],
+    results: [],
+    coverage: [coverage("google", "complete"), coverage("entra", "complete")],
+    expect: { kind: "resolved", from: "open", to: "resolved", history: true },
+  },
+  {
+    name: "open, not found again, its POLICY COULD NOT BE EVALUATED → untouched",
+    items: [item("u", "open")],
+    results: [policyError()],
+    expect: null,
+  },
+  {
+    name: "accepted, exception EXPIRED, its policy could not be evaluated → reopened anyway (time-based)",
+    items: [
+      item("u", "accepted", { exception: { ...configException, expires: "2026-11-23", source: "config" } }),
+    ],
+    results: [policyError()],
+    expect: { kind: "reopened", from: "accepted", to: "reopened", history: true },
   },
   {
     name: "resolved, failing again → reopened as a regression",
@@ -391,6 +462,49 @@ describe("reconcile: details of the transitions", () => {
       coverage: [coverage("google", "complete"), coverage("google-eu", "complete")],
     });
     expect(complete.changes.map((c) => c.item.state)).toEqual(["resolved"]);
+  });
+
+  it("the history of a resolve names every connection that was re-read; an expired exception not re-checked names the one that was not", () => {
+    const both = [coverage("google", "complete"), coverage("entra", "complete")];
+    const resolved = run({ items: [item("u", "open", { dependsOn: ["entra", "google"] })], coverage: both });
+    expect(resolved.changes[0]?.history?.note).toBe(
+      "not found any more (every connection it depended on was read completely: 'entra', 'google')",
+    );
+    const expired = item("u", "accepted", {
+      dependsOn: ["entra", "google"],
+      exception: { ...configException, expires: "2026-11-23", source: "config" },
+    });
+    const reopened = run({
+      items: [expired],
+      coverage: [coverage("google", "complete"), coverage("entra", "partial")],
+    });
+    expect(reopened.changes[0]?.history?.note).toBe(
+      "exception expired on 2026-11-23 (not re-checked: connection 'entra' not read completely)",
+    );
+    // The words of main's note, which claimed a complete read of the item's own connection only, are gone.
+    for (const c of [...resolved.changes, ...reopened.changes])
+      expect(c.history?.note).not.toContain("its connection was read completely");
+  });
+
+  it("a seen finding records this sweep's dependencies on its item; a resolve by a pass records the pass's", () => {
+    const seen = run({
+      items: [item("u", "open")],
+      results: [result("u", "fail", { dependsOn: ["entra", "google"] })],
+      coverage: [coverage("google", "complete"), coverage("entra", "complete")],
+    });
+    expect(seen.changes[0]?.item.dependsOn).toEqual(["entra", "google"]);
+    const created = run({ results: [result("u", "fail")] });
+    // A result without a recorded set (written by an older mfasweep): its subject's and evidence's.
+    expect(created.changes[0]?.item.dependsOn).toEqual(["google"]);
+  });
+
+  it("a policy that could not be evaluated holds back only its own items; another policy's resolve", () => {
+    const other = { ...item("v", "open"), policy: "google-ou-2sv-enforced", fingerprint: "other-policy-v" };
+    const plan = run({ items: [item("u", "open"), other], results: [policyError()] });
+    expect(plan.changes.map((c) => [c.item.fingerprint, c.kind])).toEqual([
+      [policyError().fingerprint, "new"],
+      ["other-policy-v", "resolved"],
+    ]);
   });
 
   it("never touches another tenant's items or results", () => {

@@ -11,7 +11,7 @@ import { openStore } from "../../../src/queue/index.js";
 import { defaultSla } from "../../../src/queue/model.js";
 import { openSqliteStore, type SqliteStore } from "../../../src/queue/sqlite.js";
 import { applicationId, migrations } from "../../../src/queue/sqlite-schema.js";
-import { configException, coverage, fp, now, result, tenant } from "./fixtures.js";
+import { configException, coverage, fp, insertOldItem, item, now, result, tenant } from "./fixtures.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const sqliteModule = fileURLToPath(new URL("../../../src/queue/sqlite.ts", import.meta.url));
@@ -176,6 +176,26 @@ describe("SQLite store: migrations", () => {
     expect(raw.prepare("SELECT MAX(version) FROM schema_version").pluck().get()).toBe(1);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'two'").all()).toEqual([]);
     raw.close();
+  });
+
+  it("version 3 keeps items written before it, with no recorded dependencies (null), and stores new ones", async () => {
+    const upToV2 = migrations.filter((m) => m.version <= 2);
+    await (await openSqliteStore(file, { create: true, migrations: upToV2 })).close();
+    const raw = new Database(file);
+    insertOldItem(raw, item("a", "open"));
+    raw.close();
+    const upgraded = await store();
+    expect((await upgraded.getItem(fp("a")))?.dependsOn).toBeNull();
+    await upgraded.beginSweep({ id: "s2", kind: "sweep", startedAt: now.toISOString(), tenants: [tenant] });
+    await upgraded.reconcileTenant({
+      sweepId: "s2",
+      tenant,
+      now,
+      sla: defaultSla,
+      results: [result("a", "fail", { dependsOn: ["entra", "google"] })],
+      coverage: [coverage("google", "complete"), coverage("entra", "complete")],
+    });
+    expect((await upgraded.getItem(fp("a")))?.dependsOn).toEqual(["entra", "google"]);
   });
 
   it("processes opening a new file at the same moment initialise it once", async () => {

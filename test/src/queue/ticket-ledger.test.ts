@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../../src/queue/sqlite.js";
 import { migrations } from "../../../src/queue/sqlite-schema.js";
 import { finding, sweepQueue, t0 } from "../export/ticketing/helpers.js";
+import { insertOldItem, item } from "./fixtures.js";
 
 /** The ledger additions of issue #9 (schema v2): key, digest and phase per (fingerprint, system). */
 
@@ -19,10 +20,10 @@ describe("tickets ledger", () => {
       create: true,
       migrations: migrations.filter((m) => m.version === 1),
     });
-    await sweepQueue(v1, t0, [{ tenant: "acme", user: "alice" }], ["acme"]);
     await v1.close();
-    // A row as the v1 code wrote it (today's recordTicket writes the v2 columns).
+    // Rows as the v1 code wrote them (today's code writes the later columns).
     const raw = new Database(path);
+    insertOldItem(raw, { ...item("alice", "open"), tenant: "acme", fingerprint: fp });
     raw
       .prepare(
         "INSERT INTO tickets (fingerprint, system, ticket_id, url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
