@@ -2,7 +2,7 @@ import { admin_directory_v1 } from "@googleapis/admin";
 import { Client as GraphClient, PageIterator } from "@microsoft/microsoft-graph-client";
 import okta from "@okta/okta-sdk-nodejs";
 import { OAuth2Client } from "google-auth-library";
-import { Agent } from "undici";
+import { Agent, fetch as undiciFetch } from "undici";
 import type { EmulatorProcess } from "./emulators.js";
 import { type DirectoryType, type PortfolioPlan, type TenantPlan, tokenFor } from "./portfolio.js";
 
@@ -56,11 +56,25 @@ async function entraNaive(
   const token = tokenFor(plan, t, "entra");
   const dispatcher = new Agent({ connect: { ca: certificate } });
   try {
-    const graph = GraphClient.init({
-      authProvider: (done) => done(null, token),
+    // undici's own fetch with its own Agent: the npm Agent handed to Node's bundled fetch breaks where the
+    // two undici versions differ (issue #27).
+    const graph = GraphClient.initWithMiddleware({
       baseUrl: `${url}/`,
       customHosts: new Set([new URL(url).hostname]),
-      fetchOptions: { dispatcher },
+      middleware: {
+        async execute(context) {
+          const target = typeof context.request === "string" ? context.request : context.request.url;
+          const response = await undiciFetch(target, {
+            method: context.options?.method ?? "GET",
+            headers: {
+              ...(context.options?.headers as Record<string, string>),
+              authorization: `Bearer ${token}`,
+            },
+            dispatcher,
+          });
+          context.response = response as unknown as Response;
+        },
+      },
     });
     const users: Array<{ id: string; accountEnabled?: boolean }> = [];
     const first = await graph.api("/users").select("id,userPrincipalName,accountEnabled").top(999).get();

@@ -71,6 +71,7 @@ export async function doctor(
           }
         },
         gap: () => {},
+        records: () => {},
         skip: () => {},
         note: () => {},
         progress: () => {},

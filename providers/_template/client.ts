@@ -28,6 +28,7 @@ export class ExampleClient {
       baseUrl,
       caBundle: ctx.settings.caBundle,
       timeoutSeconds: ctx.settings.timeoutSeconds,
+      maxResponseBytes: ctx.settings.maxResponseBytes,
       authorize: async () => ({ authorization: `Bearer ${token}` }),
       missingOn403: () => [readUsersPermission],
     });
@@ -42,6 +43,7 @@ export class ExampleClient {
       paths.users,
       async (url) => checkShape(UsersPage, (await this.http.request(this.quota, label, { url })).data, label),
       (page) => page.next,
+      (page) => page.items,
     );
     return (async function* () {
       for await (const page of pages) yield page.items;

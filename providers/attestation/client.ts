@@ -1,8 +1,8 @@
-import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../../src/errors.js";
+import { readTextFile } from "../../src/util/text-file.js";
 import { AttestationEntry, AttestationFile, csvColumns, requiredCsvColumns } from "./api.js";
 import type { AttestationSettings } from "./settings.js";
 
@@ -38,19 +38,7 @@ function issueText(issue: z.core.$ZodIssue): string {
 
 export async function readAttestations(settings: AttestationSettings): Promise<AttestationRead> {
   const file = settings.file;
-  let text: string;
-  try {
-    const info = await stat(file);
-    if (info.size > maxBytes)
-      throw new ConfigError(`attestation file ${file} is larger than ${maxBytes} bytes`);
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(
-      `cannot read attestation file ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-    );
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const { text } = await readTextFile(file, { maxBytes, what: "attestation file" });
   const format = settings.format ?? (extname(file).toLowerCase() === ".csv" ? "csv" : "yaml");
   return format === "csv" ? parseCsvAttestations(text, file) : parseYamlAttestations(text, file);
 }

@@ -66,6 +66,6 @@ export function parseGatewayExport(text: string, file: string): GatewayExport {
 }
 
 export async function readGatewayExport(file: string): Promise<GatewayExport> {
-  const { text } = await readTextFile(file, 16 * 1024 * 1024);
+  const { text } = await readTextFile(file, { maxBytes: 16 * 1024 * 1024, what: "gateway export" });
   return parseGatewayExport(text, file);
 }

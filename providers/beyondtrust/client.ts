@@ -43,6 +43,7 @@ export class BeyondTrustClient {
       baseUrl,
       caBundle: settings.caBundle,
       timeoutSeconds: settings.timeoutSeconds,
+      maxResponseBytes: settings.maxResponseBytes,
       authorize: async () => ({ authorization: `Bearer ${await this.#token.get()}` }),
       missingOn403: () => [configApiPermission],
     });
@@ -52,6 +53,7 @@ export class BeyondTrustClient {
   list(path: string, perPage: number): AsyncIterable<unknown[]> {
     const label = `GET ${path}`;
     return pagesByNumber(
+      this.http,
       label,
       async (page) =>
         checkShape(

@@ -39,6 +39,7 @@ export class ConnectWiseAutomateClient {
       baseUrl,
       caBundle: settings.caBundle,
       timeoutSeconds: settings.timeoutSeconds,
+      maxResponseBytes: settings.maxResponseBytes,
       headers: { clientId: settings.clientId },
       authorize: async () => ({ authorization: `Bearer ${await this.#token.get()}` }),
       missingOn403: () => [viewUsersPermission],
@@ -81,6 +82,7 @@ export class ConnectWiseAutomateClient {
   users(pageSize: number): AsyncIterable<unknown[]> {
     const label = `GET ${paths.users}`;
     return pagesByNumber(
+      this.http,
       label,
       async (page) =>
         checkShape(

@@ -48,6 +48,7 @@ export class DattoRmmClient {
       baseUrl,
       caBundle: settings.caBundle,
       timeoutSeconds: settings.timeoutSeconds,
+      maxResponseBytes: settings.maxResponseBytes,
       authorize: async () => ({ authorization: `Bearer ${await this.#token.get()}` }),
       missingOn403: () => [
         apiAccessPermission,
@@ -65,6 +66,7 @@ export class DattoRmmClient {
       paths.users,
       async (url) => checkShape(UsersPage, (await this.http.request(this.quota, label, { url })).data, label),
       (page) => page.pageDetails?.nextPageUrl,
+      (page) => page.users ?? [],
     );
   }
 

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import type { AccessToken, TokenCredential, TokenCredentialOptions } from "@azure/identity";
 import {
   AuthenticationHandler,
@@ -10,12 +8,13 @@ import {
   TelemetryHandler,
 } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
-import { Agent, fetch as undiciFetch } from "undici";
 import { checkShape } from "../../src/collect/http.js";
 import { jwtClaims, leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
+import { PageGuard } from "../../src/collect/paging.js";
 import type { CollectContext, DoctorCheck } from "../../src/collect/provider.js";
 import type { QuotaDomain, QuotaLimits } from "../../src/collect/quota.js";
 import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
+import { RedirectRefusedError, ResponseTooLargeError, Transport } from "../../src/collect/transport.js";
 import {
   MfasweepError,
   ProviderAuthError,
@@ -149,67 +148,59 @@ class NetworkError extends Error {
   override name = "NetworkError";
 }
 
-/**
- * Parsing the system roots plus the bundle costs tens of milliseconds; done per TLS connection (what a
- * plain `ca` option does) it dominated collection. One context per bundle, shared by every connection.
- */
-const secureContexts = new Map<string, SecureContext>();
-function secureContextFor(caBundle: string): SecureContext {
-  let context = secureContexts.get(caBundle);
-  if (!context) {
-    context = createSecureContext({ ca: [...rootCertificates, caBundle] });
-    secureContexts.set(caBundle, context);
-  }
-  return context;
-}
-
 /** Connections per Graph origin: as many as the busiest quota domain runs at once. */
 const maxConnections = 8;
 
 const tlsCodes = /(SELF_SIGNED|UNABLE_TO_VERIFY|CERT_|ERR_TLS)/;
 
+/** Statuses whose Response may not carry a body (the fetch standard's "null body status"). */
+const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
+
 /**
- * The last middleware: sends the request with undici's fetch through an Agent that trusts the system
- * roots plus the connection's CA bundle (TLS-inspecting proxies, the emulator's test certificate), with
- * the per-request timeout and the collection's abort signal. Replaces graph-client's HTTPMessageHandler,
- * which uses the global fetch without these.
+ * The last middleware: sends the request on the one HTTP stack (`Transport`: the connection's CA bundle,
+ * proxy, redirects refused, the body read within the byte limit and the deadline), with the collection's
+ * abort signal. Replaces graph-client's HTTPMessageHandler, which uses the global fetch without these.
  */
 class FetchHandler implements Middleware {
-  readonly #agent: Agent;
+  readonly #transport: Transport;
   constructor(
-    caBundle: string | undefined,
-    private readonly timeoutMs: number,
+    settings: Pick<EntraSettings, "caBundle" | "timeoutSeconds" | "maxResponseBytes">,
     private readonly signal: AbortSignal,
   ) {
     // A bounded pool: one TLS handshake per connection, reused, instead of one per concurrent request.
-    this.#agent = new Agent({
+    this.#transport = new Transport({
+      caBundle: settings.caBundle,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      maxResponseBytes: settings.maxResponseBytes,
       connections: maxConnections,
-      ...(caBundle ? { connect: { secureContext: secureContextFor(caBundle) } } : {}),
     });
   }
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === "string" ? context.request : context.request.url;
     const options = context.options ?? {};
-    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]);
     try {
-      const response = await undiciFetch(url, {
+      const response = await this.#transport.fetch(new URL(url), {
         method: options.method ?? "GET",
         headers: options.headers as Record<string, string>,
         ...(typeof options.body === "string" ? { body: options.body } : {}),
-        signal,
-        dispatcher: this.#agent,
+        signal: this.signal,
       });
-      context.response = response as unknown as Response;
+      context.response = new Response(nullBodyStatus.has(response.status) ? null : response.text, {
+        status: response.status,
+        headers: response.headers,
+      });
     } catch (err) {
       if (this.signal.aborted) throw this.signal.reason;
+      if (err instanceof MfasweepError) throw err;
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === "TimeoutError") throw new NetworkError(`timed out after ${this.timeoutMs / 1000} s`);
+      if (e.name === "TimeoutError")
+        throw new NetworkError(`timed out after ${this.#transport.timeoutMs / 1000} s`);
       const code = e.cause?.code ?? e.name;
       throw new NetworkError(`${code}: ${e.cause?.message ?? e.message}`);
     }
   }
   close(): Promise<void> {
-    return this.#agent.close();
+    return this.#transport.close();
   }
 }
 
@@ -225,6 +216,12 @@ function permissionsNamed(message: string): string[] {
   return m?.[1] ? m[1].split(/[,\s]+/).filter((p) => /^[A-Z][A-Za-z]+\.[A-Za-z.]+$/.test(p)) : [];
 }
 
+/** The transport's named refusals, rebuilt from the GraphError that carries their name. */
+const transportErrors: Record<string, new (message: string) => MfasweepError> = {
+  ResponseTooLargeError,
+  RedirectRefusedError,
+};
+
 const licenceError =
   /NonPremium|premium licen[cs]e|Premium 2 licen[cs]e|not licensed|licen[cs]e is required/i;
 
@@ -235,6 +232,9 @@ const licenceError =
  */
 export function classifyGraphError(err: unknown, endpoint: Endpoint, attempt: number): AttemptOutcome {
   if (err instanceof MfasweepError) return { kind: "fatal", error: err };
+  // graph-client wraps what the fetch middleware threw into a GraphError keeping only its name and message.
+  const ours = err instanceof GraphError ? transportErrors[err.code ?? ""] : undefined;
+  if (ours && err instanceof GraphError) return { kind: "fatal", error: new ours(err.message) };
   if (!(err instanceof GraphError)) {
     return {
       kind: "fatal",
@@ -334,8 +334,7 @@ export class EntraClient {
   ) {
     const settings = ctx.settings;
     this.endpoints = resolveEndpoints(settings);
-    const caBundle = settings.caBundle ? readFileSync(settings.caBundle, "utf8") : undefined;
-    this.#fetch = new FetchHandler(caBundle, settings.timeoutSeconds * 1000, ctx.signal);
+    this.#fetch = new FetchHandler(settings, ctx.signal);
     const auth = new TokenCredentialAuthenticationProvider(credential, { scopes: [this.endpoints.scope] });
     const host = new URL(this.endpoints.graphBaseUrl).hostname;
     // No RetryHandler: our retry loop honours Retry-After per quota domain and counts retries for coverage;
@@ -376,7 +375,7 @@ export class EntraClient {
    * twice is a paging loop: stop with an error rather than loop forever or return a partial list silently.
    */
   async *pages(endpoint: Endpoint, first: string, label = endpoint.label): AsyncIterable<unknown[]> {
-    const seen = new Set<string>();
+    const guard = new PageGuard(label, (l, n) => this.ctx.records(l, n), "@odata.nextLink");
     let path = first;
     for (let page = 1; ; page++) {
       const data = checkShape(
@@ -384,8 +383,9 @@ export class EntraClient {
         await this.get(endpoint, path, `${label} page ${page}`),
         `${label} page ${page}`,
       );
-      yield data.value;
       const next = data["@odata.nextLink"];
+      guard.page(data.value, next);
+      yield data.value;
       if (!next) return;
       if (!next.startsWith("https://"))
         throw new ProviderResponseError(`${label}: @odata.nextLink is not an absolute https URL`);
@@ -395,11 +395,6 @@ export class EntraClient {
         throw new ProviderResponseError(
           `${label}: page ${page} links to another host (${target?.host ?? "not a URL"}); not followed`,
         );
-      if (seen.has(next))
-        throw new ProviderResponseError(
-          `${label}: paging loop: page ${page} repeated an earlier @odata.nextLink`,
-        );
-      seen.add(next);
       path = next;
     }
   }

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { accountKey, checkShape, HttpClient } from "../../src/collect/http.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
-import { ProviderResponseError, ProviderUnavailableError } from "../../src/errors.js";
+import { ProviderResponseError } from "../../src/errors.js";
+import { readTextFile } from "../../src/util/text-file.js";
 import { accprofileNeeds, CmdbEnvelope, objectFromRest, type TableId, tables } from "./api.js";
 import type { FortiObject } from "./cli.js";
 import type { FortiGateSettings } from "./settings.js";
@@ -35,6 +35,7 @@ export class FortiGateClient {
       baseUrl: this.baseUrl,
       caBundle: settings.caBundle,
       timeoutSeconds: settings.timeoutSeconds,
+      maxResponseBytes: settings.maxResponseBytes,
       authorize: async () => ({ authorization: `Bearer ${token}` }),
       missingOn403: (label) => {
         const table = (Object.keys(tables) as TableId[]).find((t) =>
@@ -78,11 +79,5 @@ export class FortiGateClient {
 
 /** The backup file's text. */
 export async function readBackup(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    throw new ProviderUnavailableError(
-      `cannot read the configuration backup ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-    );
-  }
+  return (await readTextFile(path, { maxBytes: 64 * 1024 * 1024, what: "configuration backup" })).text;
 }

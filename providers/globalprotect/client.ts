@@ -1,16 +1,15 @@
-import { readFile } from "node:fs/promises";
-import { rootCertificates } from "node:tls";
-import { Agent } from "undici";
 import { accountKey } from "../../src/collect/http.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
 import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
+import { causeCode, isCertificateError, Transport } from "../../src/collect/transport.js";
 import {
   MfasweepError,
   ProviderAuthError,
   ProviderResponseError,
   ProviderUnavailableError,
 } from "../../src/errors.js";
+import { readTextFile } from "../../src/util/text-file.js";
 import { localName, parseXml, type XmlElement, XmlError } from "../../src/util/xml.js";
 import { apiLabel, at, showConfig } from "./api.js";
 import type { GlobalProtectSettings } from "./settings.js";
@@ -24,6 +23,9 @@ import type { GlobalProtectSettings } from "./settings.js";
 /** PAN-OS publishes no XML API rate limit in the sources we could check (UNCONFIRMED): one request at a time. */
 const limits = { concurrency: 1, intervalCap: 5, interval: 1000 };
 
+/** A large firewall's running configuration is tens of MiB; an export file the same. */
+const maxConfigBytes = 128 * 1024 * 1024;
+
 class HttpFailure extends Error {
   constructor(
     readonly status: number,
@@ -33,8 +35,6 @@ class HttpFailure extends Error {
     super(`HTTP ${status}`);
   }
 }
-
-const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
 /** `<response status="error" code=".."><result><msg>…` (or `<msg><line>…`): the firewall's own words. */
 function errorMessage(body: string): string {
@@ -52,32 +52,25 @@ function errorMessage(body: string): string {
 export class PanOsClient {
   readonly quota: QuotaDomain;
   readonly baseUrl: URL;
-  readonly #dispatcher: Agent | undefined;
+  readonly #transport: Transport;
 
   constructor(
     private readonly ctx: CollectContext<GlobalProtectSettings>,
     private readonly key: string,
-    caBundle: string | undefined,
   ) {
     const settings = ctx.settings;
     this.baseUrl = new URL(settings.endpoint ?? `https://${settings.host}`);
     this.quota = ctx.quota(`globalprotect:${this.baseUrl.host}:${accountKey(key)}`, limits);
-    this.#dispatcher = caBundle ? new Agent({ connect: { ca: [...rootCertificates, caBundle] } }) : undefined;
+    this.#transport = new Transport({
+      caBundle: settings.caBundle,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      maxResponseBytes: settings.maxResponseBytes ?? maxConfigBytes,
+    });
   }
 
   static async connect(ctx: CollectContext<GlobalProtectSettings>): Promise<PanOsClient> {
     const key = (await ctx.secret(ctx.settings.auth!.key)).reveal();
-    let ca: string | undefined;
-    if (ctx.settings.caBundle) {
-      try {
-        ca = await readFile(ctx.settings.caBundle, "utf8");
-      } catch (err) {
-        throw new ProviderUnavailableError(
-          `cannot read caBundle ${ctx.settings.caBundle} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-        );
-      }
-    }
-    return new PanOsClient(ctx, key, ca);
+    return new PanOsClient(ctx, key);
   }
 
   classify(err: unknown): AttemptOutcome {
@@ -101,10 +94,10 @@ export class PanOsClient {
         () => new ProviderResponseError(`${apiLabel}: HTTP ${err.status}: ${said}`),
       );
     }
-    const code = (err as { cause?: { code?: string } }).cause?.code;
+    const code = causeCode(err);
     if ((err as Error).name === "TimeoutError")
       return { kind: "transient", detail: `no answer within ${this.ctx.settings.timeoutSeconds} s` };
-    if (code && tlsCodes.test(code))
+    if (isCertificateError(code))
       return {
         kind: "fatal",
         error: new ProviderUnavailableError(
@@ -130,27 +123,21 @@ export class PanOsClient {
       this.quota,
       apiLabel,
       async () => {
-        const init: RequestInit = {
-          headers: { "x-pan-key": this.key, accept: "application/xml" },
-          signal: AbortSignal.any([
-            this.ctx.signal,
-            AbortSignal.timeout(this.ctx.settings.timeoutSeconds * 1000),
-          ]),
-          redirect: "error",
-        };
-        if (this.#dispatcher) (init as { dispatcher?: unknown }).dispatcher = this.#dispatcher;
-        const response = await fetch(url, init);
-        const text = await response.text();
-        if (!response.ok) throw new HttpFailure(response.status, response.headers, text);
-        return text;
+        const response = await this.#transport.fetch(
+          url,
+          { headers: { "x-pan-key": this.key, accept: "application/xml" }, signal: this.ctx.signal },
+          apiLabel,
+        );
+        if (!response.ok) throw new HttpFailure(response.status, response.headers, response.text);
+        return response.text;
       },
       (err) => this.classify(err),
     );
     return configFromResponse(body, apiLabel);
   }
 
-  async close(): Promise<void> {
-    await this.#dispatcher?.close();
+  close(): Promise<void> {
+    return this.#transport.close();
   }
 }
 
@@ -175,14 +162,7 @@ export function configFromResponse(body: string, label: string): XmlElement {
 
 /** An export file's `<config>` root. */
 export async function readExport(path: string): Promise<XmlElement> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new ProviderUnavailableError(
-      `cannot read the configuration export ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-    );
-  }
+  const { text } = await readTextFile(path, { maxBytes: maxConfigBytes, what: "configuration export" });
   try {
     const root = parseXml(text);
     if (localName(root.name) === "config") return root;

@@ -1,14 +1,14 @@
-import { readFileSync } from "node:fs";
-import { Agent } from "node:https";
-import { rootCertificates } from "node:tls";
+import type { Agent as NodeAgent } from "node:http";
 import { admin_directory_v1 } from "@googleapis/admin";
 import { cloudidentity_v1 } from "@googleapis/cloudidentity";
 import { JWT, type JWTOptions, OAuth2Client } from "google-auth-library";
 import type { z } from "zod";
 import { checkShape } from "../../src/collect/http.js";
+import { PageGuard } from "../../src/collect/paging.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
 import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
+import { defaultMaxResponseBytes, nodeFetchRefusal, Transport } from "../../src/collect/transport.js";
 import {
   ProviderAuthError,
   ProviderPermissionError,
@@ -118,7 +118,10 @@ export function classifyGoogleError(
   label: string,
   neededScope: string,
   timeoutSeconds?: number,
+  maxResponseBytes = defaultMaxResponseBytes,
 ): AttemptOutcome {
+  const refused = nodeFetchRefusal(err, label, maxResponseBytes);
+  if (refused) return { kind: "fatal", error: refused };
   const e = err as GaxiosLikeError;
   const status = e.response?.status ?? e.status;
   if (status === undefined) {
@@ -205,11 +208,19 @@ export function checkPage<T>(schema: z.ZodType<T>, data: unknown, label: string)
   return checkShape(schema, data, label);
 }
 
+/** The records of a Google list page: its one array field (users, roles, items, memberships, ...). */
+function recordsOf(page: object): readonly unknown[] {
+  for (const [key, value] of Object.entries(page))
+    if (key !== "nextPageToken" && Array.isArray(value)) return value;
+  return [];
+}
+
 export class GoogleWorkspaceClient {
   readonly directory: admin_directory_v1.Admin;
   readonly cloudIdentity: cloudidentity_v1.Cloudidentity;
   readonly directoryQuota: QuotaDomain;
   readonly policyQuota: QuotaDomain;
+  readonly maxResponseBytes: number;
 
   constructor(
     private readonly ctx: CollectContext<GoogleWorkspaceSettings>,
@@ -218,16 +229,26 @@ export class GoogleWorkspaceClient {
   ) {
     const settings = ctx.settings;
     const rootUrl = settings.endpoint ? `${settings.endpoint.replace(/\/$/, "")}/` : undefined;
-    const agent = settings.caBundle
-      ? new Agent({ ca: [...rootCertificates, readFileSync(settings.caBundle, "utf8")] })
-      : undefined;
+    // The one HTTP stack's limits as gaxios options: CA bundle and proxy in the agent, redirects refused,
+    // the body capped; gaxios' `timeout` aborts the body too. Sockets are let go when the collection ends.
+    const transport = new Transport({
+      caBundle: settings.caBundle,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      maxResponseBytes: settings.maxResponseBytes,
+    });
+    this.maxResponseBytes = transport.maxResponseBytes;
+    ctx.signal.addEventListener("abort", () => void transport.close(), { once: true });
+    const { agent, redirect, maxContentLength, maxRedirects } = transport.nodeFetchOptions();
     // Our retry loop honours Retry-After and counts retries; gaxios' own retry would hide both.
     const common = {
       auth,
       retry: false,
       timeout: settings.timeoutSeconds * 1000,
+      redirect,
+      maxRedirects,
+      maxContentLength,
+      agent: agent as (url: URL) => NodeAgent,
       ...(rootUrl ? { rootUrl } : {}),
-      ...(agent ? { agent } : {}),
     };
     this.directory = new admin_directory_v1.Admin(common);
     this.cloudIdentity = new cloudidentity_v1.Cloudidentity(common);
@@ -254,7 +275,8 @@ export class GoogleWorkspaceClient {
       domain,
       label,
       async () => (await send()).data,
-      (err) => classifyGoogleError(err, label, neededScope, this.ctx.settings.timeoutSeconds),
+      (err) =>
+        classifyGoogleError(err, label, neededScope, this.ctx.settings.timeoutSeconds, this.maxResponseBytes),
     );
   }
 
@@ -267,18 +289,14 @@ export class GoogleWorkspaceClient {
     fetchPage: (pageToken: string | undefined) => Promise<unknown>,
     schema: z.ZodType<P>,
   ): AsyncIterable<P> {
-    const seen = new Set<string>();
+    const guard = new PageGuard(label, (l, n) => this.ctx.records(l, n), "nextPageToken");
     let token: string | undefined;
     for (let page = 1; ; page++) {
       const data = checkPage(schema, await fetchPage(token), `${label} page ${page}`);
-      yield data;
       const next = data.nextPageToken ?? undefined;
+      guard.page(recordsOf(data), next);
+      yield data;
       if (!next) return;
-      if (seen.has(next))
-        throw new ProviderResponseError(
-          `${label}: paging loop: page ${page} repeated an earlier nextPageToken`,
-        );
-      seen.add(next);
       token = next;
     }
   }

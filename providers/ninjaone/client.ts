@@ -51,6 +51,7 @@ export class NinjaOneClient {
       baseUrl,
       caBundle: settings.caBundle,
       timeoutSeconds: settings.timeoutSeconds,
+      maxResponseBytes: settings.maxResponseBytes,
       authorize: async () => ({ authorization: `Bearer ${await this.#token.get()}` }),
       missingOn403: () => [`NinjaOne client app scope '${settings.auth.scope}' (read: monitoring)`],
     });

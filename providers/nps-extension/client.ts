@@ -9,7 +9,7 @@ import { type AzureMfaSettings, azureMfaSettings, parseRegExport, type RegExport
 export async function readRegistryExport(
   file: string,
 ): Promise<{ reg: RegExport; settings: AzureMfaSettings | { error: string } }> {
-  const { text } = await readTextFile(file, 2 * 1024 * 1024);
+  const { text } = await readTextFile(file, { maxBytes: 2 * 1024 * 1024, what: "registry export" });
   const reg = parseRegExport(text, file);
   return { reg, settings: azureMfaSettings(reg) };
 }

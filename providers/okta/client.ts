@@ -1,14 +1,13 @@
 import { setMaxListeners } from "node:events";
-import { readFileSync } from "node:fs";
-import { Agent } from "node:https";
 import { createRequire } from "node:module";
-import { rootCertificates } from "node:tls";
 import okta from "@okta/okta-sdk-nodejs";
 import type { RequestOptions } from "@okta/okta-sdk-nodejs/src/types/request-options.js";
 import { z } from "zod";
+import { PageGuard } from "../../src/collect/paging.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
 import type { AttemptOutcome } from "../../src/collect/retry.js";
+import { defaultMaxResponseBytes, nodeFetchRefusal, Transport } from "../../src/collect/transport.js";
 import {
   MfasweepError,
   ProviderAuthError,
@@ -54,6 +53,9 @@ interface ExecutorRequest {
   timeout?: number;
   agent?: unknown;
   signal?: AbortSignal;
+  redirect?: string;
+  follow?: number;
+  size?: number;
 }
 
 /** What the SDK throws: `OktaApiError` (JSON body), `HttpError` (other body), node-fetch `FetchError`. */
@@ -112,25 +114,28 @@ function isolatedClient(config: Record<string, unknown>): okta.Client {
 }
 
 /**
- * The SDK's plain request executor (it never retries), plus per-request timeout, cancellation, the
- * connection's CA bundle, and a look at every response's rate-limit headers.
+ * The SDK's plain request executor (it never retries), with the one HTTP stack's limits as node-fetch 2
+ * options: redirects refused, the body capped (`size`), the agent carrying the proxy (ours replaces the
+ * SDK's, which ignores NO_PROXY) and the CA bundle; a deadline covering the body (node-fetch's `timeout`
+ * restarts for the body, so a signal bounds the whole); cancellation; and a look at every response's
+ * rate-limit headers.
  */
 class ScanRequestExecutor extends okta.RequestExecutor {
   constructor(
     private readonly options: {
-      timeoutMs: number;
+      transport: Transport;
       signal: AbortSignal;
-      agent?: Agent;
       onResponse(url: string, headers: HeaderBag): void;
     },
   ) {
     super();
   }
   override fetch(request: ExecutorRequest): Promise<FetchResponse> {
-    request.timeout = this.options.timeoutMs;
-    request.signal = this.options.signal;
-    if (this.options.agent && !request.agent && request.url?.startsWith("https:"))
-      request.agent = this.options.agent;
+    const { transport } = this.options;
+    const { redirect, follow, size, agent } = transport.nodeFetchOptions();
+    Object.assign(request, { redirect, follow, size, agent, timeout: transport.timeoutMs });
+    // The SDK reads the body after this returns: the deadline's timer is left to run out (unref'd).
+    request.signal = AbortSignal.any([this.options.signal, AbortSignal.timeout(transport.timeoutMs)]);
     return (super.fetch(request) as Promise<FetchResponse>).then((res) => {
       this.options.onResponse(res.url || request.url || "", res.headers);
       return res;
@@ -177,14 +182,19 @@ export function classifyOktaError(
   label: string,
   needed: { scope: string; what: string },
   authMethod: OktaSettings["auth"]["method"],
+  maxResponseBytes = defaultMaxResponseBytes,
 ): AttemptOutcome {
   if (err instanceof MfasweepError) return { kind: "fatal", error: err };
+  const refused = nodeFetchRefusal(err, label, maxResponseBytes);
+  if (refused) return { kind: "fatal", error: refused };
   const e = (err ?? {}) as SdkError;
   if (typeof e.status !== "number") {
     const code = e.code ?? e.type ?? "error";
     if (e.type === "invalid-json")
       return { kind: "fatal", error: new ProviderResponseError(`${label}: response is not JSON`) };
-    if (e.type === "request-timeout") return { kind: "transient", detail: "request timed out" };
+    // node-fetch's own timeouts, and our per-request deadline (an abort that is not the collection's).
+    if (e.type === "request-timeout" || e.type === "body-timeout" || e.type === "aborted")
+      return { kind: "transient", detail: "no complete answer within the request timeout" };
     if (code === "ENOTFOUND" || code === "EAI_AGAIN")
       return { kind: "fatal", error: new ProviderUnavailableError(`${label}: host not found (${code})`) };
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
@@ -281,6 +291,7 @@ export class OktaClient {
   /** Where requests go (`endpoint`, else `orgUrl`), without a trailing slash. */
   readonly baseUrl: string;
   readonly authMethod: OktaSettings["auth"]["method"];
+  readonly maxResponseBytes: number;
   /** One quota domain per (org, Okta rate-limit bucket). */
   readonly domains: Record<EndpointGroup, QuotaDomain>;
   /** The org-wide cap on requests in flight (Okta's 75 concurrent transactions, shared). */
@@ -298,6 +309,7 @@ export class OktaClient {
     this.sdk = sdk;
     this.baseUrl = baseUrl;
     this.authMethod = ctx.settings.auth.method;
+    this.maxResponseBytes = ctx.settings.maxResponseBytes ?? defaultMaxResponseBytes;
     this.domains = domains;
     this.orgDomain = orgDomain;
   }
@@ -326,14 +338,17 @@ export class OktaClient {
     // Every request in flight (and every one queued in a quota domain) listens on the connection's
     // signal; thousands of factor calls are expected, not a leak.
     setMaxListeners(0, ctx.signal);
-    const agent = settings.caBundle
-      ? new Agent({ ca: [...rootCertificates, readFileSync(settings.caBundle, "utf8")], keepAlive: true })
-      : undefined;
+    const transport = new Transport({
+      caBundle: settings.caBundle,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      maxResponseBytes: settings.maxResponseBytes,
+    });
+    // Sockets are let go when the collection ends.
+    ctx.signal.addEventListener("abort", () => void transport.close(), { once: true });
     const origin = new URL(baseUrl).origin;
     const executor = new ScanRequestExecutor({
-      timeoutMs: settings.timeoutSeconds * 1000,
+      transport,
       signal: ctx.signal,
-      ...(agent ? { agent } : {}),
       onResponse: (url, headers) => {
         let parsed: URL;
         try {
@@ -453,7 +468,7 @@ export class OktaClient {
       this.domains[group],
       label,
       () => this.orgDomain.schedule(send, this.ctx.signal),
-      (err) => classifyOktaError(err, label, needed, this.authMethod),
+      (err) => classifyOktaError(err, label, needed, this.authMethod, this.maxResponseBytes),
     );
   }
 
@@ -475,17 +490,18 @@ export class OktaClient {
       { parseResponse: async () => [] },
       getRequest(first),
     );
-    const seen = new Set([first]);
+    const guard = this.pageGuard(label, first);
     for (let page = 1; ; page++) {
       const items: unknown = await this.call(`${label} page ${page}`, path, needed, () =>
         collection.getNextPage(),
       );
       if (!Array.isArray(items))
         throw new ProviderResponseError(`${label} page ${page}: expected a JSON array, got ${typeof items}`);
-      yield items;
       const next = collection.nextUri as string | undefined;
+      if (next) this.checkOrigin(label, next, page);
+      guard.page(items, next);
+      yield items;
       if (!next) return;
-      this.checkNext(label, next, page, seen);
     }
   }
 
@@ -500,7 +516,7 @@ export class OktaClient {
     needed: Needed,
   ): AsyncGenerator<unknown[]> {
     let url = this.url(path, params);
-    const seen = new Set([url]);
+    const guard = this.pageGuard(label, url);
     for (let page = 1; ; page++) {
       const current = url;
       const { data, link } = await this.call(`${label} page ${page}`, path, needed, async () => {
@@ -512,15 +528,21 @@ export class OktaClient {
         throw new ProviderResponseError(
           `${label} page ${page}: response does not match the documented shape`,
         );
-      yield parsed.data.value ?? [];
       const next = parsed.data._links?.next?.href ?? /<([^>]+)>;\s*rel="next"/.exec(link ?? "")?.[1];
+      if (next) this.checkOrigin(label, next, page);
+      guard.page(parsed.data.value ?? [], next);
+      yield parsed.data.value ?? [];
       if (!next) return;
-      this.checkNext(label, next, page, seen);
       url = next;
     }
   }
 
-  private checkNext(label: string, next: string, page: number, seen: Set<string>): void {
+  private pageGuard(label: string, first: string): PageGuard {
+    return new PageGuard(label, (l, n) => this.ctx.records(l, n), "next link", first);
+  }
+
+  /** A next link must be absolute and on the org's origin: it would receive our credentials. */
+  private checkOrigin(label: string, next: string, page: number): void {
     let target: URL;
     try {
       target = new URL(next);
@@ -531,9 +553,6 @@ export class OktaClient {
       throw new ProviderResponseError(
         `${label}: page ${page} links to another host (${target.host}); not followed`,
       );
-    if (seen.has(next))
-      throw new ProviderResponseError(`${label}: paging loop: page ${page} repeated an earlier next link`);
-    seen.add(next);
   }
 }
 

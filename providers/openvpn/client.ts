@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import { ConfigError } from "../../src/errors.js";
 import { type JsonPath, lineAt, parseJsonWithLines } from "../../src/util/json-lines.js";
@@ -10,7 +9,7 @@ import {
   type PamStack,
   parsePamFile,
 } from "../../src/util/pam/index.js";
-import { readTextFile } from "../../src/util/text-file.js";
+import { FileReadError, readTextFile } from "../../src/util/text-file.js";
 import { ConfigQuery, type PropBag, pickConfig, pickProps, UserProps } from "./api.js";
 import { parseServerConf, type ServerConf } from "./server-conf.js";
 import type { AccessServerSettings } from "./settings.js";
@@ -28,7 +27,7 @@ const maxIncludeDepth = 8;
 export async function readServerConf(path: string): Promise<ServerConf> {
   const merged: ServerConf = { file: path, directives: [], inlineBlocks: [], problems: [] };
   const visit = async (file: string, chain: string[]): Promise<void> => {
-    const { text } = await readTextFile(file, 1024 * 1024);
+    const { text } = await readTextFile(file, { maxBytes: 1024 * 1024, what: "server config" });
     const conf = parseServerConf(text, file);
     merged.inlineBlocks.push(...conf.inlineBlocks);
     merged.problems.push(...conf.problems);
@@ -88,19 +87,17 @@ export async function readPamService(pamDir: string, service: string): Promise<P
       continue;
     }
     try {
-      const text = await readFile(join(pamDir, rel), "utf8");
-      if (text.length > 512 * 1024) {
-        files.set(abs, { kind: "error", reason: "larger than 512 KiB" });
-        continue;
-      }
+      const { text } = await readTextFile(join(pamDir, rel), { maxBytes: 512 * 1024, what: "PAM file" });
       const parsed = parsePamFile(text, abs);
       files.set(abs, { kind: "parsed", file: parsed });
       queue.push(...includeTargets(parsed));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = err instanceof FileReadError ? err.code : undefined;
       files.set(
         abs,
-        code === "ENOENT" ? { kind: "missing" } : { kind: "error", reason: code ?? "cannot read" },
+        code === "ENOENT"
+          ? { kind: "missing" }
+          : { kind: "error", reason: err instanceof Error ? err.message : String(err) },
       );
     }
   }
@@ -123,7 +120,7 @@ export interface AccessServerDump {
 async function readJson(
   file: string,
 ): Promise<{ value: unknown; lineOf: (path: JsonPath) => number | undefined }> {
-  const { text } = await readTextFile(file, 32 * 1024 * 1024);
+  const { text } = await readTextFile(file, { maxBytes: 32 * 1024 * 1024, what: "Access Server dump" });
   const parsed = parseJsonWithLines(text);
   if (!parsed.ok)
     throw new ConfigError(`not JSON: ${parsed.error}`, `${file}:${parsed.line}:${parsed.column}`);

@@ -1,6 +1,6 @@
-import { open } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
-import { ProviderResponseError, ProviderUnavailableError } from "../../src/errors.js";
+import { ProviderResponseError } from "../../src/errors.js";
+import { decodeText, readBoundedFile } from "../../src/util/text-file.js";
 import { fieldOf, parseXml, XmlError } from "../../src/util/xml.js";
 import { ScreenConnectUser } from "./api.js";
 import { readBinaryVersion, VersionFileError } from "./pe-version.js";
@@ -19,37 +19,6 @@ export function pathIn(settings: ScreenConnectSettings, file: string): string {
   return isAbsolute(file) ? file : resolve(join(settings.directory, file));
 }
 
-/** Reads at most `limit` bytes; a larger file is refused rather than loaded. */
-async function readLimited(path: string, limit: number): Promise<Buffer> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, "r");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "error";
-    throw new ProviderUnavailableError(`cannot read ${path} (${code})`);
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new ProviderResponseError(`${path} is not a file`);
-    if (info.size > limit)
-      throw new ProviderResponseError(`${path} is ${info.size} bytes, more than ${limit}`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** UTF-8 unless the file starts with a UTF-16 byte order mark (as .NET may write it). */
-function decodeText(data: Buffer): string {
-  if (data[0] === 0xff && data[1] === 0xfe) return data.subarray(2).toString("utf16le");
-  if (data[0] === 0xfe && data[1] === 0xff) {
-    const swapped = Buffer.from(data.subarray(2));
-    swapped.swap16();
-    return swapped.toString("utf16le");
-  }
-  return data.toString("utf8");
-}
-
 export interface UserFileRead {
   path: string;
   root: string;
@@ -61,10 +30,10 @@ export interface UserFileRead {
 /** Parses User.xml; a malformed or hostile file throws with `file:line` and never crashes. */
 export async function readUserFile(settings: ScreenConnectSettings): Promise<UserFileRead> {
   const path = pathIn(settings, settings.userFile);
-  const data = await readLimited(path, maxUserFileBytes);
+  const data = await readBoundedFile(path, { maxBytes: maxUserFileBytes, what: "user file" });
   let root: ReturnType<typeof parseXml>;
   try {
-    root = parseXml(decodeText(data));
+    root = parseXml(decodeText(data).text);
   } catch (err) {
     if (err instanceof XmlError)
       throw new ProviderResponseError(`${path}:${err.line}: ${err.message.replace(/^line \d+: /, "")}`);
@@ -92,7 +61,7 @@ export async function readVersionFile(
   file: string,
 ): Promise<{ path: string; version: string }> {
   const path = pathIn(settings, file);
-  const data = await readLimited(path, maxBinaryBytes);
+  const data = await readBoundedFile(path, { maxBytes: maxBinaryBytes, what: "binary" });
   try {
     return { path, version: readBinaryVersion(data).product };
   } catch (err) {

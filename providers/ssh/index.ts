@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile, stat } from "node:fs/promises";
+import { appendFile, readdir, stat } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join, posix } from "node:path";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
@@ -22,6 +22,7 @@ import {
   parsePamFile,
   resolvePamPath,
 } from "../../src/util/pam/index.js";
+import { FileReadError, readTextFile } from "../../src/util/text-file.js";
 import { parseGroups, parsePasswd, parsePasswordStatus } from "./api.js";
 import {
   type CommandResult,
@@ -439,9 +440,9 @@ async function credentials(ctx: Ctx): Promise<SshCredentials> {
 
 async function knownHostsEntries(path: string, tofu: boolean): Promise<KnownHostEntry[]> {
   try {
-    return parseKnownHosts(await readFile(path, "utf8")).entries;
+    return parseKnownHosts((await readTextFile(path, { what: "known_hosts file" })).text).entries;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = err instanceof FileReadError ? err.code : undefined;
     if (code === "ENOENT" && tofu) return [];
     throw new MfasweepError(`known_hosts file ${path} cannot be read (${code ?? "error"})`);
   }

@@ -1,5 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join, posix } from "node:path";
+import { FileReadError, readTextFile } from "../../src/util/text-file.js";
 import type { HostReader, ReadResult, SshdTResult } from "./client.js";
 
 /**
@@ -33,13 +34,14 @@ const maxFile = 4_000_000;
 
 async function readText(path: string): Promise<ReadResult> {
   try {
-    const text = await readFile(path, "utf8");
-    if (text.length > maxFile) return { kind: "error", reason: `${path} is larger than ${maxFile} bytes` };
-    return { kind: "ok", text };
+    return {
+      kind: "ok",
+      text: (await readTextFile(path, { maxBytes: maxFile, what: "snapshot file" })).text,
+    };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = err instanceof FileReadError ? err.code : undefined;
     if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
-    return { kind: "error", reason: `${path}: ${code ?? "cannot read"}` };
+    return { kind: "error", reason: err instanceof Error ? err.message : String(err) };
   }
 }
 

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { Client, type ClientConfig, DatabaseError } from "pg";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
 import type { AttemptOutcome } from "../../src/collect/retry.js";
+import { readCaBundle } from "../../src/collect/transport.js";
 import {
   ConfigError,
   ProviderAuthError,
@@ -75,16 +75,7 @@ export async function clientConfig(
   const password = db.password ? (await secret(db.password)).reveal() : undefined;
   let ssl: ClientConfig["ssl"] = false;
   if (db.ssl !== "disable") {
-    let ca: string | undefined;
-    if (db.caBundle) {
-      try {
-        ca = await readFile(db.caBundle, "utf8");
-      } catch (err) {
-        throw new ConfigError(
-          `cannot read caBundle ${db.caBundle} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-        );
-      }
-    }
+    const ca = db.caBundle ? readCaBundle(db.caBundle) : undefined;
     ssl = { rejectUnauthorized: db.ssl === "verify-full", ...(ca ? { ca } : {}) };
   }
   return {

@@ -27,6 +27,7 @@ export class TeamViewerClient {
       baseUrl,
       caBundle: settings.caBundle,
       timeoutSeconds: settings.timeoutSeconds,
+      maxResponseBytes: settings.maxResponseBytes,
       authorize: async () => ({ authorization: `Bearer ${token}` }),
       missingOn403: () => [`script token permission '${viewUsersPermission}'`],
     });

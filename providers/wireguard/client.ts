@@ -7,7 +7,7 @@ import type { WireGuardInterfaceSettings } from "./settings.js";
 export async function readInterface(
   settings: WireGuardInterfaceSettings,
 ): Promise<{ name: string; config: WireGuardConfig }> {
-  const { text } = await readTextFile(settings.file, 4 * 1024 * 1024);
+  const { text } = await readTextFile(settings.file, { maxBytes: 4 * 1024 * 1024, what: "WireGuard config" });
   return { name: interfaceName(settings), config: parseWireGuardConfig(text, settings.file) };
 }
 

@@ -1,7 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
-import { Agent } from "undici";
 import { z } from "zod";
 import {
   MfasweepError,
@@ -10,14 +7,16 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from "../errors.js";
+import { PageGuard } from "./paging.js";
 import type { CollectContext } from "./provider.js";
 import type { QuotaDomain } from "./quota.js";
 import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "./retry.js";
+import { causeCode, isCertificateError, Transport } from "./transport.js";
 
 /**
- * The plumbing REST providers share (issue #7): an authenticated JSON request on Node's global `fetch`,
- * run through the connection's quota domain and retry loop, with a per-request timeout, an optional CA
- * bundle, an OAuth token fetch and two paging loops. Vendor specifics (auth header, how a 429 says when to
+ * The plumbing REST providers share (issue #7): an authenticated JSON request on the one HTTP stack
+ * (`transport.ts`: CA bundle, proxy, redirects refused, bounded bodies), run through the connection's
+ * quota domain and retry loop, an OAuth token fetch and two guarded paging loops. Vendor specifics (auth header, how a 429 says when to
  * come back, what a 403 means) stay in each provider and are passed in.
  */
 
@@ -56,6 +55,8 @@ export interface HttpClientOptions {
   /** PEM file of extra CAs (a proxy that re-signs traffic, a test CA). */
   caBundle?: string;
   timeoutSeconds: number;
+  /** Largest response body read (the connection's `maxResponseBytes`; default 32 MiB). */
+  maxResponseBytes?: number;
   /** Sent with every request (Accept, a vendor's client id header). */
   headers?: Record<string, string>;
   /** The auth header(s) for API calls; not used for token requests. */
@@ -89,41 +90,21 @@ export interface JsonResponse {
   url: string;
 }
 
-const certificateErrors = new Set([
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-]);
-
-function causeCode(err: unknown): string | undefined {
-  const cause = (err as { cause?: { code?: unknown } }).cause;
-  return typeof cause?.code === "string" ? cause.code : undefined;
-}
-
 /** One REST connection's transport. Create it per collection and `close()` it when done. */
 export class HttpClient {
   readonly baseUrl: URL;
-  readonly #dispatcher: Agent | undefined;
+  readonly transport: Transport;
 
   constructor(
-    private readonly ctx: Pick<CollectContext<unknown>, "request" | "signal">,
+    private readonly ctx: Pick<CollectContext<unknown>, "request" | "signal" | "records">,
     private readonly options: HttpClientOptions,
   ) {
     this.baseUrl = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
-    let ca: string | undefined;
-    if (options.caBundle) {
-      try {
-        ca = readFileSync(options.caBundle, "utf8");
-      } catch (err) {
-        throw new ProviderUnavailableError(
-          `cannot read caBundle ${options.caBundle} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-        );
-      }
-    }
-    this.#dispatcher = ca ? new Agent({ connect: { ca: [...rootCertificates, ca] } }) : undefined;
+    this.transport = new Transport({
+      caBundle: options.caBundle,
+      timeoutMs: options.timeoutSeconds * 1000,
+      maxResponseBytes: options.maxResponseBytes,
+    });
   }
 
   /** Resolves a relative path against the base URL (keeping the base's own path prefix). */
@@ -132,6 +113,11 @@ export class HttpClient {
     for (const [k, v] of Object.entries(query ?? {}))
       if (v !== undefined) resolved.searchParams.set(k, String(v));
     return resolved;
+  }
+
+  /** A guard for one page loop of this connection (records cap, repeated pages). */
+  pageGuard(label: string, cursorName: string, first?: string): PageGuard {
+    return new PageGuard(label, (l, n) => this.ctx.records(l, n), cursorName, first);
   }
 
   /** True when `url` is on the API's own origin: a token is never sent anywhere else. */
@@ -178,15 +164,12 @@ export class HttpClient {
       headers["content-type"] = "application/json";
       body = JSON.stringify(spec.json);
     }
-    const signal = AbortSignal.any([
-      this.ctx.signal,
-      AbortSignal.timeout(this.options.timeoutSeconds * 1000),
-    ]);
-    const init: RequestInit = { method: spec.method ?? "GET", headers, body, signal, redirect: "error" };
-    // Node's fetch takes an undici dispatcher; the npm `undici` Agent's type is not the bundled one's.
-    if (this.#dispatcher) (init as { dispatcher?: unknown }).dispatcher = this.#dispatcher;
-    const response = await fetch(url, init);
-    const text = await response.text();
+    const response = await this.transport.fetch(
+      url,
+      { method: spec.method ?? "GET", headers, body, signal: this.ctx.signal },
+      label,
+    );
+    const { text } = response;
     if (!response.ok) throw new HttpStatusError(response.status, response.headers, text, label);
     if (text.trim() === "") return { data: null, headers: response.headers, url: url.toString() };
     try {
@@ -240,7 +223,7 @@ export class HttpClient {
       return { kind: "transient", detail: `no answer within ${this.options.timeoutSeconds} s` };
     }
     const code = causeCode(err);
-    if (code && certificateErrors.has(code)) {
+    if (isCertificateError(code)) {
       return {
         kind: "fatal",
         error: new ProviderUnavailableError(
@@ -258,8 +241,8 @@ export class HttpClient {
     return { kind: "transient", detail: `${code ?? "network error"}: ${message.slice(0, 120)}` };
   }
 
-  async close(): Promise<void> {
-    await this.#dispatcher?.close();
+  close(): Promise<void> {
+    return this.transport.close();
   }
 }
 
@@ -376,41 +359,30 @@ export class CachedToken {
   }
 }
 
-/** Stable text of a page's records, to notice a server that ignores the page parameter. */
-function pageKey(items: unknown[]): string {
-  return JSON.stringify(items);
-}
-
 /**
  * Page-number paging (`page=1,2,…` with a page size): stops at the first page shorter than the page size.
- * A page identical to the one before means the server ignores the page parameter: an error, not a loop.
+ * A page with the same records as the one before means the server ignores the page parameter: a
+ * `PagingLoopError`, not a loop. Records count against the connection's `maxRecords`.
  */
 export async function* pagesByNumber<T>(
+  http: HttpClient,
   label: string,
   fetchPage: (page: number) => Promise<T[]>,
-  options: { pageSize: number; firstPage?: number; maxPages?: number },
+  options: { pageSize: number; firstPage?: number },
 ): AsyncIterable<T[]> {
   const first = options.firstPage ?? 1;
-  const max = options.maxPages ?? 10_000;
-  let previous: string | undefined;
-  for (let n = 0; n < max; n++) {
+  const guard = http.pageGuard(label, "page");
+  for (let n = 0; ; n++) {
     const items = await fetchPage(first + n);
-    const key = pageKey(items);
-    if (items.length > 0 && key === previous) {
-      throw new ProviderResponseError(
-        `${label}: paging loop: page ${first + n} repeated the previous page (the page parameter was ignored)`,
-      );
-    }
-    previous = key;
+    guard.page(items);
     if (items.length > 0) yield items;
     if (items.length < options.pageSize) return;
   }
-  throw new ProviderResponseError(`${label}: more than ${max} pages; stopped`);
 }
 
 /**
- * Next-link paging: follows the link each page names until there is none. A link seen twice is a loop; a
- * link to another origin is refused (the token would go with it).
+ * Next-link paging: follows the link each page names until there is none. A link seen twice, or a page
+ * repeating the one before, is a loop; a link to another origin is refused (the token would go with it).
  */
 export async function* pagesByNextLink<P>(
   http: HttpClient,
@@ -418,20 +390,19 @@ export async function* pagesByNextLink<P>(
   first: string,
   fetchPage: (url: string) => Promise<P>,
   nextOf: (page: P) => string | null | undefined,
+  itemsOf: (page: P) => readonly unknown[],
 ): AsyncIterable<P> {
-  const seen = new Set<string>([http.resolve(first).toString()]);
+  const guard = http.pageGuard(label, "next link", http.resolve(first).toString());
   let url: string | undefined = first;
   for (let n = 1; url; n++) {
     const page = await fetchPage(url);
-    yield page;
     const next = nextOf(page);
-    if (!next) return;
-    const resolved = http.resolve(next).toString();
+    const resolved = next ? http.resolve(next).toString() : undefined;
+    guard.page(itemsOf(page), resolved);
+    yield page;
+    if (!resolved) return;
     if (!http.sameOrigin(new URL(resolved)))
       throw new ProviderResponseError(`${label}: page ${n} links to another host; not following it`);
-    if (seen.has(resolved))
-      throw new ProviderResponseError(`${label}: paging loop: page ${n} repeated a link`);
-    seen.add(resolved);
     url = resolved;
   }
 }

@@ -3,6 +3,7 @@ import type { Config, ConnectionConfig } from "../config/load.js";
 import { resolveSecret } from "../config/secrets.js";
 import { describeError, ProviderResponseError, ProviderUnavailableError } from "../errors.js";
 import { type Coverage, emptyInventory, ProviderInventory } from "../model/index.js";
+import { RecordBudget } from "./paging.js";
 import type { CollectContext, ProgressUpdate, Provider } from "./provider.js";
 import { QuotaRegistry } from "./quota.js";
 import {
@@ -29,18 +30,22 @@ function deadlineAfter(ms: number): { signal: AbortSignal; release: () => void }
   return { signal: controller.signal, release: () => clearTimeout(timer) };
 }
 
-function rejectWhenAborted(deadline: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () =>
-      reject(
-        new ProviderUnavailableError(
-          "did not finish within the connection time limit (connectionTimeoutMinutes); the API may be looping or throttling without end",
-        ),
-      );
-    if (deadline.aborted) fail();
-    else deadline.addEventListener("abort", fail, { once: true });
+/** Rejects when `signal` aborts; `release` removes its listener (a sweep's signal outlives thousands). */
+function rejectWhenAborted(
+  signal: AbortSignal,
+  message: string,
+): { promise: Promise<never>; release(): void } {
+  let fail = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    fail = () => reject(new ProviderUnavailableError(message));
   });
+  if (signal.aborted) fail();
+  else signal.addEventListener("abort", fail, { once: true });
+  return { promise, release: () => signal.removeEventListener("abort", fail) };
 }
+
+const timedOut =
+  "did not finish within the connection time limit (connectionTimeoutMinutes); the API may be looping or throttling without end";
 
 /** What one (tenant, connection) yielded: serialisable, so it can come from a remote collector later. */
 export interface ConnectionCollection {
@@ -157,6 +162,7 @@ export async function collectConnection(
   const sleep = options.sleep ?? realSleep;
   const retry = options.retry ?? defaultRetryPolicy;
   const where = `tenant '${tenant.id}', connection '${connection.id}'`;
+  const budget = new RecordBudget((connection.settings as { maxRecords?: number } | undefined)?.maxRecords);
 
   const ctx: CollectContext<unknown> = {
     tenant,
@@ -193,6 +199,7 @@ export async function collectConnection(
       );
     },
     gap: (what, reason) => gaps.push({ what, reason }),
+    records: (label, count) => budget.add(label, count),
     skip: (what, reason) => {
       counts.skipped++;
       gaps.push({ what, reason });
@@ -210,8 +217,19 @@ export async function collectConnection(
   try {
     const provider = options.provider ?? findProvider(connection.type);
     if (!provider) throw new Error(`no provider for type '${connection.type}'`);
-    // Raced, not just signalled: a provider call that ignores the signal must not hold the sweep.
-    const collected = await Promise.race([provider.collect(ctx), rejectWhenAborted(deadline.signal)]);
+    // Raced, not just signalled: a provider call that ignores the signal must not hold the sweep, nor a
+    // sweep that was told to stop (SIGTERM/SIGINT).
+    const watches = [
+      rejectWhenAborted(deadline.signal, timedOut),
+      ...(options.signal
+        ? [rejectWhenAborted(options.signal, "stopped before this connection finished")]
+        : []),
+    ];
+    const collected = await Promise.race([provider.collect(ctx), ...watches.map((w) => w.promise)]).finally(
+      () => {
+        for (const w of watches) w.release();
+      },
+    );
     // The inventory is a contract with evaluate and with future remote collectors: check it.
     const checked = ProviderInventory.safeParse(collected);
     if (!checked.success) {

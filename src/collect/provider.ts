@@ -40,6 +40,11 @@ export interface CollectContext<Settings> {
   ): Promise<T>;
   /** Something could not be read: coverage becomes `partial`, the gap is listed. */
   gap(what: string, reason: string): void;
+  /**
+   * `count` records were read (one page): counted against the connection's `maxRecords`; throws
+   * `RecordLimitError` past it. Page loops call it through `PageGuard`.
+   */
+  records(label: string, count: number): void;
   /** A record could not be mapped: counted, and listed as a gap. */
   skip(what: string, reason: string): void;
   /** A caveat worth telling the user that does not make coverage partial. */

@@ -13,7 +13,20 @@ export const Identifier = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
 export const connectionBase = z.strictObject({
   /** Unique within the tenant; defaults to the type. Part of every fingerprint: do not rename lightly. */
   id: Identifier.optional().describe("Unique within the tenant; defaults to the connection type."),
-  timeoutSeconds: z.number().positive().max(600).default(60).describe("Per-request timeout."),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(600)
+    .default(60)
+    .describe("Per-request timeout, covering the whole response body."),
+  maxRecords: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Most records read from the source in one collection (default 2,000,000); past it the connection fails instead of paging on.",
+    ),
 });
 
 export const httpConnectionBase = connectionBase.extend({
@@ -25,4 +38,12 @@ export const httpConnectionBase = connectionBase.extend({
     .string()
     .optional()
     .describe("Path to a PEM file of extra CA certificates for this connection."),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Largest response body read (default per source, 32 MiB for most APIs); a larger one fails the connection.",
+    ),
 });

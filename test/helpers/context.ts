@@ -21,6 +21,7 @@ export function testContext<Settings>(
     quota: (name, limits) => quotas.get(name, limits),
     request: (domain, _label, send) => domain.schedule(send),
     gap: () => {},
+    records: () => {},
     skip: () => {},
     note: () => {},
     progress: () => {},

@@ -1,6 +1,3 @@
-import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
-import { Agent } from "undici";
 import {
   type AttemptOutcome,
   classifyStatus,
@@ -9,6 +6,7 @@ import {
   type Sleep,
   withRetry,
 } from "../../collect/retry.js";
+import { causeCode, isCertificateError, Transport } from "../../collect/transport.js";
 import {
   MfasweepError,
   ProviderAuthError,
@@ -140,6 +138,8 @@ export interface TicketHttpOptions {
   target: string;
   timeoutSeconds: number;
   caBundle?: string;
+  /** Largest response body read (default 8 MiB: a PSA answers with one ticket or one short list). */
+  maxResponseBytes?: number;
   retry: RetryPolicy;
   sleep: Sleep;
   signal?: AbortSignal;
@@ -147,24 +147,20 @@ export interface TicketHttpOptions {
   record?: (request: RecordedRequest) => void;
 }
 
+const defaultTicketResponseBytes = 8 * 1024 * 1024;
+
 export class TicketHttp {
-  readonly #dispatcher: Agent | undefined;
+  readonly #transport: Transport;
   readonly #secrets = new Set<string>();
   /** Requests that reached the network, for the summary (dry-run: reads only). */
   sent = 0;
 
   constructor(readonly options: TicketHttpOptions) {
-    let ca: string | undefined;
-    if (options.caBundle) {
-      try {
-        ca = readFileSync(options.caBundle, "utf8");
-      } catch (err) {
-        throw new ProviderUnavailableError(
-          `${options.target}: cannot read caBundle ${options.caBundle} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-        );
-      }
-    }
-    this.#dispatcher = ca ? new Agent({ connect: { ca: [...rootCertificates, ca] } }) : undefined;
+    this.#transport = new Transport({
+      caBundle: options.caBundle,
+      timeoutMs: options.timeoutSeconds * 1000,
+      maxResponseBytes: options.maxResponseBytes ?? defaultTicketResponseBytes,
+    });
   }
 
   get dryRun(): boolean {
@@ -223,15 +219,13 @@ export class TicketHttp {
       what,
       async () => {
         const headers = { ...baseHeaders, ...spec.sign?.(body ?? "") };
-        const signal = AbortSignal.any([
-          ...(this.options.signal ? [this.options.signal] : []),
-          AbortSignal.timeout(this.options.timeoutSeconds * 1000),
-        ]);
-        const init: RequestInit = { method: spec.method, headers, body, signal, redirect: "error" };
-        if (this.#dispatcher) (init as { dispatcher?: unknown }).dispatcher = this.#dispatcher;
         this.sent++;
-        const response = await fetch(spec.url, init);
-        const text = await response.text();
+        const response = await this.#transport.fetch(
+          spec.url,
+          { method: spec.method, headers, body, signal: this.options.signal },
+          what,
+        );
+        const { text } = response;
         if (!response.ok) throw new TicketHttpError(response.status, response.headers, text);
         if (text.trim() === "") return { status: response.status, headers: response.headers, data: null };
         try {
@@ -287,9 +281,9 @@ export class TicketHttp {
       return outcome.kind === "fatal" ? outcome : { ...outcome, detail: `${outcome.detail}${said}` };
     }
     const name = (err as { name?: unknown }).name;
-    const code = (err as { cause?: { code?: unknown } }).cause?.code;
+    const code = causeCode(err);
     if (code === "ECONNREFUSED") return { kind: "transient", detail: "connection refused" };
-    if (typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO/.test(code))
+    if (isCertificateError(code))
       return {
         kind: "fatal",
         error: new ProviderUnavailableError(
@@ -301,7 +295,7 @@ export class TicketHttp {
     const detail =
       name === "TimeoutError"
         ? `no answer within ${this.options.timeoutSeconds} s`
-        : `${typeof code === "string" ? code : "network error"}: ${this.redact(err instanceof Error ? err.message : String(err)).slice(0, 120)}`;
+        : `${code ?? "network error"}: ${this.redact(err instanceof Error ? err.message : String(err)).slice(0, 120)}`;
     if (mode === "throttled")
       return {
         kind: "fatal",
@@ -310,8 +304,8 @@ export class TicketHttp {
     return { kind: "transient", detail };
   }
 
-  async close(): Promise<void> {
-    await this.#dispatcher?.close();
+  close(): Promise<void> {
+    return this.#transport.close();
   }
 }
 

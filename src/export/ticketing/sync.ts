@@ -90,6 +90,7 @@ interface TargetCommon {
   endpoint: string;
   caBundle?: string;
   timeoutSeconds: number;
+  maxResponseBytes?: number;
   grouping: "per-finding" | "per-tenant-policy";
   closeOnResolve: boolean;
   minSeverity: Severity;
@@ -294,6 +295,7 @@ async function runTarget(
       target: `${target.id} (${target.type})`,
       timeoutSeconds: target.timeoutSeconds,
       caBundle: target.caBundle,
+      maxResponseBytes: target.maxResponseBytes,
       retry,
       sleep,
       signal: options.signal,

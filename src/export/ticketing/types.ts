@@ -25,7 +25,18 @@ export const targetBase = z.strictObject({
     .string()
     .optional()
     .describe("PEM file of extra CA certificates (a proxy that re-signs traffic)."),
-  timeoutSeconds: z.number().positive().max(600).default(30),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(600)
+    .default(30)
+    .describe("Per-request timeout, covering the whole response body."),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("Largest response body read (default 8 MiB); a larger one fails the request."),
   grouping: z
     .enum(["per-finding", "per-tenant-policy"])
     .default("per-finding")

@@ -124,7 +124,7 @@ describe("fortigate backup mode", () => {
     expect(broken.collection.coverage.reason).toMatch(/broken\.conf:3: end without a config block/);
     const missing = await collect({ backupFile: join(dir, "nope.conf") });
     expect(missing.collection.coverage.reason).toMatch(
-      /ProviderUnavailableError: cannot read the configuration backup .*ENOENT/,
+      /ConfigError: cannot read the configuration backup .*ENOENT/,
     );
   });
 });

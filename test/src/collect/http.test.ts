@@ -9,11 +9,11 @@ import {
   type HttpClientOptions,
   pagesByNumber,
 } from "../../../src/collect/http.js";
+import { PagingLoopError, RecordBudget, RecordLimitError } from "../../../src/collect/paging.js";
 import type { CollectContext } from "../../../src/collect/provider.js";
 import { QuotaDomain } from "../../../src/collect/quota.js";
 import { withRetry } from "../../../src/collect/retry.js";
 import { type RunningEmulator, startEmulator } from "../../../src/emulator/server.js";
-import { ProviderResponseError } from "../../../src/errors.js";
 
 let emulator: RunningEmulator | undefined;
 const clients: HttpClient[] = [];
@@ -24,10 +24,15 @@ afterEach(async () => {
 });
 
 /** The parts of a CollectContext the HTTP client uses: the real retry loop, no sleeping. */
-function context(maxRetries = 1): Pick<CollectContext<unknown>, "request" | "signal"> {
+function context(
+  maxRetries = 1,
+  maxRecords?: number,
+): Pick<CollectContext<unknown>, "request" | "signal" | "records"> {
   const signal = new AbortController().signal;
+  const budget = new RecordBudget(maxRecords);
   return {
     signal,
+    records: (label, count) => budget.add(label, count),
     request: (domain, label, send, classify) =>
       withRetry(
         label,
@@ -42,8 +47,12 @@ function context(maxRetries = 1): Pick<CollectContext<unknown>, "request" | "sig
   };
 }
 
-function client(options: Partial<HttpClientOptions> & { baseUrl: string }, maxRetries = 1): HttpClient {
-  const c = new HttpClient(context(maxRetries), { timeoutSeconds: 5, ...options });
+function client(
+  options: Partial<HttpClientOptions> & { baseUrl: string },
+  maxRetries = 1,
+  maxRecords?: number,
+): HttpClient {
+  const c = new HttpClient(context(maxRetries, maxRecords), { timeoutSeconds: 5, ...options });
   clients.push(c);
   return c;
 }
@@ -67,7 +76,7 @@ describe("HttpClient", () => {
 
   it("names an unreadable caBundle", () => {
     expect(() => client({ baseUrl: "https://127.0.0.1:9", caBundle: "/nonexistent/ca.pem" })).toThrow(
-      /cannot read caBundle \/nonexistent\/ca.pem \(ENOENT\)/,
+      /cannot read the caBundle \/nonexistent\/ca.pem \(ENOENT\)/,
     );
   });
 
@@ -184,6 +193,7 @@ describe("pagesByNumber", () => {
     const pages: number[] = [];
     const out: number[][] = [];
     for await (const items of pagesByNumber(
+      client({ baseUrl: "http://127.0.0.1:9/" }),
       "list",
       async (page) => {
         pages.push(page);
@@ -196,19 +206,21 @@ describe("pagesByNumber", () => {
     expect(out).toEqual([[10, 11], [20, 21], [99]]);
   });
 
-  it("treats a repeated page as a loop, and bounds the number of pages", async () => {
-    const loop = pagesByNumber("list", async () => [1, 2], { pageSize: 2 });
+  it("treats a page repeating the one before as a loop, and stops at the connection's record cap", async () => {
+    const http = client({ baseUrl: "http://127.0.0.1:9/" }, 1, 11);
+    const loop = pagesByNumber(http, "list", async () => [1, 2], { pageSize: 2 });
     await expect(async () => {
       for await (const _ of loop);
-    }).rejects.toThrow(
-      new ProviderResponseError(
-        "list: paging loop: page 2 repeated the previous page (the page parameter was ignored)",
-      ),
-    );
-    const endless = pagesByNumber("list", async (p) => [p, p], { pageSize: 2, maxPages: 5 });
+    }).rejects.toThrow(new PagingLoopError("list: paging loop: page 2 repeated the records of page 1"));
+    const endless = pagesByNumber(http, "other", async (p) => [p, p], { pageSize: 2 });
+    // 4 records already counted by the loop above; 11 allowed: pages 1-3 of this one fit, page 4 does not.
     await expect(async () => {
       for await (const _ of endless);
-    }).rejects.toThrow("list: more than 5 pages; stopped");
+    }).rejects.toThrow(
+      new RecordLimitError(
+        "other page 4: more than 11 records read from this source (maxRecords); stopped paging",
+      ),
+    );
   });
 });
 

@@ -30,7 +30,9 @@ describe("config files exported from devices", () => {
       await writeFile(big, "x".repeat(100));
       await expect(readTextFile(join(dir, "nope"))).rejects.toThrow(/cannot read .*nope \(ENOENT\)/);
       await expect(readTextFile(dir)).rejects.toThrow(ConfigError);
-      await expect(readTextFile(big, 10)).rejects.toThrow(/larger than 10 bytes/);
+      await expect(readTextFile(big, { maxBytes: 10, what: "backup" })).rejects.toThrow(
+        /^the backup .*big\.txt is 100 bytes, more than 10 bytes, the most mfasweep reads$/,
+      );
       await expect(readTextFile(big)).resolves.toMatchObject({ encoding: "utf-8" });
     } finally {
       await rm(dir, { recursive: true, force: true });
