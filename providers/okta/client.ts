@@ -498,10 +498,10 @@ export class OktaClient {
       if (!Array.isArray(items))
         throw new ProviderResponseError(`${label} page ${page}: expected a JSON array, got ${typeof items}`);
       const next = collection.nextUri as string | undefined;
-      if (next) this.checkOrigin(label, next, page);
       guard.page(items, next);
       yield items;
       if (!next) return;
+      this.checkOrigin(label, next, page);
     }
   }
 
@@ -529,10 +529,10 @@ export class OktaClient {
           `${label} page ${page}: response does not match the documented shape`,
         );
       const next = parsed.data._links?.next?.href ?? /<([^>]+)>;\s*rel="next"/.exec(link ?? "")?.[1];
-      if (next) this.checkOrigin(label, next, page);
       guard.page(parsed.data.value ?? [], next);
       yield parsed.data.value ?? [];
       if (!next) return;
+      this.checkOrigin(label, next, page);
       url = next;
     }
   }

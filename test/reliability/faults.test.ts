@@ -160,7 +160,7 @@ const cases: FaultCase[] = [
     rules: (s) => [{ path: s.usersPath, times: storm, fault: s.loopingPages() }],
     expect: {
       status: "partial",
-      says: /ProviderResponseError: .*paging loop/,
+      says: /PagingLoopError: .*paging loop/,
       // What the repeated page listed again is counted once, and the repeat is named as a gap.
       check: (run, alpha) => {
         const results = run.outcome.report.results.filter((r) => r.tenant === "alpha");

@@ -184,7 +184,7 @@ describe("attestation provider", () => {
     expect(d.coverage.reason).toContain("expected a top-level 'attestations:' list");
     const missing = await collect(join(dir, "nope.yaml"));
     expect(missing.coverage.reason).toMatch(
-      /^ConfigError: cannot read attestation file .*nope\.yaml \(ENOENT\)/,
+      /^ConfigError: cannot read the attestation file .*nope\.yaml \(ENOENT\)/,
     );
   });
 

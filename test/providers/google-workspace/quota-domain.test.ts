@@ -17,6 +17,7 @@ function domainsOf(subject: string, tenant: string): string[] {
     tenant: { id: tenant, name: tenant },
     connectionId: "google",
     settings,
+    signal: new AbortController().signal,
     quota: (name: string, limits: { concurrency: number }) => {
       names.push(name);
       return registry.get(name, limits);

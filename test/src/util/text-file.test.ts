@@ -1,9 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors.js";
-import { decodeText, readTextFile } from "../../../src/util/text-file.js";
+import { decodeText, FileReadError, readTextFile, readTextFileSync } from "../../../src/util/text-file.js";
 
 describe("config files exported from devices", () => {
   const text = 'Windows Registry Editor Version 5.00\r\n"A"="é"\r\n';
@@ -34,6 +35,23 @@ describe("config files exported from devices", () => {
         /^the backup .*big\.txt is 100 bytes, more than 10 bytes, the most mfasweep reads$/,
       );
       await expect(readTextFile(big)).resolves.toMatchObject({ encoding: "utf-8" });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a FIFO without waiting for a writer, sync or not, naming what the file is", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mfasweep-text-file-"));
+    try {
+      const fifo = join(dir, "export.conf");
+      execFileSync("mkfifo", [fifo]);
+      await expect(readTextFile(fifo, { what: "gateway export" })).rejects.toThrow(
+        new FileReadError(`the gateway export ${fifo} is not a regular file`),
+      );
+      expect(() => readTextFileSync(fifo)).toThrow(/is not a regular file/);
+      const missing = await readTextFile(join(dir, "nope")).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(FileReadError);
+      expect((missing as FileReadError).code).toBe("ENOENT");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
