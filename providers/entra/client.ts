@@ -384,7 +384,7 @@ export class EntraClient {
         `${label} page ${page}`,
       );
       const next = data["@odata.nextLink"];
-      guard.page(data.value, next);
+      guard.page(data.value);
       yield data.value;
       if (!next) return;
       if (!next.startsWith("https://"))
@@ -395,6 +395,7 @@ export class EntraClient {
         throw new ProviderResponseError(
           `${label}: page ${page} links to another host (${target?.host ?? "not a URL"}); not followed`,
         );
+      guard.follow(next);
       path = next;
     }
   }

@@ -293,10 +293,11 @@ export class GoogleWorkspaceClient {
     let token: string | undefined;
     for (let page = 1; ; page++) {
       const data = checkPage(schema, await fetchPage(token), `${label} page ${page}`);
-      const next = data.nextPageToken ?? undefined;
-      guard.page(recordsOf(data), next);
+      guard.page(recordsOf(data));
       yield data;
+      const next = data.nextPageToken ?? undefined;
       if (!next) return;
+      guard.follow(next);
       token = next;
     }
   }

@@ -498,10 +498,11 @@ export class OktaClient {
       if (!Array.isArray(items))
         throw new ProviderResponseError(`${label} page ${page}: expected a JSON array, got ${typeof items}`);
       const next = collection.nextUri as string | undefined;
-      guard.page(items, next);
+      guard.page(items);
       yield items;
       if (!next) return;
       this.checkOrigin(label, next, page);
+      guard.follow(next);
     }
   }
 
@@ -529,10 +530,11 @@ export class OktaClient {
           `${label} page ${page}: response does not match the documented shape`,
         );
       const next = parsed.data._links?.next?.href ?? /<([^>]+)>;\s*rel="next"/.exec(link ?? "")?.[1];
-      guard.page(parsed.data.value ?? [], next);
+      guard.page(parsed.data.value ?? []);
       yield parsed.data.value ?? [];
       if (!next) return;
       this.checkOrigin(label, next, page);
+      guard.follow(next);
       url = next;
     }
   }

@@ -396,13 +396,14 @@ export async function* pagesByNextLink<P>(
   let url: string | undefined = first;
   for (let n = 1; url; n++) {
     const page = await fetchPage(url);
-    const next = nextOf(page);
-    const resolved = next ? http.resolve(next).toString() : undefined;
-    guard.page(itemsOf(page), resolved);
+    guard.page(itemsOf(page));
     yield page;
-    if (!resolved) return;
+    const next = nextOf(page);
+    if (!next) return;
+    const resolved = http.resolve(next).toString();
     if (!http.sameOrigin(new URL(resolved)))
       throw new ProviderResponseError(`${label}: page ${n} links to another host; not following it`);
+    guard.follow(resolved);
     url = resolved;
   }
 }

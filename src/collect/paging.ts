@@ -42,9 +42,9 @@ function digest(items: readonly unknown[]): string {
 }
 
 /**
- * One page loop's watch. Call `page(items, next)` for each page, in order: it counts the records, and
- * throws `PagingLoopError` when the page holds the same records as the one before or names a cursor
- * already followed (including the first URL, when given).
+ * One page loop's watch. For each page, in order: `page(items)` before using it (counts the records; a page
+ * with the same records as the one before is a `PagingLoopError`), then `follow(next)` before following
+ * its cursor (one already followed, the first URL included when given, is a `PagingLoopError`).
  */
 export class PageGuard {
   #pages = 0;
@@ -60,27 +60,23 @@ export class PageGuard {
     if (first) this.#cursors.add(first);
   }
 
-  get pages(): number {
-    return this.#pages;
-  }
-
-  page(items: readonly unknown[], next?: string | null): void {
+  page(items: readonly unknown[]): void {
     const n = ++this.#pages;
     this.records(`${this.label} page ${n}`, items.length);
-    if (items.length > 0) {
-      const key = digest(items);
-      if (key === this.#previous)
-        throw new PagingLoopError(
-          `${this.label}: paging loop: page ${n} repeated the records of page ${n - 1}`,
-        );
-      this.#previous = key;
-    }
-    if (next) {
-      if (this.#cursors.has(next))
-        throw new PagingLoopError(
-          `${this.label}: paging loop: page ${n} repeated an earlier ${this.cursorName}`,
-        );
-      this.#cursors.add(next);
-    }
+    if (items.length === 0) return;
+    const key = digest(items);
+    if (key === this.#previous)
+      throw new PagingLoopError(
+        `${this.label}: paging loop: page ${n} repeated the records of page ${n - 1}`,
+      );
+    this.#previous = key;
+  }
+
+  follow(next: string): void {
+    if (this.#cursors.has(next))
+      throw new PagingLoopError(
+        `${this.label}: paging loop: page ${this.#pages} repeated an earlier ${this.cursorName}`,
+      );
+    this.#cursors.add(next);
   }
 }

@@ -185,41 +185,48 @@ describe("a body that trickles (issue #19 item 4: the deadline covers the body)"
 });
 
 describe("the connection's CA bundle on every stack (issue #27)", () => {
-  it("FortiGate and GlobalProtect over HTTPS: complete with the bundle, refused as untrusted without it", async () => {
-    const portfolio = {
-      tenants: [
-        { id: "northwind", name: "Northwind", domain: "northwind.example" },
-        { id: "fabrikam-legal", name: "Fabrikam Legal", domain: "fabrikam.example" },
-      ],
-    };
-    const demos = [await fortigateDemo(portfolio), await globalprotectDemo(portfolio)];
-    try {
-      const conns = demos.flatMap((d) => d.connections.map((c) => c.connection));
-      const demoEnv = Object.assign({}, ...demos.map((d) => d.env)) as Record<string, string>;
-      const file = join(work.dir, "ca.yaml");
-      const bare = conns.map(({ caBundle: _, ...c }) => ({
-        ...c,
-        id: `${String(c.id)}-bare`,
-        timeoutSeconds: 5,
-      }));
-      writeFileSync(file, configText([{ id: "tls", name: "TLS", connections: [...conns, ...bare] }]), {
-        mode: 0o600,
-      });
-      const run = await runCli(["scan", "--config", file, "--format", "json"], { env: demoEnv });
-      const coverage = (JSON.parse(run.stdout) as { coverage: Coverage[] }).coverage;
-      const status = Object.fromEntries(coverage.map((c) => [c.connection, c.status]));
-      expect(status, run.stderr).toEqual({
-        fortigate: "complete",
-        globalprotect: "complete",
-        "fortigate-bare": "failed",
-        "globalprotect-bare": "failed",
-      });
-      for (const c of coverage.filter((c) => c.connection.endsWith("-bare")))
-        expect(c.reason).toMatch(/TLS certificate not trusted/);
-    } finally {
-      await Promise.all(demos.map((d) => d.close()));
-    }
-  });
+  it(
+    "FortiGate and GlobalProtect over HTTPS: complete with the bundle, refused as untrusted without it",
+    async () => {
+      const portfolio = {
+        tenants: [
+          { id: "northwind", name: "Northwind", domain: "northwind.example" },
+          { id: "fabrikam-legal", name: "Fabrikam Legal", domain: "fabrikam.example" },
+        ],
+      };
+      const demos = [await fortigateDemo(portfolio), await globalprotectDemo(portfolio)];
+      try {
+        const conns = demos.flatMap((d) => d.connections.map((c) => c.connection));
+        const demoEnv = Object.assign({}, ...demos.map((d) => d.env)) as Record<string, string>;
+        const file = join(work.dir, "ca.yaml");
+        const untrusting = conns.map(({ caBundle: _, ...c }) => ({
+          ...c,
+          id: `${String(c.id)}-bare`,
+          timeoutSeconds: 5,
+        }));
+        writeFileSync(
+          file,
+          configText([{ id: "tls", name: "TLS", connections: [...conns, ...untrusting] }]),
+          {
+            mode: 0o600,
+          },
+        );
+        const run = await runCli(["scan", "--config", file, "--format", "json"], { env: demoEnv });
+        const coverage = (JSON.parse(run.stdout) as { coverage: Coverage[] }).coverage;
+        const status = Object.fromEntries(coverage.map((c) => [c.connection, c.status]));
+        expect(status, run.stderr).toMatchObject({ fortigate: "complete", globalprotect: "complete" });
+        const bare = coverage.filter((c) => c.connection.endsWith("-bare"));
+        expect(bare.map((c) => c.connection).sort()).toEqual(["fortigate-bare", "globalprotect-bare"]);
+        for (const c of bare) {
+          expect(c.status, problems(c)).not.toBe("complete");
+          expect(problems(c)).toMatch(/TLS certificate not trusted/);
+        }
+      } finally {
+        await Promise.all(demos.map((d) => d.close()));
+      }
+    },
+    cliTimeout,
+  );
 
   it(
     "the ticketing client: trusts the bundle, refuses a body over its limit and a redirect",
@@ -338,11 +345,11 @@ describe("SIGTERM stops a sweep (issue #19 item 5)", () => {
         let stderr = "";
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-        // Every tenant's first request is hanging on the trickling server before the signal is sent.
+        // The sweep is collecting (its requests hang on the trickling server) when the signal is sent.
         await within(
-          60_000,
-          "the sweep's requests",
-          waitFor(() => server.requests.length >= tenants.length),
+          120_000,
+          "the sweep's first request",
+          waitFor(() => server.requests.length > 0),
         );
         const signalled = Date.now();
         child.kill("SIGTERM");

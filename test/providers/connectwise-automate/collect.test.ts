@@ -175,7 +175,9 @@ describe("connectwise-automate collect", () => {
   it("a server that ignores the page parameter is a paging loop, not an endless sweep", async () => {
     const { collection } = await run(server({ ignoresPage: true }));
     expect(collection.coverage.status).toBe("partial");
-    expect(collection.coverage.gaps[0]?.reason).toMatch(/PagingLoopError: .*paging loop: page 2 repeated the records of page 1/);
+    expect(collection.coverage.gaps[0]?.reason).toMatch(
+      /PagingLoopError: .*paging loop: page 2 repeated the records of page 1/,
+    );
     expect(collection.inventory.accounts).toHaveLength(7);
   });
 

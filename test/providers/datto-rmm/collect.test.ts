@@ -145,7 +145,9 @@ describe("datto-rmm collect", () => {
   it("stops a paging loop with an error instead of looping", async () => {
     const { collection } = await run(account({ pagingLoopFromPage: 1 }));
     expect(collection.coverage.status).toBe("partial");
-    expect(collection.coverage.gaps[0]?.reason).toMatch(/PagingLoopError: .*paging loop: page 2 repeated an earlier next link/);
+    expect(collection.coverage.gaps[0]?.reason).toMatch(
+      /PagingLoopError: .*paging loop: page 2 repeated an earlier next link/,
+    );
     expect(collection.inventory.accounts).toHaveLength(200);
   });
 

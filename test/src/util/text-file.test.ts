@@ -46,7 +46,7 @@ describe("config files exported from devices", () => {
       const fifo = join(dir, "export.conf");
       execFileSync("mkfifo", [fifo]);
       await expect(readTextFile(fifo, { what: "gateway export" })).rejects.toThrow(
-        new FileReadError(`the gateway export ${fifo} is not a regular file`),
+        new FileReadError(`the gateway export ${fifo} is not a regular file`, "ENOTREG"),
       );
       expect(() => readTextFileSync(fifo)).toThrow(/is not a regular file/);
       const missing = await readTextFile(join(dir, "nope")).catch((e: unknown) => e);
