@@ -80,9 +80,42 @@ function notRegular(path: string, what: string): FileReadError {
 const chunkBytes = 64 * 1024;
 
 /**
- * Reads a file of at most `maxBytes`, chunk by chunk until its end: past the cap it is refused, whatever
- * stat said (a file that grows). Not a regular file (a FIFO, a device, a directory): refused before
- * reading, opened non-blocking so a FIFO without a writer cannot hang the read either.
+ * A file's bytes as they are read, chunk by chunk, until its end: past `max` it is refused, whatever stat
+ * said (a file that grows). Shared by the async and the sync reader.
+ */
+class Bytes {
+  readonly #chunks: Buffer[] = [];
+  #total = 0;
+  constructor(
+    readonly max: number,
+    private readonly tooBig: () => FileReadError,
+  ) {}
+  /** A fresh buffer to read the next chunk into. */
+  next(): Buffer {
+    return Buffer.allocUnsafe(chunkBytes);
+  }
+  /** Takes `n` bytes of `chunk`; false at the end of the file. */
+  take(chunk: Buffer, n: number): boolean {
+    if (n === 0) return false;
+    this.#total += n;
+    if (this.#total > this.max) throw this.tooBig();
+    this.#chunks.push(chunk.subarray(0, n));
+    return true;
+  }
+  all(): Buffer {
+    return Buffer.concat(this.#chunks, this.#total);
+  }
+}
+
+/** Refuses what is not a regular file (a FIFO, a device, a directory) or is already over the cap. */
+function checkStat(info: { isFile(): boolean; size: number }, path: string, what: string, max: number): void {
+  if (!info.isFile()) throw notRegular(path, what);
+  if (info.size > max) throw tooLarge(path, what, info.size, max);
+}
+
+/**
+ * Reads a file of at most `maxBytes`. Not a regular file: refused before reading, and opened non-blocking
+ * so a FIFO without a writer cannot hang the read either.
  */
 export async function readBoundedFile(path: string, options: ReadOptions = {}): Promise<Buffer> {
   const max = options.maxBytes ?? defaultMaxBytes;
@@ -90,19 +123,14 @@ export async function readBoundedFile(path: string, options: ReadOptions = {}): 
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const info = await handle.stat();
-    if (!info.isFile()) throw notRegular(path, what);
-    if (info.size > max) throw tooLarge(path, what, info.size, max);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
-      if (bytesRead === 0) return Buffer.concat(chunks, total);
-      total += bytesRead;
-      if (total > max) throw tooLarge(path, what, undefined, max);
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
+    checkStat(await handle.stat(), path, what, max);
+    const bytes = new Bytes(max, () => tooLarge(path, what, undefined, max));
+    for (
+      let chunk = bytes.next();
+      bytes.take(chunk, (await handle.read(chunk, 0, chunkBytes, null)).bytesRead);
+    )
+      chunk = bytes.next();
+    return bytes.all();
   } catch (err) {
     throw cannotRead(path, what, err);
   } finally {
@@ -121,20 +149,13 @@ export function readTextFileSync(path: string, options: ReadOptions = {}): TextF
   const what = options.what ?? "file";
   let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const info = fstatSync(fd);
-    if (!info.isFile()) throw notRegular(path, what);
-    if (info.size > max) throw tooLarge(path, what, info.size, max);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const bytesRead = readSync(fd, chunk, 0, chunkBytes, null);
-      if (bytesRead === 0) return decodeText(Buffer.concat(chunks, total));
-      total += bytesRead;
-      if (total > max) throw tooLarge(path, what, undefined, max);
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
+    const opened = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = opened;
+    checkStat(fstatSync(opened), path, what, max);
+    const bytes = new Bytes(max, () => tooLarge(path, what, undefined, max));
+    for (let chunk = bytes.next(); bytes.take(chunk, readSync(opened, chunk, 0, chunkBytes, null)); )
+      chunk = bytes.next();
+    return decodeText(bytes.all());
   } catch (err) {
     throw cannotRead(path, what, err);
   } finally {
