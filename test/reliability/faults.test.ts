@@ -138,7 +138,7 @@ const cases: FaultCase[] = [
     connection: { timeoutSeconds: 0.25 },
     expect: {
       status: "failed",
-      says: /ProviderUnavailableError: .*gave up after 3 attempts \((no answer within 0\.25 s|timed out after 0\.25 s|request timed out)\)/,
+      says: /ProviderUnavailableError: .*gave up after 3 attempts \((no answer within 0\.25 s|timed out after 0\.25 s|no complete answer within the request timeout)\)/,
     },
   },
   {
