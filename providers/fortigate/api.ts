@@ -96,3 +96,18 @@ export function objectFromRest(record: Record<string, unknown>, keyField = "name
 }
 
 export const defaultPort = 443;
+
+/**
+ * Defaults that decide a verdict when plain `show` leaves a setting out ("show does not display settings
+ * that are in their default state"). Values from the Default column of the FortiOS 7.4.6 CLI reference:
+ * `config user local` and `config system admin` `two-factor` → disable, `remote-auth` → disable;
+ * `config vpn ipsec phase1-interface` `xauthtype` → disable, `eap` → disable; `config firewall policy`
+ * `action` → deny.
+ */
+export const documentedDefaults: Partial<Record<TableId, Record<string, string>>> = {
+  firewallPolicy: { action: "deny" },
+  userLocal: { "two-factor": "disable" },
+  systemAdmin: { "two-factor": "disable", "remote-auth": "disable" },
+  phase1: { xauthtype: "disable", eap: "disable" },
+};
+export const defaultsSource = "FortiOS 7.4.6 CLI reference, Default column";

@@ -9,7 +9,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
-import { type TableId, tables } from "./api.js";
+import { defaultsSource, documentedDefaults, type TableId, tables } from "./api.js";
 import { allValues, type FortiObject, firstValue } from "./cli.js";
 
 /**
@@ -33,8 +33,14 @@ export interface FortiDevice {
   admins: FortiObject[] | undefined;
   /** Why a table was not read, by `vdom/table` (or `global/systemAdmin`). */
   unread: Record<string, string>;
-  /** Backup text from plain `show` leaves defaults out: a missing setting is judged only if its default is confirmed. */
+  /** Backup text from plain `show` leaves defaults out: there a missing setting is its documented default. */
   origin: "api" | "backup";
+  /**
+   * Where a backup prints a documented default (`line 12: set two-factor disable`): then it is not plain
+   * `show` output (`show full-configuration`, or edited by hand), and a missing setting is not its default.
+   * Set by `deviceInventory`.
+   */
+  printedDefault?: string;
 }
 
 export interface MappingContext {
@@ -183,9 +189,9 @@ function adminId(name: string): string {
   return `admin/${name}`;
 }
 
-function toAccount(ctx: MappingContext, vdom: string, user: FortiObject): Account {
+function toAccount(ctx: MappingContext, device: FortiDevice, vdom: string, user: FortiObject): Account {
   const status = firstValue(user, "status");
-  const twoFactor = firstValue(user, "two-factor");
+  const twoFactor = setting(ctx, device, "userLocal", vdom, user, "two-factor");
   const email = firstValue(user, "email-to");
   const ev = [ctx.evidence("userLocal", vdom, user, "status"), ctx.evidence("userLocal", vdom, user, "type")];
   return {
@@ -199,20 +205,13 @@ function toAccount(ctx: MappingContext, vdom: string, user: FortiObject): Accoun
     status:
       status === "disable" ? "disabled" : status === undefined || status === "enable" ? "active" : "unknown",
     admin: { isAdmin: false, roles: [] },
-    enrollment: {
-      enrolled: twoFactor === undefined ? "unknown" : twoFactor !== "disable",
-      methods:
-        twoFactor && twoFactor !== "disable"
-          ? [{ method: twoFactor, strength: tokenStrength[twoFactor] ?? null }]
-          : [],
-      evidence: [ctx.evidence("userLocal", vdom, user, "two-factor")],
-    },
+    enrollment: enrollment(twoFactor),
     evidence: ev,
   };
 }
 
-function adminAccount(ctx: MappingContext, admin: FortiObject): Account {
-  const twoFactor = firstValue(admin, "two-factor");
+function adminAccount(ctx: MappingContext, device: FortiDevice, admin: FortiObject): Account {
+  const twoFactor = setting(ctx, device, "systemAdmin", "global", admin, "two-factor");
   const profile = firstValue(admin, "accprofile");
   return {
     id: adminId(admin.key),
@@ -222,22 +221,73 @@ function adminAccount(ctx: MappingContext, admin: FortiObject): Account {
     kind: "local",
     status: "active",
     admin: { isAdmin: true, roles: profile ? [profile] : [] },
-    enrollment: {
-      enrolled: twoFactor === undefined ? "unknown" : twoFactor !== "disable",
-      methods:
-        twoFactor && twoFactor !== "disable"
-          ? [{ method: twoFactor, strength: tokenStrength[twoFactor] ?? null }]
-          : [],
-      evidence: [ctx.evidence("systemAdmin", "global", admin, "two-factor")],
-    },
+    enrollment: enrollment(twoFactor),
     evidence: [ctx.evidence("systemAdmin", "global", admin, "accprofile")],
   };
 }
 
+function enrollment({ value, evidence }: Setting): Account["enrollment"] {
+  return {
+    enrolled: value === undefined ? "unknown" : value !== "disable",
+    methods: value && value !== "disable" ? [{ method: value, strength: tokenStrength[value] ?? null }] : [],
+    evidence: [evidence],
+  };
+}
+
 function missingSetting(device: FortiDevice, field: string): string {
-  return device.origin === "backup"
-    ? `'${field}' is not in the backup; in plain 'show' output that means the default, which is not confirmed for it (back up with 'show full-configuration')`
-    : `the API did not return '${field}'`;
+  if (device.origin === "api") return `the API did not return '${field}'`;
+  return device.printedDefault
+    ? `'${field}' is not in the backup, which prints default values elsewhere (${device.printedDefault}), so it is not plain 'show' output and the missing setting is not read as its default`
+    : `'${field}' is not in the backup and its default is not documented in mfasweep's sources`;
+}
+
+/**
+ * The first decisive documented default the backup prints explicitly: the sign that it does not leave
+ * defaults out. Only tables whose defaults are never printed by plain `show` are scanned.
+ */
+function printedDefaultIn(device: FortiDevice): string | undefined {
+  const scan = (table: TableId, objects: FortiObject[] | undefined) => {
+    for (const object of objects ?? [])
+      for (const [field, fallback] of Object.entries(documentedDefaults[table] ?? {})) {
+        const set = object.fields[field];
+        if (set?.values[0] === fallback) return `line ${set.line ?? "?"}: set ${field} ${fallback}`;
+      }
+    return undefined;
+  };
+  return (
+    scan("systemAdmin", device.admins) ??
+    device.vdoms
+      .flatMap((v) => [scan("userLocal", v.tables.userLocal), scan("phase1", v.tables.phase1)])
+      .find((w) => w !== undefined)
+  );
+}
+
+interface Setting {
+  /** The configured value, or the documented default a plain `show` backup leaves out; undefined = not known. */
+  value: string | undefined;
+  evidence: Evidence;
+}
+
+/** A setting as configured, or as its documented default where a plain `show` backup omits it. */
+function setting(
+  ctx: MappingContext,
+  device: FortiDevice,
+  table: TableId,
+  vdom: string,
+  object: FortiObject | undefined,
+  field: string,
+  note?: string,
+): Setting {
+  const value = firstValue(object, field);
+  const evidence = ctx.evidence(table, vdom, object, field, note);
+  const fallback = documentedDefaults[table]?.[field];
+  if (value !== undefined || !object || fallback === undefined) return { value, evidence };
+  if (device.origin !== "backup" || device.printedDefault) return { value: undefined, evidence };
+  const why = `not in the backup: plain 'show' leaves out settings at their default, and the documented default of ${field} is ${fallback} (${defaultsSource})`;
+  return {
+    value: fallback,
+    evidence: { ...evidence, value: fallback, note: note ? `${note}; ${why}` : why },
+  };
 }
 
 /** Two-factor on a local user or admin: the token FortiGate itself asks for. */
@@ -280,12 +330,18 @@ function localUserVerdict(
   via: string,
 ): MfaVerdict {
   const vdom = ix.vdom.name;
-  const evidence = [
-    ctx.evidence("userLocal", vdom, user, "two-factor", `reaches the gateway through ${via}`),
-    ctx.evidence("userLocal", vdom, user, "type"),
-  ];
+  const twoFactor = setting(
+    ctx,
+    device,
+    "userLocal",
+    vdom,
+    user,
+    "two-factor",
+    `reaches the gateway through ${via}`,
+  );
+  const evidence = [twoFactor.evidence, ctx.evidence("userLocal", vdom, user, "type")];
   const type = firstValue(user, "type") ?? "password"; // default password (FortiOS 7.0 CLI reference)
-  const token = tokenVerdict(firstValue(user, "two-factor"), evidence, `local user '${user.key}'`, device);
+  const token = tokenVerdict(twoFactor.value, evidence, `local user '${user.key}'`, device);
   if (token !== "disable") return token;
   if (type === "password")
     return {
@@ -501,11 +557,12 @@ function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: Pr
   const vdom = ix.vdom.name;
   const settings = ix.vdom.tables.sslSettings?.[0];
   const status = firstValue(settings, "status");
+  // An action that is not known (API or a backup that prints defaults left it out) counts as accept.
   const policies = (ix.vdom.tables.firewallPolicy ?? []).filter(
     (p) =>
       firstValue(p, "status") !== "disable" &&
       allValues(p, "srcintf").includes(`ssl.${vdom}`) &&
-      (firstValue(p, "action") ?? "accept") === "accept",
+      (setting(ctx, device, "firewallPolicy", vdom, p, "action").value ?? "accept") === "accept",
   );
   const rules = settings?.tables["authentication-rule"] ?? [];
   if (status === "disable" || (!settings && policies.length === 0 && !device.unread[`${vdom}/sslSettings`]))
@@ -572,7 +629,8 @@ function ipsecDialUp(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, ou
   for (const p1 of ix.vdom.tables.phase1 ?? []) {
     if (firstValue(p1, "type") !== "dynamic") continue;
     const id = ids.ipsec(p1.key);
-    const evidence = (field: string, note?: string) => ctx.evidence("phase1", vdom, p1, field, note);
+    const evidence = (field: string, note?: string) =>
+      setting(ctx, device, "phase1", vdom, p1, field, note).evidence;
     out.entryPoints.push({
       id,
       name: `${ctx.name} IPsec dial-up '${p1.key}'${device.vdoms.length > 1 ? ` (vdom ${vdom})` : ""}`,
@@ -581,8 +639,8 @@ function ipsecDialUp(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, ou
       connection: ctx.connection,
       evidence: [evidence("type", "type dynamic: a dial-up (remote access) tunnel")],
     });
-    const xauth = firstValue(p1, "xauthtype");
-    const eap = firstValue(p1, "eap") === "enable";
+    const xauth = setting(ctx, device, "phase1", vdom, p1, "xauthtype").value;
+    const eap = setting(ctx, device, "phase1", vdom, p1, "eap").value === "enable";
     const authmethod = firstValue(p1, "authmethod") ?? "psk";
     const deviceFactor = authmethod === "signature" ? "certificate" : "pre-shared key";
     if (!eap && xauth === undefined) {
@@ -654,17 +712,14 @@ function admins(ctx: MappingContext, device: FortiDevice, out: ProviderInventory
     return;
   }
   for (const admin of device.admins ?? []) {
-    out.accounts.push(adminAccount(ctx, admin));
-    const evidence = [ctx.evidence("systemAdmin", "global", admin, "two-factor")];
-    const token = tokenVerdict(
-      firstValue(admin, "two-factor"),
-      evidence,
-      `administrator '${admin.key}'`,
-      device,
-    );
+    out.accounts.push(adminAccount(ctx, device, admin));
+    const twoFactor = setting(ctx, device, "systemAdmin", "global", admin, "two-factor");
+    const remoteAuth = setting(ctx, device, "systemAdmin", "global", admin, "remote-auth");
+    const evidence = [twoFactor.evidence];
+    const token = tokenVerdict(twoFactor.value, evidence, `administrator '${admin.key}'`, device);
     let mfa: MfaVerdict;
     if (token !== "disable") mfa = token;
-    else if (firstValue(admin, "remote-auth") === "enable")
+    else if (remoteAuth.value === "enable")
       mfa = dependsOnServer({
         server: `remote server group '${firstValue(admin, "remote-group") ?? "?"}'`,
         said: `administrator '${admin.key}' authenticates remotely (remote-auth enable) with two-factor disable`,
@@ -675,7 +730,7 @@ function admins(ctx: MappingContext, device: FortiDevice, out: ProviderInventory
         state: "none",
         strength: null,
         reason: `administrator '${admin.key}' has two-factor disable: the password alone opens the GUI and SSH`,
-        evidence,
+        evidence: [...evidence, remoteAuth.evidence],
       };
     out.accessPaths.push({
       id: `${id}/${admin.key}`,
@@ -688,11 +743,14 @@ function admins(ctx: MappingContext, device: FortiDevice, out: ProviderInventory
 }
 
 /** The whole device: accounts, entry points and paths. */
-export function deviceInventory(ctx: MappingContext, device: FortiDevice): ProviderInventory {
+export function deviceInventory(ctx: MappingContext, read: FortiDevice): ProviderInventory {
   const out: ProviderInventory = { accounts: [], entryPoints: [], accessPaths: [], settings: [], facts: [] };
+  const device: FortiDevice =
+    read.origin === "backup" ? { ...read, printedDefault: printedDefaultIn(read) } : read;
   for (const vdom of device.vdoms) {
     const ix = index(vdom);
-    for (const user of vdom.tables.userLocal ?? []) out.accounts.push(toAccount(ctx, vdom.name, user));
+    for (const user of vdom.tables.userLocal ?? [])
+      out.accounts.push(toAccount(ctx, device, vdom.name, user));
     sslVpn(ctx, ix, device, out);
     ipsecDialUp(ctx, ix, device, out);
   }

@@ -8,7 +8,7 @@ import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
 import type { AccessPath } from "../../../src/model/index.js";
 import { collectRecorded, doctorOf } from "../../helpers/connection.js";
-import { conditionsConfig, entraTenant, multiVdomConfig } from "./fixtures.js";
+import { conditionsConfig, entraTenant, multiVdomConfig, plainShowConfig } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mfasweep-fortigate-"));
 function file(name: string, text: string): string {
@@ -49,7 +49,10 @@ describe("fortigate backup mode", () => {
     expect(path(`${ssl}/user/off`)).toBeUndefined();
     expect(path(`${ssl}/user/ldapuser`)!.mfa).toMatchObject({ state: "unknown" });
     expect(path(`${ssl}/user/ldapuser`)!.mfa.reason).toMatch(/LDAP server 'corp-ldap'.*needs attestation/);
-    expect(path(`${ssl}/user/nofield`)!.mfa.reason).toMatch(/not in the backup.*not confirmed/);
+    // This backup prints defaults (`set two-factor disable`), so it is not plain `show`: absent is not default.
+    expect(path(`${ssl}/user/nofield`)!.mfa.reason).toMatch(
+      /not in the backup, which prints default values elsewhere \(line 5: set two-factor disable\)/,
+    );
     expect(path(`${ssl}/ldap/corp-ldap`)!.mfa.state).toBe("unknown");
     expect(path(`${ssl}/radius/corp-radius`)!.mfa.reason).toMatch(
       /RADIUS server 'corp-radius' \(10\.0\.0\.9\).*needs attestation/,
@@ -94,6 +97,52 @@ describe("fortigate backup mode", () => {
     expect(collection.inventory.accounts.find((a) => a.id === "user/root/off")?.status).toBe("disabled");
     const ids = collection.inventory.accessPaths.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("a plain `show` backup leaves defaults out: a missing two-factor or xauthtype is the documented disable", async () => {
+    // FortiOS 7.4.6 CLI reference, Default column: user local / system admin two-factor = disable,
+    // phase1-interface xauthtype = disable, eap = disable; `show` omits settings in their default state.
+    const backup = file("plain-show.conf", plainShowConfig);
+    const { collection, path } = await collect({ backupFile: backup });
+    expect(collection.coverage.status).toBe("complete");
+    const alice = path("root:ssl-vpn/user/alice")!.mfa;
+    expect(alice).toMatchObject({ state: "none" });
+    expect(alice.evidence[0]).toMatchObject({ file: backup, field: "two-factor", value: "disable" });
+    expect(alice.evidence[0]!.note).toMatch(
+      /documented default of two-factor is disable \(FortiOS 7\.4\.6 CLI reference/,
+    );
+    expect(path("root:ssl-vpn/user/bob")!.mfa).toMatchObject({ state: "enforced", strength: "app" });
+    expect(path("admin/admin")!.mfa).toMatchObject({ state: "none" });
+    expect(path("admin/admin")!.mfa.evidence[0]!.note).toMatch(
+      /plain 'show' leaves out settings at their default/,
+    );
+    expect(path("admin/noc")!.mfa).toMatchObject({ state: "enforced" });
+    const tunnel = path("ipsec/dialup/tunnel")!.mfa;
+    expect(tunnel).toMatchObject({ state: "none" });
+    expect(tunnel.reason).toMatch(/xauthtype disable and no EAP/);
+    expect(tunnel.evidence[0]).toMatchObject({ field: "xauthtype", value: "disable" });
+    expect(path("ipsec/dialup-x/user/alice")!.mfa.state).toBe("none");
+    expect(path("ipsec/dialup-x/user/bob")!.mfa.state).toBe("enforced");
+    // Policy 3 has no `set action`: its documented default is deny, so carol does not reach the SSL-VPN.
+    expect(path("root:ssl-vpn/user/carol")).toBeUndefined();
+    const account = collection.inventory.accounts.find((a) => a.id === "user/root/alice")!;
+    expect(account.enrollment.enrolled).toBe(false);
+  });
+
+  it("one printed default marks a backup as not plain `show`: its missing settings stay unknown", async () => {
+    const text = plainShowConfig.replace(
+      "        set peertype any\n        set xauthtype auto",
+      "        set peertype any\n        set eap disable\n        set xauthtype auto",
+    );
+    expect(text).not.toBe(plainShowConfig);
+    const { path } = await collect({ backupFile: file("printed-default.conf", text) });
+    expect(path("root:ssl-vpn/user/alice")!.mfa.state).toBe("unknown");
+    expect(path("root:ssl-vpn/user/alice")!.mfa.reason).toMatch(
+      /prints default values elsewhere \(line \d+: set eap disable\)/,
+    );
+    expect(path("admin/admin")!.mfa.state).toBe("unknown");
+    expect(path("ipsec/dialup/tunnel")!.mfa.state).toBe("unknown");
+    expect(path("root:ssl-vpn/user/carol")!.mfa.state).toBe("unknown");
   });
 
   it("a required client certificate makes a password-only user two factors", async () => {
@@ -183,6 +232,21 @@ describe("fortigate REST API mode", () => {
     expect(path("ssl-vpn/saml/entra-sso")!.chain.delegation?.targetSource).toBe("entra");
     expect(path("ipsec/dial-psk/tunnel")!.mfa.state).toBe("none");
     expect(path("admin/admin")!.mfa.state).toBe("none");
+    expect(path("admin/nofield")!.mfa.reason).toMatch(/the API did not return 'two-factor'/);
+  });
+
+  it("the REST API carries explicit values: a field it leaves out is unknown, never the default", async () => {
+    emulator = await startFortiGateEmulator({
+      device: { tokens: [{ token: "fgt-token-never-printed" }], ...restFromCli(plainShowConfig) },
+    });
+    const { path } = await collect({
+      endpoint: emulator.url,
+      caBundle: file("ca-plain.pem", emulator.certificate ?? ""),
+      auth: { method: "api-token", token: "env:FGT_TOKEN" },
+    });
+    expect(path("ssl-vpn/user/alice")!.mfa.state).toBe("unknown");
+    expect(path("admin/admin")!.mfa.state).toBe("unknown");
+    expect(path("ipsec/dialup/tunnel")!.mfa.state).toBe("unknown");
   });
 
   it("a table the admin profile cannot read is a gap naming the permission; what depends on it is unknown", async () => {

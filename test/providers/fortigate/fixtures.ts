@@ -171,3 +171,81 @@ end
 next
 end
 `;
+
+/**
+ * A plain `show` backup (System > Configuration > Backup): settings at their default are left out, so no
+ * `set two-factor disable`, `set xauthtype disable` or `set eap disable` appears anywhere.
+ */
+export const plainShowConfig = `#config-version=FG100F-7.4.6-FW-build2702-241203:opmode=0:vdom=0:user=admin
+config system admin
+    edit "admin"
+        set accprofile "super_admin"
+        set vdom "root"
+        set password ENC SH2not-a-real-hash
+    next
+    edit "noc"
+        set accprofile "super_admin"
+        set vdom "root"
+        set two-factor fortitoken
+        set fortitoken "FTKMOB2"
+    next
+end
+config user local
+    edit "alice"
+        set type password
+        set passwd ENC not-a-real-hash
+    next
+    edit "bob"
+        set type password
+        set two-factor fortitoken
+        set fortitoken "FTKMOB1"
+        set passwd ENC not-a-real-hash
+    next
+    edit "carol"
+        set type password
+        set passwd ENC not-a-real-hash
+    next
+end
+config user group
+    edit "VPN"
+        set member "alice" "bob"
+    next
+end
+config vpn ssl settings
+    set servercert "Fortinet_Factory"
+    set port 10443
+    config authentication-rule
+        edit 1
+            set groups "VPN"
+            set portal "full-access"
+        next
+    end
+end
+config firewall policy
+    edit 3
+        set name "vpn-to-old-lan"
+        set srcintf "ssl.root"
+        set dstintf "port2"
+        set srcaddr "all"
+        set dstaddr "all"
+        set service "ALL"
+        set users "carol"
+    next
+end
+config vpn ipsec phase1-interface
+    edit "dialup"
+        set type dynamic
+        set interface "wan1"
+        set peertype any
+        set psksecret ENC not-a-real-secret
+    next
+    edit "dialup-x"
+        set type dynamic
+        set interface "wan1"
+        set peertype any
+        set xauthtype auto
+        set authusrgrp "VPN"
+        set psksecret ENC not-a-real-secret
+    next
+end
+`;
