@@ -204,6 +204,31 @@ function serverLabel(config: AsaConfig, group: string): string {
   return `AAA server group '${group}'${server?.protocol ? ` (${server.protocol}${server.hosts.length ? ` ${server.hosts.join(", ")}` : ""})` : ""}`;
 }
 
+/**
+ * AAA protocols whose server checks the user's directory password and nothing else (an LDAP bind,
+ * Kerberos, NT domain). RADIUS, TACACS+ and SDI can carry a one-time code, so they stay unknown.
+ */
+const passwordProtocols = new Set(["ldap", "kerberos", "nt"]);
+
+/** Duo's cloud LDAPS service (api-….duosecurity.com, FTD's DuoLDAPIdentitySource) adds Duo to the bind. */
+const duoLdapHost = /^api-[a-z0-9-]+\.duosecurity\.com$/i;
+
+/** The password a server group checks, when that is all it checks; undefined when it may add a factor. */
+function passwordCheck(config: AsaConfig, group: string): string | undefined {
+  if (group.toUpperCase() === "LOCAL") return "a local password";
+  const server = config.aaaServers.get(group);
+  if (!server?.protocol || !passwordProtocols.has(server.protocol)) return undefined;
+  if (server.hosts.length === 0 || server.hosts.some((h) => duoLdapHost.test(h))) return undefined;
+  return `a directory password (${serverLabel(config, group)}: ${server.protocol} bind)`;
+}
+
+function protocolEvidence(ctx: MappingContext, config: AsaConfig, group: string): Evidence[] {
+  const server = config.aaaServers.get(group);
+  return server
+    ? [ev(ctx, server, "aaa-server protocol", server.protocol ?? null, `aaa-server ${group}`)]
+    : [];
+}
+
 function tunnelGroupPaths(
   ctx: MappingContext,
   config: AsaConfig,
@@ -326,42 +351,45 @@ function tunnelGroupPaths(
         reason: `tunnel-group ${tg.name} requires a client certificate and the password (${first})`,
         evidence,
       };
-    if (!secondary)
-      return first === "LOCAL"
+    const firstCheck = passwordCheck(config, first);
+    if (!secondary) {
+      if (firstCheck)
+        return {
+          state: "none",
+          strength: null,
+          reason:
+            first === "LOCAL"
+              ? `tunnel-group ${tg.name} checks a local password only (authentication-server-group LOCAL, no secondary authentication)`
+              : `tunnel-group ${tg.name} checks ${firstCheck} only: no secondary authentication and no certificate, so the password alone signs in`,
+          evidence: [...evidence, ...protocolEvidence(ctx, config, first)],
+        };
+      return isNps(ctx, config, first)
         ? {
-            state: "none",
+            state: "unknown",
             strength: null,
-            reason: `tunnel-group ${tg.name} checks a local password only (authentication-server-group LOCAL, no secondary authentication)`,
+            reason: `password checked by ${serverLabel(config, first)}, the NPS extension`,
             evidence,
           }
-        : (() => {
-            const nps = isNps(ctx, config, first);
-            return nps
-              ? {
-                  state: "unknown" as const,
-                  strength: null,
-                  reason: `password checked by ${serverLabel(config, first)}, the NPS extension`,
-                  evidence,
-                }
-              : dependsOnServer({
-                  server: serverLabel(config, first),
-                  said: `tunnel-group ${tg.name}: no secondary authentication, so whatever it accepts signs in`,
-                  evidence,
-                });
-          })();
+        : dependsOnServer({
+            server: serverLabel(config, first),
+            said: `tunnel-group ${tg.name}: no secondary authentication, so whatever it accepts signs in`,
+            evidence,
+          });
+    }
     if (secondary.group.toUpperCase() === "LOCAL")
-      return first === "LOCAL"
+      return firstCheck
         ? {
             state: "none",
             strength: null,
-            reason: `tunnel-group ${tg.name} asks two local passwords: two passwords are not two factors`,
-            evidence,
+            reason: `tunnel-group ${tg.name} asks ${firstCheck}, then a local password: two passwords are not two factors`,
+            evidence: [...evidence, ...protocolEvidence(ctx, config, first)],
           }
         : dependsOnServer({
             server: serverLabel(config, first),
             said: `tunnel-group ${tg.name}: the secondary check is a local password, which adds no second factor`,
             evidence,
           });
+    // A secondary server group may be a one-time-code service (Duo's LDAPS, RADIUS): it decides.
     return dependsOnServer({
       server: serverLabel(config, secondary.group),
       said: `tunnel-group ${tg.name}: double authentication, the second credential is checked by it; a second factor only if it checks a one-time code`,

@@ -82,6 +82,22 @@ tunnel-group ViaNps type remote-access
 tunnel-group ViaNps general-attributes
  authentication-server-group NPS
 tunnel-group SiteToSite type ipsec-l2l
+aaa-server DUO-LDAPS protocol ldap
+aaa-server DUO-LDAPS (outside) host api-1a2b3c4d.duosecurity.com
+tunnel-group LocalNone type remote-access
+tunnel-group LocalNone general-attributes
+ authentication-server-group LOCAL
+ secondary-authentication-server-group none
+tunnel-group RadiusOnly type remote-access
+tunnel-group RadiusOnly general-attributes
+ authentication-server-group RADIUS-DUO
+tunnel-group AdThenDuoLdaps type remote-access
+tunnel-group AdThenDuoLdaps general-attributes
+ authentication-server-group AD
+ secondary-authentication-server-group DUO-LDAPS use-primary-username
+tunnel-group DuoLdapsOnly type remote-access
+tunnel-group DuoLdapsOnly general-attributes
+ authentication-server-group DUO-LDAPS
 `;
 
 describe("cisco-asa running-config", () => {
@@ -106,17 +122,29 @@ describe("cisco-asa running-config", () => {
       line: 23,
       value: "LOCAL",
     });
+    // An LDAP group is a password bind: with no secondary group and no certificate, one factor.
+    expect(path(`${tg("LdapFallback")}/aaa/AD`)!.mfa).toMatchObject({ state: "none" });
     expect(path(`${tg("LdapFallback")}/aaa/AD`)!.mfa.reason).toMatch(
-      /AAA server group 'AD' \(ldap 10\.1\.1\.10\).*needs attestation/,
+      /checks a directory password \(AAA server group 'AD' \(ldap 10\.1\.1\.10\): ldap bind\) only/,
     );
+    expect(
+      path(`${tg("LdapFallback")}/aaa/AD`)!.mfa.evidence.find((e) => e.field === "aaa-server protocol"),
+    ).toMatchObject({ line: 12, value: "ldap" });
     expect(path(`${tg("LdapFallback")}/fallback/localvpn`)!.mfa.state).toBe("bypassable");
     expect(fact(`${tg("LdapFallback")}/fallback`)!.data).toMatchObject({ fallback: true, serverGroup: "AD" });
     expect(fact(`${tg("Double")}/fallback`)!.data).toMatchObject({ fallback: false });
     expect(path(`${tg("Double")}/aaa/AD`)!.mfa.reason).toMatch(/RADIUS-DUO.*double authentication/);
-    expect(path(`${tg("TwoPasswords")}/aaa/AD`)!.mfa.reason).toMatch(
-      /local password, which adds no second factor/,
-    );
-    expect(path(`${tg("NoSecondary")}/aaa/AD`)!.mfa.state).toBe("unknown");
+    expect(path(`${tg("TwoPasswords")}/aaa/AD`)!.mfa).toMatchObject({ state: "none" });
+    expect(path(`${tg("TwoPasswords")}/aaa/AD`)!.mfa.reason).toMatch(/two passwords are not two factors/);
+    expect(path(`${tg("NoSecondary")}/aaa/AD`)!.mfa.state).toBe("none");
+    // `secondary-authentication-server-group none` is no secondary check: the local password alone.
+    expect(path(`${tg("LocalNone")}/user/localvpn`)!.mfa).toMatchObject({ state: "none" });
+    expect(path(`${tg("LocalNone")}/user/localvpn`)!.mfa.reason).toMatch(/local password only/);
+    // RADIUS may carry a one-time code (Duo proxy, NPS): unknown unless linked.
+    expect(path(`${tg("RadiusOnly")}/aaa/RADIUS-DUO`)!.mfa.state).toBe("unknown");
+    // Duo's cloud LDAPS adds Duo to the bind: not a plain password, so not none.
+    expect(path(`${tg("AdThenDuoLdaps")}/aaa/AD`)!.mfa.state).toBe("unknown");
+    expect(path(`${tg("DuoLdapsOnly")}/aaa/DUO-LDAPS`)!.mfa.state).toBe("unknown");
     expect(path(`${tg("CertOnly")}/certificate`)!.mfa).toMatchObject({ state: "none" });
     expect(path(`${tg("CertAndAaa")}/user/localvpn`)!.mfa).toMatchObject({ state: "enforced" });
     expect(path(`${tg("Saml")}/saml`)!.chain.delegation).toEqual({
@@ -141,7 +169,7 @@ describe("cisco-asa running-config", () => {
     const { path, fact } = await collect({
       runningConfig: file("dental.txt", contosoDentalRunningConfig("contoso-dental.example")),
     });
-    expect(path("tunnel-group/Staff/aaa/AD-LDAP")!.mfa.state).toBe("unknown");
+    expect(path("tunnel-group/Staff/aaa/AD-LDAP")!.mfa.state).toBe("none");
     expect(path("tunnel-group/Staff/fallback/frontdesk")!.mfa.state).toBe("bypassable");
     expect(fact("tunnel-group/Staff/fallback")!.data).toMatchObject({ fallback: true });
     expect(path("tunnel-group/DefaultWEBVPNGroup/user/frontdesk")!.mfa.state).toBe("none");
