@@ -30,6 +30,7 @@ import {
   type MappingContext,
   orgUnitSettings,
   orgUnitTree,
+  roleDisplayName,
   signInPath,
   signInVerdict,
   source,
@@ -102,7 +103,7 @@ async function listAdminRoles(
     )) {
       for (const raw of data.items ?? []) {
         const role = Role.safeParse(raw);
-        if (role.success) names.set(role.data.roleId, role.data.roleName);
+        if (role.success) names.set(role.data.roleId, roleDisplayName(role.data));
         else ctx.skip("role record", `${rolesLabel}: ${role.error.issues[0]?.message}`);
       }
     }

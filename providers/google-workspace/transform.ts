@@ -45,9 +45,30 @@ function userEvidence(
   };
 }
 
+const superAdminRoleName = "Super Admin";
+
+/**
+ * The name a person reads for a role from `roles.list`. Google's built-in (system) roles carry fixed
+ * internal names such as `_SEED_ADMIN_ROLE` (the super-admin role, `isSuperAdminRole`) and
+ * `_HELP_DESK_ADMIN_ROLE`; custom roles carry the name the admin gave them.
+ */
+export function roleDisplayName(role: { roleName: string; isSuperAdminRole?: boolean | null }): string {
+  if (role.isSuperAdminRole === true) return superAdminRoleName;
+  const system = /^_([A-Z0-9_]+)_ROLE$/.exec(role.roleName);
+  if (!system) return role.roleName;
+  return system[1]!
+    .split("_")
+    .filter(Boolean)
+    .map((w) => w.charAt(0) + w.slice(1).toLowerCase())
+    .join(" ");
+}
+
 export function toAccount(user: GoogleUser, ctx: MappingContext): Account {
   const status = user.archived ? "archived" : user.suspended ? "suspended" : "active";
-  const roles = [...(user.isAdmin ? ["Super Admin"] : []), ...(ctx.rolesByUser?.get(user.id) ?? [])];
+  // A super admin is also assigned the super-admin system role: the name once is enough.
+  const roles = [
+    ...new Set([...(user.isAdmin ? [superAdminRoleName] : []), ...(ctx.rolesByUser?.get(user.id) ?? [])]),
+  ];
   const isAdmin = user.isAdmin === true || user.isDelegatedAdmin === true || roles.length > 0;
   const enrolled = typeof user.isEnrolledIn2Sv === "boolean" ? user.isEnrolledIn2Sv : "unknown";
   return {

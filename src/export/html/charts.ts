@@ -41,14 +41,16 @@ export function stackedBars(options: {
   rows: StackedRow[];
 }): SafeHtml {
   const { series, rows } = options;
-  // Close to the rendered width in a three-column grid, so 11px text stays about 11px on screen.
+  // Close to the rendered width in a three-column grid, so 11px text stays about 11px on screen. Each
+  // row's label stands on its own line above the bar, across the full width, so a long system name
+  // ("ConnectWise Automate", "Microsoft Entra ID") is never cut or squeezed beside it.
   const width = 360;
-  const labelWidth = 118;
   const totalWidth = 34;
-  const barArea = width - labelWidth - totalWidth;
-  const rowHeight = 28;
+  const barArea = width - totalWidth;
+  const labelHeight = 15;
   const barHeight = 18;
-  const height = Math.max(1, rows.length) * rowHeight + 8;
+  const rowHeight = labelHeight + barHeight + 8;
+  const height = Math.max(1, rows.length) * rowHeight + 4;
   const max = Math.max(1, ...rows.map((r) => series.reduce((n, s) => n + (r.values[s.key] ?? 0), 0)));
   const totals: Record<string, number> = {};
   for (const r of rows) for (const s of series) totals[s.key] = (totals[s.key] ?? 0) + (r.values[s.key] ?? 0);
@@ -62,22 +64,23 @@ export function stackedBars(options: {
     )
     .join("; ");
   const bars = rows.map((r, i) => {
-    const y = 4 + i * rowHeight;
-    let x = labelWidth;
+    const y = 2 + i * rowHeight;
+    const barY = y + labelHeight;
+    let x = 0;
     const total = series.reduce((n, s) => n + (r.values[s.key] ?? 0), 0);
     const segments = series.map((s) => {
       const value = r.values[s.key] ?? 0;
       if (value <= 0) return "";
       const w = (value / max) * barArea;
-      const segment = html`<g><title>${r.label}: ${fmt(value)} ${s.label}</title><rect class="tone-${s.tone}" x="${x.toFixed(1)}" y="${y + (rowHeight - barHeight) / 2}" width="${Math.max(1, w - 1).toFixed(1)}" height="${barHeight}" rx="2"></rect>${
+      const segment = html`<g><title>${r.label}: ${fmt(value)} ${s.label}</title><rect class="tone-${s.tone}" x="${x.toFixed(1)}" y="${barY}" width="${Math.max(1, w - 1).toFixed(1)}" height="${barHeight}" rx="2"></rect>${
         w >= 20
-          ? html`<text class="seg-label on-${s.tone}" x="${(x + w / 2).toFixed(1)}" y="${y + rowHeight / 2 + 4}" text-anchor="middle">${fmt(value)}</text>`
+          ? html`<text class="seg-label on-${s.tone}" x="${(x + w / 2).toFixed(1)}" y="${barY + barHeight / 2 + 4}" text-anchor="middle">${fmt(value)}</text>`
           : ""
       }</g>`;
       x += w;
       return segment;
     });
-    return html`<text class="axis-label" x="${labelWidth - 8}" y="${y + rowHeight / 2 + 4}" text-anchor="end">${truncate(r.label, 18)}</text>${segments}<text class="total-label" x="${(x + 6).toFixed(1)}" y="${y + rowHeight / 2 + 4}">${fmt(total)}</text>`;
+    return html`<text class="axis-label row-label" x="0" y="${y + 11}">${truncate(r.label, 56)}</text>${segments}<text class="total-label" x="${(x + 6).toFixed(1)}" y="${barY + barHeight / 2 + 4}">${fmt(total)}</text>`;
   });
   const titleId = `chart-${slug(options.id)}`;
   return html`<figure class="chart" id="${titleId}">
@@ -177,13 +180,13 @@ export function scoreRing(s: Score, size = 132): SafeHtml {
   const tone = s.band?.tone ?? "none";
   const label =
     s.value === null
-      ? "No score: nothing was judged"
+      ? `Not graded: ${s.notGraded ?? "nothing was judged"}`
       : `Score ${s.value} of 100, band ${s.band?.letter} (${s.band?.label})${s.provisional ? ", provisional" : ""}`;
   return html`<svg class="score-ring" width="${size}" height="${size}" viewBox="0 0 120 120" role="img" aria-label="${label}">
 <circle class="ring-track" cx="60" cy="60" r="${r}" fill="none" stroke-width="10"></circle>
 <circle class="stroke-${tone}" cx="60" cy="60" r="${r}" fill="none" stroke-width="10" stroke-linecap="round" stroke-dasharray="${filled.toFixed(1)} ${circumference.toFixed(1)}" transform="rotate(-90 60 60)"></circle>
 <text class="ring-value" x="60" y="62" text-anchor="middle" data-testid="score-value">${s.value === null ? "–" : String(s.value)}</text>
-<text class="ring-caption" x="60" y="84" text-anchor="middle">${s.value === null ? "not scored" : "of 100"}</text>
+<text class="ring-caption" x="60" y="84" text-anchor="middle">${s.value === null ? "not graded" : "of 100"}</text>
 </svg>`;
 }
 

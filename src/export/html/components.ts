@@ -22,7 +22,7 @@ export const mfaStateLabel: Record<MfaState, string> = {
 export const statusLabel: Record<Result["status"], string> = {
   fail: "Fails",
   unknown: "Not decided",
-  excepted: "Excepted",
+  excepted: "Accepted risk",
   pass: "Passes",
 };
 
@@ -133,11 +133,38 @@ export function table(options: {
 </table></div>`;
 }
 
+/**
+ * A file as a customer reads it: its name, not where the technician kept it (`/home/tech/acme/asa.txt` →
+ * `asa.txt`). A parent directory named `*.d` stays (`pam.d/sshd`, `sshd_config.d/10-mfa.conf`): the bare
+ * name alone would not say which file it is. Machine-readable outputs (JSON, CSV) keep the full path.
+ */
+export function displayFile(path: string): string {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  const name = parts.at(-1) ?? path;
+  const parent = parts.at(-2);
+  return parent?.endsWith(".d") ? `${parent}/${name}` : name;
+}
+
+/**
+ * Rewrites the given file paths (those the report's evidence names) to their `displayFile` wherever they
+ * appear in a text (a message, a note, a coverage reason). Only known paths: an API endpoint such as
+ * `/users/{id}/authentication/methods` looks like a path and must stay as it is.
+ */
+export function fileNameRewriter(paths: Iterable<string>): (text: string) => string {
+  const known = [...new Set(paths)].filter((p) => p.length > 0).sort((x, y) => y.length - x.length);
+  if (known.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const path of known) if (out.includes(path)) out = out.split(path).join(displayFile(path));
+    return out;
+  };
+}
+
 /** Evidence as a list: where (endpoint or file:line), which object, which field had which value, why. */
 export function evidenceList(evidence: Evidence[]): SafeHtml {
   if (evidence.length === 0) return html`<span class="muted">No evidence recorded.</span>`;
   return html`<ul class="evidence">${evidence.map((e) => {
-    const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ""}` : (e.endpoint ?? e.source);
+    const where = e.file ? `${displayFile(e.file)}${e.line ? `:${e.line}` : ""}` : (e.endpoint ?? e.source);
     const value = e.value === undefined ? "" : shorten(JSON.stringify(e.value), 400);
     return html`<li><span class="where">${where}</span>${e.objectId ? html` · object <code>${e.objectId}</code>` : ""}${
       e.field ? html` · <code>${e.field}</code>${value ? html` = <code>${value}</code>` : ""}` : ""

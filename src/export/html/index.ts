@@ -18,6 +18,7 @@ import {
   table,
   token,
 } from "./components.js";
+import { customerFacing } from "./customer.js";
 import { type HtmlValue, html, join, jsonForScript, type SafeHtml, slug } from "./escape.js";
 import {
   type AccountRow,
@@ -28,7 +29,7 @@ import {
   figures,
 } from "./figures.js";
 import { page } from "./layout.js";
-import { type Score, scoreMethod } from "./score.js";
+import { notGradedLead, type Score, scoreMethod } from "./score.js";
 
 /**
  * The pre-onboarding assessment (`scan --format html`, `demo --format html`): one self-contained HTML file
@@ -58,7 +59,8 @@ interface Context {
   multiTenant: boolean;
 }
 
-export function toHtml(report: ScanReport, options: HtmlOptions = {}): string {
+export function toHtml(scanned: ScanReport, options: HtmlOptions = {}): string {
+  const report = customerFacing(scanned);
   const names = new Map(report.tenants.map((t) => [t.id, t.name]));
   const ctx: Context = {
     report,
@@ -148,7 +150,7 @@ export function headline(
     );
   if (f.exceptedAccounts > 0)
     details.push(
-      `${plural(f.exceptedAccounts, "more account")} ${f.exceptedAccounts === 1 ? "is" : "are"} covered by a recorded exception.`,
+      `${plural(f.exceptedAccounts, "more account")} ${f.exceptedAccounts === 1 ? "can" : "can"} too, recorded as an accepted risk (a dated exception).`,
     );
 
   if (f.complete) return { lead, details, notChecked: null };
@@ -190,26 +192,27 @@ function heroSection(ctx: Context, f: Figures): SafeHtml {
   const { lead, details, notChecked } = headline(f, ctx.title, ctx.tenantName);
   const s = f.score;
   const note = [
-    s.provisional ? "Provisional: part of the tenant could not be read." : "",
+    s.provisional && s.notGraded === null ? "Provisional: part of the tenant could not be read." : "",
     ...s.caps.map((c) => `Score ${c}.`),
   ].filter(Boolean);
   return html`<section class="hero" id="summary" aria-labelledby="summary-heading">
 <div class="card score-card">
 <h2 class="visually-hidden">Score</h2>
 ${scoreRing(s)}
-<div class="grade" data-testid="score-band">${bandLetter(s)}<span>${s.band ? `${s.band.letter} · ${s.band.label}` : "Not scored"}</span></div>
+<div class="grade" data-testid="score-band">${bandLetter(s)}<span>${s.band ? `${s.band.letter} · ${s.band.label}` : "Not graded"}</span></div>
 ${note.map((n) => html`<p class="note">${n}</p>`)}
 <dl class="tally">
 <dt>Checks passed</dt><dd>${f.pass.toLocaleString("en-US")}</dd>
 <dt>Checks failed</dt><dd>${f.fail.toLocaleString("en-US")}</dd>
 <dt>Not decided</dt><dd>${f.unknown.toLocaleString("en-US")}</dd>
-<dt>Excepted</dt><dd>${f.excepted.toLocaleString("en-US")}</dd>
+<dt>Accepted risks</dt><dd>${f.excepted.toLocaleString("en-US")}</dd>
 <dt>Systems read fully</dt><dd>${(f.connections.length - f.incomplete.length).toLocaleString("en-US")} of ${f.connections.length.toLocaleString("en-US")}</dd>
 </dl>
 <p class="note"><a href="#method">How the score is calculated</a></p>
 </div>
 <div class="card summary">
 <h2 id="summary-heading" class="visually-hidden">Summary</h2>
+${s.notGraded ? html`<p class="not-graded" data-testid="not-graded">${notGradedSentence(s, ctx.multiTenant)}</p>` : ""}
 <p class="lead" data-testid="headline">${lead}</p>
 ${details.length ? html`<p class="details" data-testid="headline-details">${details.join(" ")}</p>` : ""}
 ${notChecked ? html`<p class="not-checked" data-testid="not-checked">${notChecked} <a href="#coverage">What we could not check</a></p>` : ""}
@@ -217,12 +220,18 @@ ${notChecked ? html`<p class="not-checked" data-testid="not-checked">${notChecke
 ${kpi("kpi-without", f.withoutSecondFactor, `of ${f.accounts.toLocaleString("en-US")}`, "accounts can sign in without a second factor", f.withoutSecondFactor > 0)}
 ${kpi("kpi-admins", f.adminsWithoutSecondFactor, "", "administrators among them", f.adminsWithoutSecondFactor > 0)}
 ${kpi("kpi-fail", f.fail, "", "failing checks", false)}
-${kpi("kpi-unchecked", f.unknown + f.incomplete.length, "", f.incomplete.length ? `not decided or not read (${plural(f.incomplete.length, "system")})` : "checks not decided", f.unknown + f.incomplete.length > 0)}
+${kpi("kpi-unchecked", f.unknown, f.incomplete.length ? `+ ${plural(f.incomplete.length, "system")} not fully read` : "", "checks could not be decided", f.unknown + f.incomplete.length > 0)}
 </div>
 <h3>Top risks</h3>
 ${topRisks(ctx)}
 </div>
 </section>`;
+}
+
+/** "Not enough could be read to grade this tenant: none of its 2 systems could be read." */
+export function notGradedSentence(s: Score, portfolio = false): string {
+  const lead = portfolio ? notGradedLead.replace("this tenant", "these tenants") : notGradedLead;
+  return `${lead}: ${s.notGraded ?? "nothing was judged"}.`;
 }
 
 function kpi(id: string, value: number, suffix: string, label: string, alert: boolean): SafeHtml {
@@ -250,12 +259,21 @@ function policyGroups(results: Result[]): PolicyGroup[] {
     groups.set(r.policy, g);
     g.results.push(r);
     if (r.status === "fail") g.fail++;
-    if (severityRank[r.severity] > severityRank[g.worst]) g.worst = r.severity;
   }
+  // A group's severity is its worst finding's; an accepted risk sets it only when nothing else is open.
+  for (const g of groups.values()) {
+    const open = g.results.filter(isFinding);
+    g.worst = (open.length ? open : g.results).reduce(
+      (w, r) => (severityRank[r.severity] > severityRank[w] ? r.severity : w),
+      (open[0] ?? g.results[0]!).severity,
+    );
+  }
+  // Severity order first (critical before high, whatever the mix of failing and undecided), then the
+  // group with failures before one with only unknowns or accepted risks.
   return [...groups.values()].sort(
     (a, b) =>
-      Number(b.fail > 0) - Number(a.fail > 0) ||
       severityRank[b.worst] - severityRank[a.worst] ||
+      Number(b.fail > 0) - Number(a.fail > 0) ||
       b.fail - a.fail ||
       compareText(a.policy, b.policy),
   );
@@ -303,7 +321,7 @@ function tenantsSection(ctx: Context): SafeHtml {
 <header><h2 id="tenants-heading">Tenants</h2><p>Lowest score first</p></header>
 <div class="tenants">${tenants.map(({ t, f }) => {
     const { lead, notChecked } = headline(f, ctx.title);
-    return html`<article class="card tenant-card" data-testid="tenant-card">${bandLetter(f.score, true)}<div><h3>${t.name}</h3><p><strong>${f.score.value === null ? "Not scored" : `${f.score.value} / 100`}</strong>${f.score.band ? ` · ${f.score.band.label}` : ""}${f.score.provisional ? " · provisional" : ""}</p></div><p class="span">${lead}${notChecked ? html` <span class="muted">${notChecked}</span>` : ""}</p></article>`;
+    return html`<article class="card tenant-card" data-testid="tenant-card">${bandLetter(f.score, true)}<div><h3>${t.name}</h3><p><strong>${f.score.value === null ? "Not graded" : `${f.score.value} / 100`}</strong>${f.score.band ? ` · ${f.score.band.label}` : ""}${f.score.provisional && f.score.value !== null ? " · provisional" : ""}</p></div><p class="span">${f.score.notGraded ? html`<strong>${notGradedSentence(f.score)}</strong> ` : ""}${lead}${notChecked ? html` <span class="muted">${notChecked}</span>` : ""}</p></article>`;
   })}</div>
 </section>`;
 }
@@ -530,7 +548,9 @@ function findingsSection(ctx: Context): SafeHtml {
     const counts = (["fail", "unknown", "excepted"] as const)
       .map((s) => [s, g.results.filter((r) => r.status === s).length] as const)
       .filter(([, n]) => n > 0)
-      .map(([s, n]) => `${n} ${{ fail: "failing", unknown: "not decided", excepted: "excepted" }[s]}`)
+      .map(
+        ([s, n]) => `${n} ${{ fail: "failing", unknown: "not decided", excepted: "accepted as a risk" }[s]}`,
+      )
       .join(" · ");
     const rows = [...g.results]
       .sort(
@@ -570,7 +590,7 @@ function findingsSection(ctx: Context): SafeHtml {
               label: "What we found, and the evidence",
               content: html`<p class="found">${r.message}</p>${
                 r.exception
-                  ? html`<div class="exception">Excepted until ${r.exception.expires} by ${r.exception.approvedBy}: ${r.exception.reason}</div>`
+                  ? html`<div class="exception">Accepted risk until ${r.exception.expires}, approved by ${r.exception.approvedBy}: ${r.exception.reason}</div>`
                   : ""
               }${evidenceList(r.evidence)}${
                 shared === null
@@ -645,7 +665,7 @@ ${body}
 function accountsSection(ctx: Context, accounts: AccountRow[]): SafeHtml {
   const verdict = (a: AccountRow): HtmlValue => {
     if (a.withoutSecondFactor) return html`<span class="badge st-fail">Password alone</span>`;
-    if (a.excepted) return html`<span class="badge st-excepted">Excepted</span>`;
+    if (a.excepted) return html`<span class="badge st-excepted">Accepted risk</span>`;
     if (a.undecided) return html`<span class="badge st-unknown">Not decided</span>`;
     if (a.worst) return html`<span class="badge sev-${a.worst.severity}">Other finding</span>`;
     return html`<span class="badge st-pass">OK</span>`;
@@ -818,7 +838,7 @@ function checksSection(ctx: Context): SafeHtml {
           { label: "Pass", content: n("pass"), className: "num" },
           { label: "Fail", content: n("fail"), className: "num" },
           { label: "Not decided", content: n("unknown"), className: "num" },
-          { label: "Excepted", content: n("excepted"), className: "num" },
+          { label: "Accepted risk", content: n("excepted"), className: "num" },
         ],
       });
     });
@@ -832,7 +852,7 @@ ${table({
     { label: "Pass", className: "num", width: "8%" },
     { label: "Fail", className: "num", width: "8%" },
     { label: "Not decided", className: "num", width: "10%" },
-    { label: "Excepted", className: "num", width: "9%" },
+    { label: "Accepted risk", className: "num", width: "9%" },
   ],
   rows,
   empty: "No check ran.",

@@ -66,6 +66,7 @@ section.block > header p { margin: 0; color: var(--muted); font-size: .9rem; }
 .summary .lead { font-size: 1.3rem; line-height: 1.4; font-weight: 650; margin-bottom: .35rem; }
 .summary .details { color: #34404e; margin-bottom: .5rem; }
 .tenant-card .span { grid-column: 1 / -1; }
+.summary .not-graded { color: var(--ink); background: var(--bad-soft); border-left: 4px solid var(--bad); padding: .45rem .7rem; border-radius: 4px; font-weight: 650; }
 .summary .not-checked { color: var(--ink); background: var(--fair-soft); border-left: 4px solid var(--fair); padding: .45rem .7rem; border-radius: 4px; font-size: .92rem; }
 .kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 10px; margin: .9rem 0 1rem; }
 .kpi { border: 1px solid var(--line); border-radius: 8px; padding: .55rem .75rem; background: #fbfcfd; }

@@ -107,7 +107,7 @@ describe("google-workspace collect through @googleapis/admin", () => {
     expect(enforced.mfa.strength).toBe("app"); // NO_TELEPHONY at the top-level OU
     expect(byName.get("user0001@acme.example")?.admin).toEqual({
       isAdmin: true,
-      roles: ["Super Admin", "_SEED_ADMIN_ROLE"],
+      roles: ["Super Admin"],
     });
 
     const settings = new Map(collection.inventory.settings.map((s) => [s.scope.name, s]));

@@ -172,8 +172,49 @@ describe("score", () => {
     const critical = score([...many, result({ severity: "critical" })], cov);
     expect(critical.uncapped).toBeGreaterThan(90);
     expect(critical.value).toBe(59);
-    const partial = score(many, [...cov, coverage("okta", "failed")]);
+    const partial = score(many, [...cov, coverage("entra"), coverage("okta", "failed")]);
     expect([partial.value, partial.provisional, partial.band?.letter]).toEqual([74, true, "C"]);
+  });
+
+  it("never scores an excepted check as a pass: it earns nothing and a critical one caps like a failure", () => {
+    const many = Array.from({ length: 9 }, (_, i) => result({ name: `u${i}@t1.example`, status: "pass" }));
+    const exception = { reason: "pilot", approvedBy: "it@msp.example", expires: "2027-01-01" };
+    // 9 × high 5 passing = 45 of 50 with one high excepted → 90, not 100.
+    expect(score([...many, result({ status: "excepted", exception })], cov).value).toBe(90);
+    expect(score([...many, result({ status: "pass" })], cov).value).toBe(100);
+    const critical = score([...many, result({ severity: "critical", status: "excepted", exception })], cov);
+    expect(critical.value).toBe(59);
+    expect(critical.caps.join(" ")).toContain("accepted as a risk");
+  });
+
+  it("gives no grade when too little was read, and says why", () => {
+    const undecided = Array.from({ length: 4 }, (_, i) =>
+      result({ name: `u${i}@t1.example`, status: "unknown", mfa: null }),
+    );
+    // All unknown would otherwise be 50 · D: nothing was shown to be safe or unsafe.
+    const blind = score(undecided, cov);
+    expect([blind.value, blind.band]).toEqual([null, null]);
+    expect(blind.notGraded).toBe("only 0% of what was checked (weighted by severity) could be decided");
+    // Just enough decided: 2 of 4 equal checks.
+    const half = score(
+      [...undecided.slice(0, 2), result({ status: "pass" }), result({ name: "x", status: "fail" })],
+      cov,
+    );
+    expect([half.value, half.notGraded]).toEqual([50, null]);
+    expect(score([result({ status: "pass" })], [coverage("entra", "failed")]).notGraded).toBe(
+      "its one system could not be read",
+    );
+    expect(
+      score([result({ status: "pass" })], [...cov, coverage("entra", "failed"), coverage("okta", "failed")])
+        .notGraded,
+    ).toBe("2 of its 3 systems could not be read");
+    expect(score([result({ status: "pass" })], []).notGraded).toBe("no system was read");
+    const page = toHtml(report(undecided, [coverage("google-workspace", "failed")]));
+    expect(shown(page, "not-graded")).toBe(
+      "Not enough could be read to grade this tenant: its one system could not be read.",
+    );
+    expect(page).toMatch(/data-testid="score-band">.*<span>Not graded<\/span>/);
+    expect(page).not.toMatch(/\b50 \/ 100|· D\b/);
   });
 
   it("explains itself with the same numbers it uses", () => {
@@ -212,6 +253,68 @@ describe("escaping", () => {
 });
 
 describe("toHtml", () => {
+  it("names files the technician's machine read by their file name only (issue #24)", () => {
+    const local = "/home/tech/customers/acme/asa-running-config.txt";
+    const r = report(
+      [
+        result({
+          message: `${local} line 3 lets a local user in with a password alone`,
+          evidence: [
+            { source: "cisco-asa", connection: "asa", file: local, line: 3, field: "aaa", value: local },
+            { source: "ssh", connection: "ssh", file: "/etc/pam.d/sshd", line: 1, note: `see ${local}` },
+            { source: "entra", connection: "entra", endpoint: "GET /users/{id}/authentication/methods" },
+          ],
+        }),
+      ],
+      [{ ...coverage("okta", "partial"), reason: "cannot read C:\\Users\\tech\\acme\\okta.json (ENOENT)" }],
+    );
+    const page = toHtml(r);
+    expect(page).not.toContain("/home/tech");
+    expect(page).not.toContain("Users\\tech");
+    expect(page).toContain("asa-running-config.txt:3");
+    expect(page).toContain("pam.d/sshd:1");
+    expect(page).toContain("cannot read okta.json (ENOENT)");
+    expect(page).toContain("GET /users/{id}/authentication/methods");
+    // The machine-readable report keeps the technician's paths.
+    expect(JSON.stringify(r)).toContain(local);
+  });
+
+  it("lists finding groups in severity order, whether they fail or could not be decided", () => {
+    const r = report(
+      [
+        result({ name: "a@t1.example", policy: "p-medium-fail", severity: "medium" }),
+        result({
+          name: "b@t1.example",
+          policy: "p-critical-unknown",
+          severity: "critical",
+          status: "unknown",
+        }),
+        result({ name: "c@t1.example", policy: "p-high-fail", severity: "high" }),
+        result({ name: "d@t1.example", policy: "p-low-fail", severity: "low" }),
+      ],
+      [withAccounts(coverage("google-workspace"), 4)],
+    );
+    const order = [...toHtml(r).matchAll(/id="check-(p-[a-z]+-[a-z]+)/g)].map((m) => m[1]);
+    expect(order).toEqual(["p-critical-unknown", "p-high-fail", "p-medium-fail", "p-low-fail"]);
+  });
+
+  it("counts in each headline figure what its label says", () => {
+    const r = report(
+      [
+        result({ name: "a@t1.example", status: "unknown", mfa: null }),
+        result({ name: "b@t1.example", status: "unknown", mfa: null }),
+        result({ name: "c@t1.example" }),
+        result({ name: "d@t1.example", status: "pass", mfa: { state: "enforced", strength: "app" } }),
+      ],
+      [withAccounts(coverage("google-workspace"), 4), coverage("okta", "partial"), coverage("entra")],
+    );
+    const page = toHtml(r);
+    // "checks could not be decided": the undecided checks, not checks plus systems.
+    expect(shown(page, "kpi-unchecked")).toBe("2");
+    expect(page).toContain("+ 1 system not fully read");
+    expect(shown(page, "kpi-fail")).toBe("1");
+  });
+
   it("shows the computed figures on the first screen", () => {
     const r = smallTenant();
     const page = toHtml(r);
@@ -320,7 +423,10 @@ describe("toHtml", () => {
       ...page.matchAll(/data-testid="tenant-card">[\s\S]*?<h3>([^<]*)<\/h3><p><strong>([^<]*)</g),
     ].map((m) => [m[1], m[2]]);
     expect(cards).toEqual([
-      ["Tenant One", `${figures({ coverage: [], results: a }).score.value} / 100`],
+      [
+        "Tenant One",
+        `${figures({ coverage: [withAccounts(coverage("google-workspace"), 5)], results: a }).score.value} / 100`,
+      ],
       ["Tenant Two", "100 / 100"],
     ]);
   });
@@ -344,6 +450,21 @@ describe("charts", () => {
     expect(svg).toMatch(/>12<\/text>/); // the row total
   });
 
+  it("writes each bar's label in full on its own line, above the bar (no clipped system names)", () => {
+    const names = ["ConnectWise Automate", "Microsoft Entra ID (workforce)", "Palo Alto GlobalProtect"];
+    const svg = stackedBars({
+      id: "long",
+      title: "MFA state",
+      unit: "accounts",
+      series: [{ key: "none", label: "None", tone: "mfa-none" }],
+      rows: names.map((label) => ({ label, values: { none: 2 } })),
+    }).value;
+    const labels = [...svg.matchAll(/<text class="axis-label row-label" x="0" y="([\d.]+)">([^<]*)</g)];
+    expect(labels.map((m) => m[2])).toEqual(names);
+    const bars = [...svg.matchAll(/<rect[^>]* y="([\d.]+)"/g)].map((m) => Number(m[1]));
+    labels.forEach((m, i) => expect(Number(m[1])).toBeLessThan(bars[i]!));
+  });
+
   it("draws a trend with one point per sweep, and a ring without a score", () => {
     const line = lineChart({
       id: "t",
@@ -353,7 +474,8 @@ describe("charts", () => {
     expect(line.match(/<circle/g)).toHaveLength(3);
     expect(line).toContain('aria-label="Open findings: w0: 3; w1: 5; w2: 2"');
     expect(
-      scoreRing({ value: null, band: null, uncapped: null, caps: [], provisional: false }).value,
-    ).toContain("not scored");
+      scoreRing({ value: null, band: null, uncapped: null, caps: [], provisional: false, notGraded: null })
+        .value,
+    ).toContain("not graded");
   });
 });
