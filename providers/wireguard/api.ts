@@ -33,6 +33,11 @@ export interface WireGuardConfig {
   listenPort: number | null;
   addresses: string[];
   peers: WireGuardPeer[];
+  /**
+   * Sections that may admit someone but could not be read as a peer: a [Peer] whose PublicKey is missing or
+   * not a 32-byte base64 key, or an unknown section that names a PublicKey. Who they admit is unknown.
+   */
+  unreadablePeers: Array<{ line: number; name: string | null; reason: string }>;
   /** Lines that were not understood; the rest of the file still counts. */
   problems: Array<{ line: number; message: string }>;
 }
@@ -74,6 +79,7 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
     listenPort: null,
     addresses: [],
     peers: [],
+    unreadablePeers: [],
     problems: [],
   };
   if (typeof text !== "string") {
@@ -83,15 +89,30 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
   type Section = "none" | "interface" | "peer" | "unknown";
   let section: Section = "none";
   let peer:
-    | (Omit<WireGuardPeer, "publicKey" | "publicKeyLine"> & { publicKey?: string; publicKeyLine?: number })
+    | (Omit<WireGuardPeer, "publicKey" | "publicKeyLine"> & {
+        publicKey?: string;
+        publicKeyLine?: number;
+        keyProblem?: string;
+      })
     | null = null;
+  /** An unknown section, kept until its end to see whether it names a PublicKey. */
+  let unknown: { line: number; title: string; publicKey: boolean } | null = null;
   // The last comment seen since the previous key line: names the next [Peer] (or the current one).
   let pendingName: string | null = null;
   const seenKeys = new Set<string>();
   const closePeer = () => {
+    if (unknown?.publicKey)
+      config.unreadablePeers.push({
+        line: unknown.line,
+        name: null,
+        reason: `section [${unknown.title}] is not [Peer] but names a PublicKey`,
+      });
+    unknown = null;
     if (!peer) return;
     if (!peer.publicKey || peer.publicKeyLine === undefined) {
-      config.problems.push({ line: peer.line, message: "[Peer] without a PublicKey: skipped" });
+      const reason = peer.keyProblem ?? "[Peer] without a PublicKey";
+      config.problems.push({ line: peer.line, message: `${reason}: not read as a peer` });
+      config.unreadablePeers.push({ line: peer.line, name: peer.name, reason });
     } else if (seenKeys.has(peer.publicKey)) {
       config.problems.push({
         line: peer.line,
@@ -99,7 +120,8 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
       });
     } else {
       seenKeys.add(peer.publicKey);
-      config.peers.push({ ...peer, publicKey: peer.publicKey, publicKeyLine: peer.publicKeyLine });
+      const { keyProblem: _, ...read } = peer;
+      config.peers.push({ ...read, publicKey: peer.publicKey, publicKeyLine: peer.publicKeyLine });
     }
     peer = null;
   };
@@ -145,6 +167,7 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
         if (inline) peer.name = inline;
       } else {
         section = "unknown";
+        unknown = { line: lineNo, title: header[1]!.slice(0, 40), publicKey: false };
         config.problems.push({ line: lineNo, message: `unknown section [${header[1]!.slice(0, 40)}]` });
       }
       pendingName = null;
@@ -162,7 +185,10 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
       config.problems.push({ line: lineNo, message: "a setting before any [Interface] or [Peer] section" });
       continue;
     }
-    if (section === "unknown") continue;
+    if (section === "unknown") {
+      if (key === "publickey" && unknown) unknown.publicKey = true;
+      continue;
+    }
     if (section === "interface") {
       if (!interfaceKeys.has(key)) {
         config.problems.push({ line: lineNo, message: `unknown [Interface] key '${key.slice(0, 40)}'` });
@@ -185,6 +211,7 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
     }
     if (key === "publickey") {
       if (!wireGuardKey.test(value)) {
+        current.keyProblem = `PublicKey at line ${lineNo} is not a WireGuard key (32 bytes in base64)`;
         config.problems.push({ line: lineNo, message: "PublicKey is not a base64 WireGuard key" });
         continue;
       }

@@ -18,7 +18,9 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       for (const p of config.problems) ctx.skip(`${config.file}:${p.line}`, p.message);
       if (config.interfaceLine === null && config.peers.length === 0)
         ctx.gap(settings.file, "no [Interface] or [Peer] section: is this a WireGuard configuration?");
-      if (config.peers.length === 0) ctx.note(`${name}: no peers are configured, so nobody can connect`);
+      // "Nobody can connect" only when the file truly has no peer section; unreadable ones are unknown paths.
+      if (config.peers.length === 0 && config.unreadablePeers.length === 0)
+        ctx.note(`${name}: no peers are configured, so nobody can connect`);
       mergeInto(
         inventory,
         interfaceInventory({ connection: ctx.connectionId, name, host: settings.host, config }),

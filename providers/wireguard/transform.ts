@@ -95,7 +95,7 @@ export function interfaceInventory(input: InterfaceInput): ProviderInventory {
         file: input.config.file,
         ...(input.config.interfaceLine ? { line: input.config.interfaceLine } : {}),
         ...(input.config.listenPort !== null ? { field: "ListenPort", value: input.config.listenPort } : {}),
-        note: `${input.config.peers.length} peer(s)`,
+        note: `${input.config.peers.length} peer(s)${input.config.unreadablePeers.length ? `, ${input.config.unreadablePeers.length} unreadable` : ""}`,
       },
     ],
   };
@@ -121,6 +121,23 @@ export function interfaceInventory(input: InterfaceInput): ProviderInventory {
       accounts: [peer.publicKey],
       chain: { factors: ["device-key"] },
       mfa: peerVerdict(input, peer),
+    });
+  }
+  for (const unread of input.config.unreadablePeers) {
+    const reason = `${unread.name ?? "a peer section"} at ${input.config.file}:${unread.line} could not be read (${unread.reason}): whether wg accepts it, and whose device key it admits, is not known`;
+    accessPaths.push({
+      id: `${id}/unreadable-peer/line-${unread.line}`,
+      entryPoint: id,
+      accounts: [],
+      chain: { factors: ["device-key"] },
+      mfa: {
+        state: "unknown",
+        strength: null,
+        reason,
+        evidence: [
+          { source, connection: input.connection, file: input.config.file, line: unread.line, note: reason },
+        ],
+      },
     });
   }
   return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts: [] };

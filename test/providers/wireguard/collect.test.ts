@@ -126,6 +126,16 @@ describe("WireGuard config parser (wg(8) format, wg-quick additions)", () => {
         for (const p of config.peers) expect(p.publicKey).toMatch(wireGuardKey);
         expect(new Set(config.peers.map((p) => p.publicKey)).size).toBe(config.peers.length);
         for (const p of config.problems) expect(p.line).toBeGreaterThan(0);
+        // Every [Peer] header is either a peer or an unreadable peer: none vanishes silently.
+        const headers = lines
+          .join("\n")
+          .split(/\r\n|\n|\r/)
+          .filter((l) => /^\[\s*peer\s*\]$/i.test(l.split("#")[0]!.trim())).length;
+        const duplicates = config.problems.filter((p) => /same PublicKey/.test(p.message)).length;
+        const fromPeerHeaders = config.unreadablePeers.filter(
+          (u) => !/is not \[Peer\]/.test(u.reason),
+        ).length;
+        expect(config.peers.length + fromPeerHeaders + duplicates).toBe(headers);
       }),
     );
   });
@@ -180,6 +190,47 @@ describe("WireGuard provider", () => {
     expect(c.coverage.status).toBe("partial");
     expect(c.coverage.gaps.map((g) => g.what)).toEqual([`${junk}:1`, junk]);
     expect(c.coverage.notes[0]).toMatch(/no peers/);
+  });
+
+  it("a peer whose key fails validation is an unknown path with the reason, never 'nobody can connect'", async () => {
+    // A 31-byte key: base64 of 31 bytes is 44 characters ending in '=' but not a Curve25519 key (wg(8): 32 bytes).
+    const short = Buffer.alloc(31, 7).toString("base64");
+    const file = join(dir, "wg-bad.conf");
+    await writeFile(
+      file,
+      [
+        "[Interface]",
+        "ListenPort = 51820",
+        "",
+        "# owner-laptop",
+        "[Peer]",
+        `PublicKey = ${short}`,
+        "AllowedIPs = 10.8.0.2/32",
+        "",
+        "[Peers]",
+        `PublicKey = ${fakeKey("typo")}`,
+      ].join("\n"),
+    );
+    const c = await collect([{ file, name: "wg-bad" }]);
+    expect(c.coverage.notes.some((n) => /nobody can connect/.test(n))).toBe(false);
+    const paths = c.inventory.accessPaths;
+    expect(paths.map((p) => p.mfa.state)).toEqual(["unknown", "unknown"]);
+    expect(paths[0]!.mfa.reason).toMatch(
+      /owner-laptop at .*wg-bad\.conf:5 could not be read \(PublicKey at line 6 is not a WireGuard key \(32 bytes in base64\)\)/,
+    );
+    expect(paths[0]!.mfa.evidence[0]).toMatchObject({ file, line: 5 });
+    expect(paths[1]!.mfa.reason).toMatch(/section \[Peers\] is not \[Peer\] but names a PublicKey/);
+    expect(c.coverage.status).toBe("partial");
+  });
+
+  it("'nobody can connect' only for a file that truly has no peer section", async () => {
+    const file = join(dir, "wg-empty.conf");
+    await writeFile(file, "[Interface]\nListenPort = 51820\n");
+    const c = await collect([{ file, name: "wg-empty" }]);
+    expect(
+      c.coverage.notes.some((n) => /wg-empty: no peers are configured, so nobody can connect/.test(n)),
+    ).toBe(true);
+    expect(c.inventory.accessPaths).toEqual([]);
   });
 
   it("doctor reads each file and names problems", async () => {
