@@ -1,4 +1,5 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
+import { entraAccessFor, nothingRegistered } from "../src/link/entra/index.js";
 import { signInPathOf } from "./helpers.js";
 
 export default definePolicy({
@@ -57,11 +58,14 @@ export default definePolicy({
             mfa,
             evidence,
           };
-        if (path?.mfa.state === "enforced")
+        // MFA is demanded (bypassable until someone registers, or enforced where nothing can be registered
+        // at sign-in): the first sign-in decides who owns the second factor, or nobody can sign in.
+        const demanded = entraAccessFor(inventory, { connection: account.connection, userId: account.id });
+        if (path && demanded?.enforcedBy.length)
           return {
             subject,
             status: "fail",
-            message: `${account.name}: MFA is required but no method is registered; the user will be prompted to register at the next sign-in, and anyone with the password can register first`,
+            message: `${account.name}: ${path.mfa.state === "bypassable" ? nothingRegistered : `MFA is required but nothing is registered (${path.mfa.reason})`}`,
             mfa,
             evidence,
           };

@@ -76,6 +76,8 @@ export interface EntraTenantSeed {
   usersPagingLoopFromPage?: number;
   /** Enterprise apps (service principals) with their SAML identifiers and assignments. */
   enterpriseApps?: SeedEnterpriseApp[];
+  /** Custom authentication strengths (`customStrength`), served after the built-ins. */
+  customStrengths?: Array<Record<string, unknown>>;
 }
 
 export interface SeedEnterpriseApp {
@@ -122,6 +124,8 @@ export const builtInStrengths = [
       "password,microsoftAuthenticatorPush",
       "password,softwareOath",
       "password,hardwareOath",
+      "password,x509CertificateSingleFactor",
+      "password,x509CertificateMultiFactor",
       "password,sms",
       "password,voice",
       "federatedMultiFactor",
@@ -448,7 +452,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     }
     if (path === "/policies/authenticationStrengthPolicies") {
       if (need(permissions.policies)) return denied();
-      return page(req, version, path, builtInStrengths, 100, 100);
+      return page(req, version, path, [...builtInStrengths, ...(tenant.customStrengths ?? [])], 100, 100);
     }
     if (path === "/roleManagement/directory/roleDefinitions") {
       if (need(permissions.roles)) return denied();
@@ -699,12 +703,33 @@ export function caPolicy(
 }
 
 /**
+ * A custom authentication strength as `GET /policies/authenticationStrengthPolicies` returns it
+ * (authenticationStrengthPolicy: policyType custom, combinations as comma-joined
+ * `authenticationMethodModes`, reference/identity-apis.md §1.3 and wave2-apis.md §3).
+ */
+export function customStrength(displayName: string, allowedCombinations: string[]): Record<string, unknown> {
+  return {
+    id: guid(`strength:${displayName}`),
+    createdDateTime: "2025-06-01T10:00:00Z",
+    modifiedDateTime: "2025-06-01T10:00:00Z",
+    displayName,
+    description: "",
+    policyType: "custom",
+    requirementsSatisfied: "mfa",
+    allowedCombinations,
+  };
+}
+
+/**
  * A reference to an authentication strength as a policy carries it. Whether the v1.0 list inlines the
  * combinations is not confirmed, so the emulator inlines only the identity and the evaluator looks the
  * combinations up in `/policies/authenticationStrengthPolicies`.
  */
-export function strengthRef(id: string): Record<string, unknown> {
-  const s = builtInStrengths.find((b) => b.id === id)!;
+export function strengthRef(
+  id: string,
+  custom: Array<Record<string, unknown>> = [],
+): Record<string, unknown> {
+  const s = [...builtInStrengths, ...custom].find((b) => b.id === id)!;
   return {
     id: s.id,
     displayName: s.displayName,

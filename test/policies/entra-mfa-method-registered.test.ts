@@ -1,5 +1,5 @@
 import policy from "../../policies/entra-mfa-method-registered.js";
-import { caPolicy } from "../../providers/entra/emulator.js";
+import { builtInStrengths, caPolicy } from "../../providers/entra/emulator.js";
 import { entraInventory, seedUser } from "../helpers/entra.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -18,11 +18,26 @@ testPolicy(policy, {
   ],
   fail: [
     {
-      name: "MFA enforced but nothing registered: whoever has the password registers first",
+      name: "MFA required but nothing registered: whoever has the password registers first",
       inventory: entraInventory({ users: [fresh], policies: [mfaAll] }),
+      mfa: "bypassable",
+      severity: "high",
+      message: ["whoever signs in first with the password registers the second factor"],
+    },
+    {
+      name: "only keys accepted and nothing registered: nobody can sign in until one is set up",
+      inventory: entraInventory({
+        users: [fresh],
+        policies: [
+          caPolicy("PR", {
+            users: { includeUsers: ["All"] },
+            grant: { builtInControls: [], authenticationStrength: builtInStrengths[2]! },
+          }),
+        ],
+      }),
       mfa: "enforced",
       severity: "high",
-      message: ["anyone with the password can register first"],
+      message: ["cannot sign in"],
     },
     {
       name: "nothing registered and nothing enforced",

@@ -8,12 +8,14 @@ import {
   azureManagementAppId,
   ConditionalAccessFact,
   ConditionalAccessPolicy,
+  completes,
   type DirectoryUser,
   directoryRoles,
   type EntraFactKind,
   entraFactKinds,
   entraSource,
   GroupMembersFact,
+  heldModes,
   methodStrength,
   NamedLocation,
   NamedLocationsFact,
@@ -22,6 +24,7 @@ import {
   RegistrationFact,
   RolesFact,
   registerSecurityInfoAction,
+  registrableCombination,
   SecurityDefaultsFact,
   TenantFact,
   UsersFact,
@@ -429,7 +432,11 @@ function usersMatch(
 
 type Grant =
   | { kind: "block" }
-  | { kind: "mfa"; floor: FactorStrength; alternatives: string[] }
+  /**
+   * `combinations`: the authentication-strength combinations one of which must be completed; null for
+   * the built-in "Require MFA" control (any registered multi-factor method).
+   */
+  | { kind: "mfa"; floor: FactorStrength; alternatives: string[]; combinations: string[] | null }
   /** `control`: a built-in non-MFA control (a compliant device); `strength`: a strength that is not MFA. */
   | { kind: "none"; why: string; from?: "control" | "strength" }
   | { kind: "unknown"; why: string };
@@ -476,7 +483,8 @@ function strengthGrant(facts: EntraFacts, inline: AuthenticationStrengthPolicy):
   const name = `authentication strength '${strength.displayName ?? strength.id}'`;
   const combos = strength.allowedCombinations ?? [];
   if (combos.length === 0) {
-    if (strength.requirementsSatisfied === "mfa") return { kind: "mfa", floor: "weak", alternatives: [] };
+    if (strength.requirementsSatisfied === "mfa")
+      return { kind: "mfa", floor: "weak", alternatives: [], combinations: null };
     return { kind: "unknown", why: `the combinations of ${name} were not read` };
   }
   const single = combos.filter((c) => combinationStrength(c) === null);
@@ -486,7 +494,21 @@ function strengthGrant(facts: EntraFacts, inline: AuthenticationStrengthPolicy):
     kind: "mfa",
     floor: weakest(combos.map((c) => combinationStrength(c) ?? "weak")),
     alternatives: [],
+    combinations: combos,
   };
+}
+
+/** Combinations that satisfy every one of several requirements (null: no constraint). */
+function intersectCombinations(sets: Array<string[] | null>): string[] | null {
+  const constrained = sets.filter((s): s is string[] => s !== null);
+  if (constrained.length === 0) return null;
+  return constrained.reduce((a, b) => a.filter((c) => b.includes(c)));
+}
+
+/** Combinations that satisfy any one of several alternatives (null: an alternative has no constraint). */
+function unionCombinations(sets: Array<string[] | null>): string[] | null {
+  if (sets.some((s) => s === null)) return null;
+  return [...new Set(sets.flatMap((s) => s ?? []))];
 }
 
 const controlNames: Record<string, string> = {
@@ -505,7 +527,7 @@ function grantOf(facts: EntraFacts, p: ConditionalAccessPolicy): Grant {
     ...g.builtInControls.map(
       (c): Grant =>
         c === "mfa"
-          ? { kind: "mfa", floor: "weak", alternatives: [] }
+          ? { kind: "mfa", floor: "weak", alternatives: [], combinations: null }
           : { kind: "none", why: `it requires ${controlNames[c] ?? c}, not MFA`, from: "control" },
     ),
     ...(g.authenticationStrength ? [strengthGrant(facts, g.authenticationStrength)] : []),
@@ -523,6 +545,7 @@ function grantOf(facts: EntraFacts, p: ConditionalAccessPolicy): Grant {
         kind: "mfa",
         floor: mfa.map((m) => m.floor).reduce((a, b) => (strengthRank[b] > strengthRank[a] ? b : a)),
         alternatives: [],
+        combinations: intersectCombinations(mfa.map((m) => m.combinations)),
       };
     const unknown = options.find((o) => o.kind === "unknown");
     return unknown ?? options[0]!;
@@ -543,7 +566,12 @@ function grantOf(facts: EntraFacts, p: ConditionalAccessPolicy): Grant {
   ];
   if (alternatives.length === 0 && options.some((o) => o.kind === "unknown"))
     return options.find((o) => o.kind === "unknown")!;
-  return { kind: "mfa", floor, alternatives };
+  return {
+    kind: "mfa",
+    floor,
+    alternatives,
+    combinations: unionCombinations(mfa.map((m) => m.combinations)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -723,6 +751,8 @@ type Effect =
       policy: ConditionalAccessPolicy;
       control: "mfa" | "block";
       floor: FactorStrength | null;
+      /** For `mfa`: the combinations the grant accepts (null: any multi-factor method). */
+      combinations: string[] | null;
       gaps: Array<{ gap: string; field: string; value: JsonValue }>;
       clientTypes: Set<ClientType>;
       how: string[];
@@ -771,6 +801,7 @@ function effectOf(
     policy: p,
     control: grant.kind === "block" ? "block" : "mfa",
     floor: grant.kind === "mfa" ? grant.floor : null,
+    combinations: grant.kind === "mfa" ? grant.combinations : null,
     gaps: [
       ...apps.gaps,
       ...narrowing(facts, p),
@@ -792,8 +823,68 @@ function effectOf(
 
 const floorRank = (e: Extract<Effect, { kind: "enforces" }>) =>
   e.control === "block" ? 3 : strengthRank[e.floor ?? "weak"];
-const rankStrength = (rank: number): FactorStrength | null =>
-  rank >= 3 ? null : ((["weak", "app", "phishing-resistant"] as const)[rank] ?? "weak");
+
+interface Demand {
+  blocked: boolean;
+  /** Combinations one of which must be completed; null: any registered multi-factor method. */
+  combinations: string[] | null;
+}
+const anyMfa: Demand = { blocked: false, combinations: null };
+
+export const nothingRegistered =
+  "MFA is required but nothing is registered: whoever signs in first with the password registers the second factor";
+
+/**
+ * What the user can present against what is demanded: the weakest combination that is both accepted
+ * and completed by the registered methods (`strength`), the weakest the policies accept (`required`),
+ * and, when nothing registered is accepted, whether it can be registered at sign-in. With registration
+ * unknown, the strength is the weakest accepted (a lower bound), never more.
+ */
+function strengthMet(
+  demands: Demand[],
+  registration: EntraSignInResult["registration"],
+): {
+  strength: FactorStrength | null;
+  required: FactorStrength | null;
+  unmet: "registrable" | "not-registrable" | null;
+  accepted: string;
+} {
+  const open = demands.filter((d) => !d.blocked);
+  const acceptedStrengths = (d: Demand): FactorStrength[] =>
+    d.combinations === null
+      ? ["weak"]
+      : d.combinations.flatMap((c) => {
+          const cs = combinationStrength(c);
+          return cs ? [cs] : [];
+        });
+  const accepted = [...new Set(open.flatMap((d) => d.combinations ?? ["any multi-factor method"]))].join(
+    ", ",
+  );
+  if (open.length === 0) return { strength: null, required: "phishing-resistant", unmet: null, accepted };
+  const requiredEach = open.map((d) => acceptedStrengths(d));
+  const required = requiredEach.some((r) => r.length === 0) ? null : weakest(requiredEach.flat());
+  // Registered, but no method we can name (a certificate is not listed in methodsRegistered): as unknown.
+  const unnamed =
+    registration.status === "registered" && registration.methods.every((m) => m.strength === null);
+  if (registration.status === "unknown" || unnamed)
+    return { strength: required, required, unmet: null, accepted };
+  const held = heldModes(registration.methods.map((m) => m.method));
+  const registered = open.flatMap((d) =>
+    d.combinations === null
+      ? registration.methods.flatMap((m) => (m.strength ? [m.strength] : []))
+      : d.combinations
+          .filter((c) => completes(c, held))
+          .flatMap((c) => {
+            const cs = combinationStrength(c);
+            return cs ? [cs] : [];
+          }),
+  );
+  if (registered.length) return { strength: weakest(registered), required, unmet: null, accepted };
+  const registrable = open.some(
+    (d) => d.combinations === null || d.combinations.some(registrableCombination),
+  );
+  return { strength: null, required, unmet: registrable ? "registrable" : "not-registrable", accepted };
+}
 
 function registrationOf(
   facts: EntraFacts,
@@ -967,6 +1058,12 @@ export function evaluateEntraSignIn(
     ? null
     : Math.min(...modernTypes.map((t) => Math.max(...fullFor(t).map(floorRank))));
   const covering = [...new Set(modernTypes.flatMap((t) => fullFor(t)))];
+  // What Conditional Access demands of each interactive client type; every applying policy must be met.
+  let demands: Demand[] = modernTypes.map((t) =>
+    fullFor(t).some((e) => e.control === "block")
+      ? { blocked: true, combinations: null }
+      : { blocked: false, combinations: intersectCombinations(fullFor(t).map((e) => e.combinations)) },
+  );
 
   const sd = facts.securityDefaults;
   const perUser = facts.perUserMfa;
@@ -985,6 +1082,7 @@ export function evaluateEntraSignIn(
   if (sd.status === "read" && sd.enabled) {
     state = "enforced";
     floor = 0;
+    demands = [anyMfa];
     base.enforcedBy.push({ kind: "security-defaults" });
     reason =
       "security defaults are on (weaker than Conditional Access: users other than admins are prompted for MFA only when Entra deems it necessary)";
@@ -1005,6 +1103,7 @@ export function evaluateEntraSignIn(
   } else if (perUserEnforced) {
     state = "enforced";
     floor = 0;
+    demands = [anyMfa];
     base.enforcedBy.push({ kind: "per-user-mfa" });
     reason = `per-user MFA is ${perUserState} (legacy setting: trusted IPs and app passwords can skip it)`;
     evidence.push({
@@ -1085,22 +1184,22 @@ export function evaluateEntraSignIn(
   let strength: FactorStrength | null = null;
   let requiredStrength: FactorStrength | null = null;
   if (state === "enforced" && floor !== null) {
-    requiredStrength = floor >= 3 ? "phishing-resistant" : rankStrength(floor);
-    if (floor < 3) {
-      const usable = registration.methods.filter(
-        (m) => m.strength !== null && strengthRank[m.strength] >= floor!,
-      );
-      strength =
-        registration.status === "unknown"
-          ? rankStrength(floor)
-          : usable.length
-            ? weakest(usable.map((m) => m.strength!))
-            : null;
-    }
-    if (registration.status === "not-registered")
+    const met = strengthMet(demands, registration);
+    requiredStrength = met.required;
+    strength = met.strength;
+    if (met.unmet === "registrable" && registration.status === "not-registered") {
+      // Whoever holds the password registers the second factor (vocabulary: reports/vocabulary.md).
+      state = "bypassable";
+      notes.push(nothingRegistered);
+    } else if (met.unmet === "registrable") {
       notes.push(
-        "no method is registered: the user will be prompted to register at the next sign-in, and anyone with the password can register first",
+        `no registered method completes a combination the policies accept (${met.accepted}): the user will be asked to register one on the spot at the next sign-in`,
       );
+    } else if (met.unmet === "not-registrable") {
+      notes.push(
+        `no registered method completes a combination the policies accept (${met.accepted}), and those cannot be registered during sign-in (passkeys, Windows Hello, certificates and passes are set up beforehand): the user cannot sign in until one is`,
+      );
+    }
   }
   if (state !== "unknown") evidence.push(...registration.evidence);
   return {

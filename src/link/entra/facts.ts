@@ -331,6 +331,59 @@ export function methodStrength(method: string): FactorStrength | null {
   return methodStrengths[method] ?? null;
 }
 
+/**
+ * The `authenticationMethodModes` a registered method can complete (wave2-apis.md §3.3: Microsoft
+ * publishes no mapping table, so this is the documented mode list matched to `methodsRegistered` names).
+ * A method missing here (synced passkeys, external methods: unconfirmed) completes no combination,
+ * so a strength never counts as met through it.
+ */
+const methodModes: Record<string, string[]> = {
+  windowsHelloForBusiness: ["windowsHelloForBusiness"],
+  // Platform Credential for macOS is represented as windowsHelloForBusiness in authentication strengths.
+  macOsSecureEnclaveKey: ["windowsHelloForBusiness"],
+  fido2: ["fido2"],
+  fido2SecurityKey: ["fido2"],
+  passKeyDeviceBound: ["fido2"],
+  passKeyDeviceBoundAuthenticator: ["fido2"],
+  passKeyDeviceBoundWindowsHello: ["fido2"],
+  microsoftAuthenticatorPasswordless: ["deviceBasedPush"],
+  microsoftAuthenticatorPush: ["microsoftAuthenticatorPush"],
+  softwareOneTimePasscode: ["softwareOath"],
+  hardwareOneTimePasscode: ["hardwareOath"],
+  mobilePhone: ["sms", "voice"],
+  alternateMobilePhone: ["sms", "voice"],
+  sms: ["sms"],
+  officePhone: ["voice"],
+  temporaryAccessPass: ["temporaryAccessPassOneTime", "temporaryAccessPassMultiUse"],
+  email: ["email"],
+};
+
+/** Every user signs in with a password unless a combination replaces it; the modes the methods add. */
+export function heldModes(methods: string[]): Set<string> {
+  return new Set(["password", ...methods.flatMap((m) => methodModes[m] ?? [])]);
+}
+
+/** Whether the modes a user holds complete one `allowedCombinations` entry (comma-joined modes). */
+export function completes(combination: string, held: Set<string>): boolean {
+  return combination.split(",").every((mode) => held.has(mode.trim()));
+}
+
+/**
+ * Modes a user can register at sign-in when a policy asks (interrupt mode). Microsoft documents that
+ * passkeys (FIDO2), Windows Hello for Business, certificates and phone sign-in cannot be registered
+ * that way (concept-authentication-strength-how-it-works.md); passes and hardware tokens are handed
+ * out by an administrator.
+ */
+const registrableAtSignIn = new Set(["microsoftAuthenticatorPush", "softwareOath", "sms", "voice"]);
+
+/** Whether someone with only the password could register a method that completes `combination`. */
+export function registrableCombination(combination: string): boolean {
+  return combination
+    .split(",")
+    .map((m) => m.trim())
+    .every((m) => m === "password" || registrableAtSignIn.has(m));
+}
+
 /** Built-in role template ids (reference §1.6, from maester Get-MtRoleInfo.ps1). */
 export const directoryRoles: Record<string, { name: string; privileged: boolean }> = {
   "62e90394-69f5-4237-9190-012177145e10": { name: "Global Administrator", privileged: true },

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   allPermissions,
+  caPolicy,
+  customStrength,
   type EntraTenantSeed,
   freeTenant,
   perUserMfaTenant,
@@ -12,6 +14,7 @@ import {
   seedTenant,
   seedUser,
   startEntraEmulator,
+  strengthRef,
   tailspinCases,
   tailspinTenant,
 } from "../../../providers/entra/emulator.js";
@@ -258,14 +261,36 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     });
   });
 
+  it("a custom strength's combinations are read from /policies/authenticationStrengthPolicies and matched to what each user registered", async () => {
+    const tapOnly = customStrength("TAP only", ["temporaryAccessPassOneTime", "temporaryAccessPassMultiUse"]);
+    const push = seedUser("push@fabrikam.example", { methodsRegistered: ["microsoftAuthenticatorPush"] });
+    const pass = seedUser("pass@fabrikam.example", { methodsRegistered: ["temporaryAccessPass"] });
+    const policy = caPolicy("Onboarding with a pass", {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: [], authenticationStrength: strengthRef(tapOnly.id as string, [tapOnly]) },
+    });
+    const { collection } = await run(
+      seedTenant("fabrikam.example", token, {
+        users: [push, pass],
+        policies: [policy],
+        customStrengths: [tapOnly],
+      }),
+    );
+    const { path } = linked(collection);
+    expect(path("push").mfa).toMatchObject({ state: "enforced", strength: null });
+    expect(path("push").mfa.reason).toContain("cannot sign in");
+    expect(path("pass").mfa).toMatchObject({ state: "enforced", strength: "weak" });
+  });
+
   it("per-user MFA tenant: reads the beta requirements per user; enforced and enabled enforce", async () => {
     const { collection, requests } = await run(perUserMfaTenant(token), {
       settings: { readPerUserMfa: true, registrationFallback: "authentication-methods" },
     });
     const { path } = linked(collection);
     expect(path("enforced").mfa.state).toBe("enforced");
-    expect(path("enabled").mfa.state).toBe("enforced");
-    expect(path("enabled").mfa.reason).toContain("anyone with the password can register first");
+    // Per-user MFA "enabled" with nothing registered: the next sign-in registers (vocabulary, #18 item 11).
+    expect(path("enabled").mfa.state).toBe("bypassable");
+    expect(path("enabled").mfa.reason).toContain("whoever signs in first with the password registers");
     expect(path("disabled").mfa.state).toBe("optional"); // Authenticator registered, nothing requires it
     expect(
       requests.filter((r) => r.path.startsWith("/beta/users/")).map((r) => r.path.split("/").pop()),

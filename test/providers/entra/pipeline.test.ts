@@ -219,7 +219,7 @@ describe("entra demo", () => {
       ).toBe("fail");
       expect(
         find("northwind", "entra-mfa-method-registered", "j.leverling@northwind.example")?.message,
-      ).toContain("anyone with the password can register first");
+      ).toContain("whoever signs in first with the password registers the second factor");
       expect(
         find("contoso-dental", "entra-user-mfa-enforced", "reception@contoso-dental.example")?.mfa?.state,
       ).toBe("none");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   builtInStrengths,
   caPolicy,
+  customStrength,
   guid,
   ipLocation,
   roles,
@@ -320,6 +321,87 @@ describe("Conditional Access evaluator: what is demanded", () => {
   });
 });
 
+/**
+ * Microsoft: an authentication strength is a list of allowed combinations, and to sign in "the method
+ * must be allowed, registered by the user ..., and satisfy the authentication strength"; passkeys
+ * (FIDO2), Windows Hello, certificates and phone sign-in cannot be registered in interrupt mode
+ * (entra-docs concept-authentication-strength-how-it-works.md; reference/wave2-apis.md §3.2).
+ */
+describe("Conditional Access evaluator: authentication strengths are sets of combinations", () => {
+  const tapOnly = customStrength("Temporary Access Pass only", [
+    "temporaryAccessPassOneTime",
+    "temporaryAccessPassMultiUse",
+  ]);
+  const appOrKey = customStrength("Authenticator or key", ["password,microsoftAuthenticatorPush", "fido2"]);
+  const requiring = (name: string, strength: Record<string, unknown>, custom = [strength]) =>
+    caPolicy(name, {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: [], authenticationStrength: strengthRef(strength.id as string, custom) },
+    });
+  const strengths = [...builtInStrengths, tapOnly, appOrKey];
+  const prStrength = builtInStrengths[2]!;
+
+  it("a TAP-only strength is not met by Authenticator push: MFA is demanded, no accepted strength, cannot sign in", () => {
+    const push = seedUser("push@t.example", { methodsRegistered: ["microsoftAuthenticatorPush"] });
+    const r = evaluate({ users: [push], policies: [requiring("TAP", tapOnly)], strengths }, push);
+    expect(r.verdict.state).toBe("enforced");
+    expect(r.verdict.strength).toBeNull();
+    expect(r.verdict.reason).toContain("temporaryAccessPassOneTime");
+    expect(r.verdict.reason).toContain("cannot sign in");
+  });
+
+  it("the same TAP-only strength is met by a registered pass (weak)", () => {
+    const tap = seedUser("tap@t.example", { methodsRegistered: ["temporaryAccessPass"] });
+    const r = evaluate({ users: [tap], policies: [requiring("TAP", tapOnly)], strengths }, tap);
+    expect(r.verdict).toMatchObject({ state: "enforced", strength: "weak" });
+  });
+
+  it("reports the weakest combination that is accepted and registered, not the weakest registered method", () => {
+    // SMS is registered but not accepted; push is accepted: app. A key alone: phishing-resistant.
+    const both = seedUser("both@t.example", {
+      methodsRegistered: ["mobilePhone", "microsoftAuthenticatorPush"],
+    });
+    const key = seedUser("key@t.example", { methodsRegistered: ["mobilePhone", "fido2"] });
+    const s = { users: [both, key], policies: [requiring("App or key", appOrKey)], strengths };
+    expect(evaluate(s, both).verdict).toMatchObject({ state: "enforced", strength: "app" });
+    expect(evaluate(s, both).requiredStrength).toBe("app");
+    expect(evaluate(s, key).verdict).toMatchObject({ state: "enforced", strength: "phishing-resistant" });
+  });
+
+  it("a method that can be registered at sign-in: enforced, no accepted strength yet, registers on the spot", () => {
+    const sms = seedUser("sms@t.example", { methodsRegistered: ["mobilePhone"] });
+    const r = evaluate({ users: [sms], policies: [requiring("App or key", appOrKey)], strengths }, sms);
+    expect(r.verdict).toMatchObject({ state: "enforced", strength: null });
+    expect(r.verdict.reason).toContain("asked to register one on the spot");
+  });
+
+  it("every applying policy must be met: plain MFA and the phishing-resistant strength together accept only keys", () => {
+    const push = seedUser("push@t.example", { methodsRegistered: ["microsoftAuthenticatorPush"] });
+    const key = seedUser("key@t.example", { methodsRegistered: ["microsoftAuthenticatorPush", "fido2"] });
+    const s = { users: [push, key], policies: [allUsersMfa, requiring("PR", prStrength, [])], strengths };
+    expect(evaluate(s, push).verdict).toMatchObject({ state: "enforced", strength: null });
+    expect(evaluate(s, push).verdict.reason).toContain("cannot sign in");
+    expect(evaluate(s, key).verdict).toMatchObject({ state: "enforced", strength: "phishing-resistant" });
+  });
+
+  it("combinations inlined in the policy are used as they are; a synced passkey (unconfirmed mode) completes nothing", () => {
+    const synced = seedUser("synced@t.example", { methodsRegistered: ["passKeySynced"] });
+    const inline = caPolicy("PR inline", {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: [], authenticationStrength: prStrength },
+    });
+    const r = evaluate({ users: [synced], policies: [inline] }, synced);
+    expect(r.verdict).toMatchObject({ state: "enforced", strength: null });
+  });
+
+  it("the emulator serves Microsoft's documented built-in MFA combinations, certificate ones included", () => {
+    const mfa = builtInStrengths[0]!.allowedCombinations;
+    expect(mfa).toContain("password,x509CertificateSingleFactor");
+    expect(mfa).toContain("password,x509CertificateMultiFactor");
+    expect(mfa).toHaveLength(19);
+  });
+});
+
 describe("Conditional Access evaluator: narrowed policies cover only a slice", () => {
   const narrowed = (
     name: string,
@@ -557,13 +639,26 @@ describe("Conditional Access evaluator: other enforcement and unknowns", () => {
     expect(facts.conditionalAccess.status).toBe("unavailable");
   });
 
-  it("enforced but not registered: stays enforced, says who can register first, no strength", () => {
+  it("MFA required, nothing registered: bypassable, since whoever holds the password registers first (vocabulary, #18 item 11)", () => {
     const fresh = seedUser("fresh@t.example", { methodsRegistered: [] });
     const r = evaluate({ users: [fresh], policies: [allUsersMfa] }, fresh);
-    expect(r.verdict.state).toBe("enforced");
+    expect(r.verdict.state).toBe("bypassable");
     expect(r.verdict.strength).toBeNull();
     expect(r.registration.status).toBe("not-registered");
-    expect(r.verdict.reason).toContain("anyone with the password can register first");
+    expect(r.verdict.reason).toContain(
+      "MFA is required but nothing is registered: whoever signs in first with the password registers the second factor",
+    );
+  });
+
+  it("nothing registered but only methods that cannot be registered at sign-in are accepted: enforced, cannot sign in", () => {
+    const fresh = seedUser("fresh@t.example", { methodsRegistered: [] });
+    const pr = caPolicy("PR", {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: [], authenticationStrength: builtInStrengths[2]! },
+    });
+    const r = evaluate({ users: [fresh], policies: [pr] }, fresh);
+    expect(r.verdict).toMatchObject({ state: "enforced", strength: null });
+    expect(r.verdict.reason).toContain("cannot sign in");
   });
 
   it("registration unknown: strength is the policy floor, state unaffected", () => {
