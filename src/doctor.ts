@@ -54,7 +54,7 @@ export async function doctor(
       const where = `tenant '${tenant.id}', connection '${connection.id}'`;
       const warn = (m: string) => options.onWarning?.(`${where}: ${m}`);
       const ctx: CollectContext<unknown> = {
-        tenant: { id: tenant.id, name: tenant.name },
+        tenant: { id: tenant.id, name: tenant.name, role: tenant.role },
         connectionId: connection.id,
         settings: connection.settings,
         signal: controller.signal,

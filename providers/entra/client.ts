@@ -24,6 +24,7 @@ import {
 } from "../../src/errors.js";
 import { type Endpoint, GraphErrorBody, Page, permissions, type QuotaKind } from "./api.js";
 import { type Cloud, clouds, type EntraSettings } from "./settings.js";
+import { tokenHttpClient } from "./token-transport.js";
 
 /**
  * Transport for one Entra connection: credentials per cloud, the Graph client (`@microsoft/microsoft-graph-
@@ -107,7 +108,13 @@ export async function createCredential(
   options: { httpClient?: TokenCredentialOptions["httpClient"] } = {},
 ): Promise<CredentialPlan> {
   const { authorityHost } = resolveEndpoints(settings);
-  const common = { authorityHost, ...(options.httpClient ? { httpClient: options.httpClient } : {}) };
+  // A sign-in host that is not the cloud's own (a proxy, an emulator) has no Microsoft instance metadata:
+  // MSAL would look it up on the public cloud, so discovery is off for it.
+  const common = {
+    authorityHost,
+    httpClient: options.httpClient ?? tokenHttpClient(settings),
+    ...(settings.authorityHost ? { disableInstanceDiscovery: true } : {}),
+  };
   const auth = settings.auth;
   if (auth.method === "access-token")
     return { credential: staticCredential((await secret(auth.token)).reveal()), principal: "access token" };

@@ -13,6 +13,8 @@ import {
 } from "../../src/emulator/server.js";
 import { directoryRoles } from "../../src/link/entra/facts.js";
 import { permissions } from "./api.js";
+import { type GdapSeed, gdapReadPermission, gdapRoute } from "./gdap-emulator.js";
+import { loginRoute, type SeedConsentedApp } from "./login-emulator.js";
 
 /**
  * A stand-in for Microsoft Graph (v1.0 and beta) that the real `@microsoft/microsoft-graph-client`
@@ -78,6 +80,10 @@ export interface EntraTenantSeed {
   enterpriseApps?: SeedEnterpriseApp[];
   /** Custom authentication strengths (`customStrength`), served after the built-ins. */
   customStrengths?: Array<Record<string, unknown>>;
+  /** A partner (MSP) tenant's GDAP relationships with its customers. */
+  gdap?: GdapSeed;
+  /** Apps consented in this tenant, for the client-credentials sign-in (gdap-emulator's sibling). */
+  apps?: SeedConsentedApp[];
 }
 
 export interface SeedEnterpriseApp {
@@ -105,7 +111,7 @@ interface Session {
   permissions: Set<string>;
 }
 
-export const allPermissions = Object.values(permissions);
+export const allPermissions = [...Object.values(permissions), gdapReadPermission];
 
 /** Built-in authentication strengths (ids and combinations as Microsoft ships them). */
 export const builtInStrengths = [
@@ -357,6 +363,13 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   }
 
   const handler = (req: EmulatorRequest): EmulatorResponse => {
+    const login = loginRoute(req, options.tenants, (minted, tenant, granted) =>
+      sessions.set(minted, {
+        tenant: options.tenants.find((t) => t.tenantId === tenant.tenantId)!,
+        permissions: new Set(granted),
+      }),
+    );
+    if (login) return login;
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
     const session = token ? sessions.get(token) : undefined;
     if (!session)
@@ -577,6 +590,15 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       if (!user) return graphError(404, "Request_ResourceNotFound", "Resource does not exist.");
       return page(req, version, path, methodObjects(user), 100, 100);
     }
+    const gdap = gdapRoute(
+      path,
+      tenant.gdap,
+      !need(gdapReadPermission),
+      denied,
+      (message) => graphError(404, "Request_ResourceNotFound", message),
+      (items, size, max) => page(req, version, path, items, size, max),
+    );
+    if (gdap) return gdap;
     return graphError(
       404,
       "Request_ResourceNotFound",

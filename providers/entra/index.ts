@@ -11,7 +11,7 @@ import {
   PerUserMfaState,
   type RoleAssignmentItem,
 } from "../../src/link/entra/facts.js";
-import type { AccessPath, Account, CustomerAccessGroup, Evidence, Fact } from "../../src/model/index.js";
+import type { AccessPath, Account, Evidence, Fact } from "../../src/model/index.js";
 import {
   AppRoleAssignment,
   AuthenticationMethod,
@@ -37,6 +37,7 @@ import {
   NotLicensedError,
   tokenPermissionsCheck,
 } from "./client.js";
+import { customerAccessGroups, gdapFactOf, gdapGroups, readGdap } from "./gdap.js";
 import { EntraSettings } from "./settings.js";
 import {
   directoryUser,
@@ -447,6 +448,12 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
   for (const sp of servicePrincipals)
     for (const p of sp.assignments.principals) if (p.type === "group") targeted.add(p.id);
   for (const id of settings.customerAccessGroups) targeted.add(id);
+  // The MSP's own tenant: its GDAP relationships, and the groups holding their roles reach customers.
+  const gdap = ctx.tenant.role === "msp" ? await readGdap(ctx, client) : undefined;
+  const gdapGroupReach = gdap
+    ? gdapGroups(gdap)
+    : new Map<string, Array<{ customer: string; roles: string[] }>>();
+  for (const id of gdapGroupReach.keys()) targeted.add(id);
   ctx.progress("group members", 0, targeted.size);
   const groups = await readGroups(ctx, client, [...targeted]);
   const memberSets = new Map(
@@ -669,17 +676,9 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
   facts.push(
     ...customerAccessGroupFacts(
       { source, connection, endpoint: endpoints.groupMembers.label },
-      settings.customerAccessGroups.map((id): CustomerAccessGroup => {
-        const group = groups.find((g) => g.id === id);
-        return {
-          group: id,
-          ...(group?.displayName ? { name: group.displayName } : {}),
-          status: group?.status ?? "unavailable",
-          ...(group?.status === "unavailable" ? { reason: group.reason } : {}),
-          members: group?.memberIds ?? [],
-        };
-      }),
+      customerAccessGroups(ctx, settings.customerAccessGroups, gdapGroupReach, groups),
     ),
+    ...(gdap ? [gdapFactOf(connection, gdap)] : []),
   );
   return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts };
 }

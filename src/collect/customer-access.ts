@@ -23,7 +23,11 @@ export function customerAccessGroupFacts(
       {
         ...at,
         objectId: data.group,
-        note: `customerAccessGroups: ${data.status === "read" ? `${data.members.length} member(s)` : data.status}`,
+        note: `${data.reaches ? "GDAP access assignments" : "customerAccessGroups"}: ${data.status === "read" ? `${data.members.length} member(s)` : data.status}${
+          data.reaches
+            ? `; reaches ${data.reaches.map((r) => `${r.customer} (${r.roles.join(", ")})`).join("; ")}`
+            : ""
+        }`,
       },
     ],
   }));

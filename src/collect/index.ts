@@ -93,11 +93,15 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
   const worker = async () => {
     for (let i = next++; i < jobs.length; i = next++) {
       const job = jobs[i]!;
-      results[i] = await collectConnection({ id: job.tenant.id, name: job.tenant.name }, job.connection, {
-        ...options,
-        connectionTimeoutMs,
-        quotas,
-      });
+      results[i] = await collectConnection(
+        { id: job.tenant.id, name: job.tenant.name, role: job.tenant.role },
+        job.connection,
+        {
+          ...options,
+          connectionTimeoutMs,
+          quotas,
+        },
+      );
     }
   };
   const width = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
@@ -140,7 +144,7 @@ function withoutDuplicates(
  * and a gap becomes `partial`.
  */
 export async function collectConnection(
-  tenant: { id: string; name: string },
+  tenant: { id: string; name: string; role?: "customer" | "msp" },
   connection: ConnectionConfig,
   options: CollectOptions & {
     quotas: QuotaRegistry;

@@ -19,7 +19,8 @@ export interface ProgressUpdate {
  * can drive them.
  */
 export interface CollectContext<Settings> {
-  tenant: { id: string; name: string };
+  /** `role: msp` marks the MSP's own tenant (where GDAP relationships are read). */
+  tenant: { id: string; name: string; role?: "customer" | "msp" };
   connectionId: string;
   settings: Settings;
   signal: AbortSignal;

@@ -162,6 +162,11 @@ export const CustomerAccessGroup = z.object({
   status: z.enum(["read", "not-found", "unavailable"]),
   reason: z.string().optional(),
   members: z.array(z.string()),
+  /**
+   * The customers and roles the group reaches, when it was found through GDAP access assignments (the
+   * group holds a delegated admin role in each of these customers).
+   */
+  reaches: z.array(z.object({ customer: z.string(), roles: z.array(z.string()) })).optional(),
 });
 export type CustomerAccessGroup = z.infer<typeof CustomerAccessGroup>;
 
