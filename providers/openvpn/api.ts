@@ -49,15 +49,20 @@ export const UserProps = z.record(z.string(), z.record(z.string(), z.unknown()))
 
 export type PropBag = Partial<Record<UserPropKey, string>>;
 
-/** Keeps only the known keys of one user/group entry, as strings. */
-export function pickProps(raw: Record<string, unknown>): PropBag {
-  const out: PropBag = {};
+/**
+ * Keeps only the known keys of one user/group entry, as strings; `unreadable` names known keys whose value
+ * is not a scalar (dropping them silently could let a default or a group's value stand in for the user's).
+ */
+export function pickProps(raw: Record<string, unknown>): { props: PropBag; unreadable: UserPropKey[] } {
+  const props: PropBag = {};
+  const unreadable: UserPropKey[] = [];
   for (const key of userPropKeys) {
     if (!(key in raw)) continue;
     const parsed = scalar.safeParse(raw[key]);
-    if (parsed.success && parsed.data !== null) out[key] = parsed.data.slice(0, 200);
+    if (!parsed.success) unreadable.push(key);
+    else if (parsed.data !== null) props[key] = parsed.data.slice(0, 200);
   }
-  return out;
+  return { props, unreadable };
 }
 
 /** Keeps only the ConfigQuery keys mfasweep reads. */

@@ -146,8 +146,14 @@ export async function readAccessServer(settings: AccessServerSettings): Promise<
   }
   const entries: Record<string, PropBag> = {};
   for (const [name, raw] of Object.entries(checkedUsers.data)) {
+    const { props, unreadable } = pickProps(raw);
+    if (unreadable.length > 0)
+      throw new ConfigError(
+        `property ${unreadable[0]} of '${name.slice(0, 64)}' is not a string, number or boolean`,
+        `${settings.userProps}:${users.lineOf([name, unreadable[0]!]) ?? 1}`,
+      );
     Object.defineProperty(entries, name, {
-      value: pickProps(raw),
+      value: props,
       enumerable: true,
       writable: true,
       configurable: true,

@@ -518,6 +518,31 @@ describe("OpenVPN Access Server", () => {
     expect(c.coverage.gaps[0]!.reason).toContain(`${bad}:2:`);
     expect(c.inventory.accessPaths[0]!.mfa.state).toBe("unknown");
   });
+
+  it("a known property that is not a scalar is refused with file:line, not dropped (a group's TOTP must not stand in)", async () => {
+    const config = await writeJson(dir, "config.json", configQuery({}));
+    const users = join(dir, "users-odd.json");
+    await writeFile(
+      users,
+      JSON.stringify(
+        {
+          VPN: { type: "group", prop_google_auth: "true" },
+          alice: { type: "user_connect", conn_group: "VPN", prop_google_auth: { value: false } },
+        },
+        null,
+        2,
+      ),
+    );
+    const c = await collect([
+      { edition: "access-server", name: "as1", configQuery: config, userProps: users },
+    ]);
+    expect(c.coverage.status).toBe("partial");
+    expect(c.coverage.gaps[0]!.reason).toMatch(
+      /property prop_google_auth of 'alice' is not a string, number or boolean/,
+    );
+    expect(c.coverage.gaps[0]!.reason).toContain(`${users}:`);
+    expect(c.inventory.accessPaths.map((p) => p.mfa.state)).toEqual(["unknown"]);
+  });
 });
 
 describe("demo", () => {
