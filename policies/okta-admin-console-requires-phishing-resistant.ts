@@ -3,7 +3,6 @@ import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/poli
 const strengthWords: Record<string, string> = {
   app: "an app-based factor (push or one-time code)",
   weak: "a weak factor (SMS, voice, email or security question)",
-  unknown: "a factor of unknown strength",
 };
 
 export default definePolicy({
@@ -95,11 +94,18 @@ export default definePolicy({
             status: "fail",
             message: `administrator ${account.name}${roles} reaches the Admin Console without a required second factor: ${path.mfa.reason}`,
           });
+        } else if (path.mfa.strength === null) {
+          // A rule may demand phishing resistance, but what the account holds decides (#18 item 8).
+          verdicts.push({
+            ...base,
+            status: "fail",
+            message: `administrator ${account.name}${roles} is not known to hold a factor that lets it into the Admin Console, so no phishing-resistant one: ${path.mfa.reason}`,
+          });
         } else if (path.mfa.strength !== "phishing-resistant") {
           verdicts.push({
             ...base,
             status: "fail",
-            message: `administrator ${account.name}${roles} reaches the Admin Console with ${strengthWords[path.mfa.strength ?? "unknown"]}, not a phishing-resistant one`,
+            message: `administrator ${account.name}${roles} reaches the Admin Console with ${strengthWords[path.mfa.strength]}, not a phishing-resistant one`,
           });
         } else {
           verdicts.push({

@@ -328,7 +328,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<R
       if (userSub[2] === "factors")
         return {
           status: 200,
-          body: user.factors.map((f) => ({
+          body: listedFactors(org, user).map((f) => ({
             ...f,
             _links: { self: { href: `${req.baseUrl}${path}/${f.id}` } },
           })),
@@ -458,6 +458,55 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<R
   };
 
   return startEmulator(handler, options);
+}
+
+/**
+ * The authenticator (Identity Engine key) a factor belongs to: Okta Verify serves push, FastPass
+ * (`signed_nonce`) and its own TOTP; Google Authenticator a TOTP from provider GOOGLE; Phone SMS and voice.
+ */
+function authenticatorOf(f: SeedFactor): string | undefined {
+  const byType: Record<string, string> = {
+    push: "okta_verify",
+    signed_nonce: "okta_verify",
+    sms: "phone_number",
+    call: "phone_number",
+    email: "okta_email",
+    webauthn: "webauthn",
+    u2f: "webauthn",
+    question: "security_question",
+    web: "duo",
+  };
+  if (f.factorType === "token:software:totp") return f.provider === "GOOGLE" ? "google_otp" : "okta_verify";
+  return byType[f.factorType];
+}
+
+/**
+ * `GET /users/{id}/factors` lists only the enrolled factors whose authenticator is REQUIRED or OPTIONAL in
+ * the highest-priority active authenticator enrollment policy (MFA_ENROLL) that applies to the user
+ * (reference/identity-apis.md §2.1); policies here apply by group (Everyone included). No policy: none listed.
+ */
+function listedFactors(org: OktaOrgSeed, user: SeedUser): SeedFactor[] {
+  const everyone = org.groups.find((g) => g.type === "BUILT_IN" && g.profile.name === "Everyone");
+  const inGroup = (id: string) => id === everyone?.id || user.groups.includes(id);
+  const applies = (p: SeedPolicy) => {
+    const groups = (p.conditions?.people as { groups?: { include?: string[]; exclude?: string[] } } | undefined)
+      ?.groups;
+    if ((groups?.exclude ?? []).some(inGroup)) return false;
+    return (groups?.include ?? []).some(inGroup);
+  };
+  const policy = org.policies
+    .filter((p) => p.type === "MFA_ENROLL" && p.status === "ACTIVE")
+    .sort((a, b) => a.priority - b.priority)
+    .find(applies);
+  const authenticators =
+    (policy?.settings?.authenticators as Array<{ key: string; enroll?: { self?: string } }> | undefined) ?? [];
+  const allowed = new Set(
+    authenticators.filter((a) => ["REQUIRED", "OPTIONAL"].includes(a.enroll?.self ?? "")).map((a) => a.key),
+  );
+  return user.factors.filter((f) => {
+    const key = authenticatorOf(f);
+    return key !== undefined && allowed.has(key);
+  });
 }
 
 function publicUser(u: SeedUser): Record<string, unknown> {
@@ -779,10 +828,11 @@ export function seedOrg(
   );
   const parts: OrgParts = { everyone, adminConsolePolicy, dashboardPolicy, defaultGlobalSession };
   const { extraPolicies, ...seed } = build(parts);
+  // The default enrollment policy comes last (Okta keeps the default policy at the lowest priority).
   const enrollment = policy(
     "MFA_ENROLL",
     "Default Policy",
-    1,
+    99,
     [
       {
         id: oktaId("0pr", `${host}:enroll`),
@@ -802,6 +852,7 @@ export function seedOrg(
         type: "AUTHENTICATORS",
         authenticators: [
           { key: "okta_verify", enroll: { self: "OPTIONAL" } },
+          { key: "google_otp", enroll: { self: "OPTIONAL" } },
           { key: "webauthn", enroll: { self: "OPTIONAL" } },
           { key: "phone_number", enroll: { self: "OPTIONAL" } },
           { key: "okta_email", enroll: { self: "REQUIRED" } },

@@ -54,9 +54,10 @@ testPolicy(policy, {
     },
     { name: "admin never asked for a second factor", inventory: admin("none"), mfa: "none" },
     {
-      name: "MFA enforced but the strength is not known",
+      // The rule demands phishing resistance but the admin holds only push: null strength never passes.
+      name: "MFA enforced but no accepted factor held (strength null)",
       inventory: admin("enforced", null),
-      message: ["unknown strength"],
+      message: ["it@acme.example", "not known to hold a factor", "no phishing-resistant one"],
     },
   ],
   unknown: [

@@ -11,6 +11,7 @@ import {
 } from "./facts.js";
 import { OktaPolicyEvaluator, type OktaTarget } from "./sign-on-policy.js";
 
+export * from "./enrollment.js";
 export * from "./facts.js";
 export * from "./sign-on-policy.js";
 

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import type { Evidence, FactorStrength, MfaState, MfaVerdict } from "../../model/index.js";
 import {
+  allOktaFactorTypes,
+  authenticatorFactorTypes,
+  type EnrollmentView,
+  enrollmentFor,
+} from "./enrollment.js";
+import {
   type OktaAppFact,
   type OktaOrg,
   type OktaPolicyFact,
@@ -38,8 +44,15 @@ interface Outcome {
   mfa: boolean | "unknown";
   phishingResistant: boolean;
   /** Possession constraints of an ASSURANCE rule (OR across items), for the strength calculation. */
-  possession: Array<{ types: string[]; methods: string[] }> | null;
+  possession: Possession[] | null;
   detail: string;
+}
+
+/** One possession constraint of an ASSURANCE rule: the authenticators it names and whether it demands phishing resistance. */
+interface Possession {
+  types: string[];
+  methods: string[];
+  phishingResistant: boolean;
 }
 
 interface Network {
@@ -244,7 +257,11 @@ function readOutcome(policyType: string, rule: OktaRuleFact): Outcome {
   const phishingResistant =
     constraints.length > 0 && constraints.every((c) => eq(c.possession?.phishingResistant, "REQUIRED"));
   const possession = constraints.every((c) => c.possession)
-    ? constraints.map((c) => ({ types: upper(c.possession?.types), methods: upper(c.possession?.methods) }))
+    ? constraints.map((c) => ({
+        types: upper(c.possession?.types),
+        methods: upper(c.possession?.methods),
+        phishingResistant: eq(c.possession?.phishingResistant, "REQUIRED"),
+      }))
     : null;
   if (eq(method?.factorMode, "2FA")) {
     return {
@@ -618,17 +635,42 @@ function satisfies(factorType: string, c: { types: string[]; methods: string[] }
   return true;
 }
 
-function pairStrength(pair: Pair, factors: string[]): FactorStrength | null {
-  const demanding = pair.app && pair.app.outcome.mfa === true ? pair.app : pair.session;
-  if (demanding.outcome.phishingResistant) return "phishing-resistant";
-  const possession = demanding.outcome.possession;
-  const usable = possession ? factors.filter((f) => possession.some((c) => satisfies(f, c))) : factors;
+/** Whether a rule's demand can be met with a factor of this type (its possession constraints, or any factor). */
+function accepts(outcome: Outcome, factorType: string): boolean {
+  const resistant = oktaFactorStrength(factorType) === "phishing-resistant";
+  if (!outcome.possession) return !outcome.phishingResistant || resistant;
+  return outcome.possession.some((c) => satisfies(factorType, c) && (!c.phishingResistant || resistant));
+}
+
+function weakestOf(factorTypes: string[]): FactorStrength | null {
   let weakest: FactorStrength | null | undefined;
-  for (const f of usable) {
+  for (const f of factorTypes) {
     const s = oktaFactorStrength(f);
     if (weakest === undefined || rankOrUnknown(s) < rankOrUnknown(weakest)) weakest = s;
   }
   return weakest ?? null;
+}
+
+/** What the rule that demands the second factor on one (session, app) pair accepts of a user's factors. */
+interface PairFactors {
+  demanding: RuleView;
+  /** The weakest accepted factor the user holds; null when none is accepted or a hidden one may be weaker. */
+  strength: FactorStrength | null;
+  /** Listed factors the rule accepts. */
+  accepted: string[];
+  /** Factor types Okta may not list for this user that the rule would accept. */
+  hiddenAccepted: string[];
+}
+
+function pairFactors(pair: Pair, factors: string[], hidden: string[]): PairFactors {
+  const demanding = pair.app && pair.app.outcome.mfa === true ? pair.app : pair.session;
+  const accepted = factors.filter((f) => accepts(demanding.outcome, f));
+  const hiddenAccepted = hidden.filter((f) => !factors.includes(f) && accepts(demanding.outcome, f));
+  const seen = accepted.length ? weakestOf(accepted) : null;
+  // An unlisted factor the rule accepts and weaker than every listed one would set the strength: unknown.
+  const weaker =
+    seen !== null && hiddenAccepted.some((t) => rankOrUnknown(oktaFactorStrength(t)) < rankOrUnknown(seen));
+  return { demanding, strength: weaker ? null : seen, accepted, hiddenAccepted };
 }
 
 /** Reusable evaluator for one org: memoises the rule structure per distinct set of matching rules. */
@@ -874,17 +916,69 @@ export class OktaPolicyEvaluator {
         evidence: [...structure.evidence, factorEvidence],
       };
     }
+    const enrollment = this.#enrollment(userId);
+    const hidden = enrollment.known ? enrollment.hiddenTypes : allOktaFactorTypes;
+    const pairs = structure.mfaPairs.map((pair) => pairFactors(pair, factors, hidden));
     let strength: FactorStrength | null | undefined;
-    for (const pair of structure.mfaPairs) {
-      const s = pairStrength(pair, factors);
-      if (strength === undefined || rankOrUnknown(s) < rankOrUnknown(strength)) strength = s;
-    }
+    for (const p of pairs)
+      if (strength === undefined || rankOrUnknown(p.strength) < rankOrUnknown(strength))
+        strength = p.strength;
+    const note = this.#strengthNote(pairs, factors, enrollment);
     return {
       state: "enforced",
       strength: strength ?? null,
-      reason: structure.reason,
-      evidence: [...structure.evidence, factorEvidence],
+      reason: note ? `${structure.reason}; ${note}` : structure.reason,
+      evidence: [...structure.evidence, factorEvidence, ...this.#enrollmentEvidence(enrollment)],
     };
+  }
+
+  /** The authenticator enrollment policies that decide which of `userId`'s factors Okta lists. */
+  #enrollment(userId: string): EnrollmentView {
+    return enrollmentFor(this.org, (policy) => matchPeople(this.org, readPeople(policy.conditions), userId));
+  }
+
+  #enrollmentEvidence(enrollment: EnrollmentView): Evidence[] {
+    return [
+      {
+        source: oktaSource,
+        connection: this.org.connection,
+        endpoint: "GET /api/v1/policies?type=MFA_ENROLL",
+        field: "settings.authenticators",
+        value: enrollment.known ? enrollment.hiddenTypes : null,
+        note: enrollment.known
+          ? `factor types Okta does not list for this account (enrollment policy ${enrollment.policies.map((p) => `'${p}'`).join(" or ")} does not allow them)`
+          : `which factors Okta leaves unlisted is not known: ${enrollment.reason}`,
+      },
+    ];
+  }
+
+  /** Why the strength is null, in words: no accepted factor (and what happens at sign-in), or unlisted factors. */
+  #strengthNote(pairs: PairFactors[], factors: string[], enrollment: EnrollmentView): string | undefined {
+    const unlisted = (types: string[]) =>
+      enrollment.known
+        ? `Okta does not list its ${types.join("/")} factors (enrollment policy ${enrollment.policies.map((p) => `'${p}'`).join(" or ")} does not allow them)`
+        : `which of its factors Okta leaves unlisted is not known (${enrollment.reason})`;
+    const none = pairs.find((p) => p.accepted.length === 0);
+    if (none) {
+      const rule = ruleLabel(none.demanding);
+      const held = `none of its factors (${factors.join(", ")}) is one ${rule} accepts`;
+      const enrollable = enrollment.known
+        ? enrollment.enrollable.filter((k) =>
+            (authenticatorFactorTypes[k] ?? []).some((t) => accepts(none.demanding.outcome, t)),
+          )
+        : [];
+      const consequence = enrollable.length
+        ? `Okta has the account enroll one (${enrollable.join(" or ")}, which its enrollment policy allows) at its next sign-in`
+        : "its enrollment policy allows none it could enroll, so it cannot sign in here";
+      return none.hiddenAccepted.length
+        ? `${held}, and ${unlisted(none.hiddenAccepted)}: if it holds none, ${consequence}`
+        : `${held}: ${consequence}`;
+    }
+    const unsure = pairs.find((p) => p.strength === null);
+    if (unsure?.hiddenAccepted.length)
+      return `the weakest accepted factor is not known: ${unlisted(unsure.hiddenAccepted)} and ${ruleLabel(unsure.demanding)} would accept them`;
+    if (unsure) return `the strength of its factor(s) ${unsure.accepted.join(", ")} is not known`;
+    return undefined;
   }
 }
 

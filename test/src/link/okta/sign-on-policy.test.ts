@@ -10,6 +10,7 @@ import {
 } from "../../../../providers/okta/emulator.js";
 import type { TenantInventory } from "../../../../src/evaluate/policy.js";
 import {
+  authenticatorFactorTypes,
   evaluateOktaAccess,
   type OktaAppFact,
   type OktaGroupFact,
@@ -48,8 +49,23 @@ const defaultSession = policy("OKTA_SIGN_ON", "Default Policy", 99, [
   signOnRule("Default Rule", { priority: 99, requireFactor: false, system: true }),
 ]);
 
+/** Every org has an authenticator enrollment policy; this one allows every authenticator, so all factors are listed. */
+const allowEveryAuthenticator = (keys = Object.keys(authenticatorFactorTypes)) =>
+  Object.keys(authenticatorFactorTypes).map((key) => ({
+    key,
+    enroll: { self: keys.includes(key) ? "OPTIONAL" : "NOT_ALLOWED" },
+  }));
+const enrollPolicy = (name: string, priority: number, groups: string[], keys?: string[]) =>
+  policy("MFA_ENROLL", name, priority, [], {
+    groups,
+    settings: { type: "AUTHENTICATORS", authenticators: allowEveryAuthenticator(keys) },
+  });
+const defaultEnrollment = enrollPolicy("Default Policy", 99, ["00geveryone"]);
+
 interface OrgParts {
   policies: OktaPolicyFact[];
+  /** MFA_ENROLL policies; default: one for everyone that allows every authenticator. */
+  enrollment?: OktaPolicyFact[];
   apps?: OktaAppFact[];
   groups?: OktaGroupFact[];
   /** User id → active factor types (null = not read). Default: u1 with push. */
@@ -70,7 +86,7 @@ function org(parts: OrgParts): OktaOrg {
       },
       reads: reads(parts.reads),
     },
-    policies: parts.policies,
+    policies: [...parts.policies, ...(parts.enrollment ?? [defaultEnrollment])],
     apps: parts.apps ?? [],
     zones: new Map([["nzooffice", { id: "nzooffice", name: "Office" }]]),
     groups: new Map([everyone, ...(parts.groups ?? [])].map((g) => [g.id, g])),
@@ -413,7 +429,11 @@ describe("Okta app evaluation (global session and the app's authentication polic
       JSON.stringify(rule).replace('"2FA"', '"2fa"').replace('"REQUIRED"', '"required"'),
     ) as SeedRule;
     const p = policy("ACCESS_POLICY", "PR", 1, [lower]);
-    const o = org({ policies: [...session([]), p], apps: [appFact("a1", p.id)], users: { u1: ["push"] } });
+    const o = org({
+      policies: [...session([]), p],
+      apps: [appFact("a1", p.id)],
+      users: { u1: ["push", "webauthn"] },
+    });
     expect(appOf(o, "a1")).toMatchObject({ state: "enforced", strength: "phishing-resistant" });
 
     const mixed = appRule("2fa any", {
@@ -432,6 +452,88 @@ describe("Okta app evaluation (global session and the app's authentication polic
       users: { u1: ["sms", "webauthn"] },
     });
     expect(appOf(p2, "a1")).toMatchObject({ state: "enforced", strength: "weak" });
+  });
+
+  describe("strength is what the rule and the account's enrolled factors allow together (#18 item 8)", () => {
+    const admins = group("Admins");
+    const prRule = policy("ACCESS_POLICY", "Admin Console", 1, [
+      appRule("Admins: phishing-resistant", {
+        priority: 99,
+        factorMode: "2FA",
+        phishingResistant: true,
+        system: true,
+      }),
+    ]);
+    const anyRule = policy("ACCESS_POLICY", "Dashboard", 2, [
+      appRule("Any two factors", { priority: 99, factorMode: "2FA", system: true }),
+    ]);
+    const build = (factors: string[], enrollment?: OktaPolicyFact[], over: Partial<OrgParts> = {}) =>
+      org({
+        policies: [...session([]), prRule, anyRule],
+        apps: [appFact("console", prRule.id), appFact("dash", anyRule.id)],
+        groups: [members(admins, ["u1"])],
+        users: { u1: factors },
+        ...(enrollment ? { enrollment } : {}),
+        ...over,
+      });
+
+    it.each([
+      ["push only: no accepted factor", ["push"], "console", null],
+      ["push and a security key", ["push", "webauthn"], "console", "phishing-resistant"],
+      ["FastPass", ["signed_nonce"], "console", "phishing-resistant"],
+      ["push and SMS under any two factors: the weakest", ["push", "sms"], "dash", "weak"],
+      ["security key under any two factors", ["webauthn"], "dash", "phishing-resistant"],
+    ] as const)("%s", (_name, factors, app, strength) => {
+      expect(appOf(build([...factors]), app)).toMatchObject({ state: "enforced", strength });
+    });
+
+    it("says which: the account enrolls one at its next sign-in, or cannot sign in at all", () => {
+      const enrolls = appOf(build(["push"]), "console");
+      expect(enrolls.reason).toMatch(/none of its factors \(push\) is one .*Admins: phishing-resistant/);
+      expect(enrolls.reason).toMatch(/enroll one \(okta_verify or webauthn, .*\) at its next sign-in/);
+      const locked = appOf(
+        build(["push"], [enrollPolicy("Phone only", 1, [admins.id], ["phone_number", "okta_email"])]),
+        "console",
+      );
+      expect(locked).toMatchObject({ state: "enforced", strength: null });
+      expect(locked.reason).toMatch(
+        /if it holds none, its enrollment policy allows none .* cannot sign in here/,
+      );
+    });
+
+    it("a factor Okta does not list (its enrollment policy hides it) may be the weaker one: strength unknown", () => {
+      // Okta lists only factors the highest-priority enrollment policy applying to the user allows
+      // (reference/identity-apis.md §2.1): under 'No phone' a user's SMS factor would not be seen.
+      const noPhone = enrollPolicy("No phone", 1, [admins.id], ["okta_verify", "webauthn", "okta_email"]);
+      const hidden = appOf(build(["webauthn"], [noPhone, defaultEnrollment]), "dash");
+      expect(hidden).toMatchObject({ state: "enforced", strength: null });
+      expect(hidden.reason).toMatch(/does not list its .*sms\/call.* factors \(enrollment policy 'No phone'/);
+      // A rule that accepts only phishing-resistant factors is not weakened by unlisted phone factors.
+      expect(appOf(build(["webauthn"], [noPhone, defaultEnrollment]), "console").strength).toBe(
+        "phishing-resistant",
+      );
+      // An account outside the group falls to the default policy, which lists everything.
+      expect(
+        appOf(build(["webauthn"], [noPhone, defaultEnrollment], { groups: [members(admins, [])] }), "dash")
+          .strength,
+      ).toBe("phishing-resistant");
+      // A hidden security key: whether the admin holds an accepted factor is not known.
+      const noKeys = enrollPolicy("No keys", 1, [admins.id], ["okta_verify", "phone_number", "okta_email"]);
+      const unseen = appOf(build(["push"], [noKeys]), "console");
+      expect(unseen).toMatchObject({ state: "enforced", strength: null });
+      expect(unseen.reason).toMatch(
+        /webauthn\/u2f factors .*if it holds none, Okta has the account enroll one/,
+      );
+    });
+
+    it("enrollment policies not read: any factor may be unlisted, so only a phishing-resistant demand keeps its strength", () => {
+      const o = build(["webauthn"], undefined, {
+        reads: { enrollPolicies: { complete: false, reason: "403" } },
+      });
+      expect(appOf(o, "dash")).toMatchObject({ state: "enforced", strength: null });
+      expect(appOf(o, "dash").reason).toMatch(/enrollment policies could not be read \(403\)/);
+      expect(appOf(o, "console").strength).toBe("phishing-resistant");
+    });
   });
 
   it("takes the strength from the factors a possession constraint accepts", () => {
