@@ -489,8 +489,9 @@ function listedFactors(org: OktaOrgSeed, user: SeedUser): SeedFactor[] {
   const everyone = org.groups.find((g) => g.type === "BUILT_IN" && g.profile.name === "Everyone");
   const inGroup = (id: string) => id === everyone?.id || user.groups.includes(id);
   const applies = (p: SeedPolicy) => {
-    const groups = (p.conditions?.people as { groups?: { include?: string[]; exclude?: string[] } } | undefined)
-      ?.groups;
+    const groups = (
+      p.conditions?.people as { groups?: { include?: string[]; exclude?: string[] } } | undefined
+    )?.groups;
     if ((groups?.exclude ?? []).some(inGroup)) return false;
     return (groups?.include ?? []).some(inGroup);
   };
@@ -499,7 +500,8 @@ function listedFactors(org: OktaOrgSeed, user: SeedUser): SeedFactor[] {
     .sort((a, b) => a.priority - b.priority)
     .find(applies);
   const authenticators =
-    (policy?.settings?.authenticators as Array<{ key: string; enroll?: { self?: string } }> | undefined) ?? [];
+    (policy?.settings?.authenticators as Array<{ key: string; enroll?: { self?: string } }> | undefined) ??
+    [];
   const allowed = new Set(
     authenticators.filter((a) => ["REQUIRED", "OPTIONAL"].includes(a.enroll?.self ?? "")).map((a) => a.key),
   );
