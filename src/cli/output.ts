@@ -2,7 +2,14 @@ import { writeFile } from "node:fs/promises";
 import { Option } from "commander";
 import type { ProgressUpdate } from "../collect/provider.js";
 import { ConfigError } from "../errors.js";
-import { type OutputFormat, outputFormats, render } from "../export/index.js";
+import {
+  type Audience,
+  audiences,
+  type Branding,
+  type OutputFormat,
+  outputFormats,
+  render,
+} from "../export/index.js";
 import { Severity } from "../model/index.js";
 import { exitCode, type ScanReport } from "../report.js";
 
@@ -12,6 +19,7 @@ export interface OutputOptions {
   output?: string;
   failOn?: Severity;
   all?: boolean;
+  audience: Audience;
 }
 
 export const outputOptions = [
@@ -22,13 +30,25 @@ export const outputOptions = [
     "lowest severity of a failing result that makes the exit code 1",
   ).choices(Severity.options),
   new Option("--all", "include passing results in table and csv output"),
+  new Option(
+    "--audience <audience>",
+    "html: technical (every account, finding and its evidence) or executive (2 pages per tenant for the owner)",
+  )
+    .choices(audiences)
+    .default("technical"),
 ];
 
-export async function writeReport(report: ScanReport, options: OutputOptions): Promise<void> {
+export async function writeReport(
+  report: ScanReport,
+  options: OutputOptions,
+  branding?: Branding,
+): Promise<void> {
   const text = render(report, options.format, {
     color: !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
     width: process.stdout.columns ?? 160,
     all: options.all ?? false,
+    audience: options.audience,
+    branding,
   });
   if (options.output) {
     try {

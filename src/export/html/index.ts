@@ -1,6 +1,7 @@
 import { findProvider } from "../../../providers/index.js";
 import { isFinding, type Result, type Severity, severityRank } from "../../model/index.js";
 import type { ScanReport } from "../../report.js";
+import { accentStyle, type Branding, customerName, logoImage, preparedLine } from "./branding.js";
 import { chartGrid, scoreRing, stackedBars } from "./charts.js";
 import {
   coverageBadge,
@@ -45,6 +46,8 @@ import { notGradedLead, type Score, scoreMethod } from "./score.js";
 export interface HtmlOptions {
   /** Display name of a connection type; defaults to the provider registry's title. */
   sourceTitle?: (source: string) => string;
+  /** The MSP's name, logo and colour, and the customer's name per tenant (config `report:`). */
+  branding?: Branding;
 }
 
 export { accountRows, connectionRows, entryPointRows, type Figures, figures } from "./figures.js";
@@ -52,34 +55,49 @@ export { type Score, score, scoreMethod } from "./score.js";
 
 const defaultSourceTitle = (source: string) => findProvider(source)?.title ?? source;
 
-interface Context {
+/** What every section of a report (either audience) renders from. */
+export interface ReportContext {
+  /** The customer-facing view of the report (`customerFacing`). */
   report: ScanReport;
   title: (source: string) => string;
   tenantName: (id: string) => string;
   multiTenant: boolean;
+  branding: Branding | undefined;
 }
+type Context = ReportContext;
 
-export function toHtml(scanned: ScanReport, options: HtmlOptions = {}): string {
+export function reportContext(scanned: ScanReport, options: HtmlOptions = {}): ReportContext {
   const report = customerFacing(scanned);
-  const names = new Map(report.tenants.map((t) => [t.id, t.name]));
-  const ctx: Context = {
+  const names = new Map(report.tenants.map((t) => [t.id, customerName(options.branding, t)]));
+  return {
     report,
     title: options.sourceTitle ?? defaultSourceTitle,
     tenantName: (id) => names.get(id) ?? id,
     multiTenant:
       new Set([...report.tenants.map((t) => t.id), ...report.coverage.map((c) => c.tenant)]).size > 1,
+    branding: options.branding,
   };
+}
+
+export function toHtml(scanned: ScanReport, options: HtmlOptions = {}): string {
+  const ctx = reportContext(scanned, options);
+  const report = ctx.report;
   const all = figures(report);
   const accounts = accountRows(report.results);
   const heading =
     report.tenants.length === 1
-      ? report.tenants[0]!.name
+      ? ctx.tenantName(report.tenants[0]!.id)
       : `${report.sweep.kind === "demo" ? "Demo portfolio" : "Portfolio"}: ${plural(report.tenants.length, "tenant")}`;
+  const msp = ctx.branding?.msp?.name;
   const systems = new Set(report.coverage.map((c) => `${c.tenant}\u0000${c.connection}`)).size;
   return page({
     title: `MFA exposure assessment: ${heading}`,
+    extraStyles: accentStyle(ctx.branding),
+    images: ctx.branding?.msp?.logo !== undefined,
     masthead: {
-      kicker: "mfasweep · MFA exposure assessment",
+      kicker: html`${logoImage(ctx.branding)}${
+        report.tenants.length === 1 ? preparedLine(ctx.branding, heading) : msp ? `Prepared by ${msp}` : ""
+      } · MFA exposure assessment`,
       heading,
       meta: [
         `Assessed ${formatTime(report.sweep.finishedAt || report.sweep.startedAt)}`,
@@ -238,7 +256,7 @@ function kpi(id: string, value: number, suffix: string, label: string, alert: bo
   return html`<div class="kpi${alert ? " alert" : ""}"><div class="value"><span data-testid="${id}">${value.toLocaleString("en-US")}</span>${suffix ? html` <small>${suffix}</small>` : ""}</div><div class="label">${label}</div></div>`;
 }
 
-interface PolicyGroup {
+export interface PolicyGroup {
   policy: string;
   title: string;
   results: Result[];
@@ -246,7 +264,7 @@ interface PolicyGroup {
   fail: number;
 }
 
-function policyGroups(results: Result[]): PolicyGroup[] {
+export function policyGroups(results: Result[]): PolicyGroup[] {
   const groups = new Map<string, PolicyGroup>();
   for (const r of results) {
     const g = groups.get(r.policy) ?? {
@@ -279,7 +297,7 @@ function policyGroups(results: Result[]): PolicyGroup[] {
   );
 }
 
-const subjectNoun: Record<Result["subject"]["kind"], string> = {
+export const subjectNoun: Record<Result["subject"]["kind"], string> = {
   account: "account",
   "entry-point": "entry point",
   "access-path": "access path",
@@ -321,7 +339,7 @@ function tenantsSection(ctx: Context): SafeHtml {
 <header><h2 id="tenants-heading">Tenants</h2><p>Lowest score first</p></header>
 <div class="tenants">${tenants.map(({ t, f }) => {
     const { lead, notChecked } = headline(f, ctx.title);
-    return html`<article class="card tenant-card" data-testid="tenant-card">${bandLetter(f.score, true)}<div><h3>${t.name}</h3><p><strong>${f.score.value === null ? "Not graded" : `${f.score.value} / 100`}</strong>${f.score.band ? ` · ${f.score.band.label}` : ""}${f.score.provisional && f.score.value !== null ? " · provisional" : ""}</p></div><p class="span">${f.score.notGraded ? html`<strong>${notGradedSentence(f.score)}</strong> ` : ""}${lead}${notChecked ? html` <span class="muted">${notChecked}</span>` : ""}</p></article>`;
+    return html`<article class="card tenant-card" data-testid="tenant-card">${bandLetter(f.score, true)}<div><h3>${ctx.tenantName(t.id)}</h3><p><strong>${f.score.value === null ? "Not graded" : `${f.score.value} / 100`}</strong>${f.score.band ? ` · ${f.score.band.label}` : ""}${f.score.provisional && f.score.value !== null ? " · provisional" : ""}</p></div><p class="span">${f.score.notGraded ? html`<strong>${notGradedSentence(f.score)}</strong> ` : ""}${lead}${notChecked ? html` <span class="muted">${notChecked}</span>` : ""}</p></article>`;
   })}</div>
 </section>`;
 }
@@ -398,7 +416,7 @@ ${chartGrid([byState, bySeverity, byStrength])}
 }
 
 function tenantChoices(ctx: Context) {
-  return ctx.report.tenants.map((t) => ({ value: token(t.id), label: t.name }));
+  return ctx.report.tenants.map((t) => ({ value: token(t.id), label: ctx.tenantName(t.id) }));
 }
 
 function sourceChoices(ctx: Context, sources: string[]) {
@@ -809,7 +827,7 @@ ${table({
 function baselineList(ctx: Context): SafeHtml {
   return html`<div data-testid="baseline"><p><strong>Baseline.</strong> Each tenant is judged by a profile; every change to it is listed.</p><ul class="gaps">${ctx.report.tenants.map(
     (t) =>
-      html`<li><strong>${t.name}</strong>: profile <code>${t.profile ?? "standard"}</code>${
+      html`<li><strong>${ctx.tenantName(t.id)}</strong>: profile <code>${t.profile ?? "standard"}</code>${
         t.overrides?.length
           ? html`, with ${plural(t.overrides.length, "override")}: ${t.overrides.map(
               (o, i) => html`${i > 0 ? "; " : ""}<code>${o.policy}</code> ${o.change} (${o.source})`,
@@ -878,7 +896,7 @@ function footer(ctx: Context): SafeHtml {
 </footer>`;
 }
 
-function figuresJson(ctx: Context, f: Figures) {
+export function figuresJson(ctx: Context, f: Figures) {
   const short = (x: Figures) => ({
     score: x.score.value,
     band: x.score.band?.letter ?? null,
