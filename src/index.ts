@@ -20,6 +20,7 @@ export { type DoctorReport, doctor } from "./doctor.js";
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
 export type { Policy, PolicyMeta, TenantInventory, Verdict } from "./evaluate/policy.js";
+export { couldNotRun, type Exit, exitFor, type RunVerdict } from "./exit.js";
 export {
   type ExportFilter,
   type ExportRecord,
@@ -51,6 +52,7 @@ export {
   weeklyExitCode,
   weeklyReport,
   weeklyTable,
+  weeklyVerdict,
 } from "./export/weekly/index.js";
 export { delegationLinker } from "./link/delegation.js";
 export {
@@ -81,7 +83,7 @@ export {
 } from "./link/okta/index.js";
 export * from "./model/index.js";
 export * from "./queue/index.js";
-export { exitCode, ScanReport } from "./report.js";
+export { exitCode, reportVerdict, ScanReport } from "./report.js";
 export { type ScanOptions, scan } from "./scan.js";
 export { type Cadence, scheduleInstructions } from "./schedule.js";
-export { type SweepOptions, type SweepOutcome, sweep, sweepExitCode } from "./sweep.js";
+export { type SweepOptions, type SweepOutcome, sweep, sweepExitCode, sweepVerdict } from "./sweep.js";

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { countFinding, exitFor, type RunVerdict } from "./exit.js";
 import { Coverage, isFinding, Result, type Severity, severityRank } from "./model/index.js";
 
 /** Our package.json is the first one above this file, whether it runs from src/ or dist/src/. */
@@ -69,17 +70,24 @@ export function summarize(results: Result[], coverage: Coverage[]): ScanReport["
   };
 }
 
-/**
- * Exit codes of DESIGN.md §5: 2 when the run could not see everything (a connection not complete, or an
- * `unknown` result at or above `failOn`: fail closed, an unknown is never "all clear"); else 1 when a
- * result fails at or above `failOn`; else 0.
- */
+/** What a scan report means for the exit code: connections not fully read, findings by severity. */
+export function reportVerdict(report: Pick<ScanReport, "coverage" | "results">): RunVerdict {
+  const findings: RunVerdict["findings"] = {};
+  for (const r of report.results) if (isFinding(r)) countFinding(findings, r.severity);
+  return {
+    incomplete: report.coverage
+      .filter((c) => c.status !== "complete")
+      .map(
+        (c) =>
+          `${c.tenant}/${c.connection} was ${c.status === "failed" ? "not read" : "partly read"}${c.reason ? `: ${c.reason}` : ""}`,
+      ),
+    findings,
+  };
+}
+
+/** The DESIGN.md §5 exit code of a scan report (`exitFor` in src/exit.ts holds the rule). */
 export function exitCode(report: Pick<ScanReport, "coverage" | "results">, failOn: Severity): 0 | 1 | 2 {
-  const atOrAbove = (r: Result) => severityRank[r.severity] >= severityRank[failOn];
-  if (report.coverage.some((c) => c.status !== "complete")) return 2;
-  if (report.results.some((r) => r.status === "unknown" && atOrAbove(r))) return 2;
-  if (report.results.some((r) => r.status === "fail" && atOrAbove(r))) return 1;
-  return 0;
+  return exitFor(reportVerdict(report), failOn).code;
 }
 
 /** Findings first (by severity), then excepted, then passes; stable within a group. */

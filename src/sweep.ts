@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { QuotaRegistry } from "./collect/quota.js";
 import type { Config } from "./config/load.js";
 import { ConfigError, describeError } from "./errors.js";
+import { countFinding, exitFor, type RunVerdict } from "./exit.js";
 import { type Coverage, type Result, type Severity, severityRank } from "./model/index.js";
 import { changeLine } from "./queue/lifecycle.js";
 import { acquireLock, type LockOptions, sweepLockName } from "./queue/lock.js";
 import { type ChangeLine, defaultSla, type SweepSummary, type TenantDiff } from "./queue/model.js";
 import type { Store } from "./queue/store.js";
-import { type ScanReport, sortResults, summarize, version } from "./report.js";
+import { reportVerdict, type ScanReport, sortResults, summarize, version } from "./report.js";
 import { type ScanOptions, scan } from "./scan.js";
 
 export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
@@ -261,18 +262,26 @@ function count(
 }
 
 /**
- * DESIGN.md §5 exit codes for a sweep: 2 when a tenant was not reconciled, coverage is incomplete or a
- * result at or above `failOn` is undecided; else 1 for failing findings at or above `failOn`; else 0.
- * Accepted items do not count as failing. Counts, not results, so it holds whatever `keepResults` kept.
+ * What a sweep means for the exit code: tenants not reconciled and connections not fully read, findings
+ * (failing or undecided results) by severity. Accepted items do not count. Counts, not results, so it
+ * holds whatever `keepResults` kept.
  */
+export function sweepVerdict(outcome: SweepOutcome): RunVerdict {
+  const findings: RunVerdict["findings"] = {};
+  for (const counts of [outcome.report.summary.failingBySeverity, outcome.unknownBySeverity])
+    for (const [severity, n] of Object.entries(counts)) countFinding(findings, severity as Severity, n ?? 0);
+  return {
+    incomplete: [
+      ...outcome.summary.tenants
+        .filter((t) => !t.reconciled)
+        .map((t) => `${t.tenant} was not reconciled: ${t.error ?? "unknown error"}`),
+      ...reportVerdict(outcome.report).incomplete,
+    ],
+    findings,
+  };
+}
+
+/** The DESIGN.md §5 exit code of a sweep (`exitFor` in src/exit.ts holds the rule). */
 export function sweepExitCode(outcome: SweepOutcome, failOn: Severity): 0 | 1 | 2 {
-  if (outcome.summary.tenants.some((t) => !t.reconciled)) return 2;
-  if (outcome.report.coverage.some((c) => c.status !== "complete")) return 2;
-  const atOrAbove = (bySeverity: Partial<Record<string, number>>) =>
-    Object.entries(bySeverity).some(
-      ([severity, n]) => (n ?? 0) > 0 && severityRank[severity as Severity] >= severityRank[failOn],
-    );
-  if (atOrAbove(outcome.unknownBySeverity)) return 2;
-  if (atOrAbove(outcome.report.summary.failingBySeverity)) return 1;
-  return 0;
+  return exitFor(sweepVerdict(outcome), failOn).code;
 }

@@ -1,12 +1,9 @@
 import { Command } from "commander";
 import { runDemo } from "../demo/index.js";
-import {
-  type OutputOptions,
-  outputOptions,
-  progressIndicator,
-  reportExitCode,
-  writeReport,
-} from "./output.js";
+import { exitFor } from "../exit.js";
+import { reportVerdict } from "../report.js";
+import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
+import { finish } from "./shared.js";
 import { demoIntoStore } from "./sweep.js";
 
 export function demoCommand(): Command {
@@ -24,6 +21,6 @@ export function demoCommand(): Command {
     const report = await runDemo({ onProgress: progress.update }).finally(progress.done);
     await writeReport(report, options);
     // The demo has findings on purpose; it only sets a failing exit code when asked to (--fail-on).
-    process.exitCode = options.failOn ? reportExitCode(report, options.failOn) : 0;
+    finish(exitFor(reportVerdict(report), options.failOn));
   });
 }

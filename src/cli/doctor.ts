@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { doctor } from "../doctor.js";
+import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
-import { defaultConfigPath, printWarnings } from "./shared.js";
+import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 
 export function doctorCommand(): Command {
   return new Command("doctor")
@@ -32,6 +33,16 @@ export function doctorCommand(): Command {
             process.stdout.write(`  needs:\n${r.permissions.map((p) => `    ${p}`).join("\n")}\n`);
         }
       }
-      process.exitCode = reports.every((r) => r.checks.every((c) => c.ok)) ? 0 : 2;
+      finish(
+        exitFor(
+          {
+            incomplete: reports.flatMap((r) =>
+              r.checks.filter((c) => !c.ok).map((c) => `${r.tenant}/${r.connection} failed check ${c.check}`),
+            ),
+            findings: {},
+          },
+          undefined,
+        ),
+      );
     });
 }

@@ -11,7 +11,7 @@ import {
   render,
 } from "../export/index.js";
 import { Severity } from "../model/index.js";
-import { exitCode, type ScanReport } from "../report.js";
+import type { ScanReport } from "../report.js";
 
 /** Output options shared by scan, demo (and later sweep/export). */
 export interface OutputOptions {
@@ -62,10 +62,6 @@ export async function writeReport(
   } else {
     process.stdout.write(text);
   }
-}
-
-export function reportExitCode(report: ScanReport, failOn: Severity): number {
-  return exitCode(report, failOn);
 }
 
 /**

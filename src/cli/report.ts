@@ -1,8 +1,10 @@
 import { Command, Option } from "commander";
 import { ConfigError } from "../errors.js";
-import { toWeeklyHtml, weeklyExitCode, weeklyReport, weeklyTable } from "../export/weekly/index.js";
+import { exitFor } from "../exit.js";
+import { toWeeklyHtml, weeklyReport, weeklyTable, weeklyVerdict } from "../export/weekly/index.js";
 import { Severity } from "../model/index.js";
 import { openStore } from "../queue/index.js";
+import { finish } from "./shared.js";
 import { list, locateStore } from "./store.js";
 import { writeText } from "./sweep.js";
 
@@ -63,7 +65,8 @@ export function reportCommand(): Command {
               ? toWeeklyHtml(summary)
               : weeklyTable(summary, { color, width: process.stdout.columns ?? 160 });
         await writeText(text, options.output, options.format);
-        process.exitCode = options.failOn ? weeklyExitCode(summary, options.failOn) : 0;
+        // Reading the queue is the run here: its past coverage sets the exit code only when asked (--fail-on).
+        if (options.failOn) finish(exitFor(weeklyVerdict(summary), options.failOn));
       } finally {
         await store.close();
       }

@@ -1,16 +1,12 @@
 import { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
+import { reportVerdict } from "../report.js";
 import { scan } from "../scan.js";
-import {
-  type OutputOptions,
-  outputOptions,
-  progressIndicator,
-  reportExitCode,
-  writeReport,
-} from "./output.js";
-import { defaultConfigPath, printWarnings } from "./shared.js";
+import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
+import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 
 export function scanCommand(): Command {
   const command = new Command("scan")
@@ -34,6 +30,6 @@ export function scanCommand(): Command {
       onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
     }).finally(progress.done);
     await writeReport(report, options);
-    process.exitCode = reportExitCode(report, options.failOn ?? config.failOn);
+    finish(exitFor(reportVerdict(report), options.failOn ?? config.failOn));
   });
 }

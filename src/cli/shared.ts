@@ -1,3 +1,6 @@
+import type { Command } from "commander";
+import { MfasweepError } from "../errors.js";
+import type { Exit } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
 
 /** The config file used when --config is not given. */
@@ -7,4 +10,28 @@ export function defaultConfigPath(): string {
 
 export function printWarnings(warnings: string[]): void {
   for (const w of warnings) process.stderr.write(`warning: ${forTerminal(w)}\n`);
+}
+
+/** Sets the exit code of a command that ran; a non-zero one says why in one stderr line (DESIGN.md §5). */
+export function finish(exit: Exit): void {
+  process.exitCode = exit.code;
+  if (exit.code !== 0) process.stderr.write(`mfasweep: ${forTerminal(exit.reason)}\n`);
+}
+
+/** The one line a failure prints: our errors by their message, anything else as an internal error. */
+export function failureLine(err: unknown): string {
+  if (err instanceof MfasweepError) return err.message;
+  const message = err instanceof Error ? err.message : String(err);
+  return `internal error: ${message} (run with --debug for the stack trace)`;
+}
+
+/**
+ * `addCommand` does not pass `exitOverride` down, so a usage error in a subcommand would exit 1 (which
+ * reads as "findings" in cron). Every command throws instead, and `main` turns that into 2.
+ */
+export function throwOnUsageErrors(command: Command): void {
+  command.exitOverride().configureOutput({
+    outputError: (text, write) => write(`mfasweep: ${text.replace(/^error: /, "")}`),
+  });
+  for (const sub of command.commands) throwOnUsageErrors(sub);
 }

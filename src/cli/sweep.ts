@@ -4,15 +4,16 @@ import { Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { runDemoSweep } from "../demo/index.js";
 import { ConfigError } from "../errors.js";
+import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
 import { toWeeklyHtml, weeklyReport } from "../export/weekly/index.js";
 import { Severity } from "../model/index.js";
 import { openStore } from "../queue/index.js";
 import { sweepSummaryTable } from "../queue/render.js";
 import { type Cadence, scheduleInstructions } from "../schedule.js";
-import { type SweepOutcome, sweep, sweepExitCode } from "../sweep.js";
+import { type SweepOutcome, sweep, sweepVerdict } from "../sweep.js";
 import { type OutputOptions, progressIndicator } from "./output.js";
-import { defaultConfigPath, printWarnings } from "./shared.js";
+import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
 
 interface SweepCliOptions {
@@ -143,7 +144,7 @@ export function sweepCommand(): Command {
         }).finally(progress.done);
         const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
         await writeText(renderSweep(outcome, options.format, color), options.output, options.format);
-        process.exitCode = sweepExitCode(outcome, options.failOn ?? config.failOn);
+        finish(exitFor(sweepVerdict(outcome), options.failOn ?? config.failOn));
       } finally {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
@@ -165,7 +166,7 @@ export async function demoIntoStore(path: string, options: OutputOptions): Promi
     if (options.format === "html") {
       // The weekly summary of this demo sweep (what a second run changed, the trend across runs).
       await writeText(toWeeklyHtml(await weeklyReport(store)), options.output, "html");
-      process.exitCode = options.failOn ? sweepExitCode(outcome, options.failOn) : 0;
+      finish(exitFor(sweepVerdict(outcome), options.failOn));
       return;
     }
     const format = options.format === "json" ? "json" : "table";
@@ -181,7 +182,7 @@ export async function demoIntoStore(path: string, options: OutputOptions): Promi
     }
     await writeText(text, options.output, format);
     // Like the plain demo: findings are there on purpose; a failing exit code only with --fail-on.
-    process.exitCode = options.failOn ? sweepExitCode(outcome, options.failOn) : 0;
+    finish(exitFor(sweepVerdict(outcome), options.failOn));
   } finally {
     await store.close();
   }

@@ -2,10 +2,11 @@ import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import { exitFor } from "../exit.js";
 import { type RecordedRequest, syncTickets, ticketingConnectors } from "../export/ticketing/index.js";
 import { recordedRequestText, syncSummaryText } from "../export/ticketing/report.js";
 import { openStore } from "../queue/index.js";
-import { defaultConfigPath, printWarnings } from "./shared.js";
+import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
 import { writeText } from "./sweep.js";
 
@@ -47,6 +48,10 @@ export function ticketsCommand(): Command {
         );
       const { config, warnings } = await loadConfig(options.config);
       printWarnings(warnings);
+      if (!config.ticketing?.length)
+        throw new ConfigError(
+          `${options.config} has no ticketing targets: nothing to sync (add a ticketing: section, see mfasweep init)`,
+        );
       const store = await openStore(options.store ?? storePathOf(config, options.config), { create: false });
       // Ctrl-C stops between tickets: what was sent is in the ledger, the rest is reported not synced.
       const controller = new AbortController();
@@ -77,7 +82,17 @@ export function ticketsCommand(): Command {
             : syncSummaryText(summary);
         await writeText(text, options.output, "the ticket sync summary");
         // 2: not everything could be synced (DESIGN.md §5 "could not run completely").
-        process.exitCode = summary.targets.some((t) => t.failed.length > 0) ? 2 : 0;
+        finish(
+          exitFor(
+            {
+              incomplete: summary.targets
+                .filter((t) => t.failed.length > 0)
+                .map((t) => `ticketing target ${t.target}: ${t.failed.length} item(s) not synced`),
+              findings: {},
+            },
+            undefined,
+          ),
+        );
       } finally {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);

@@ -60,7 +60,7 @@ describe("mfasweep CLI", () => {
     const run = await runCli(["scan", "--config", configFile, "--tenant", "acme", "--format", "json"], {
       env: { ACME_TOKEN: secretToken },
     });
-    expect(run.stderr).toBe("");
+    expect(run.stderr).toMatch(/^mfasweep: \d+ finding\(s\) at or above low \(\d+ critical/);
     expect(run.code).toBe(1);
     const report = ScanReport.parse(JSON.parse(run.stdout));
     expect(report.tenants.map((t) => t.id)).toEqual(["acme"]);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { vi } from "vitest";
-import { describeError } from "../../src/errors.js";
+import { failureLine, throwOnUsageErrors } from "../../src/cli/shared.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -56,7 +56,9 @@ export async function inProcess(
   Object.assign(process.env, env);
   process.exitCode = undefined;
   try {
-    await new Command("mfasweep").exitOverride().addCommand(command).parseAsync(args, { from: "user" });
+    const root = new Command("mfasweep").addCommand(command);
+    throwOnUsageErrors(root);
+    await root.parseAsync(args, { from: "user" });
     return {
       code: typeof process.exitCode === "number" ? process.exitCode : 0,
       stdout: out.join(""),
@@ -64,7 +66,7 @@ export async function inProcess(
     };
   } catch (e) {
     if (e instanceof CommanderError) throw e;
-    return { code: 2, stdout: out.join(""), stderr: `${err.join("")}mfasweep: ${describeError(e)}\n` };
+    return { code: 2, stdout: out.join(""), stderr: `${err.join("")}mfasweep: ${failureLine(e)}\n` };
   } finally {
     process.exitCode = undefined;
     for (const key of Object.keys(env)) delete process.env[key];

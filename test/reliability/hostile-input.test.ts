@@ -44,7 +44,7 @@ import { type Instance, stack, stacks, type TenantSpec } from "./stacks.js";
  */
 
 const crash =
-  /InternalError:|Maximum call stack|Cannot read propert|undefined \(reading|is not a function|is not iterable|Cannot convert/;
+  /InternalError:|internal error:|Maximum call stack|Cannot read propert|undefined \(reading|is not a function|is not iterable|Cannot convert/;
 
 function coverageText(c: Coverage): string {
   return [c.reason ?? "", ...c.gaps.map((g) => `${g.what}: ${g.reason}`)].join("\n");

@@ -518,7 +518,7 @@ describe("a canary secret for every connection type", () => {
       await runCli(["--debug", "doctor", "--config", broken], { env }),
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/ConfigError: invalid configuration\n.*expected env:NAME or file:PATH/);
+    expect(bad.stderr).toMatch(/mfasweep: invalid configuration\n.*expected env:NAME or file:PATH/);
   });
 
   it("nothing the run wrote or printed holds a canary or a credential header (database and WAL included)", () => {

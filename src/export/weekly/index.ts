@@ -1,4 +1,5 @@
-import { type Severity, severityRank } from "../../model/index.js";
+import { countFinding, exitFor, type RunVerdict } from "../../exit.js";
+import type { Severity } from "../../model/index.js";
 import { openStandings, type WeeklySummary } from "./model.js";
 
 /** The weekly summary (`mfasweep report`): library entry points. */
@@ -9,21 +10,37 @@ export { compareRisk, riskMethod, riskOf } from "./risk.js";
 export { countsOf, type WeeklyReportOptions, weeklyReport } from "./summary.js";
 export { weeklyTable } from "./table.js";
 
+const coverageWords: Record<WeeklySummary["tenants"][number]["coverage"]["status"], string> = {
+  complete: "read completely",
+  partial: "its latest sweep read it only partly",
+  failed: "its latest sweep could not read it",
+  none: "no sweep has reconciled it",
+  unrecorded: "its latest sweep stopped before recording coverage",
+};
+
 /**
- * DESIGN.md §5 exit codes for a report: 2 when a tenant's latest sweep did not read everything (or a later
- * sweep could not reconcile it, or it was never swept), or an open finding at or above `failOn` could not
- * be decided; else 1 when an open finding (or one under an expired exception) fails at or above `failOn`;
- * else 0.
+ * What a weekly report means for the exit code: tenants whose latest sweep did not read everything (or a
+ * later sweep could not reconcile them, or that were never swept), and open findings (or ones under an
+ * expired exception) by severity.
  */
+export function weeklyVerdict(summary: WeeklySummary): RunVerdict {
+  const findings: RunVerdict["findings"] = {};
+  for (const t of summary.tenants)
+    for (const i of t.items)
+      if (openStandings.includes(i.standing) || i.standing === "expired") countFinding(findings, i.severity);
+  return {
+    incomplete: summary.tenants
+      .filter((t) => t.coverage.status !== "complete" || t.coverage.failedLater.length > 0)
+      .map((t) =>
+        t.coverage.status !== "complete"
+          ? `${t.id}: ${coverageWords[t.coverage.status]}`
+          : `${t.id}: a later sweep could not reconcile it`,
+      ),
+    findings,
+  };
+}
+
+/** The DESIGN.md §5 exit code of a weekly report (`exitFor` in src/exit.ts holds the rule). */
 export function weeklyExitCode(summary: WeeklySummary, failOn: Severity): 0 | 1 | 2 {
-  const atOrAbove = (s: Severity) => severityRank[s] >= severityRank[failOn];
-  const open = summary.tenants.flatMap((t) =>
-    t.items.filter(
-      (i) => (openStandings.includes(i.standing) || i.standing === "expired") && atOrAbove(i.severity),
-    ),
-  );
-  if (summary.tenants.some((t) => t.coverage.status !== "complete" || t.coverage.failedLater.length > 0))
-    return 2;
-  if (open.some((i) => i.status === "unknown")) return 2;
-  return open.length > 0 ? 1 : 0;
+  return exitFor(weeklyVerdict(summary), failOn).code;
 }

@@ -89,7 +89,7 @@ describe("exit codes", () => {
     expect(exitCode({ coverage: complete, results: [result({ severity: "medium" })] }, "high")).toBe(0);
     expect(exitCode({ coverage: complete, results: [result({ severity: "high" })] }, "high")).toBe(1);
     expect(exitCode({ coverage: complete, results: [result({ status: "excepted" })] }, "low")).toBe(0);
-    expect(exitCode({ coverage: complete, results: [result({ status: "unknown" })] }, "low")).toBe(2);
+    expect(exitCode({ coverage: complete, results: [result({ status: "unknown" })] }, "low")).toBe(1);
     expect(exitCode({ coverage: [coverage("google-workspace", "partial")], results: [] }, "low")).toBe(2);
   });
 });

@@ -125,11 +125,11 @@ tenants:
     ]);
     expect([refused.code, refused.stderr]).toEqual([
       2,
-      "mfasweep: ConfigError: --forget-tenant: 'gone' is still in the config; the next sweep would bring its items back as new. Remove it from the config first\n",
+      "mfasweep: --forget-tenant: 'gone' is still in the config; the next sweep would bring its items back as new. Remove it from the config first\n",
     ]);
     const badDate = await queue("--resolved-before", "last year");
     expect(badDate.stderr).toBe(
-      "mfasweep: ConfigError: --resolved-before: expected a date as YYYY-MM-DD (got 'last year')\n",
+      "mfasweep: --resolved-before: expected a date as YYYY-MM-DD (got 'last year')\n",
     );
     expect((await queue()).stderr).toContain("nothing to prune");
     expect((await queue("--forget-tenant", "gone")).stdout).toContain(

@@ -103,7 +103,7 @@ describe("sweep keepResults", () => {
     expect(lean.items).toEqual(all.items);
     for (const failOn of ["low", "medium", "high", "critical"] as const)
       expect(sweepExitCode(lean.outcome, failOn)).toBe(sweepExitCode(all.outcome, failOn));
-    expect(sweepExitCode(lean.outcome, "low")).toBe(2);
+    expect(sweepExitCode(lean.outcome, "low")).toBe(1);
   });
 
   it("counts every result in the summary and grades the exit code by severity", () => {
@@ -112,7 +112,8 @@ describe("sweep keepResults", () => {
     expect(summary.failingBySeverity).toEqual({ medium: 1 });
     // The strict profile asks for factor strength, which Google's access-token read cannot tell.
     expect(all.outcome.unknownBySeverity).toEqual({ high: 2 });
-    expect(sweepExitCode(all.outcome, "high")).toBe(2);
+    // An undecided result is a finding like a failing one (DESIGN.md §5): 1, not 2.
+    expect(sweepExitCode(all.outcome, "high")).toBe(1);
     expect(sweepExitCode(all.outcome, "critical")).toBe(0);
     const decided = { ...all.outcome, unknownBySeverity: {} };
     expect(sweepExitCode(decided, "medium")).toBe(1);
