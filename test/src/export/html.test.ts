@@ -462,7 +462,7 @@ describe("charts", () => {
     const labels = [...svg.matchAll(/<text class="axis-label row-label" x="0" y="([\d.]+)">([^<]*)</g)];
     expect(labels.map((m) => m[2])).toEqual(names);
     const bars = [...svg.matchAll(/<rect[^>]* y="([\d.]+)"/g)].map((m) => Number(m[1]));
-    labels.forEach((m, i) => expect(Number(m[1])).toBeLessThan(bars[i]!));
+    for (const [i, m] of labels.entries()) expect(Number(m[1])).toBeLessThan(bars[i]!);
   });
 
   it("draws a trend with one point per sweep, and a ring without a score", () => {
