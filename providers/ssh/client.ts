@@ -251,8 +251,12 @@ export type SshdTResult =
 export interface HostReader {
   /** `sshd -T`: the global effective configuration. */
   sshdT(): Promise<SshdTResult>;
-  /** `sshd -T -C <spec>` for each spec, in order (batched into few commands by the live reader). */
-  sshdTFor(specs: string[]): Promise<SshdTResult[]>;
+  /**
+   * `sshd -T -C <spec>` for each spec, in order (batched into few commands by the live reader). `reads`:
+   * the spec fields the configuration's Match blocks read (a saved output that leaves out another field
+   * still fits); the live reader asks sshd itself and ignores it.
+   */
+  sshdTFor(specs: string[], reads?: ReadonlySet<string>): Promise<SshdTResult[]>;
   /** `OpenSSH_9.2p1, OpenSSL …`, when it can be read. */
   version(): Promise<string | undefined>;
   readFile(path: string): Promise<ReadResult>;

@@ -30,23 +30,24 @@ import {
   type HostReader,
   LiveHostReader,
   type SshCredentials,
+  type SshdTResult,
   SshHost,
 } from "./client.js";
 import { entriesFor, type KnownHostEntry, knownHostsLine, parseKnownHosts } from "./known-hosts.js";
 import { type SshHostSettings, SshSettings } from "./settings.js";
 import { SnapshotReader } from "./snapshot.js";
+import { listenersOf, type NamedCriteria, portsOf, type SourceSpec, sourcesFor } from "./sources.js";
 import {
   all,
   applyMatchBlocks,
   buildRawConfig,
   type ConfigFileLines,
+  type ConnectionSpec,
   type EffectiveConfig,
   type IncludeResolver,
   matchPattern,
   parseSshdT,
   type RawConfig,
-  type SourceSpec,
-  sourcesFor,
   specArgument,
   tokenizeConfigFile,
   yesNo,
@@ -214,12 +215,35 @@ interface HostPlan {
   laddr?: string;
   lport?: number;
   extraSources: string[];
+  /** The entry point for another port sshd listens on. */
+  portEntryPoint: (port: number) => HostEntryPoint;
+}
+
+/**
+ * `sshd -T`, or, when a `Match LocalPort` makes plain `-T` refuse ("'lport' not in connection test
+ * specification"), `sshd -T -C` with the port the scanner reached: Port and ListenAddress cannot be
+ * set inside Match, so any spec gives the host-wide settings.
+ */
+async function globalConfig(reader: HostReader, plan: HostPlan, notes: string[]): Promise<SshdTResult> {
+  const g = await reader.sshdT();
+  if (g.kind !== "error" || !/not in connection test specification/.test(g.reason)) return g;
+  const spec = specArgument({
+    user: "root",
+    host: "203.0.113.10",
+    addr: "203.0.113.10",
+    laddr: plan.laddr ?? "0.0.0.0",
+    lport: plan.lport ?? 22,
+  });
+  const [r] = await reader.sshdTFor([spec], new Set(["user", "host", "addr", "laddr", "lport", "rdomain"]));
+  if (r?.kind !== "ok") return g;
+  notes.push(`plain sshd -T refused (${g.reason.slice(0, 160)}); host-wide settings read with -C ${spec}`);
+  return r;
 }
 
 async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promise<HostInventory> {
   const { ep } = plan;
   const notes: string[] = [];
-  const g = await reader.sshdT();
+  const g = await globalConfig(reader, plan, notes);
   if (g.kind !== "ok") {
     const reason = g.kind === "error" ? g.reason : "not saved";
     if (/hostkeys|needs root|sudo/i.test(reason))
@@ -322,16 +346,22 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
     }
   }
 
-  const ports = all(global, "port")
-    .map((l) => Number(l.value))
-    .filter((n) => Number.isInteger(n) && n > 0);
-  const listen = all(global, "listenaddress")
-    .map((l) => l.value.replace(/^\[?([^\]]*)\]?:\d+$/, "$1"))
-    .find((a) => isIP(a) && a !== "0.0.0.0" && a !== "::");
-  const laddr = plan.laddr ?? listen ?? "0.0.0.0";
-  const lport = plan.lport ?? ports[0] ?? 22;
-  const { sources, problems: sourceProblems } = sourcesFor(raw, { laddr, lport }, plan.extraSources);
-  notes.push(...sourceProblems);
+  // Each listening port is an entry point of its own; per port, the sources its Match blocks name.
+  const listeners = listenersOf(global);
+  const ports = portsOf(listeners, plan.lport);
+  const primary = ports[0];
+  const perPort = ports.map((port) => {
+    const planned = sourcesFor(raw, {
+      lport: port,
+      listeners: listeners.filter((l) => l.lport === port),
+      ...(plan.laddr ? { reached: plan.laddr } : {}),
+      extra: plan.extraSources,
+    });
+    return { port, ep: port === primary ? ep : plan.portEntryPoint(port), ...planned };
+  });
+  for (const p of perPort)
+    notes.push(...p.problems.map((x) => (ports.length > 1 ? `port ${p.port}: ${x}` : x)));
+  const reads = specFieldsRead(raw, perPort[0]?.named);
 
   // The effective configuration per login. Without any Match block, the global one is everyone's.
   const noMatch =
@@ -340,27 +370,39 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
   const rootName = principals.principals.find((p) => p.uid === 0)?.name ?? "root";
   if (!users.includes(rootName)) users.push(rootName);
   const effective = new Map<string, EffectiveConfig | { error: string }>();
+  const loginKey = (user: string, s: SourceSpec) => `${user}\0${s.lport}\0${s.key}`;
   const jobs: Array<{ user: string; s: SourceSpec }> = [];
-  for (const user of users) for (const s of sources) jobs.push({ user, s });
+  for (const { sources } of perPort)
+    for (const user of users)
+      for (const s of sources) {
+        if (s.unevaluable) effective.set(loginKey(user, s), { error: s.unevaluable });
+        else jobs.push({ user, s });
+      }
   if (jobs.length > maxLoginsPerHost) {
     ctx.gap(
       `${ep.name}: logins beyond the first ${maxLoginsPerHost}`,
-      `${jobs.length} (principal, source) pairs; only the first ${maxLoginsPerHost} are evaluated`,
+      `${jobs.length} (principal, port, source) combinations; only the first ${maxLoginsPerHost} are evaluated`,
     );
     jobs.length = maxLoginsPerHost;
   }
   ctx.progress(`${ep.name}: effective configuration per login`, 0, jobs.length);
-  const specOf = (j: (typeof jobs)[number]) => ({
+  const specOf = (j: (typeof jobs)[number]): ConnectionSpec => ({
     user: j.user,
     host: j.s.host,
     addr: j.s.addr,
     laddr: j.s.laddr,
     lport: j.s.lport,
+    ...(j.s.rdomain !== undefined ? { rdomain: j.s.rdomain } : {}),
   });
-  const results = noMatch ? [] : await reader.sshdTFor(jobs.map((j) => specArgument(specOf(j))));
+  const results = noMatch
+    ? []
+    : await reader.sshdTFor(
+        jobs.map((j) => specArgument(specOf(j))),
+        reads,
+      );
   let localEvaluations = 0;
   jobs.forEach((job, i) => {
-    const key = `${job.user}\0${job.s.key}`;
+    const key = loginKey(job.user, job.s);
     const r = results[i];
     if (noMatch) {
       effective.set(key, global);
@@ -405,20 +447,43 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
     pamEnv: { duo: (path) => duoFiles.get(path) ?? { kind: "error", reason: "not read" } },
     otpEnrolled: (user, line) => otp.get(`${user}\0${line.file}:${line.line}`),
   };
-  return hostInventory({
-    connection: ctx.connectionId,
-    entryPoint: ep,
-    ...(version ? { version } : {}),
-    global,
-    decision,
-    principals,
-    ...(accounts ? { accounts } : {}),
-    sources,
-    effective: (user, s) =>
-      effective.get(`${user}\0${s.key}`) ?? { error: "not evaluated (too many logins on this host)" },
-    ...(status ? { emptyPasswordAccounts: [...status].filter(([, v]) => v === "NP").map(([k]) => k) } : {}),
-    notes,
-  });
+  const inventories = perPort.map(({ ep: portEp, sources }) =>
+    hostInventory({
+      connection: ctx.connectionId,
+      entryPoint: portEp,
+      ...(version ? { version } : {}),
+      global,
+      decision,
+      principals,
+      ...(accounts ? { accounts } : {}),
+      sources,
+      effective: (user, s) =>
+        effective.get(loginKey(user, s)) ?? { error: "not evaluated (too many logins on this host)" },
+      ...(status ? { emptyPasswordAccounts: [...status].filter(([, v]) => v === "NP").map(([k]) => k) } : {}),
+      notes:
+        ports.length > 1
+          ? [...notes, `sshd listens on ports ${ports.join(", ")}: each is an entry point`]
+          : notes,
+    }),
+  );
+  // Accounts belong to the host, not to a port.
+  return {
+    accounts: inventories[0]?.accounts ?? [],
+    entryPoints: inventories.flatMap((i) => i.entryPoints),
+    accessPaths: inventories.flatMap((i) => i.accessPaths),
+    facts: inventories.flatMap((i) => i.facts),
+  };
+}
+
+/** The `-C` fields the configuration reads: a saved output without one of them still fits any value of it. */
+function specFieldsRead(raw: RawConfig | undefined, named: NamedCriteria | undefined): ReadonlySet<string> {
+  if (!raw || !named) return new Set(["user", "host", "addr", "laddr", "lport", "rdomain"]);
+  const fields = new Set(["user", "addr"]);
+  if (named.host.length > 0) fields.add("host");
+  if (named.localAddress.length > 0) fields.add("laddr");
+  if (named.localPort.length > 0) fields.add("lport");
+  if (named.rdomain.length > 0) fields.add("rdomain");
+  return fields;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -495,6 +560,10 @@ async function collectLiveHost(ctx: Ctx, h: SshHostSettings, creds: SshCredentia
       ...(isIP(h.host) ? { laddr: h.host } : {}),
       lport: h.port,
       extraSources: ctx.settings.sources,
+      portEntryPoint: (port) => {
+        const other = port === 22 ? h.host : `${h.host}:${port}`;
+        return entryPointFor(ctx.connectionId, h.name ? `${h.name}:${port}` : other, h.host, port);
+      },
     });
   } finally {
     reader.close();
@@ -524,9 +593,11 @@ async function collectSnapshotHost(ctx: Ctx, dir: string, name: string): Promise
   const ep = entryPointFor(ctx.connectionId, name, name, port);
   return collectHost(ctx, reader, {
     ep,
+    lport: port,
     sshdConfig: "/etc/ssh/sshd_config",
     pamService: "/etc/pam.d/sshd",
     extraSources: ctx.settings.sources,
+    portEntryPoint: (other) => entryPointFor(ctx.connectionId, `${name}:${other}`, name, other),
   });
 }
 
@@ -580,7 +651,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
   await Promise.all(Array.from({ length: Math.min(ctx.settings.concurrency, list.length) }, worker));
   return {
     accounts: results.flatMap((r) => r.accounts),
-    entryPoints: results.map((r) => r.entryPoint),
+    entryPoints: results.flatMap((r) => r.entryPoints),
     accessPaths: results.flatMap((r) => r.accessPaths),
     settings: [],
     facts: results.flatMap((r) => r.facts),

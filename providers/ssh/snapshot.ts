@@ -8,7 +8,8 @@ import type { HostReader, ReadResult, SshdTResult } from "./client.js";
  * hosts the scanner cannot reach, and for tests of many variants). Layout of `<snapshotDir>/<host>/`:
  *
  *   sshd-T            output of `sshd -T` (required)
- *   sshd-T-C/*        optional outputs of `sshd -T -C …`, each starting with a line `# -C user=…,addr=…`
+ *   sshd-T-C/*        optional outputs of `sshd -T -C …`, each starting with a line `# -C user=…,host=…,addr=…,laddr=…,lport=…`
+ *                     (and `rdomain=…`); used only for the same connection spec
  *   sshd-V            optional: the version line of `sshd -V`
  *   getent-passwd     optional: output of `getent passwd`
  *   getent-group      optional: output of `getent group`
@@ -45,18 +46,41 @@ async function readText(path: string): Promise<ReadResult> {
   }
 }
 
-/** Parses the `user=` and `addr=` of a `-C` spec, which is what a saved output is matched on. */
-function specKey(spec: string): string | undefined {
-  const fields = new Map(
-    spec.split(",").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+/** The fields of a `-C` spec (user, host, addr, laddr, lport, rdomain). */
+function specFields(spec: string): Map<string, string> {
+  return new Map(
+    spec
+      .split(",")
+      .filter((kv) => kv.includes("="))
+      .map((kv) => [kv.slice(0, kv.indexOf("=")).toLowerCase(), kv.slice(kv.indexOf("=") + 1)]),
   );
-  const user = fields.get("user");
-  const addr = fields.get("addr");
-  return user && addr ? `${user}@${addr}` : undefined;
+}
+
+const allSpecFields = new Set(["user", "host", "addr", "laddr", "lport", "rdomain"]);
+
+/**
+ * Whether a saved output answers a requested spec: every field either gives must be equal, except a
+ * field the saved spec leaves out that the configuration does not read (an output saved for port 22
+ * is never reused for port 2222 when Match LocalPort is in play).
+ */
+export function savedSpecFits(
+  saved: string,
+  requested: string,
+  reads: ReadonlySet<string> = allSpecFields,
+): boolean {
+  const s = specFields(saved);
+  const r = specFields(requested);
+  if (!s.get("user") || s.get("user") !== r.get("user")) return false;
+  for (const field of new Set([...s.keys(), ...r.keys()])) {
+    if (s.has(field)) {
+      if (s.get(field) !== r.get(field)) return false;
+    } else if (reads.has(field)) return false;
+  }
+  return true;
 }
 
 export class SnapshotReader implements HostReader {
-  private saved?: Map<string, { text: string; file: string }>;
+  private saved?: Array<{ spec: string; text: string; file: string }>;
   private enrolled?: Set<string> | null;
 
   constructor(readonly dir: string) {}
@@ -68,9 +92,9 @@ export class SnapshotReader implements HostReader {
     return join(this.dir, snapshotFiles.files, normal);
   }
 
-  private async savedOutputs(): Promise<Map<string, { text: string; file: string }>> {
+  private async savedOutputs(): Promise<Array<{ spec: string; text: string; file: string }>> {
     if (this.saved) return this.saved;
-    this.saved = new Map();
+    this.saved = [];
     let names: string[] = [];
     try {
       names = await readdir(join(this.dir, snapshotFiles.sshdTC));
@@ -81,9 +105,7 @@ export class SnapshotReader implements HostReader {
       const r = await readText(join(this.dir, snapshotFiles.sshdTC, name));
       if (r.kind !== "ok") continue;
       const m = /^#\s*-C\s+(\S+)/.exec(r.text);
-      const key = m ? specKey(m[1]!) : undefined;
-      if (key && !this.saved.has(key))
-        this.saved.set(key, { text: r.text.slice(r.text.indexOf("\n") + 1), file: name });
+      if (m) this.saved.push({ spec: m[1]!, text: r.text.slice(r.text.indexOf("\n") + 1), file: name });
     }
     return this.saved;
   }
@@ -97,11 +119,10 @@ export class SnapshotReader implements HostReader {
     };
   }
 
-  async sshdTFor(specs: string[]): Promise<SshdTResult[]> {
+  async sshdTFor(specs: string[], reads?: ReadonlySet<string>): Promise<SshdTResult[]> {
     const saved = await this.savedOutputs();
     return specs.map((spec) => {
-      const key = specKey(spec);
-      const hit = key ? saved.get(key) : undefined;
+      const hit = saved.find((s) => savedSpecFits(s.spec, spec, reads));
       return hit
         ? {
             kind: "ok",

@@ -322,23 +322,27 @@ export interface ConnectionSpec {
   addr: string;
   laddr: string;
   lport: number;
+  /** Routing domain: only when the configuration has Match RDomain ("" = none, as a socket outside a VRF). */
+  rdomain?: string;
   /** Primary and supplementary group names; undefined when not known. */
   groups?: string[];
 }
 
+/** The `-C` argument: all five keys old OpenSSH requires, plus `rdomain=` when the configuration reads it. */
 export function specArgument(spec: ConnectionSpec): string {
-  return `user=${spec.user},host=${spec.host},addr=${spec.addr},laddr=${spec.laddr},lport=${spec.lport}`;
+  const rdomain = spec.rdomain === undefined ? "" : `,rdomain=${spec.rdomain}`;
+  return `user=${spec.user},host=${spec.host},addr=${spec.addr},laddr=${spec.laddr},lport=${spec.lport}${rdomain}`;
 }
 
 export { matchPattern, matchPatternList };
 
-interface Cidr {
+export interface Cidr {
   family: 4 | 6;
   bytes: number[];
   bits: number;
 }
 
-function ipBytes(ip: string): { family: 4 | 6; bytes: number[] } | undefined {
+export function ipBytes(ip: string): { family: 4 | 6; bytes: number[] } | undefined {
   const family = isIP(ip);
   if (family === 4) return { family, bytes: ip.split(".").map(Number) };
   if (family !== 6) return undefined;
@@ -446,8 +450,8 @@ export function matchBlockApplies(block: MatchBlock, spec: ConnectionSpec): Matc
         hit = matchPatternList(String(spec.lport), c.value) === 1;
         break;
       case "rdomain":
-        // Without a routing domain, sshd matches rdomain against "default".
-        hit = matchPatternList("default", c.value) === 1;
+        // A socket outside any VRF matches `*` but not `default` (checked against OpenSSH 9.2 logins).
+        hit = matchPatternList(spec.rdomain ?? "", c.value) === 1;
         break;
       case "invalid-user":
         // Our principals are accounts that exist.
@@ -607,139 +611,4 @@ export function applyMatchBlocks(
   for (const [keyword, o] of overrides)
     if (!done.has(keyword)) lines.push(...o.map((x) => ({ ...x, line: 0 })));
   return { ok: true, config: { label: `mfasweep Match evaluation for ${specArgument(spec)}`, lines } };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Source addresses to evaluate: one representative per range named in Match blocks, plus "elsewhere".
-
-export interface SourceSpec {
-  /** Stable key used in access-path ids. */
-  key: string;
-  /** What people read: `10.0.0.0/8`, `any other address`. */
-  label: string;
-  addr: string;
-  host: string;
-  laddr: string;
-  lport: number;
-}
-
-/** Documentation addresses (RFC 5737 / RFC 3849) stand for "somewhere on the internet". */
-const outsideCandidates = ["203.0.113.10", "198.51.100.10", "192.0.2.10", "2001:db8::10"];
-
-/** A concrete address inside an `Address` entry, or undefined when none can be picked. */
-export function representativeAddress(entry: string): string | undefined {
-  if (/[*?]/.test(entry)) {
-    // `*` may stand for several octets (10.20.* matches 10.20.1.1): try fillers until one is an address it matches.
-    for (const fill of ["1", "1.1", "1.1.1", "1:1", "0"]) {
-      const guess = entry.replace(/\*/g, fill).replace(/\?/g, "1");
-      if (isIP(guess) && matchPattern(guess.toLowerCase(), entry.toLowerCase())) return guess;
-    }
-    return undefined;
-  }
-  const cidr = parseCidr(entry);
-  if (!cidr) return undefined;
-  const bytes = [...cidr.bytes];
-  const hostBits = (cidr.family === 4 ? 32 : 128) - cidr.bits;
-  // Clear host bits, then pick the first host address (network + 1) when the block has room.
-  for (let bit = cidr.bits; bit < bytes.length * 8; bit++) bytes[bit >> 3]! &= ~(0x80 >> (bit & 7));
-  if (hostBits >= 2) bytes[bytes.length - 1]! |= 1;
-  if (cidr.family === 4) return bytes.join(".");
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return groups.join(":");
-}
-
-/**
- * The sources to evaluate for a host: each positive `Address`/`Host`/`LocalAddress`/`LocalPort` entry
- * of every Match block, extra ranges from the connection settings, and one address no Address entry
- * names. `laddr`/`lport` default to the host's own address and the port the scanner reached.
- */
-export function sourcesFor(
-  raw: RawConfig | undefined,
-  base: { laddr: string; lport: number },
-  extra: string[] = [],
-): { sources: SourceSpec[]; problems: string[] } {
-  const problems: string[] = [];
-  const addressEntries: string[] = [];
-  const hostEntries: string[] = [];
-  const laddrEntries: string[] = [];
-  const lportEntries: number[] = [];
-  for (const block of raw?.matches ?? []) {
-    for (const c of block.criteria) {
-      const entries = c.value.split(",").filter((e) => e !== "" && !e.startsWith("!"));
-      if (c.name === "address") addressEntries.push(...entries);
-      if (c.name === "host") hostEntries.push(...entries);
-      if (c.name === "localaddress") laddrEntries.push(...entries);
-      if (c.name === "localport")
-        lportEntries.push(...entries.map(Number).filter((n) => Number.isInteger(n) && n > 0 && n < 65536));
-    }
-  }
-  const sources: SourceSpec[] = [];
-  const seen = new Set<string>();
-  const add = (s: SourceSpec) => {
-    if (seen.has(s.key)) return;
-    seen.add(s.key);
-    sources.push(s);
-  };
-  for (const entry of [...addressEntries, ...extra]) {
-    const addr = representativeAddress(entry);
-    if (!addr) {
-      problems.push(`no address can be picked inside '${entry}'; that range is not evaluated`);
-      continue;
-    }
-    add({ key: `addr=${entry}`, label: entry, addr, host: addr, laddr: base.laddr, lport: base.lport });
-  }
-  const outside =
-    outsideCandidates.find((a) => addressEntries.every((e) => addrMatchList(a, e) !== 1)) ??
-    outsideCandidates[0]!;
-  for (const entry of hostEntries) {
-    const host = entry.replace(/[*?]/g, "x").toLowerCase();
-    if (!/^[a-z0-9][a-z0-9.-]*$/.test(host)) {
-      problems.push(`host pattern '${entry}' gives no usable host name; it is not evaluated`);
-      continue;
-    }
-    add({
-      key: `host=${entry}`,
-      label: `host ${entry}`,
-      addr: outside,
-      host,
-      laddr: base.laddr,
-      lport: base.lport,
-    });
-  }
-  for (const entry of laddrEntries) {
-    const laddr = representativeAddress(entry);
-    if (!laddr) {
-      problems.push(`no address can be picked inside local address '${entry}'; it is not evaluated`);
-      continue;
-    }
-    add({
-      key: `laddr=${entry}`,
-      label: `to local address ${entry}`,
-      addr: outside,
-      host: outside,
-      laddr,
-      lport: base.lport,
-    });
-  }
-  for (const port of [...new Set(lportEntries)].filter((p) => p !== base.lport)) {
-    add({
-      key: `lport=${port}`,
-      label: `to port ${port}`,
-      addr: outside,
-      host: outside,
-      laddr: base.laddr,
-      lport: port,
-    });
-  }
-  const named = sources.length > 0;
-  add({
-    key: named ? "addr=other" : "addr=any",
-    label: named ? "any other address" : "any address",
-    addr: outside,
-    host: outside,
-    laddr: base.laddr,
-    lport: base.lport,
-  });
-  return { sources, problems };
 }

@@ -32,6 +32,7 @@ import {
   type RootLoginFact,
   rootLoginFactKind,
 } from "./api.js";
+import type { SourceSpec } from "./sources.js";
 import {
   addrMatchList,
   all,
@@ -46,7 +47,6 @@ import {
   type PermitRootLogin,
   permitRootLogin,
   type RawConfig,
-  type SourceSpec,
   yesNo,
 } from "./sshd-config.js";
 
@@ -850,7 +850,7 @@ export interface HostInput {
 
 export interface HostInventory {
   accounts: Account[];
-  entryPoint: EntryPoint;
+  entryPoints: EntryPoint[];
   accessPaths: AccessPath[];
   facts: Fact[];
 }
@@ -867,7 +867,15 @@ export function entryPointOf(connection: string, ep: HostEntryPoint, extra: Evid
 }
 
 function specFor(user: string, s: SourceSpec, groups?: string[]): ConnectionSpec {
-  return { user, host: s.host, addr: s.addr, laddr: s.laddr, lport: s.lport, ...(groups ? { groups } : {}) };
+  return {
+    user,
+    host: s.host,
+    addr: s.addr,
+    laddr: s.laddr,
+    lport: s.lport,
+    ...(s.rdomain !== undefined ? { rdomain: s.rdomain } : {}),
+    ...(groups ? { groups } : {}),
+  };
 }
 
 function accountOf(
@@ -1015,7 +1023,11 @@ export function hostInventory(input: HostInput): HostInventory {
         entryPoint: ep.id,
         accounts: [`${p.name}@${ep.host}`],
         chain: decision.chain ?? { factors: [] },
-        mfa: { ...decision.verdict!, reason: `${p.name} from ${label}: ${decision.verdict!.reason}` },
+        mfa: {
+          ...decision.verdict!,
+          reason: `${p.name} from ${label}: ${decision.verdict!.reason}`,
+          evidence: [...decision.verdict!.evidence, probeEvidence(c, ep, sources)],
+        },
       };
       accessPaths.push(path);
       if (p === rootPrincipal)
@@ -1101,7 +1113,23 @@ export function hostInventory(input: HostInput): HostInventory {
       ]),
     },
   ];
-  return { accounts, entryPoint, accessPaths, facts };
+  return { accounts, entryPoints: [entryPoint], accessPaths, facts };
+}
+
+/** Which address (and local address, port) stood for each source of a path, "elsewhere" included. */
+function probeEvidence(connection: string, ep: HostEntryPoint, sources: SourceSpec[]): Evidence {
+  return {
+    source,
+    connection,
+    objectId: ep.host,
+    endpoint: `port ${sources[0]?.lport ?? ep.port}`,
+    field: "evaluated as",
+    value: sources.map(
+      (s) =>
+        `${s.label}: ${s.unevaluable ? "not evaluated" : `addr=${s.addr}${s.host !== s.addr ? ` host=${s.host}` : ""} laddr=${s.laddr}`}`,
+    ),
+    note: "the connection each source was evaluated with (sshd -T -C); 'any other address' is one no Match criterion names",
+  };
 }
 
 function collectGaLines(stack: PamStack): PamModuleLine[] {
@@ -1128,7 +1156,7 @@ export function unreadHostInventory(connection: string, ep: HostEntryPoint, reas
   };
   return {
     accounts: [],
-    entryPoint: entryPointOf(connection, ep),
+    entryPoints: [entryPointOf(connection, ep)],
     accessPaths: [
       {
         id: `${ep.id}/*`,

@@ -272,11 +272,48 @@ describe("config-only snapshots", () => {
           spec: "user=alice,host=203.0.113.10,addr=203.0.113.10,laddr=0.0.0.0,lport=22",
           sshdT: { authenticationmethods: "publickey" },
         },
+        {
+          spec: "user=alice,host=2001:db8::10,addr=2001:db8::10,laddr=::,lport=22",
+          sshdT: { authenticationmethods: "publickey" },
+        },
       ],
     });
     const p = pathOf(c, "alice");
     expect(p.mfa.state).toBe("none");
-    expect(p.mfa.evidence.some((e) => /sshd-T-C\/0\.txt/.test(e.endpoint ?? ""))).toBe(true);
+    expect(p.mfa.evidence.some((e) => /sshd-T-C\/[01]\.txt/.test(e.endpoint ?? ""))).toBe(true);
+  });
+
+  it("never reuses a saved sshd -T -C output for another port when Match LocalPort is in play", async () => {
+    const c = await collectOne({
+      sshdT: {
+        ...keyTotp,
+        port: ["22", "2222"],
+        listenaddress: ["0.0.0.0:22", "0.0.0.0:2222"],
+      },
+      files: {
+        "/etc/ssh/sshd_config":
+          "Port 22\nPort 2222\nAuthenticationMethods publickey,keyboard-interactive\nMatch LocalPort 2222\n  AuthenticationMethods publickey\n",
+        ...pam("auth required pam_google_authenticator.so"),
+      },
+      accounts: [{ name: "alice", uid: 1000, otp: true }],
+      // Saved for port 22 only: it must not stand for port 2222, where the Match block gives key alone.
+      savedSpecs: [
+        {
+          spec: "user=alice,host=203.0.113.10,addr=203.0.113.10,laddr=0.0.0.0,lport=22",
+          sshdT: { ...keyTotp, port: ["22", "2222"] },
+        },
+      ],
+    });
+    expect(c.inventory.entryPoints.map((e) => e.name)).toEqual(["h1", "h1:2222"]);
+    const alice = c.inventory.accessPaths.filter((p) => p.accounts.includes("alice@h1"));
+    const onPort = (ep: string) => alice.filter((p) => p.entryPoint === ep).map((p) => p.mfa.state);
+    expect(onPort("ssh:ssh:h1")).toEqual(["enforced"]);
+    expect(
+      alice
+        .find((p) => p.entryPoint === "ssh:ssh:h1")
+        ?.mfa.evidence.some((e) => /sshd-T-C/.test(e.endpoint ?? "")),
+    ).toBe(true);
+    expect(onPort("ssh:ssh:h1:2222")).toEqual(["none"]);
   });
 
   it("names that are not portable user names are skipped and counted, never evaluated", async () => {

@@ -494,6 +494,98 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
     );
   });
 
+  it("Match Address *,!range (MFA from outside, key alone inside): the negated inside range is its own source", async () => {
+    usePam([ga()]);
+    const { config, port } = await startVariant("match-negated", [
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication yes",
+      "AuthenticationMethods publickey",
+      "Match Address *,!127.0.0.2/32",
+      "    AuthenticationMethods publickey,keyboard-interactive",
+    ]);
+    const c = await scan(config);
+    const paths = pathsOf(c, "mfsw-alice");
+    const inside = paths.find((p) => p.id.split("@").pop()!.split("+").includes("addr=127.0.0.2/32"));
+    expect(inside?.mfa.state, JSON.stringify(paths.map((p) => [p.id, p.mfa.state]))).toBe("none");
+    expect(inside?.mfa.reason).toMatch(/127\.0\.0\.2\/32/);
+    const elsewhere = paths.filter((p) => p !== inside);
+    expect(elsewhere.map((p) => p.mfa.state)).toEqual(["enforced"]);
+    // The evidence says which address stood for the rest of the world.
+    const probe = elsewhere[0]!.mfa.evidence.find((e) => e.field === "evaluated as");
+    expect(JSON.stringify(probe?.value)).toMatch(/addr=\d+\.\d+\.\d+\.\d+/);
+    expect(verdicts(sshLoginRequiresTwoFactors, c).find((v) => v.subject.id === inside?.id)?.status).toBe(
+      "fail",
+    );
+
+    // What sshd does: from inside the key alone logs in; from elsewhere it needs the code too.
+    expect(
+      (await tryLogin({ port, user: "mfsw-alice", localAddress: "127.0.0.2", steps: [key(userKey)] })).ok,
+    ).toBe(true);
+    expect(
+      (await tryLogin({ port, user: "mfsw-alice", localAddress: "127.0.0.1", steps: [key(userKey)] })).ok,
+    ).toBe(false);
+    const outside = await tryLogin({
+      port,
+      user: "mfsw-alice",
+      localAddress: "127.0.0.1",
+      steps: [key(userKey), codeFor("mfsw-alice")],
+    });
+    expect(outside.ok, outside.error).toBe(true);
+    await expectMatchEvaluationAgreesWithSshd(
+      config,
+      ["mfsw-alice", "root"],
+      ["127.0.0.2", "127.0.0.1", "203.0.113.10", "2001:db8::10"],
+    );
+  });
+
+  it("Match User root Address !range,*: root gets the same per-source treatment as everyone", async () => {
+    usePam([ga()]);
+    const { config, port } = await startVariant("match-root-negated", [
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication yes",
+      "PermitRootLogin prohibit-password",
+      "AuthenticationMethods publickey",
+      "Match User root Address !127.0.0.2,*",
+      "    PermitRootLogin no",
+    ]);
+    const c = await scan(config);
+    const root = pathsOf(c, "root");
+    expect(root.map((p) => [p.id.split("@").pop(), p.mfa.state])).toEqual([["addr=127.0.0.2", "none"]]);
+    const fact = verdicts(sshRootLoginDisabled, c)[0]!;
+    expect(fact.status).toBe("fail");
+    expect(fact.message).toMatch(/127\.0\.0\.2/);
+    expect(
+      (await tryLogin({ port, user: "root", localAddress: "127.0.0.2", steps: [key(rootKey)] })).ok,
+    ).toBe(true);
+    expect(
+      (await tryLogin({ port, user: "root", localAddress: "127.0.0.1", steps: [key(rootKey)] })).ok,
+    ).toBe(false);
+  });
+
+  it("Match LocalPort: each listening port is its own entry point, read with lport= (plain sshd -T refuses)", async () => {
+    usePam([ga()]);
+    const second = await freePort();
+    const { config, port } = await startVariant("match-lport", [
+      `Port ${second}`,
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication yes",
+      "AuthenticationMethods publickey,keyboard-interactive",
+      `Match LocalPort ${second}`,
+      "    AuthenticationMethods publickey",
+    ]);
+    expect(() => sh("/usr/sbin/sshd", ["-T", "-f", config])).toThrow();
+    const c = await scan(config);
+    expect(c.coverage.status, JSON.stringify(c.coverage.gaps)).toBe("complete");
+    const eps = c.inventory.entryPoints.map((e) => e.name).sort();
+    expect(eps).toHaveLength(2);
+    const byPort = (p: number) =>
+      pathsOf(c, "mfsw-alice").filter((x) => x.mfa.evidence.some((e) => e.endpoint === `port ${p}`));
+    expect(byPort(port).map((p) => p.mfa.state)).toEqual(["enforced"]);
+    expect(byPort(second).map((p) => p.mfa.state)).toEqual(["none"]);
+    expect((await tryLogin({ port: second, user: "mfsw-alice", steps: [key(userKey)] })).ok).toBe(true);
+    expect((await tryLogin({ port, user: "mfsw-alice", steps: [key(userKey)] })).ok).toBe(false);
+  });
+
   it("AuthenticationMethods publickey,password publickey,keyboard-interactive: the password list cannot finish when PAM also asks for the code", async () => {
     usePam(["@include common-auth", ga()]);
     const { config, port } = await startVariant("two-lists", [
