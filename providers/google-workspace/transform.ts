@@ -261,7 +261,10 @@ export function orgUnitSettings(
           ? "enforced"
           : "not-enforced";
     const missing = [!enrollment.found && "enrollment", !enforcement.found && "enforcement"].filter(Boolean);
-    const inherited = [enrollment.from, enforcement.from].find(Boolean);
+    // `inheritedFrom` names where the enforcement value came from: an OU that turns enforcement off itself
+    // did not inherit that, even when its enrollment setting came from a parent (each field's evidence
+    // says where it came from).
+    const inherited = enforcement.from;
     return {
       id: `org-unit:${node.key}`,
       source,

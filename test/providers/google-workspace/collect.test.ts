@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import ouPolicy from "../../../policies/google-ou-2sv-enforced.js";
 import { allScopes, directoryScopes, groupMembersScope } from "../../../providers/google-workspace/api.js";
 import {
   assignAdminRoles,
@@ -13,6 +14,7 @@ import { type CollectOptions, collectConnection } from "../../../src/collect/ind
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
 import { customerAccessGroupFact } from "../../../src/model/index.js";
+import { inventory } from "../../helpers/inventory.js";
 
 const token = "ya29.test-token";
 let emulator: RunningEmulator | undefined;
@@ -128,6 +130,38 @@ describe("google-workspace collect through @googleapis/admin", () => {
     const staff = collection.inventory.settings.find((s) => s.scope.name === "/Staff");
     expect(staff).toMatchObject({ enforcement: "enforced", inheritedFrom: "/" });
     expect(staff?.evidence.every((e) => e.note === "inherited from /")).toBe(true);
+  });
+
+  it("does not call an OU's own enforcement setting inherited, even when its enrollment setting is (#18 item 10)", async () => {
+    const seed = seedTenant("mixed.example", token, ({ root, ou }) => {
+      const interns = ou("/Interns");
+      const offOnly = twoStepPolicies(interns.orgUnitId, { allowEnrollment: true }).filter(
+        (p) => p.setting.type === "settings/security.two_step_verification_enforcement",
+      );
+      return {
+        orgUnits: [interns],
+        policies: [
+          ...twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z" }),
+          ...offOnly,
+        ],
+        users: [seedUser("i@mixed.example", { orgUnitPath: "/Interns" })],
+      };
+    });
+    const { collection } = await run(seed);
+    const interns = collection.inventory.settings.find((s) => s.scope.name === "/Interns")!;
+    expect(interns).toMatchObject({ enforcement: "not-enforced", enrollment: "allowed" });
+    expect(interns.inheritedFrom).toBeUndefined();
+    // Each field's evidence still says where it came from.
+    const note = (field: string) => interns.evidence.find((e) => e.field === field)?.note;
+    expect(note("allowEnrollment")).toBe("inherited from /");
+    expect(note("enforcedFrom")).toBeUndefined();
+    const verdict = ouPolicy.evaluate({
+      inventory: inventory({ settings: [interns] }),
+      now: new Date(),
+      options: {},
+    });
+    expect(verdict[0]).toMatchObject({ status: "fail" });
+    expect(verdict[0]!.message).not.toContain("inherited");
   });
 
   it("treats enforcedFrom 1970-01-01 as enforcement off", async () => {
