@@ -5,6 +5,7 @@ import { beyondtrust } from "./beyondtrust/index.js";
 import { ciscoAsa } from "./cisco-asa/index.js";
 import { connectwiseAutomate } from "./connectwise-automate/index.js";
 import { dattoRmm } from "./datto-rmm/index.js";
+import { duo } from "./duo/index.js";
 import { entra } from "./entra/index.js";
 import { fortigate } from "./fortigate/index.js";
 import { globalprotect } from "./globalprotect/index.js";
@@ -43,6 +44,7 @@ export const providers: ReadonlyArray<Provider<unknown>> = [
   wireguard,
   npsExtension,
   azureVpn,
+  duo,
 ];
 
 export function findProvider(type: string): Provider<unknown> | undefined {

@@ -1,0 +1,79 @@
+import { failedCheck, readPages } from "../../src/collect/console-accounts.js";
+import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { describeError, ProviderAuthError } from "../../src/errors.js";
+import type { ProviderInventory } from "../../src/model/index.js";
+import { DuoIntegration, DuoUser, paths, permissionFor } from "./api.js";
+import { DuoClient } from "./client.js";
+import { DuoSettings } from "./settings.js";
+import { duoInventory, source } from "./transform.js";
+
+type Ctx = CollectContext<DuoSettings>;
+
+async function connect(ctx: Ctx): Promise<DuoClient> {
+  const ikey = (await ctx.secret(ctx.settings.auth.integrationKey)).reveal();
+  const skey = (await ctx.secret(ctx.settings.auth.secretKey)).reveal();
+  return new DuoClient(ctx, ikey, skey);
+}
+
+async function collect(ctx: Ctx): Promise<ProviderInventory> {
+  const client = await connect(ctx);
+  try {
+    ctx.progress("users");
+    const users = await readPages(ctx, client.list("users"), DuoUser, "user", `GET /${paths.users}`);
+    ctx.progress("applications");
+    let applications: DuoIntegration[] = [];
+    try {
+      applications = await readPages(
+        ctx,
+        client.list("integrations"),
+        DuoIntegration,
+        "application",
+        `GET /${paths.integrations}`,
+      );
+    } catch (err) {
+      // Without the applications, new-user policies are unknown; the users still count.
+      if (err instanceof ProviderAuthError) throw err;
+      ctx.gap(`GET /${paths.integrations}`, describeError(err));
+    }
+    return duoInventory({ connection: ctx.connectionId, apiHost: ctx.settings.apiHost }, users, applications);
+  } finally {
+    await client.close();
+  }
+}
+
+async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
+  const client = await connect(ctx);
+  const checks: DoctorCheck[] = [];
+  try {
+    for (const what of ["users", "integrations"] as const) {
+      const label = `GET /${paths[what]}`;
+      try {
+        for await (const page of client.list(what)) {
+          checks.push({ check: label, ok: true, detail: `readable (${page.length} on the first page)` });
+          break;
+        }
+        if (!checks.some((c) => c.check === label))
+          checks.push({ check: label, ok: true, detail: "readable (none)" });
+      } catch (err) {
+        checks.push(failedCheck(label, err));
+        if (err instanceof ProviderAuthError) break;
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return checks;
+}
+
+export const duo = defineProvider<DuoSettings>({
+  type: source,
+  title: "Cisco Duo",
+  connectionSchema: DuoSettings,
+  permissions: [
+    `An Admin API application (Admin Panel > Applications > Protect an Application > Admin API) with "${permissionFor.users}" only; its integration key and secret key go in auth (env:/file: references), its API hostname in apiHost.`,
+    `Optional: "${permissionFor.integrations}" to read each application's new-user policy (enroll_policy). Duo documents no read-only form of it; without it the new-user policies are a coverage gap (unknown).`,
+  ],
+  collect,
+  doctor,
+  demo: async (portfolio) => (await import("./emulator.js")).startDemo(portfolio),
+});

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { httpConnectionBase } from "../../src/config/connection.js";
+import { SecretRef } from "../../src/config/secrets.js";
+
+/** A Duo account's Admin API in `mfasweep.yaml`. */
+export const DuoSettings = httpConnectionBase.extend({
+  type: z.literal("duo"),
+  apiHost: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, "a host name such as api-xxxxxxxx.duosecurity.com")
+    .transform((h) => h.toLowerCase())
+    .describe(
+      "The account's API hostname (api-xxxxxxxx.duosecurity.com), from the Admin API application; it is also part of every signature.",
+    ),
+  auth: z.strictObject({
+    method: z.literal("hmac"),
+    integrationKey: SecretRef.describe(
+      "env:NAME or file:PATH of the Admin API application's integration key.",
+    ),
+    secretKey: SecretRef.describe("env:NAME or file:PATH of the Admin API application's secret key."),
+  }),
+});
+export type DuoSettings = z.infer<typeof DuoSettings>;

@@ -1,0 +1,235 @@
+import type {
+  Account,
+  AccountStatus,
+  Evidence,
+  Fact,
+  FactorStrength,
+  JsonValue,
+  MfaVerdict,
+  ProviderInventory,
+} from "../../src/model/index.js";
+import type { DuoIntegration, DuoUser } from "./api.js";
+
+/**
+ * Pure mapping from Duo Admin API records to accounts and facts. Duo is the second factor other entry
+ * points delegate to, so it has no entry point of its own here: a gateway's path linked to a Duo
+ * application takes, per account, the verdict `duoUserVerdict` gives.
+ */
+
+export const source = "duo";
+
+/** Fact kinds this provider emits (read by the Duo policies and the Duo linker). */
+export const duoFactKinds = {
+  /** `{ userId, username, status, enrolled, methods }` per user. */
+  user: "duo.user",
+  /** `{ integrationKey, name, type, enrollPolicy }` per application (integration). */
+  application: "duo.application",
+} as const;
+
+export interface MappingContext {
+  connection: string;
+  apiHost: string;
+}
+
+interface Method {
+  method: string;
+  strength: FactorStrength;
+}
+
+const rank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
+
+/** What Duo can ask each enrolled device for: phone capabilities, OTP tokens, WebAuthn/U2F keys. */
+export function enrolledMethods(user: DuoUser): Method[] {
+  const methods: Method[] = [];
+  for (const phone of user.phones ?? []) {
+    const caps = phone.capabilities ?? [];
+    if (caps.includes("push")) methods.push({ method: "duo-push", strength: "app" });
+    if (caps.includes("mobile_otp")) methods.push({ method: "duo-mobile-passcode", strength: "app" });
+    if (caps.includes("sms")) methods.push({ method: "sms", strength: "weak" });
+    if (caps.includes("phone")) methods.push({ method: "phone-call", strength: "weak" });
+  }
+  for (const token of user.tokens ?? [])
+    methods.push({ method: `hardware-token${token.type ? `:${token.type}` : ""}`, strength: "app" });
+  for (const _ of user.webauthncredentials ?? [])
+    methods.push({ method: "webauthn", strength: "phishing-resistant" });
+  for (const _ of user.u2ftokens ?? []) methods.push({ method: "u2f", strength: "phishing-resistant" });
+  return [...new Map(methods.map((m) => [m.method, m])).values()];
+}
+
+/** The weakest strength among the methods (Duo lets the user pick any method it allows and they hold). */
+export function weakestStrength(methods: Method[]): FactorStrength | null {
+  if (methods.length === 0) return null;
+  return methods.reduce((w, m) => (rank[m.strength] < rank[w] ? m.strength : w), methods[0]!.strength);
+}
+
+function accountStatus(status: string): AccountStatus {
+  if (status === "active" || status === "bypass") return "active";
+  if (status === "disabled") return "disabled";
+  if (status === "locked out") return "locked";
+  return "unknown";
+}
+
+export function userEvidence(ctx: MappingContext, user: DuoUser, field: string, note?: string): Evidence {
+  const value = (user as Record<string, unknown>)[field];
+  return {
+    source,
+    connection: ctx.connection,
+    endpoint: "GET /admin/v1/users",
+    objectId: user.user_id,
+    field,
+    value: (value === undefined ? null : value) as JsonValue,
+    ...(note ? { note } : {}),
+  };
+}
+
+/**
+ * What Duo asks of this user at an application whose new-user policy (`enroll_policy`) is `enrollPolicy`
+ * (undefined: not known). Bypass status skips Duo; an unenrolled user under `allow` gets in without it,
+ * under `enroll` enrols on first sign-in with the password alone (whoever signs in first owns the factor).
+ */
+export function duoUserVerdict(
+  ctx: MappingContext,
+  user: DuoUser,
+  application?: { name: string; enrollPolicy: string | null | undefined; evidence: Evidence[] },
+): MfaVerdict {
+  const status = userEvidence(ctx, user, "status");
+  const enrolled = userEvidence(ctx, user, "is_enrolled");
+  const methods = enrolledMethods(user);
+  if (user.status === "bypass")
+    return {
+      state: "none",
+      strength: null,
+      reason: `Duo user '${user.username}' has status bypass: Duo lets the primary credential through without a second factor`,
+      evidence: [status],
+    };
+  if (user.status !== "active")
+    return {
+      state: "unknown",
+      strength: null,
+      reason: `Duo user '${user.username}' has status '${user.status}', which is not active: whether the account signs in is not decided here`,
+      evidence: [status],
+    };
+  if (user.is_enrolled === true && methods.length > 0)
+    return {
+      state: "enforced",
+      strength: weakestStrength(methods),
+      reason: `Duo user '${user.username}' is active and enrolled (${methods.map((m) => m.method).join(", ")}); the weakest enrolled method decides the strength`,
+      evidence: [status, enrolled, userEvidence(ctx, user, "phones")],
+    };
+  if (user.is_enrolled !== false)
+    return {
+      state: "unknown",
+      strength: null,
+      reason: `Duo user '${user.username}': the API did not say whether the user is enrolled${user.is_enrolled ? " (enrolled, but no device the API lists)" : ""}`,
+      evidence: [status, enrolled],
+    };
+  const policy = application?.enrollPolicy;
+  const where = application ? `application '${application.name}'` : "the application";
+  const evidence = [status, enrolled, ...(application?.evidence ?? [])];
+  if (policy === "deny")
+    return {
+      state: "enforced",
+      strength: null,
+      reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is deny: the sign-in is refused`,
+      evidence,
+    };
+  if (policy === "allow")
+    return {
+      state: "bypassable",
+      strength: null,
+      reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is allow: MFA is required but not enrolled, and the primary credential alone signs in`,
+      evidence,
+    };
+  if (policy === "enroll")
+    return {
+      state: "bypassable",
+      strength: null,
+      reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is enroll: MFA is required but not enrolled, so whoever signs in first with the password enrols the second factor`,
+      evidence,
+    };
+  return {
+    state: "unknown",
+    strength: null,
+    reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is not known${policy ? ` ('${policy}')` : ""}`,
+    evidence,
+  };
+}
+
+export function toAccount(ctx: MappingContext, user: DuoUser): Account {
+  const methods = enrolledMethods(user);
+  return {
+    id: user.user_id,
+    name: user.username,
+    ...(user.realname ? { displayName: user.realname } : {}),
+    ...(user.email ? { email: user.email } : {}),
+    source,
+    connection: ctx.connection,
+    kind: "member",
+    status: accountStatus(user.status),
+    lastSignIn: user.last_login ? new Date(user.last_login * 1000).toISOString() : null,
+    admin: { isAdmin: "unknown", roles: [] },
+    enrollment: {
+      enrolled: typeof user.is_enrolled === "boolean" ? user.is_enrolled : "unknown",
+      methods,
+      evidence: [userEvidence(ctx, user, "is_enrolled")],
+    },
+    evidence: [userEvidence(ctx, user, "status")],
+  };
+}
+
+export function userFact(ctx: MappingContext, user: DuoUser): Fact {
+  return {
+    kind: duoFactKinds.user,
+    id: `${source}:${ctx.connection}:user/${user.user_id}`,
+    source,
+    connection: ctx.connection,
+    data: {
+      userId: user.user_id,
+      username: user.username,
+      status: user.status,
+      enrolled: typeof user.is_enrolled === "boolean" ? user.is_enrolled : "unknown",
+      methods: enrolledMethods(user).map((m) => ({ method: m.method, strength: m.strength })),
+    },
+    evidence: [userEvidence(ctx, user, "status"), userEvidence(ctx, user, "is_enrolled")],
+  };
+}
+
+export function applicationFact(ctx: MappingContext, app: DuoIntegration): Fact {
+  return {
+    kind: duoFactKinds.application,
+    id: `${source}:${ctx.connection}:application/${app.integration_key}`,
+    source,
+    connection: ctx.connection,
+    data: {
+      integrationKey: app.integration_key,
+      name: app.name,
+      type: app.type ?? null,
+      enrollPolicy: app.enroll_policy ?? null,
+    },
+    evidence: [
+      {
+        source,
+        connection: ctx.connection,
+        endpoint: "GET /admin/v1/integrations",
+        objectId: app.integration_key,
+        field: "enroll_policy",
+        value: app.enroll_policy ?? null,
+        note: `application '${app.name}' (${app.type ?? "type not given"})`,
+      },
+    ],
+  };
+}
+
+export function duoInventory(
+  ctx: MappingContext,
+  users: DuoUser[],
+  applications: DuoIntegration[],
+): ProviderInventory {
+  return {
+    accounts: users.map((u) => toAccount(ctx, u)),
+    entryPoints: [],
+    accessPaths: [],
+    settings: [],
+    facts: [...users.map((u) => userFact(ctx, u)), ...applications.map((a) => applicationFact(ctx, a))],
+  };
+}

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { DuoUser } from "../../../providers/duo/api.js";
+import {
+  type DuoAccountSeed,
+  newDuoKeys,
+  seedDuoUser,
+  startDuoEmulator,
+} from "../../../providers/duo/emulator.js";
+import { DuoSettings } from "../../../providers/duo/settings.js";
+import { duoFactKinds, duoUserVerdict } from "../../../providers/duo/transform.js";
+import type { RunningEmulator } from "../../../src/emulator/server.js";
+import { collectRecorded } from "../../helpers/connection.js";
+
+const apiHost = "api-1a2b3c4d.duosecurity.com";
+let emulator: RunningEmulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+function account(grants: string[], users: Record<string, unknown>[], extra: Partial<DuoAccountSeed> = {}) {
+  const key = newDuoKeys(grants);
+  const seed: DuoAccountSeed = {
+    apiHost,
+    keys: [key],
+    users,
+    integrations: [
+      {
+        integration_key: "DIRADIUSPROXY0000001",
+        name: "FortiGate VPN",
+        type: "radius",
+        enroll_policy: "allow",
+      },
+    ],
+    ...extra,
+  };
+  return { key, seed };
+}
+
+async function collect(
+  seed: DuoAccountSeed,
+  key: { ikey: string; skey: string },
+  throttle?: { times: number; retryAfterSeconds?: number },
+) {
+  emulator = await startDuoEmulator({ account: seed, ...(throttle ? { throttle } : {}) });
+  const settings = DuoSettings.parse({
+    type: "duo",
+    apiHost,
+    endpoint: emulator.url,
+    auth: { method: "hmac", integrationKey: "env:DUO_IKEY", secretKey: "env:DUO_SKEY" },
+  });
+  return collectRecorded(
+    { id: "duo", type: "duo", settings },
+    { env: { DUO_IKEY: key.ikey, DUO_SKEY: key.skey } },
+  );
+}
+
+const both = ["Grant read resource", "Grant applications"];
+
+describe("duo provider against the Admin API emulator", () => {
+  it("signs every request the way the Admin API checks it and pages with offset/limit metadata", async () => {
+    const users = Array.from({ length: 650 }, (_, i) => seedDuoUser(`user${i}`));
+    users[3] = seedDuoUser("helpdesk", { status: "bypass" });
+    const { key, seed } = account(both, users);
+    const { collection } = await collect(seed, key);
+    expect(collection.coverage.status).toBe("complete");
+    const userRequests = emulator!.requests.filter((r) => r.path === "/admin/v1/users");
+    expect(userRequests.map((r) => [r.query.limit, r.query.offset])).toEqual([
+      ["300", "0"],
+      ["300", "300"],
+      ["300", "600"],
+    ]);
+    expect(collection.inventory.accounts).toHaveLength(650);
+    const bypass = collection.inventory.facts.find(
+      (f) => f.kind === duoFactKinds.user && (f.data as { username: string }).username === "helpdesk",
+    );
+    expect(bypass?.data).toMatchObject({ status: "bypass", enrolled: true });
+    expect(collection.inventory.facts.filter((f) => f.kind === duoFactKinds.application)).toHaveLength(1);
+    expect(JSON.stringify(collection)).not.toContain(key.skey);
+  });
+
+  it("a wrong secret key is refused by the signature check: the connection fails without showing it", async () => {
+    const { key, seed } = account(both, [seedDuoUser("alice")]);
+    const { collection } = await collect(seed, { ikey: key.ikey, skey: "0".repeat(40) });
+    expect(collection.coverage.status).toBe("failed");
+    expect(collection.coverage.reason).toMatch(/HTTP 401/);
+    expect(JSON.stringify(collection)).not.toContain(key.skey);
+  });
+
+  it("without 'Grant applications' the users are read and the new-user policies are a gap naming it", async () => {
+    const { key, seed } = account(["Grant read resource"], [seedDuoUser("alice")]);
+    const { collection } = await collect(seed, key);
+    expect(collection.coverage.status).toBe("partial");
+    expect(collection.coverage.gaps[0]).toMatchObject({ what: "GET /admin/v1/integrations" });
+    expect(collection.coverage.gaps[0]!.reason).toMatch(/Grant applications/);
+    expect(collection.inventory.accounts).toHaveLength(1);
+  });
+
+  it("without 'Grant read resource' nothing is known: the connection fails naming the permission", async () => {
+    const { key, seed } = account(["Grant applications"], [seedDuoUser("alice")]);
+    const { collection } = await collect(seed, key);
+    expect(collection.coverage.status).toBe("failed");
+    expect(collection.coverage.reason).toMatch(/Grant read resource/);
+  });
+
+  it("honours Retry-After on 429 and then reads everything", async () => {
+    const { key, seed } = account(both, [seedDuoUser("alice")]);
+    const { collection, slept } = await collect(seed, key, { times: 1, retryAfterSeconds: 7 });
+    expect(collection.coverage.status).toBe("complete");
+    expect(slept).toContain(7000);
+    expect(collection.inventory.accounts).toHaveLength(1);
+  });
+
+  it("a user record that is not the documented shape is skipped and counted", async () => {
+    const { key, seed } = account(both, [seedDuoUser("alice"), { username: "no-id", status: "active" }]);
+    const { collection } = await collect(seed, key);
+    expect(collection.coverage.counts.skipped).toBe(1);
+    expect(collection.inventory.accounts.map((a) => a.name)).toEqual(["alice"]);
+  });
+});
+
+describe("what Duo asks of a user (duoUserVerdict)", () => {
+  const ctx = { connection: "duo", apiHost };
+  const user = (fields: Parameters<typeof seedDuoUser>[1]) => DuoUser.parse(seedDuoUser("pat", fields));
+  const app = (enrollPolicy: string | null) => ({ name: "VPN", enrollPolicy, evidence: [] });
+  it.each([
+    ["bypass status", user({ status: "bypass" }), app("enroll"), "none", null],
+    ["active, push and SMS", user({}), app("deny"), "enforced", "weak"],
+    ["active, push only", user({ capabilities: ["push"] }), app("deny"), "enforced", "app"],
+    [
+      "active, WebAuthn only",
+      user({ capabilities: [], webauthn: true }),
+      app("deny"),
+      "enforced",
+      "phishing-resistant",
+    ],
+    ["unenrolled, new-user policy allow", user({ enrolled: false }), app("allow"), "bypassable", null],
+    ["unenrolled, new-user policy enroll", user({ enrolled: false }), app("enroll"), "bypassable", null],
+    ["unenrolled, new-user policy deny", user({ enrolled: false }), app("deny"), "enforced", null],
+    ["unenrolled, new-user policy not read", user({ enrolled: false }), undefined, "unknown", null],
+    ["locked out", user({ status: "locked out" }), app("deny"), "unknown", null],
+  ] as const)("%s", (_label, u, application, state, strength) => {
+    const verdict = duoUserVerdict(ctx, u, application);
+    expect(verdict.state).toBe(state);
+    expect(verdict.strength).toBe(strength);
+    expect(verdict.evidence.length).toBeGreaterThan(0);
+  });
+});
