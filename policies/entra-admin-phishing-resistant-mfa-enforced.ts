@@ -1,22 +1,33 @@
+import { z } from "zod";
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
 import { entraAccessFor, isPrivilegedRoleLabel } from "../src/link/entra/index.js";
+import { FactorStrength, strengthRank } from "../src/model/index.js";
+
+const Options = z.strictObject({
+  /**
+   * The weakest factor an administrator's sign-in may accept *and* the administrator holds: `app` under
+   * the standard profile (SMS, voice and email fail), `phishing-resistant` under strict and msp-self.
+   */
+  required: FactorStrength,
+});
+type Options = z.infer<typeof Options>;
 
 /** The Entra Connect sync account holds this role; it is a service, not an administrator. */
 const syncOnly = (roles: string[]) =>
   roles.length > 0 && roles.every((r) => r.startsWith("Directory Synchronization Accounts"));
 
-export default definePolicy({
+export default definePolicy<Options>({
   meta: {
     id: "entra-admin-phishing-resistant-mfa-enforced",
     title:
-      "Every Entra ID administrator, active or PIM-eligible, must be required to use phishing-resistant MFA",
+      "Every Entra ID administrator, active or PIM-eligible, must be required to use MFA they hold at the profile's strength: phishing-resistant under strict and msp-self, at least an authenticator app under standard",
     severity: "critical",
     sources: ["entra"],
     subject: "account",
     rationale:
-      "Administrators are the first target of MSP supply-chain attacks, and push, one-time codes and SMS can all be phished or fatigued. ScubaGear MS.AAD.3.6 requires phishing-resistant MFA for highly privileged roles; an eligible (PIM) administrator is one activation away from the same rights, so eligible assignments count too.",
+      "Administrators are the first target of MSP supply-chain attacks. SMS, voice and email codes are phished and SIM-swapped, so no profile accepts them for an administrator; push and one-time codes fall to MFA fatigue and adversary-in-the-middle kits, so the strict and msp-self profiles demand phishing-resistant MFA (ScubaGear MS.AAD.3.6). An eligible (PIM) administrator is one activation away from the same rights, so eligible assignments count too. An administrator is judged by what they hold: a requirement they have no registered method for means they cannot sign in, or register one on the spot.",
     evidence:
-      "Active role assignments and PIM-eligible role instances (directly or through role-assignable groups); the Conditional Access policies that cover each administrator and the authentication strength they demand (the weakest factor any sign-in may use).",
+      "Active role assignments and PIM-eligible role instances (directly or through role-assignable groups); the Conditional Access policies that cover each administrator, the authentication-strength combinations they accept, and the administrator's registered methods: the weakest combination that is both accepted and registered (mfa.strength).",
     remediation:
       "Create an enabled Conditional Access policy for the administrator roles (or all users) and All cloud apps whose grant is the built-in 'Phishing-resistant MFA' authentication strength; make sure every administrator has a FIDO2 key, passkey or Windows Hello for Business registered first.",
     references: [
@@ -35,8 +46,9 @@ export default definePolicy({
       },
     ],
   },
-  defaultOptions: {},
-  evaluate({ inventory }) {
+  options: Options,
+  defaultOptions: { required: "phishing-resistant" },
+  evaluate({ inventory, options }) {
     return inventory.accounts
       .filter(
         (a) =>
@@ -91,20 +103,36 @@ export default definePolicy({
             evidence,
             details,
           };
-        if (verdict.state === "enforced" && requiredStrength === "phishing-resistant")
+        const required = options.required;
+        const enough = (x: FactorStrength | null) => x !== null && strengthRank[x] >= strengthRank[required];
+        // Phishing resistance must be demanded by policy (ScubaGear MS.AAD.3.6), not only happen to be
+        // all the administrator holds today: a weaker method could be added tomorrow.
+        const demanded = required !== "phishing-resistant" || requiredStrength === "phishing-resistant";
+        if (
+          verdict.state === "enforced" &&
+          ((enough(verdict.strength) && demanded) || result.access === "blocked")
+        )
           return {
             subject,
             status: "pass",
             severity,
-            message: `administrator (${roles}) must use phishing-resistant MFA: ${verdict.reason}`,
+            message:
+              result.access === "blocked"
+                ? `administrator (${roles}): ${verdict.reason}`
+                : `administrator (${roles}) must use ${verdict.strength} MFA${result.registration.status === "unknown" ? " (what the policies accept; registration not read)" : ""}: ${verdict.reason}`,
             mfa,
             evidence,
             details,
           };
+        // `null` strength never passes: nothing registered completes what the policies accept.
         const why =
-          verdict.state === "enforced"
-            ? `MFA is required, but the weakest accepted factor is ${requiredStrength ?? "unknown"} (${verdict.reason})`
-            : `MFA is not enforced (${verdict.state}): ${verdict.reason}`;
+          verdict.state !== "enforced"
+            ? `MFA is not enforced (${verdict.state}): ${verdict.reason}`
+            : verdict.strength !== null && !demanded
+              ? `MFA is required, but the policies accept ${requiredStrength ?? "unknown"} factors (weakest accepted factor is ${requiredStrength ?? "unknown"}); this profile requires phishing-resistant MFA to be demanded (${verdict.reason})`
+              : verdict.strength === null
+                ? `no registered method completes what the policies accept, so ${result.access === "registrable" ? "the administrator will register one on the spot at the next sign-in" : "the administrator cannot sign in until one is set up (it cannot be registered during sign-in)"} (${verdict.reason})`
+                : `MFA is required, but the weakest accepted factor the administrator holds is ${verdict.strength}; this profile requires ${required} (${verdict.reason})`;
         return {
           subject,
           status: "fail",

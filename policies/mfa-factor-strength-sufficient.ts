@@ -21,7 +21,7 @@ export default definePolicy<Options>({
     sources: ["*"],
     subject: "access-path",
     rationale:
-      "SMS, voice and email codes are phished and SIM-swapped; push and app codes fall to MFA fatigue and adversary-in-the-middle kits. Administrators and remote access are where attackers aim, so the strict and msp-self profiles demand phishing-resistant factors there (CISA SCuBA MS.AAD.3.1/3.6, GWS.COMMONCONTROLS.1.1; AA22-131A for MSP accounts).",
+      "SMS, voice and email codes are phished and SIM-swapped; push and app codes fall to MFA fatigue and adversary-in-the-middle kits. Administrators and remote access are where attackers aim: the standard profile asks administrators for at least an authenticator app, and the strict and msp-self profiles demand phishing-resistant factors there (CISA SCuBA MS.AAD.3.1/3.6, GWS.COMMONCONTROLS.1.1; AA22-131A for MSP accounts).",
     evidence:
       "Each access path whose MFA is enforced: the weakest factor that still completes a login (mfa.strength), the entry point kind, and whether an administrator uses it.",
     remediation:
@@ -65,23 +65,16 @@ export default definePolicy<Options>({
           evidence: path.mfa.evidence,
         };
         const why = `${admin ? "an administrator" : "this path"} on ${entryPoint.kind} requires ${required}`;
-        if (path.mfa.strength === null) {
-          return strengthRank[required] === 0
-            ? [
-                {
-                  ...base,
-                  status: "pass" as const,
-                  message: `${who}: MFA enforced; any factor meets the profile here`,
-                },
-              ]
-            : [
-                {
-                  ...base,
-                  status: "unknown" as const,
-                  message: `${who}: MFA is enforced but the weakest allowed factor is not known; ${why}`,
-                },
-              ];
-        }
+        // `null` never passes, whatever the profile: it means no factor the rule accepts is known to be
+        // held (nothing registered that completes it, or not read), not "any factor".
+        if (path.mfa.strength === null)
+          return [
+            {
+              ...base,
+              status: "unknown" as const,
+              message: `${who}: MFA is enforced but no factor that completes a login is known to be held; ${why} (${path.mfa.reason})`,
+            },
+          ];
         if (strengthRank[path.mfa.strength] >= strengthRank[required]) {
           const note =
             path.mfa.strength === "weak"

@@ -24,9 +24,11 @@ export type ProfileName = z.infer<typeof ProfileName>;
 export const profiles: Record<ProfileName, Profile> = {
   standard: {
     name: "standard",
-    description: "MFA everywhere; SMS, voice and email codes are accepted but reported as weak.",
+    description:
+      "MFA everywhere; SMS, voice and email codes are accepted for users but reported as weak; an administrator needs at least an authenticator app (push or one-time code): an administrator whose weakest accepted factor is SMS, voice or email is critical. Phishing-resistant MFA for administrators is a strict matter.",
     policies: {
-      "mfa-factor-strength-sufficient": { options: { default: "weak", admin: "weak", byEntryPoint: {} } },
+      "mfa-factor-strength-sufficient": { options: { default: "weak", admin: "app", byEntryPoint: {} } },
+      "entra-admin-phishing-resistant-mfa-enforced": { options: { required: "app" } },
     },
   },
   strict: {
@@ -48,6 +50,7 @@ export const profiles: Record<ProfileName, Profile> = {
           },
         },
       },
+      "entra-admin-phishing-resistant-mfa-enforced": { options: { required: "phishing-resistant" } },
     },
   },
   "msp-self": {
@@ -59,6 +62,7 @@ export const profiles: Record<ProfileName, Profile> = {
         severity: "critical",
         options: { default: "phishing-resistant", admin: "phishing-resistant", byEntryPoint: { ssh: "app" } },
       },
+      "entra-admin-phishing-resistant-mfa-enforced": { options: { required: "phishing-resistant" } },
     },
   },
 };

@@ -1,10 +1,21 @@
 import policy from "../../policies/entra-admin-phishing-resistant-mfa-enforced.js";
-import { builtInStrengths, caPolicy, roles, strengthRef } from "../../providers/entra/emulator.js";
+import {
+  builtInStrengths,
+  caPolicy,
+  customStrength,
+  roles,
+  strengthRef,
+} from "../../providers/entra/emulator.js";
+import { profiles } from "../../src/evaluate/profiles.js";
 import { entraInventory, role, seedUser } from "../helpers/entra.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
 const ga = seedUser("ga@t.example", { methodsRegistered: ["fido2"] });
-const helpdesk = seedUser("helpdesk@t.example", { methodsRegistered: ["mobilePhone"] });
+const helpdesk = seedUser("helpdesk@t.example", { methodsRegistered: ["mobilePhone", "passKeyDeviceBound"] });
+const smsAdmin = seedUser("sms.admin@t.example", { methodsRegistered: ["mobilePhone"] });
+const pushAdmin = seedUser("push.admin@t.example", { methodsRegistered: ["microsoftAuthenticatorPush"] });
+const standard = profiles.standard.policies["entra-admin-phishing-resistant-mfa-enforced"]?.options;
+const appOrKey = customStrength("Authenticator or key", ["password,microsoftAuthenticatorPush", "fido2"]);
 const custom = seedUser("custom@t.example");
 const sync = seedUser("sync@t.example");
 const ann = seedUser("ann@t.example");
@@ -12,20 +23,22 @@ const mfaAll = caPolicy("Require MFA for all users", { users: { includeUsers: ["
 const prAdmins = (state: "enabled" | "enabledForReportingButNotEnforced" = "enabled") =>
   caPolicy("Phishing-resistant MFA for admins", {
     state,
-    users: { includeRoles: [roles.globalAdmin, roles.helpdeskAdmin] },
+    users: { includeRoles: [roles.globalAdmin, roles.helpdeskAdmin, roles.userAdmin] },
     grant: {
       builtInControls: [],
       authenticationStrength: strengthRef("00000000-0000-0000-0000-000000000004"),
     },
   });
 const base = {
-  users: [ga, helpdesk, custom, sync, ann],
-  strengths: builtInStrengths,
-  active: [role(ga.id, roles.globalAdmin)],
-  eligible: [role(helpdesk.id, roles.helpdeskAdmin)],
+  users: [ga, helpdesk, custom, sync, ann, smsAdmin, pushAdmin],
+  strengths: [...builtInStrengths, appOrKey],
+  active: [role(ga.id, roles.globalAdmin), role(pushAdmin.id, roles.userAdmin)],
+  eligible: [role(helpdesk.id, roles.helpdeskAdmin), role(smsAdmin.id, roles.helpdeskAdmin)],
   admins: {
     [ga.id]: ["Global Administrator"],
     [helpdesk.id]: ["Helpdesk Administrator (eligible)"],
+    [smsAdmin.id]: ["Helpdesk Administrator (eligible)"],
+    [pushAdmin.id]: ["User Administrator"],
     [custom.id]: ["Mailbox Auditor"],
     [sync.id]: ["Directory Synchronization Accounts"],
   },
@@ -47,8 +60,57 @@ testPolicy(policy, {
       subject: "helpdesk@t.example",
       mfa: "enforced",
     },
+    {
+      name: "standard: an administrator whose weakest accepted factor is an app passes",
+      inventory: entraInventory({ ...base, policies: [mfaAll] }),
+      options: standard,
+      subject: "push.admin@t.example",
+      mfa: "enforced",
+      message: ["must use app MFA"],
+    },
   ],
   fail: [
+    {
+      name: "#18 item 2: a PIM-eligible admin under the phishing-resistant strength with only SMS registered cannot sign in",
+      inventory: entraInventory({ ...base, policies: [mfaAll, prAdmins()] }),
+      subject: "sms.admin@t.example",
+      mfa: "enforced",
+      severity: "critical",
+      message: ["cannot sign in until one is set up"],
+    },
+    {
+      name: "#18 item 2: an active admin with push only under the phishing-resistant strength cannot sign in either",
+      inventory: entraInventory({ ...base, policies: [mfaAll, prAdmins()] }),
+      subject: "push.admin@t.example",
+      mfa: "enforced",
+      message: ["cannot sign in"],
+    },
+    {
+      name: "#18 item 2: a strength whose methods can be registered at sign-in: the admin registers on the spot",
+      inventory: entraInventory({
+        ...base,
+        policies: [
+          caPolicy("Admins: app or key", {
+            users: { includeRoles: [roles.helpdeskAdmin] },
+            grant: {
+              builtInControls: [],
+              authenticationStrength: strengthRef(appOrKey.id as string, [appOrKey]),
+            },
+          }),
+        ],
+      }),
+      options: standard,
+      subject: "sms.admin@t.example",
+      message: ["will register one on the spot"],
+    },
+    {
+      name: "standard: an administrator whose weakest accepted factor is SMS is critical",
+      inventory: entraInventory({ ...base, policies: [mfaAll] }),
+      options: standard,
+      subject: "sms.admin@t.example",
+      severity: "critical",
+      message: ["weakest accepted factor the administrator holds is weak", "requires app"],
+    },
     {
       name: "plain MFA accepts SMS and push: not phishing-resistant",
       inventory: entraInventory({ ...base, policies: [mfaAll] }),

@@ -4,6 +4,7 @@ import type { EntryPointKind, FactorStrength } from "../../src/model/index.js";
 import { accessPath, account, entryPoint, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
+const standard = profiles.standard.policies["mfa-factor-strength-sufficient"]?.options;
 const strict = profiles.strict.policies["mfa-factor-strength-sufficient"]?.options;
 const mspSelf = profiles["msp-self"].policies["mfa-factor-strength-sufficient"]?.options;
 
@@ -34,7 +35,11 @@ testPolicy(policy, {
       inventory: path("weak"),
       message: ["weak factors such as SMS"],
     },
-    { name: "standard: strength unknown is fine when any factor is", inventory: path(null) },
+    {
+      name: "standard: an administrator with an app factor",
+      inventory: path("app", "directory-sign-in", true),
+      options: standard,
+    },
     { name: "strict: app factor for a user", inventory: path("app"), options: strict },
     {
       name: "strict: SSH key plus one-time code",
@@ -48,6 +53,12 @@ testPolicy(policy, {
     },
   ],
   fail: [
+    {
+      name: "standard: an administrator whose weakest factor is SMS",
+      inventory: path("weak", "directory-sign-in", true),
+      options: standard,
+      message: ["an administrator", "requires app"],
+    },
     {
       name: "strict: SMS for a user",
       inventory: path("weak"),
@@ -73,7 +84,13 @@ testPolicy(policy, {
       name: "strict: enforced but strength not known",
       inventory: path(null),
       options: strict,
-      message: ["not known"],
+      message: ["known to be held"],
+    },
+    {
+      name: "a null strength never passes, even where any factor would do",
+      inventory: path(null),
+      options: { default: "weak", admin: "weak", byEntryPoint: {} },
+      message: ["known to be held"],
     },
   ],
   silent: [

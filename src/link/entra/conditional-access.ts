@@ -70,6 +70,12 @@ export interface EntraSignInResult {
   unresolved: Array<{ policy: PolicyRef; why: string }>;
   /** The weakest factor every sign-in must present (strongest floor of the enforcing controls). */
   requiredStrength: FactorStrength | null;
+  /**
+   * When MFA is demanded but nothing registered completes what is accepted: whether it can be registered
+   * at sign-in (`registrable`), or the user cannot sign in until one is set up (`not-registrable`).
+   * `blocked`: every interactive sign-in is blocked outright.
+   */
+  access: "met" | "registrable" | "not-registrable" | "blocked" | "not-demanded" | "unknown";
   registration: {
     status: "registered" | "not-registered" | "unknown";
     reason: string;
@@ -1009,6 +1015,7 @@ export function evaluateEntraSignIn(
     return {
       ...base,
       requiredStrength: null,
+      access: "unknown",
       verdict: {
         state: "unknown",
         strength: null,
@@ -1183,10 +1190,12 @@ export function evaluateEntraSignIn(
 
   let strength: FactorStrength | null = null;
   let requiredStrength: FactorStrength | null = null;
+  let access: EntraSignInResult["access"] = state === "unknown" ? "unknown" : "not-demanded";
   if (state === "enforced" && floor !== null) {
     const met = strengthMet(demands, registration);
     requiredStrength = met.required;
     strength = met.strength;
+    access = met.unmet ?? (demands.every((d) => d.blocked) ? "blocked" : "met");
     if (met.unmet === "registrable" && registration.status === "not-registered") {
       // Whoever holds the password registers the second factor (vocabulary: reports/vocabulary.md).
       state = "bypassable";
@@ -1205,6 +1214,7 @@ export function evaluateEntraSignIn(
   return {
     ...base,
     requiredStrength,
+    access,
     verdict: {
       state,
       strength,
