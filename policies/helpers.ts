@@ -177,3 +177,28 @@ export function npsExtensionSettings<T>(
     },
   };
 }
+
+/**
+ * The accounts of several paths grouped by their own reason, for a finding that lists many accounts: each
+ * account is shown with the reason of its own path, never another's (#18 item 9). `text` names up to
+ * `groups` reasons with up to three accounts each; `byAccount` maps every account to its reason.
+ */
+export function reasonsOf(
+  paths: AccessPath[],
+  nameOf: (id: string) => string,
+  groups = 3,
+): { text: string; byAccount: Record<string, string> } {
+  const byReason = new Map<string, string[]>();
+  const byAccount: Record<string, string> = {};
+  for (const path of paths) {
+    const names = path.accounts.map(nameOf);
+    byReason.set(path.mfa.reason, [...(byReason.get(path.mfa.reason) ?? []), ...names]);
+    for (const name of names) byAccount[name] = path.mfa.reason;
+  }
+  const listed = [...byReason].slice(0, groups).map(([reason, names]) => {
+    const who = `${names.slice(0, 3).join(", ")}${names.length > 3 ? `, and ${names.length - 3} more` : ""}`;
+    return `${who}: ${reason}`;
+  });
+  const more = byReason.size > groups ? `; ${byReason.size - groups} other reason(s) in details` : "";
+  return { text: `${listed.join("; ")}${more}`, byAccount };
+}

@@ -1,6 +1,6 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { Evidence, MfaState } from "../src/model/index.js";
-import { entryPointSubject } from "./helpers.js";
+import { entryPointSubject, reasonsOf } from "./helpers.js";
 
 const worst: MfaState[] = ["none", "bypassable", "optional", "unknown", "enforced"];
 
@@ -59,29 +59,36 @@ export default definePolicy({
             .slice(0, 8);
         };
         const names = (list: typeof paths) => list.flatMap((p) => p.accounts.map(nameOf));
+        // Each account with its own path's reason (a zone rule for one, a group rule for another).
+        const listed = (list: typeof paths) => {
+          const { text, byAccount } = reasonsOf(list, nameOf);
+          const reasons = Object.fromEntries(Object.entries(byAccount).slice(0, 100));
+          return { text, details: { accounts: names(list).slice(0, 100), reasons } };
+        };
         if (failing.length > 0) {
-          const who = names(failing);
+          const { text, details } = listed(failing);
           return [
             {
               subject,
               status: "fail",
               ...(failing.every((p) => p.mfa.state === "bypassable") ? { severity: "medium" as const } : {}),
-              message: `${failing.length} of ${paths.length} account(s) can sign in to ${entryPoint.name} with one factor (${who.slice(0, 3).join(", ")}${who.length > 3 ? ", ..." : ""}): ${failing[0]!.mfa.reason}`,
+              message: `${failing.length} of ${paths.length} account(s) can sign in to ${entryPoint.name} with one factor: ${text}`,
               mfa,
               evidence: evidenceOf(failing),
-              details: { accounts: who.slice(0, 100) },
+              details,
             },
           ];
         }
         if (unknown.length > 0) {
+          const { text, details } = listed(unknown);
           return [
             {
               subject,
               status: "unknown",
-              message: `${unknown.length} of ${paths.length} account(s) could not be evaluated for ${entryPoint.name}: ${unknown[0]!.mfa.reason}`,
+              message: `${unknown.length} of ${paths.length} account(s) could not be evaluated for ${entryPoint.name}: ${text}`,
               mfa,
               evidence: evidenceOf(unknown),
-              details: { accounts: names(unknown).slice(0, 100) },
+              details,
             },
           ];
         }

@@ -1,3 +1,4 @@
+import { describe, expect, it } from "vitest";
 import policy from "../../policies/okta-app-sign-on-requires-mfa.js";
 import type { MfaState } from "../../src/model/index.js";
 import { accessPath, account, entryPoint, inventory } from "../helpers/inventory.js";
@@ -50,6 +51,17 @@ testPolicy(policy, {
       severity: "medium",
     },
     { name: "a failure outweighs an unknown", inventory: app("unknown", "bypassable"), mfa: "bypassable" },
+    {
+      // #18 item 9: each listed account with its own path's reason, not the first account's.
+      name: "several accounts, each with its own reason",
+      inventory: app("none", "bypassable", "none"),
+      mfa: "none",
+      message: [
+        "3 of 3 account(s)",
+        "user0@acme.example, user2@acme.example: state none",
+        "user1@acme.example: state bypassable",
+      ],
+    },
   ],
   unknown: [
     {
@@ -78,4 +90,14 @@ testPolicy(policy, {
       inventory: inventory({ entryPoints: [entryPoint({ id: "x", source: "entra", kind: "app" })] }),
     },
   ],
+});
+
+describe("okta-app-sign-on-requires-mfa details", () => {
+  it("maps every listed account to its own reason", () => {
+    const [verdict] = policy.evaluate({ inventory: app("none", "bypassable"), now: new Date(), options: {} });
+    expect(verdict?.details?.reasons).toEqual({
+      "user0@acme.example": "state none",
+      "user1@acme.example": "state bypassable",
+    });
+  });
 });
