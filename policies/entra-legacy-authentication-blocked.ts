@@ -11,7 +11,7 @@ export default definePolicy({
     rationale:
       "Exchange ActiveSync and the other basic-authentication protocols cannot do MFA: where they are not blocked, a password alone signs in whatever Conditional Access requires of browsers. Password-spray campaigns target exactly these endpoints.",
     evidence:
-      "Security defaults (which block legacy authentication), and enabled Conditional Access block policies whose client app types cover exchangeActiveSync and other, for all apps and without narrowing conditions, resolved per user including exclusions.",
+      "Security defaults (which block legacy authentication); enabled Conditional Access block policies whose client app types cover exchangeActiveSync and other; and enabled policies whose grant controls legacy clients cannot satisfy (MFA, authentication strength, compliant or joined device) applied to all client apps, which Microsoft documents as blocking legacy authentication indirectly. Each for all apps and without narrowing conditions, resolved per user including exclusions.",
     remediation:
       "Create an enabled Conditional Access policy for All users and All cloud apps, client apps 'Exchange ActiveSync clients' and 'Other clients', grant 'Block access'; exclude only recorded break-glass accounts. Without Entra ID P1, turn on security defaults.",
     references: [

@@ -11,6 +11,10 @@ const blockLegacy = (exclude: string[] = []) =>
     grant: { builtInControls: ["block"] },
   });
 const mfaAll = caPolicy("Require MFA for all users", { users: { includeUsers: ["All"] } });
+const mfaModern = caPolicy("Require MFA for modern clients", {
+  users: { includeUsers: ["All"] },
+  conditions: { clientAppTypes: ["browser", "mobileAppsAndDesktopClients"] },
+});
 
 testPolicy(policy, {
   pass: [
@@ -20,6 +24,12 @@ testPolicy(policy, {
       message: ["'Block legacy authentication'"],
     },
     {
+      // Microsoft: grant controls applied to all client apps block legacy clients, which cannot satisfy them.
+      name: "MFA for all users on all client apps blocks legacy clients indirectly (#18 item 3)",
+      inventory: entraInventory({ users: [ann], policies: [mfaAll] }),
+      message: ["blocked indirectly by 'Require MFA for all users'", "explicit block policy"],
+    },
+    {
       name: "security defaults",
       inventory: entraInventory({ users: [ann], securityDefaults: true }),
       message: ["security defaults"],
@@ -27,8 +37,8 @@ testPolicy(policy, {
   ],
   fail: [
     {
-      name: "MFA for all users does not block legacy clients",
-      inventory: entraInventory({ users: [ann], policies: [mfaAll] }),
+      name: "MFA for browsers and modern clients only does not block legacy clients",
+      inventory: entraInventory({ users: [ann], policies: [mfaModern] }),
       severity: "high",
       message: ["exchangeActiveSync and other clients can sign in with a password alone"],
     },

@@ -1233,11 +1233,33 @@ export interface LegacyAuthenticationResult {
   evidence: Evidence[];
 }
 
+/** Grant controls legacy clients cannot send (MFA, device compliance, join state). */
+const legacyUnsatisfiable = new Set(["mfa", "compliantDevice", "domainJoinedDevice"]);
+
+/**
+ * Whether no way through a policy's grant is open to a legacy client. Microsoft: legacy clients cannot
+ * send MFA, compliance or join information, so a policy with such grant controls applied to all client
+ * apps blocks their sign-ins ("indirectly blocking legacy authentication", entra-docs
+ * block-legacy-authentication.md; reference/wave2-apis.md §3.4). With OR, every alternative must be one.
+ */
+function blocksLegacyIndirectly(p: ConditionalAccessPolicy): boolean {
+  const g = p.grantControls;
+  if (!g) return false;
+  const controls = [
+    ...g.builtInControls.map((c) => legacyUnsatisfiable.has(c)),
+    ...(g.authenticationStrength ? [true] : []),
+    ...g.customAuthenticationFactors.map(() => false),
+    ...g.termsOfUse.map(() => false),
+  ];
+  if (controls.length === 0) return false;
+  return (g.operator ?? "AND").toUpperCase() === "OR" ? controls.every(Boolean) : controls.some(Boolean);
+}
+
 /**
  * Whether legacy-authentication clients (Exchange ActiveSync and other basic-auth protocols, which cannot
- * do MFA) are blocked for the user: by security defaults, or by enabled block policies covering both
- * legacy client types for all apps with no narrowing. MFA policies that include legacy clients are not
- * counted as blocks (as Maester and the Zero Trust assessment do): a block must say so.
+ * do MFA) are blocked for the user: by security defaults, by enabled block policies, or indirectly by
+ * enabled policies whose grant legacy clients cannot satisfy (MFA, compliant or joined device) — each
+ * covering the legacy client type for all apps with no narrowing.
  */
 export function evaluateLegacyAuthentication(facts: EntraFacts, userId: string): LegacyAuthenticationResult {
   const user = facts.users.byId.get(userId);
@@ -1271,14 +1293,46 @@ export function evaluateLegacyAuthentication(facts: EntraFacts, userId: string):
   const blocks = effects.filter(
     (e): e is Extract<Effect, { kind: "enforces" }> => e.kind === "enforces" && e.control === "block",
   );
+  const indirect = ca.policies.filter(
+    (p) =>
+      p.state === "enabled" &&
+      blocksLegacyIndirectly(p) &&
+      p.conditions.users !== null &&
+      p.conditions.users !== undefined &&
+      (p.conditions.clientApplications?.includeServicePrincipals.length ?? 0) === 0 &&
+      usersMatch(facts, p.conditions.users, user, "include").value === true &&
+      usersMatch(facts, p.conditions.users, user, "exclude").value === false &&
+      appScope(p, "All").applies === true &&
+      appScope(p, "All").gaps.length === 0 &&
+      narrowing(facts, p).length === 0,
+  );
   const full = (t: ClientType) => blocks.filter((b) => b.gaps.length === 0 && b.clientTypes.has(t));
-  const open = legacyTypes.filter((t) => full(t).length === 0);
+  const fullIndirect = (t: ClientType) => indirect.filter((p) => clientTypes(p).has(t));
+  const open = legacyTypes.filter((t) => full(t).length === 0 && fullIndirect(t).length === 0);
   if (open.length === 0) {
     const by = [...new Set(legacyTypes.flatMap(full))];
+    const byIndirect = [...new Set(legacyTypes.filter((t) => full(t).length === 0).flatMap(fullIndirect))];
+    const direct = by.length
+      ? `legacy authentication is blocked by ${by.map((b) => quote(b.policy)).join(", ")}`
+      : "";
+    const viaGrant = byIndirect.length
+      ? `${direct ? "; " : ""}legacy clients are blocked indirectly by ${byIndirect.map(quote).join(", ")}: grant controls applied to all client apps that legacy clients cannot satisfy (MFA, compliant or joined device), as Microsoft documents; an explicit block policy for legacy clients is still recommended`
+      : "";
     return {
       blocked: true,
-      reason: `legacy authentication is blocked by ${by.map((b) => quote(b.policy)).join(", ")}`,
-      evidence: by.flatMap((b) => effectEvidence(facts, b)),
+      reason: `${direct}${viaGrant}`,
+      evidence: [
+        ...by.flatMap((b) => effectEvidence(facts, b)),
+        ...byIndirect.map((p) =>
+          policyEvidence(
+            facts,
+            p,
+            "grantControls",
+            (p.grantControls ?? null) as JsonValue,
+            `${quote(p)} applies grant controls to all client apps (clientAppTypes ${JSON.stringify(p.conditions.clientAppTypes)}): legacy clients cannot satisfy them`,
+          ),
+        ),
+      ],
     };
   }
   const unknown = effects.filter(

@@ -679,8 +679,13 @@ describe("legacy authentication", () => {
     grant: { builtInControls: ["block"] },
   });
 
+  const modernMfa = caPolicy("MFA for modern clients", {
+    users: { includeUsers: ["All"] },
+    conditions: { clientAppTypes: ["browser", "mobileAppsAndDesktopClients"] },
+  });
+
   it("is blocked by an unconditional block of both legacy client types; an excluded user is not", () => {
-    const facts = scenario({ users: [ann, bob], policies: [blockLegacy, allUsersMfa] });
+    const facts = scenario({ users: [ann, bob], policies: [blockLegacy, modernMfa] });
     expect(evaluateLegacyAuthentication(facts, ann.id)).toMatchObject({
       blocked: true,
       reason: expect.stringContaining("'Block legacy'"),
@@ -741,6 +746,68 @@ describe("legacy authentication", () => {
         ann.id,
       ).blocked,
     ).toBe("unknown");
+  });
+});
+
+/**
+ * Microsoft: legacy clients cannot send MFA, device compliance or join state, so policies with grant
+ * controls applied to all client apps block legacy sign-ins that cannot satisfy them ("Indirectly
+ * blocking legacy authentication", entra-docs block-legacy-authentication.md; wave2-apis.md §3.4).
+ */
+describe("legacy authentication: indirect blocking by grant controls for all client apps (#18 item 3)", () => {
+  const legacy = (policies: Array<Record<string, unknown>>, user = ann) =>
+    evaluateLegacyAuthentication(scenario({ users: [ann, bob], policies }), user.id);
+
+  it("MFA for all users on all client apps blocks legacy clients, says so, and recommends an explicit block", () => {
+    const r = legacy([allUsersMfa]);
+    expect(r.blocked).toBe(true);
+    expect(r.reason).toContain("blocked indirectly by 'Require MFA for all users'");
+    expect(r.reason).toContain("an explicit block policy for legacy clients is still recommended");
+    expect(r.evidence.some((e) => e.objectId === allUsersMfa.id && e.field === "grantControls")).toBe(true);
+  });
+
+  it("a compliant device required of all client apps blocks them too; so does an authentication strength", () => {
+    const compliant = caPolicy("Compliant devices", {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: ["compliantDevice"] },
+    });
+    expect(legacy([compliant]).blocked).toBe(true);
+    const pr = caPolicy("PR", {
+      users: { includeUsers: ["All"] },
+      grant: { builtInControls: [], authenticationStrength: builtInStrengths[2]! },
+    });
+    expect(legacy([pr]).blocked).toBe(true);
+  });
+
+  it("the opposite: an MFA policy for modern clients only, an excluded user, a narrowed policy, an OR with an approved app", () => {
+    const modernOnly = caPolicy("Modern only", {
+      users: { includeUsers: ["All"] },
+      conditions: { clientAppTypes: ["browser", "mobileAppsAndDesktopClients"] },
+    });
+    expect(legacy([modernOnly])).toMatchObject({
+      blocked: false,
+      reason: expect.stringContaining(
+        "exchangeActiveSync and other clients can sign in with a password alone",
+      ),
+    });
+    const excluding = caPolicy("MFA but bob", { users: { includeUsers: ["All"], excludeUsers: [bob.id] } });
+    expect(legacy([excluding], bob).blocked).toBe(false);
+    expect(legacy([excluding], ann).blocked).toBe(true);
+    const offsite = caPolicy("MFA off-site", {
+      users: { includeUsers: ["All"] },
+      conditions: { locations: { includeLocations: ["All"], excludeLocations: ["AllTrusted"] } },
+    });
+    expect(legacy([offsite]).blocked).toBe(false);
+    const orApp = caPolicy("MFA or approved app", {
+      users: { includeUsers: ["All"] },
+      grant: { operator: "OR", builtInControls: ["mfa", "approvedApplication"] },
+    });
+    expect(legacy([orApp]).blocked).toBe(false);
+    const reportOnly = caPolicy("Pilot", {
+      state: "enabledForReportingButNotEnforced",
+      users: { includeUsers: ["All"] },
+    });
+    expect(legacy([reportOnly]).blocked).toBe(false);
   });
 });
 
