@@ -8,6 +8,8 @@ import entraMfaMethodRegistered from "./entra-mfa-method-registered.js";
 import entraTenantMfaPoliciesCoverAllScopes from "./entra-tenant-mfa-policies-cover-all-scopes.js";
 import entraUserMfaEnforced from "./entra-user-mfa-enforced.js";
 import firewallAdminTwoFactorEnabled from "./firewall-admin-two-factor-enabled.js";
+import gdapAccessThroughGroups from "./gdap-access-through-groups.js";
+import gdapNoGlobalAdministrator from "./gdap-no-global-administrator.js";
 import globalprotectAuthCookieLifetimeBounded from "./globalprotect-auth-cookie-lifetime-bounded.js";
 import googleAdmin2svEnrolled from "./google-admin-2sv-enrolled.js";
 import googleOu2svEnforced from "./google-ou-2sv-enforced.js";
@@ -39,6 +41,8 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   googleOu2svEnforced,
   mfaFactorStrengthSufficient,
   mspCustomerAccessPhishingResistant,
+  gdapNoGlobalAdministrator,
+  gdapAccessThroughGroups,
   oktaUserMfaEnforced,
   oktaAdminConsoleRequiresPhishingResistant,
   oktaAppSignOnRequiresMfa,

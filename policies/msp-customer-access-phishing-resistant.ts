@@ -77,7 +77,10 @@ export default definePolicy({
     for (const fact of inventory.facts.filter((f) => f.kind === customerAccessGroupFact)) {
       const parsed = CustomerAccessGroup.safeParse(fact.data);
       const group = parsed.success ? parsed.data : undefined;
-      const name = `customer-access group ${group?.name ?? group?.group ?? fact.id}`;
+      const reach = group?.reaches?.length
+        ? ` (GDAP: ${group.reaches.map((r) => `${r.customer} as ${r.roles.join(", ")}`).join("; ")})`
+        : "";
+      const name = `customer-access group ${group?.name ?? group?.group ?? fact.id}${reach}`;
       if (group?.status === "read") {
         for (const id of group.members) {
           const k = key(fact.source, fact.connection, id);

@@ -13,7 +13,7 @@ import {
 } from "../../src/emulator/server.js";
 import { directoryRoles } from "../../src/link/entra/facts.js";
 import { permissions } from "./api.js";
-import { type GdapSeed, gdapReadPermission, gdapRoute } from "./gdap-emulator.js";
+import { type GdapSeed, gdapReadPermission, gdapRoute, partnerRelationships } from "./gdap-emulator.js";
 import { loginRoute, type SeedConsentedApp } from "./login-emulator.js";
 
 /**
@@ -1146,6 +1146,32 @@ const demoSeeds: Record<string, (domain: string, token: string) => EntraTenantSe
     }),
 };
 
+/**
+ * The demo MSP's GDAP relationships (found by discovery, not configured): Northwind through the helpdesk
+ * group with least-privileged roles; Fabrikam Legal with Global Administrator, auto-extending, held by the
+ * technicians; Contoso Dental with a role no group holds; a former customer whose relationship expired.
+ */
+function demoGdap(
+  msp: EntraTenantSeed,
+  tenants: Array<{ id: string; seed: EntraTenantSeed }>,
+  portfolio: DemoPortfolio,
+): GdapSeed {
+  const customer = (id: string) => ({
+    tenantId: tenants.find((t) => t.id === id)?.seed.tenantId ?? guid(`tenant:${id}`),
+    displayName: portfolio.tenants.find((t) => t.id === id)?.name ?? id,
+  });
+  const group = (name: string) => msp.groups.find((g) => g.displayName === name)?.id ?? guid(`group:${name}`);
+  return partnerRelationships(
+    {
+      leastPrivileged: customer("northwind"),
+      globalAdmin: customer("fabrikam-legal"),
+      expired: { tenantId: guid("tenant:adventure-works.example"), displayName: "Adventure Works" },
+      unassigned: customer("contoso-dental"),
+    },
+    { helpdesk: group(mspGdapGroup), admins: group("Technicians") },
+  );
+}
+
 export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
   const env: Record<string, string> = {};
   const tenants: Array<{ id: string; seed: EntraTenantSeed; variable: string }> = [];
@@ -1156,6 +1182,8 @@ export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo>
     env[variable] = `eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.demo-${randomBytes(16).toString("hex")}`;
     tenants.push({ id: t.id, seed: build(t.domain, env[variable]), variable });
   }
+  const msp = tenants.find((t) => t.id === "msp");
+  if (msp) msp.seed.gdap = demoGdap(msp.seed, tenants, portfolio);
   const emulator = await startEntraEmulator({ tenants: tenants.map((t) => t.seed) });
   // The connection trusts the emulator's throwaway certificate through caBundle, as it would a proxy's CA.
   const dir = await mkdtemp(join(tmpdir(), "mfasweep-entra-demo-"));
@@ -1174,7 +1202,6 @@ export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo>
         ...(t.id === "contoso-dental"
           ? { readPerUserMfa: true, registrationFallback: "authentication-methods" }
           : {}),
-        ...(t.id === "msp" ? { customerAccessGroups: [seedGroup(mspGdapGroup, []).id] } : {}),
         auth: { method: "access-token", token: `env:${t.variable}` },
       },
     })),

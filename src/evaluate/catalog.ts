@@ -27,7 +27,7 @@ export function policyCatalogMarkdown(): string {
       `- **${p.name}**: ${p.description}`,
       ...Object.entries(p.policies).map(
         ([id, s]) =>
-          `  - \`${id}\`${s.severity ? ` severity ${s.severity}` : ""}${s.options ? ` options \`${JSON.stringify(s.options)}\`` : ""}`,
+          `  - \`${id}\`${s.enabled === false ? " off" : ""}${s.severity ? ` severity ${s.severity}` : ""}${s.options ? ` options \`${JSON.stringify(s.options)}\`` : ""}`,
       ),
     ]),
     "",

@@ -21,12 +21,19 @@ export interface Profile {
 export const ProfileName = z.enum(["standard", "strict", "msp-self"]);
 export type ProfileName = z.infer<typeof ProfileName>;
 
+/** Policies that judge the MSP's delegated access (GDAP): only under the msp-self profile. */
+const mspSelfOnly: Record<string, PolicySetting> = {
+  "gdap-no-global-administrator": { enabled: false },
+  "gdap-access-through-groups": { enabled: false },
+};
+
 export const profiles: Record<ProfileName, Profile> = {
   standard: {
     name: "standard",
     description:
       "MFA everywhere; SMS, voice and email codes are accepted for users but reported as weak; an administrator needs at least an authenticator app (push or one-time code): an administrator whose weakest accepted factor is SMS, voice or email is critical. Phishing-resistant MFA for administrators is a strict matter.",
     policies: {
+      ...mspSelfOnly,
       "mfa-factor-strength-sufficient": { options: { default: "weak", admin: "app", byEntryPoint: {} } },
       "entra-admin-phishing-resistant-mfa-enforced": { options: { required: "app" } },
     },
@@ -36,6 +43,7 @@ export const profiles: Record<ProfileName, Profile> = {
     description:
       "Phishing-resistant MFA for administrators and remote access (VPN, RMM, remote support, RD gateways); SMS, voice and email codes fail; SSH needs a hardware-backed key or key plus one-time code.",
     policies: {
+      ...mspSelfOnly,
       "mfa-factor-strength-sufficient": {
         severity: "high",
         options: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Evidence } from "./evidence.js";
 
 /**
  * Fact kind for the MSP's delegated admin (GDAP) relationships, read in its own tenant (reference
@@ -57,4 +58,53 @@ export const grantingStatuses = new Set(["active", "expiring"]);
 /** Whether `duration` (ISO 8601) is a real auto-extension (anything but zero). */
 export function autoExtends(duration: string | null): boolean {
   return duration !== null && !/^P(T0S|0D|T0H|T0M)$/i.test(duration) && /[1-9]/.test(duration);
+}
+
+/** The GDAP facts of an inventory, each parsed; a fact that does not match the model is `unavailable`. */
+export function gdapFacts(
+  facts: ReadonlyArray<{
+    kind: string;
+    data: unknown;
+    source: string;
+    connection: string;
+    evidence: Evidence[];
+  }>,
+): Array<{ source: string; connection: string; evidence: Evidence[]; data: GdapFactData }> {
+  return facts
+    .filter((f) => f.kind === gdapFact)
+    .map((f) => {
+      const parsed = GdapFactData.safeParse(f.data);
+      return {
+        source: f.source,
+        connection: f.connection,
+        evidence: f.evidence,
+        data: parsed.success
+          ? parsed.data
+          : {
+              status: "unavailable",
+              reason: "the GDAP fact does not match the model",
+              customers: [],
+              relationships: [],
+            },
+      };
+    });
+}
+
+/** Evidence for one relationship: where the list was read, this relationship's id and its roles. */
+export function relationshipEvidence(
+  at: { source: string; connection: string; evidence: Evidence[] },
+  r: GdapRelationship,
+): Evidence[] {
+  const list = at.evidence.find((e) => e.endpoint?.includes("delegatedAdminRelationships")) ?? at.evidence[0];
+  return [
+    {
+      source: at.source,
+      connection: at.connection,
+      ...(list?.endpoint ? { endpoint: list.endpoint } : {}),
+      objectId: r.id,
+      field: "accessDetails.unifiedRoles",
+      value: r.roles,
+      note: `${r.displayName} with ${r.customer.displayName}: ${r.status}${r.endDateTime ? `, ends ${r.endDateTime}` : ""}`,
+    },
+  ];
 }

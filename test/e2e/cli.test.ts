@@ -167,10 +167,31 @@ describe("mfasweep CLI", () => {
     expect(pushStrength.length).toBeGreaterThan(0);
     expect(pushStrength.every((r) => r.status === "fail" && r.severity === "critical")).toBe(true);
     expect(msp("msp-customer-access-phishing-resistant", "m.garcia").map((r) => r.status)).toEqual(["pass"]);
-    // Neither admin nor technician: the GDAP group (customerAccessGroups) alone makes her reach customers.
+    // Neither admin nor technician: the group holding a GDAP role (found from the access assignments, not
+    // configured) alone makes her reach customers, and the finding names whom and as what (issue #22).
     const agent = msp("msp-customer-access-phishing-resistant", "s.patel");
     expect(agent.map((r) => [r.status, r.subject.source])).toEqual([["fail", "entra"]]);
-    expect(agent[0]!.message).toContain("(member of customer-access group GDAP Helpdesk Agents)");
+    expect(agent[0]!.message).toContain(
+      "(member of customer-access group GDAP Helpdesk Agents (GDAP: Northwind Traders as Helpdesk Administrator, Directory Readers))",
+    );
+    // The MSP's delegated access itself: Global Administrator in Fabrikam Legal, auto-extending; Contoso
+    // Dental's role held by no group; the former customer's relationship expired.
+    const gdap = (policy: string) =>
+      report.results
+        .filter((r) => r.tenant === "msp" && r.policy === policy)
+        .map((r) => [r.status, r.severity, r.subject.name])
+        .sort();
+    expect(gdap("gdap-no-global-administrator")).toEqual([
+      ["fail", "critical", "GDAP Fabrikam Legal full admin (Fabrikam Legal)"],
+      ["pass", "critical", "GDAP Contoso Dental support (Contoso Dental)"],
+      ["pass", "critical", "GDAP Northwind Traders helpdesk (Northwind Traders)"],
+    ]);
+    expect(gdap("gdap-access-through-groups")).toEqual([
+      ["fail", "high", "GDAP Fabrikam Legal full admin (Fabrikam Legal)"],
+      ["fail", "low", "GDAP Adventure Works onboarding (Adventure Works)"],
+      ["fail", "medium", "GDAP Contoso Dental support (Contoso Dental)"],
+      ["pass", "medium", "GDAP Northwind Traders helpdesk (Northwind Traders)"],
+    ]);
     const fido = msp("mfa-factor-strength-sufficient", "m.garcia");
     expect(fido.length).toBeGreaterThan(0);
     expect(fido.every((r) => r.status === "pass")).toBe(true);

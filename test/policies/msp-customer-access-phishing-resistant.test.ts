@@ -123,8 +123,26 @@ testPolicy(policy, {
         "member of customer-access group",
       ],
     },
+    {
+      name: "a member of a group found through GDAP access assignments: the customers and roles it reaches are named",
+      inventory: gdapMember(["enforced", "app"], {
+        reaches: [{ customer: "Northwind Traders", roles: ["Helpdesk Administrator"] }],
+      }),
+      message: ["bob@msp.example can reach customers", "GDAP: Northwind Traders as Helpdesk Administrator"],
+    },
   ],
   unknown: [
+    {
+      name: "a group named by a GDAP access assignment that answered 404",
+      inventory: gdapMember(["enforced", "phishing-resistant"], {
+        status: "unavailable",
+        reason: "GDAP access assignment names it, but the group answered 404",
+        members: [],
+        reaches: [{ customer: "Fabrikam Legal", roles: ["Global Administrator"] }],
+      }),
+      subject: "g-gdap",
+      message: ["answered 404", "Fabrikam Legal as Global Administrator"],
+    },
     {
       name: "a GDAP group whose members could not be read",
       inventory: gdapMember(["none", null], {

@@ -412,6 +412,8 @@ export const directoryRoles: Record<string, { name: string; privileged: boolean 
   "b0f54661-2d74-4c50-afa3-1ec803f12efe": { name: "Billing Administrator", privileged: false },
   "4a5d8f65-41da-4de4-8968-e035b65339cf": { name: "Reports Reader", privileged: false },
   "d29b2b05-8046-44ba-8758-1e26182fcf32": { name: "Directory Synchronization Accounts", privileged: false },
+  "88d8e3e3-8f55-4a1e-953a-9b9898b8876b": { name: "Directory Readers", privileged: false },
+  "f023fd81-a637-4b56-95fd-791ac0226033": { name: "Service Support Administrator", privileged: false },
 };
 
 /** The directory-sync service role is held by the Entra Connect account, not by a person. */

@@ -82,7 +82,7 @@ describe("Entra provider: GDAP in the MSP's own tenant", () => {
       reaches: [
         {
           customer: partner.names.leastPrivileged,
-          roles: ["Helpdesk Administrator", "role 88d8e3e3-8f55-4a1e-953a-9b9898b8876b"],
+          roles: ["Helpdesk Administrator", "Directory Readers"],
         },
       ],
     });
