@@ -1,6 +1,8 @@
 import type { Policy } from "../src/evaluate/policy.js";
 import attestationCurrent from "./attestation-current.js";
 import attestedToolMfaEnforced from "./attested-tool-mfa-enforced.js";
+import duoNoBypassUsers from "./duo-no-bypass-users.js";
+import duoProxyFailsSecure from "./duo-proxy-fails-secure.js";
 import entraAdminPhishingResistantMfaEnforced from "./entra-admin-phishing-resistant-mfa-enforced.js";
 import entraBreakGlassPhishingResistantMethod from "./entra-break-glass-phishing-resistant-method.js";
 import entraLegacyAuthenticationBlocked from "./entra-legacy-authentication-blocked.js";
@@ -67,4 +69,6 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   openvpnAuthTokenLifetimeBounded,
   npsExtensionRequiresUserMatch,
   npsExtensionIpAllowlistEmpty,
+  duoNoBypassUsers,
+  duoProxyFailsSecure,
 ];

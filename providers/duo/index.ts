@@ -1,11 +1,13 @@
 import { failedCheck, readPages } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderAuthError } from "../../src/errors.js";
-import type { ProviderInventory } from "../../src/model/index.js";
+import type { Fact, ProviderInventory } from "../../src/model/index.js";
+import { readTextFile } from "../../src/util/text-file.js";
 import { DuoIntegration, DuoUser, paths, permissionFor } from "./api.js";
+import { parseAuthProxyConfig } from "./authproxy.js";
 import { DuoClient } from "./client.js";
 import { DuoSettings } from "./settings.js";
-import { duoInventory, source } from "./transform.js";
+import { duoInventory, type MappingContext, proxyFacts, source, unreadProxyFact } from "./transform.js";
 
 type Ctx = CollectContext<DuoSettings>;
 
@@ -35,9 +37,36 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       if (err instanceof ProviderAuthError) throw err;
       ctx.gap(`GET /${paths.integrations}`, describeError(err));
     }
-    return duoInventory({ connection: ctx.connectionId, apiHost: ctx.settings.apiHost }, users, applications);
+    const mapping: MappingContext = { connection: ctx.connectionId, apiHost: ctx.settings.apiHost };
+    const inventory = duoInventory(mapping, users, applications);
+    for (const proxy of ctx.settings.authProxies)
+      inventory.facts.push(...(await readProxy(ctx, mapping, proxy)));
+    return inventory;
   } finally {
     await client.close();
+  }
+}
+
+async function readProxy(
+  ctx: Ctx,
+  mapping: MappingContext,
+  proxy: { file: string; host: string },
+): Promise<Fact[]> {
+  ctx.progress(`authentication proxy ${proxy.host}`);
+  try {
+    const { text } = await readTextFile(proxy.file, { maxBytes: 1024 * 1024, what: "authproxy.cfg" });
+    const config = parseAuthProxyConfig(text, proxy.file);
+    for (const p of config.problems) ctx.skip(`${proxy.file}:${p.line}`, p.message);
+    if (config.servers.length === 0)
+      ctx.gap(
+        proxy.file,
+        "no server section ([radius_server_auto], [ldap_server_auto], …): is this an authproxy.cfg?",
+      );
+    return proxyFacts(mapping, proxy.host, config);
+  } catch (err) {
+    const reason = describeError(err);
+    ctx.gap(proxy.file, reason);
+    return [unreadProxyFact(mapping, proxy.host, proxy.file, reason)];
   }
 }
 

@@ -19,5 +19,17 @@ export const DuoSettings = httpConnectionBase.extend({
     ),
     secretKey: SecretRef.describe("env:NAME or file:PATH of the Admin API application's secret key."),
   }),
+  authProxies: z
+    .array(
+      z.strictObject({
+        file: z.string().min(1).describe("A copy of the proxy's conf/authproxy.cfg."),
+        host: z
+          .string()
+          .min(1)
+          .describe("The address gateways use to reach this proxy (their RADIUS/LDAP server address)."),
+      }),
+    )
+    .default([])
+    .describe("Duo Authentication Proxy configurations to judge (failmode, exempted OUs, RADIUS clients)."),
 });
 export type DuoSettings = z.infer<typeof DuoSettings>;

@@ -9,6 +9,7 @@ import type {
   ProviderInventory,
 } from "../../src/model/index.js";
 import type { DuoIntegration, DuoUser } from "./api.js";
+import type { AuthProxyConfig } from "./authproxy.js";
 
 /**
  * Pure mapping from Duo Admin API records to accounts and facts. Duo is the second factor other entry
@@ -24,6 +25,8 @@ export const duoFactKinds = {
   user: "duo.user",
   /** `{ integrationKey, name, type, enrollPolicy }` per application (integration). */
   application: "duo.application",
+  /** One Authentication Proxy server section, or `{ unread }` for a configuration that was not read. */
+  proxyServer: "duo.proxy-server",
 } as const;
 
 export interface MappingContext {
@@ -231,5 +234,59 @@ export function duoInventory(
     accessPaths: [],
     settings: [],
     facts: [...users.map((u) => userFact(ctx, u)), ...applications.map((a) => applicationFact(ctx, a))],
+  };
+}
+
+/** A fact per server section of one proxy's authproxy.cfg, with the lines that decide. */
+export function proxyFacts(ctx: MappingContext, host: string, config: AuthProxyConfig): Fact[] {
+  return config.servers.map((server) => {
+    const at = (line: number, field: string, value: JsonValue, note?: string): Evidence => ({
+      source,
+      connection: ctx.connection,
+      file: config.file,
+      line,
+      objectId: `[${server.section}]`,
+      field,
+      value,
+      ...(note ? { note } : {}),
+    });
+    const evidence = [
+      server.failmode
+        ? at(server.failmode.line, "failmode", server.failmode.value)
+        : at(server.line, "failmode", null, "not set: Duo's default is safe"),
+      ...server.exemptOus.map((o) => at(o.line, "exempt_ou", o.dn, "DNs under it skip Duo")),
+    ];
+    return {
+      kind: duoFactKinds.proxyServer,
+      id: `${source}:${ctx.connection}:proxy/${host}/${server.section}`,
+      source,
+      connection: ctx.connection,
+      data: {
+        host,
+        file: config.file,
+        section: server.section,
+        kind: server.kind,
+        ikey: server.ikey,
+        apiHost: server.apiHost,
+        failmode: server.failmode?.value ?? null,
+        port: server.port?.value ?? null,
+        client: server.client,
+        radiusClients: server.radiusClients.map((c) => c.address),
+        exemptOus: server.exemptOus.map((o) => o.dn),
+      },
+      evidence,
+    };
+  });
+}
+
+/** A proxy configuration that could not be read: its servers are unknown, not absent. */
+export function unreadProxyFact(ctx: MappingContext, host: string, file: string, reason: string): Fact {
+  return {
+    kind: duoFactKinds.proxyServer,
+    id: `${source}:${ctx.connection}:proxy/${host}/unread`,
+    source,
+    connection: ctx.connection,
+    data: { host, file, unread: reason },
+    evidence: [{ source, connection: ctx.connection, file, note: reason }],
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DuoUser } from "../../../providers/duo/api.js";
 import {
@@ -41,6 +44,7 @@ async function collect(
   seed: DuoAccountSeed,
   key: { ikey: string; skey: string },
   throttle?: { times: number; retryAfterSeconds?: number },
+  authProxies: Array<{ file: string; host: string }> = [],
 ) {
   emulator = await startDuoEmulator({ account: seed, ...(throttle ? { throttle } : {}) });
   const settings = DuoSettings.parse({
@@ -48,6 +52,7 @@ async function collect(
     apiHost,
     endpoint: emulator.url,
     auth: { method: "hmac", integrationKey: "env:DUO_IKEY", secretKey: "env:DUO_SKEY" },
+    authProxies,
   });
   return collectRecorded(
     { id: "duo", type: "duo", settings },
@@ -116,6 +121,29 @@ describe("duo provider against the Admin API emulator", () => {
     const { collection } = await collect(seed, key);
     expect(collection.coverage.counts.skipped).toBe(1);
     expect(collection.inventory.accounts.map((a) => a.name)).toEqual(["alice"]);
+  });
+});
+
+describe("duo authentication proxy configurations", () => {
+  it("each server section becomes a fact with file:line evidence; an unreadable file is a gap and an unread fact", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mfasweep-duo-"));
+    const cfg = join(dir, "authproxy.cfg");
+    writeFileSync(
+      cfg,
+      "[radius_server_auto]\nikey=DIRADIUSPROXY0000001\nradius_ip_1=10.0.0.1\nfailmode=safe\n",
+    );
+    const { key, seed } = account(both, [seedDuoUser("alice")]);
+    const { collection } = await collect(seed, key, undefined, [
+      { file: cfg, host: "10.0.0.20" },
+      { file: join(dir, "missing.cfg"), host: "10.0.0.21" },
+    ]);
+    expect(collection.coverage.status).toBe("partial");
+    const proxies = collection.inventory.facts.filter((f) => f.kind === duoFactKinds.proxyServer);
+    expect(proxies.map((f) => f.data)).toMatchObject([
+      { host: "10.0.0.20", section: "radius_server_auto", failmode: "safe", radiusClients: ["10.0.0.1"] },
+      { host: "10.0.0.21", unread: expect.stringMatching(/ENOENT/) },
+    ]);
+    expect(proxies[0]!.evidence[0]).toMatchObject({ file: cfg, line: 4, field: "failmode", value: "safe" });
   });
 });
 
