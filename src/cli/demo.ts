@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { runDemo } from "../demo/index.js";
+import { demoBranding, runDemo } from "../demo/index.js";
 import { exitFor } from "../exit.js";
 import { reportVerdict } from "../report.js";
 import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
@@ -19,7 +19,7 @@ export function demoCommand(): Command {
     if (options.store) return demoIntoStore(options.store, options);
     const progress = progressIndicator();
     const report = await runDemo({ onProgress: progress.update }).finally(progress.done);
-    await writeReport(report, options);
+    await writeReport(report, options, demoBranding);
     // The demo has findings on purpose; it only sets a failing exit code when asked to (--fail-on).
     finish(exitFor(reportVerdict(report), options.failOn));
   });

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import { brandingOf } from "../config/report.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
@@ -29,7 +30,7 @@ export function scanCommand(): Command {
       onProgress: progress.update,
       onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
     }).finally(progress.done);
-    await writeReport(report, options);
+    await writeReport(report, options, await brandingOf(config.report, options.config));
     finish(exitFor(reportVerdict(report), options.failOn ?? config.failOn));
   });
 }

@@ -6,6 +6,7 @@ import { policies } from "../../policies/index.js";
 import { findProvider, providers } from "../../providers/index.js";
 import { ConfigError } from "../errors.js";
 import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } from "../evaluate/profiles.js";
+import { logoProblem } from "./report.js";
 import { ConfigFile, type ExceptionEntry } from "./schema.js";
 
 export interface ConnectionConfig {
@@ -156,7 +157,7 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
   const config: Config = { ...parsed.data, tenants };
   const warnings: string[] = [];
   for (const rule of semanticRules)
-    rule(config, { error: (m) => errors.push(m), warn: (m) => warnings.push(m) }, { locator, now });
+    rule(config, { error: (m) => errors.push(m), warn: (m) => warnings.push(m) }, { locator, now, file });
   if (errors.length > 0) throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
   return { config, warnings };
 }
@@ -165,7 +166,7 @@ interface Report {
   error(message: string): void;
   warn(message: string): void;
 }
-type Rule = (config: Config, report: Report, ctx: { locator: Locator; now: Date }) => void;
+type Rule = (config: Config, report: Report, ctx: { locator: Locator; now: Date; file: string }) => void;
 
 /** Rules that need the whole config; they report rather than throw (changesets' validation style). */
 const semanticRules: Rule[] = [
@@ -241,6 +242,16 @@ const semanticRules: Rule[] = [
           );
       });
     });
+  },
+  function reportBrandingResolves(config, report, { locator, file }) {
+    const at = (...path: Array<string | number>) =>
+      `${locator.at(["report", ...path])} ${formatPath(["report", ...path])}`;
+    const logo = config.report?.msp?.logo;
+    const problem = logo ? logoProblem(logo, file) : null;
+    if (problem) report.error(`${at("msp", "logo")}: ${problem}`);
+    const known = new Set(config.tenants.map((t) => t.id));
+    for (const id of Object.keys(config.report?.preparedFor ?? {}))
+      if (!known.has(id)) report.error(`${at("preparedFor", id)}: no tenant has the id '${id}'`);
   },
   function exceptionsAreBounded(config, report, { locator, now }) {
     const tenantIds = new Set(config.tenants.map((t) => t.id));

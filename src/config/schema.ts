@@ -4,6 +4,7 @@ import { ProfileName } from "../evaluate/profiles.js";
 import { TicketingConfig } from "../export/ticketing/index.js";
 import { Severity } from "../model/vocabulary.js";
 import { Identifier } from "./connection.js";
+import { ReportConfig } from "./report.js";
 
 /** Any connection: one of the registered providers' schemas, chosen by `type`. */
 function connectionSchema() {
@@ -75,6 +76,7 @@ export const ConfigFile = z.strictObject({
     .default(120)
     .describe("Give up on a connection that has not finished after this long; its coverage says so."),
   sla: SlaConfig,
+  report: ReportConfig,
   ticketing: TicketingConfig.describe(
     "Ticketing targets (PSA, Jira, ServiceNow, webhook) that `mfasweep tickets sync` keeps in step with the queue.",
   ),

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import { providers } from "../../providers/index.js";
 import type { DemoPortfolio, ProviderDemo } from "../collect/provider.js";
 import { parseConfig } from "../config/load.js";
+import type { Branding } from "../export/html/branding.js";
 import type { ScanReport } from "../report.js";
 import { type ScanOptions, scan } from "../scan.js";
 import { type SweepOptions, type SweepOutcome, sweep } from "../sweep.js";
@@ -17,6 +18,11 @@ export const demoPortfolio: DemoPortfolio = {
     { id: "fabrikam-legal", name: "Fabrikam Legal", domain: "fabrikam-legal.example" },
     { id: "msp", name: "Northwind IT Services", domain: "msp.example", role: "msp" },
   ],
+};
+
+/** How the fictional MSP brands its reports (what `report:` in a config gives). */
+export const demoBranding: Branding = {
+  msp: { name: "Northwind IT Services", contact: "security@msp.example · +1 555 0100" },
 };
 
 function isoDate(d: Date): string {

@@ -75,6 +75,37 @@ describe.skipIf(!hasChromium)("the executive report in headless Chromium", () =>
     }
   });
 
+  it("shows the MSP's embedded logo and masthead without a network request", async () => {
+    const file = join(dir, "branded.html");
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#0a7d5a"/></svg>';
+    const contoso = { ...demo, tenants: demo.tenants.filter((t) => t.id === "contoso-dental") };
+    await writeFile(
+      file,
+      toExecutiveHtml(contoso, {
+        branding: {
+          msp: {
+            name: "Northwind IT Services",
+            logo: { mediaType: "image/svg+xml", base64: Buffer.from(svg).toString("base64") },
+          },
+          accent: "#0a7d5a",
+        },
+      }),
+    );
+    const { page, requests, problems, close } = await openPage(browser, file);
+    try {
+      expect(await page.getByTestId("prepared").textContent()).toBe(
+        "Prepared for Contoso Dental by Northwind IT Services",
+      );
+      // Decoded from the embedded data: URL (a blocked or broken image has no natural width).
+      await expect.poll(() => page.evaluate('document.querySelector("img.logo").naturalWidth')).toBe(120);
+      expect(requests.filter((u) => !u.startsWith("data:"))).toEqual([pathToFileURL(file).href]);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it("never runs anything from hostile tenant strings", async () => {
     const file = join(dir, "hostile.html");
     await writeFile(file, toExecutiveHtml(hostileReport()));

@@ -913,6 +913,10 @@ export function figuresJson(ctx: Context, f: Figures) {
     schemaVersion: 1,
     sweep: ctx.report.sweep.id,
     ...short(f),
-    tenants: ctx.report.tenants.map((t) => ({ id: t.id, name: t.name, ...short(figures(ctx.report, t.id)) })),
+    tenants: ctx.report.tenants.map((t) => ({
+      id: t.id,
+      name: ctx.tenantName(t.id),
+      ...short(figures(ctx.report, t.id)),
+    })),
   };
 }
