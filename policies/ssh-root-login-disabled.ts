@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { Evidence } from "../src/model/index.js";
+import { appendAll } from "../src/util/arrays.js";
 import { entryPointSubject, sshHostFact } from "./helpers.js";
 
 /** The `ssh-root-login` fact the SSH provider emits per host (validated here, as facts are). */
@@ -84,7 +85,7 @@ export default definePolicy({
           };
         }
         const rootPaths = open.flatMap((s) => (s.accessPath ? (paths.get(s.accessPath) ?? []) : []));
-        for (const p of rootPaths) evidence.push(...p.mfa.evidence);
+        for (const p of rootPaths) appendAll(evidence, p.mfa.evidence);
         const weakest =
           rootPaths.find((p) => p.mfa.state === "none") ??
           rootPaths.find((p) => p.mfa.state === "bypassable") ??

@@ -5,6 +5,7 @@ import { realSleep } from "./collect/retry.js";
 import type { Config } from "./config/load.js";
 import { resolveSecret } from "./config/secrets.js";
 import { describeError } from "./errors.js";
+import { appendAll } from "./util/arrays.js";
 
 export interface DoctorReport {
   tenant: string;
@@ -79,7 +80,7 @@ export async function doctor(
         sleep: (ms) => realSleep(ms, controller.signal),
       };
       try {
-        report.checks.push(...(await provider.doctor(ctx)));
+        appendAll(report.checks, await provider.doctor(ctx));
       } catch (err) {
         report.checks.push({ check: "connect", ok: false, detail: describeError(err) });
       } finally {

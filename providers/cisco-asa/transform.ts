@@ -9,6 +9,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { defaultTunnelGroups, type FmcConnectionProfile } from "./api.js";
 import { type AsaCommand, type AsaLine, after } from "./running-config.js";
 
@@ -580,7 +581,7 @@ export function asaInventory(ctx: MappingContext, config: AsaConfig): ProviderIn
       });
       continue;
     }
-    out.accessPaths.push(...tunnelGroupPaths(ctx, config, tg, id, out.facts));
+    appendAll(out.accessPaths, tunnelGroupPaths(ctx, config, tg, id, out.facts));
   }
   management(ctx, config, out);
   return out;

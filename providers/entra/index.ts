@@ -12,6 +12,7 @@ import {
   type RoleAssignmentItem,
 } from "../../src/link/entra/facts.js";
 import type { AccessPath, Account, Evidence, Fact } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import {
   AppRoleAssignment,
   AuthenticationMethod,
@@ -159,10 +160,18 @@ async function forEach<I, O>(items: I[], task: (item: I) => Promise<O>): Promise
   return Promise.all(items.map(task));
 }
 
+/**
+ * Reads each group in `ids` with its transitive members. A 404 on a group that `namedAsGroups` says is one
+ * (a Conditional Access condition, an app assignment, a group role assignment, customerAccessGroups) is a
+ * gap, never "matches nobody": a deleted group, a replication delay or a hostile answer look the same, and
+ * who that group includes or excludes decides other users' verdicts (issue #19 item 2). A 404 on a role
+ * principal of unknown type only says it is not a group.
+ */
 async function readGroups(
   ctx: Ctx,
   client: EntraClient,
   ids: string[],
+  namedAsGroups: ReadonlySet<string>,
 ): Promise<EntraFactData<typeof entraFactKinds.groupMembers>["groups"]> {
   return forEach(ids, async (id) => {
     const path = endpoints.groupMembers.path.replace("{id}", encodeURIComponent(id));
@@ -191,10 +200,10 @@ async function readGroups(
       };
     } catch (err) {
       if (err instanceof GraphNotFoundError) {
-        ctx.note(
-          `group ${id} is named by a policy or role assignment but does not exist (deleted?); it matches nobody`,
-        );
-        return { id, status: "not-found" as const, memberIds: [] };
+        if (!namedAsGroups.has(id)) return { id, status: "not-found" as const, memberIds: [] };
+        const reason = `not found (HTTP 404): ${describeError(err)}`;
+        ctx.gap(`group ${id}, named as a group by a policy or an assignment`, reason);
+        return { id, status: "not-found" as const, reason, memberIds: [] };
       }
       const reason = describeError(err);
       ctx.gap(`members of group ${id}`, reason);
@@ -436,26 +445,31 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
 
   // Groups that decide who a policy or a role covers: their transitive user members.
   const policies = ca.status === "read" ? ca.data.map((p) => ConditionalAccessPolicy.parse(p)) : [];
-  const targeted = new Set<string>();
+  const namedAsGroups = new Set<string>();
   for (const p of policies)
     for (const g of [
       ...(p.conditions.users?.includeGroups ?? []),
       ...(p.conditions.users?.excludeGroups ?? []),
     ])
-      targeted.add(g);
-  for (const a of [...activeItems, ...eligibleItems])
+      namedAsGroups.add(g);
+  const targeted = new Set(namedAsGroups);
+  for (const a of [...activeItems, ...eligibleItems]) {
+    if (a.principalType === "group") namedAsGroups.add(a.principalId);
     if (a.principalType === "group" || a.principalType === "unknown") targeted.add(a.principalId);
+  }
   for (const sp of servicePrincipals)
-    for (const p of sp.assignments.principals) if (p.type === "group") targeted.add(p.id);
-  for (const id of settings.customerAccessGroups) targeted.add(id);
+    for (const p of sp.assignments.principals) if (p.type === "group") namedAsGroups.add(p.id);
+  for (const id of settings.customerAccessGroups) namedAsGroups.add(id);
   // The MSP's own tenant: its GDAP relationships, and the groups holding their roles reach customers.
   const gdap = ctx.tenant.role === "msp" ? await readGdap(ctx, client) : undefined;
   const gdapGroupReach = gdap
     ? gdapGroups(gdap)
     : new Map<string, Array<{ customer: string; roles: string[] }>>();
+  for (const id of namedAsGroups) targeted.add(id);
+  // A GDAP group that answers 404 is recorded as a gap where GDAP is read (customerAccessGroups).
   for (const id of gdapGroupReach.keys()) targeted.add(id);
   ctx.progress("group members", 0, targeted.size);
-  const groups = await readGroups(ctx, client, [...targeted]);
+  const groups = await readGroups(ctx, client, [...targeted], namedAsGroups);
   const memberSets = new Map(
     groups.filter((g) => g.status === "read").map((g) => [g.id, new Set(g.memberIds)]),
   );
@@ -673,13 +687,13 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
     ),
   ];
   // The MSP's GDAP groups, in the model's own terms so that policies need not know Entra.
-  facts.push(
+  appendAll(facts, [
     ...customerAccessGroupFacts(
       { source, connection, endpoint: endpoints.groupMembers.label },
       customerAccessGroups(ctx, settings.customerAccessGroups, gdapGroupReach, groups),
     ),
     ...(gdap ? [gdapFactOf(connection, gdap)] : []),
-  );
+  ]);
   return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts };
 }
 

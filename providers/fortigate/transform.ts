@@ -9,6 +9,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { defaultsSource, documentedDefaults, type TableId, tables } from "./api.js";
 import { allValues, type FortiObject, firstValue } from "./cli.js";
 
@@ -582,8 +583,9 @@ function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: Pr
   out.entryPoints.push(entryPoint);
   const found: Principal[] = [];
   for (const rule of rules)
-    found.push(
-      ...principals(
+    appendAll(
+      found,
+      principals(
         ix,
         device,
         allValues(rule, "users"),
@@ -592,8 +594,9 @@ function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: Pr
       ),
     );
   for (const policy of policies)
-    found.push(
-      ...principals(
+    appendAll(
+      found,
+      principals(
         ix,
         device,
         allValues(policy, "users"),
@@ -620,7 +623,7 @@ function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: Pr
           ],
         }
       : undefined;
-  out.accessPaths.push(...pathsFor(ctx, ix, device, ids.ssl, found, cert));
+  appendAll(out.accessPaths, pathsFor(ctx, ix, device, ids.ssl, found, cert));
 }
 
 function ipsecDialUp(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: ProviderInventory): void {
@@ -691,7 +694,7 @@ function ipsecDialUp(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, ou
       });
       continue;
     }
-    out.accessPaths.push(...pathsFor(ctx, ix, device, id, found));
+    appendAll(out.accessPaths, pathsFor(ctx, ix, device, id, found));
   }
 }
 

@@ -7,6 +7,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { localName, type XmlElement } from "../../src/util/xml.js";
 import { at, childrenOf, entries, members, nameOf, text } from "./api.js";
 
@@ -411,7 +412,7 @@ export function firewallInventory(ctx: MappingContext, config: XmlElement): Prov
       }
     }
   }
-  out.accounts.push(...localAccounts.values());
+  appendAll(out.accounts, localAccounts.values());
   administrators(ctx, config, vsysList[0], shared, out);
   return out;
 }

@@ -6,6 +6,7 @@ import type {
   MfaSetting,
   MfaVerdict,
 } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import {
   type CloudIdentityPolicy,
   enforcementOff,
@@ -117,7 +118,10 @@ export function signInVerdict(
   const strength: FactorStrength | null =
     orgUnitSetting?.enforcement === "enforced" ? orgUnitSetting.weakestAllowed : null;
   if (orgUnitSetting && strength)
-    evidence.push(...orgUnitSetting.evidence.filter((e) => e.field === "allowedSignInFactorSet"));
+    appendAll(
+      evidence,
+      orgUnitSetting.evidence.filter((e) => e.field === "allowedSignInFactorSet"),
+    );
   if (enforced && enrolled)
     return { state: "enforced", strength, reason: "2-Step Verification is enforced and enrolled", evidence };
   if (enforced) {

@@ -2,6 +2,7 @@ import { consoleInventory, failedCheck, validRecords } from "../../src/collect/c
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { EndUser, paths, readScope, Technician } from "./api.js";
 import { NinjaOneClient } from "./client.js";
 import { NinjaOneSettings } from "./settings.js";
@@ -42,7 +43,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     if (ctx.settings.includeEndUsers) {
       ctx.progress("end users");
       try {
-        users.push(...parseUsers(ctx, await client.endUsers(), "member"));
+        appendAll(users, parseUsers(ctx, await client.endUsers(), "member"));
       } catch (err) {
         ctx.gap("end users", describeError(err));
       }

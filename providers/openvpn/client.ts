@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import { ConfigError } from "../../src/errors.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { type JsonPath, lineAt, parseJsonWithLines } from "../../src/util/json-lines.js";
 import {
   buildPamStack,
@@ -29,8 +30,8 @@ export async function readServerConf(path: string): Promise<ServerConf> {
   const visit = async (file: string, chain: string[]): Promise<void> => {
     const { text } = await readTextFile(file, { maxBytes: 1024 * 1024, what: "server config" });
     const conf = parseServerConf(text, file);
-    merged.inlineBlocks.push(...conf.inlineBlocks);
-    merged.problems.push(...conf.problems);
+    appendAll(merged.inlineBlocks, conf.inlineBlocks);
+    appendAll(merged.problems, conf.problems);
     for (const d of conf.directives) {
       if (d.name !== "config") {
         merged.directives.push(d);
@@ -90,7 +91,7 @@ export async function readPamService(pamDir: string, service: string): Promise<P
       const { text } = await readTextFile(join(pamDir, rel), { maxBytes: 512 * 1024, what: "PAM file" });
       const parsed = parsePamFile(text, abs);
       files.set(abs, { kind: "parsed", file: parsed });
-      queue.push(...includeTargets(parsed));
+      appendAll(queue, includeTargets(parsed));
     } catch (err) {
       const code = err instanceof FileReadError ? err.code : undefined;
       files.set(

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { appendAll } from "../../src/util/arrays.js";
 
 /**
  * OpenVPN is read from files, so its "emulator" writes them: fixture builders for a community
@@ -82,7 +83,7 @@ export function serverConf(seed: ServerConfSeed = {}): string {
   if (seed.authUserPassOptional) lines.push("auth-user-pass-optional");
   if (seed.authGenToken !== undefined) lines.push(`auth-gen-token ${seed.authGenToken}`.trim());
   if (seed.renegSec !== undefined) lines.push(`reneg-sec ${seed.renegSec}`);
-  lines.push(...(seed.extra ?? []));
+  appendAll(lines, seed.extra ?? []);
   return `${lines.join("\n")}\n`;
 }
 

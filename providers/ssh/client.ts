@@ -8,6 +8,7 @@ import {
   ProviderPermissionError,
   ProviderUnavailableError,
 } from "../../src/errors.js";
+import { appendAll } from "../../src/util/arrays.js";
 import {
   algorithmsFor,
   fingerprintOf,
@@ -126,7 +127,7 @@ export class SshHost {
     if (pinned.length === 0 && knownKeys.length > 0) {
       attempts.push([...new Set(knownKeys.flatMap((k) => algorithmsFor(k.keyType)))]);
     } else {
-      attempts.push(undefined, ...hostKeyAlgorithmGroups);
+      appendAll(attempts, [undefined, ...hostKeyAlgorithmGroups]);
     }
     const seenAll: SeenKey[] = [];
     for (const algorithms of attempts) {

@@ -10,6 +10,7 @@ import {
   SecretError,
 } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import {
   buildPamStack,
   type DuoConfig,
@@ -170,7 +171,7 @@ async function loadPamStack(
       if (r.kind === "ok") {
         const parsed = parsePamFile(r.text, path);
         files.set(path, { kind: "parsed", file: parsed });
-        wave.push(...includeTargets(parsed));
+        appendAll(wave, includeTargets(parsed));
       } else if (r.kind === "missing") {
         files.set(path, { kind: "missing" });
         if (path === service && root === service) {
@@ -255,7 +256,7 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
   const parsedGlobal = parseSshdT(g.text, g.label);
   if (!parsedGlobal.ok) throw new ProviderResponseError(`${ep.name}: ${parsedGlobal.error}`);
   const global = parsedGlobal.value;
-  notes.push(...parsedGlobal.warnings.slice(0, 5));
+  appendAll(notes, parsedGlobal.warnings.slice(0, 5));
   ctx.progress(`${ep.name}: sshd_config, accounts`);
   // Independent reads go out together: each is a round trip to the host.
   const [version, { raw, problem }, acc, grp, st] = await Promise.all([
@@ -313,7 +314,7 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
     const r = await reader.readDuoConfig(path);
     if (r.kind === "ok") {
       const parsed = parseDuoConfig(r.text, path);
-      notes.push(...parsed.problems);
+      appendAll(notes, parsed.problems);
       duoFiles.set(path, { kind: "ok", config: parsed.config });
     } else duoFiles.set(path, r);
   };
@@ -326,7 +327,7 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
       pam = { error: loaded.error };
     } else {
       pam = { stack: loaded.stack };
-      notes.push(...loaded.notes, ...loaded.stack.problems.slice(0, 10));
+      appendAll(notes, [...loaded.notes, ...loaded.stack.problems.slice(0, 10)]);
       for (const u of loaded.stack.unreadable) ctx.gap(`${ep.name}: ${u.file}`, u.reason);
       const lines = moduleLines(loaded.stack.nodes);
       for (const line of lines.filter((l) => l.module === "pam_duo.so")) {
@@ -360,7 +361,10 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
     return { port, ep: port === primary ? ep : plan.portEntryPoint(port), ...planned };
   });
   for (const p of perPort)
-    notes.push(...p.problems.map((x) => (ports.length > 1 ? `port ${p.port}: ${x}` : x)));
+    appendAll(
+      notes,
+      p.problems.map((x) => (ports.length > 1 ? `port ${p.port}: ${x}` : x)),
+    );
   const reads = specFieldsRead(raw, perPort[0]?.named);
 
   // The effective configuration per login. Without any Match block, the global one is everyone's.

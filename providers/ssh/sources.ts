@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { appendAll } from "../../src/util/arrays.js";
 import {
   all,
   type EffectiveConfig,
@@ -421,7 +422,7 @@ export function sourcesFor(
         const addr = elsewhere ?? preferred[family][0]!;
         remotes.push({ key: `host=${h}`, label: `host ${h}`, addr, host: name });
       }
-    if (fi === 0) remotes.push(...unparsed);
+    if (fi === 0) appendAll(remotes, unparsed);
 
     for (const local of localProbes(plan, family, named, problems)) {
       for (const r of remotes) {

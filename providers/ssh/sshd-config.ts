@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { appendAll } from "../../src/util/arrays.js";
 import { matchPattern, matchPatternList } from "../../src/util/openssh-pattern.js";
 
 /**
@@ -231,7 +232,7 @@ export function buildRawConfig(main: ConfigFileLines, resolve: IncludeResolver):
   const config: RawConfig = { global: [], matches: [], files: [], problems: [] };
   const walk = (file: ConfigFileLines, depth: number, inherited: MatchBlock | undefined) => {
     config.files.push(file.file);
-    config.problems.push(...file.problems);
+    appendAll(config.problems, file.problems);
     let current = inherited;
     for (const line of file.lines) {
       if (line.keyword === "match") {
@@ -361,7 +362,7 @@ export function ipBytes(ip: string): { family: 4 | 6; bytes: number[] } | undefi
   const all16 = [...h, ...new Array(Math.max(0, fill)).fill(0), ...r];
   if (all16.length !== 8) return undefined;
   const bytes = all16.flatMap((g) => [(g >> 8) & 0xff, g & 0xff]);
-  if (tail.length) bytes.splice(12, 4, ...tail);
+  if (tail.length) for (const [i, b] of tail.entries()) bytes[12 + i] = b;
   return { family: 6, bytes };
 }
 
@@ -606,9 +607,16 @@ export function applyMatchBlocks(
     }
     if (done.has(l.keyword)) continue;
     done.add(l.keyword);
-    lines.push(...o.map((x) => ({ ...x, line: l.line })));
+    appendAll(
+      lines,
+      o.map((x) => ({ ...x, line: l.line })),
+    );
   }
   for (const [keyword, o] of overrides)
-    if (!done.has(keyword)) lines.push(...o.map((x) => ({ ...x, line: 0 })));
+    if (!done.has(keyword))
+      appendAll(
+        lines,
+        o.map((x) => ({ ...x, line: 0 })),
+      );
   return { ok: true, config: { label: `mfasweep Match evaluation for ${specArgument(spec)}`, lines } };
 }

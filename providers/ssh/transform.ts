@@ -10,6 +10,7 @@ import type {
   MfaVerdict,
 } from "../../src/model/index.js";
 import { strengthRank } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import {
   analyzeAuthStack,
   duoGroupsMatch,
@@ -769,7 +770,10 @@ export function decideLogin(
       continue;
     }
     decided.push({ list: label, ways: acc.length });
-    ways.push(...acc.map((w) => ({ ...w, evidence: [amEvidence, ...w.evidence] })));
+    appendAll(
+      ways,
+      acc.map((w) => ({ ...w, evidence: [amEvidence, ...w.evidence] })),
+    );
   }
   if (ways.length === 0) {
     return {

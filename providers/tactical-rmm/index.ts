@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { failedCheck } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderPermissionError, ProviderResponseError } from "../../src/errors.js";
+import { appendAll } from "../../src/util/arrays.js";
 import {
   ApiKeyRow,
   CoreSettingsRow,
@@ -52,7 +53,7 @@ async function readPaged<T>(
   try {
     for await (const { rows } of db.pages(label, text, table)) {
       pages++;
-      out.push(...rowsOf(ctx, schema, rows, what, label));
+      appendAll(out, rowsOf(ctx, schema, rows, what, label));
       ctx.progress(what, out.length);
     }
   } catch (err) {

@@ -1,3 +1,4 @@
+import { appendAll } from "../../src/util/arrays.js";
 /**
  * The boundary: WireGuard's configuration file format, as `wg showconf <interface>` prints it and as
  * `wg-quick` reads `/etc/wireguard/<interface>.conf` (wg(8) "CONFIGURATION FILE FORMAT"; wg-quick(8) adds
@@ -199,7 +200,7 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
         if (Number.isInteger(port) && port >= 0 && port <= 65535) config.listenPort = port;
         else config.problems.push({ line: lineNo, message: "ListenPort is not a port number" });
       } else if (key === "address") {
-        config.addresses.push(...splitList(value));
+        appendAll(config.addresses, splitList(value));
       }
       continue;
     }
@@ -222,7 +223,7 @@ export function parseWireGuardConfig(text: string, file: string): WireGuardConfi
       current.presharedKey = value !== "";
     } else if (key === "allowedips") {
       // "May be specified multiple times."
-      current.allowedIPs.push(...splitList(value));
+      appendAll(current.allowedIPs, splitList(value));
     } else if (key === "endpoint") {
       current.endpoint = value.slice(0, 300) || null;
     }

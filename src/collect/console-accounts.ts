@@ -10,6 +10,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../model/index.js";
+import { appendAll } from "../util/arrays.js";
 import type { CollectContext, DoctorCheck } from "./provider.js";
 
 /**
@@ -58,7 +59,7 @@ export async function readPages<T>(
   try {
     for await (const raws of pages) {
       page++;
-      items.push(...validRecords(ctx, raws, schema, what, label, page));
+      appendAll(items, validRecords(ctx, raws, schema, what, label, page));
       ctx.progress(`${what}s`, items.length);
     }
   } catch (err) {

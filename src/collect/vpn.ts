@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AuthChain, EntryPoint, Evidence, MfaVerdict, ProviderInventory } from "../model/index.js";
+import { appendAll } from "../util/arrays.js";
 
 /**
  * What VPN gateway providers share (issue #6): recognising the identity provider behind a SAML IdP entity
@@ -111,11 +112,11 @@ export const RadiusMfaSettings = z
 
 /** Adds one gateway's (or file's) part to the connection's inventory. */
 export function mergeInto(into: ProviderInventory, part: ProviderInventory): void {
-  into.accounts.push(...part.accounts);
-  into.entryPoints.push(...part.entryPoints);
-  into.accessPaths.push(...part.accessPaths);
-  into.settings.push(...part.settings);
-  into.facts.push(...part.facts);
+  appendAll(into.accounts, part.accounts);
+  appendAll(into.entryPoints, part.entryPoints);
+  appendAll(into.accessPaths, part.accessPaths);
+  appendAll(into.settings, part.settings);
+  appendAll(into.facts, part.facts);
 }
 
 /**

@@ -6,6 +6,7 @@ import { policies } from "../../policies/index.js";
 import { findProvider, providers } from "../../providers/index.js";
 import { ConfigError } from "../errors.js";
 import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } from "../evaluate/profiles.js";
+import { appendAll } from "../util/arrays.js";
 import { logoProblem } from "./report.js";
 import { ConfigFile, type ExceptionEntry } from "./schema.js";
 
@@ -138,7 +139,7 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
       }
       const settings = provider.connectionSchema.safeParse(rawConnection);
       if (!settings.success) {
-        errors.push(...issueMessages(settings.error.issues, path, locator));
+        appendAll(errors, issueMessages(settings.error.issues, path, locator));
         return [];
       }
       const id = (settings.data as { id?: string }).id ?? provider.type;

@@ -214,7 +214,9 @@ export async function startEmulator(
     url: baseUrl,
     certificate,
     requests,
-    inject: (...more) => rules.push(...more.map((rule) => ({ rule, seen: 0, fired: 0 }))),
+    inject: (...more) => {
+      for (const rule of more) rules.push({ rule, seen: 0, fired: 0 });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,5 +1,6 @@
 import type { Coverage, Result } from "../model/index.js";
 import type { ScanReport } from "../report.js";
+import { appendAll } from "../util/arrays.js";
 import { forTerminal } from "./sanitize.js";
 
 export interface TableOptions {
@@ -66,9 +67,9 @@ export function toTable(report: ScanReport, options: TableOptions): string {
       out.push(options.color ? text.replace(/^\S+/, (s) => paint(true, statusColor[r.status], s)) : text);
     }
   }
-  out.push("", "Coverage:", ...report.coverage.map((c) => coverageLine(c, options.color)));
+  appendAll(out, ["", "Coverage:", ...report.coverage.map((c) => coverageLine(c, options.color))]);
   // The bar each tenant was judged by and every change to it (issue #13: no quiet weakening).
-  out.push(
+  appendAll(out, [
     "",
     "Baseline:",
     ...report.tenants.map(
@@ -79,7 +80,7 @@ export function toTable(report: ScanReport, options: TableOptions): string {
             : ", no overrides"
         }`,
     ),
-  );
+  ]);
   const s = report.summary;
   const bySeverity = Object.entries(s.failingBySeverity)
     .map(([sev, n]) => `${n} ${sev}`)

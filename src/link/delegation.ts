@@ -306,11 +306,16 @@ class Resolver {
       else if (p.type === "group") {
         const group = facts.groups.byId.get(p.id);
         if (group?.status === "read") for (const m of group.members) ids.add(m);
-        else if (group?.status !== "not-found")
+        // A group that was not found (404) is as unknown as one that could not be read, never empty.
+        else
           unreadGroups.push({
             id: p.id,
             name: group?.displayName ? `'${group.displayName}'` : p.id,
-            reason: group?.reason ?? facts.groups.reason ?? "members not collected",
+            reason:
+              group?.reason ??
+              (group?.status === "not-found"
+                ? "not found (HTTP 404)"
+                : (facts.groups.reason ?? "members not collected")),
           });
       }
     }

@@ -1,5 +1,6 @@
 import { forCsvCell, forTerminal } from "../export/sanitize.js";
 import { describeEvidence } from "../model/index.js";
+import { appendAll } from "../util/arrays.js";
 import { isOverdue } from "./lifecycle.js";
 import type { HistoryEntry, QueueItem, SweepSummary, TicketRef } from "./model.js";
 
@@ -207,7 +208,7 @@ export function sweepSummaryTable(
           `  ${forTerminal(e.tenant)}/${forTerminal(c.connection)} (${c.source}): ${c.status}${c.reason ? `: ${forTerminal(c.reason)}` : ""}; nothing from it was resolved`,
       ),
   ]);
-  if (problems.length) out.push("", "Not fully seen:", ...problems);
+  if (problems.length) appendAll(out, ["", "Not fully seen:", ...problems]);
   const max = options.maxChanges ?? 40;
   const shown = summary.changes.slice(0, max);
   if (shown.length) {

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { z } from "zod";
 import { MfasweepError } from "../errors.js";
 import { severityRank } from "../model/index.js";
+import { appendAll, maxOf } from "../util/arrays.js";
 import { QueueItemError, StoreError } from "./errors.js";
 import { type ItemChange, planAccept, planReopen, planTicket, reconcile } from "./lifecycle.js";
 import {
@@ -173,7 +174,10 @@ export class SqliteStore implements Store {
 
   /** Applies the migrations this build knows and the file lacks, in one IMMEDIATE transaction. */
   #migrate(list: Migration[]): void {
-    const latest = Math.max(0, ...list.map((m) => m.version));
+    const latest = maxOf(
+      list.map((m) => m.version),
+      0,
+    );
     this.#db
       .transaction(() => {
         // Another process may have initialised the file since #identify: ask again under the write lock.
@@ -476,7 +480,7 @@ export class SqliteStore implements Store {
         if (values.length === 0) where.push("1 = 0");
         else {
           where.push(`${column} IN (${values.map(() => "?").join(", ")})`);
-          params.push(...values);
+          appendAll(params, values);
         }
       };
       any("tenant", filter.tenants);
@@ -537,7 +541,7 @@ export class SqliteStore implements Store {
         where.push(
           options.tenants.length ? `i.tenant IN (${options.tenants.map(() => "?").join(", ")})` : "1 = 0",
         );
-        params.push(...options.tenants);
+        appendAll(params, options.tenants);
       }
       const rows = this.#sql(
         `SELECT h.* FROM item_history h JOIN items i ON i.fingerprint = h.fingerprint${
@@ -558,7 +562,7 @@ export class SqliteStore implements Store {
         where = options.tenants.length
           ? ` WHERE st.tenant IN (${options.tenants.map(() => "?").join(", ")})`
           : " WHERE 1 = 0";
-        params.push(...options.tenants);
+        appendAll(params, options.tenants);
       }
       // A window function (SQLite ≥ 3.25, PostgreSQL) numbers each tenant's reconciles, newest first; two
       // sweeps run with the same clock (tests, a demo run twice) are told apart by when they started.
@@ -625,7 +629,7 @@ export class SqliteStore implements Store {
           }
           if (forget.length) {
             which.push(`tenant IN (${forget.map(() => "?").join(", ")})`);
-            params.push(...forget);
+            appendAll(params, forget);
           }
           const items = which.length ? which.join(" OR ") : "0";
           const sweeps = "started_at < ? AND status != 'running'";

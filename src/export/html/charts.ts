@@ -1,3 +1,4 @@
+import { maxOf } from "../../util/arrays.js";
 import { html, join, type SafeHtml, slug } from "./escape.js";
 import type { Score } from "./score.js";
 
@@ -51,7 +52,10 @@ export function stackedBars(options: {
   const barHeight = 18;
   const rowHeight = labelHeight + barHeight + 8;
   const height = Math.max(1, rows.length) * rowHeight + 4;
-  const max = Math.max(1, ...rows.map((r) => series.reduce((n, s) => n + (r.values[s.key] ?? 0), 0)));
+  const max = maxOf(
+    rows.map((r) => series.reduce((n, s) => n + (r.values[s.key] ?? 0), 0)),
+    1,
+  );
   const totals: Record<string, number> = {};
   for (const r of rows) for (const s of series) totals[s.key] = (totals[s.key] ?? 0) + (r.values[s.key] ?? 0);
   const summary = rows
@@ -112,7 +116,10 @@ export function lineChart(options: {
   const width = 560;
   const height = 220;
   const pad = { left: 40, right: 16, top: 20, bottom: 36 };
-  const max = Math.max(1, ...points.map((p) => p.value));
+  const max = maxOf(
+    points.map((p) => p.value),
+    1,
+  );
   const step = points.length > 1 ? (width - pad.left - pad.right) / (points.length - 1) : 0;
   const xy = points.map((p, i) => ({
     ...p,
@@ -164,7 +171,7 @@ export function sparkline(options: { label: string; values: number[] }): SafeHtm
   const width = 96;
   const height = 26;
   const pad = 3;
-  const max = Math.max(1, ...values);
+  const max = maxOf(values, 1);
   const step = (width - 2 * pad) / (values.length - 1);
   const xy = values.map((v, i) => [pad + i * step, pad + (1 - v / max) * (height - 2 * pad)] as const);
   const [lx, ly] = xy[xy.length - 1]!;

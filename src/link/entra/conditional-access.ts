@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Evidence, Fact, FactorStrength, JsonValue, MfaVerdict, Tristate } from "../../model/index.js";
 import { strengthRank } from "../../model/index.js";
+import { appendAll, maxOf, minOf } from "../../util/arrays.js";
 import {
   AuthenticationStrengthPolicy,
   AuthenticationStrengthsFact,
@@ -312,7 +313,11 @@ function inGroup(facts: EntraFacts, groupId: string, userId: string): { value: T
       value: "unknown",
       why: `members of group ${groupId} were not read (${facts.groups.reason ?? facts.groups.status})`,
     };
-  if (group.status === "not-found") return { value: false };
+  if (group.status === "not-found")
+    return {
+      value: "unknown",
+      why: `group ${groupId} was not found (HTTP 404), so who it covers is unknown`,
+    };
   if (group.status === "unavailable")
     return {
       value: "unknown",
@@ -1061,9 +1066,7 @@ export function evaluateEntraSignIn(
   // Interactive sign-in = browser and modern desktop/mobile clients; legacy clients are judged separately.
   const fullFor = (t: ClientType) => enforcing.filter((e) => e.gaps.length === 0 && e.clientTypes.has(t));
   const uncovered = modernTypes.filter((t) => fullFor(t).length === 0);
-  const caFloor = uncovered.length
-    ? null
-    : Math.min(...modernTypes.map((t) => Math.max(...fullFor(t).map(floorRank))));
+  const caFloor = uncovered.length ? null : minOf(modernTypes.map((t) => maxOf(fullFor(t).map(floorRank))));
   const covering = [...new Set(modernTypes.flatMap((t) => fullFor(t)))];
   // What Conditional Access demands of each interactive client type; every applying policy must be met.
   let demands: Demand[] = modernTypes.map((t) =>
@@ -1093,7 +1096,7 @@ export function evaluateEntraSignIn(
     base.enforcedBy.push({ kind: "security-defaults" });
     reason =
       "security defaults are on (weaker than Conditional Access: users other than admins are prompted for MFA only when Entra deems it necessary)";
-    evidence.push(...factEvidence(facts, entraFactKinds.securityDefaults, "isEnabled=true"));
+    appendAll(evidence, factEvidence(facts, entraFactKinds.securityDefaults, "isEnabled=true"));
   } else if (caFloor !== null) {
     state = "enforced";
     floor = caFloor;
@@ -1105,7 +1108,10 @@ export function evaluateEntraSignIn(
           .filter((e) => e.control === "mfa")
           .map(caLabel)
           .join(", ")}`;
-    evidence.push(...covering.flatMap((e) => effectEvidence(facts, e)));
+    appendAll(
+      evidence,
+      covering.flatMap((e) => effectEvidence(facts, e)),
+    );
     if (perUserEnforced) notes.push(`per-user MFA is also ${perUserState}`);
   } else if (perUserEnforced) {
     state = "enforced";
@@ -1136,8 +1142,9 @@ export function evaluateEntraSignIn(
     if (["unavailable", "unread", "missing", "unknownFutureValue"].includes(String(perUserState)))
       unknownWhy.push(`per-user MFA state could not be read (${perUser.reason ?? String(perUserState)})`);
 
-    evidence.push(
-      ...[...unresolvedHelpful, ...partialEffects, ...context].flatMap((e) => effectEvidence(facts, e)),
+    appendAll(
+      evidence,
+      [...unresolvedHelpful, ...partialEffects, ...context].flatMap((e) => effectEvidence(facts, e)),
     );
     const partialText = partialEffects.map((e) => `${quote(e.policy)} ${gapsOf(e).join("; ")}`);
     const contextText = [
@@ -1148,7 +1155,7 @@ export function evaluateEntraSignIn(
       state = "unknown";
       reason = `MFA enforcement not known: ${unknownWhy.join("; ")}`;
       if (evidence.length === 0)
-        evidence.push(...factEvidence(facts, entraFactKinds.conditionalAccess, ca.reason ?? ca.status));
+        appendAll(evidence, factEvidence(facts, entraFactKinds.conditionalAccess, ca.reason ?? ca.status));
     } else if (partialEffects.length) {
       state = "bypassable";
       reason = `MFA is required only for some sign-ins: ${partialText.join("; ")}${contextText.length ? `; also ${contextText.join("; ")}` : ""}`;
@@ -1166,7 +1173,7 @@ export function evaluateEntraSignIn(
             : "";
       reason = `${why}${perUserNote}`;
       if (evidence.length === 0) {
-        evidence.push(
+        appendAll(evidence, [
           ...factEvidence(
             facts,
             entraFactKinds.conditionalAccess,
@@ -1179,7 +1186,7 @@ export function evaluateEntraSignIn(
             entraFactKinds.securityDefaults,
             `isEnabled=${String(sd.enabled ?? "unknown")}`,
           ),
-        );
+        ]);
       }
       if (registration.status === "registered") {
         state = "optional";
@@ -1210,7 +1217,7 @@ export function evaluateEntraSignIn(
       );
     }
   }
-  if (state !== "unknown") evidence.push(...registration.evidence);
+  if (state !== "unknown") appendAll(evidence, registration.evidence);
   return {
     ...base,
     requiredStrength,

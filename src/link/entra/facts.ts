@@ -178,7 +178,10 @@ export const GroupMembersFact = z.object({
     z.object({
       id: z.string(),
       displayName: z.string().optional(),
-      /** `not-found`: a policy still names a deleted group; it matches nobody. */
+      /**
+       * `not-found`: Graph answered 404. Who the group covers is unknown (a deleted group, a replication
+       * delay and a hostile answer look alike), never "nobody".
+       */
       status: z.enum(["read", "not-found", "unavailable"]),
       reason: z.string().optional(),
       memberIds: z.array(z.string()),

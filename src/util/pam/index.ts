@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { appendAll } from "../arrays.js";
 import { matchPatternList } from "../openssh-pattern.js";
 
 /**
@@ -258,7 +259,7 @@ export function buildPamStack(
       }
       const inner = walk(e.target, depth + 1, [...chain, e.target]);
       if (e.mode === "substack") nodes.push({ kind: "substack", from: e, nodes: inner });
-      else nodes.push(...inner);
+      else appendAll(nodes, inner);
     }
     return nodes;
   };

@@ -128,7 +128,7 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     const facts = collection.inventory.facts.filter((f) => f.kind === customerAccessGroupFact);
     expect(facts.map((f) => f.data)).toEqual([
       { group: gdap.id, name: "GDAP Helpdesk Agents", status: "read", members: [agent.id, lead.id] },
-      { group: missing, status: "not-found", members: [] },
+      { group: missing, status: "not-found", reason: expect.stringContaining("HTTP 404"), members: [] },
       {
         group: denied.id,
         status: "unavailable",
@@ -138,6 +138,10 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     ]);
     expect(collection.coverage.status).toBe("partial");
     expect(collection.coverage.gaps.map((g) => g.what)).toContain(`members of group ${denied.id}`);
+    // A GDAP group Graph does not find is a gap too (#19 item 2), not an empty group.
+    expect(collection.coverage.gaps.map((g) => g.what)).toContain(
+      `group ${missing}, named as a group by a policy or an assignment`,
+    );
   });
 
   it("pages /users with $top=999 over absolute https nextLinks, with the bearer token on every page", async () => {

@@ -122,6 +122,38 @@ describe("delegation linker", () => {
     expect(path!.mfa.reason).toMatch(/who is assigned to Entra app 'VPN' could not be read \(HTTP 403\)/);
   });
 
+  it("an assigned group Graph answered 404 for is one unknown path, never a group of nobody (#19 item 2)", () => {
+    const groupId = "9d9d9d9d-0000-4000-8000-000000000001";
+    const assigned = sp({
+      appRoleAssignmentRequired: true,
+      assignments: {
+        status: "read",
+        principals: [
+          { id: alice.id, type: "user" },
+          { id: groupId, type: "group" },
+        ],
+      },
+    });
+    const base = entraInventory({
+      users: [alice, bob],
+      policies: [mfaForAll],
+      groups: [{ id: groupId, memberIds: [], status: "not-found" }],
+    });
+    const linked = delegationLinker.link({
+      ...base,
+      entryPoints: [...base.entryPoints, vpn],
+      accessPaths: [...base.accessPaths, samlPath()],
+      facts: [...base.facts, spFact([assigned])],
+    });
+    const paths = vpnPaths(linked);
+    expect(paths.map((p) => p.accounts)).toEqual([[alice.id], []]);
+    const unread = paths.find((p) => p.id.endsWith(`/group/${groupId}`))!;
+    expect(unread.mfa.state).toBe("unknown");
+    expect(unread.mfa.reason).toContain(
+      `members of assigned group ${groupId} could not be read (not found (HTTP 404))`,
+    );
+  });
+
   it("an app id target (Azure VPN audience) is found by appId", () => {
     const linked = delegationLinker.link(tenantWith({ facts: [spFact([sp()])], paths: [samlPath(appId)] }));
     expect(vpnPaths(linked)).toHaveLength(2);

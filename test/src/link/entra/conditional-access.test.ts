@@ -211,13 +211,16 @@ describe("Conditional Access evaluator: who is covered", () => {
     );
   });
 
-  it("a policy naming a deleted group matches nobody through it", () => {
+  it("a group Graph answered 404 for is unknown, never empty: its exclusion leaves the user unknown (#19 item 2)", () => {
     const g = guid("group:gone");
     const p = caPolicy("MFA all", { users: { includeUsers: ["All"], excludeGroups: [g] } });
-    expect(
-      evaluate({ users: [ann], policies: [p], groups: [{ id: g, memberIds: [], status: "not-found" }] })
-        .verdict.state,
-    ).toBe("enforced");
+    const gone = { id: g, memberIds: [], status: "not-found" as const };
+    const r = evaluate({ users: [ann], policies: [p], groups: [gone] });
+    expect(r.verdict.state).toBe("unknown");
+    expect(r.verdict.reason).toContain(`group ${g} was not found (HTTP 404)`);
+    // The opposite: the same exclusion of a group that was read and holds someone else.
+    const read = { id: g, memberIds: [guid("user:other")], status: "read" as const };
+    expect(evaluate({ users: [ann], policies: [p], groups: [read] }).verdict.state).toBe("enforced");
   });
 
   it("workload-identity policies do not apply to users", () => {
