@@ -191,7 +191,7 @@ export function customerAccessGroups(
       group: id,
       ...(group?.displayName ? { name: group.displayName } : {}),
       status: group?.status ?? "unavailable",
-      ...(group?.status === "unavailable" ? { reason: group.reason } : {}),
+      ...(group?.reason ? { reason: group.reason } : {}),
       ...(reaches && group?.status === "not-found"
         ? {
             status: "unavailable" as const,

@@ -182,7 +182,6 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
       settings: { breakGlassAccounts: ["breakglass@tailspin.example"] },
     });
     expect(collection.coverage.status).toBe("complete");
-    expect(collection.coverage.notes.join(" ")).toContain("does not exist (deleted?)");
     const { path, byName } = linked(collection);
     const policyNamed = (p: AccessPath) => p.mfa.evidence.map((e) => e.note ?? "").join(" | ");
     const c = tailspinCases;
@@ -244,10 +243,10 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     expect(byName.get("old.account")?.status).toBe("disabled");
     // Only groups that policies or role assignments name are expanded, transitively.
     const memberCalls = requests.filter((r) => r.path.endsWith("/transitiveMembers/microsoft.graph.user"));
-    // Staff (with Sales nested) and MFA exclusions; the deleted group answers 404 to its own GET; Sales and
-    // the service principal holding a role are never expanded.
+    // Staff (with Sales nested) and MFA exclusions; Sales and the service principal holding a role are
+    // never expanded.
     expect(memberCalls).toHaveLength(2);
-    expect(requests.filter((r) => r.path.startsWith("/v1.0/groups/")).length).toBe(3 + 2);
+    expect(requests.filter((r) => r.path.startsWith("/v1.0/groups/")).length).toBe(2 + 2);
   });
 
   it("security defaults tenant: enforced for everyone, noted as weaker; licence gaps are notes, not gaps", async () => {
