@@ -249,6 +249,18 @@ export type SshdTResult =
   | { kind: "not-saved" }
   | { kind: "error"; reason: string };
 
+/** Where distributions install PAM modules (Debian/Ubuntu multiarch, RHEL/SUSE lib64, others). */
+const pamModuleDirs = [
+  "/lib/x86_64-linux-gnu/security",
+  "/usr/lib/x86_64-linux-gnu/security",
+  "/lib/aarch64-linux-gnu/security",
+  "/usr/lib/aarch64-linux-gnu/security",
+  "/lib64/security",
+  "/usr/lib64/security",
+  "/lib/security",
+  "/usr/lib/security",
+];
+
 export interface HostReader {
   /** `sshd -T`: the global effective configuration. */
   sshdT(): Promise<SshdTResult>;
@@ -272,6 +284,11 @@ export interface HostReader {
   passwordStatus(): Promise<ReadResult>;
   /** Whether each user's OTP secret file exists; undefined when that cannot be told. */
   otpEnrolled(checks: Array<{ user: string; path: string }>): Promise<Array<boolean | undefined>>;
+  /**
+   * Whether PAM modules are installed: `modules` as written in the stack (a name in PAM's module
+   * directory, or an absolute path); undefined = not known.
+   */
+  pamModulesPresent(modules: string[]): Promise<Array<boolean | undefined>>;
   close(): void;
 }
 
@@ -452,17 +469,37 @@ export class LiveHostReader implements HostReader {
     return this.softRead(["passwd", "-S", "-a"]);
   }
 
-  async otpEnrolled(checks: Array<{ user: string; path: string }>): Promise<Array<boolean | undefined>> {
+  otpEnrolled(checks: Array<{ user: string; path: string }>): Promise<Array<boolean | undefined>> {
+    return this.pathsExist(checks.map((c) => c.path));
+  }
+
+  async pamModulesPresent(modules: string[]): Promise<Array<boolean | undefined>> {
+    if (modules.length === 0) return [];
+    // PAM's module directory is fixed when Linux-PAM is built; pam_unix.so, part of Linux-PAM, lives in it.
+    const found = await this.pathsExist(pamModuleDirs.map((d) => `${d}/pam_unix.so`));
+    const dir = pamModuleDirs.find((_, i) => found[i] === true);
+    const paths = modules.map((m) => (m.startsWith("/") ? m : dir ? `${dir}/${m}` : undefined));
+    const known = await this.pathsExist(paths.filter((p): p is string => p !== undefined));
+    let k = 0;
+    return paths.map((p) => (p === undefined ? undefined : known[k++]));
+  }
+
+  /** `test -e` per path: true, false (absent from a directory we may search), undefined (not known). */
+  private async pathsExist(paths: string[]): Promise<Array<boolean | undefined>> {
     const results: Array<boolean | undefined> = [];
-    for (let i = 0; i < checks.length; i += batchSize) {
-      const chunk = checks.slice(i, i + batchSize);
+    for (let i = 0; i < paths.length; i += batchSize) {
+      const chunk = paths.slice(i, i + batchSize).map((path) => ({ path }));
       // Without permission to search the directory, "absent" is not known: say so.
       const outs = await this.batch(
         chunk.map(({ path }) => {
           const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+          const parent = dir.slice(0, dir.lastIndexOf("/")) || "/";
           const exists = commandLine(["test", "-e", path], this.options.sudo);
           const searchable = commandLine(["test", "-x", dir], this.options.sudo);
-          return `if ${exists} 2>/dev/null; then echo y; elif ${searchable} 2>/dev/null; then echo n; else echo u; fi`;
+          // A directory that is absent from a searchable parent holds nothing either.
+          const dirExists = commandLine(["test", "-e", dir], this.options.sudo);
+          const parentSearchable = commandLine(["test", "-x", parent], this.options.sudo);
+          return `if ${exists} 2>/dev/null; then echo y; elif ${searchable} 2>/dev/null; then echo n; elif ! ${dirExists} 2>/dev/null && ${parentSearchable} 2>/dev/null; then echo n; else echo u; fi`;
         }),
       );
       for (const o of outs)

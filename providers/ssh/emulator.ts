@@ -130,6 +130,8 @@ export interface HostSnapshot {
   accounts?: SnapshotAccount[];
   /** Leave out otp-enrolled, so whether users have an OTP secret is not known. */
   otpUnknown?: boolean;
+  /** Installed PAM modules (`pam-modules`); omit for "not known". */
+  pamModules?: string[];
   /** Saved `sshd -T -C` outputs: spec (user=…,host=…,addr=…,laddr=…,lport=…) → overrides. */
   savedSpecs?: Array<{ spec: string; sshdT: SshdTOverrides }>;
 }
@@ -182,6 +184,8 @@ export async function writeSnapshot(dir: string, host: string, snap: HostSnapsho
           .join("\n")}\n`,
       );
   }
+  if (snap.pamModules)
+    await writeFile(join(root, snapshotFiles.pamModules), `${snap.pamModules.join("\n")}\n`);
   if (snap.savedSpecs?.length) {
     await mkdir(join(root, snapshotFiles.sshdTC), { recursive: true });
     for (const [i, s] of snap.savedSpecs.entries()) {

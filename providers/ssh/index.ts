@@ -300,9 +300,7 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
   for (const r of principals.rejected)
     ctx.skip(`${ep.name}: account ${JSON.stringify(r.name).slice(0, 40)}`, r.reason);
   if (principals.excluded.length)
-    notes.push(
-      `${principals.excluded.length} account(s) cannot log in (no login shell or locked without PAM)`,
-    );
+    notes.push(`${principals.excluded.length} account(s) cannot log in (no login shell)`);
 
   let pam: DecisionContext["pam"];
   const duoFiles = new Map<
@@ -319,6 +317,7 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
     } else duoFiles.set(path, r);
   };
   const otp = new Map<string, boolean | undefined>();
+  const modules = new Map<string, boolean | undefined>();
   if (yesNo(global, "usepam") === true) {
     ctx.progress(`${ep.name}: PAM`);
     const loaded = await loadPamStack(reader, plan.pamService);
@@ -330,6 +329,16 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
       appendAll(notes, [...loaded.notes, ...loaded.stack.problems.slice(0, 10)]);
       for (const u of loaded.stack.unreadable) ctx.gap(`${ep.name}: ${u.file}`, u.reason);
       const lines = moduleLines(loaded.stack.nodes);
+      const modulePaths = [...new Set(lines.map((l) => l.path))];
+      const present = await reader.pamModulesPresent(modulePaths);
+      modulePaths.forEach((m, i) => {
+        modules.set(m, present[i]);
+      });
+      const missing = modulePaths.filter((m) => modules.get(m) === false);
+      if (missing.length > 0)
+        notes.push(
+          `PAM modules not installed (PAM gives their controls PAM_MODULE_UNKNOWN): ${missing.join(", ")}`,
+        );
       for (const line of lines.filter((l) => l.module === "pam_duo.so")) {
         await readDuo(line.args.find((a) => a.startsWith("conf="))?.slice(5) || "/etc/duo/pam_duo.conf");
       }
@@ -448,7 +457,10 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
     host: ep.host,
     ...(raw ? { raw } : {}),
     ...(pam ? { pam } : {}),
-    pamEnv: { duo: (path) => duoFiles.get(path) ?? { kind: "error", reason: "not read" } },
+    pamEnv: {
+      duo: (path) => duoFiles.get(path) ?? { kind: "error", reason: "not read" },
+      modulePresent: (line) => modules.get(line.path),
+    },
     otpEnrolled: (user, line) => otp.get(`${user}\0${line.file}:${line.line}`),
   };
   const inventories = perPort.map(({ ep: portEp, sources }) =>

@@ -15,6 +15,7 @@ import type { HostReader, ReadResult, SshdTResult } from "./client.js";
  *   getent-group      optional: output of `getent group`
  *   passwd-status     optional: output of `passwd -S -a`
  *   otp-enrolled      optional: users that have a google-authenticator secret file, one per line
+ *   pam-modules       optional: installed PAM modules, one per line (file names, or absolute paths)
  *   files/<abs path>  sshd_config and its Include files, /etc/pam.d/*, /etc/duo/*.conf, at their paths
  *
  * Without a saved `-C` output for a login, Match blocks are evaluated by mfasweep from files/…/sshd_config.
@@ -28,6 +29,7 @@ export const snapshotFiles = {
   group: "getent-group",
   status: "passwd-status",
   otp: "otp-enrolled",
+  pamModules: "pam-modules",
   files: "files",
 } as const;
 
@@ -198,6 +200,18 @@ export class SnapshotReader implements HostReader {
     }
     const enrolled = this.enrolled;
     return checks.map(({ user }) => (enrolled === null ? undefined : enrolled.has(user)));
+  }
+
+  async pamModulesPresent(modules: string[]): Promise<Array<boolean | undefined>> {
+    const r = await readText(join(this.dir, snapshotFiles.pamModules));
+    if (r.kind !== "ok") return modules.map(() => undefined);
+    const listed = r.text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const names = new Set(listed.map((l) => posix.basename(l)));
+    const paths = new Set(listed.filter((l) => l.startsWith("/")));
+    return modules.map((m) => (m.startsWith("/") ? paths.has(m) : names.has(m)));
   }
 
   close(): void {}

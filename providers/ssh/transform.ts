@@ -72,6 +72,8 @@ export interface Principal {
   /** Primary and supplementary group names; undefined when not known. */
   groups?: string[];
   password: PamSubject["password"];
+  /** `passwd -S` says L and UsePAM is off: sshd refuses a `!` password but not `*`, and we cannot tell which. */
+  lockAmbiguous?: boolean;
   /** Where we learned of it: the account database, or only from AllowUsers/AllowGroups. */
   origin: "passwd" | "allowusers" | "allowgroups";
 }
@@ -129,15 +131,9 @@ export function principalsOf(input: PrincipalInput): PrincipalList {
       continue;
     }
     const status = input.status?.get(entry.name);
-    if (status === "L" && usePam === false) {
-      seen.add(entry.name);
-      out.excluded.push({
-        name: entry.name,
-        reason: "password locked, and with UsePAM off sshd refuses locked accounts",
-      });
-      continue;
-    }
     add({
+      // passwd -S prints L both for `!…` (sshd without PAM refuses the account) and for `*` (it does not).
+      ...(status === "L" && usePam === false ? { lockAmbiguous: true } : {}),
       name: entry.name,
       uid: entry.uid,
       home: entry.home,
@@ -690,6 +686,9 @@ function classify(way: Way): WayClass {
   const known = way.factors.filter((f) => f !== "unknown" && f !== "radius");
   if (known.length >= 2) return "enforced";
   if (way.factors.some((f) => f === "unknown" || f === "radius")) return "unknown";
+  // Relying on a module not being installed, which nobody checked: not a per-login switch, so unknown.
+  if ([...way.bypasses, ...way.because].some((c) => c.kind === "presence" && c.known === undefined))
+    return "unknown";
   return way.bypasses.length > 0 ? "bypassable" : "none";
 }
 
@@ -1002,7 +1001,7 @@ export function hostInventory(input: HostInput): HostInventory {
       const spec = specFor(p.name, s, p.groups);
       if (yesNo(effective, "permitemptypasswords") === true)
         permitted.push({ principal: p.name, source: s.label });
-      const decision = decideLogin(input.decision, p, spec, effective);
+      const decision = lockAmbiguity(p, decideLogin(input.decision, p, spec, effective));
       if (isRootHere)
         rootSources.push({
           source: s.label,
@@ -1133,6 +1132,20 @@ function probeEvidence(connection: string, ep: HostEntryPoint, sources: SourceSp
         `${s.label}: ${s.unevaluable ? "not evaluated" : `addr=${s.addr}${s.host !== s.addr ? ` host=${s.host}` : ""} laddr=${s.laddr}`}`,
     ),
     note: "the connection each source was evaluated with (sshd -T -C); 'any other address' is one no Match criterion names",
+  };
+}
+
+/** A login that gets in with fewer than two factors, by an account sshd may refuse as locked: unknown, not dropped. */
+function lockAmbiguity(p: Principal, decision: LoginDecision): LoginDecision {
+  const v = decision.verdict;
+  if (!p.lockAmbiguous || !v || (v.state !== "none" && v.state !== "bypassable")) return decision;
+  return {
+    ...decision,
+    verdict: {
+      ...v,
+      state: "unknown",
+      reason: `passwd -S shows ${p.name} locked (L), which with UsePAM off stops the account if its password field starts with '!' but not if it is '*'; if it can log in: ${v.reason}`,
+    },
   };
 }
 

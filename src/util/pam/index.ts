@@ -22,6 +22,14 @@ export interface PamModuleLine {
   control: { kind: "simple"; value: SimpleControl } | { kind: "bracket"; actions: Record<string, string> };
   /** Module file name without directory, e.g. `pam_unix.so`. */
   module: string;
+  /** The module as written: a name in PAM's module directory, or an absolute path. */
+  path: string;
+  /**
+   * The type had a leading `-` (`-auth …`). Linux-PAM then only stops logging a module it cannot load:
+   * the missing module still returns PAM_MODULE_UNKNOWN and the control decides (libpam pam_handlers.c,
+   * pam_dispatch.c; checked with a real sshd login).
+   */
+  quietIfMissing: boolean;
   args: string[];
   file: string;
   line: number;
@@ -185,6 +193,8 @@ export function parsePamFile(text: string, file: string): PamFile {
       type: type as PamType,
       control,
       module: posix.basename(moduleWord),
+      path: moduleWord,
+      quietIfMissing: silent,
       args,
       file,
       line,
@@ -351,6 +361,8 @@ export interface PamCondition {
   setting: string;
   /** Known for this user (enrolment, group membership); undefined = either may be true. */
   known?: boolean;
+  /** `presence`: the module may not be installed. Not a per-login switch: a way relying on it is unknown. */
+  kind?: "presence";
 }
 
 type Ret = string;
@@ -376,6 +388,8 @@ export interface PamSubject {
 }
 
 export interface PamEnvironment {
+  /** Whether a line's module file is installed; undefined = not known. */
+  modulePresent?: (line: PamModuleLine) => boolean | undefined;
   /** pam_duo.conf (or the `conf=` file): parsed, missing (Duo lets everyone in), or unreadable. */
   duo?: (
     path: string,
@@ -510,6 +524,28 @@ function modelModule(
 ): ModuleModel {
   const m = line.module;
   const gates: ModuleModel["gates"] = [];
+  // A module that is not installed returns PAM_MODULE_UNKNOWN (with or without `-`); the control decides.
+  const present = env.modulePresent?.(line);
+  if (present === false) return { gates, check: { ret: "module_unknown" } };
+  if (
+    present === undefined &&
+    (line.quietIfMissing || actionFor(line, "module_unknown") !== actionFor(line, "auth_err"))
+  ) {
+    gates.push({
+      condition: {
+        ...condition(
+          line,
+          "presence",
+          `${line.path} is not installed (not known), and PAM then gives the control PAM_MODULE_UNKNOWN`,
+          line.quietIfMissing
+            ? `-${line.type} (skip logging if missing)`
+            : `${line.path} (presence not known)`,
+        ),
+        kind: "presence",
+      },
+      ret: "module_unknown",
+    });
+  }
   if (passwordModules.has(m)) {
     if (m === "pam_unix.so" || m === "pam_unix2.so" || m === "pam_pwdb.so") {
       if (subject.password === "locked") return { gates, check: { ret: "auth_err" } };

@@ -316,6 +316,61 @@ describe("config-only snapshots", () => {
     expect(onPort("ssh:ssh:h1:2222")).toEqual(["none"]);
   });
 
+  describe("a '-' module line (Linux-PAM: a missing module returns PAM_MODULE_UNKNOWN to its control)", () => {
+    // The control maps a wrong code (auth_err) to die but anything else to ignore: a missing module
+    // lets pam_permit finish the stack (what sshd 9.2 does is checked in real-sshd.test.ts).
+    const stack =
+      "-auth [success=ok auth_err=die default=ignore] pam_google_authenticator.so\nauth required pam_permit.so";
+    const snap = (pamModules?: string[]): HostSnapshot => ({
+      sshdT: keyTotp,
+      files: pam(stack),
+      accounts: [{ name: "alice", uid: 1000, otp: true }],
+      ...(pamModules ? { pamModules } : {}),
+    });
+
+    it("presence not known: unknown, saying the module may not be installed", async () => {
+      const p = pathOf(await collectOne(snap()), "alice");
+      expect(p.mfa.state).toBe("unknown");
+      expect(p.mfa.reason).toMatch(/pam_google_authenticator\.so is not installed \(not known\)/);
+      expect(p.mfa.evidence.some((e) => e.value === "-auth (skip logging if missing)")).toBe(true);
+    });
+
+    it("installed: enforced; not installed: the key alone", async () => {
+      const installed = pathOf(
+        await collectOne(snap(["pam_permit.so", "pam_google_authenticator.so"])),
+        "alice",
+      );
+      expect(installed.mfa.state).toBe("enforced");
+      const missing = await collectOne(snap(["pam_permit.so"]));
+      expect(pathOf(missing, "alice").mfa.state).toBe("none");
+      expect(missing.inventory.entryPoints[0]!.evidence.map((e) => e.note).join()).toMatch(
+        /PAM modules not installed .*pam_google_authenticator\.so/,
+      );
+    });
+
+    it("'-auth required' cannot be skipped by a missing module: it fails the stack, so still enforced", async () => {
+      const c = await collectOne({
+        sshdT: keyTotp,
+        files: pam("-auth required pam_google_authenticator.so\nauth required pam_permit.so"),
+        accounts: [{ name: "alice", uid: 1000, otp: true }],
+      });
+      expect(pathOf(c, "alice").mfa.state).toBe("enforced");
+    });
+  });
+
+  it("UsePAM no and passwd -S 'L' (both '!' and Debian root's '*'): root's key login is unknown, never dropped", async () => {
+    const c = await collectOne({
+      sshdT: { usepam: "no", permitrootlogin: "prohibit-password", passwordauthentication: "no" },
+      files: { "/etc/ssh/sshd_config": "UsePAM no\nPermitRootLogin prohibit-password\n" },
+      accounts: [{ name: "root", uid: 0, home: "/root", status: "L" }],
+    });
+    const root = pathOf(c, "root");
+    expect(root.mfa.state).toBe("unknown");
+    expect(root.mfa.reason).toMatch(/'\*'.*a key/);
+    // Before, root was dropped as "locked" and the root-login policy passed.
+    expect(verdicts(sshRootLoginDisabled, c)[0]?.status).toBe("unknown");
+  });
+
   it("names that are not portable user names are skipped and counted, never evaluated", async () => {
     const c = await collectOne({
       sshdT: { permitrootlogin: "no" },

@@ -586,6 +586,52 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
     expect((await tryLogin({ port, user: "mfsw-alice", steps: [key(userKey)] })).ok).toBe(false);
   });
 
+  it("'-auth' module lines: a missing module returns PAM_MODULE_UNKNOWN and its control decides", async () => {
+    const absent = join(dir, "absent", "pam_google_authenticator.so");
+    const lenient = "[success=ok auth_err=die default=ignore]";
+    const variant = (name: string) =>
+      startVariant(name, [
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication yes",
+        "AuthenticationMethods publickey,keyboard-interactive",
+      ]);
+    const gaLine = (control: string, module: string) =>
+      `-auth ${control} ${module} secret=${dir}/ga/\${USER}/.google_authenticator`;
+
+    // Installed: a wrong code dies, so key + code is needed.
+    usePam([gaLine(lenient, "pam_google_authenticator.so"), "auth required pam_permit.so"]);
+    const present = await variant("dash-present");
+    const presentScan = await scan(present.config);
+    expect(onlyPath(presentScan, "mfsw-alice").mfa.state).toBe("enforced");
+    expect(
+      (await tryLogin({ port: present.port, user: "mfsw-alice", steps: [key(userKey), kbd(() => "000000")] }))
+        .ok,
+    ).toBe(false);
+
+    // Missing with a control that ignores PAM_MODULE_UNKNOWN: the key alone gets in.
+    usePam([gaLine(lenient, absent), "auth required pam_permit.so"]);
+    const missing = await variant("dash-missing");
+    const missingScan = await scan(missing.config);
+    const alice = onlyPath(missingScan, "mfsw-alice");
+    expect(alice.mfa.state, alice.mfa.reason).toBe("none");
+    const login = await tryLogin({
+      port: missing.port,
+      user: "mfsw-alice",
+      steps: [key(userKey), kbd(() => "")],
+    });
+    expect(login.ok, login.error).toBe(true);
+    expect(login.prompts).toEqual([]);
+
+    // Missing under `required`: PAM_MODULE_UNKNOWN fails the stack; nobody gets in that way.
+    usePam([gaLine("required", absent), "auth required pam_permit.so"]);
+    const strict = await variant("dash-required-missing");
+    const strictScan = await scan(strict.config);
+    expect(pathsOf(strictScan, "mfsw-alice")).toEqual([]);
+    expect(
+      (await tryLogin({ port: strict.port, user: "mfsw-alice", steps: [key(userKey), kbd(() => "")] })).ok,
+    ).toBe(false);
+  }, 240_000);
+
   it("AuthenticationMethods publickey,password publickey,keyboard-interactive: the password list cannot finish when PAM also asks for the code", async () => {
     usePam(["@include common-auth", ga()]);
     const { config, port } = await startVariant("two-lists", [
