@@ -2,6 +2,7 @@ import { failedCheck, readPages } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderAuthError } from "../../src/errors.js";
 import type { Fact, ProviderInventory } from "../../src/model/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { readTextFile } from "../../src/util/text-file.js";
 import { DuoIntegration, DuoUser, paths, permissionFor } from "./api.js";
 import { parseAuthProxyConfig } from "./authproxy.js";
@@ -40,7 +41,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     const mapping: MappingContext = { connection: ctx.connectionId, apiHost: ctx.settings.apiHost };
     const inventory = duoInventory(mapping, users, applications);
     for (const proxy of ctx.settings.authProxies)
-      inventory.facts.push(...(await readProxy(ctx, mapping, proxy)));
+      appendAll(inventory.facts, await readProxy(ctx, mapping, proxy));
     return inventory;
   } finally {
     await client.close();
