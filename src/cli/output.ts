@@ -12,6 +12,7 @@ import {
 } from "../export/index.js";
 import { Severity } from "../model/index.js";
 import type { ScanReport } from "../report.js";
+import { layout, useColor } from "./shared.js";
 
 /** Output options shared by scan, demo (and later sweep/export). */
 export interface OutputOptions {
@@ -44,8 +45,8 @@ export async function writeReport(
   branding?: Branding,
 ): Promise<void> {
   const text = render(report, options.format, {
-    color: !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
-    width: process.stdout.columns ?? 160,
+    color: useColor(options.output),
+    ...layout(),
     all: options.all ?? false,
     audience: options.audience,
     branding,

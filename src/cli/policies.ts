@@ -4,6 +4,8 @@ import { policies } from "../../policies/index.js";
 import { ConfigError } from "../errors.js";
 import { policyCatalogMarkdown } from "../evaluate/catalog.js";
 import { profiles } from "../evaluate/profiles.js";
+import { renderGrid } from "../export/grid.js";
+import { layout } from "./shared.js";
 
 export function policiesCommand(): Command {
   const command = new Command("policies").description("List and explain the policies");
@@ -20,11 +22,17 @@ export function policiesCommand(): Command {
             2,
           )}\n`,
         );
-      for (const { meta } of policies) {
-        process.stdout.write(
-          `${meta.id.padEnd(34)} ${meta.severity.padEnd(9)} ${meta.sources.join(",").padEnd(18)} ${meta.title}\n`,
-        );
-      }
+      const lines = renderGrid(
+        policies.map((p) => p.meta),
+        [
+          { header: "POLICY", value: (m) => m.id },
+          { header: "SEVERITY", value: (m) => m.severity },
+          { header: "SOURCES", value: (m) => m.sources.join(","), shrink: true },
+          { header: "TITLE", value: (m) => m.title, shrink: true },
+        ],
+        layout(),
+      );
+      process.stdout.write(`${lines.join("\n")}\n`);
     });
   command
     .command("show <id>")

@@ -9,7 +9,7 @@ import { policiesCommand } from "./policies.js";
 import { queueCommand } from "./queue.js";
 import { reportCommand } from "./report.js";
 import { scanCommand } from "./scan.js";
-import { throwOnUsageErrors } from "./shared.js";
+import { setWide, throwOnUsageErrors } from "./shared.js";
 import { sweepCommand } from "./sweep.js";
 import { ticketsCommand } from "./tickets.js";
 
@@ -19,6 +19,8 @@ export function program(): Command {
     .description("Find every way into your customers that needs no second factor")
     .version(version)
     .option("--debug", "show stack traces of internal errors")
+    .option("--wide", "print table cells whole, never shortened to the terminal's width")
+    .hook("preAction", (root) => setWide(root.opts().wide === true))
     .addCommand(initCommand())
     .addCommand(configCommand())
     .addCommand(doctorCommand())

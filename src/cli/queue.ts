@@ -12,6 +12,7 @@ import {
   type Store,
 } from "../queue/index.js";
 import { itemDetail, itemsCsv, itemsTable } from "../queue/render.js";
+import { layout, useColor } from "./shared.js";
 import { list, locateStore } from "./store.js";
 
 interface StoreOptions {
@@ -64,9 +65,6 @@ function checkValues<T extends string>(name: string, values: string[], allowed: 
   return values as T[];
 }
 
-const width = () => process.stdout.columns ?? 160;
-const color = () => process.stdout.isTTY === true && !process.env.NO_COLOR;
-
 export function queueCommand(): Command {
   const queue = new Command("queue").description(
     "The remediation queue that sweeps keep: list, show, accept, reopen, prune",
@@ -115,7 +113,7 @@ export function queueCommand(): Command {
       );
       if (options.format === "json") process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       else if (options.format === "csv") process.stdout.write(itemsCsv(items, now));
-      else process.stdout.write(itemsTable(items, now, { width: width(), color: color() }));
+      else process.stdout.write(itemsTable(items, now, { ...layout(), color: useColor() }));
     },
   );
 

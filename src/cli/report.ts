@@ -4,7 +4,7 @@ import { exitFor } from "../exit.js";
 import { toWeeklyHtml, weeklyReport, weeklyTable, weeklyVerdict } from "../export/weekly/index.js";
 import { Severity } from "../model/index.js";
 import { openStore } from "../queue/index.js";
-import { finish } from "./shared.js";
+import { finish, layout } from "./shared.js";
 import { list, locateStore } from "./store.js";
 import { writeText } from "./sweep.js";
 
@@ -63,7 +63,7 @@ export function reportCommand(): Command {
             ? `${JSON.stringify(summary, null, 2)}\n`
             : options.format === "html"
               ? toWeeklyHtml(summary)
-              : weeklyTable(summary, { color, width: process.stdout.columns ?? 160 });
+              : weeklyTable(summary, { color, ...layout() });
         await writeText(text, options.output, options.format);
         // Reading the queue is the run here: its past coverage sets the exit code only when asked (--fail-on).
         if (options.failOn) finish(exitFor(weeklyVerdict(summary), options.failOn));

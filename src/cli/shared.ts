@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { MfasweepError } from "../errors.js";
 import type { Exit } from "../exit.js";
+import { type Layout, outputWidth } from "../export/grid.js";
 import { forTerminal } from "../export/sanitize.js";
 
 /** The config file used when --config is not given. */
@@ -10,6 +11,23 @@ export function defaultConfigPath(): string {
 
 export function printWarnings(warnings: string[]): void {
   for (const w of warnings) process.stderr.write(`warning: ${forTerminal(w)}\n`);
+}
+
+let wide = false;
+
+/** `--wide` (a global option): tables print every cell whole. */
+export function setWide(on: boolean): void {
+  wide = on;
+}
+
+/** How wide text tables may be on stdout: the terminal, else COLUMNS, else unlimited; `--wide` lifts it. */
+export function layout(): Layout {
+  return { width: outputWidth(), wide };
+}
+
+/** Colour only on a terminal, and never with NO_COLOR or --output. */
+export function useColor(output?: string): boolean {
+  return !output && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
 /** Sets the exit code of a command that ran; a non-zero one says why in one stderr line (DESIGN.md §5). */

@@ -13,7 +13,7 @@ import { sweepSummaryTable } from "../queue/render.js";
 import { type Cadence, scheduleInstructions } from "../schedule.js";
 import { type SweepOutcome, sweep, sweepVerdict } from "../sweep.js";
 import { type OutputOptions, progressIndicator } from "./output.js";
-import { defaultConfigPath, finish, printWarnings } from "./shared.js";
+import { defaultConfigPath, finish, layout, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
 
 interface SweepCliOptions {
@@ -38,7 +38,7 @@ function selfCommand(): string[] {
 /** Renders the sweep for `--format`: the summary table, or the §5 JSON report plus a `queue` field. */
 export function renderSweep(outcome: SweepOutcome, format: "table" | "json", color: boolean): string {
   if (format === "json") return `${JSON.stringify({ ...outcome.report, queue: outcome.summary }, null, 2)}\n`;
-  return sweepSummaryTable(outcome.summary, { color });
+  return sweepSummaryTable(outcome.summary, { color, ...layout() });
 }
 
 export async function writeText(text: string, output: string | undefined, what: string): Promise<void> {

@@ -1,12 +1,11 @@
 import type { Coverage, Result } from "../model/index.js";
 import type { ScanReport } from "../report.js";
 import { appendAll } from "../util/arrays.js";
+import { type Column, type Layout, renderGrid } from "./grid.js";
 import { forTerminal } from "./sanitize.js";
 
-export interface TableOptions {
+export interface TableOptions extends Layout {
   color: boolean;
-  /** Terminal width; long cells are cut to fit. */
-  width: number;
   /** Include passing results. */
   all: boolean;
 }
@@ -19,10 +18,15 @@ const statusColor: Record<Result["status"], string> = {
   pass: "32",
 };
 
-function cut(text: string, width: number): string {
-  const clean = forTerminal(text);
-  return clean.length <= width ? clean.padEnd(width) : `${clean.slice(0, Math.max(0, width - 1))}…`;
-}
+const resultColumns: Column<Result>[] = [
+  { header: "STATUS", value: (r) => r.status },
+  { header: "SEVERITY", value: (r) => r.severity },
+  { header: "TENANT", value: (r) => r.tenant },
+  { header: "POLICY", value: (r) => r.policy },
+  { header: "SUBJECT", value: (r) => r.subject.name, shrink: true },
+  { header: "MFA", value: (r) => r.mfa?.state ?? "-" },
+  { header: "MESSAGE", value: (r) => r.message, shrink: true },
+];
 
 function coverageLine(c: Coverage, color: boolean): string {
   const mark =
@@ -40,33 +44,17 @@ function coverageLine(c: Coverage, color: boolean): string {
 /** The human view: findings table, coverage per connection, a summary line. */
 export function toTable(report: ScanReport, options: TableOptions): string {
   const rows = report.results.filter((r) => options.all || r.status !== "pass");
-  const fixed = { status: 8, severity: 8, tenant: 14, policy: 26, subject: 28, state: 10 };
-  const messageWidth = Math.max(20, options.width - Object.values(fixed).reduce((a, b) => a + b + 2, 0));
-  const header = ["STATUS", "SEVERITY", "TENANT", "POLICY", "SUBJECT", "MFA", "MESSAGE"];
-  const widths = [...Object.values(fixed), messageWidth];
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => cut(c, widths[i]!))
-      .join("  ")
-      .trimEnd();
   const out: string[] = [];
   if (rows.length === 0) out.push("No findings.");
-  else {
-    out.push(paint(options.color, "1", line(header)));
-    for (const r of rows) {
-      const cells = [
-        r.status,
-        r.severity,
-        r.tenant,
-        r.policy,
-        r.subject.name,
-        r.mfa?.state ?? "-",
-        r.message,
-      ];
-      const text = line(cells);
-      out.push(options.color ? text.replace(/^\S+/, (s) => paint(true, statusColor[r.status], s)) : text);
-    }
-  }
+  else
+    appendAll(
+      out,
+      renderGrid(rows, resultColumns, options, {
+        header: (line) => paint(options.color, "1", line),
+        row: (r, line) =>
+          options.color ? line.replace(/^\S+/, (s) => paint(true, statusColor[r.status], s)) : line,
+      }),
+    );
   appendAll(out, ["", "Coverage:", ...report.coverage.map((c) => coverageLine(c, options.color))]);
   // The bar each tenant was judged by and every change to it (issue #13: no quiet weakening).
   appendAll(out, [

@@ -1,3 +1,4 @@
+import { type Column, type Layout, renderGrid } from "../export/grid.js";
 import { forCsvCell, forTerminal } from "../export/sanitize.js";
 import { describeEvidence } from "../model/index.js";
 import { appendAll } from "../util/arrays.js";
@@ -11,11 +12,6 @@ import type { HistoryEntry, QueueItem, SweepSummary, TicketRef } from "./model.j
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
-function cut(text: string, width: number): string {
-  const clean = forTerminal(text);
-  return clean.length <= width ? clean.padEnd(width) : `${clean.slice(0, Math.max(0, width - 1))}…`;
-}
-
 const date = (iso: string | null) => (iso ? iso.slice(0, 10) : "-");
 
 function due(item: QueueItem, now: Date): string {
@@ -23,41 +19,28 @@ function due(item: QueueItem, now: Date): string {
   return isOverdue(item, now) ? `${date(item.dueAt)} OVERDUE` : date(item.dueAt);
 }
 
-/** `queue list` as a table. Fingerprints are cut to 12 characters; any unique prefix works in commands. */
-export function itemsTable(
-  items: QueueItem[],
-  now: Date,
-  options: { width: number; color: boolean },
-): string {
+const itemColumns = (now: Date): Column<QueueItem>[] => [
+  { header: "STATE", value: (i) => i.state },
+  { header: "SEVERITY", value: (i) => i.severity },
+  { header: "TENANT", value: (i) => i.tenant },
+  { header: "POLICY", value: (i) => i.policy },
+  { header: "SUBJECT", value: (i) => i.subject.name, shrink: true },
+  { header: "DUE", value: (i) => due(i, now) },
+  { header: "FINGERPRINT", value: (i) => i.fingerprint.slice(0, 12) },
+  { header: "MESSAGE", value: (i) => i.message, shrink: true },
+];
+
+/** `queue list` as a table. Fingerprints show 12 digits; any unique prefix works in commands. */
+export function itemsTable(items: QueueItem[], now: Date, options: Layout & { color: boolean }): string {
   if (items.length === 0) return "No items.\n";
-  const fixed = [10, 8, 14, 26, 28, 18, 12];
-  const header = ["STATE", "SEVERITY", "TENANT", "POLICY", "SUBJECT", "DUE", "FINGERPRINT", "MESSAGE"];
-  const messageWidth = Math.max(20, options.width - fixed.reduce((a, b) => a + b + 2, 0));
-  const widths = [...fixed, messageWidth];
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => cut(c, widths[i]!))
-      .join("  ")
-      .trimEnd();
-  const rows = items.map((i) => {
-    const text = line([
-      i.state,
-      i.severity,
-      i.tenant,
-      i.policy,
-      i.subject.name,
-      due(i, now),
-      i.fingerprint.slice(0, 12),
-      i.message,
-    ]);
-    return isOverdue(i, now) ? paint(options.color, "31", text) : text;
-  });
   const counts = new Map<string, number>();
   for (const i of items) counts.set(i.state, (counts.get(i.state) ?? 0) + 1);
   const overdue = items.filter((i) => isOverdue(i, now)).length;
   return `${[
-    paint(options.color, "1", line(header)),
-    ...rows,
+    ...renderGrid(items, itemColumns(now), options, {
+      header: (line) => paint(options.color, "1", line),
+      row: (i, line) => (isOverdue(i, now) ? paint(options.color, "31", line) : line),
+    }),
     "",
     `${items.length} item(s): ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}${overdue ? `; ${overdue} overdue` : ""}`,
   ].join("\n")}\n`;
@@ -144,58 +127,62 @@ export function itemDetail(
   return `${lines.join("\n")}\n`;
 }
 
+/** The layout of a table printed two spaces in. */
+const indented = (layout: Layout): Layout => ({
+  ...layout,
+  width: layout.width === undefined ? undefined : layout.width - 2,
+});
+
+const changeColumns: Column<SweepSummary["changes"][number]>[] = [
+  { header: "CHANGE", value: (c) => c.kind },
+  { header: "SEVERITY", value: (c) => c.severity },
+  { header: "TENANT", value: (c) => c.tenant },
+  { header: "POLICY", value: (c) => c.policy },
+  { header: "SUBJECT", value: (c) => c.subject, shrink: true },
+  { header: "STATE", value: (c) => `${c.from ?? "(new)"} → ${c.to}` },
+  { header: "FINGERPRINT", value: (c) => c.fingerprint.slice(0, 12) },
+];
+
 /** The end-of-sweep summary: one line per tenant, totals, then the diff. */
 export function sweepSummaryTable(
   summary: SweepSummary,
-  options: { color: boolean; maxChanges?: number },
+  options: Layout & { color: boolean; maxChanges?: number },
 ): string {
-  const columns = [
-    "TENANT",
-    "COVERAGE",
-    "NEW",
-    "REGRESSED",
-    "REOPENED",
-    "RESOLVED",
-    "ACCEPTED",
-    "OPEN",
-    "OVERDUE",
+  const counts = (d: SweepSummary["totals"] | null | undefined) =>
+    d ? [d.new, d.regressed, d.reopened, d.resolved, d.accepted, d.open, d.overdue].map(String) : [];
+  const number = (header: string, at: number): Column<string[]> => ({
+    header,
+    value: (r) => r[at] ?? "-",
+    align: "right",
+  });
+  const columns: Column<string[]>[] = [
+    { header: "TENANT", value: (r) => r[0]! },
+    { header: "COVERAGE", value: (r) => r[1]! },
+    ...["NEW", "REGRESSED", "REOPENED", "RESOLVED", "ACCEPTED", "OPEN", "OVERDUE"].map((h, i) =>
+      number(h, i + 2),
+    ),
   ];
-  const widths = [18, 10, 5, 9, 8, 8, 8, 6, 7];
-  const row = (cells: string[]) =>
-    cells
-      .map((c, i) => (i < 2 ? cut(c, widths[i]!) : c.padStart(widths[i]!)))
-      .join("  ")
-      .trimEnd();
   const out: string[] = [];
   const s = summary.sweep;
   out.push(
     `Sweep ${s.id} (${s.kind}${s.status === "finished" ? "" : `, ${s.status}`}): ${s.startedAt} → ${s.finishedAt}`,
     "",
   );
-  out.push(paint(options.color, "1", row(columns)));
   const cov = (status: string) =>
     status === "complete"
       ? paint(options.color, "32", status)
       : paint(options.color, status === "failed" ? "31" : "33", status);
-  for (const e of summary.tenants) {
-    const d = e.diff;
-    const cells = [
-      e.tenant,
-      e.coverage.status,
-      ...(d
-        ? [d.new, d.regressed, d.reopened, d.resolved, d.accepted, d.open, d.overdue].map(String)
-        : ["-", "-", "-", "-", "-", "-", "-"]),
-    ];
-    const text = row(cells);
-    out.push(options.color ? text.replace(e.coverage.status, cov(e.coverage.status)) : text);
-  }
   const t = summary.totals;
-  out.push(
-    row([
-      "total",
-      "",
-      ...[t.new, t.regressed, t.reopened, t.resolved, t.accepted, t.open, t.overdue].map(String),
-    ]),
+  const rows = [
+    ...summary.tenants.map((e) => [e.tenant, e.coverage.status, ...counts(e.diff)]),
+    ["total", "", ...counts(t)],
+  ];
+  appendAll(
+    out,
+    renderGrid(rows, columns, options, {
+      header: (line) => paint(options.color, "1", line),
+      row: (r, line) => (options.color && r[1] ? line.replace(r[1], cov(r[1])) : line),
+    }),
   );
   const problems = summary.tenants.flatMap((e) => [
     ...(e.reconciled
@@ -213,11 +200,10 @@ export function sweepSummaryTable(
   const shown = summary.changes.slice(0, max);
   if (shown.length) {
     out.push("", "Changes:");
-    for (const c of shown) {
-      out.push(
-        `  ${c.kind.padEnd(9)} ${c.severity.padEnd(8)} ${cut(c.tenant, 14)}  ${cut(c.policy, 26)}  ${forTerminal(c.subject)}  ${c.from ?? "(new)"} → ${c.to}  ${c.fingerprint.slice(0, 12)}`,
-      );
-    }
+    appendAll(
+      out,
+      renderGrid(shown, changeColumns, indented(options)).map((line) => `  ${line}`),
+    );
     const more = summary.changes.length - shown.length + (summary.omittedChanges ?? 0);
     if (more > 0) out.push(`  ... and ${more} more (mfasweep queue list, or --format json)`);
   }

@@ -1,3 +1,5 @@
+import { appendAll } from "../../util/arrays.js";
+import { type Column, type Layout, renderGrid } from "../grid.js";
 import { forTerminal } from "../sanitize.js";
 import type { WeeklySummary, WeeklyTenant } from "./model.js";
 
@@ -8,18 +10,34 @@ import type { WeeklySummary, WeeklyTenant } from "./model.js";
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
-function cut(text: string, width: number): string {
-  const clean = forTerminal(text);
-  return clean.length <= width ? clean.padEnd(width) : `${clean.slice(0, Math.max(0, width - 1))}…`;
-}
-
 const points = (t: WeeklyTenant) => {
   const p = Number.isInteger(t.risk.points) ? String(t.risk.points) : t.risk.points.toFixed(1);
   return t.risk.provisional ? `≥${p}` : p;
 };
 
-export function weeklyTable(s: WeeklySummary, options: { color: boolean; width?: number }): string {
-  const width = Math.max(80, options.width ?? 120);
+type Item = WeeklyTenant["items"][number];
+
+const itemColumns: Column<Item>[] = [
+  { header: "STANDING", value: (i) => i.standing },
+  { header: "SEVERITY", value: (i) => i.severity },
+  { header: "POLICY", value: (i) => i.policy },
+  { header: "SUBJECT", value: (i) => i.subject.name, shrink: true },
+  {
+    header: "DUE",
+    value: (i) =>
+      i.standing === "resolved"
+        ? `resolved ${i.resolvedAt?.slice(0, 10) ?? ""}`
+        : i.exception
+          ? `${i.standing === "expired" ? "EXPIRED" : "until"} ${i.exception.expires}`
+          : i.dueAt
+            ? `due ${i.dueAt.slice(0, 10)}${i.overdue ? " OVERDUE" : ""}`
+            : "",
+  },
+  { header: "MESSAGE", value: (i) => i.message, shrink: true },
+];
+
+export function weeklyTable(s: WeeklySummary, options: Layout & { color: boolean }): string {
+  const indented = { ...options, width: options.width === undefined ? undefined : options.width - 2 };
   const out: string[] = [];
   const latest = s.latestSweep;
   out.push(
@@ -36,53 +54,46 @@ export function weeklyTable(s: WeeklySummary, options: { color: boolean; width?:
         ? `${forTerminal(e.subject)} ${e.policy ?? ""}`
         : `config match ${forTerminal(`${e.match?.tenant}/${e.match?.policy}/${e.match?.subject}`)}`;
       out.push(
-        `  ${e.expires}  ${cut(e.tenant, 16)}  ${what}`,
+        `  ${e.expires}  ${forTerminal(e.tenant)}  ${what}`,
         `              ${forTerminal(e.reason)} (by ${forTerminal(e.approvedBy)}, ${e.source}): ${e.consequence}`,
       );
     }
   }
 
-  const columns = [
-    "#",
-    "TENANT",
-    "RISK",
-    "OPEN",
-    "OVERDUE",
-    "NEW",
-    "REGRESSED",
-    "REOPENED",
-    "RESOLVED",
-    "ACCEPTED",
-    "EXPIRED",
-    "COVERAGE",
+  const number = (header: string, at: number): Column<string[]> => ({
+    header,
+    value: (r) => r[at]!,
+    align: "right",
+  });
+  const columns: Column<string[]>[] = [
+    number("#", 0),
+    { header: "TENANT", value: (r) => r[1]!, shrink: true },
+    ...["RISK", "OPEN", "OVERDUE", "NEW", "REGRESSED", "REOPENED", "RESOLVED", "ACCEPTED", "EXPIRED"].map(
+      (h, i) => number(h, i + 2),
+    ),
+    { header: "COVERAGE", value: (r) => r[11]! },
   ];
-  const widths = [3, 22, 6, 5, 7, 4, 9, 8, 8, 8, 7, 10];
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === 1 || i === 11 ? cut(c, widths[i]!) : c.padStart(widths[i]!)))
-      .join("  ")
-      .trimEnd();
-  out.push("", paint(options.color, "1", line(columns)));
-  for (const t of s.tenants) {
-    const c = t.counts;
-    const text = line([
+  const counts = (c: WeeklySummary["totals"]) =>
+    [c.open, c.overdue, c.new, c.regressed, c.reopened, c.resolved, c.accepted, c.expired].map(String);
+  const red = new Set(s.tenants.filter((t) => t.counts.overdue || t.counts.expired).map((t) => t.id));
+  const rows = [
+    ...s.tenants.map((t) => [
       String(t.rank),
       t.name,
       points(t),
-      ...[c.open, c.overdue, c.new, c.regressed, c.reopened, c.resolved, c.accepted, c.expired].map(String),
+      ...counts(t.counts),
       t.coverage.status,
-    ]);
-    out.push(c.overdue || c.expired ? paint(options.color, "31", text) : text);
-  }
-  const c = s.totals;
-  out.push(
-    line([
-      "",
-      "total",
-      "",
-      ...[c.open, c.overdue, c.new, c.regressed, c.reopened, c.resolved, c.accepted, c.expired].map(String),
-      "",
+      t.id,
     ]),
+    ["", "total", "", ...counts(s.totals), "", ""],
+  ];
+  out.push("");
+  appendAll(
+    out,
+    renderGrid(rows, columns, options, {
+      header: (line) => paint(options.color, "1", line),
+      row: (r, line) => (red.has(r[12]!) ? paint(options.color, "31", line) : line),
+    }),
   );
   if (s.trend.length > 1) out.push("", `Open after each sweep: ${s.trend.map((p) => p.open).join(" → ")}`);
 
@@ -116,19 +127,12 @@ export function weeklyTable(s: WeeklySummary, options: { color: boolean; width?:
           : "  no sweep yet",
     );
     if (t.items.length === 0) out.push("  nothing open, nothing accepted, nothing changed in this period");
-    const rest = Math.max(20, width - 10 - 8 - 30 - 22 - 8);
-    for (const i of t.items) {
-      const due =
-        i.standing === "resolved"
-          ? `resolved ${i.resolvedAt?.slice(0, 10) ?? ""}`
-          : i.exception
-            ? `${i.standing === "expired" ? "EXPIRED" : "until"} ${i.exception.expires}`
-            : i.dueAt
-              ? `due ${i.dueAt.slice(0, 10)}${i.overdue ? " OVERDUE" : ""}`
-              : "";
-      const text = `  ${i.standing.padEnd(10)} ${i.severity.padEnd(8)} ${cut(i.subject.name, 30)}  ${cut(due, 22)}  ${cut(i.message, rest)}`;
-      out.push((i.overdue || i.standing === "expired" ? paint(options.color, "31", text) : text).trimEnd());
-    }
+    appendAll(
+      out,
+      renderGrid(t.items, itemColumns, indented, {
+        row: (i, line) => (i.overdue || i.standing === "expired" ? paint(options.color, "31", line) : line),
+      }).map((line) => `  ${line}`),
+    );
   }
   return `${out.join("\n")}\n`;
 }
