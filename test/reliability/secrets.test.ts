@@ -12,6 +12,7 @@ import {
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { startDuoEmulator } from "../../providers/duo/emulator.js";
 import { providers } from "../../providers/index.js";
 import { debianCommonFiles, writeSnapshot } from "../../providers/ssh/emulator.js";
 import { doctorCommand } from "../../src/cli/doctor.js";
@@ -25,6 +26,7 @@ import { QuotaRegistry } from "../../src/collect/quota.js";
 import { SecretRef } from "../../src/config/secrets.js";
 import { demoPortfolio } from "../../src/demo/index.js";
 import { doctor } from "../../src/doctor.js";
+import type { RunningEmulator } from "../../src/emulator/server.js";
 import { render } from "../../src/export/index.js";
 import { recordsFromStore, recordsToCsv, recordsToJson, recordsToNdjson } from "../../src/export/items.js";
 import { recordsToOcsf } from "../../src/export/ocsf.js";
@@ -120,6 +122,7 @@ function takesSecrets(schema: z.ZodType): boolean {
 let sshHost: FakeHost;
 let psa: Record<"connectwise" | "halo" | "jira", TicketEmulator> | undefined;
 let postgres: FakePostgres;
+let duoApi: RunningEmulator;
 
 /**
  * Canary connections for providers whose demo configures no secret. Each function gets `secret(label)`
@@ -153,6 +156,21 @@ const canaryConnections: Record<
       hosts: [
         { host: "127.0.0.1", port: sshHost.port, hostKey: sshHost.fingerprint, sshdPath: sshHost.sshdPath },
       ],
+    },
+  ],
+  // No Duo demo yet: its Admin API keys are canaries the emulator refuses (401, signature unknown).
+  duo: (secret) => [
+    {
+      type: "duo",
+      id: "duo-admin-api",
+      apiHost: "api-00000000.duosecurity.com",
+      endpoint: duoApi.url,
+      timeoutSeconds: 5,
+      auth: {
+        method: "hmac",
+        integrationKey: secret("duo integration key"),
+        secretKey: secret("duo secret key"),
+      },
     },
   ],
   "tactical-rmm": (secret) => [
@@ -189,6 +207,9 @@ beforeAll(async () => {
     }),
   });
   postgres = await startFakePostgres();
+  duoApi = await startDuoEmulator({
+    account: { apiHost: "api-00000000.duosecurity.com", keys: [], users: [], integrations: [] },
+  });
   for (const provider of providers) if (provider.demo) demos.push(await provider.demo(demoPortfolio));
 
   // Accepted: the demo's own values, now canaries, behind env: or file: references.
@@ -305,6 +326,7 @@ afterAll(async () => {
     ...demos.map((d) => d.close()),
     sshHost?.close(),
     postgres?.close(),
+    duoApi?.close(),
     ...Object.values(psa ?? {}).map((e) => e.close()),
   ]);
   work.remove();
