@@ -82,6 +82,17 @@ export {
   readOktaOrg,
 } from "./link/okta/index.js";
 export * from "./model/index.js";
+export { consentUrl } from "./onboarding/consent.js";
+export {
+  type DiscoveryResult,
+  discoverFromCsv,
+  discoverFromGdap,
+  discoveryText,
+  gdapCustomers,
+  parseCustomersCsv,
+  readGdapCustomers,
+} from "./onboarding/discover.js";
+export { type DiscoveredTenant, type MergePlan, mergeTenants } from "./onboarding/merge.js";
 export * from "./queue/index.js";
 export { exitCode, reportVerdict, ScanReport } from "./report.js";
 export { type ScanOptions, scan } from "./scan.js";

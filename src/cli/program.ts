@@ -11,6 +11,7 @@ import { reportCommand } from "./report.js";
 import { scanCommand } from "./scan.js";
 import { setWide, throwOnUsageErrors } from "./shared.js";
 import { sweepCommand } from "./sweep.js";
+import { tenantsCommand } from "./tenants.js";
 import { ticketsCommand } from "./tickets.js";
 
 /** The CLI only wires commands to library functions (src/index.ts). Exit codes: src/exit.ts. */
@@ -30,6 +31,7 @@ export function program(): Command {
     .addCommand(reportCommand())
     .addCommand(exportCommand())
     .addCommand(ticketsCommand())
+    .addCommand(tenantsCommand())
     .addCommand(demoCommand())
     .addCommand(policiesCommand());
   throwOnUsageErrors(cli);
