@@ -85,7 +85,9 @@ export function mergeTenants(
       leftAlone.push(existing);
       continue;
     }
-    const id = d.id && !taken.has(d.id) ? (taken.add(d.id), d.id) : tenantIdFrom(d.name, taken);
+    const wanted = d.id && !taken.has(d.id) ? d.id : undefined;
+    if (wanted) taken.add(wanted);
+    const id = wanted ?? tenantIdFrom(d.name, taken);
     tenants.add(doc.createNode({ id, name: d.name, connections: [connection(d.entraTenantId)] }));
     known.set(d.entraTenantId.toLowerCase(), { id, name: d.name });
     added.push({ id, name: d.name, entraTenantId: d.entraTenantId });
