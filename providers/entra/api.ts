@@ -161,6 +161,22 @@ export const Page = z.object({
 });
 export type Page = z.infer<typeof Page>;
 
+/** `POST /$batch` answer (MGDC concepts/json-batching.md): inner responses, any order, statuses of their own. */
+export const BatchResponse = z.object({
+  responses: z.array(
+    z.object({
+      id: z.string(),
+      status: z.number(),
+      headers: z.record(z.string(), z.string()).nullish(),
+      body: z.unknown(),
+    }),
+  ),
+});
+export type BatchResponse = z.infer<typeof BatchResponse>;
+
+/** Graph's documented maximum number of requests in one JSON batch. */
+export const maxBatchRequests = 20;
+
 export const userSelect = [
   "id",
   "displayName",

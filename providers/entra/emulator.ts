@@ -362,6 +362,40 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     };
   }
 
+  /**
+   * JSON batching (MGDC concepts/json-batching.md): at most 20 requests, each `{id, method, url}` with a
+   * relative url; each runs as its own request (its own auth, permission, licence and throttling: an inner
+   * 429 carries its own Retry-After); the outer answer is 200 with `responses[]` whenever the body parses.
+   */
+  const batch = (req: EmulatorRequest): EmulatorResponse => {
+    const version = req.path.split("/")[1]!;
+    let requests: Array<{ id?: unknown; method?: unknown; url?: unknown }>;
+    try {
+      const parsed = JSON.parse(req.body) as { requests?: unknown };
+      if (!Array.isArray(parsed.requests)) throw new Error("no requests");
+      requests = parsed.requests as typeof requests;
+    } catch {
+      return graphError(400, "BadRequest", "Invalid batch payload format.");
+    }
+    if (requests.length > 20)
+      return graphError(400, "BadRequest", "The number of batch requests exceeds the maximum of 20.");
+    const responses = requests.map((r) => {
+      const id = String(r.id ?? "");
+      if (typeof r.url !== "string" || r.method !== "GET")
+        return { id, status: 400, body: { error: { code: "BadRequest", message: "Invalid request." } } };
+      const url = new URL(r.url.replace(/^\/?/, "/"), req.baseUrl);
+      const inner = handler({
+        ...req,
+        method: "GET",
+        path: `/${version}${url.pathname}`,
+        query: url.searchParams,
+        body: "",
+      });
+      return { id, status: inner.status, headers: inner.headers ?? {}, body: inner.body ?? null };
+    });
+    return { status: 200, body: { responses } };
+  };
+
   const handler = (req: EmulatorRequest): EmulatorResponse => {
     const login = loginRoute(req, options.tenants, (minted, tenant, granted) =>
       sessions.set(minted, {
@@ -378,6 +412,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
         "InvalidAuthenticationToken",
         "Access token validation failure. Invalid audience.",
       );
+    if (req.method === "POST" && /^\/(v1\.0|beta)\/\$batch$/.test(req.path)) return batch(req);
     if (req.method !== "GET")
       return graphError(
         405,

@@ -21,6 +21,7 @@ import {
   GraphUser,
   Group,
   GroupMember,
+  Page,
   permissions,
   RoleAssignment,
   RoleDefinition,
@@ -57,6 +58,31 @@ type Ctx = CollectContext<EntraSettings>;
 /** Kept raw for the facts (validated there against the shared schemas). */
 const rawRecord = z.looseObject({ id: z.string() });
 
+/** Reads a tenant without the licence refused (what, Graph's message), told in one coverage line at the end. */
+const licenceRefusals = new WeakMap<object, Array<{ what: string; message: string }>>();
+
+function refusedForLicence(ctx: Ctx, what: string, message: string): void {
+  const list = licenceRefusals.get(ctx) ?? [];
+  list.push({ what, message });
+  licenceRefusals.set(ctx, list);
+}
+
+/**
+ * One line for a tenant without Entra ID P1: what Graph refused, and whether the per-user fallback ran
+ * and what it cost (issue #18 item 4), instead of one raw note per refused endpoint.
+ */
+function licenceNote(ctx: Ctx, fallbackCost: string | undefined): void {
+  const list = licenceRefusals.get(ctx);
+  if (!list?.length) return;
+  const message = list[0]!.message;
+  const fallback = fallbackCost
+    ? `registration read per user instead (GET /users/{id}/authentication/methods through $batch): ${fallbackCost}`
+    : "no per-user fallback ran";
+  ctx.note(
+    `no Entra ID P1 in this tenant: Graph refused ${list.map((r) => r.what).join(", ")} (${message}); ${fallback}`,
+  );
+}
+
 type Read<T> = { status: "read"; data: T } | { status: "not-licensed" | "unavailable"; reason: string };
 
 /**
@@ -69,7 +95,7 @@ async function attempt<T>(ctx: Ctx, what: string, read: () => Promise<T>): Promi
   } catch (err) {
     const reason = describeError(err);
     if (err instanceof NotLicensedError) {
-      ctx.note(`${what}: not available in this tenant (${err.message})`);
+      refusedForLicence(ctx, what, err.message);
       return { status: "not-licensed", reason };
     }
     ctx.gap(what, reason);
@@ -141,9 +167,12 @@ async function listUsers(ctx: Ctx, client: EntraClient): Promise<GraphUser[]> {
         first.includes("signInActivity") &&
         (err instanceof NotLicensedError || err instanceof ProviderPermissionError);
       if (signInRefused) {
-        ctx.note(
-          `last sign-in times not read (needs ${permissions.signInActivity} and Entra ID P1): ${describeError(err)}`,
-        );
+        if (err instanceof NotLicensedError)
+          refusedForLicence(ctx, "last sign-in times (signInActivity)", err.message);
+        else
+          ctx.note(
+            `last sign-in times not read (needs ${permissions.signInActivity} and Entra ID P1): ${describeError(err)}`,
+          );
         first = query(userSelect);
         continue;
       }
@@ -246,6 +275,73 @@ async function perUser<T>(
   });
   if (unread.length) ctx.gap(`${what} of ${unread.length} user(s)`, lastError);
   return { status: "read", values, unread };
+}
+
+/**
+ * Each user's authentication methods through JSON batching: one inner request per user, 20 per `$batch`.
+ * A user whose inner answer is not 200 is unread (a licence or permission refusal ends nothing else).
+ */
+async function methodsByBatch(
+  ctx: Ctx,
+  client: EntraClient,
+  userIds: string[],
+): Promise<{
+  status: "read" | "unavailable";
+  reason?: string;
+  values: Map<string, z.infer<typeof AuthenticationMethod>[]>;
+  unread: string[];
+  cost: string;
+}> {
+  const pathOf = (id: string) => endpoints.methods.path.replace("{id}", encodeURIComponent(id));
+  const values = new Map<string, z.infer<typeof AuthenticationMethod>[]>();
+  const unread: string[] = [];
+  let lastError = "";
+  let answers: Awaited<ReturnType<EntraClient["batchGet"]>>;
+  try {
+    answers = await client.batchGet(endpoints.methods, userIds.map(pathOf), "authentication methods");
+  } catch (err) {
+    const reason = describeError(err);
+    ctx.gap("authentication methods", reason);
+    return { status: "unavailable", reason, values, unread: userIds, cost: `failed: ${reason}` };
+  }
+  for (const id of userIds) {
+    const answer = answers.answers.get(pathOf(id));
+    const page = answer?.status === 200 ? Page.safeParse(answer.body) : undefined;
+    if (!page?.success) {
+      unread.push(id);
+      lastError = `inner status ${answer?.status ?? "missing"}: ${JSON.stringify(answer?.body ?? null).slice(0, 200)}`;
+      continue;
+    }
+    const methods: z.infer<typeof AuthenticationMethod>[] = [];
+    for (const [i, raw] of page.data.value.entries()) {
+      const parsed = AuthenticationMethod.safeParse(raw);
+      if (parsed.success) methods.push(parsed.data);
+      else ctx.skip(`authentication method ${i + 1} of ${id}`, parsed.error.issues[0]?.message ?? "invalid");
+    }
+    const next = page.data["@odata.nextLink"];
+    if (next)
+      methods.push(
+        ...(await listAll(
+          ctx,
+          client,
+          endpoints.methods,
+          next,
+          AuthenticationMethod,
+          `authentication method of ${id}`,
+        )),
+      );
+    values.set(id, methods);
+  }
+  if (unread.length) ctx.gap(`authentication methods of ${unread.length} user(s)`, lastError);
+  const { batches, requests, throttled } = answers.stats;
+  const cost = `${userIds.length} user(s) in ${batches} $batch request(s) (${requests} inner, ${throttled} throttled and sent again)`;
+  return {
+    status: values.size || !userIds.length ? "read" : "unavailable",
+    ...(values.size || !userIds.length ? {} : { reason: lastError }),
+    values,
+    unread,
+    cost,
+  };
 }
 
 /** Apps whose assignments are read at most; beyond it the rest is a gap (each costs a paged call). */
@@ -515,7 +611,8 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
     };
   }
 
-  // Registration: the bulk report, or per-user methods when the tenant has no P1 and the fallback is on.
+  // Registration: the bulk report, or per-user methods when the tenant has no P1 (unless turned off).
+  let fallbackCost: string | undefined;
   let registrationFact: EntraFactData<typeof entraFactKinds.registration>;
   let registrationEndpoint: Endpoint = endpoints.registration;
   if (registration.status === "read") {
@@ -531,28 +628,16 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
         methodsRegistered: r.methodsRegistered ?? [],
       })),
     };
-  } else if (
-    registration.status === "not-licensed" &&
-    settings.registrationFallback === "authentication-methods"
-  ) {
+  } else if (registration.status === "not-licensed" && settings.registrationFallback !== "none") {
+    // No Entra ID P1: each user's methods instead, 20 users per $batch, inside the reports limit.
     registrationEndpoint = endpoints.methods;
     ctx.progress("authentication methods", 0, enabled.length);
-    const r = await perUser(
+    const r = await methodsByBatch(
       ctx,
-      "authentication methods",
+      client,
       enabled.map((u) => u.id),
-      async (id) => {
-        const path = endpoints.methods.path.replace("{id}", encodeURIComponent(id));
-        return listAll(
-          ctx,
-          client,
-          endpoints.methods,
-          path,
-          AuthenticationMethod,
-          `authentication method of ${id}`,
-        );
-      },
     );
+    fallbackCost = r.cost;
     registrationFact = {
       status: r.status,
       ...(r.reason ? { reason: r.reason } : {}),
@@ -576,7 +661,7 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
       status: registration.status,
       reason:
         registration.status === "not-licensed"
-          ? `the registration report needs Entra ID P1 (${registration.reason}); set registrationFallback: authentication-methods to read each user's methods instead`
+          ? `the registration report needs Entra ID P1 (${registration.reason}) and registrationFallback is none, so each user's methods were not read`
           : registration.reason,
       via: null,
       users: [],
@@ -607,6 +692,7 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
     },
   };
 
+  licenceNote(ctx, fallbackCost);
   const entryPoint = signInEntryPoint(connection, settings.tenantId);
   const accounts: Account[] = users.map((u) => toAccount(u, mapping));
   const accessPaths: AccessPath[] = enabled.map((u) => signInPath(entryPoint, u));
@@ -758,7 +844,7 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
         endpoints.perUserMfa,
         endpoints.perUserMfa.path.replace("{id}", encodeURIComponent(userId)),
       );
-    if (userId && ctx.settings.registrationFallback === "authentication-methods")
+    if (userId && ctx.settings.registrationFallback !== "none")
       await probe(endpoints.methods, endpoints.methods.path.replace("{id}", encodeURIComponent(userId)));
     const leastPrivilege = await tokenPermissionsCheck(credential, ctx.settings);
     if (leastPrivilege) checks.push(leastPrivilege);
@@ -776,7 +862,7 @@ export const entra = defineProvider<EntraSettings>({
     "Microsoft Graph application permissions (admin consent in each customer tenant), read-only:",
     `${permissions.users} (users), ${permissions.registration} (registration report, last sign-in), ${permissions.policies} (Conditional Access, named locations, security defaults, authentication strengths, per-user MFA), ${permissions.roles} (active and PIM-eligible role assignments), ${permissions.groups} (members of targeted groups)`,
     `${permissions.applications} (enterprise apps and their assignments, to resolve VPN and RMM sign-ins that delegate to an Entra app)`,
-    `${permissions.methods} only with registrationFallback: authentication-methods`,
+    `${permissions.methods} for tenants without Entra ID P1 (the per-user fallback; not with registrationFallback: none)`,
     "Across customers: one multi-tenant app registration in the MSP tenant, consented into each customer (admin consent URL, or Partner Center applicationconsents with a GDAP relationship); then set tenantId per connection.",
   ],
   collect,

@@ -40,10 +40,10 @@ export const EntraSettings = httpConnectionBase.extend({
     .optional()
     .describe("Override of the Entra sign-in host for token requests (MSAL accepts https only)."),
   registrationFallback: z
-    .enum(["none", "authentication-methods"])
-    .default("none")
+    .enum(["auto", "none", "authentication-methods"])
+    .default("auto")
     .describe(
-      "Without Entra ID P1 the registration report is refused; 'authentication-methods' then reads each user's methods (one call per user at 5 per 10 s; needs UserAuthenticationMethod.Read.All).",
+      "Without Entra ID P1 the registration report is refused; 'auto' (default; 'authentication-methods' is the same) then reads each user's methods through JSON batching (20 users per $batch, paced at the reports limit of 5 per 10 s; needs UserAuthenticationMethod.Read.All); 'none' leaves registration unknown.",
     ),
   readPerUserMfa: z
     .boolean()

@@ -253,8 +253,8 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     const { collection } = await run(securityDefaultsTenant(token));
     expect(collection.coverage.status).toBe("complete");
     expect(
-      collection.coverage.notes.some((n) =>
-        n.includes("Conditional Access policies: not available in this tenant"),
+      collection.coverage.notes.some(
+        (n) => n.startsWith("no Entra ID P1 in this tenant") && n.includes("Conditional Access policies"),
       ),
     ).toBe(true);
     const { path } = linked(collection);
@@ -300,30 +300,38 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     ).toEqual(["requirements", "requirements", "requirements"]);
   });
 
-  it("tenant without P1: registration is unknown with the reason, unless the per-user fallback is on", async () => {
-    const plain = await run(freeTenant(token));
-    const { path, byName } = linked(plain.collection);
-    expect(byName.get("someone")?.enrollment.enrolled).toBe("unknown");
-    expect(byName.get("someone")?.enrollment.evidence[0]?.note).toContain(
-      "set registrationFallback: authentication-methods",
-    );
-    expect(path("someone").mfa).toMatchObject({
-      state: "none",
-      reason: expect.stringContaining("no Entra ID P1"),
-    });
-    await emulator?.close();
-
-    const fallback = await run(freeTenant(token), {
-      settings: { registrationFallback: "authentication-methods" },
-    });
+  it("tenant without P1: detects the licence answer and reads each user's methods through $batch, in one coverage line (#18 item 4)", async () => {
+    const fallback = await run(freeTenant(token));
     const after = linked(fallback.collection);
     expect(after.byName.get("admin")?.enrollment).toMatchObject({
       enrolled: true,
       methods: [{ method: "microsoftAuthenticatorPush", strength: "app" }],
     });
-    expect(after.path("admin").mfa.state).toBe("optional");
+    expect(after.path("admin").mfa.state).not.toBe("unknown");
     expect(after.path("someone").mfa.state).toBe("none");
-    expect(fallback.requests.filter((r) => r.path.endsWith("/authentication/methods"))).toHaveLength(2);
+    // Two users, one JSON batch: no per-user GET goes out on its own.
+    const batches = fallback.requests.filter((r) => r.path === "/v1.0/$batch");
+    expect(batches).toHaveLength(1);
+    expect(fallback.requests.filter((r) => r.path.endsWith("/authentication/methods"))).toHaveLength(0);
+    // The licence refusals and the fallback's cost: one line, not one raw note per endpoint.
+    const notes = fallback.collection.coverage.notes.filter((n) => /P1|premium|licen/i.test(n));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^no Entra ID P1 in this tenant: Graph refused .*registration/);
+    expect(notes[0]).toContain("Authentication_RequestFromNonPremiumTenantOrB2CTenant");
+    expect(notes[0]).toContain("2 user(s) in 1 $batch request(s) (2 inner, 0 throttled and sent again)");
+    await emulator?.close();
+
+    const off = await run(freeTenant(token), { settings: { registrationFallback: "none" } });
+    const { path, byName } = linked(off.collection);
+    expect(byName.get("someone")?.enrollment.enrolled).toBe("unknown");
+    expect(byName.get("someone")?.enrollment.evidence[0]?.note).toContain("registrationFallback is none");
+    expect(path("someone").mfa).toMatchObject({
+      state: "none",
+      reason: expect.stringContaining("no Entra ID P1"),
+    });
+    expect(off.collection.coverage.notes.find((n) => n.startsWith("no Entra ID P1"))).toContain(
+      "no per-user fallback ran",
+    );
   });
 
   it("a token without Policy.Read.All: Conditional Access is a named gap and every verdict unknown", async () => {

@@ -142,7 +142,8 @@ exceptions:
           r.policy === "entra-mfa-method-registered" &&
           r.subject.name === "someone@free.example",
       )?.status,
-    ).toBe("unknown");
+      // No P1: the per-user fallback (#18 item 4) reads that nothing is registered.
+    ).toBe("fail");
     // Fingerprints are stable ids, distinct per subject.
     const fingerprints = report.results.map((r) => r.fingerprint);
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
