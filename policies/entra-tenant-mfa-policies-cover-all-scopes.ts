@@ -51,7 +51,7 @@ export default definePolicy({
           connection,
         },
         status: scope.status,
-        severity: severities[scope.scope],
+        severity: scope.severity ?? severities[scope.scope],
         message: `${scope.title}: ${scope.reason}`,
         mfa: null,
         evidence: scope.evidence,

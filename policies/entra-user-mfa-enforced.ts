@@ -68,7 +68,12 @@ export default definePolicy({
             return {
               ...base,
               status: "fail",
-              ...(account.admin.isAdmin === true ? { severity: "critical" as const } : {}),
+              // Security defaults prompt non-admins "when necessary": bypassable, but a lesser gap (#18 item 6).
+              ...(account.admin.isAdmin === true
+                ? { severity: "critical" as const }
+                : path.mfa.state === "bypassable" && result?.securityDefaults === "user"
+                  ? { severity: "medium" as const }
+                  : {}),
               message: `${account.name}${account.admin.isAdmin === true ? ` (admin: ${account.admin.roles.join(", ")})` : ""}: ${path.mfa.reason}`,
             };
         }

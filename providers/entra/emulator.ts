@@ -1002,10 +1002,12 @@ export function tailspinTenant(token: string, domain = "tailspin.example"): Entr
 
 /** Security defaults on, no Entra ID P1. */
 export function securityDefaultsTenant(token: string, domain = "defaults.example"): EntraTenantSeed {
+  const owner = seedUser(`owner@${domain}`);
   return seedTenant(domain, token, {
     licence: { p1: false, p2: false },
     securityDefaults: true,
-    users: [seedUser(`owner@${domain}`), seedUser(`staff@${domain}`, { methodsRegistered: [] })],
+    users: [owner, seedUser(`staff@${domain}`, { methodsRegistered: [] }), seedUser(`clerk@${domain}`)],
+    roleAssignments: [assignment(owner.id, roles.globalAdmin)],
   });
 }
 

@@ -20,14 +20,27 @@ testPolicy(policy, {
       message: ["Require MFA for all users"],
     },
     {
-      name: "security defaults",
-      inventory: entraInventory({ users: [ann], securityDefaults: true }),
-      subject: "ann@t.example",
+      name: "security defaults: an administrator is prompted at every sign-in",
+      inventory: entraInventory({
+        users: [ann, admin],
+        securityDefaults: true,
+        active: [role(admin.id, roles.globalAdmin)],
+        admins: { [admin.id]: ["Global Administrator"] },
+      }),
+      subject: "admin@t.example",
       mfa: "enforced",
-      message: ["security defaults"],
+      message: ["security defaults require MFA of administrators"],
     },
   ],
   fail: [
+    {
+      name: "security defaults: other users only when Entra deems it necessary (medium, #18 item 6)",
+      inventory: entraInventory({ users: [ann, admin], securityDefaults: true }),
+      subject: "ann@t.example",
+      mfa: "bypassable",
+      severity: "medium",
+      message: ["only when Entra deems it necessary"],
+    },
     {
       name: "excluded by name: MFA only if the user chooses",
       inventory: entraInventory({ users: [ann], policies: [allUsers({ excludeUsers: [ann.id] })] }),

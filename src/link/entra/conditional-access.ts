@@ -1,5 +1,13 @@
 import type { z } from "zod";
-import type { Evidence, Fact, FactorStrength, JsonValue, MfaVerdict, Tristate } from "../../model/index.js";
+import type {
+  Evidence,
+  Fact,
+  FactorStrength,
+  JsonValue,
+  MfaVerdict,
+  Severity,
+  Tristate,
+} from "../../model/index.js";
 import { strengthRank } from "../../model/index.js";
 import { appendAll, maxOf, minOf } from "../../util/arrays.js";
 import {
@@ -69,6 +77,8 @@ export interface EntraSignInResult {
   ignored: Array<{ policy: PolicyRef; why: string }>;
   /** Policies whose effect on this user could not be decided. */
   unresolved: Array<{ policy: PolicyRef; why: string }>;
+  /** Under security defaults: an administrator (prompted at every sign-in) or another user ("when necessary"). */
+  securityDefaults: "admin" | "user" | null;
   /** The weakest factor every sign-in must present (strongest floor of the enforcing controls). */
   requiredStrength: FactorStrength | null;
   /**
@@ -835,6 +845,67 @@ function effectOf(
 const floorRank = (e: Extract<Effect, { kind: "enforces" }>) =>
   e.control === "block" ? 3 : strengthRank[e.floor ?? "weak"];
 
+/**
+ * Roles security defaults prompt for MFA at every sign-in: the roles of Microsoft's "MFA for admins"
+ * template plus Authentication Policy Administrator (entra-docs fundamentals/security-defaults.md;
+ * Identity Governance Administrator is listed too, but its template id is not in our reference, so its
+ * holders count as users: never a false `enforced`).
+ */
+const securityDefaultsAdminRoles = [
+  "62e90394-69f5-4237-9190-012177145e10",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+  "c4e39bd9-1100-46d3-8c65-fb160da0071f",
+  "b0f54661-2d74-4c50-afa3-1ec803f12efe",
+  "158c047a-c907-4556-b7ef-446551a6b5f7",
+  "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de",
+  "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+  "966707d0-3269-4727-9be2-8c3a10f19b9d",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  "0526716b-113d-4c15-b2c8-68e3c22b9f80",
+];
+
+export const securityDefaultsUserGap =
+  "security defaults prompt users other than administrators for MFA only when Entra deems it necessary (by risk, location and device), so some sign-ins succeed with the password alone";
+
+/**
+ * Whether the user actively holds one of those roles (directly or through a role-assignable group). An
+ * eligible (PIM) role is not held until activated, and the sign-in that activates it is a user's.
+ */
+function securityDefaultsAdmin(facts: EntraFacts, userId: string): Match {
+  const roles = facts.roles;
+  if (!roles)
+    return { value: "unknown", how: [], unknown: ["directory role assignments were not collected"] };
+  if (roles.active.status !== "read")
+    return {
+      value: "unknown",
+      how: [],
+      unknown: [`active role assignments could not be read (${roles.active.reason ?? roles.active.status})`],
+    };
+  const parts: Match[] = roles.active.items
+    .filter((a) => securityDefaultsAdminRoles.includes(roleTemplate(facts, a.roleDefinitionId)))
+    .map((a) => {
+      const name = roleName(facts, roleTemplate(facts, a.roleDefinitionId));
+      if (a.principalId === userId) return { value: true, how: [`active role ${name}`], unknown: [] };
+      if (a.principalType !== "group") return { value: false, how: [], unknown: [] };
+      const m = inGroup(facts, a.principalId, userId);
+      return {
+        value: m.value,
+        how: m.value === true ? [`active role ${name} through group ${groupName(facts, a.principalId)}`] : [],
+        unknown: m.why ? [m.why] : [],
+      };
+    });
+  return {
+    value: triOr(parts.map((p) => p.value)),
+    how: parts.flatMap((p) => (p.value === true ? p.how : [])),
+    unknown: parts.flatMap((p) => p.unknown),
+  };
+}
+
 interface Demand {
   blocked: boolean;
   /** Combinations one of which must be completed; null: any registered multi-factor method. */
@@ -1014,6 +1085,7 @@ export function evaluateEntraSignIn(
     excludedBy: [] as EntraSignInResult["excludedBy"],
     ignored: [] as EntraSignInResult["ignored"],
     unresolved: [] as EntraSignInResult["unresolved"],
+    securityDefaults: null as EntraSignInResult["securityDefaults"],
     registration: { status: registration.status, reason: registration.reason, methods: registration.methods },
   };
   if (!user) {
@@ -1090,13 +1162,21 @@ export function evaluateEntraSignIn(
   let floor: number | null = null;
 
   if (sd.status === "read" && sd.enabled) {
-    state = "enforced";
-    floor = 0;
-    demands = [anyMfa];
     base.enforcedBy.push({ kind: "security-defaults" });
-    reason =
-      "security defaults are on (weaker than Conditional Access: users other than admins are prompted for MFA only when Entra deems it necessary)";
     appendAll(evidence, factEvidence(facts, entraFactKinds.securityDefaults, "isEnabled=true"));
+    const admin = securityDefaultsAdmin(facts, userId);
+    if (admin.value === true) {
+      state = "enforced";
+      floor = 0;
+      demands = [anyMfa];
+      base.securityDefaults = "admin";
+      reason = `security defaults require MFA of administrators at every sign-in (${admin.how.join("; ")})`;
+    } else {
+      // The same rule as a risk-narrowed policy: Entra decides when to prompt, so some sign-ins skip it.
+      state = "bypassable";
+      base.securityDefaults = "user";
+      reason = `${securityDefaultsUserGap}${admin.value === "unknown" ? ` (not counted as an administrator: ${admin.unknown.join("; ")})` : ""}`;
+    }
   } else if (caFloor !== null) {
     state = "enforced";
     floor = caFloor;
@@ -1417,6 +1497,8 @@ export interface TenantScopeResult {
   scope: TenantScope;
   title: string;
   status: "pass" | "fail" | "unknown";
+  /** Where it differs from the scope's usual severity. */
+  severity?: Severity;
   reason: string;
   policies: PolicyRef[];
   evidence: Evidence[];
@@ -1466,21 +1548,36 @@ export function evaluateTenantCoverage(facts: EntraFacts): TenantScopeResult[] {
   };
   const scopes = Object.keys(titles) as TenantScope[];
   if (sd.status === "read" && sd.enabled) {
+    const evidence = factEvidence(facts, entraFactKinds.securityDefaults, "isEnabled=true");
+    const enabled = [...facts.users.byId.values()].filter((u) => u.accountEnabled !== false);
+    const users = enabled.filter((u) => securityDefaultsAdmin(facts, u.id).value !== true).length;
+    const whenNecessary = `${securityDefaultsUserGap}: ${users} of ${enabled.length} enabled accounts are not administrators. Recommended: a Conditional Access policy requiring MFA for all users on all cloud apps (needs Entra ID P1), then turn security defaults off`;
+    const byScope: Record<TenantScope, Pick<TenantScopeResult, "status" | "reason" | "severity">> = {
+      "all-users": { status: "fail", severity: "medium", reason: whenNecessary },
+      guests: {
+        status: "fail",
+        severity: "medium",
+        reason:
+          "security defaults treat guests as users: prompted only when Entra deems it necessary (see MFA for all users)",
+      },
+      admins: { status: "pass", reason: "security defaults require MFA of administrators at every sign-in" },
+      "azure-management": {
+        status: "pass",
+        reason:
+          "security defaults require MFA of every user for Azure Resource Manager (portal, PowerShell, CLI)",
+      },
+      "security-info-registration": {
+        status: "fail",
+        reason:
+          "security defaults are on but cannot protect security-info registration: a new account's methods can be registered by anyone with its password (Conditional Access needs Entra ID P1)",
+      },
+    };
     return scopes.map((scope) => ({
       scope,
       title: titles[scope],
-      ...(scope === "security-info-registration"
-        ? {
-            status: "fail" as const,
-            reason:
-              "security defaults are on but cannot protect security-info registration: a new account's methods can be registered by anyone with its password (Conditional Access needs Entra ID P1)",
-          }
-        : {
-            status: "pass" as const,
-            reason: `security defaults are on (weaker than Conditional Access${scope === "all-users" ? ": MFA is prompted only when Entra deems it necessary" : ""})`,
-          }),
+      ...byScope[scope],
       policies: [],
-      evidence: factEvidence(facts, entraFactKinds.securityDefaults, "isEnabled=true"),
+      evidence,
     }));
   }
   if (ca.status !== "read" && ca.status !== "not-licensed") {

@@ -249,7 +249,7 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     expect(requests.filter((r) => r.path.startsWith("/v1.0/groups/")).length).toBe(2 + 2);
   });
 
-  it("security defaults tenant: enforced for everyone, noted as weaker; licence gaps are notes, not gaps", async () => {
+  it("security defaults tenant: enforced for the administrator, bypassable for other users; licence gaps are notes, not gaps", async () => {
     const { collection } = await run(securityDefaultsTenant(token));
     expect(collection.coverage.status).toBe("complete");
     expect(
@@ -260,7 +260,11 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     const { path } = linked(collection);
     expect(path("owner").mfa).toMatchObject({
       state: "enforced",
-      reason: expect.stringContaining("security defaults are on (weaker"),
+      reason: expect.stringContaining("security defaults require MFA of administrators at every sign-in"),
+    });
+    expect(path("clerk").mfa).toMatchObject({
+      state: "bypassable",
+      reason: expect.stringContaining("only when Entra deems it necessary"),
     });
   });
 

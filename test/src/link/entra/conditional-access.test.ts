@@ -558,17 +558,52 @@ describe("Conditional Access evaluator: one app (delegated paths, issue #6)", ()
 });
 
 describe("Conditional Access evaluator: other enforcement and unknowns", () => {
-  it("security defaults enforce MFA (noted as weaker) and block legacy authentication", () => {
+  /**
+   * Microsoft: under security defaults the listed administrator roles "will be required to do multifactor
+   * authentication every time they sign in", while other users are prompted "whenever necessary": Microsoft
+   * decides by location, device, role and task (entra-docs fundamentals/security-defaults.md).
+   */
+  it("security defaults: an active administrator is enforced at every sign-in; legacy authentication is blocked", () => {
     const facts = scenario({
-      users: [ann],
+      users: [ann, bob],
       securityDefaults: true,
+      active: [role(ann.id, roles.globalAdmin)],
       override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
     });
     const r = evaluateEntraSignIn(facts, ann.id);
-    expect(r.verdict).toMatchObject({ state: "enforced" });
-    expect(r.verdict.reason).toContain("weaker than Conditional Access");
+    expect(r.verdict).toMatchObject({ state: "enforced", strength: "app" });
+    expect(r.securityDefaults).toBe("admin");
+    expect(r.verdict.reason).toContain("active role Global Administrator");
     expect(r.verdict.evidence[0]?.endpoint).toBe("GET /policies/identitySecurityDefaultsEnforcementPolicy");
     expect(evaluateLegacyAuthentication(facts, ann.id).blocked).toBe(true);
+  });
+
+  it("security defaults: other users, a PIM-eligible admin, and anyone when roles were not read are bypassable, with the reason", () => {
+    const base: EntraScenario = {
+      users: [ann, bob],
+      securityDefaults: true,
+      eligible: [role(bob.id, roles.globalAdmin)],
+      override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
+    };
+    for (const user of [ann, bob]) {
+      const r = evaluate(base, user);
+      expect(r.verdict).toMatchObject({ state: "bypassable", strength: null });
+      expect(r.securityDefaults).toBe("user");
+      expect(r.verdict.reason).toContain("only when Entra deems it necessary");
+    }
+    const unread = evaluate({
+      ...base,
+      override: {
+        ...base.override,
+        roles: {
+          definitions: { status: "read", items: [] },
+          active: { status: "unavailable", reason: "HTTP 403", items: [] },
+          eligible: { status: "read", items: [] },
+        },
+      },
+    });
+    expect(unread.verdict.state).toBe("bypassable");
+    expect(unread.verdict.reason).toContain("not counted as an administrator");
   });
 
   it("per-user MFA enforced or enabled enforces; disabled does not", () => {
@@ -894,16 +929,20 @@ describe("tenant coverage", () => {
     );
   });
 
-  it("security defaults pass every scope but registration; unreadable policies are unknown", () => {
+  it("security defaults: admins and Azure pass, users and guests fail as one recommendation, registration fails; unreadable policies are unknown", () => {
     const sd = scopes({
       users: [ann],
       securityDefaults: true,
       override: { conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] } },
     });
+    // One tenant-level recommendation for everyone security defaults prompt only "when necessary".
     expect(sd["all-users"]).toMatchObject({
-      status: "pass",
-      reason: expect.stringContaining("security defaults"),
+      status: "fail",
+      severity: "medium",
+      reason: expect.stringContaining("1 of 1 enabled accounts are not administrators"),
     });
+    expect(sd["all-users"]?.reason).toContain("Conditional Access policy requiring MFA for all users");
+    expect(sd.admins?.status).toBe("pass");
     expect(sd["security-info-registration"]?.status).toBe("fail");
     const unread = scopes({
       users: [ann],
