@@ -9,6 +9,7 @@ import { policiesCommand } from "./policies.js";
 import { queueCommand } from "./queue.js";
 import { reportCommand } from "./report.js";
 import { scanCommand } from "./scan.js";
+import { schemaCommand } from "./schema.js";
 import { setWide, throwOnUsageErrors } from "./shared.js";
 import { sweepCommand } from "./sweep.js";
 import { tenantsCommand } from "./tenants.js";
@@ -33,7 +34,8 @@ export function program(): Command {
     .addCommand(ticketsCommand())
     .addCommand(tenantsCommand())
     .addCommand(demoCommand())
-    .addCommand(policiesCommand());
+    .addCommand(policiesCommand())
+    .addCommand(schemaCommand());
   throwOnUsageErrors(cli);
   return cli;
 }

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { describeEvidence } from "../model/index.js";
+import { isOverdue } from "../queue/lifecycle.js";
+import type { TicketRef } from "../queue/model.js";
+import type { ExportRecord } from "./items.js";
+import { forCsvCell } from "./sanitize.js";
+
+/**
+ * The one flat record of a finding that `scan --format csv`, `queue list --format csv|json` and
+ * `export --format csv|ndjson` write: the same names in the same order everywhere, so a spreadsheet or a
+ * log pipeline built on one works on the others. `mfasweep schema record` prints it as JSON Schema.
+ * Additions only, at the end.
+ */
+export const FindingRecord = z
+  .object({
+    fingerprint: z.string().describe("stable hash of tenant, policy and subject: the dedupe key"),
+    tenant: z.string().describe("tenant id"),
+    tenant_name: z.string().describe("tenant name from the config; empty when unknown"),
+    state: z
+      .string()
+      .describe("queue state (open, ticketed, accepted, reopened, resolved); empty for a scan's pass"),
+    status: z.enum(["fail", "unknown", "excepted", "pass"]).describe("the latest result"),
+    severity: z.enum(["critical", "high", "medium", "low", "info"]),
+    policy: z.string().describe("policy id"),
+    policy_title: z.string().describe("the policy's title: the condition it wants"),
+    subject_kind: z.string(),
+    subject: z.string().describe("account or entry point name"),
+    subject_id: z.string(),
+    source: z.string().describe("connection type (entra, okta, ssh, ...)"),
+    connection: z.string(),
+    mfa_state: z.string().describe("enforced, bypassable, optional, none, unknown; empty when not judged"),
+    mfa_strength: z.string(),
+    mfa_via: z.string().describe("systems a delegated sign-in passed through, joined by ' > '"),
+    message: z.string(),
+    first_seen: z.string(),
+    last_seen: z.string(),
+    due: z.string().describe("SLA due date (ISO); empty for a scan (no queue) or when none applies"),
+    overdue: z.enum(["yes", "no"]),
+    resolved_at: z.string(),
+    exception: z.string().describe("reason, approver and expiry of an exception that applies"),
+    ticket_system: z.string().describe("ticketing target(s) holding a ticket, joined by ' | '"),
+    ticket_id: z.string().describe("their ticket ids, in the same order"),
+    evidence: z.string(),
+    remediation: z.string(),
+  })
+  .strict();
+export type FindingRecord = z.infer<typeof FindingRecord>;
+
+/** The column names, in order. */
+export const recordColumns = Object.keys(FindingRecord.shape) as Array<keyof FindingRecord>;
+
+export interface RecordContext {
+  now: Date;
+  /** Tenant id → name (from the config or the scan report). */
+  tenantNames?: ReadonlyMap<string, string>;
+  /** Fingerprint → the tickets the ledger holds for it. */
+  tickets?: ReadonlyMap<string, TicketRef[]>;
+}
+
+/** A queue item or scan result, flattened. */
+export function toFindingRecord(
+  r: ExportRecord | (Omit<ExportRecord, "state"> & { state: null }),
+  ctx: RecordContext,
+): FindingRecord {
+  const tickets = ctx.tickets?.get(r.fingerprint) ?? [];
+  return {
+    fingerprint: r.fingerprint,
+    tenant: r.tenant,
+    tenant_name: ctx.tenantNames?.get(r.tenant) ?? "",
+    state: r.state ?? "",
+    status: r.status,
+    severity: r.severity,
+    policy: r.policy,
+    policy_title: r.title,
+    subject_kind: r.subject.kind,
+    subject: r.subject.name,
+    subject_id: r.subject.id,
+    source: r.subject.source,
+    connection: r.subject.connection,
+    mfa_state: r.mfa?.state ?? "",
+    mfa_strength: r.mfa?.strength ?? "",
+    mfa_via: r.mfa?.via?.join(" > ") ?? "",
+    message: r.message,
+    first_seen: r.firstSeen,
+    last_seen: r.lastSeen,
+    due: r.dueAt ?? "",
+    overdue: r.state !== null && isOverdue({ ...r, state: r.state }, ctx.now) ? "yes" : "no",
+    resolved_at: r.resolvedAt ?? "",
+    exception: r.exception
+      ? `${r.exception.reason} (by ${r.exception.approvedBy}, until ${r.exception.expires})`
+      : "",
+    ticket_system: tickets.map((t) => t.system).join(" | "),
+    ticket_id: tickets.map((t) => t.ticketId).join(" | "),
+    evidence: r.evidence.map(describeEvidence).join(" | "),
+    remediation: r.remediation,
+  };
+}
+
+/**
+ * CSV of records: RFC 4180 quoting, every cell through `forCsvCell` (formula injection defused). `bom`
+ * starts it with a UTF-8 byte order mark, which Excel needs to read UTF-8.
+ */
+export function findingRecordsCsv(records: FindingRecord[], options: { bom?: boolean } = {}): string {
+  const lines = [
+    recordColumns.join(","),
+    ...records.map((r) => recordColumns.map((c) => forCsvCell(r[c])).join(",")),
+  ];
+  return `${options.bom ? "\uFEFF" : ""}${lines.join("\r\n")}\r\n`;
+}
+
+/** The record as JSON Schema (`mfasweep schema record`). */
+export function recordJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: "mfasweep finding record",
+    ...z.toJSONSchema(FindingRecord),
+  };
+}
