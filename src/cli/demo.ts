@@ -1,6 +1,7 @@
 import { Command } from "commander";
-import { demoBranding, runDemo } from "../demo/index.js";
+import { demoBranding, demoPortfolio, runDemo } from "../demo/index.js";
 import { exitFor } from "../exit.js";
+import { findBrowser } from "../export/pdf.js";
 import { reportVerdict } from "../report.js";
 import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
 import { finish } from "./shared.js";
@@ -15,10 +16,19 @@ export function demoCommand(): Command {
     "--store <file>",
     "run the demo as a sweep into this queue database (try queue list, sweep again; --format html writes the weekly summary)",
   );
-  return command.action(async (options: OutputOptions & { store?: string }) => {
+  command.option(
+    "-t, --tenant <id>",
+    `only this prospect, as a pre-onboarding assessment (${demoPortfolio.tenants.map((t) => t.id).join(", ")})`,
+  );
+  return command.action(async (options: OutputOptions & { store?: string; tenant?: string }) => {
     if (options.store) return demoIntoStore(options.store, options);
+    // Before the scan: a missing browser is known now, not after the emulators ran.
+    if (options.format === "pdf") findBrowser();
     const progress = progressIndicator();
-    const report = await runDemo({ onProgress: progress.update }).finally(progress.done);
+    const report = await runDemo({
+      onProgress: progress.update,
+      ...(options.tenant ? { tenants: [options.tenant] } : {}),
+    }).finally(progress.done);
     await writeReport(report, options, demoBranding);
     // The demo has findings on purpose; it only sets a failing exit code when asked to (--fail-on).
     finish(exitFor(reportVerdict(report), options.failOn));

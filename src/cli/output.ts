@@ -2,21 +2,19 @@ import { writeFile } from "node:fs/promises";
 import { Option } from "commander";
 import type { ProgressUpdate } from "../collect/provider.js";
 import { ConfigError } from "../errors.js";
-import {
-  type Audience,
-  audiences,
-  type Branding,
-  type OutputFormat,
-  outputFormats,
-  render,
-} from "../export/index.js";
+import { type Audience, audiences, type Branding, outputFormats, render } from "../export/index.js";
+import { findBrowser, htmlToPdf } from "../export/pdf.js";
 import { Severity } from "../model/index.js";
 import type { ScanReport } from "../report.js";
 import { layout, useColor } from "./shared.js";
 
+/** Formats of scan and demo: the renderers' text formats, and pdf (the html report printed to A4). */
+export const reportFormats = [...outputFormats, "pdf"] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
 /** Output options shared by scan, demo (and later sweep/export). */
 export interface OutputOptions {
-  format: OutputFormat;
+  format: ReportFormat;
   output?: string;
   failOn?: Severity;
   all?: boolean;
@@ -24,7 +22,12 @@ export interface OutputOptions {
 }
 
 export const outputOptions = [
-  new Option("--format <format>", "output format").choices(outputFormats).default("table"),
+  new Option(
+    "--format <format>",
+    "output format (pdf: the html report printed by a local Chromium, Chrome or Edge)",
+  )
+    .choices(reportFormats)
+    .default("table"),
   new Option("--output <file>", "write the output to a file instead of stdout"),
   new Option(
     "--fail-on <severity>",
@@ -44,13 +47,20 @@ export async function writeReport(
   options: OutputOptions,
   branding?: Branding,
 ): Promise<void> {
-  const text = render(report, options.format, {
+  const renderOptions = {
     color: useColor(options.output),
     ...layout(),
     all: options.all ?? false,
     audience: options.audience,
     branding,
-  });
+  };
+  let text: string | Buffer;
+  if (options.format === "pdf") {
+    if (!options.output && process.stdout.isTTY)
+      throw new ConfigError("--format pdf writes a binary file: give --output FILE.pdf (or pipe stdout)");
+    const browser = findBrowser();
+    text = await htmlToPdf(render(report, "html", renderOptions), browser);
+  } else text = render(report, options.format, renderOptions);
   if (options.output) {
     try {
       await writeFile(options.output, text, { mode: 0o600 });

@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load.js";
 import { brandingOf } from "../config/report.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";
+import { findBrowser } from "../export/pdf.js";
 import { forTerminal } from "../export/sanitize.js";
 import { reportVerdict } from "../report.js";
 import { scan } from "../scan.js";
@@ -24,6 +25,7 @@ export function scanCommand(): Command {
         `--tenant is required: the config has ${config.tenants.length} tenants (${config.tenants.map((t) => t.id).join(", ")})`,
       );
     }
+    if (options.format === "pdf") findBrowser();
     const progress = progressIndicator();
     const report = await scan(config, {
       tenants: [tenant],
