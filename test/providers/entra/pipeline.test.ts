@@ -192,8 +192,7 @@ exceptions:
 });
 
 describe("entra demo", () => {
-  it("seeds northwind, contoso-dental and fabrikam-legal, and shows the intended findings quickly", async () => {
-    const started = Date.now();
+  it("seeds northwind, contoso-dental and fabrikam-legal, and shows the intended findings", async () => {
     const demo = await entra.demo!(demoPortfolio);
     try {
       const yaml = `tenants:\n${demo.connections
@@ -207,7 +206,6 @@ describe("entra demo", () => {
         now,
         enforceQuotas: false,
       });
-      expect(Date.now() - started).toBeLessThan(5_000); // well under 2 s on an idle machine; CI shares 2 cores
       expect(report.coverage.every((c) => c.status === "complete")).toBe(true);
       const find = (tenant: string, policy: string, subject: string) =>
         report.results.find((r) => r.tenant === tenant && r.policy === policy && r.subject.name === subject);
