@@ -140,7 +140,7 @@ describe("crash safety", () => {
     const rival = await runCli(["sweep", "-c", configFile, "--store", db, "--wait", "0"], { env });
     expect(rival.code).toBe(2);
     expect(rival.stderr).toContain(
-      `StoreLockedError: another sweep is running on ${db} (sweep ${killedSweep}, pid ${proc.pid}`,
+      `mfasweep: another sweep is running on ${db} (sweep ${killedSweep}, pid ${proc.pid}`,
     );
     expect(snapshot("first")).toEqual(firstCommitted);
 
