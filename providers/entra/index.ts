@@ -320,15 +320,16 @@ async function methodsByBatch(
     }
     const next = page.data["@odata.nextLink"];
     if (next)
-      methods.push(
-        ...(await listAll(
+      appendAll(
+        methods,
+        await listAll(
           ctx,
           client,
           endpoints.methods,
           next,
           AuthenticationMethod,
           `authentication method of ${id}`,
-        )),
+        ),
       );
     values.set(id, methods);
   }
