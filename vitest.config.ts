@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Vitest's default leaves one of CI's two cores idle; most of the suite's time is spent waiting on child
+    // processes (the CLI, sshd, Chromium), so two forks keep both cores busy.
+    maxWorkers: 2,
+    minWorkers: 1,
   },
 });
