@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { type CollectContext, defineProvider } from "../../src/collect/provider.js";
 import { describeError } from "../../src/errors.js";
 import { directoryRoles } from "../../src/link/entra/facts.js";
@@ -11,7 +10,6 @@ import {
   gdapFact,
   grantingStatuses,
 } from "../../src/model/index.js";
-import type { Endpoint } from "./api.js";
 import { connect, type EntraClient } from "./client.js";
 import {
   DelegatedAdminAccessAssignment,
@@ -20,36 +18,11 @@ import {
   gdapEndpoints,
   gdapPageSize,
 } from "./gdap-api.js";
+import { listAll } from "./list-all.js";
 import { EntraSettings } from "./settings.js";
 import { source } from "./transform.js";
 
 type Ctx = CollectContext<EntraSettings>;
-
-/** Every record of a GDAP list; a record that does not match the documented shape is counted, not fatal. */
-async function list<T>(
-  ctx: Ctx,
-  client: EntraClient,
-  endpoint: Endpoint,
-  first: string,
-  schema: z.ZodType<T>,
-  what: string,
-): Promise<T[]> {
-  const out: T[] = [];
-  let page = 0;
-  for await (const items of client.pages(endpoint, first)) {
-    page++;
-    for (const [i, raw] of items.entries()) {
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) out.push(parsed.data);
-      else
-        ctx.skip(
-          `${what} ${i + 1} on page ${page}`,
-          `${endpoint.label}: ${parsed.error.issues[0]?.message ?? "invalid"} at ${parsed.error.issues[0]?.path.join(".")}`,
-        );
-    }
-  }
-  return out;
-}
 
 const rolesOf = (r: {
   accessDetails?: { unifiedRoles?: Array<{ roleDefinitionId: string }> | null } | null;
@@ -65,7 +38,7 @@ async function assignmentsOf(
     return { status: "unavailable", reason: `not read: the relationship is ${r.status}`, items: [] };
   const path = gdapEndpoints.accessAssignments.path.replace("{id}", encodeURIComponent(r.id));
   try {
-    const items = await list(
+    const items = await listAll(
       ctx,
       client,
       gdapEndpoints.accessAssignments,
@@ -98,7 +71,7 @@ async function assignmentsOf(
 export async function readGdap(ctx: Ctx, client: EntraClient): Promise<GdapFactData> {
   try {
     const [customers, relationships] = await Promise.all([
-      list(
+      listAll(
         ctx,
         client,
         gdapEndpoints.customers,
@@ -106,7 +79,7 @@ export async function readGdap(ctx: Ctx, client: EntraClient): Promise<GdapFactD
         DelegatedAdminCustomer,
         "GDAP customer",
       ),
-      list(
+      listAll(
         ctx,
         client,
         gdapEndpoints.relationships,

@@ -40,6 +40,7 @@ import {
   tokenPermissionsCheck,
 } from "./client.js";
 import { customerAccessGroups, gdapFactOf, gdapGroups, readGdap } from "./gdap.js";
+import { listAll } from "./list-all.js";
 import { EntraSettings } from "./settings.js";
 import {
   directoryUser,
@@ -109,32 +110,6 @@ function state<T>(r: Read<T>): { status: "read" | "not-licensed" | "unavailable"
 
 function evidenceOf(ctx: Ctx, endpoint: Endpoint, note?: string): Evidence[] {
   return [{ source, connection: ctx.connectionId, endpoint: endpoint.label, ...(note ? { note } : {}) }];
-}
-
-/** Every record of a paged collection, each validated on its own: a bad record is counted, not fatal. */
-async function listAll<T>(
-  ctx: Ctx,
-  client: EntraClient,
-  endpoint: Endpoint,
-  first: string,
-  schema: z.ZodType<T>,
-  what: string,
-): Promise<T[]> {
-  const out: T[] = [];
-  let page = 0;
-  for await (const items of client.pages(endpoint, first)) {
-    page++;
-    for (const [i, raw] of items.entries()) {
-      const parsed = schema.safeParse(raw);
-      if (parsed.success) out.push(parsed.data);
-      else
-        ctx.skip(
-          `${what} record ${i + 1} on page ${page}`,
-          `${endpoint.label}: ${parsed.error.issues[0]?.message ?? "invalid"} at ${parsed.error.issues[0]?.path.join(".")}`,
-        );
-    }
-  }
-  return out;
 }
 
 /** Users with `signInActivity` where the tenant and permissions allow it, without it otherwise. */
