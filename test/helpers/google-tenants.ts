@@ -10,7 +10,11 @@ import {
 /** A Google tenant whose root OU enforces 2-Step Verification (since 2025, enrolment allowed). */
 export function twoStepTenant(domain: string, token: string, users: SeedUser[]): GoogleTenantSeed {
   return seedTenant(domain, token, ({ root }) => ({
-    policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z", factorSet: "ALL" }),
+    policies: twoStepPolicies(root, {
+      allowEnrollment: true,
+      enforcedFrom: "2025-01-01T00:00:00Z",
+      factorSet: "ALL",
+    }),
     users,
   }));
 }

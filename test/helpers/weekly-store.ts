@@ -99,7 +99,11 @@ function user(seed: GoogleTenantSeed, email: string) {
 export async function buildWeeklyStore(): Promise<WeeklyFixture> {
   const acme = assignAdminRoles(
     seedTenant("acme.example", tokens.ACME_TOKEN, ({ root }) => ({
-      policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z", factorSet: "ALL" }),
+      policies: twoStepPolicies(root, {
+        allowEnrollment: true,
+        enforcedFrom: "2025-01-01T00:00:00Z",
+        factorSet: "ALL",
+      }),
       users: [
         seedUser("alice@acme.example"),
         seedUser("boss@acme.example", { isAdmin: true }),
@@ -112,11 +116,19 @@ export async function buildWeeklyStore(): Promise<WeeklyFixture> {
     })),
   );
   const beta = seedTenant("beta.example", tokens.BETA_TOKEN, ({ root }) => ({
-    policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z", factorSet: "ALL" }),
+    policies: twoStepPolicies(root, {
+      allowEnrollment: true,
+      enforcedFrom: "2025-01-01T00:00:00Z",
+      factorSet: "ALL",
+    }),
     users: [seedUser("erin@beta.example")],
   }));
   const evil = seedTenant("evil.example", tokens.EVIL_TOKEN, ({ root }) => ({
-    policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2025-01-01T00:00:00Z", factorSet: "ALL" }),
+    policies: twoStepPolicies(root, {
+      allowEnrollment: true,
+      enforcedFrom: "2025-01-01T00:00:00Z",
+      factorSet: "ALL",
+    }),
     users: hostile.users.map((email) => seedUser(email)),
   }));
   const emulator = await startGoogleEmulator({ tenants: [acme, beta, evil] });
