@@ -57,7 +57,7 @@ interface Ssh2Module {
   };
   utils: {
     generateKeyPairSync(type: "ed25519"): { private: string; public: string };
-    parseKey(key: string): ParsedKey;
+    parseKey(key: string): ParsedKey | Error;
   };
 }
 
@@ -103,6 +103,18 @@ exec /bin/grep -n -i -E '^[[:space:]]*(failmode|groups?|autopush)[[:space:]]*=' 
   test: `op="$1"; p="$2"; case "$op" in -e) [ -e "$SNAP/files$p" ];; -x) [ -d "$SNAP/files$p" ] || [ "$p" = "/home" ] || [ -d "$p" ];; *) exit 2;; esac`,
 };
 
+/**
+ * An ed25519 host key and its public blob. ssh2's generator drops a leading zero byte of the public key
+ * (about one key in 256), which its own parser then refuses; draw again rather than fail at random.
+ */
+function hostKey(): { keys: { private: string; public: string }; blob: Buffer } {
+  for (;;) {
+    const keys = ssh2.utils.generateKeyPairSync("ed25519");
+    const parsed = ssh2.utils.parseKey(keys.public);
+    if (!(parsed instanceof Error)) return { keys, blob: parsed.getPublicSSH() };
+  }
+}
+
 export async function startFakeHost(options: FakeHostOptions): Promise<FakeHost> {
   const work = mkdtempSync(join(tmpdir(), "mfsw-fakehost-"));
   const bin = join(work, "bin");
@@ -118,8 +130,7 @@ export async function startFakeHost(options: FakeHostOptions): Promise<FakeHost>
     chmodSync(join(bin, name), 0o755);
   }
   symlinkSync("/bin/sh", join(bin, "sh"));
-  const keys = ssh2.utils.generateKeyPairSync("ed25519");
-  const blob = ssh2.utils.parseKey(keys.public).getPublicSSH();
+  const { keys, blob } = hostKey();
   const fingerprint = `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
   const commands: string[] = [];
   const server = new ssh2.Server({ hostKeys: [keys.private] }, (client) => {
