@@ -9,6 +9,7 @@ import {
   type Severity,
   severityRank,
 } from "../src/model/index.js";
+import { gdapRelationshipsUnread } from "./helpers.js";
 
 const roleName = (id: string) => directoryRoles[id]?.name ?? id;
 const privileged = (id: string) => directoryRoles[id]?.privileged === true;
@@ -79,19 +80,7 @@ export default definePolicy({
     const verdicts: Verdict[] = [];
     for (const at of gdapFacts(inventory.facts)) {
       if (at.data.status !== "read") {
-        verdicts.push({
-          subject: {
-            kind: "setting",
-            id: "gdap-relationships",
-            name: "GDAP relationships",
-            source: at.source,
-            connection: at.connection,
-          },
-          status: "unknown",
-          message: `how the MSP reaches its customers is not known: ${at.data.reason ?? "the relationships could not be read"}`,
-          mfa: null,
-          evidence: at.evidence,
-        });
+        verdicts.push(gdapRelationshipsUnread(at, "how the MSP reaches its customers"));
         continue;
       }
       for (const r of at.data.relationships) {

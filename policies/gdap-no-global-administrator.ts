@@ -1,6 +1,7 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { directoryRoles } from "../src/link/entra/index.js";
 import { gdapFacts, grantingStatuses, relationshipEvidence } from "../src/model/index.js";
+import { gdapRelationshipsUnread } from "./helpers.js";
 
 /**
  * Roles that own a customer tenant outright: Global Administrator, and the two that can grant it or take
@@ -49,19 +50,7 @@ export default definePolicy({
     const verdicts: Verdict[] = [];
     for (const at of gdapFacts(inventory.facts)) {
       if (at.data.status !== "read") {
-        verdicts.push({
-          subject: {
-            kind: "setting",
-            id: "gdap-relationships",
-            name: "GDAP relationships",
-            source: at.source,
-            connection: at.connection,
-          },
-          status: "unknown",
-          message: `which roles the MSP holds in its customers is not known: ${at.data.reason ?? "the relationships could not be read"}`,
-          mfa: null,
-          evidence: at.evidence,
-        });
+        verdicts.push(gdapRelationshipsUnread(at, "which roles the MSP holds in its customers"));
         continue;
       }
       for (const r of at.data.relationships) {

@@ -202,3 +202,26 @@ export function reasonsOf(
   const more = byReason.size > groups ? `; ${byReason.size - groups} other reason(s) in details` : "";
   return { text: `${listed.join("; ")}${more}`, byAccount };
 }
+
+/**
+ * The one verdict a GDAP policy gives when the MSP's relationships were not read: `unknown` for the whole
+ * list, with the question it could not answer (`what`) and the read's reason.
+ */
+export function gdapRelationshipsUnread(
+  at: { source: string; connection: string; evidence: Verdict["evidence"]; data: { reason?: string } },
+  what: string,
+): Verdict {
+  return {
+    subject: {
+      kind: "setting",
+      id: "gdap-relationships",
+      name: "GDAP relationships",
+      source: at.source,
+      connection: at.connection,
+    },
+    status: "unknown",
+    message: `${what} is not known: ${at.data.reason ?? "the relationships could not be read"}`,
+    mfa: null,
+    evidence: at.evidence,
+  };
+}
