@@ -1,8 +1,12 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { browserArgs } from "../../src/export/pdf.js";
 
-/** Headless Chromium (Debian `chromium`, which `.ci/run` installs) through playwright-core, for the HTML reports. */
+/**
+ * Headless Chromium (Debian `chromium`, which `.ci/run` installs) through playwright-core, for the HTML reports,
+ * launched with the product's own flags so the tests see the browser the PDF export uses.
+ */
 
 const executablePath = "/usr/bin/chromium";
 
@@ -19,16 +23,7 @@ export function chromiumInstalled(tests: string): boolean {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: browserArgs,
   });
 }
 
