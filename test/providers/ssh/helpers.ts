@@ -3,6 +3,7 @@ import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { NodeSSH } from "node-ssh";
+import { sshdSandboxUnavailable } from "./sshd-sandbox.js";
 
 /** Helpers for tests that drive a real OpenSSH: TOTP codes, a login client, sshd processes. */
 
@@ -127,10 +128,19 @@ export interface RunningSshd {
   stop(): Promise<void>;
 }
 
-/** Starts `sshd -D -e -f config` and resolves once it logs that it is listening. */
-export function startSshd(config: string, port: number): Promise<RunningSshd> {
+/**
+ * Starts `sshd -D -e -f config` and resolves once it logs that it is listening. `wrap` turns the argv
+ * into the one to spawn (the real-sshd tests run sshd inside their private mount namespace); it must
+ * exec sshd so that the spawned process is sshd itself.
+ */
+export function startSshd(
+  config: string,
+  port: number,
+  wrap: (argv: string[]) => string[] = (argv) => argv,
+): Promise<RunningSshd> {
   return new Promise((resolve, reject) => {
-    const child = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], {
+    const [command, ...args] = wrap(["/usr/sbin/sshd", "-D", "-e", "-f", config]);
+    const child = spawn(command!, args, {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let log = "";
@@ -166,13 +176,13 @@ export function startSshd(config: string, port: number): Promise<RunningSshd> {
 export function realSshdUnavailable(): string | undefined {
   if (!existsSync("/usr/sbin/sshd"))
     return "/usr/sbin/sshd is not installed (apt-get install openssh-server)";
-  if (process.getuid?.() !== 0) return "these tests start sshd and create users: they need root";
+  if (process.getuid?.() !== 0) return "these tests start sshd in a private mount namespace: they need root";
   if (
     !existsSync("/lib/x86_64-linux-gnu/security/pam_google_authenticator.so") &&
     !existsSync("/usr/lib/x86_64-linux-gnu/security/pam_google_authenticator.so")
   )
     return "libpam-google-authenticator is not installed";
-  return undefined;
+  return sshdSandboxUnavailable();
 }
 
 export function sh(command: string, args: string[], input?: string): string {

@@ -1,15 +1,4 @@
-import {
-  chmodSync,
-  chownSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,20 +29,23 @@ import {
   totp,
   tryLogin,
 } from "./helpers.js";
+import { createSshdSandbox, type SshdSandbox } from "./sshd-sandbox.js";
 
 /**
  * The SSH provider against a real OpenSSH (Debian openssh-server + libpam-google-authenticator): for
  * each configuration, the scan's verdict AND a real login with one factor and with two, so the verdict
- * is what the server does, not only what we parse. sshd's PAM service is fixed (/etc/pam.d/sshd): this
- * file swaps it per configuration, one at a time, and restores it; keep every PAM-changing test here.
+ * is what the server does, not only what we parse. Every sshd here (the scanner's own and each variant
+ * under test, and every `sshd -T` this file runs) sees a private copy of /etc/pam.d and of the account
+ * files (sshd-sandbox.ts): the test users and PAM stacks exist only there, and the host is left as it was.
  */
 
 const unavailable = realSshdUnavailable();
-if (unavailable) console.warn(`SKIPPED real-sshd tests: ${unavailable}`);
+if (unavailable) {
+  // CI installs OpenSSH and runs as root: there a missing piece is a broken machine, not a reason to skip.
+  if (process.env.CI) throw new Error(`real-sshd tests cannot run under CI: ${unavailable}`);
+  console.warn(`SKIPPED real-sshd tests: ${unavailable}`);
+}
 
-const pamFile = "/etc/pam.d/sshd";
-const pamBackup = "/etc/pam.d/sshd.mfasweep-test-backup";
-const lockFile = "/tmp/mfasweep-real-sshd.lock";
 const secrets = { "mfsw-alice": "JBSWY3DPEHPK3PXP", "mfsw-carol": "KRSXG5CTMVRXEZLU" } as const;
 const passwords = {
   "mfsw-alice": "Alice-pw-7761",
@@ -62,36 +54,9 @@ const passwords = {
 } as const;
 const users = Object.keys(passwords) as Array<keyof typeof passwords>;
 
-/** Only one run at a time may own /etc/pam.d/sshd. */
-async function acquireLock(): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
-      return;
-    } catch {
-      const holder = Number(readFileSync(lockFile, "utf8"));
-      let alive = false;
-      try {
-        process.kill(holder, 0);
-        alive = true;
-      } catch {}
-      if (!alive) unlinkSync(lockFile);
-      else if (Date.now() > deadline) throw new Error(`${lockFile} held by pid ${holder}`);
-      else await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-function restorePam(): void {
-  if (existsSync(pamBackup)) {
-    copyFileSync(pamBackup, pamFile);
-    unlinkSync(pamBackup);
-  }
-}
-
 describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH", () => {
   let dir = "";
+  let sandbox: SshdSandbox;
   let audit: RunningSshd;
   let auditFingerprint = "";
   let auditEcdsaFingerprint = "";
@@ -99,17 +64,17 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
   let rootKey = "";
   let originalPam = "";
   const running: RunningSshd[] = [];
+  /** A command run inside the sandbox (what sshd there sees). */
+  const shIn = (command: string, args: string[]) => {
+    const [c, ...a] = sandbox.wrap([command, ...args]);
+    return sh(c!, a);
+  };
 
   beforeAll(async () => {
-    await acquireLock();
-    // A crashed earlier run may have left its stack in place: put the original back first.
-    restorePam();
-    originalPam = readFileSync(pamFile, "utf8");
-    copyFileSync(pamFile, pamBackup);
-    process.once("exit", restorePam);
-    mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
     dir = mkdtempSync(join(tmpdir(), "mfsw-sshd-"));
     chmodSync(dir, 0o755);
+    sandbox = createSshdSandbox(dir);
+    originalPam = sandbox.stockPam;
     for (const [name, type] of [
       ["host_ed25519", "ed25519"],
       ["host_ecdsa", "ecdsa"],
@@ -130,15 +95,9 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
     writeFileSync(join(dir, "audit-keys", "root"), readFileSync(join(dir, "audit_key.pub")));
     writeFileSync(join(dir, "keys", "root"), readFileSync(join(dir, "root_key.pub")));
     for (const user of users) {
-      try {
-        sh("id", ["-u", user]);
-      } catch {
-        sh("useradd", ["-m", "-s", "/bin/bash", user]);
-      }
-      sh("chpasswd", [], `${user}:${passwords[user]}\n`);
+      const { uid, gid, home } = sandbox.addUser(user, passwords[user]);
+      chownSync(home, uid, gid);
       writeFileSync(join(dir, "keys", user), readFileSync(join(dir, "user_key.pub")));
-      const uid = Number(sh("id", ["-u", user]).trim());
-      const gid = Number(sh("id", ["-g", user]).trim());
       const gaDir = join(dir, "ga", user);
       mkdirSync(gaDir, { mode: 0o700 });
       chownSync(gaDir, uid, gid);
@@ -148,6 +107,9 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
         chownSync(file, uid, gid);
       }
     }
+    // The test users exist only in the sandbox.
+    for (const user of users) expect(() => sh("id", ["-u", user]), `${user} on the host`).toThrow();
+    expect(shIn("id", ["-u", "mfsw-alice"]).trim()).toMatch(/^\d+$/);
     // The scanner's own way in: root with a key, no PAM, on a separate sshd, so every variant under
     // test can refuse root or passwords without locking the scanner out.
     const auditConfig = join(dir, "audit_sshd_config");
@@ -169,23 +131,16 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
         "",
       ].join("\n"),
     );
-    audit = await startSshd(auditConfig, auditPort);
+    audit = await startSshd(auditConfig, auditPort, sandbox.wrap);
     running.push(audit);
   });
 
   afterAll(async () => {
     await Promise.all(running.map((s) => s.stop()));
-    restorePam();
-    if (existsSync(lockFile) && readFileSync(lockFile, "utf8") === String(process.pid)) unlinkSync(lockFile);
-    for (const user of users) {
-      try {
-        sh("userdel", ["-r", "-f", user]);
-      } catch {}
-    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** /etc/pam.d/sshd with its `@include common-auth` line replaced by `auth` lines (account/session stay Debian's). */
+  /** The sandbox's /etc/pam.d/sshd with its `@include common-auth` line replaced by `auth` lines (account/session stay Debian's). */
   function usePam(authLines: string[] | "debian"): void {
     const text =
       authLines === "debian"
@@ -193,7 +148,7 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
         : originalPam.replace(/^@include common-auth$/m, authLines.join("\n"));
     if (authLines !== "debian")
       expect(text, "the stock sshd PAM file includes common-auth").not.toBe(originalPam);
-    writeFileSync(pamFile, text);
+    sandbox.writePam(text);
   }
 
   const ga = (options = "") =>
@@ -221,7 +176,7 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
         "",
       ].join("\n"),
     );
-    const sshd = await startSshd(config, port);
+    const sshd = await startSshd(config, port, sandbox.wrap);
     running.push(sshd);
     return { config, port, sshd };
   }
@@ -573,7 +528,7 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
       `Match LocalPort ${second}`,
       "    AuthenticationMethods publickey",
     ]);
-    expect(() => sh("/usr/sbin/sshd", ["-T", "-f", config])).toThrow();
+    expect(() => shIn("/usr/sbin/sshd", ["-T", "-f", config])).toThrow(/'lport' not in connection test/);
     const c = await scan(config);
     expect(c.coverage.status, JSON.stringify(c.coverage.gaps)).toBe("complete");
     const eps = c.inventory.entryPoints.map((e) => e.name).sort();
@@ -781,7 +736,7 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
    * these logins (sshd -T -C is the reference).
    */
   async function expectMatchEvaluationAgreesWithSshd(config: string, who: string[], addrs: string[]) {
-    const global = parseSshdT(sh("/usr/sbin/sshd", ["-T", "-f", config]));
+    const global = parseSshdT(shIn("/usr/sbin/sshd", ["-T", "-f", config]));
     if (!global.ok) throw new Error(global.error);
     const files = new Map<string, string>();
     const read = (path: string) => files.get(path) ?? readFileSync(path, "utf8");
@@ -797,7 +752,7 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
     for (const user of who)
       for (const addr of addrs) {
         const spec = { user, host: addr, addr, laddr: "127.0.0.1", lport: 22 };
-        const real = parseSshdT(sh("/usr/sbin/sshd", ["-T", "-f", config, "-C", specArgument(spec)]));
+        const real = parseSshdT(shIn("/usr/sbin/sshd", ["-T", "-f", config, "-C", specArgument(spec)]));
         const mine = applyMatchBlocks(global.value, raw, spec);
         if (!real.ok || !mine.ok) throw new Error("evaluation failed");
         for (const keyword of authKeywords) {
