@@ -1,3 +1,10 @@
+import { duoFactKinds, duoSource } from "../../src/link/duo/facts.js";
+import {
+  type DuoApplicationView,
+  type DuoUserView,
+  duoUserOutcome,
+  weakestOf,
+} from "../../src/link/duo/verdict.js";
 import type {
   Account,
   AccountStatus,
@@ -17,17 +24,10 @@ import type { AuthProxyConfig } from "./authproxy.js";
  * application takes, per account, the verdict `duoUserVerdict` gives.
  */
 
-export const source = "duo";
+export const source = duoSource;
 
-/** Fact kinds this provider emits (read by the Duo policies and the Duo linker). */
-export const duoFactKinds = {
-  /** `{ userId, username, status, enrolled, methods }` per user. */
-  user: "duo.user",
-  /** `{ integrationKey, name, type, enrollPolicy }` per application (integration). */
-  application: "duo.application",
-  /** One Authentication Proxy server section, or `{ unread }` for a configuration that was not read. */
-  proxyServer: "duo.proxy-server",
-} as const;
+/** Fact kinds this provider emits (the contract with the Duo linker and policies: src/link/duo/facts.ts). */
+export { duoFactKinds };
 
 export interface MappingContext {
   connection: string;
@@ -38,8 +38,6 @@ interface Method {
   method: string;
   strength: FactorStrength;
 }
-
-const rank: Record<FactorStrength, number> = { weak: 0, app: 1, "phishing-resistant": 2 };
 
 /** What Duo can ask each enrolled device for: phone capabilities, OTP tokens, WebAuthn/U2F keys. */
 export function enrolledMethods(user: DuoUser): Method[] {
@@ -61,8 +59,7 @@ export function enrolledMethods(user: DuoUser): Method[] {
 
 /** The weakest strength among the methods (Duo lets the user pick any method it allows and they hold). */
 export function weakestStrength(methods: Method[]): FactorStrength | null {
-  if (methods.length === 0) return null;
-  return methods.reduce((w, m) => (rank[m.strength] < rank[w] ? m.strength : w), methods[0]!.strength);
+  return weakestOf(methods);
 }
 
 function accountStatus(status: string): AccountStatus {
@@ -87,74 +84,30 @@ export function userEvidence(ctx: MappingContext, user: DuoUser, field: string, 
 
 /**
  * What Duo asks of this user at an application whose new-user policy (`enroll_policy`) is `enrollPolicy`
- * (undefined: not known). Bypass status skips Duo; an unenrolled user under `allow` gets in without it,
- * under `enroll` enrols on first sign-in with the password alone (whoever signs in first owns the factor).
+ * (undefined: not known): the linker's `duoUserOutcome` (src/link/duo/verdict.ts), with a refusal (a
+ * disabled user, an unenrolled user under deny) read as enforced: nobody gets in without the factor.
  */
 export function duoUserVerdict(
   ctx: MappingContext,
   user: DuoUser,
-  application?: { name: string; enrollPolicy: string | null | undefined; evidence: Evidence[] },
+  application?: DuoApplicationView,
 ): MfaVerdict {
-  const status = userEvidence(ctx, user, "status");
-  const enrolled = userEvidence(ctx, user, "is_enrolled");
-  const methods = enrolledMethods(user);
-  if (user.status === "bypass")
-    return {
-      state: "none",
-      strength: null,
-      reason: `Duo user '${user.username}' has status bypass: Duo lets the primary credential through without a second factor`,
-      evidence: [status],
-    };
-  if (user.status !== "active")
-    return {
-      state: "unknown",
-      strength: null,
-      reason: `Duo user '${user.username}' has status '${user.status}', which is not active: whether the account signs in is not decided here`,
-      evidence: [status],
-    };
-  if (user.is_enrolled === true && methods.length > 0)
-    return {
-      state: "enforced",
-      strength: weakestStrength(methods),
-      reason: `Duo user '${user.username}' is active and enrolled (${methods.map((m) => m.method).join(", ")}); the weakest enrolled method decides the strength`,
-      evidence: [status, enrolled, userEvidence(ctx, user, "phones")],
-    };
-  if (user.is_enrolled !== false)
-    return {
-      state: "unknown",
-      strength: null,
-      reason: `Duo user '${user.username}': the API did not say whether the user is enrolled${user.is_enrolled ? " (enrolled, but no device the API lists)" : ""}`,
-      evidence: [status, enrolled],
-    };
-  const policy = application?.enrollPolicy;
-  const where = application ? `application '${application.name}'` : "the application";
-  const evidence = [status, enrolled, ...(application?.evidence ?? [])];
-  if (policy === "deny")
-    return {
-      state: "enforced",
-      strength: null,
-      reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is deny: the sign-in is refused`,
-      evidence,
-    };
-  if (policy === "allow")
-    return {
-      state: "bypassable",
-      strength: null,
-      reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is allow: MFA is required but not enrolled, and the primary credential alone signs in`,
-      evidence,
-    };
-  if (policy === "enroll")
-    return {
-      state: "bypassable",
-      strength: null,
-      reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is enroll: MFA is required but not enrolled, so whoever signs in first with the password enrols the second factor`,
-      evidence,
-    };
+  const outcome = duoUserOutcome(userView(ctx, user), application);
+  if (outcome.kind === "path") return outcome.verdict;
+  return { state: "enforced", strength: null, reason: outcome.reason, evidence: outcome.evidence };
+}
+
+export function userView(ctx: MappingContext, user: DuoUser): DuoUserView {
   return {
-    state: "unknown",
-    strength: null,
-    reason: `Duo user '${user.username}' is not enrolled and ${where}'s new-user policy is not known${policy ? ` ('${policy}')` : ""}`,
-    evidence,
+    username: user.username,
+    status: user.status,
+    enrolled: typeof user.is_enrolled === "boolean" ? user.is_enrolled : "unknown",
+    methods: enrolledMethods(user),
+    evidence: {
+      status: userEvidence(ctx, user, "status"),
+      enrolled: userEvidence(ctx, user, "is_enrolled"),
+      methods: userEvidence(ctx, user, "phones"),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { dependsOnServer, npsDelegated, samlDelegated } from "../../src/collect/vpn.js";
+import { serverTarget } from "../../src/link/duo/facts.js";
 import type {
   AccessPath,
   Account,
@@ -440,11 +441,17 @@ function serverPath(
         accounts: [],
         ...npsDelegated({ address, said: `FortiGate RADIUS server '${p.name}'${scope}`, evidence }),
       };
+    // The server's address and port name it as a delegation target: a Duo Authentication Proxy that
+    // answers there resolves it per Duo user (src/link/duo); otherwise it stays unknown.
+    const port = Number(firstValue(radius, "radius-port") ?? 0);
     return {
       id,
       entryPoint,
       accounts: [],
-      chain: { factors: ["password"] },
+      chain: {
+        factors: ["password"],
+        delegation: { protocol: "radius", target: serverTarget(address, port > 0 ? port : null) },
+      },
       mfa: dependsOnServer({
         server: `RADIUS server '${p.name}' (${address})`,
         said: `every account it accepts${scope} can sign in; RADIUS says nothing of a second factor`,
@@ -470,13 +477,25 @@ function serverPath(
         evidence,
       },
     };
+  const ldapServer = firstValue(ldap, "server");
+  const ldapPort = Number(firstValue(ldap, "port") ?? 0);
   return {
     id,
     entryPoint,
     accounts: [],
-    chain: { factors: ["password"] },
+    chain: {
+      factors: ["password"],
+      ...(ldapServer
+        ? {
+            delegation: {
+              protocol: "ldap" as const,
+              target: serverTarget(ldapServer, ldapPort > 0 ? ldapPort : null),
+            },
+          }
+        : {}),
+    },
     mfa: dependsOnServer({
-      server: `LDAP server '${p.name}' (${firstValue(ldap, "server") ?? "?"})`,
+      server: `LDAP server '${p.name}' (${ldapServer ?? "?"})`,
       said: `every directory account it accepts${scope} can sign in with its password; an LDAP proxy could add a factor`,
       evidence,
     }),

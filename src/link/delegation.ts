@@ -1,5 +1,6 @@
 import type { TenantInventory } from "../evaluate/policy.js";
 import type { AccessPath, Account, AuthChain, EntryPoint, Evidence, MfaVerdict } from "../model/index.js";
+import { duoSource, resolveDuoProxy } from "./duo/index.js";
 import {
   entraFactKinds,
   entraSource,
@@ -36,6 +37,9 @@ import { evaluateOktaAccess, findOktaApps, type OktaAppRef, oktaAccessFor } from
  * - A delegated path with accounts (RMM SSO users) keeps them: each is matched to the IdP user by email,
  *   UPN or login; the verdict is the IdP's for that app, or, when the app cannot be identified, for any
  *   app (a lower bound: an all-apps policy covers every app).
+ * - A RADIUS or LDAP server that is a Duo Authentication Proxy server section (a duo connection's
+ *   `authProxies`) is replaced by one path per Duo user with what Duo and the proxy give them
+ *   (`src/link/duo`), plus one for directory accounts Duo does not know.
  * - No connection for the target, app not found, user not found: `unknown` with the reason, never
  *   `enforced`.
  *
@@ -85,8 +89,8 @@ class Resolver {
     const entryPoint = this.#entryPoints.get(path.entryPoint);
     // Only pending delegations: a path already resolved per user (accountsFrom) or judged otherwise stays.
     if (!delegation || !entryPoint || path.accountsFrom || path.mfa.state !== "unknown") return [path];
-    // LDAP checks a password; whether a proxy adds a factor is not visible from either side.
-    if (delegation.protocol === "ldap") return [path];
+    // LDAP checks a password; only a Duo Authentication Proxy's LDAP section is known to add a factor.
+    if (delegation.protocol === "ldap") return this.#duo(path, entryPoint, delegation) ?? [path];
     // RADIUS: the server decides; only a known NPS extension hands the decision to Entra.
     if (delegation.protocol === "radius") return this.#radius(path, entryPoint, delegation);
     const systems = this.#systems(delegation);
@@ -431,6 +435,8 @@ class Resolver {
   #radius(path: AccessPath, entryPoint: EntryPoint, d: Delegation): AccessPath[] {
     const facts = this.inventory.facts;
     const ownFrontEnd = d.target === npsDelegationTarget;
+    const duo = ownFrontEnd ? undefined : this.#duo(path, entryPoint, d);
+    if (duo) return duo;
     const fact = ownFrontEnd
       ? npsSettingsFor(facts, path.entryPoint)
       : npsExtensionServing(facts, d.target)[0];
@@ -441,7 +447,7 @@ class Resolver {
         this.#unresolved(
           path,
           entryPoint,
-          `${describe(d)}: MFA depends on the RADIUS server: no nps-extension connection of this tenant names ${d.target} (its NPS server or radiusAddresses), so whether it asks for a second factor is not known`,
+          `${describe(d)}: MFA depends on the RADIUS server: no nps-extension connection of this tenant names ${d.target} (its NPS server or radiusAddresses) and no duo connection's Authentication Proxy (authProxies) answers there, so whether it asks for a second factor is not known`,
         ),
       ];
     }
@@ -504,6 +510,42 @@ class Resolver {
         };
         return [perUserPath(path, user.id, { source: entraSource, connection }, verdict)];
       });
+  }
+
+  /**
+   * RADIUS or LDAP to a Duo Authentication Proxy server section (`src/link/duo`): one path per Duo user
+   * with what Duo and the proxy give them, plus one for directory accounts Duo does not know (new users).
+   * Undefined when no duo connection's proxy answers at the target.
+   */
+  #duo(path: AccessPath, entryPoint: EntryPoint, d: Delegation): AccessPath[] | undefined {
+    if (d.protocol !== "radius" && d.protocol !== "ldap") return undefined;
+    const r = resolveDuoProxy(this.inventory, d.protocol, d.target);
+    if (r.kind === "none") return undefined;
+    if (r.kind === "unresolved")
+      return [
+        withVerdict(
+          path,
+          unknownVerdict(entryPoint, `${describe(d)}: ${r.reason}`, [...path.mfa.evidence, ...r.evidence]),
+        ),
+      ];
+    if (path.accounts.length > 0)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          `${describe(d)} goes to a Duo Authentication Proxy; paths of named accounts are not matched to Duo users`,
+        ),
+      ];
+    const from = { source: duoSource, connection: r.connection };
+    const paths = r.users.map((u) => perUserPath(path, u.userId, from, u.verdict));
+    if (r.newUsers)
+      paths.push(
+        withVerdict(
+          { ...path, id: `${path.id}/duo-new-users` },
+          { ...r.newUsers, evidence: [...path.mfa.evidence, ...r.newUsers.evidence] },
+        ),
+      );
+    return paths;
   }
 
   #unresolved(path: AccessPath, entryPoint: EntryPoint, reason: string): AccessPath {

@@ -1,0 +1,139 @@
+import type { Evidence, FactorStrength, MfaVerdict } from "../../model/index.js";
+import { strengthRank } from "../../model/index.js";
+
+/**
+ * What Duo asks of one user at one application, from the user's status and enrolment and the
+ * application's new-user policy (`enroll_policy`: enroll | allow | deny, duo_client_python admin.py).
+ * Shared by the Duo provider (its README's judgement) and the delegation linker. Pure.
+ *
+ * Duo's documented user statuses (Admin API "Retrieve Users"): `active` (Duo required), `bypass` ("users
+ * with bypass status are not subject to these restrictions, as they bypass Duo authentication entirely"),
+ * `disabled` (the user cannot authenticate), `locked out`.
+ */
+
+export interface DuoUserView {
+  username: string;
+  status: string;
+  enrolled: boolean | "unknown";
+  methods: Array<{ method: string; strength: FactorStrength }>;
+  /** Evidence for the status, for the enrolment, and (optional) for the devices. */
+  evidence: { status: Evidence; enrolled: Evidence; methods?: Evidence };
+}
+
+export interface DuoApplicationView {
+  name: string;
+  enrollPolicy: string | null | undefined;
+  evidence: Evidence[];
+}
+
+export type DuoOutcome =
+  | { kind: "path"; verdict: MfaVerdict }
+  /** Duo refuses the sign-in (disabled user; unenrolled user under new-user policy deny): no path. */
+  | { kind: "refused"; reason: string; evidence: Evidence[] };
+
+/** The weakest strength among the methods (Duo lets the user pick any method it allows and they hold). */
+export function weakestOf(methods: Array<{ strength: FactorStrength }>): FactorStrength | null {
+  if (methods.length === 0) return null;
+  return methods.reduce<FactorStrength>(
+    (w, m) => (strengthRank[m.strength] < strengthRank[w] ? m.strength : w),
+    methods[0]!.strength,
+  );
+}
+
+/** The verdict (or refusal) for a user whom Duo has not enrolled, by the application's new-user policy. */
+export function newUserOutcome(
+  who: string,
+  application: DuoApplicationView | undefined,
+  evidence: Evidence[],
+): DuoOutcome {
+  const policy = application?.enrollPolicy;
+  const where = application ? `application '${application.name}'` : "the application";
+  const all = [...evidence, ...(application?.evidence ?? [])];
+  if (policy === "deny")
+    return {
+      kind: "refused",
+      reason: `${who} is not enrolled and ${where}'s new-user policy is deny: the sign-in is refused`,
+      evidence: all,
+    };
+  if (policy === "allow")
+    return {
+      kind: "path",
+      verdict: {
+        state: "bypassable",
+        strength: null,
+        reason: `${who} is not enrolled and ${where}'s new-user policy is allow: MFA is required but not enrolled, and the primary credential alone signs in`,
+        evidence: all,
+      },
+    };
+  if (policy === "enroll")
+    return {
+      kind: "path",
+      verdict: {
+        state: "bypassable",
+        strength: null,
+        reason: `${who} is not enrolled and ${where}'s new-user policy is enroll: MFA is required but not enrolled, so whoever signs in first with the password enrols the second factor`,
+        evidence: all,
+      },
+    };
+  return {
+    kind: "path",
+    verdict: {
+      state: "unknown",
+      strength: null,
+      reason: `${who} is not enrolled and ${where}'s new-user policy is not known${policy ? ` ('${policy}')` : ""}`,
+      evidence: all,
+    },
+  };
+}
+
+export function duoUserOutcome(user: DuoUserView, application?: DuoApplicationView): DuoOutcome {
+  const who = `Duo user '${user.username}'`;
+  const { status, enrolled } = user.evidence;
+  if (user.status === "bypass")
+    return {
+      kind: "path",
+      verdict: {
+        state: "none",
+        strength: null,
+        reason: `${who} has status bypass: Duo lets the primary credential through without a second factor`,
+        evidence: [status],
+      },
+    };
+  if (user.status === "disabled")
+    return {
+      kind: "refused",
+      reason: `${who} is disabled: Duo refuses the sign-in`,
+      evidence: [status],
+    };
+  if (user.status !== "active")
+    return {
+      kind: "path",
+      verdict: {
+        state: "unknown",
+        strength: null,
+        reason: `${who} has status '${user.status}', which is not active: whether the account signs in is not decided here`,
+        evidence: [status],
+      },
+    };
+  if (user.enrolled === true && user.methods.length > 0)
+    return {
+      kind: "path",
+      verdict: {
+        state: "enforced",
+        strength: weakestOf(user.methods),
+        reason: `${who} is active and enrolled (${user.methods.map((m) => m.method).join(", ")}); the weakest enrolled method decides the strength`,
+        evidence: [status, enrolled, ...(user.evidence.methods ? [user.evidence.methods] : [])],
+      },
+    };
+  if (user.enrolled !== false)
+    return {
+      kind: "path",
+      verdict: {
+        state: "unknown",
+        strength: null,
+        reason: `${who}: the API did not say whether the user is enrolled${user.enrolled === true ? " (enrolled, but no device the API lists)" : ""}`,
+        evidence: [status, enrolled],
+      },
+    };
+  return newUserOutcome(who, application, [status, enrolled]);
+}

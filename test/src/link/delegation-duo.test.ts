@@ -1,0 +1,237 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import {
+  type DuoAccountSeed,
+  newDuoKeys,
+  seedDuoUser,
+  startDuoEmulator,
+} from "../../../providers/duo/emulator.js";
+import { collect } from "../../../src/collect/index.js";
+import { parseConfig } from "../../../src/config/load.js";
+import type { RunningEmulator } from "../../../src/emulator/server.js";
+import { link, mergeCollections } from "../../../src/link/index.js";
+import type { AccessPath } from "../../../src/model/index.js";
+import { scan } from "../../../src/scan.js";
+
+/**
+ * FortiGate → Duo Authentication Proxy → Duo user, end to end: the FortiGate's RADIUS server (address and
+ * port) is a server section of a proxy's authproxy.cfg; the section's ikey names the Duo application (Admin
+ * API, real SDK signer against the emulator), and each Duo user gets what Duo gives them there.
+ *
+ * Duo's documented semantics the expectations rest on: user status `bypass` skips Duo ("users with bypass
+ * status ... bypass Duo authentication entirely"); the new-user policy `allow` lets an unenrolled user in
+ * without 2FA, `deny` refuses them; a `disabled` user cannot authenticate; `failmode=safe` (the default)
+ * "allows access" with the primary credential when Duo cannot be reached, `secure` refuses (Duo
+ * Authentication Proxy reference; pam_duo's identical switch in reference §1.3).
+ */
+
+const now = new Date("2026-12-01T12:00:00Z");
+const apiHost = "api-9f8e7d6c.duosecurity.com";
+const proxyHost = "10.0.0.20";
+const ikey = "DIFORTIGATEVPN000001";
+const users = {
+  alice: seedDuoUser("alice", { capabilities: ["push"] }),
+  bob: seedDuoUser("bob", { status: "bypass" }),
+  carol: seedDuoUser("carol", { enrolled: false }),
+  dave: seedDuoUser("dave", { status: "disabled" }),
+  erin: seedDuoUser("erin", { capabilities: ["push", "sms"] }),
+};
+const key = newDuoKeys(["Grant read resource", "Grant applications"]);
+
+let duo: RunningEmulator;
+let dir: string;
+let files = 0;
+
+function account(enrollPolicy: string): DuoAccountSeed {
+  return {
+    apiHost,
+    keys: [key],
+    users: Object.values(users),
+    integrations: [
+      { integration_key: ikey, name: "FortiGate SSL-VPN", type: "radius", enroll_policy: enrollPolicy },
+    ],
+  };
+}
+
+function fortigateBackup(port?: number): string {
+  return `#config-version=FG100F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=admin
+config user radius
+    edit "duo-radius"
+        set server "${proxyHost}"
+${port ? `        set radius-port ${port}\n` : ""}    next
+end
+config user group
+    edit "VPN"
+        set member "duo-radius"
+    next
+end
+config vpn ssl settings
+    set status enable
+    config authentication-rule
+        edit 1
+            set groups "VPN"
+        next
+    end
+end
+`;
+}
+
+function proxyConfig(failmode: "safe" | "secure" | null, extra = ""): string {
+  return `[ad_client]
+host=10.0.0.5
+service_account_password=never-kept
+
+[radius_server_auto]
+ikey=${ikey}
+skey=never-kept-either
+api_host=${apiHost}
+radius_ip_1=10.0.0.1
+radius_secret_1=never-kept-too
+client=ad_client
+port=1812
+${failmode ? `failmode=${failmode}\n` : ""}${extra}`;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mfasweep-delegation-duo-"));
+});
+afterAll(async () => {
+  await duo?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function tenantConfig(options: {
+  failmode?: "safe" | "secure" | null;
+  proxyExtra?: string;
+  proxyFile?: "missing";
+  port?: number;
+  enrollPolicy?: string;
+  withDuo?: boolean;
+}) {
+  await duo?.close();
+  duo = await startDuoEmulator({ account: account(options.enrollPolicy ?? "allow") });
+  const backup = join(dir, `fw-${files++}.conf`);
+  await writeFile(backup, fortigateBackup(options.port ?? 1812));
+  const proxy = join(dir, `authproxy-${files++}.cfg`);
+  if (options.proxyFile !== "missing")
+    await writeFile(proxy, proxyConfig(options.failmode ?? null, options.proxyExtra ?? ""));
+  const connections: Array<Record<string, unknown>> = [
+    { type: "fortigate", name: "fw1", backupFile: backup },
+    ...(options.withDuo === false
+      ? []
+      : [
+          {
+            type: "duo",
+            apiHost,
+            endpoint: duo.url,
+            auth: { method: "hmac", integrationKey: "env:DUO_IKEY", secretKey: "env:DUO_SKEY" },
+            authProxies: [{ file: proxy, host: proxyHost }],
+          },
+        ]),
+  ];
+  return parseConfig(stringify({ tenants: [{ id: "t", name: "T", connections }] }), "t.yaml", now).config;
+}
+
+const env = { DUO_IKEY: key.ikey, DUO_SKEY: key.skey };
+
+async function linkedPaths(config: Awaited<ReturnType<typeof tenantConfig>>): Promise<AccessPath[]> {
+  const collections = await collect(config, { enforceQuotas: false, env, now });
+  const [inventory] = mergeCollections(config, collections);
+  return link(inventory!).accessPaths.filter((p) => p.id.includes("/radius/duo-radius"));
+}
+
+const byUser = (paths: AccessPath[]) =>
+  Object.fromEntries(
+    paths.map((p) => [
+      p.id.endsWith("/duo-new-users")
+        ? "new-users"
+        : (Object.entries(users).find(([, u]) => u.user_id === p.accounts[0])?.[0] ?? p.id),
+      [p.mfa.state, p.mfa.strength],
+    ]),
+  );
+
+describe("delegation linker: FortiGate RADIUS → Duo Authentication Proxy → Duo users", () => {
+  it("failmode=secure: each Duo user gets Duo's verdict; bypass is none, unenrolled under allow bypassable, disabled no path", async () => {
+    const paths = await linkedPaths(await tenantConfig({ failmode: "secure" }));
+    expect(byUser(paths)).toEqual({
+      alice: ["enforced", "app"],
+      bob: ["none", null],
+      carol: ["bypassable", null],
+      erin: ["enforced", "weak"],
+      "new-users": ["bypassable", null],
+    });
+    const alice = paths.find((p) => p.accounts[0] === users.alice.user_id)!;
+    expect(alice.accountsFrom).toEqual({ source: "duo", connection: "duo" });
+    expect(alice.mfa.via).toEqual([
+      `duo-proxy:${proxyHost}[radius_server_auto]`,
+      `duo:duo:application/${ikey}`,
+    ]);
+    expect(alice.mfa.evidence.some((e) => e.field === "failmode" && e.value === "secure")).toBe(true);
+    expect(alice.chain.delegation).toEqual({ protocol: "radius", target: `${proxyHost}:1812` });
+    const carol = paths.find((p) => p.accounts[0] === users.carol.user_id)!;
+    expect(carol.mfa.reason).toMatch(/new-user policy is allow: MFA is required but not enrolled/);
+    expect(JSON.stringify(paths)).not.toMatch(/never-kept/);
+  });
+
+  it("failmode=safe (and not set, Duo's default): enrolled users are bypassable with the failmode line as evidence", async () => {
+    for (const failmode of ["safe", null] as const) {
+      const paths = await linkedPaths(await tenantConfig({ failmode }));
+      expect(byUser(paths)).toMatchObject({ alice: ["bypassable", null], bob: ["none", null] });
+      const alice = paths.find((p) => p.accounts[0] === users.alice.user_id)!;
+      expect(alice.mfa.reason).toMatch(/failmode/);
+      expect(alice.mfa.evidence.some((e) => e.field === "failmode" && e.value === failmode)).toBe(true);
+    }
+  });
+
+  it("exempted OUs make an enforced user bypassable; new-user policy deny refuses unenrolled users (no path)", async () => {
+    const paths = await linkedPaths(
+      await tenantConfig({
+        failmode: "secure",
+        proxyExtra: "exempt_ou_1=OU=Service,DC=acme,DC=example\n",
+        enrollPolicy: "deny",
+      }),
+    );
+    expect(byUser(paths)).toEqual({
+      alice: ["bypassable", null],
+      bob: ["none", null],
+      erin: ["bypassable", null],
+    });
+    expect(paths[0]!.mfa.reason).toMatch(/exempt/);
+  });
+
+  it("stays unknown when the proxy was not read, the port is another section's, or there is no duo connection", async () => {
+    const unread = await linkedPaths(await tenantConfig({ failmode: "secure", proxyFile: "missing" }));
+    expect(unread.map((p) => p.mfa.state)).toEqual(["unknown"]);
+    expect(unread[0]!.mfa.reason).toMatch(/configuration .* was not read/);
+    expect(unread[0]!.mfa.evidence.some((e) => e.connection === "duo")).toBe(true);
+
+    const otherPort = await linkedPaths(await tenantConfig({ failmode: "secure", port: 1645 }));
+    expect(otherPort.map((p) => p.mfa.state)).toEqual(["unknown"]);
+    expect(otherPort[0]!.mfa.reason).toMatch(/none of its RADIUS server sections .* listens on 1645/);
+
+    const noDuo = await linkedPaths(await tenantConfig({ failmode: "secure", withDuo: false }));
+    expect(noDuo.map((p) => p.mfa.state)).toEqual(["unknown"]);
+    expect(noDuo[0]!.mfa.reason).toMatch(/no duo connection's Authentication Proxy/);
+  });
+
+  it("vpn-login-requires-mfa judges each Duo user, and every result depends on the duo connection", async () => {
+    const report = await scan(await tenantConfig({ failmode: "secure" }), { enforceQuotas: false, env, now });
+    const vpn = report.results.filter(
+      (r) => r.policy === "vpn-login-requires-mfa" && r.subject.id.includes("/radius/duo-radius"),
+    );
+    expect(vpn.length).toBe(5);
+    for (const r of vpn) expect(r.dependsOn).toContain("duo");
+    const status = Object.fromEntries(
+      vpn.map((r) => [
+        r.subject.id.endsWith("/duo-new-users")
+          ? "new-users"
+          : Object.entries(users).find(([, u]) => r.subject.id.endsWith(String(u.user_id)))?.[0],
+        r.status,
+      ]),
+    );
+    expect(status).toMatchObject({ alice: "pass", bob: "fail", carol: "fail" });
+  });
+});
