@@ -1,9 +1,15 @@
+import { redactUrls } from "./util/redact.js";
+
 /**
  * Small named errors (DESIGN.md §8). Messages name the tenant, connection and location, never a secret
  * value. The CLI prints `message` only; a stack trace is shown for `InternalError` under `--debug`.
  */
 export class MfasweepError extends Error {
   override name = "MfasweepError";
+  constructor(message?: string, options?: ErrorOptions) {
+    // Every message passes here: URLs in it lose their userinfo and credential-bearing query values.
+    super(redactUrls(message ?? ""), options);
+  }
 }
 
 /** A config file or option is wrong. `location` is `file:line path` when known. */
@@ -81,6 +87,6 @@ export class InternalError extends MfasweepError {
 /** `ConfigError: ...` for ours; anything else is reported as an internal error without its stack. */
 export function describeError(err: unknown): string {
   if (err instanceof MfasweepError) return `${err.name}: ${err.message}`;
-  if (err instanceof Error) return `InternalError: ${err.message}`;
-  return `InternalError: ${String(err)}`;
+  if (err instanceof Error) return `InternalError: ${redactUrls(err.message)}`;
+  return `InternalError: ${redactUrls(String(err))}`;
 }

@@ -494,8 +494,46 @@ export async function connect(
   ctx: CollectContext<EntraSettings>,
 ): Promise<{ client: EntraClient; principal: string; credential: TokenCredential }> {
   const { credential, principal } = await createCredential(ctx.settings, ctx.secret);
+  await checkTokenTenant(credential, ctx.settings);
   return { client: new EntraClient(ctx, credential), principal, credential };
 }
+
+/** The access token was issued by another directory than the connection's `tenantId` (issue #19 item 9). */
+export class CrossedTenantError extends ProviderAuthError {
+  override name = "CrossedTenantError";
+}
+
+/**
+ * Graph access tokens are JWTs whose `tid` claim is the GUID of the directory that issued them, which is the
+ * directory Graph then answers for (learn.microsoft.com/entra/identity-platform/access-token-claims-reference,
+ * "tid"). A token for another customer would read that customer's directory under this tenant's name, with
+ * coverage complete: refused before the first read. A configured verified domain cannot be compared with a
+ * GUID (the sign-in host resolves it when it issues the token); a token that is not a JWT has no claims to
+ * compare (an opaque token never comes from Entra's token endpoint).
+ */
+export async function checkTokenTenant(credential: TokenCredential, settings: EntraSettings): Promise<void> {
+  if (!guidPattern.test(settings.tenantId)) return;
+  let token: string | undefined;
+  try {
+    token = (await credential.getToken(resolveEndpoints(settings).scope))?.token;
+  } catch {
+    // The first Graph request asks again and reports the sign-in failure with its endpoint.
+    return;
+  }
+  const claims = token ? jwtClaims(token) : undefined;
+  if (!claims) return;
+  const tid = claims.tid;
+  if (typeof tid !== "string" || !guidPattern.test(tid))
+    throw new CrossedTenantError(
+      `the access token carries no tenant (tid claim), so it cannot be shown to belong to tenant ${settings.tenantId}; nothing was read`,
+    );
+  if (tid.toLowerCase() !== settings.tenantId.toLowerCase())
+    throw new CrossedTenantError(
+      `the access token was issued by tenant ${tid}, not by the configured tenantId ${settings.tenantId}; nothing was read (check the token or the tenantId)`,
+    );
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `doctor`'s least-privilege check: the Graph token's `roles` (application permissions) or `scp`

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { EmulatorRequest, EmulatorResponse } from "../../src/emulator/server.js";
 
 /**
@@ -38,15 +39,29 @@ function oauthError(status: number, error: string, code: number, description: st
 
 /** An unsigned JWT carrying the claims Graph reads (tid, appid, roles). */
 function mint(tenantId: string, app: SeedConsentedApp, audience: string): string {
+  return graphAccessToken(tenantId, { appId: app.clientId, roles: app.permissions, audience });
+}
+
+/**
+ * A Graph access token as Entra issues one for an app in `tenantId`: a JWT whose `tid` claim is the GUID
+ * of the issuing directory and whose `iss` names it (learn.microsoft.com/entra/identity-platform/
+ * access-token-claims-reference). Unsigned (the emulator is the only party that checks it); the
+ * signature part is random, so two tokens for one tenant differ. For tests that hand mfasweep a token
+ * "minted elsewhere" (`auth.method: access-token`).
+ */
+export function graphAccessToken(
+  tenantId: string,
+  claims: { appId?: string; roles?: string[]; audience?: string } = {},
+): string {
   const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   return `${part({ typ: "JWT", alg: "none" })}.${part({
-    aud: audience,
+    aud: claims.audience ?? "https://graph.microsoft.com",
     iss: `https://sts.windows.net/${tenantId}/`,
     tid: tenantId,
-    appid: app.clientId,
-    roles: app.permissions,
+    appid: claims.appId ?? "00000000-0000-0000-0000-00000000a11d",
+    roles: claims.roles ?? [],
     exp: Math.floor(Date.now() / 1000) + 3600,
-  })}.`;
+  })}.${randomBytes(16).toString("base64url")}`;
 }
 
 /**

@@ -16,8 +16,8 @@ export function configCommand(): Command {
     .description("Check a config file and report every problem with its line")
     .option("-c, --config <file>", "config file", defaultConfigPath())
     .action(async (options: { config: string }) => {
-      const { config: loaded, warnings } = await loadConfig(options.config);
-      printWarnings(warnings);
+      const { config: loaded, warnings, advice } = await loadConfig(options.config);
+      printWarnings([...warnings, ...advice]);
       const connections = loaded.tenants.reduce((n, t) => n + t.connections.length, 0);
       process.stdout.write(
         `${options.config}: ${loaded.tenants.length} tenant(s), ${connections} connection(s), ${loaded.exceptions.length} exception(s): valid\n`,

@@ -3,6 +3,7 @@ import { MfasweepError } from "../errors.js";
 import type { Exit } from "../exit.js";
 import { type Layout, outputWidth } from "../export/grid.js";
 import { forTerminal } from "../export/sanitize.js";
+import { redactUrls } from "../util/redact.js";
 
 /** The config file used when --config is not given. */
 export function defaultConfigPath(): string {
@@ -10,7 +11,7 @@ export function defaultConfigPath(): string {
 }
 
 export function printWarnings(warnings: string[]): void {
-  for (const w of warnings) process.stderr.write(`warning: ${forTerminal(w)}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${forTerminal(redactUrls(w))}\n`);
 }
 
 let wide = false;
@@ -39,7 +40,7 @@ export function finish(exit: Exit): void {
 /** The one line a failure prints: our errors by their message, anything else as an internal error. */
 export function failureLine(err: unknown): string {
   if (err instanceof MfasweepError) return err.message;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = redactUrls(err instanceof Error ? err.message : String(err));
   return `internal error: ${message} (run with --debug for the stack trace)`;
 }
 

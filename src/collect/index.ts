@@ -3,6 +3,7 @@ import type { Config, ConnectionConfig } from "../config/load.js";
 import { resolveSecret } from "../config/secrets.js";
 import { describeError, ProviderResponseError, ProviderUnavailableError } from "../errors.js";
 import { type Coverage, emptyInventory, ProviderInventory } from "../model/index.js";
+import { redactUrls } from "../util/redact.js";
 import { RecordBudget } from "./paging.js";
 import type { CollectContext, ProgressUpdate, Provider } from "./provider.js";
 import { QuotaRegistry } from "./quota.js";
@@ -202,16 +203,16 @@ export async function collectConnection(
         },
       );
     },
-    gap: (what, reason) => gaps.push({ what, reason }),
+    gap: (what, reason) => gaps.push({ what, reason: redactUrls(reason) }),
     records: (label, count) => budget.add(label, count),
     skip: (what, reason) => {
       counts.skipped++;
-      gaps.push({ what, reason });
+      gaps.push({ what, reason: redactUrls(reason) });
     },
     note: (text) => notes.push(text),
     progress: (step, done, total) =>
       options.onProgress?.({ tenant: tenant.id, connection: connection.id, step, done, total }),
-    warn: (message) => options.onWarning?.(`${where}: ${message}`),
+    warn: (message) => options.onWarning?.(redactUrls(`${where}: ${message}`)),
     sleep: (ms) => sleep(ms, signal),
   };
 

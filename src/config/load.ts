@@ -7,8 +7,10 @@ import { findProvider, providers } from "../../providers/index.js";
 import { ConfigError } from "../errors.js";
 import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } from "../evaluate/profiles.js";
 import { appendAll } from "../util/arrays.js";
+import { hasUserinfo } from "../util/redact.js";
 import { logoProblem } from "./report.js";
 import { ConfigFile, type ExceptionEntry } from "./schema.js";
+import { sharedIdentityWarnings } from "./shared-identity.js";
 
 export interface ConnectionConfig {
   id: string;
@@ -32,6 +34,8 @@ export interface LoadedConfig {
   config: Config;
   /** Problems that do not stop a run (an exception that has expired, a tenant with one connection disabled). */
   warnings: string[];
+  /** What `config validate` adds: tenants that share an endpoint, a credential reference or a PSA company. */
+  advice: string[];
 }
 
 type Path = ReadonlyArray<PropertyKey>;
@@ -77,6 +81,31 @@ function issueMessages(issues: z.core.$ZodIssue[], base: Path, locator: Locator)
     }
     return `${locator.at(path)} ${formatPath(path) || "(top level)"}: ${issue.message}`;
   });
+}
+
+/**
+ * Every string in the config that is a URL carrying a user name or password (`https://user:secret@host`),
+ * wherever it is (connection endpoints, ticketing targets, anything added later): a password there would
+ * reach the terminal, the queue and reports. The message names the place, never the value.
+ */
+function userinfoProblems(raw: unknown, locator: Locator): string[] {
+  const problems: string[] = [];
+  const walk = (value: unknown, path: PropertyKey[]): void => {
+    if (typeof value === "string") {
+      if (hasUserinfo(value))
+        problems.push(
+          `${locator.at(path)} ${formatPath(path)}: a URL must not carry a user name or password (user:password@); give credentials in auth as env:NAME or file:PATH`,
+        );
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        walk(v, [...path, i]);
+      });
+    } else if (typeof value === "object" && value !== null) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+    }
+  };
+  walk(raw, []);
+  return problems;
 }
 
 /**
@@ -146,7 +175,9 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
       return [{ id, type: provider.type, settings: settings.data }];
     });
   });
-  if (!parsed.success) throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
+  appendAll(errors, userinfoProblems(raw, locator));
+  if (!parsed.success || errors.length > 0)
+    throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
   const tenants: TenantConfig[] = parsed.data.tenants.map((tenant, t) => ({
     id: tenant.id,
     name: tenant.name,
@@ -160,7 +191,8 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
   for (const rule of semanticRules)
     rule(config, { error: (m) => errors.push(m), warn: (m) => warnings.push(m) }, { locator, now, file });
   if (errors.length > 0) throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
-  return { config, warnings };
+  const advice = sharedIdentityWarnings(config, (path) => `${locator.at(path)} ${formatPath(path)}`);
+  return { config, warnings, advice };
 }
 
 interface Report {

@@ -14,6 +14,7 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from "../../errors.js";
+import { redactUrls } from "../../util/redact.js";
 
 /**
  * The transport the ticketing connectors share. Small on purpose: `src/collect/http.ts` serves collection
@@ -176,7 +177,7 @@ export class TicketHttp {
   redact(text: string): string {
     let out = text;
     for (const s of this.#secrets) out = out.split(s).join("[redacted]");
-    return out;
+    return redactUrls(out);
   }
 
   #label(spec: SendSpec, label: string): string {
