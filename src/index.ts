@@ -82,6 +82,13 @@ export {
   readOktaOrg,
 } from "./link/okta/index.js";
 export * from "./model/index.js";
+export {
+  type DeliverOptions,
+  type Delivery,
+  deliverWeeklySummary,
+  NotifyChannel,
+  NotifyConfig,
+} from "./notify/index.js";
 export { consentUrl } from "./onboarding/consent.js";
 export {
   type DiscoveryResult,

@@ -3,6 +3,7 @@ import { providers } from "../../providers/index.js";
 import { ProfileName } from "../evaluate/profiles.js";
 import { TicketingConfig } from "../export/ticketing/index.js";
 import { Severity } from "../model/vocabulary.js";
+import { NotifyConfig } from "../notify/config.js";
 import { Identifier } from "./connection.js";
 import { ReportConfig } from "./report.js";
 
@@ -80,6 +81,7 @@ export const ConfigFile = z.strictObject({
   ticketing: TicketingConfig.describe(
     "Ticketing targets (PSA, Jira, ServiceNow, webhook) that `mfasweep tickets sync` keeps in step with the queue.",
   ),
+  notify: NotifyConfig,
 });
 
 /** The full schema with the connection union, for `config schema` (editor autocompletion). */
