@@ -11,7 +11,7 @@ export default definePolicy({
     rationale:
       "An account where 2SV is not enforced signs in with a password alone once the user (or an attacker) turns 2SV off or never enrolls. CISA SCuBA GWS.COMMONCONTROLS.1.2 requires enforcement; AA22-131A asks MSPs to enforce MFA on every account that can reach customer data.",
     evidence:
-      "Directory API users.list: isEnforcedIn2Sv, isEnrolledIn2Sv, suspended, archived; the OU's 2SV factor policy for strength.",
+      "Directory API users.list: isEnforcedIn2Sv, isEnrolledIn2Sv, suspended, archived; the OU's 2SV factor policy for strength; for an enforced but unenrolled user, the OU's new-user enrollment period (within it the password alone signs in; without one the user cannot sign in).",
     remediation:
       "Admin console > Security > Authentication > 2-Step Verification: turn on Enforcement for the user's organizational unit (or a group containing them), then make sure the user enrolls before the enforcement date.",
     references: [
@@ -52,15 +52,8 @@ export default definePolicy({
             return { subject, status: "pass", message: path.mfa.reason, mfa, evidence };
           case "unknown":
             return { subject, status: "unknown", message: path.mfa.reason, mfa, evidence };
-          case "bypassable":
-            return {
-              subject,
-              status: "fail",
-              severity: "medium",
-              message: `${account.name}: ${path.mfa.reason}`,
-              mfa,
-              evidence,
-            };
+          // "bypassable" is 2SV enforced but not enrolled inside the new-user enrollment period: whoever has
+          // the password enrolls first, the registration finding of the shared rule (#18 item 11), high.
           default:
             return { subject, status: "fail", message: `${account.name}: ${path.mfa.reason}`, mfa, evidence };
         }

@@ -1,4 +1,5 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { nothingEnrolled } from "../src/model/index.js";
 import { signInPathOf } from "./helpers.js";
 
 /** Accounts that can sign in (active, or locked out for now); suspended and deprovisioned ones cannot. */
@@ -62,10 +63,14 @@ export default definePolicy({
               evidence,
             };
           case "bypassable":
+            // Nothing enrolled while every sign-in demands MFA is the registration finding of the shared
+            // rule (#18 item 11; the verdict says it in the rule's own words): whoever has the password
+            // enrolls first, as severe as Entra's. A rule that lets some sign-ins skip the factor is the
+            // lesser gap.
             return {
               subject,
               status: "fail",
-              severity: "medium",
+              ...(path.mfa.reason.includes(nothingEnrolled("enroll")) ? {} : { severity: "medium" as const }),
               message: `${account.name}: ${path.mfa.reason}`,
               mfa,
               evidence,

@@ -110,6 +110,8 @@ export const twoStepSettings = {
   enrollment: "settings/security.two_step_verification_enrollment",
   enforcement: "settings/security.two_step_verification_enforcement",
   factor: "settings/security.two_step_verification_enforcement_factor",
+  /** `{enrollmentGracePeriod}`: the new-user enrollment period, a Duration such as "604800s". */
+  enrollmentPeriod: "settings/security.two_step_verification_grace_period",
 } as const;
 
 /** `enforcedFrom` of 1970-01-01T00:00:00Z means enforcement is OFF. */

@@ -450,10 +450,20 @@ export function seedUser(email: string, fields: Partial<SeedUser> = {}): SeedUse
   };
 }
 
-/** A 2SV policy triple (enrollment, enforcement, factor set) for one OU, as the Policy API returns them. */
+/**
+ * The 2SV policies (enrollment, enforcement, factor set, new-user enrollment period) for one OU, as the
+ * Policy API returns them. `enrollmentPeriod` is `enrollmentGracePeriod`, a Duration such as "604800s"
+ * (reference/identity-apis.md §3.2).
+ */
 export function twoStepPolicies(
   orgUnitId: string,
-  opts: { allowEnrollment: boolean; enforcedFrom?: string; factorSet?: string; type?: "SYSTEM" | "ADMIN" },
+  opts: {
+    allowEnrollment: boolean;
+    enforcedFrom?: string;
+    factorSet?: string;
+    enrollmentPeriod?: string;
+    type?: "SYSTEM" | "ADMIN";
+  },
 ): SeedPolicy[] {
   const base = (type: string, value: Record<string, unknown>): SeedPolicy => ({
     name: `policies/${createHash("sha1").update(`${orgUnitId}${type}`).digest("hex").slice(0, 14)}`,
@@ -466,6 +476,9 @@ export function twoStepPolicies(
     base(twoStepSettings.enrollment, { allowEnrollment: opts.allowEnrollment }),
     base(twoStepSettings.enforcement, { enforcedFrom: opts.enforcedFrom ?? enforcementOff }),
     ...(opts.factorSet ? [base(twoStepSettings.factor, { allowedSignInFactorSet: opts.factorSet })] : []),
+    ...(opts.enrollmentPeriod
+      ? [base(twoStepSettings.enrollmentPeriod, { enrollmentGracePeriod: opts.enrollmentPeriod })]
+      : []),
   ];
 }
 
@@ -556,6 +569,7 @@ const demoSeeds: Record<string, (domain: string, token: string) => GoogleTenantS
               allowEnrollment: true,
               enforcedFrom: "2025-01-15T00:00:00Z",
               factorSet: "NO_TELEPHONY",
+              enrollmentPeriod: "604800s",
             }),
             ...twoStepPolicies(sales.orgUnitId, { allowEnrollment: true }),
           ],
@@ -604,6 +618,7 @@ const demoSeeds: Record<string, (domain: string, token: string) => GoogleTenantS
             allowEnrollment: true,
             enforcedFrom: "2024-06-01T00:00:00Z",
             factorSet: "PASSKEY_ONLY",
+            enrollmentPeriod: "0s",
           }),
         ],
         users: [

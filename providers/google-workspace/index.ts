@@ -27,7 +27,9 @@ import {
 import { checkPage, createGoogleAuth, GoogleWorkspaceClient } from "./client.js";
 import { GoogleWorkspaceSettings } from "./settings.js";
 import {
+  type EnrollmentPeriod,
   type MappingContext,
+  orgUnitEnrollmentPeriods,
   orgUnitSettings,
   orgUnitTree,
   roleDisplayName,
@@ -252,21 +254,34 @@ async function collect(ctx: Ctx) {
   const orgUnits = await listOrgUnits(ctx, client);
 
   let settings: MfaSetting[];
+  let periods = new Map<string, EnrollmentPeriod>();
+  let periodsUnread = "";
   if (!ctx.settings.readPolicies) {
     const reason = "readPolicies is off for this connection";
+    periodsUnread = reason;
     ctx.gap("per-OU 2SV policies", reason);
     settings = unknownOrgUnitSettings(orgUnitTree(orgUnits ?? []), mapping, reason);
   } else {
     ctx.progress("2SV policies");
     try {
       const policies = await listTwoStepPolicies(ctx, client);
-      settings = orgUnitSettings(orgUnitTree(orgUnits ?? [], policies), policies, mapping);
+      const tree = orgUnitTree(orgUnits ?? [], policies);
+      settings = orgUnitSettings(tree, policies, mapping);
+      periods = orgUnitEnrollmentPeriods(tree, policies, mapping);
     } catch (err) {
       const reason = `${describeError(err)}${err instanceof ProviderPermissionError ? "; only super administrators can read the Policy API" : ""}`;
       ctx.gap("per-OU 2SV policies", reason);
+      periodsUnread = reason;
       settings = unknownOrgUnitSettings(orgUnitTree(orgUnits ?? []), mapping, reason);
     }
   }
+  const periodFor = (path: string | null | undefined): EnrollmentPeriod =>
+    periods.get(path ?? "/") ??
+    periods.get("/") ?? {
+      seconds: null,
+      reason: `2SV policies not read: ${periodsUnread || "no OU tree"}`,
+      evidence: [],
+    };
   const settingByPath = new Map(settings.map((s) => [s.scope.name, s]));
   const effectiveFor = (path: string | null | undefined) => {
     // A user's OU setting is its own OU's, whose inheritance orgUnitSettings already applied.
@@ -293,7 +308,11 @@ async function collect(ctx: Ctx) {
   for (const user of users) {
     accounts.push(toAccount(user, mapping));
     accessPaths.push(
-      signInPath(entryPoint.id, user, signInVerdict(user, mapping, effectiveFor(user.orgUnitPath))),
+      signInPath(
+        entryPoint.id,
+        user,
+        signInVerdict(user, mapping, effectiveFor(user.orgUnitPath), periodFor(user.orgUnitPath)),
+      ),
     );
   }
   const customerAccess = ctx.settings.customerAccessGroups.length

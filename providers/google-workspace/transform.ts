@@ -1,10 +1,12 @@
-import type {
-  AccessPath,
-  Account,
-  Evidence,
-  FactorStrength,
-  MfaSetting,
-  MfaVerdict,
+import {
+  type AccessPath,
+  type Account,
+  cannotSignInUntilEnrolled,
+  type Evidence,
+  type FactorStrength,
+  type MfaSetting,
+  type MfaVerdict,
+  nothingEnrolled,
 } from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
 import {
@@ -103,6 +105,7 @@ export function signInVerdict(
   user: GoogleUser,
   ctx: MappingContext,
   orgUnitSetting?: MfaSetting,
+  period?: EnrollmentPeriod,
 ): MfaVerdict {
   const evidence = [userEvidence(ctx, user, "isEnforcedIn2Sv"), userEvidence(ctx, user, "isEnrolledIn2Sv")];
   const enforced = user.isEnforcedIn2Sv;
@@ -124,15 +127,7 @@ export function signInVerdict(
     );
   if (enforced && enrolled)
     return { state: "enforced", strength, reason: "2-Step Verification is enforced and enrolled", evidence };
-  if (enforced) {
-    return {
-      state: "bypassable",
-      strength: null,
-      reason:
-        "2-Step Verification is enforced but not enrolled: during the new-user enrollment period the password alone signs in, and whoever enrolls first controls the second factor",
-      evidence,
-    };
-  }
+  if (enforced) return unenrolledUnderEnforcement(evidence, period);
   if (enrolled)
     return {
       state: "optional",
@@ -145,6 +140,37 @@ export function signInVerdict(
     strength: null,
     reason: "2-Step Verification is neither enforced nor enrolled: the password alone signs in",
     evidence,
+  };
+}
+
+/**
+ * 2SV enforced, not enrolled: the shared rule (#18 item 11). Google lets a new user sign in with just the
+ * password during the OU's new-user enrollment period, and an unenrolled user under enforcement cannot sign
+ * in otherwise (support.google.com/a/answer/9176805). With a period, whoever signs in first enrolls the
+ * second factor (`bypassable`); with none, the account cannot sign in (`enforced`, strength null).
+ */
+function unenrolledUnderEnforcement(evidence: Evidence[], period: EnrollmentPeriod | undefined): MfaVerdict {
+  const lead = "2-Step Verification is enforced but not enrolled";
+  const withPeriod = [...evidence, ...(period?.evidence ?? [])];
+  if (!period || period.seconds === null)
+    return {
+      state: "unknown",
+      strength: null,
+      reason: `${lead}; whether a new-user enrollment period lets the password alone sign in is not known: ${period?.reason ?? "the OU's 2SV policies were not read"}`,
+      evidence: withPeriod,
+    };
+  if (period.seconds === 0)
+    return {
+      state: "enforced",
+      strength: null,
+      reason: `${lead}, and there is no new-user enrollment period (${period.reason}): ${cannotSignInUntilEnrolled}`,
+      evidence: withPeriod,
+    };
+  return {
+    state: "bypassable",
+    strength: null,
+    reason: `${lead}; while the account is within its new-user enrollment period (${period.reason}) the password alone signs it in: ${nothingEnrolled("enroll")}`,
+    evidence: withPeriod,
   };
 }
 
@@ -203,15 +229,13 @@ interface SettingValue {
 }
 
 /**
- * Effective 2SV settings per OU. The Policy API returns the policies as set, not per-OU values: an OU
- * without its own policy inherits its parent's, up to the top-level OU. Inheritance applied is recorded
- * in `inheritedFrom`. Group-targeted policies are reported by the caller, not applied here.
+ * The policy that sets `type` for an OU: its own, else the nearest parent's (`from` names that parent).
+ * Group-targeted policies are left out: the caller says what they change.
  */
-export function orgUnitSettings(
+function effectiveSetting(
   tree: OrgUnitNode[],
   policies: CloudIdentityPolicy[],
-  ctx: MappingContext,
-): MfaSetting[] {
+): (type: string, node: OrgUnitNode) => { found?: SettingValue; from?: string } {
   const byKey = new Map(tree.map((n) => [n.key, n]));
   const ouPolicies = policies.filter((p) => p.policyQuery?.orgUnit && !p.policyQuery.group);
   const explicit = (type: string, key: string): SettingValue | undefined => {
@@ -222,7 +246,7 @@ export function orgUnitSettings(
     const policy = candidates[0];
     return policy ? { policy, value: policy.setting.value ?? {} } : undefined;
   };
-  const effective = (type: string, node: OrgUnitNode): { found?: SettingValue; from?: string } => {
+  return (type, node) => {
     for (
       let at: OrgUnitNode | undefined = node;
       at;
@@ -233,7 +257,103 @@ export function orgUnitSettings(
     }
     return {};
   };
+}
 
+/**
+ * An OU's new-user enrollment period: Google lets newly created users sign in with just their password
+ * for that long so they can enroll, while 2SV is enforced (support.google.com/a/answer/9176805,
+ * /a/answer/2548882). `seconds` null: not known (not read, not set, unparsable, or a group may change it).
+ */
+export interface EnrollmentPeriod {
+  seconds: number | null;
+  /** Where the value came from, or why it is not known. */
+  reason: string;
+  evidence: Evidence[];
+}
+
+/** A google.protobuf.Duration in its JSON form ("604800s", "0s"); null for anything else. */
+export function durationSeconds(value: unknown): number | null {
+  if (typeof value !== "string") return null;
+  const m = /^(\d+(?:\.\d+)?)s$/.exec(value);
+  return m ? Number(m[1]) : null;
+}
+
+/** The new-user enrollment period of every OU, by OU path, with the policy it came from as evidence. */
+export function orgUnitEnrollmentPeriods(
+  tree: OrgUnitNode[],
+  policies: CloudIdentityPolicy[],
+  ctx: MappingContext,
+): Map<string, EnrollmentPeriod> {
+  const type = twoStepSettings.enrollmentPeriod;
+  const byGroup = policies.filter((p) => p.policyQuery?.group && p.setting.type === type);
+  const effective = effectiveSetting(tree, policies);
+  return new Map(
+    tree.map((node): [string, EnrollmentPeriod] => {
+      const { found, from } = effective(type, node);
+      const evidence: Evidence[] = found
+        ? [
+            {
+              source,
+              connection: ctx.connection,
+              endpoint: policiesEndpoint,
+              objectId: found.policy.name,
+              field: "enrollmentGracePeriod",
+              value: JSON.stringify(found.value.enrollmentGracePeriod ?? null),
+              ...(from ? { note: `inherited from ${from}` } : {}),
+            },
+          ]
+        : [];
+      const seconds = durationSeconds(found?.value.enrollmentGracePeriod);
+      if (byGroup.length)
+        return [
+          node.path,
+          {
+            seconds: null,
+            reason: `${byGroup.length} new-user enrollment period policy(ies) target groups, whose members were not read`,
+            evidence,
+          },
+        ];
+      if (!found)
+        return [
+          node.path,
+          {
+            seconds: null,
+            reason: `the Policy API returned no new-user enrollment period policy for ${node.path} or its parents`,
+            evidence: [{ source, connection: ctx.connection, endpoint: policiesEndpoint, note: type }],
+          },
+        ];
+      return [
+        node.path,
+        {
+          seconds,
+          reason:
+            seconds === null
+              ? `the new-user enrollment period of ${node.path} is not a duration mfasweep reads (${JSON.stringify(found.value.enrollmentGracePeriod ?? null)})`
+              : `new-user enrollment period of ${node.path}${from ? ` (inherited from ${from})` : ""}: ${periodWords(seconds)}`,
+          evidence,
+        },
+      ];
+    }),
+  );
+}
+
+function periodWords(seconds: number): string {
+  if (seconds === 0) return "none";
+  const days = seconds / 86_400;
+  return Number.isInteger(days) ? `${days} day(s)` : `${seconds} s`;
+}
+
+/**
+ * Effective 2SV settings per OU. The Policy API returns the policies as set, not per-OU values: an OU
+ * without its own policy inherits its parent's, up to the top-level OU. Inheritance applied is recorded
+ * in `inheritedFrom`. Group-targeted policies are reported by the caller, not applied here.
+ */
+export function orgUnitSettings(
+  tree: OrgUnitNode[],
+  policies: CloudIdentityPolicy[],
+  ctx: MappingContext,
+): MfaSetting[] {
+  const effective = effectiveSetting(tree, policies);
   return tree.map((node) => {
     const enrollment = effective(twoStepSettings.enrollment, node);
     const enforcement = effective(twoStepSettings.enforcement, node);

@@ -32,3 +32,16 @@ export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
     z.record(z.string(), JsonValue),
   ]),
 );
+
+/**
+ * "MFA required, nothing enrolled", said the same way for every identity provider (issue #18 item 11):
+ * whoever holds the password enrols first, so where the account can enrol a factor at sign-in the path is
+ * `bypassable`; where it cannot, the path is `enforced` with `strength: null` and the reason says the
+ * account cannot sign in. `term` is the vendor's word (Entra registers methods, Okta and Google enroll).
+ */
+export function nothingEnrolled(term: "register" | "enroll"): string {
+  return `MFA is required but nothing is ${term}ed: whoever signs in first with the password ${term}s the second factor`;
+}
+
+/** The other half of the rule: nothing enrolled, and nothing can be enrolled at sign-in. */
+export const cannotSignInUntilEnrolled = "the account cannot sign in until a second factor is set up for it";

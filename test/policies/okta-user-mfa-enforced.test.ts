@@ -1,8 +1,12 @@
 import policy from "../../policies/okta-user-mfa-enforced.js";
+import { cannotSignInUntilEnrolled, nothingEnrolled } from "../../src/model/index.js";
 import { accessPath, account, entryPoint, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
 const source = "okta";
+const enrolled = {
+  enrollment: { enrolled: true, methods: [{ method: "push", strength: "app" as const }], evidence: [] },
+};
 const signIn = entryPoint({ id: "okta:okta:sign-in", source, kind: "directory-sign-in", connection: "okta" });
 const dashboard = entryPoint({ id: "okta:okta:dashboard", source, kind: "app", connection: "okta" });
 
@@ -10,13 +14,15 @@ const dashboard = entryPoint({ id: "okta:okta:dashboard", source, kind: "app", c
 function user(
   state: Parameters<typeof accessPath>[0]["state"],
   fields: Partial<Parameters<typeof account>[0]> = {},
+  reason = `state ${state}`,
 ) {
   const a = account({ id: "00u1", name: "ann@acme.example", source, connection: "okta", ...fields });
+  const signInPath = accessPath({ entryPoint: signIn.id, accounts: ["00u1"], state });
   return inventory({
     accounts: [a],
     entryPoints: [signIn, dashboard],
     accessPaths: [
-      accessPath({ entryPoint: signIn.id, accounts: ["00u1"], state }),
+      { ...signInPath, mfa: { ...signInPath.mfa, reason } },
       accessPath({ entryPoint: dashboard.id, accounts: ["00u1"], state: "enforced" }),
     ],
   });
@@ -28,6 +34,16 @@ testPolicy(policy, {
       name: "every global session rule for the account demands MFA",
       inventory: user("enforced"),
       mfa: "enforced",
+    },
+    {
+      name: "#18 item 11: MFA demanded, nothing enrolled and nothing enrollable: enforced, the account cannot sign in",
+      inventory: user(
+        "enforced",
+        {},
+        `every sign-in requires a second factor, but no factor is enrolled and its enrollment policy allows none that the rule accepts: ${cannotSignInUntilEnrolled}`,
+      ),
+      mfa: "enforced",
+      message: [cannotSignInUntilEnrolled],
     },
     {
       name: "a locked-out account that demands MFA",
@@ -44,10 +60,27 @@ testPolicy(policy, {
       message: ["ann@acme.example"],
     },
     {
-      name: "a zone or group rule lets some sign-ins through with one factor",
+      name: "a zone or group rule lets some sign-ins of an enrolled account through with one factor",
+      inventory: user("bypassable", enrolled),
+      mfa: "bypassable",
+      severity: "medium",
+    },
+    {
+      name: "a zone rule lets an account with nothing enrolled through: the rule's gap, medium",
       inventory: user("bypassable"),
       mfa: "bypassable",
       severity: "medium",
+    },
+    {
+      name: "#18 item 11: MFA demanded, nothing enrolled, a factor enrollable at sign-in: whoever has the password enrolls first (high, as on Entra)",
+      inventory: user(
+        "bypassable",
+        {},
+        `every sign-in requires a second factor, but no factor is enrolled: ${nothingEnrolled("enroll")}`,
+      ),
+      mfa: "bypassable",
+      severity: "high",
+      message: ["ann@acme.example", nothingEnrolled("enroll")],
     },
     {
       name: "the Dashboard demanding MFA does not excuse a one-factor session",

@@ -8,7 +8,7 @@ import type {
   Severity,
   Tristate,
 } from "../../model/index.js";
-import { strengthRank } from "../../model/index.js";
+import { nothingEnrolled, strengthRank } from "../../model/index.js";
 import { appendAll, maxOf, minOf } from "../../util/arrays.js";
 import {
   AuthenticationStrengthPolicy,
@@ -913,8 +913,8 @@ interface Demand {
 }
 const anyMfa: Demand = { blocked: false, combinations: null };
 
-export const nothingRegistered =
-  "MFA is required but nothing is registered: whoever signs in first with the password registers the second factor";
+/** "MFA required, nothing enrolled" in Entra's words (the shared rule: `nothingEnrolled` in the model). */
+export const nothingRegistered = nothingEnrolled("register");
 
 /**
  * What the user can present against what is demanded: the weakest combination that is both accepted
@@ -1284,7 +1284,7 @@ export function evaluateEntraSignIn(
     strength = met.strength;
     access = met.unmet ?? (demands.every((d) => d.blocked) ? "blocked" : "met");
     if (met.unmet === "registrable" && registration.status === "not-registered") {
-      // Whoever holds the password registers the second factor (vocabulary: reports/vocabulary.md).
+      // Whoever holds the password registers the second factor (the shared rule, README "MFA required, nothing enrolled").
       state = "bypassable";
       notes.push(nothingRegistered);
     } else if (met.unmet === "registrable") {

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import type { Evidence, FactorStrength, MfaState, MfaVerdict } from "../../model/index.js";
+import {
+  cannotSignInUntilEnrolled,
+  type Evidence,
+  type FactorStrength,
+  type MfaState,
+  type MfaVerdict,
+  nothingEnrolled,
+} from "../../model/index.js";
 import {
   allOktaFactorTypes,
   authenticatorFactorTypes,
@@ -908,14 +915,7 @@ export class OktaPolicyEvaluator {
         evidence: [...structure.evidence, factorEvidence],
       };
     }
-    if (factors.length === 0) {
-      return {
-        state: "bypassable",
-        strength: null,
-        reason: `${structure.reason}, but no factor is enrolled: whoever next signs in with the password enrolls one of their own`,
-        evidence: [...structure.evidence, factorEvidence],
-      };
-    }
+    if (factors.length === 0) return this.#nothingEnrolled(structure, userId, factorEvidence);
     const enrollment = this.#enrollment(userId);
     const hidden = enrollment.known ? enrollment.hiddenTypes : allOktaFactorTypes;
     const pairs = structure.mfaPairs.map((pair) => pairFactors(pair, factors, hidden));
@@ -929,6 +929,48 @@ export class OktaPolicyEvaluator {
       strength: strength ?? null,
       reason: note ? `${structure.reason}; ${note}` : structure.reason,
       evidence: [...structure.evidence, factorEvidence, ...this.#enrollmentEvidence(enrollment)],
+    };
+  }
+
+  /**
+   * MFA demanded, no factor listed (the shared rule, #18 item 11): where the account's enrollment policy
+   * lets it enroll a factor a demanding rule accepts, whoever signs in first with the password enrolls it
+   * (`bypassable`); where it allows none, the account cannot sign in (`enforced`, strength null). Without
+   * the enrollment policies neither is known.
+   */
+  #nothingEnrolled(structure: Structure, userId: string, factorEvidence: Evidence): MfaVerdict {
+    const enrollment = this.#enrollment(userId);
+    const evidence = [...structure.evidence, factorEvidence, ...this.#enrollmentEvidence(enrollment)];
+    if (!enrollment.known)
+      return {
+        state: "unknown",
+        strength: null,
+        reason: `${structure.reason}, but no factor is listed for this account and whether it can enroll one at sign-in is not known (${enrollment.reason})`,
+        evidence,
+      };
+    const pairs = structure.mfaPairs.map((pair) => pairFactors(pair, [], enrollment.hiddenTypes));
+    const enrollableFor = (p: PairFactors) =>
+      enrollment.enrollable.filter((k) =>
+        (authenticatorFactorTypes[k] ?? []).some((t) => accepts(p.demanding.outcome, t)),
+      );
+    // No demanding rule to look at: nothing shows that enrolling is impossible, so the worse case holds.
+    const open = pairs.length ? pairs.map(enrollableFor).find((keys) => keys.length > 0) : [];
+    const hidden = [...new Set(pairs.flatMap((p) => p.hiddenAccepted))];
+    const unlisted = hidden.length
+      ? ` (unless it holds a ${hidden.join("/")} factor, which Okta does not list because enrollment policy ${enrollment.policies.map((p) => `'${p}'`).join(" or ")} does not allow it)`
+      : "";
+    if (open)
+      return {
+        state: "bypassable",
+        strength: null,
+        reason: `${structure.reason}, but no factor is enrolled${unlisted}: ${nothingEnrolled("enroll")}${open.length ? ` (its enrollment policy lets it enroll ${open.join(" or ")} at sign-in)` : ""}`,
+        evidence,
+      };
+    return {
+      state: "enforced",
+      strength: null,
+      reason: `${structure.reason}, but no factor is enrolled${unlisted} and its enrollment policy allows none that the rule accepts: ${cannotSignInUntilEnrolled}`,
+      evidence,
     };
   }
 

@@ -13,7 +13,11 @@ import { GoogleWorkspaceSettings } from "../../../providers/google-workspace/set
 import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import { customerAccessGroupFact } from "../../../src/model/index.js";
+import {
+  cannotSignInUntilEnrolled,
+  customerAccessGroupFact,
+  nothingEnrolled,
+} from "../../../src/model/index.js";
 import { inventory } from "../../helpers/inventory.js";
 
 const token = "ya29.test-token";
@@ -35,6 +39,7 @@ function bigTenant(extra: Partial<GoogleTenantSeed> = {}): GoogleTenantSeed {
             allowEnrollment: true,
             enforcedFrom: "2025-01-01T00:00:00Z",
             factorSet: "NO_TELEPHONY",
+            enrollmentPeriod: "604800s",
           }),
           ...twoStepPolicies(sales.orgUnitId, { allowEnrollment: true }),
         ],
@@ -162,6 +167,55 @@ describe("google-workspace collect through @googleapis/admin", () => {
     });
     expect(verdict[0]).toMatchObject({ status: "fail" });
     expect(verdict[0]!.message).not.toContain("inherited");
+  });
+
+  it("2SV enforced, not enrolled: bypassable within a new-user enrollment period, enforced (cannot sign in) without one, unknown unread (#18 item 11)", async () => {
+    // Google: "an enrollment period during which new users can sign in with just their passwords"; an
+    // unenrolled user under enforcement otherwise cannot sign in (support.google.com/a/answer/9176805).
+    // The period is the Policy API's security.two_step_verification_grace_period (identity-apis.md §3.2).
+    const seed = seedTenant("grace.example", token, ({ root, ou }) => {
+      const locked = ou("/Locked");
+      return {
+        orgUnits: [ou("/Staff"), locked],
+        policies: [
+          ...twoStepPolicies(root, {
+            allowEnrollment: true,
+            enforcedFrom: "2025-01-01T00:00:00Z",
+            enrollmentPeriod: "1209600s",
+          }),
+          ...twoStepPolicies(locked.orgUnitId, {
+            allowEnrollment: true,
+            enforcedFrom: "2025-01-01T00:00:00Z",
+            enrollmentPeriod: "0s",
+          }),
+        ],
+        users: [
+          seedUser("new@grace.example", { orgUnitPath: "/Staff", isEnforcedIn2Sv: true }),
+          seedUser("old@grace.example", { orgUnitPath: "/Locked", isEnforcedIn2Sv: true }),
+        ],
+      };
+    });
+    const mfaOf = (c: Awaited<ReturnType<typeof run>>["collection"], name: string) => {
+      const id = c.inventory.accounts.find((a) => a.name === name)?.id;
+      return c.inventory.accessPaths.find((p) => p.accounts[0] === id)?.mfa;
+    };
+    const { collection } = await run(seed);
+    const inGrace = mfaOf(collection, "new@grace.example")!;
+    expect(inGrace).toMatchObject({ state: "bypassable", strength: null });
+    expect(inGrace.reason).toContain("14 day(s)");
+    expect(inGrace.reason).toContain("(inherited from /)");
+    expect(inGrace.reason).toContain(nothingEnrolled("enroll"));
+    expect(
+      inGrace.evidence.some((e) => e.field === "enrollmentGracePeriod" && e.value === '"1209600s"'),
+    ).toBe(true);
+    const locked = mfaOf(collection, "old@grace.example")!;
+    expect(locked).toMatchObject({ state: "enforced", strength: null });
+    expect(locked.reason).toContain(cannotSignInUntilEnrolled);
+
+    await emulator?.close();
+    const unread = await run(seed, { settings: { readPolicies: false } });
+    expect(mfaOf(unread.collection, "old@grace.example")).toMatchObject({ state: "unknown" });
+    expect(mfaOf(unread.collection, "new@grace.example")?.reason).toContain("readPolicies is off");
   });
 
   it("treats enforcedFrom 1970-01-01 as enforcement off", async () => {

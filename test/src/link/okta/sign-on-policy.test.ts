@@ -22,7 +22,7 @@ import {
   oktaLinker,
   pendingOktaEvaluation,
 } from "../../../../src/link/okta/index.js";
-import type { Account } from "../../../../src/model/index.js";
+import { type Account, cannotSignInUntilEnrolled, nothingEnrolled } from "../../../../src/model/index.js";
 
 const ok = { complete: true };
 const reads = (over: Partial<OktaOrgFact["reads"]> = {}): OktaOrgFact["reads"] => ({
@@ -524,6 +524,67 @@ describe("Okta app evaluation (global session and the app's authentication polic
       expect(unseen.reason).toMatch(
         /webauthn\/u2f factors .*if it holds none, Okta has the account enroll one/,
       );
+    });
+
+    // The shared rule (#18 item 11, README "MFA required, nothing enrolled"): whoever holds the password
+    // enrolls first. Okta has an account without an accepted factor enroll one at sign-in when its
+    // authenticator enrollment policy allows it (REQUIRED/OPTIONAL; reference/identity-apis.md §2.1), and
+    // otherwise it has nothing to verify with.
+    describe("MFA required, nothing enrolled (#18 item 11)", () => {
+      const phoneOnly = enrollPolicy("Phone only", 1, [admins.id], ["phone_number", "okta_email"]);
+      it.each([
+        [
+          "any two factors, push enrollable: bypassable",
+          "dash",
+          undefined,
+          {},
+          "bypassable",
+          nothingEnrolled("enroll"),
+        ],
+        [
+          "phishing-resistant, security key enrollable: bypassable",
+          "console",
+          undefined,
+          {},
+          "bypassable",
+          "webauthn",
+        ],
+        [
+          "phishing-resistant, only phone and email enrollable: enforced, cannot sign in",
+          "console",
+          [phoneOnly],
+          {},
+          "enforced",
+          cannotSignInUntilEnrolled,
+        ],
+        [
+          "any two factors under 'Phone only': SMS can be enrolled, bypassable",
+          "dash",
+          [phoneOnly],
+          {},
+          "bypassable",
+          "phone_number",
+        ],
+        [
+          "enrollment policies not read: unknown",
+          "console",
+          undefined,
+          { reads: { enrollPolicies: { complete: false, reason: "HTTP 403" } } },
+          "unknown",
+          "whether it can enroll one at sign-in is not known (enrollment policies could not be read (HTTP 403))",
+        ],
+      ] as const)("%s", (_name, app, enrollment, over, state, words) => {
+        const v = appOf(build([], enrollment ? [...enrollment] : undefined, over), app);
+        expect(v).toMatchObject({ state, strength: null });
+        expect(v.reason).toContain(words);
+      });
+
+      it("the cannot-sign-in case names the factors Okta would not list", () => {
+        const v = appOf(build([], [phoneOnly]), "console");
+        expect(v.reason).toMatch(
+          /unless it holds a signed_nonce\/webauthn\/u2f factor, which Okta does not list because enrollment policy 'Phone only'/,
+        );
+      });
     });
 
     it("enrollment policies not read: any factor may be unlisted, so only a phishing-resistant demand keeps its strength", () => {
