@@ -59,6 +59,9 @@ export default definePolicy({
             .slice(0, 8);
         };
         const names = (list: typeof paths) => list.flatMap((p) => p.accounts.map(nameOf));
+        // The sentences count accounts, not paths: a path may carry several accounts (#18 item 7).
+        const accountsIn = (list: typeof paths) => new Set(list.flatMap((p) => p.accounts)).size;
+        const all = accountsIn(paths);
         // Each account with its own path's reason (a zone rule for one, a group rule for another).
         const listed = (list: typeof paths) => {
           const { text, byAccount } = reasonsOf(list, nameOf);
@@ -72,7 +75,7 @@ export default definePolicy({
               subject,
               status: "fail",
               ...(failing.every((p) => p.mfa.state === "bypassable") ? { severity: "medium" as const } : {}),
-              message: `${failing.length} of ${paths.length} account(s) can sign in to ${entryPoint.name} with one factor: ${text}`,
+              message: `${accountsIn(failing)} of ${all} account(s) can sign in to ${entryPoint.name} with one factor: ${text}`,
               mfa,
               evidence: evidenceOf(failing),
               details,
@@ -85,7 +88,7 @@ export default definePolicy({
             {
               subject,
               status: "unknown",
-              message: `${unknown.length} of ${paths.length} account(s) could not be evaluated for ${entryPoint.name}: ${text}`,
+              message: `${accountsIn(unknown)} of ${all} account(s) could not be evaluated for ${entryPoint.name}: ${text}`,
               mfa,
               evidence: evidenceOf(unknown),
               details,
@@ -96,7 +99,7 @@ export default definePolicy({
           {
             subject,
             status: "pass",
-            message: `all ${paths.length} account(s) need a second factor for ${entryPoint.name}`,
+            message: `all ${all} account(s) need a second factor for ${entryPoint.name}`,
             mfa: { state: "enforced", strength: null },
             evidence: evidenceOf(paths),
           },

@@ -42,12 +42,16 @@ testPolicy(policy, {
       message: ["only when Entra deems it necessary"],
     },
     {
-      name: "excluded by name: MFA only if the user chooses",
+      name: "excluded by name, a method registered: registered, but no policy requires it (#18 item 7)",
       inventory: entraInventory({ users: [ann], policies: [allUsers({ excludeUsers: [ann.id] })] }),
       subject: "ann@t.example",
       mfa: "optional",
       severity: "high",
-      message: ["ann@t.example", "excluded from 'Require MFA for all users' (directly)"],
+      message: [
+        "ann@t.example",
+        "excluded from 'Require MFA for all users' (directly)",
+        "registered, but no policy requires it",
+      ],
     },
     {
       name: "only a report-only policy",

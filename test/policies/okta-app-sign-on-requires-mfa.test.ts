@@ -45,6 +45,22 @@ testPolicy(policy, {
       message: ["1 of 3 account(s)", "Payroll", "user1@acme.example"],
     },
     {
+      // #18 item 7: the sentence counts accounts; here 2 paths carry 3 accounts, 2 of them failing.
+      name: "counts accounts, not paths, when a path carries several accounts",
+      inventory: inventory({
+        accounts: ["00ua", "00ub", "00uc"].map((id) =>
+          account({ id, name: `${id}@acme.example`, source, connection: "okta" }),
+        ),
+        entryPoints: [payroll],
+        accessPaths: [
+          accessPath({ entryPoint: payroll.id, accounts: ["00ua", "00ub"], state: "none" }),
+          accessPath({ entryPoint: payroll.id, accounts: ["00uc"], state: "enforced" }),
+        ],
+      }),
+      mfa: "none",
+      message: ["2 of 3 account(s)", "00ua@acme.example", "00ub@acme.example"],
+    },
+    {
       name: "only zone or group bypasses",
       inventory: app("bypassable", "enforced"),
       mfa: "bypassable",

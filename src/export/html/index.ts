@@ -151,20 +151,22 @@ export function headline(
     lead = `${f.withoutSecondFactor.toLocaleString("en-US")} of ${plural(f.accounts, "account")}${scope} can sign in without a second factor; ${admins}.`;
   }
   const details: string[] = [];
-  if (f.openPaths > 0)
-    details.push(
-      `${plural(f.openPaths, "entry point or access path", "entry points or access paths")} ${f.openPaths === 1 ? "lets" : "let"} at least one login in with a password alone.`,
-    );
   // Per system only for one tenant: across tenants the tenant cards say it, and the sentence stays short.
+  // It counts accounts, as the lead does, and says so: next to the paths sentence a bare "By system" read
+  // as a count of paths (#18 item 7).
   const bySystem = f.connections.filter((c) => c.withoutSecondFactor > 0);
   if (bySystem.length > 1 && f.tenants === 1)
     details.push(
-      `By system: ${bySystem
+      `Accounts without a second factor by system: ${bySystem
         .map((c) => {
           const shared = bySystem.filter((x) => x.source === c.source).length > 1;
           return `${title(c.source)}${shared ? ` “${c.connection}”` : ""} ${c.withoutSecondFactor}`;
         })
         .join(", ")}.`,
+    );
+  if (f.openPaths > 0)
+    details.push(
+      `${plural(f.openPaths, "entry point or access path", "entry points or access paths")} ${f.openPaths === 1 ? "lets" : "let"} at least one login in with a password alone.`,
     );
   if (f.exceptedAccounts > 0)
     details.push(
@@ -885,7 +887,7 @@ function footer(ctx: Context): SafeHtml {
 <h2>How the score is calculated</h2>
 <ol>${scoreMethod().map((line) => html`<li>${line}</li>`)}</ol>
 <h2 class="subsection">What the summary counts</h2>
-<p>An account <em>can sign in without a second factor</em> when a check fails for it and its MFA state is none (no second factor), optional (registered but not required, so the user or an attacker can turn it off) or bypassable (a rule lets some logins skip it). Accounts are counted once per system, however many checks judge them; the total is every account each system returned (including suspended and archived ones). <em>Administrators</em> are those among them failing an administrator check or a critical check. Accounts covered by a recorded, dated exception are reported separately.</p>
+<p>An account <em>can sign in without a second factor</em> when a check fails for it and its MFA state is none (no second factor), optional (a second factor is registered but nothing requires it: Entra ID does not ask for it, and where a system asks anyway the user can turn it off) or bypassable (a rule lets some logins skip it). Accounts are counted once per system, however many checks judge them; the total is every account each system returned (including suspended and archived ones). <em>Administrators</em> are those among them failing an administrator check or a critical check. Accounts covered by a recorded, dated exception are reported separately.</p>
 </div>
 <div>
 <h2>About this report</h2>

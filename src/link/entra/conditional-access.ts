@@ -913,6 +913,9 @@ interface Demand {
 }
 const anyMfa: Demand = { blocked: false, combinations: null };
 
+/** The `optional` state in Entra: a registered method is not asked for unless something requires it. */
+export const registeredNotRequired = "registered, but no policy requires it";
+
 /** "MFA required, nothing enrolled" in Entra's words (the shared rule: `nothingEnrolled` in the model). */
 export const nothingRegistered = nothingEnrolled("register");
 
@@ -1270,7 +1273,8 @@ export function evaluateEntraSignIn(
       }
       if (registration.status === "registered") {
         state = "optional";
-        reason = `${reason}; a method is registered, so MFA is used only when the user chooses`;
+        // Entra asks for a registered method only where a policy requires it (#18 item 7).
+        reason = `${reason}; ${registeredNotRequired}`;
       }
     }
   }
@@ -1550,8 +1554,11 @@ export function evaluateTenantCoverage(facts: EntraFacts): TenantScopeResult[] {
   if (sd.status === "read" && sd.enabled) {
     const evidence = factEvidence(facts, entraFactKinds.securityDefaults, "isEnabled=true");
     const enabled = [...facts.users.byId.values()].filter((u) => u.accountEnabled !== false);
-    const users = enabled.filter((u) => securityDefaultsAdmin(facts, u.id).value !== true).length;
-    const whenNecessary = `${securityDefaultsUserGap}: ${users} of ${enabled.length} enabled accounts are not administrators. Recommended: a Conditional Access policy requiring MFA for all users on all cloud apps (needs Entra ID P1), then turn security defaults off`;
+    // Counts what the sentence says (#18 item 7): accounts known not to be administrators; the undecided apart.
+    const admin = enabled.map((u) => securityDefaultsAdmin(facts, u.id).value);
+    const users = admin.filter((v) => v === false).length;
+    const undecided = admin.filter((v) => v !== true && v !== false).length;
+    const whenNecessary = `${securityDefaultsUserGap}: ${users} of ${enabled.length} enabled accounts are not administrators${undecided ? ` (${undecided} more whose administrator roles could not be resolved)` : ""}. Recommended: a Conditional Access policy requiring MFA for all users on all cloud apps (needs Entra ID P1), then turn security defaults off`;
     const byScope: Record<TenantScope, Pick<TenantScopeResult, "status" | "reason" | "severity">> = {
       "all-users": { status: "fail", severity: "medium", reason: whenNecessary },
       guests: {

@@ -144,7 +144,44 @@ describe("the summary sentence", () => {
       ],
       [coverage("google-workspace"), coverage("fortigate", "complete", "fw1")],
     );
-    expect(headline(figures(r), title).details).toContain("By system: fortigate 1, Google Workspace 1.");
+    expect(headline(figures(r), title).details).toContain(
+      "Accounts without a second factor by system: fortigate 1, Google Workspace 1.",
+    );
+  });
+});
+
+describe("per-system counts say what they count (#18 item 7)", () => {
+  it("counts accounts by system, not the paths one account opens", () => {
+    const fw = { source: "fortigate", connection: "fw1" };
+    const vpnPath = (id: string) =>
+      result({
+        id,
+        name: `SSL VPN ${id}`,
+        policy: "vpn-login-requires-mfa",
+        subject: { kind: "access-path", id, name: `SSL VPN ${id}`, ...fw },
+      });
+    const r = report(
+      [
+        result({ name: "a@t1.example" }),
+        result({
+          name: "vpnuser",
+          policy: "firewall-admin-two-factor-enabled",
+          subject: { kind: "account", id: "vpnuser", name: "vpnuser", ...fw },
+        }),
+        // The same VPN user through two gateways' paths: two open paths, still one account.
+        vpnPath("gw1/vpnuser"),
+        vpnPath("gw2/vpnuser"),
+      ],
+      [coverage("google-workspace"), coverage("fortigate", "complete", "fw1")],
+    );
+    const f = figures(r);
+    expect(f.openPaths).toBe(2);
+    expect(f.withoutSecondFactor).toBe(2);
+    const { details } = headline(f, (s: string) => (s === "google-workspace" ? "Google Workspace" : s));
+    expect(details).toContain("Accounts without a second factor by system: fortigate 1, Google Workspace 1.");
+    expect(details).toContain(
+      "2 entry points or access paths let at least one login in with a password alone.",
+    );
   });
 });
 

@@ -942,6 +942,22 @@ describe("tenant coverage", () => {
       reason: expect.stringContaining("1 of 1 enabled accounts are not administrators"),
     });
     expect(sd["all-users"]?.reason).toContain("Conditional Access policy requiring MFA for all users");
+    // #18 item 7: the count is of accounts known not to be administrators; undecided ones are said apart.
+    const rolesUnread = scopes({
+      users: [ann, bob],
+      securityDefaults: true,
+      override: {
+        conditionalAccess: { status: "not-licensed", reason: "no P1", policies: [] },
+        roles: {
+          definitions: { status: "read", items: [] },
+          active: { status: "unavailable", reason: "403", items: [] },
+          eligible: { status: "read", items: [] },
+        },
+      },
+    });
+    expect(rolesUnread["all-users"]?.reason).toContain(
+      "0 of 2 enabled accounts are not administrators (2 more whose administrator roles could not be resolved)",
+    );
     expect(sd.admins?.status).toBe("pass");
     expect(sd["security-info-registration"]?.status).toBe("fail");
     const unread = scopes({
