@@ -5,7 +5,14 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { readUsersPermission } from "./api.js";
+
+/**
+ * TEMPLATE: the vendor facts this stand-in holds the client to, written here from the vendor's documents
+ * with the source beside each (never imported from ./api.ts: a typo there must fail the tests, not be
+ * copied into the witness). test/providers/constants-agree.test.ts compares them with the provider's.
+ */
+const readUsersPermission = "Users: read"; // the example vendor's console names the permission so (fictional)
+export const documented = { readUsersPermission } as const;
 
 /**
  * TEMPLATE: a stand-in that follows the vendor's documented behaviour, for tests and the demo: its auth

@@ -3,15 +3,48 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
-import { type AttestationEntry, csvColumns } from "./api.js";
+
+/**
+ * The CSV columns users are told to write (providers/attestation/README.md, the CSV example), stated here
+ * rather than imported from the reader in ./api.ts, so a renamed column in the reader fails its tests.
+ */
+const csvColumns = [
+  "tool",
+  "console",
+  "kind",
+  "mfa",
+  "method",
+  "scope",
+  "checkedBy",
+  "checkedAt",
+  "validUntil",
+  "evidence",
+  "notes",
+  "ssoProtocol",
+  "ssoTarget",
+  "ssoTargetSource",
+] as const;
+export const documented = { csvColumns } as const;
 
 /**
  * Attestations are files the MSP writes, so the "emulator" writes such files: YAML or CSV, from entries
  * as a user would type them (dates as YYYY-MM-DD strings).
  */
 
-export type AttestationSeed = Partial<Omit<AttestationEntry, "kind">> & {
-  kind?: AttestationEntry["kind"];
+/** An entry as a user would type it (README "Attestation file"); anything else passes through for tests. */
+export type AttestationSeed = {
+  tool?: string;
+  console?: string;
+  kind?: string;
+  mfa?: string;
+  method?: string;
+  scope?: string;
+  checkedBy?: string;
+  checkedAt?: string;
+  validUntil?: string;
+  evidence?: string;
+  notes?: string;
+  sso?: { protocol?: string; target?: string; targetSource?: string };
 } & Record<string, unknown>;
 
 export function attestationYaml(entries: AttestationSeed[]): string {

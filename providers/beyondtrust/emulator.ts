@@ -7,7 +7,19 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { paths } from "./api.js";
+
+/**
+ * BeyondTrust facts this stand-in holds the client to, stated here (not imported from ./api.ts) from
+ * shared/reference/remote-access-and-ticketing.md §3 (BeyondTrust row: docs.beyondtrust.com/pra/docs/test-scenario,
+ * .../pra/reference/apiconfiguserindex): token `POST https://<site>/oauth2/token`, `GET /api/config/v1/user`,
+ * `GET /api/config/v1/security-provider`.
+ */
+const paths = {
+  token: "oauth2/token",
+  users: "api/config/v1/user",
+  securityProviders: "api/config/v1/security-provider",
+} as const;
+export const documented = { paths } as const;
 
 /**
  * A stand-in for a BeyondTrust site's Configuration API: `POST /oauth2/token` (client credentials with

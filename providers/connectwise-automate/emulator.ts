@@ -7,7 +7,20 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { maxPageSize, paths } from "./api.js";
+
+/**
+ * ConnectWise Automate facts this stand-in holds the client to, stated here (not imported from ./api.ts):
+ * shared/reference/remote-access-and-ticketing.md §3 (Automate row: connectwise-rest generator/automate-json/
+ * System.json) gives `POST /cwa/api/v1/apitoken` and `GET /cwa/api/v1/Users`; the largest `pageSize` (1000)
+ * is the one gavsto/AutomateAPI's Get-AutomateAPIGeneric pages with (not in the reference: a third-party
+ * client's limit, so the emulator caps there and no higher).
+ */
+const paths = {
+  token: "cwa/api/v1/apitoken",
+  users: "cwa/api/v1/Users",
+} as const;
+const maxPageSize = 1000;
+export const documented = { paths, maxPageSize } as const;
 
 /**
  * A stand-in for an Automate server's REST API: `POST /cwa/api/v1/apitoken` (a JSON `TokenCredentials`,

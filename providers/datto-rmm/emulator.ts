@@ -7,7 +7,20 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { paths, publicClient } from "./api.js";
+
+/**
+ * Datto RMM facts this stand-in holds the client to, stated here (not imported from ./api.ts):
+ * `GET /api/v2/account/users` from shared/reference/remote-access-and-ticketing.md §3 (Datto row: the
+ * "Datto RMM API" v2 OpenAPI document in TheShadowTek/DattoRMM.Core Reference/); the password grant at
+ * `POST /auth/oauth/token` with the fixed Basic client `public-client:public` from DattoRMM.Core's
+ * Request-ApiToken (the same repository).
+ */
+const paths = {
+  token: "auth/oauth/token",
+  users: "api/v2/account/users",
+} as const;
+const publicClient = { user: "public-client", password: "public" } as const;
+export const documented = { paths, publicClient } as const;
 
 /**
  * A stand-in for a Datto RMM platform API (`https://{platform}-api.centrastage.net`): the password-grant

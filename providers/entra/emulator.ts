@@ -11,10 +11,84 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { directoryRoles } from "../../src/link/entra/facts.js";
-import { permissions } from "./api.js";
 import { type GdapSeed, gdapReadPermission, gdapRoute, partnerRelationships } from "./gdap-emulator.js";
 import { loginRoute, type SeedConsentedApp } from "./login-emulator.js";
+
+/**
+ * Microsoft facts this stand-in holds the client to, stated here (not imported from ./api.ts or the
+ * linker: a wrong permission name in the provider must fail its tests). Least-privileged application
+ * permission of each read, from shared/reference/identity-apis.md §1.1 (registration report:
+ * AuditLog.Read.All, also for `signInActivity`), §1.2 (methods: UserAuthenticationMethod.Read.All),
+ * §1.3 (Conditional Access: Policy.Read.All), §1.6 (role assignments: RoleManagement.Read.Directory) and
+ * wave2-apis.md §4 (users: User.Read.All); group members and applications from their Graph reference
+ * pages (learn.microsoft.com/graph/api/group-list-transitivemembers: GroupMember.Read.All;
+ * .../application-list and serviceprincipal-list: Application.Read.All).
+ */
+const permissions = {
+  users: "User.Read.All",
+  signInActivity: "AuditLog.Read.All",
+  registration: "AuditLog.Read.All",
+  policies: "Policy.Read.All",
+  roles: "RoleManagement.Read.Directory",
+  groups: "GroupMember.Read.All",
+  methods: "UserAuthenticationMethod.Read.All",
+  applications: "Application.Read.All",
+} as const;
+
+/** Built-in role templates (identity-apis.md §1.6, maester Get-MtRoleInfo.ps1): templateId → displayName. */
+const builtInRoles: Record<string, string> = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
+  "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9": "Conditional Access Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "c4e39bd9-1100-46d3-8c65-fb160da0071f": "Authentication Administrator",
+  "729827e3-9c14-49f7-bb1b-9608f156bbb8": "Helpdesk Administrator",
+  "966707d0-3269-4727-9be2-8c3a10f19b9d": "Password Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "3a2c62db-5318-420d-8d74-23affee5d9d5": "Intune Administrator",
+  "f2ef992c-3afb-46b9-b7cf-a126ee74c451": "Global Reader",
+  "5d6b6bb7-de71-4623-b4af-96380a352509": "Security Reader",
+  "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f": "Security Operator",
+  "0526716b-113d-4c15-b2c8-68e3c22b9f80": "Authentication Policy Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "69091246-20e8-4a56-aa4d-066075b2a7a8": "Teams Administrator",
+  "b0f54661-2d74-4c50-afa3-1ec803f12efe": "Billing Administrator",
+  "4a5d8f65-41da-4de4-8968-e035b65339cf": "Reports Reader",
+  "d29b2b05-8046-44ba-8758-1e26182fcf32": "Directory Synchronization Accounts",
+};
+
+/**
+ * `methodsRegistered` values that count as a registered MFA method for `isMfaRegistered` ("registered
+ * strong MFA method", identity-apis.md §1.1): Authenticator, OATH, FIDO2/passkeys, Windows Hello / macOS
+ * platform credential, and phone methods (Microsoft's "Authentication methods" table lists them as MFA;
+ * email OTP and security questions are SSPR-only; a Temporary Access Pass is a time-limited pass, not a
+ * registered method). An allow-list, on purpose: a value outside it is not counted. A seed can also state
+ * `isMfaRegistered` as the service would report it.
+ */
+const mfaMethods = new Set([
+  "microsoftAuthenticatorPush",
+  "microsoftAuthenticatorPasswordless",
+  "softwareOneTimePasscode",
+  "hardwareOneTimePasscode",
+  "fido2",
+  "fido2SecurityKey",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "passKeySynced",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "mobilePhone",
+  "alternateMobilePhone",
+  "officePhone",
+  "sms",
+]);
+export const documented = { permissions, builtInRoles, mfaMethods: [...mfaMethods] } as const;
 
 /**
  * A stand-in for Microsoft Graph (v1.0 and beta) that the real `@microsoft/microsoft-graph-client`
@@ -39,6 +113,8 @@ export interface SeedUser {
   signInActivity?: { lastSignInDateTime: string | null };
   /** `methodsRegistered` for the registration report, and the methods the per-user API lists. */
   methodsRegistered?: string[];
+  /** `isMfaRegistered` as the registration report would state it; by default from `mfaMethods`. */
+  isMfaRegistered?: boolean;
   /** Beta per-user MFA state (default `disabled`). */
   perUserMfaState?: "disabled" | "enabled" | "enforced";
   /** Anything else, e.g. a deliberately malformed field for tests. */
@@ -443,9 +519,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
         .filter((u) => u.accountEnabled)
         .map((u) => {
           const methods = u.methodsRegistered ?? [];
-          const mfa = methods.filter(
-            (m) => !["email", "securityQuestion", "temporaryAccessPass"].includes(m),
-          );
+          const mfa = methods.filter((m) => mfaMethods.has(m));
           const holds = (roles: SeedRoleAssignment[]) =>
             roles.some((r) => r.principalId === u.id || transitiveUsersOf(r.principalId).includes(u.id));
           return {
@@ -457,7 +531,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
             isSsprRegistered: methods.length > 0,
             isSsprEnabled: false,
             isSsprCapable: false,
-            isMfaRegistered: mfa.length > 0,
+            isMfaRegistered: u.isMfaRegistered ?? mfa.length > 0,
             isMfaCapable: mfa.length > 0,
             isPasswordlessCapable: mfa.some((m) =>
               ["fido2", "passKeyDeviceBound", "windowsHelloForBusiness"].includes(m),
@@ -504,8 +578,8 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     }
     if (path === "/roleManagement/directory/roleDefinitions") {
       if (need(permissions.roles)) return denied();
-      const defs = Object.entries(directoryRoles).map(([id, r]) =>
-        select({ id, displayName: r.name, templateId: id, isBuiltIn: true, isEnabled: true }, req.query),
+      const defs = Object.entries(builtInRoles).map(([id, name]) =>
+        select({ id, displayName: name, templateId: id, isBuiltIn: true, isEnabled: true }, req.query),
       );
       return page(req, version, path, defs, 1000, 1000);
     }

@@ -11,7 +11,6 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { tables } from "./api.js";
 import { type FortiObject, parseFortiConfig } from "./cli.js";
 
 /**
@@ -21,6 +20,24 @@ import { type FortiObject, parseFortiConfig } from "./cli.js";
  * `{ http_method, results, vdom, path, name, status, http_status, serial, version, build }`. Seeds are
  * REST-shaped objects; `restFromCli` builds them from configuration text so one fixture drives both modes.
  */
+
+/**
+ * The cmdb tables this stand-in serves, stated here (not imported from ./api.ts), from
+ * shared/reference/remote-access-and-ticketing.md §2.1 (fortinet ansible fortios_* modules): REST path,
+ * the matching `config` section of a configuration backup, and whether the table is global (outside VDOMs).
+ */
+const tables = {
+  userLocal: { rest: "user/local", cli: "user local", global: false },
+  userGroup: { rest: "user/group", cli: "user group", global: false },
+  userLdap: { rest: "user/ldap", cli: "user ldap", global: false },
+  userRadius: { rest: "user/radius", cli: "user radius", global: false },
+  userSaml: { rest: "user/saml", cli: "user saml", global: false },
+  sslSettings: { rest: "vpn.ssl/settings", cli: "vpn ssl settings", global: false },
+  firewallPolicy: { rest: "firewall/policy", cli: "firewall policy", global: false },
+  phase1: { rest: "vpn.ipsec/phase1-interface", cli: "vpn ipsec phase1-interface", global: false },
+  systemAdmin: { rest: "system/admin", cli: "system admin", global: true },
+} as const;
+export const documented = { tables } as const;
 
 export interface FortiGateSeed {
   tokens: Array<{

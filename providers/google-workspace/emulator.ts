@@ -9,7 +9,31 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { allScopes, directoryScopes, enforcementOff, groupMembersScope, twoStepSettings } from "./api.js";
+
+/**
+ * Google facts this stand-in holds the client to, stated here (not imported from ./api.ts: a typo in a
+ * provider scope once passed every test because this file imported it), from
+ * shared/reference/identity-apis.md §3.1 (Directory scopes: ScubaGoggles scuba_constants.py, discovery),
+ * §3.2 (Cloud Identity Policy API scope; 2SV setting types and `enforcedFrom` "1970-01-01T00:00:00Z" = OFF:
+ * ScubaGoggles Commoncontrols.rego, Prowler security_service.py). The group-member scope is the Directory
+ * API's documented read-only scope for `members.list` (developers.google.com/admin-sdk/directory
+ * reference/rest/v1/members/list, "Authorization scopes").
+ */
+const directoryScopes = {
+  users: "https://www.googleapis.com/auth/admin.directory.user.readonly",
+  roles: "https://www.googleapis.com/auth/admin.directory.rolemanagement.readonly",
+  orgUnits: "https://www.googleapis.com/auth/admin.directory.orgunit.readonly",
+  policies: "https://www.googleapis.com/auth/cloud-identity.policies.readonly",
+} as const;
+const allScopes = Object.values(directoryScopes);
+const groupMembersScope = "https://www.googleapis.com/auth/admin.directory.group.member.readonly";
+const twoStepSettings = {
+  enrollment: "settings/security.two_step_verification_enrollment",
+  enforcement: "settings/security.two_step_verification_enforcement",
+  factor: "settings/security.two_step_verification_enforcement_factor",
+} as const;
+const enforcementOff = "1970-01-01T00:00:00Z";
+export const documented = { directoryScopes, groupMembersScope, twoStepSettings, enforcementOff } as const;
 
 /**
  * A stand-in for admin.googleapis.com (Directory API) and cloudidentity.googleapis.com (Policy API) that

@@ -8,7 +8,21 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { paths, readScope } from "./api.js";
+
+/**
+ * NinjaOne facts this stand-in holds the client to, stated here (not imported from ./api.ts), from
+ * shared/reference/remote-access-and-ticketing.md §3 (NinjaOne row: homotechsual/NinjaOne
+ * ninjaOne-API-core-resources.yaml and Connect-NinjaOne.ps1): token at `{instance}/ws/oauth/token`,
+ * `GET /v2/user/technicians`, `GET /v2/user/end-users`; `monitoring` is the read-only client-app scope
+ * (the OpenAPI document lists monitoring/management/control globally).
+ */
+const paths = {
+  token: "ws/oauth/token",
+  technicians: "v2/user/technicians",
+  endUsers: "v2/user/end-users",
+} as const;
+const readScope = "monitoring";
+export const documented = { paths, readScope } as const;
 
 /**
  * A stand-in for a NinjaOne instance (`https://{instance}.ninjarmm.com`): the client-credentials token

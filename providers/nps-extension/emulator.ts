@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
-import { azureMfaKey } from "./api.js";
+
+/**
+ * The registry key the NPS extension reads, stated here (not imported from ./api.ts) from
+ * shared/reference/remote-access-and-ticketing.md §2.4 (NPS extension row: Microsoft Learn
+ * howto-mfa-nps-extension.md): `HKLM\SOFTWARE\Microsoft\AzureMfa`, as `reg export` spells the hive.
+ */
+const azureMfaKey = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\AzureMfa";
+export const documented = { azureMfaKey } as const;
 
 /**
  * The NPS extension is read from a registry export, so its "emulator" writes `.reg` files the way regedit

@@ -10,7 +10,40 @@ import {
   startEmulator,
 } from "../../src/emulator/server.js";
 import type { JsonValue } from "../../src/model/index.js";
-import { type EndpointGroup, endpointGroup, oktaScopes, perMinuteLimits } from "./api.js";
+
+/**
+ * Okta facts this stand-in holds the client to, stated here (not imported from ./api.ts: a wrong scope or
+ * limit in the provider must fail its tests), from shared/reference/identity-apis.md:
+ * §2.1 the OAuth scope of each endpoint (okta-spec 2026.06.2); §2.3 the per-minute limits by tier
+ * (developer.okta.com/docs/reference/rl-global-mgmt/: Developer free / paid / One App / Enterprise /
+ * Workforce) for `GET /api/v1/users`, `/api/v1/apps*`, `/api/v1/groups` and "most other API actions".
+ */
+const oktaScopes = {
+  users: "okta.users.read",
+  policies: "okta.policies.read",
+  apps: "okta.apps.read",
+  groups: "okta.groups.read",
+  roles: "okta.roles.read",
+  zones: "okta.networkZones.read",
+} as const;
+export type EndpointGroup = "users" | "apps" | "groups" | "other";
+const perMinuteLimits = {
+  users: { developer: 100, paid: 600, "one-app": 600, enterprise: 600, workforce: 600 },
+  apps: { developer: 20, paid: 100, "one-app": 100, enterprise: 100, workforce: 100 },
+  groups: { developer: 100, paid: 600, "one-app": 600, enterprise: 600, workforce: 500 },
+  other: { developer: 100, paid: 600, "one-app": 600, enterprise: 600, workforce: 1200 },
+} as const satisfies Record<EndpointGroup, Record<string, number>>;
+/** "Concurrent limit: 75 concurrent API transactions per org" (§2.3, help.okta.com api-rate-limits). */
+const orgConcurrencyLimit = 75;
+export const documented = { oktaScopes, perMinuteLimits, orgConcurrencyLimit } as const;
+
+/** The §2.3 row a request path is counted under (`/api/v1/groups/{id}/users` is a groups list). */
+function endpointGroup(path: string): EndpointGroup {
+  if (path === "/api/v1/users") return "users";
+  if (path === "/api/v1/apps" || path.startsWith("/api/v1/apps/")) return "apps";
+  if (path === "/api/v1/groups" || /^\/api\/v1\/groups\/[^/]+\/users$/.test(path)) return "groups";
+  return "other";
+}
 
 /**
  * A stand-in for an Okta org's Management API that the real `@okta/okta-sdk-nodejs` reaches over loopback

@@ -2,7 +2,32 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
-import { fakeBinaryWithVersion } from "./pe-version.js";
+
+/**
+ * VS_FIXEDFILEINFO as Microsoft documents it (learn.microsoft.com/windows/win32/api/verrsrc/ns-verrsrc-vs_fixedfileinfo):
+ * `dwSignature` 0xFEEF04BD, `dwStrucVersion` 0x00010000, then dwFileVersionMS/LS and dwProductVersionMS/LS.
+ * Stated here, not imported from the reader in ./pe-version.ts, so the stand-in binary witnesses the format.
+ */
+const fixedFileInfo = { signature: 0xfeef04bd, structVersion: 0x00010000 } as const;
+
+/** The smallest Windows binary with a version resource: an MZ header and a VS_FIXEDFILEINFO block (fixtures, demo). */
+export function fakeBinaryWithVersion(version: string): Buffer {
+  const parts = version.split(".").map((p) => Number.parseInt(p, 10));
+  const [a = 0, b = 0, c = 0, d = 0] = parts;
+  const header = Buffer.alloc(128);
+  header.write("MZ", 0, "latin1");
+  const label = Buffer.from("VS_VERSION_INFO\0", "utf16le");
+  const info = Buffer.alloc(52);
+  info.writeUInt32LE(fixedFileInfo.signature, 0);
+  info.writeUInt32LE(fixedFileInfo.structVersion, 4);
+  for (const offset of [8, 16]) {
+    info.writeUInt32LE(((a << 16) | b) >>> 0, offset);
+    info.writeUInt32LE(((c << 16) | d) >>> 0, offset + 4);
+  }
+  // Keep the block 32-bit aligned after the label, as the resource format does.
+  const pad = Buffer.alloc((4 - ((header.length + label.length) % 4)) % 4);
+  return Buffer.concat([header, label, pad, info]);
+}
 
 /**
  * ScreenConnect has no API, so its "emulator" builds what a user would copy from the server: a folder with

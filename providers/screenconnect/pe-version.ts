@@ -37,22 +37,3 @@ export function readBinaryVersion(data: Buffer): BinaryVersion {
   }
   throw new VersionFileError("no version resource (VS_FIXEDFILEINFO) found");
 }
-
-/** Builds the smallest buffer `readBinaryVersion` accepts: for fixtures and the demo, never for real files. */
-export function fakeBinaryWithVersion(version: string): Buffer {
-  const parts = version.split(".").map((p) => Number.parseInt(p, 10));
-  const [a = 0, b = 0, c = 0, d = 0] = parts;
-  const header = Buffer.alloc(128);
-  header.write("MZ", 0, "latin1");
-  const label = Buffer.from("VS_VERSION_INFO\0", "utf16le");
-  const info = Buffer.alloc(52);
-  info.writeUInt32LE(signature, 0);
-  info.writeUInt32LE(structVersion, 4);
-  for (const offset of [8, 16]) {
-    info.writeUInt32LE(((a << 16) | b) >>> 0, offset);
-    info.writeUInt32LE(((c << 16) | d) >>> 0, offset + 4);
-  }
-  // Keep the block 32-bit aligned after the label, as the resource format does.
-  const pad = Buffer.alloc((4 - ((header.length + label.length) % 4)) % 4);
-  return Buffer.concat([header, label, pad, info]);
-}

@@ -2,7 +2,23 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
-import { snapshotFiles } from "./snapshot.js";
+
+/**
+ * The snapshot layout users are told to write (providers/ssh/README.md, "Config-only mode"), stated here
+ * rather than imported from the reader in ./snapshot.ts, so a renamed file in the reader fails its tests.
+ */
+const snapshotFiles = {
+  sshdT: "sshd-T",
+  sshdTC: "sshd-T-C",
+  version: "sshd-V",
+  passwd: "getent-passwd",
+  group: "getent-group",
+  status: "passwd-status",
+  otp: "otp-enrolled",
+  pamModules: "pam-modules",
+  files: "files",
+} as const;
+export const documented = { snapshotFiles } as const;
 
 /**
  * SSH has no HTTP API to emulate: the "emulator" builds config-only snapshots (snapshot.ts layout) of

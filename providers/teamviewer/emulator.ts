@@ -7,7 +7,14 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server.js";
-import { viewUsersPermission } from "./api.js";
+
+/**
+ * TeamViewer facts this stand-in holds the client to, stated here (not imported from ./api.ts): the
+ * script-token permission "User management: View users" as TeamViewer's api-example-scripts name it
+ * (the user list itself: shared/reference/remote-access-and-ticketing.md §3, TeamViewer row).
+ */
+const viewUsersPermission = "User management: View users";
+export const documented = { viewUsersPermission } as const;
 
 /**
  * A stand-in for `webapi.teamviewer.com/api/v1`: script tokens as bearer tokens (401 for an unknown one,

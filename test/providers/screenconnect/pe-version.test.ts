@@ -1,10 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  fakeBinaryWithVersion,
-  readBinaryVersion,
-  VersionFileError,
-} from "../../../providers/screenconnect/pe-version.js";
+import { fakeBinaryWithVersion } from "../../../providers/screenconnect/emulator.js";
+import { readBinaryVersion, VersionFileError } from "../../../providers/screenconnect/pe-version.js";
 
 describe("binary version resource", () => {
   it("reads VS_FIXEDFILEINFO's product version", () => {
