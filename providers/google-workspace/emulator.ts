@@ -31,6 +31,7 @@ const twoStepSettings = {
   enrollment: "settings/security.two_step_verification_enrollment",
   enforcement: "settings/security.two_step_verification_enforcement",
   factor: "settings/security.two_step_verification_enforcement_factor",
+  enrollmentPeriod: "settings/security.two_step_verification_grace_period", // value {enrollmentGracePeriod}
 } as const;
 const enforcementOff = "1970-01-01T00:00:00Z";
 export const documented = { directoryScopes, groupMembersScope, twoStepSettings, enforcementOff } as const;
