@@ -81,7 +81,10 @@ export async function acquireLock(store: Store, name: string, options: LockOptio
       acquiredAt: at,
       heartbeatAt: at,
     });
-    if (attempt.acquired) break;
+    if (attempt.acquired) {
+      if (attempt.tookOver) tookOver.push(attempt.tookOver);
+      break;
+    }
     const { holder } = attempt;
     if (staleness(holder, clock(), { staleMs, host, isAlive })) {
       // Compare-and-delete: if the holder changed meanwhile, the next attempt sees the new one.

@@ -1,27 +1,25 @@
 import { closeSync, existsSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { z } from "zod";
 import { MfasweepError } from "../errors.js";
-import { severityRank } from "../model/index.js";
 import { appendAll, maxOf } from "../util/arrays.js";
 import { QueueItemError, StoreError } from "./errors.js";
 import { type ItemChange, planAccept, planReopen, planTicket, reconcile } from "./lifecycle.js";
 import {
-  Acceptance,
-  HistoryEntry,
-  type ItemState,
-  LockHolder,
+  type Acceptance,
+  type HistoryEntry,
+  type LockHolder,
   openStates,
-  QueueItem,
+  type QueueItem,
   type Sla,
-  SweepRecord,
+  type SweepRecord,
   type SweepSummary,
-  TenantDiff,
-  TicketLedgerEntry,
+  type TenantDiff,
+  type TicketLedgerEntry,
   type TicketPhase,
-  TicketRef,
+  type TicketRef,
 } from "./model.js";
+import { byUrgency, itemColumns, itemValues, json, type Row, RowReader } from "./rows.js";
 import { applicationId, migrations as knownMigrations, type Migration } from "./sqlite-schema.js";
 import type {
   ItemFilter,
@@ -41,43 +39,12 @@ export interface SqliteStoreOptions {
   migrations?: Migration[];
 }
 
-type Row = Record<string, unknown>;
-
-const itemColumns = [
-  "fingerprint",
-  "tenant",
-  "policy",
-  "title",
-  "severity",
-  "subject",
-  "connection",
-  "state",
-  "status",
-  "message",
-  "mfa",
-  "evidence",
-  "remediation",
-  "details",
-  "depends_on",
-  "exception",
-  "first_seen",
-  "last_seen",
-  "opened_at",
-  "resolved_at",
-  "due_at",
-  "regression_count",
-  "last_sweep",
-  "updated_at",
-] as const;
-
 /** Built once: composing it per write showed in the reconcile's profile. */
 const upsertItem = `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map((c) => `@${c}`).join(", ")})
   ON CONFLICT (fingerprint) DO UPDATE SET ${itemColumns
     .filter((c) => c !== "fingerprint")
     .map((c) => `${c} = excluded.${c}`)
     .join(", ")}`;
-
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /**
  * The embedded store: one SQLite file in WAL mode. Each tenant's reconcile is one IMMEDIATE transaction,
@@ -88,6 +55,7 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #busyTimeoutMs: number;
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #rows: RowReader;
   #closed = false;
 
   private constructor(
@@ -97,6 +65,7 @@ export class SqliteStore implements Store {
   ) {
     this.#db = db;
     this.#busyTimeoutMs = busyTimeoutMs;
+    this.#rows = new RowReader(location);
   }
 
   /**
@@ -224,92 +193,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  #parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new StoreError(
-        `${this.location}: ${what} is damaged (${issue?.path.join(".") || "value"}: ${issue?.message ?? "invalid"})`,
-      );
-    }
-    return parsed.data;
-  }
-
-  #json(text: unknown, what: string): unknown {
-    if (text === null || text === undefined) return null;
-    try {
-      return JSON.parse(String(text));
-    } catch {
-      throw new StoreError(`${this.location}: ${what} is damaged (not JSON)`);
-    }
-  }
-
-  #toItem(row: Row): QueueItem {
-    const what = `item ${String(row.fingerprint)}`;
-    return this.#parse(
-      QueueItem,
-      {
-        fingerprint: row.fingerprint,
-        tenant: row.tenant,
-        policy: row.policy,
-        title: row.title,
-        severity: row.severity,
-        subject: this.#json(row.subject, what),
-        state: row.state,
-        status: row.status,
-        message: row.message,
-        mfa: this.#json(row.mfa, what),
-        evidence: this.#json(row.evidence, what),
-        remediation: row.remediation,
-        details: this.#json(row.details, what),
-        dependsOn: this.#json(row.depends_on, what),
-        exception: this.#json(row.exception, what),
-        firstSeen: row.first_seen,
-        lastSeen: row.last_seen,
-        openedAt: row.opened_at,
-        resolvedAt: row.resolved_at,
-        dueAt: row.due_at,
-        regressionCount: row.regression_count,
-        lastSweep: row.last_sweep,
-        updatedAt: row.updated_at,
-      },
-      what,
-    );
-  }
-
-  #toAcceptance(row: Row): Acceptance {
-    return this.#parse(
-      Acceptance,
-      {
-        fingerprint: row.fingerprint,
-        tenant: row.tenant,
-        reason: row.reason,
-        approvedBy: row.approved_by,
-        expires: row.expires,
-        createdAt: row.created_at,
-      },
-      `acceptance of ${String(row.fingerprint)}`,
-    );
-  }
-
-  #toHistory(row: Row): HistoryEntry {
-    return this.#parse(
-      HistoryEntry,
-      {
-        fingerprint: row.fingerprint,
-        at: row.at,
-        actor: row.actor,
-        from: row.from_state,
-        to: row.to_state,
-        note: row.note,
-      },
-      `history of ${String(row.fingerprint)}`,
-    );
-  }
-
   #itemRow(fingerprint: string): QueueItem | undefined {
     const row = this.#sql("SELECT * FROM items WHERE fingerprint = ?").get(fingerprint) as Row | undefined;
-    return row ? this.#toItem(row) : undefined;
+    return row ? this.#rows.item(row) : undefined;
   }
 
   #requireItem(fingerprint: string): QueueItem {
@@ -320,32 +206,7 @@ export class SqliteStore implements Store {
 
   #write(change: ItemChange): void {
     const i = change.item;
-    const values: Record<(typeof itemColumns)[number], unknown> = {
-      fingerprint: i.fingerprint,
-      tenant: i.tenant,
-      policy: i.policy,
-      title: i.title,
-      severity: i.severity,
-      subject: json(i.subject),
-      connection: i.subject.connection,
-      state: i.state,
-      status: i.status,
-      message: i.message,
-      mfa: json(i.mfa),
-      evidence: json(i.evidence),
-      remediation: i.remediation,
-      details: json(i.details),
-      depends_on: json(i.dependsOn),
-      exception: json(i.exception),
-      first_seen: i.firstSeen,
-      last_seen: i.lastSeen,
-      opened_at: i.openedAt,
-      resolved_at: i.resolvedAt,
-      due_at: i.dueAt,
-      regression_count: i.regressionCount,
-      last_sweep: i.lastSweep,
-      updated_at: i.updatedAt,
-    };
+    const values = itemValues(i);
     this.#sql(upsertItem).run(values);
     if (change.history) {
       this.#sql(
@@ -401,33 +262,15 @@ export class SqliteStore implements Store {
       const rows = this.#sql("SELECT * FROM sweeps ORDER BY started_at DESC, id LIMIT ?").all(
         options.limit ?? 100,
       ) as Row[];
-      return rows.map((row) => this.#toSweep(row));
+      return rows.map((row) => this.#rows.sweep(row));
     });
   }
 
   async getSweep(id: string): Promise<SweepRecord | undefined> {
     return this.#guard(() => {
       const row = this.#sql("SELECT * FROM sweeps WHERE id = ?").get(id) as Row | undefined;
-      return row ? this.#toSweep(row) : undefined;
+      return row ? this.#rows.sweep(row) : undefined;
     });
-  }
-
-  #toSweep(row: Row): SweepRecord {
-    const what = `sweep ${String(row.id)}`;
-    return this.#parse(
-      SweepRecord,
-      {
-        id: row.id,
-        kind: row.kind,
-        status: row.status,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        tenants: this.#json(row.tenants, what),
-        coverage: this.#json(row.coverage, what),
-        summary: this.#json(row.summary, what),
-      },
-      what,
-    );
   }
 
   async sweepTenants(
@@ -441,7 +284,7 @@ export class SqliteStore implements Store {
       ).map((row) => ({
         tenant: String(row.tenant),
         reconciledAt: String(row.reconciled_at),
-        diff: this.#parse(TenantDiff, this.#json(row.diff, `sweep ${sweepId}`), `sweep ${sweepId} diff`),
+        diff: this.#rows.diff(row.diff, sweepId),
       })),
     );
   }
@@ -451,11 +294,11 @@ export class SqliteStore implements Store {
       this.#db
         .transaction(() => {
           const items = (this.#sql("SELECT * FROM items WHERE tenant = ?").all(input.tenant) as Row[]).map(
-            (row) => this.#toItem(row),
+            (row) => this.#rows.item(row),
           );
           const acceptances = (
             this.#sql("SELECT * FROM acceptances WHERE tenant = ?").all(input.tenant) as Row[]
-          ).map((row) => this.#toAcceptance(row));
+          ).map((row) => this.#rows.acceptance(row));
           const plan = reconcile({ ...input, items, acceptances });
           for (const change of plan.changes) this.#write(change);
           this.#sql(
@@ -499,25 +342,7 @@ export class SqliteStore implements Store {
       const rows = this.#sql(`SELECT * FROM items${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`).all(
         ...params,
       ) as Row[];
-      const stateOrder: Record<ItemState, number> = {
-        reopened: 0,
-        open: 1,
-        ticketed: 2,
-        accepted: 3,
-        resolved: 4,
-      };
-      return rows
-        .map((row) => this.#toItem(row))
-        .sort(
-          (a, b) =>
-            stateOrder[a.state] - stateOrder[b.state] ||
-            severityRank[b.severity] - severityRank[a.severity] ||
-            (a.dueAt ?? "~").localeCompare(b.dueAt ?? "~") ||
-            a.tenant.localeCompare(b.tenant) ||
-            a.policy.localeCompare(b.policy) ||
-            a.subject.name.localeCompare(b.subject.name) ||
-            a.fingerprint.localeCompare(b.fingerprint),
-        );
+      return rows.map((row) => this.#rows.item(row)).sort(byUrgency);
     });
   }
 
@@ -525,7 +350,7 @@ export class SqliteStore implements Store {
     return this.#guard(() =>
       (
         this.#sql("SELECT * FROM item_history WHERE fingerprint = ? ORDER BY seq").all(fingerprint) as Row[]
-      ).map((row) => this.#toHistory(row)),
+      ).map((row) => this.#rows.history(row)),
     );
   }
 
@@ -548,7 +373,7 @@ export class SqliteStore implements Store {
           where.length ? ` WHERE ${where.join(" AND ")}` : ""
         } ORDER BY h.at, h.seq`,
       ).all(...params) as Row[];
-      return rows.map((row) => this.#toHistory(row));
+      return rows.map((row) => this.#rows.history(row));
     });
   }
 
@@ -579,11 +404,7 @@ export class SqliteStore implements Store {
         sweepId: String(row.sweep_id),
         tenant: String(row.tenant),
         reconciledAt: String(row.reconciled_at),
-        diff: this.#parse(
-          TenantDiff,
-          this.#json(row.diff, `sweep ${String(row.sweep_id)}`),
-          `sweep ${String(row.sweep_id)} diff`,
-        ),
+        diff: this.#rows.diff(row.diff, String(row.sweep_id)),
       }));
     });
   }
@@ -685,7 +506,7 @@ export class SqliteStore implements Store {
         (tenant === undefined
           ? this.#sql("SELECT * FROM acceptances ORDER BY tenant, fingerprint").all()
           : this.#sql("SELECT * FROM acceptances WHERE tenant = ? ORDER BY fingerprint").all(tenant)) as Row[]
-      ).map((row) => this.#toAcceptance(row)),
+      ).map((row) => this.#rows.acceptance(row)),
     );
   }
 
@@ -734,22 +555,7 @@ export class SqliteStore implements Store {
   async ticketLedger(system: string): Promise<TicketLedgerEntry[]> {
     return this.#guard(() =>
       (this.#sql("SELECT * FROM tickets WHERE system = ? ORDER BY fingerprint").all(system) as Row[]).map(
-        (row) =>
-          this.#parse(
-            TicketLedgerEntry,
-            {
-              fingerprint: row.fingerprint,
-              system: row.system,
-              ticketId: row.ticket_id,
-              url: row.url,
-              createdAt: row.created_at,
-              updatedAt: row.updated_at,
-              key: row.ticket_key,
-              digest: row.digest,
-              phase: row.phase,
-            },
-            `ticket of ${String(row.fingerprint)}`,
-          ),
+        (row) => this.#rows.ticketLedger(row),
       ),
     );
   }
@@ -773,20 +579,7 @@ export class SqliteStore implements Store {
     return this.#guard(() =>
       (
         this.#sql("SELECT * FROM tickets WHERE fingerprint = ? ORDER BY system").all(fingerprint) as Row[]
-      ).map((row) =>
-        this.#parse(
-          TicketRef,
-          {
-            fingerprint: row.fingerprint,
-            system: row.system,
-            ticketId: row.ticket_id,
-            url: row.url,
-            createdAt: row.created_at,
-            updatedAt: row.updated_at,
-          },
-          `ticket of ${fingerprint}`,
-        ),
-      ),
+      ).map((row) => this.#rows.ticketRef(row)),
     );
   }
 
@@ -801,17 +594,7 @@ export class SqliteStore implements Store {
           if (row)
             return {
               acquired: false,
-              holder: this.#parse(
-                LockHolder,
-                {
-                  owner: row.owner,
-                  pid: row.pid,
-                  host: row.host,
-                  acquiredAt: row.acquired_at,
-                  heartbeatAt: row.heartbeat_at,
-                },
-                `lock ${name}`,
-              ),
+              holder: this.#rows.lockHolder(row, name),
             };
           this.#sql(
             "INSERT INTO locks (name, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -130,12 +130,13 @@ export interface Store {
 
   /**
    * Named locks (the sweep lock). Atomic insert-if-absent: returns the current holder when taken.
-   * Postgres can implement these with the same table, or with advisory locks.
+   * SQLite keeps them in a table; PostgreSQL holds an advisory lock, which the server releases when the
+   * holder's connection ends, and reports in `tookOver` the holder it found gone that way.
    */
   tryLock(
     name: string,
     holder: LockHolder,
-  ): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }>;
+  ): Promise<{ acquired: true; tookOver?: LockHolder } | { acquired: false; holder: LockHolder }>;
   /** Updates the heartbeat; false when the lock is no longer held by `owner` (it was broken as stale). */
   refreshLock(name: string, owner: string, at: string): Promise<boolean>;
   /** Deletes the lock only if `owner` still holds it (compare-and-delete); false otherwise. */

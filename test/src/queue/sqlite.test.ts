@@ -9,12 +9,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QueueItemError, StoreError } from "../../../src/queue/errors.js";
 import { openStore } from "../../../src/queue/index.js";
 import { defaultSla } from "../../../src/queue/model.js";
+import { migrations as postgresMigrations } from "../../../src/queue/postgres-schema.js";
 import { openSqliteStore, type SqliteStore } from "../../../src/queue/sqlite.js";
 import { applicationId, migrations } from "../../../src/queue/sqlite-schema.js";
+import type { Store } from "../../../src/queue/store.js";
+import { storeEngines } from "../../helpers/store-engines.js";
 import { configException, coverage, fp, insertOldItem, item, now, result, tenant } from "./fixtures.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
-const sqliteModule = fileURLToPath(new URL("../../../src/queue/sqlite.ts", import.meta.url));
+const indexModule = fileURLToPath(new URL("../../../src/queue/index.ts", import.meta.url));
 let dir: string;
 let file: string;
 const open: SqliteStore[] = [];
@@ -33,11 +36,7 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-async function sweepInto(
-  s: SqliteStore,
-  id: string,
-  results = [result("a", "fail"), result("b", "unknown")],
-) {
+async function sweepInto(s: Store, id: string, results = [result("a", "fail"), result("b", "unknown")]) {
   await s.beginSweep({ id, kind: "sweep", startedAt: now.toISOString(), tenants: [tenant] });
   return s.reconcileTenant({
     sweepId: id,
@@ -113,71 +112,17 @@ describe("SQLite store: creating and opening", () => {
     expect((err as Error).message).toMatch(/is damaged .*restore it from a backup, or move it aside/);
   });
 
-  it("refuses a store written by a newer mfasweep", async () => {
-    await (await store()).close();
-    const raw = new Database(file);
-    raw.prepare("INSERT INTO schema_version VALUES (99, 'from the future', ?)").run(now.toISOString());
-    raw.close();
-    await expect(openSqliteStore(file)).rejects.toThrow(
-      /has schema version 99, written by a newer mfasweep \(this one knows up to \d+\); upgrade mfasweep/,
+  it("a PostgreSQL URL with a password is refused: a password comes only through env: or file:", async () => {
+    const err = await openStore("postgres://mfasweep:hunter2@db.example/queue").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toContain(
+      "postgres://db.example/queue: the store URL carries a password",
     );
-  });
-
-  it("reports a damaged row by item, not as a crash", async () => {
-    const s = await store();
-    await sweepInto(s, "s1");
-    const raw = new Database(file);
-    raw.prepare("UPDATE items SET evidence = '{not json' WHERE fingerprint = ?").run(fp("a"));
-    raw.close();
-    await expect(s.getItem(fp("a"))).rejects.toThrow(`${file}: item ${fp("a")} is damaged (not JSON)`);
-    const raw2 = new Database(file);
-    raw2
-      .prepare("UPDATE items SET evidence = '[]', severity = 'catastrophic' WHERE fingerprint = ?")
-      .run(fp("a"));
-    raw2.close();
-    await expect(s.getItem(fp("a"))).rejects.toThrow(/item .* is damaged \(severity: /);
-  });
-
-  it("a PostgreSQL URL is recognised and refused until that store exists", async () => {
-    await expect(openStore("postgres://mfasweep@db/queue")).rejects.toThrow(StoreError);
+    expect((err as Error).message).not.toContain("hunter2");
   });
 });
 
 describe("SQLite store: migrations", () => {
-  const v1 = { version: 1, description: "one", sql: "CREATE TABLE one (x TEXT);" };
-  const v2 = {
-    version: 2,
-    description: "two",
-    sql: "CREATE TABLE two (y TEXT); INSERT INTO one VALUES ('moved');",
-  };
-
-  it("applies each missing migration once, in order, and records it", async () => {
-    await (await store(file, { create: true, migrations: [v1] })).close();
-    await (await store(file, { create: true, migrations: [v2, v1] })).close();
-    await (await store(file, { create: true, migrations: [v1, v2] })).close();
-    const raw = new Database(file, { readonly: true });
-    expect(raw.prepare("SELECT version, description FROM schema_version ORDER BY version").all()).toEqual([
-      { version: 1, description: "one" },
-      { version: 2, description: "two" },
-    ]);
-    expect(raw.prepare("SELECT x FROM one").pluck().all()).toEqual(["moved"]);
-    raw.close();
-  });
-
-  it("a failing migration leaves the store at the previous version", async () => {
-    await (await store(file, { create: true, migrations: [v1] })).close();
-    const broken = {
-      version: 2,
-      description: "broken",
-      sql: "CREATE TABLE two (y TEXT); INSERT INTO nope VALUES (1);",
-    };
-    await expect(openSqliteStore(file, { migrations: [v1, broken] })).rejects.toThrow(StoreError);
-    const raw = new Database(file, { readonly: true });
-    expect(raw.prepare("SELECT MAX(version) FROM schema_version").pluck().get()).toBe(1);
-    expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'two'").all()).toEqual([]);
-    raw.close();
-  });
-
   it("version 3 keeps items written before it, with no recorded dependencies (null), and stores new ones", async () => {
     const upToV2 = migrations.filter((m) => m.version <= 2);
     await (await openSqliteStore(file, { create: true, migrations: upToV2 })).close();
@@ -197,82 +142,110 @@ describe("SQLite store: migrations", () => {
     });
     expect((await upgraded.getItem(fp("a")))?.dependsOn).toEqual(["entra", "google"]);
   });
-
-  it("processes opening a new file at the same moment initialise it once", async () => {
-    const script = `import { openSqliteStore } from ${JSON.stringify(sqliteModule)};
-      const s = await openSqliteStore(${JSON.stringify(file)}, { create: true }); await s.close();`;
-    const runs = await Promise.all(
-      [1, 2, 3].map(
-        () =>
-          new Promise<number | null>((resolve) =>
-            spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-              cwd: root,
-              stdio: "inherit",
-            }).on("close", resolve),
-          ),
-      ),
-    );
-    expect(runs).toEqual([0, 0, 0]);
-    const raw = new Database(file, { readonly: true });
-    expect(raw.prepare("SELECT COUNT(*) FROM schema_version").pluck().get()).toBe(migrations.length);
-    raw.close();
-  });
 });
 
-describe("SQLite store: queue data", () => {
-  it("reconcileTenant writes items, history and the sweep's tenant record, and reads them back", async () => {
-    const s = await store();
-    const outcome = await sweepInto(s, "s1");
-    expect(outcome.diff).toMatchObject({ new: 2, open: 2 });
-    const a = await s.getItem(fp("a"));
-    expect(a).toMatchObject({
-      state: "open",
-      tenant,
-      status: "fail",
-      firstSeen: now.toISOString(),
-      lastSweep: "s1",
+for (const engine of storeEngines)
+  describe.skipIf(engine.skip)(`${engine.name} store: versioned migrations and damaged rows`, () => {
+    const v1 = { version: 1, description: "one", sql: "CREATE TABLE one (x TEXT);" };
+    const v2 = {
+      version: 2,
+      description: "two",
+      sql: "CREATE TABLE two (y TEXT); INSERT INTO one VALUES ('moved');",
+    };
+    let location: string;
+    const opened: Store[] = [];
+    const store = async (options: Parameters<typeof engine.open>[1] = { create: true }) => {
+      const s = await engine.open(location, options);
+      opened.push(s);
+      return s;
+    };
+    beforeEach(async () => {
+      location = await engine.fresh();
     });
-    expect(a?.evidence[0]).toMatchObject({ endpoint: "GET admin/directory/v1/users", objectId: "a" });
-    expect(await s.history(fp("a"))).toEqual([
-      {
-        fingerprint: fp("a"),
-        at: now.toISOString(),
-        actor: "s1",
-        from: null,
-        to: "open",
-        note: expect.any(String),
-      },
-    ]);
-    expect(await s.sweepTenants("s1")).toEqual([
-      { tenant, reconciledAt: now.toISOString(), diff: outcome.diff },
-    ]);
-    await s.finishSweep("s1", {
-      status: "finished",
-      finishedAt: now.toISOString(),
-      coverage: [coverage("google", "complete")],
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
     });
-    const [sweep] = await s.listSweeps();
-    expect(sweep).toMatchObject({ id: "s1", status: "finished", tenants: [tenant], summary: null });
-    expect(sweep?.coverage).toHaveLength(1);
+
+    it("applies each missing migration once, in order, and records it", async () => {
+      await (await store({ create: true, migrations: [v1] })).close();
+      await (await store({ create: true, migrations: [v2, v1] })).close();
+      await (await store({ create: true, migrations: [v1, v2] })).close();
+      expect(
+        await engine.query(
+          location,
+          `SELECT version, description FROM ${engine.versionTable} ORDER BY version`,
+        ),
+      ).toEqual([
+        { version: 1, description: "one" },
+        { version: 2, description: "two" },
+      ]);
+      expect(await engine.query(location, "SELECT x FROM one")).toEqual([{ x: "moved" }]);
+    });
+
+    it("a failing migration leaves the store at the previous version", async () => {
+      await (await store({ create: true, migrations: [v1] })).close();
+      const broken = {
+        version: 2,
+        description: "broken",
+        sql: "CREATE TABLE two (y TEXT); INSERT INTO nope VALUES (1);",
+      };
+      await expect(engine.open(location, { migrations: [v1, broken] })).rejects.toThrow(StoreError);
+      expect(await engine.query(location, `SELECT MAX(version) AS v FROM ${engine.versionTable}`)).toEqual([
+        { v: 1 },
+      ]);
+      await expect(engine.query(location, "SELECT y FROM two")).rejects.toThrow(/two/);
+    });
+
+    it("refuses a store written by a newer mfasweep", async () => {
+      await (await store()).close();
+      await engine.query(
+        location,
+        `INSERT INTO ${engine.versionTable} VALUES (99, 'from the future', '${now.toISOString()}')`,
+      );
+      await expect(engine.open(location, {})).rejects.toThrow(
+        /has schema version 99, written by a newer mfasweep \(this one knows up to \d+\); upgrade mfasweep/,
+      );
+    });
+
+    it("reports a damaged row by item, not as a crash", async () => {
+      const s = await store();
+      await sweepInto(s, "s1");
+      await engine.query(
+        location,
+        `UPDATE items SET evidence = '{not json' WHERE fingerprint = '${fp("a")}'`,
+      );
+      await expect(s.getItem(fp("a"))).rejects.toThrow(
+        `${s.location}: item ${fp("a")} is damaged (not JSON)`,
+      );
+      await engine.query(
+        location,
+        `UPDATE items SET evidence = '[]', severity = 'catastrophic' WHERE fingerprint = '${fp("a")}'`,
+      );
+      await expect(s.getItem(fp("a"))).rejects.toThrow(/item .* is damaged \(severity: /);
+    });
+
+    it("processes opening a new store at the same moment initialise it once", async () => {
+      const script = `import { openStore } from ${JSON.stringify(indexModule)};
+        const s = await openStore(${JSON.stringify(location)}, { create: true }); await s.close();`;
+      const runs = await Promise.all(
+        [1, 2, 3].map(
+          () =>
+            new Promise<number | null>((resolve) =>
+              spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+                cwd: root,
+                stdio: "inherit",
+              }).on("close", resolve),
+            ),
+        ),
+      );
+      expect(runs).toEqual([0, 0, 0]);
+      expect(await engine.query(location, `SELECT COUNT(*) AS n FROM ${engine.versionTable}`)).toEqual([
+        { n: engine.name === "SQLite" ? migrations.length : postgresMigrations.length },
+      ]);
+    });
   });
 
-  it("a tenant's reconcile is one transaction: an error at its last write leaves nothing behind", async () => {
-    const s = await store();
-    // No beginSweep: the sweep_tenants row (written last) violates its foreign key.
-    await expect(
-      s.reconcileTenant({
-        sweepId: "ghost",
-        tenant,
-        now,
-        sla: defaultSla,
-        results: [result("a", "fail")],
-        coverage: [coverage("google", "complete")],
-      }),
-    ).rejects.toThrow(StoreError);
-    expect(await s.findItems()).toEqual([]);
-    expect(await s.history(fp("a"))).toEqual([]);
-  });
-
+describe("SQLite store: concurrent writers", () => {
   it("waits for another process's write, and says so clearly when it takes too long", async () => {
     const s = await store(file, { create: true, busyTimeoutMs: 100 });
     await s.beginSweep({ id: "s1", kind: "sweep", startedAt: now.toISOString(), tenants: [tenant] });
@@ -293,93 +266,159 @@ describe("SQLite store: queue data", () => {
     other.close();
     expect((await s.reconcileTenant(input)).diff.new).toBe(1);
   });
-
-  it("filters items by tenant, severity, state, policy, overdue and fingerprint prefix", async () => {
-    const s = await store();
-    await sweepInto(s, "s1", [
-      result("a", "fail", { severity: "critical" }),
-      result("b", "fail", { severity: "low" }),
-      result("c", "excepted", { exception: configException }),
-    ]);
-    const ids = (items: Array<{ subject: { id: string } }>) => items.map((i) => i.subject.id).sort();
-    expect(ids(await s.findItems())).toEqual(["a", "b", "c"]);
-    expect(ids(await s.findItems({ tenants: [tenant] }))).toEqual(["a", "b", "c"]);
-    expect(await s.findItems({ tenants: ["other"] })).toEqual([]);
-    expect(ids(await s.findItems({ severities: ["critical", "low"] }))).toEqual(["a", "b"]);
-    expect(ids(await s.findItems({ states: ["accepted"] }))).toEqual(["c"]);
-    expect(ids(await s.findItems({ policies: ["google-user-2sv-enforced"] }))).toEqual(["a", "b", "c"]);
-    expect(await s.findItems({ policies: ["other-policy"] })).toEqual([]);
-    // critical is due after 2 days, low after 90; accepted items are never overdue.
-    expect(ids(await s.findItems({ overdueAt: "2026-11-27T00:00:00.000Z" }))).toEqual(["a"]);
-    expect(ids(await s.findItems({ overdueAt: "2027-12-31T00:00:00.000Z" }))).toEqual(["a", "b"]);
-    expect(ids(await s.findItems({ fingerprintPrefix: fp("b").slice(0, 8) }))).toEqual(["b"]);
-    expect(await s.findItems({ fingerprintPrefix: "%" })).toEqual([]);
-    // Most urgent first: open before accepted, critical before low.
-    expect((await s.findItems()).map((i) => i.subject.id)).toEqual(["a", "b", "c"]);
-  });
-
-  it("accept and reopen change state in one step each, with history, and keep the acceptance ledger", async () => {
-    const s = await store();
-    await sweepInto(s, "s1");
-    const accepted = await s.accept(
-      fp("a"),
-      { reason: "pilot", approvedBy: "lead", expires: "2026-12-31" },
-      now,
-    );
-    expect(accepted).toMatchObject({
-      state: "accepted",
-      exception: { source: "queue", expires: "2026-12-31" },
-    });
-    expect(await s.listAcceptances(tenant)).toEqual([
-      {
-        fingerprint: fp("a"),
-        tenant,
-        reason: "pilot",
-        approvedBy: "lead",
-        expires: "2026-12-31",
-        createdAt: now.toISOString(),
-      },
-    ]);
-    const reopened = await s.reopen(fp("a"), { actor: "tech", reason: "not fixed" }, defaultSla, now);
-    expect(reopened).toMatchObject({ state: "reopened", exception: null });
-    expect(await s.listAcceptances()).toEqual([]);
-    expect((await s.history(fp("a"))).map((h) => `${h.from}→${h.to} ${h.actor}`)).toEqual([
-      "null→open s1",
-      "open→accepted lead",
-      "accepted→reopened tech",
-    ]);
-    await expect(
-      s.accept("f".repeat(32), { reason: "x", approvedBy: "y", expires: "2026-12-31" }, now),
-    ).rejects.toThrow(QueueItemError);
-    await expect(s.reopen(fp("b"), { actor: "tech" }, defaultSla, now)).rejects.toThrow(/already open/);
-  });
-
-  it("keeps a tickets ledger per item and system (for the ticketing connectors)", async () => {
-    const s = await store();
-    await sweepInto(s, "s1");
-    const item = await s.recordTicket(fp("a"), { system: "halopsa", ticketId: "T-100" }, "export", now);
-    expect(item.state).toBe("ticketed");
-    await s.recordTicket(
-      fp("a"),
-      { system: "halopsa", ticketId: "T-101", url: "https://psa/T-101" },
-      "export",
-      now,
-    );
-    expect(await s.tickets(fp("a"))).toEqual([
-      {
-        fingerprint: fp("a"),
-        system: "halopsa",
-        ticketId: "T-101",
-        url: "https://psa/T-101",
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      },
-    ]);
-  });
-
-  it("a closed store refuses further use", async () => {
-    const s = await store();
-    await s.close();
-    await expect(s.findItems()).rejects.toThrow(/is closed/);
-  });
 });
+
+for (const engine of storeEngines)
+  describe.skipIf(engine.skip)(`${engine.name} store: queue data`, () => {
+    const opened: Store[] = [];
+    const store = async () => {
+      const s = await engine.open(await engine.fresh());
+      opened.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+
+    it("reconcileTenant writes items, history and the sweep's tenant record, and reads them back", async () => {
+      const s = await store();
+      const outcome = await sweepInto(s, "s1");
+      expect(outcome.diff).toMatchObject({ new: 2, open: 2 });
+      const a = await s.getItem(fp("a"));
+      expect(a).toMatchObject({
+        state: "open",
+        tenant,
+        status: "fail",
+        firstSeen: now.toISOString(),
+        lastSweep: "s1",
+      });
+      expect(a?.evidence[0]).toMatchObject({ endpoint: "GET admin/directory/v1/users", objectId: "a" });
+      expect(await s.history(fp("a"))).toEqual([
+        {
+          fingerprint: fp("a"),
+          at: now.toISOString(),
+          actor: "s1",
+          from: null,
+          to: "open",
+          note: expect.any(String),
+        },
+      ]);
+      expect(await s.sweepTenants("s1")).toEqual([
+        { tenant, reconciledAt: now.toISOString(), diff: outcome.diff },
+      ]);
+      await s.finishSweep("s1", {
+        status: "finished",
+        finishedAt: now.toISOString(),
+        coverage: [coverage("google", "complete")],
+      });
+      const [sweep] = await s.listSweeps();
+      expect(sweep).toMatchObject({ id: "s1", status: "finished", tenants: [tenant], summary: null });
+      expect(sweep?.coverage).toHaveLength(1);
+    });
+
+    it("a tenant's reconcile is one transaction: an error at its last write leaves nothing behind", async () => {
+      const s = await store();
+      // No beginSweep: the sweep_tenants row (written last) violates its foreign key.
+      await expect(
+        s.reconcileTenant({
+          sweepId: "ghost",
+          tenant,
+          now,
+          sla: defaultSla,
+          results: [result("a", "fail")],
+          coverage: [coverage("google", "complete")],
+        }),
+      ).rejects.toThrow(StoreError);
+      expect(await s.findItems()).toEqual([]);
+      expect(await s.history(fp("a"))).toEqual([]);
+    });
+
+    it("filters items by tenant, severity, state, policy, overdue and fingerprint prefix", async () => {
+      const s = await store();
+      await sweepInto(s, "s1", [
+        result("a", "fail", { severity: "critical" }),
+        result("b", "fail", { severity: "low" }),
+        result("c", "excepted", { exception: configException }),
+      ]);
+      const ids = (items: Array<{ subject: { id: string } }>) => items.map((i) => i.subject.id).sort();
+      expect(ids(await s.findItems())).toEqual(["a", "b", "c"]);
+      expect(ids(await s.findItems({ tenants: [tenant] }))).toEqual(["a", "b", "c"]);
+      expect(await s.findItems({ tenants: ["other"] })).toEqual([]);
+      expect(ids(await s.findItems({ severities: ["critical", "low"] }))).toEqual(["a", "b"]);
+      expect(ids(await s.findItems({ states: ["accepted"] }))).toEqual(["c"]);
+      expect(ids(await s.findItems({ policies: ["google-user-2sv-enforced"] }))).toEqual(["a", "b", "c"]);
+      expect(await s.findItems({ policies: ["other-policy"] })).toEqual([]);
+      // critical is due after 2 days, low after 90; accepted items are never overdue.
+      expect(ids(await s.findItems({ overdueAt: "2026-11-27T00:00:00.000Z" }))).toEqual(["a"]);
+      expect(ids(await s.findItems({ overdueAt: "2027-12-31T00:00:00.000Z" }))).toEqual(["a", "b"]);
+      expect(ids(await s.findItems({ fingerprintPrefix: fp("b").slice(0, 8) }))).toEqual(["b"]);
+      expect(await s.findItems({ fingerprintPrefix: "%" })).toEqual([]);
+      // Most urgent first: open before accepted, critical before low.
+      expect((await s.findItems()).map((i) => i.subject.id)).toEqual(["a", "b", "c"]);
+    });
+
+    it("accept and reopen change state in one step each, with history, and keep the acceptance ledger", async () => {
+      const s = await store();
+      await sweepInto(s, "s1");
+      const accepted = await s.accept(
+        fp("a"),
+        { reason: "pilot", approvedBy: "lead", expires: "2026-12-31" },
+        now,
+      );
+      expect(accepted).toMatchObject({
+        state: "accepted",
+        exception: { source: "queue", expires: "2026-12-31" },
+      });
+      expect(await s.listAcceptances(tenant)).toEqual([
+        {
+          fingerprint: fp("a"),
+          tenant,
+          reason: "pilot",
+          approvedBy: "lead",
+          expires: "2026-12-31",
+          createdAt: now.toISOString(),
+        },
+      ]);
+      const reopened = await s.reopen(fp("a"), { actor: "tech", reason: "not fixed" }, defaultSla, now);
+      expect(reopened).toMatchObject({ state: "reopened", exception: null });
+      expect(await s.listAcceptances()).toEqual([]);
+      expect((await s.history(fp("a"))).map((h) => `${h.from}→${h.to} ${h.actor}`)).toEqual([
+        "null→open s1",
+        "open→accepted lead",
+        "accepted→reopened tech",
+      ]);
+      await expect(
+        s.accept("f".repeat(32), { reason: "x", approvedBy: "y", expires: "2026-12-31" }, now),
+      ).rejects.toThrow(QueueItemError);
+      await expect(s.reopen(fp("b"), { actor: "tech" }, defaultSla, now)).rejects.toThrow(/already open/);
+    });
+
+    it("keeps a tickets ledger per item and system (for the ticketing connectors)", async () => {
+      const s = await store();
+      await sweepInto(s, "s1");
+      const item = await s.recordTicket(fp("a"), { system: "halopsa", ticketId: "T-100" }, "export", now);
+      expect(item.state).toBe("ticketed");
+      await s.recordTicket(
+        fp("a"),
+        { system: "halopsa", ticketId: "T-101", url: "https://psa/T-101" },
+        "export",
+        now,
+      );
+      expect(await s.tickets(fp("a"))).toEqual([
+        {
+          fingerprint: fp("a"),
+          system: "halopsa",
+          ticketId: "T-101",
+          url: "https://psa/T-101",
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        },
+      ]);
+    });
+
+    it("a closed store refuses further use", async () => {
+      const s = await store();
+      await s.close();
+      await expect(s.findItems()).rejects.toThrow(/is closed/);
+    });
+  });

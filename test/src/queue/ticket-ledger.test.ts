@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../../src/queue/sqlite.js";
 import { migrations } from "../../../src/queue/sqlite-schema.js";
+import { storeEngines } from "../../helpers/store-engines.js";
 import { finding, sweepQueue, t0 } from "../export/ticketing/helpers.js";
 import { insertOldItem, item } from "./fixtures.js";
 
@@ -41,47 +42,50 @@ describe("tickets ledger", () => {
       await v2.close();
     }
   });
-
-  it("records the sync state with the ticket, updates it without history, and lists rows per system", async () => {
-    const store = await openSqliteStore(file(), { create: true });
-    try {
-      await sweepQueue(store, t0, [{ tenant: "acme", user: "alice" }], ["acme"]);
-      const item = await store.recordTicket(
-        fp,
-        {
-          system: "jira",
-          ticketId: "ACME-1",
-          url: "https://x/browse/ACME-1",
-          key: fp,
-          digest: "d1",
-          phase: "open",
-        },
-        "tickets:jira",
-        t0,
-      );
-      expect(item.state).toBe("ticketed");
-      const history = (await store.history(fp)).length;
-      const later = new Date(t0.getTime() + 60_000);
-      expect(await store.updateTicketSync(fp, "jira", { phase: "resolved" }, later)).toBe(true);
-      expect(await store.updateTicketSync(fp, "other", { phase: "closed" }, later)).toBe(false);
-      expect(await store.ticketLedger("jira")).toEqual([
-        {
-          fingerprint: fp,
-          system: "jira",
-          ticketId: "ACME-1",
-          url: "https://x/browse/ACME-1",
-          createdAt: t0.toISOString(),
-          updatedAt: later.toISOString(),
-          key: fp,
-          digest: "d1",
-          phase: "resolved",
-        },
-      ]);
-      expect(await store.ticketLedger("other")).toEqual([]);
-      expect((await store.history(fp)).length).toBe(history);
-      expect((await store.getItem(fp))?.state).toBe("ticketed");
-    } finally {
-      await store.close();
-    }
-  });
 });
+
+for (const engine of storeEngines)
+  describe.skipIf(engine.skip)(`tickets ledger (${engine.name})`, () => {
+    it("records the sync state with the ticket, updates it without history, and lists rows per system", async () => {
+      const store = await engine.open(await engine.fresh());
+      try {
+        await sweepQueue(store, t0, [{ tenant: "acme", user: "alice" }], ["acme"]);
+        const item = await store.recordTicket(
+          fp,
+          {
+            system: "jira",
+            ticketId: "ACME-1",
+            url: "https://x/browse/ACME-1",
+            key: fp,
+            digest: "d1",
+            phase: "open",
+          },
+          "tickets:jira",
+          t0,
+        );
+        expect(item.state).toBe("ticketed");
+        const history = (await store.history(fp)).length;
+        const later = new Date(t0.getTime() + 60_000);
+        expect(await store.updateTicketSync(fp, "jira", { phase: "resolved" }, later)).toBe(true);
+        expect(await store.updateTicketSync(fp, "other", { phase: "closed" }, later)).toBe(false);
+        expect(await store.ticketLedger("jira")).toEqual([
+          {
+            fingerprint: fp,
+            system: "jira",
+            ticketId: "ACME-1",
+            url: "https://x/browse/ACME-1",
+            createdAt: t0.toISOString(),
+            updatedAt: later.toISOString(),
+            key: fp,
+            digest: "d1",
+            phase: "resolved",
+          },
+        ]);
+        expect(await store.ticketLedger("other")).toEqual([]);
+        expect((await store.history(fp)).length).toBe(history);
+        expect((await store.getItem(fp))?.state).toBe("ticketed");
+      } finally {
+        await store.close();
+      }
+    });
+  });

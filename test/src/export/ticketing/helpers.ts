@@ -8,6 +8,7 @@ import { type SyncOptions, syncTickets, TicketingConfig } from "../../../../src/
 import type { Coverage, Result, Severity } from "../../../../src/model/index.js";
 import { defaultSla } from "../../../../src/queue/model.js";
 import { openSqliteStore, type SqliteStore } from "../../../../src/queue/sqlite.js";
+import type { Store } from "../../../../src/queue/store.js";
 
 /**
  * Queue data for ticketing tests, written through the store's own API (beginSweep → reconcileTenant →
@@ -92,7 +93,7 @@ let sweepNo = 0;
 
 /** One sweep: every listed tenant is reconciled with exactly these findings (complete coverage). */
 export async function sweepQueue(
-  store: SqliteStore,
+  store: Store,
   now: Date,
   findings: FindingSpec[],
   tenantIds: string[] = ["acme", "beta", "gamma"],
