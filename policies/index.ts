@@ -1,8 +1,10 @@
 import type { Policy } from "../src/evaluate/policy.js";
 import attestationCurrent from "./attestation-current.js";
 import attestedToolMfaEnforced from "./attested-tool-mfa-enforced.js";
+import duoNewUserPolicyRequiresEnrollment from "./duo-new-user-policy-requires-enrollment.js";
 import duoNoBypassUsers from "./duo-no-bypass-users.js";
 import duoProxyFailsSecure from "./duo-proxy-fails-secure.js";
+import duoWindowsLogonFailsSecure from "./duo-windows-logon-fails-secure.js";
 import entraAdminPhishingResistantMfaEnforced from "./entra-admin-phishing-resistant-mfa-enforced.js";
 import entraBreakGlassPhishingResistantMethod from "./entra-break-glass-phishing-resistant-method.js";
 import entraLegacyAuthenticationBlocked from "./entra-legacy-authentication-blocked.js";
@@ -71,4 +73,6 @@ export const policies: ReadonlyArray<Policy<unknown>> = [
   npsExtensionIpAllowlistEmpty,
   duoNoBypassUsers,
   duoProxyFailsSecure,
+  duoNewUserPolicyRequiresEnrollment,
+  duoWindowsLogonFailsSecure,
 ];

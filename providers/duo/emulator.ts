@@ -160,3 +160,42 @@ export function newDuoKeys(grants: string[]): { ikey: string; skey: string; gran
     grants,
   };
 }
+
+/**
+ * A `reg export` of Duo for Windows Logon's settings, the way regedit writes it (UTF-16LE with a BOM, CRLF).
+ * The installer keeps its settings in HKLM\SOFTWARE\Duo Security\DuoCredProv; a Group Policy writes
+ * HKLM\SOFTWARE\Policies\Duo Security\DuoCredProv, which overrides them (Duo's Windows Logon docs).
+ */
+export function windowsLogonExport(
+  local: Record<string, string | number>,
+  policy?: Record<string, string | number>,
+): Buffer {
+  const key = (path: string, values: Record<string, string | number>) => [
+    "",
+    `[${path}]`,
+    ...Object.entries(values).map(([name, v]) =>
+      typeof v === "number"
+        ? `"${name}"=dword:${v.toString(16).padStart(8, "0")}`
+        : `"${name}"="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`,
+    ),
+  ];
+  const lines = [
+    "Windows Registry Editor Version 5.00",
+    ...key("HKEY_LOCAL_MACHINE\\SOFTWARE\\Duo Security\\DuoCredProv", local),
+    ...(policy ? key("HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Duo Security\\DuoCredProv", policy) : []),
+  ];
+  const text = `${lines.join("\r\n")}\r\n\r\n`;
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+}
+
+/** What an installed Duo for Windows Logon holds besides the fail mode (SKEY is a secret mfasweep never keeps). */
+export function typicalWindowsLogonValues(extra: Record<string, string | number> = {}) {
+  return {
+    Host: "api-9f8e7d6c.duosecurity.com",
+    IKey: "DIWINLOGON0000000001",
+    SKey: "windows-logon-skey-never-kept",
+    AutoPush: 1,
+    RdpOnly: 0,
+    ...extra,
+  };
+}

@@ -8,7 +8,16 @@ import { DuoIntegration, DuoUser, paths, permissionFor } from "./api.js";
 import { parseAuthProxyConfig } from "./authproxy.js";
 import { DuoClient } from "./client.js";
 import { DuoSettings } from "./settings.js";
-import { duoInventory, type MappingContext, proxyFacts, source, unreadProxyFact } from "./transform.js";
+import {
+  duoInventory,
+  type MappingContext,
+  proxyFacts,
+  source,
+  unreadProxyFact,
+  unreadWindowsLogonFact,
+  windowsLogonFact,
+} from "./transform.js";
+import { windowsLogonSettings } from "./windows-logon.js";
 
 type Ctx = CollectContext<DuoSettings>;
 
@@ -42,6 +51,8 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     const inventory = duoInventory(mapping, users, applications);
     for (const proxy of ctx.settings.authProxies)
       appendAll(inventory.facts, await readProxy(ctx, mapping, proxy));
+    for (const host of ctx.settings.windowsLogon)
+      inventory.facts.push(await readWindowsLogon(ctx, mapping, host));
     return inventory;
   } finally {
     await client.close();
@@ -68,6 +79,27 @@ async function readProxy(
     const reason = describeError(err);
     ctx.gap(proxy.file, reason);
     return [unreadProxyFact(mapping, proxy.host, proxy.file, reason)];
+  }
+}
+
+async function readWindowsLogon(
+  ctx: Ctx,
+  mapping: MappingContext,
+  entry: { file: string; host: string },
+): Promise<Fact> {
+  ctx.progress(`Windows Logon ${entry.host}`);
+  try {
+    const { text } = await readTextFile(entry.file, { maxBytes: 1024 * 1024, what: "registry export" });
+    const settings = windowsLogonSettings(text, entry.file);
+    if ("error" in settings) {
+      ctx.gap(entry.file, settings.error);
+      return unreadWindowsLogonFact(mapping, entry.host, entry.file, settings.error);
+    }
+    return windowsLogonFact(mapping, entry.host, settings);
+  } catch (err) {
+    const reason = describeError(err);
+    ctx.gap(entry.file, reason);
+    return unreadWindowsLogonFact(mapping, entry.host, entry.file, reason);
   }
 }
 

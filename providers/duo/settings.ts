@@ -31,5 +31,19 @@ export const DuoSettings = httpConnectionBase.extend({
     )
     .default([])
     .describe("Duo Authentication Proxy configurations to judge (failmode, exempted OUs, RADIUS clients)."),
+  windowsLogon: z
+    .array(
+      z.strictObject({
+        file: z
+          .string()
+          .min(1)
+          .describe(
+            "A registry export (reg export) of HKLM\\SOFTWARE\\Duo Security\\DuoCredProv and, if a GPO manages Duo, HKLM\\SOFTWARE\\Policies\\Duo Security\\DuoCredProv.",
+          ),
+        host: z.string().min(1).describe("The Windows host (or GPO) the export is from."),
+      }),
+    )
+    .default([])
+    .describe("Duo for Windows Logon settings to judge (FailOpen, OfflineAvailable)."),
 });
 export type DuoSettings = z.infer<typeof DuoSettings>;

@@ -17,6 +17,7 @@ import type {
 } from "../../src/model/index.js";
 import type { DuoIntegration, DuoUser } from "./api.js";
 import type { AuthProxyConfig } from "./authproxy.js";
+import type { DwordSetting, WindowsLogonSettings } from "./windows-logon.js";
 
 /**
  * Pure mapping from Duo Admin API records to accounts and facts. Duo is the second factor other entry
@@ -237,6 +238,62 @@ export function unreadProxyFact(ctx: MappingContext, host: string, file: string,
   return {
     kind: duoFactKinds.proxyServer,
     id: `${source}:${ctx.connection}:proxy/${host}/unread`,
+    source,
+    connection: ctx.connection,
+    data: { host, file, unread: reason },
+    evidence: [{ source, connection: ctx.connection, file, note: reason }],
+  };
+}
+
+/** Duo for Windows Logon settings of one host, each value with the key and line that set it. */
+export function windowsLogonFact(ctx: MappingContext, host: string, settings: WindowsLogonSettings): Fact {
+  const at = (name: string, s: DwordSetting, note: string): Evidence => ({
+    source,
+    connection: ctx.connection,
+    file: settings.file,
+    line: s.line ?? settings.keyLine,
+    objectId: s.from === "policy" ? "Policies\\Duo Security\\DuoCredProv" : "Duo Security\\DuoCredProv",
+    field: name,
+    value: s.raw,
+    note: s.raw === null ? `not set: ${note}` : note,
+  });
+  return {
+    kind: duoFactKinds.windowsLogon,
+    id: `${source}:${ctx.connection}:windows-logon/${host}`,
+    source,
+    connection: ctx.connection,
+    data: {
+      host,
+      file: settings.file,
+      failOpen: settings.failOpen.value,
+      failOpenFrom: settings.failOpen.from,
+      offlineAvailable: settings.offlineAvailable.value,
+    },
+    evidence: [
+      at(
+        "FailOpen",
+        settings.failOpen,
+        "1 lets the Windows password alone through when Duo cannot be reached",
+      ),
+      at(
+        "OfflineAvailable",
+        settings.offlineAvailable,
+        "offline access asks for a Duo Mobile passcode or security key when Duo cannot be reached",
+      ),
+    ],
+  };
+}
+
+/** A Windows Logon export that could not be read: its fail mode is unknown, not compliant. */
+export function unreadWindowsLogonFact(
+  ctx: MappingContext,
+  host: string,
+  file: string,
+  reason: string,
+): Fact {
+  return {
+    kind: duoFactKinds.windowsLogon,
+    id: `${source}:${ctx.connection}:windows-logon/${host}`,
     source,
     connection: ctx.connection,
     data: { host, file, unread: reason },

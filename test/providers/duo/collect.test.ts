@@ -8,6 +8,8 @@ import {
   newDuoKeys,
   seedDuoUser,
   startDuoEmulator,
+  typicalWindowsLogonValues,
+  windowsLogonExport,
 } from "../../../providers/duo/emulator.js";
 import { DuoSettings } from "../../../providers/duo/settings.js";
 import { duoFactKinds, duoUserVerdict } from "../../../providers/duo/transform.js";
@@ -45,6 +47,7 @@ async function collect(
   key: { ikey: string; skey: string },
   throttle?: { times: number; retryAfterSeconds?: number },
   authProxies: Array<{ file: string; host: string }> = [],
+  windowsLogon: Array<{ file: string; host: string }> = [],
 ) {
   emulator = await startDuoEmulator({ account: seed, ...(throttle ? { throttle } : {}) });
   const settings = DuoSettings.parse({
@@ -53,6 +56,7 @@ async function collect(
     endpoint: emulator.url,
     auth: { method: "hmac", integrationKey: "env:DUO_IKEY", secretKey: "env:DUO_SKEY" },
     authProxies,
+    windowsLogon,
   });
   return collectRecorded(
     { id: "duo", type: "duo", settings },
@@ -144,6 +148,40 @@ describe("duo authentication proxy configurations", () => {
       { host: "10.0.0.21", unread: expect.stringMatching(/ENOENT/) },
     ]);
     expect(proxies[0]!.evidence[0]).toMatchObject({ file: cfg, line: 4, field: "failmode", value: "safe" });
+  });
+});
+
+describe("duo for windows logon registry exports", () => {
+  it("each export becomes a fact with the FailOpen line; one without the key or unreadable is a gap and an unread fact", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mfasweep-duo-winlogon-"));
+    const good = join(dir, "rdsh01.reg");
+    writeFileSync(good, windowsLogonExport(typicalWindowsLogonValues({ FailOpen: 1 })));
+    const other = join(dir, "other.reg");
+    writeFileSync(
+      other,
+      "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Other]\r\n",
+    );
+    const { key, seed } = account(both, [seedDuoUser("alice")]);
+    const { collection } = await collect(
+      seed,
+      key,
+      undefined,
+      [],
+      [
+        { file: good, host: "rdsh01" },
+        { file: other, host: "rdsh02" },
+        { file: join(dir, "missing.reg"), host: "rdsh03" },
+      ],
+    );
+    expect(collection.coverage.status).toBe("partial");
+    const facts = collection.inventory.facts.filter((f) => f.kind === duoFactKinds.windowsLogon);
+    expect(facts.map((f) => f.data)).toMatchObject([
+      { host: "rdsh01", failOpen: true, failOpenFrom: "local", offlineAvailable: null },
+      { host: "rdsh02", unread: expect.stringMatching(/no \[HKEY_LOCAL_MACHINE/) },
+      { host: "rdsh03", unread: expect.stringMatching(/ENOENT/) },
+    ]);
+    expect(facts[0]!.evidence[0]).toMatchObject({ file: good, line: 9, field: "FailOpen", value: "dword:1" });
+    expect(JSON.stringify(collection)).not.toContain("never-kept");
   });
 });
 

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+
+/** The `duo.application` fact (validated with the policy's own schema). */
+const ApplicationFact = z.object({
+  integrationKey: z.string(),
+  name: z.string(),
+  type: z.string().nullable(),
+  enrollPolicy: z.string().nullable(),
+});
+
+/** Applications no user signs in to (Duo's API integrations): their new-user policy means nothing. */
+const apiTypes = new Set(["adminapi", "accountsapi"]);
+
+export default definePolicy({
+  meta: {
+    id: "duo-new-user-policy-requires-enrollment",
+    title: "Duo applications do not let unenrolled users in without 2FA",
+    severity: "high",
+    sources: ["duo"],
+    subject: "setting",
+    rationale:
+      'A Duo application whose new-user policy is "allow" lets every user who has not enrolled a device (and every directory account Duo does not know) sign in with the primary credential alone: the VPN or RD gateway it protects is password-only for exactly the accounts nobody watches.',
+    evidence:
+      "Duo Admin API GET /admin/v1/integrations: each application's `enroll_policy` (enroll, allow, deny).",
+    remediation:
+      'Duo Admin Panel > Applications > the application (or the policy applied to it) > New User policy: choose "Require enrollment" or "Deny access", and enrol users in advance (directory sync) so nobody enrols at first sign-in.',
+    references: [
+      { title: "Duo Admin API: Integrations", url: "https://duo.com/docs/adminapi#integrations" },
+      { title: "Duo policy: New User policy", url: "https://duo.com/docs/policy#new-user-policy" },
+    ],
+  },
+  defaultOptions: {},
+  evaluate({ inventory }) {
+    return inventory.facts.flatMap((fact): Verdict[] => {
+      if (fact.kind !== "duo.application" || fact.source !== "duo") return [];
+      const parsed = ApplicationFact.safeParse(fact.data);
+      const name = parsed.success ? `Duo application '${parsed.data.name}'` : fact.id;
+      const base = {
+        subject: {
+          kind: "setting" as const,
+          id: parsed.success ? parsed.data.integrationKey : fact.id,
+          name,
+          source: fact.source,
+          connection: fact.connection,
+        },
+        mfa: null,
+        evidence: fact.evidence,
+      };
+      if (!parsed.success)
+        return [
+          { ...base, status: "unknown", message: `${name}: the application fact does not match its schema` },
+        ];
+      if (parsed.data.type && apiTypes.has(parsed.data.type)) return [];
+      const policy = parsed.data.enrollPolicy;
+      if (policy === "allow")
+        return [
+          {
+            ...base,
+            status: "fail",
+            message: `${name} has new-user policy allow: users who have not enrolled sign in with the primary credential alone`,
+          },
+        ];
+      if (policy === "enroll" || policy === "deny")
+        return [
+          {
+            ...base,
+            status: "pass",
+            message:
+              policy === "deny"
+                ? `${name} has new-user policy deny: unenrolled users are refused`
+                : `${name} has new-user policy enroll: unenrolled users must enrol a device before they get in`,
+          },
+        ];
+      return [
+        {
+          ...base,
+          status: "unknown",
+          message: policy
+            ? `${name} has new-user policy '${policy}', which is not one Duo documents (enroll, allow, deny)`
+            : `${name}: the API gave no enroll_policy; a new-user policy set in Duo's Policies (Admin API v2) is not read, so it is not known`,
+        },
+      ];
+    });
+  },
+});
