@@ -178,6 +178,11 @@ export interface EntraEmulatorOptions extends EmulatorOptions {
   tenants: EntraTenantSeed[];
   /** Enforce the documented rate limits with real time windows (benchmarks, one pacing test). */
   enforceLimits?: boolean;
+  /**
+   * The clock the rate windows are measured by (default `Date.now`): a test that injects the collector's
+   * sleep advances it, so a Retry-After is honoured without waiting in real time.
+   */
+  clock?: () => number;
   /** Page size of the registration report (its `$top` is not documented). */
   reportPageSize?: number;
 }
@@ -381,7 +386,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
 
   function throttle(tenant: EntraTenantSeed, kind: "ca" | "reports"): EmulatorResponse | undefined {
     if (!options.enforceLimits) return undefined;
-    const now = Date.now();
+    const now = (options.clock ?? Date.now)();
     if (kind === "ca") {
       const last = caHits.get(tenant.tenantId);
       if (last !== undefined && now - last < 1000)
@@ -439,9 +444,11 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   }
 
   /**
-   * JSON batching (MGDC concepts/json-batching.md): at most 20 requests, each `{id, method, url}` with a
-   * relative url; each runs as its own request (its own auth, permission, licence and throttling: an inner
-   * 429 carries its own Retry-After); the outer answer is 200 with `responses[]` whenever the body parses.
+   * JSON batching (MGDC concepts/json-batching.md; reference/wave2-apis.md §4): at most 20 requests, each
+   * `{id, method, url}` with a relative url; each runs as its own request (its own auth, permission, licence
+   * and throttling: "each inner request is evaluated individually against throttling limits", so a
+   * throttled one answers an inner 429 with Retry-After in its inner headers while its neighbours succeed);
+   * the outer answer is 200 with `responses[]` whenever the body parses.
    */
   const batch = (req: EmulatorRequest): EmulatorResponse => {
     const version = req.path.split("/")[1]!;

@@ -151,6 +151,20 @@ describe("mfasweep CLI", () => {
     expect(report.coverage.every((c) => c.status === "complete")).toBe(true);
     expect(report.summary.fail).toBeGreaterThan(0);
     expect(report.results.some((r) => r.status === "excepted")).toBe(true);
+    // An SMB tenant without Entra ID P1 (issue #18 item 4): the licence refusals and the per-user fallback
+    // are one coverage line that says the fallback ran and what it cost; a P1 tenant has no such line.
+    const licenceNotes = (tenant: string) =>
+      report.coverage
+        .filter((c) => c.tenant === tenant && c.source === "entra")
+        .flatMap((c) => c.notes)
+        .filter((n) => /P1|premium|licen/i.test(n));
+    const smb = licenceNotes("contoso-dental");
+    expect(smb).toHaveLength(1);
+    expect(smb[0]).toMatch(/^no Entra ID P1 in this tenant: Graph refused .*MFA registration details/);
+    expect(smb[0]).toMatch(
+      /registration read per user instead \(GET \/users\/\{id\}\/authentication\/methods through \$batch\): 4 user\(s\) in 1 \$batch request\(s\) \(4 inner, 0 throttled and sent again\)$/,
+    );
+    expect(licenceNotes("northwind")).toEqual([]);
     // The MSP's own tenant (issue #13) under the msp-self profile: the technician with Authenticator push
     // only is flagged, judged with their Entra account; the FIDO2-only technician passes.
     expect(report.tenants.find((t) => t.id === "msp")).toMatchObject({ role: "msp", profile: "msp-self" });

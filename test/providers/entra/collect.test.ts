@@ -42,6 +42,7 @@ interface RunOptions {
   settings?: Record<string, unknown>;
   collect?: Partial<CollectOptions>;
   enforceLimits?: boolean;
+  clock?: () => number;
   trustEmulator?: boolean;
 }
 
@@ -50,6 +51,7 @@ async function run(seed: EntraTenantSeed, options: RunOptions = {}) {
     tenants: [seed],
     faults: options.faults,
     enforceLimits: options.enforceLimits,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const caBundle = join(dir, `ca-${Math.random().toString(36).slice(2)}.pem`);
   writeFileSync(caBundle, emulator.certificate ?? "");
@@ -429,6 +431,71 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     expect(slept).toContain(7000);
     expect(slept.filter((ms) => ms !== 7000)).toHaveLength(1); // the 503's backoff, with jitter
     expect(collection.coverage.counts.retries).toBe(2);
+  });
+
+  describe("without P1, inner $batch requests throttled (#18 item 4)", () => {
+    // Graph evaluates each inner request of a $batch against throttling on its own; a throttled one answers
+    // an inner 429 with Retry-After in its inner headers, and the SDKs do not retry those (wave2-apis.md §4,
+    // MGDC concepts/throttling.md, json-batching.md). authenticationMethod reads share the reports bucket:
+    // 5 requests per 10 s per app per tenant. The emulator enforces it on a clock the test controls.
+    const tenant = () => {
+      const base = freeTenant(token, "smb.example");
+      const users = Array.from({ length: 12 }, (_, i) =>
+        seedUser(`user${String(i).padStart(2, "0")}@smb.example`, {
+          methodsRegistered: i % 2 ? [] : ["microsoftAuthenticatorPush"],
+        }),
+      );
+      return { ...base, users: [...base.users, ...users] };
+    };
+
+    it("sends the throttled inner requests again after their Retry-After: every user read, coverage complete", async () => {
+      let now = 1_000_000;
+      const waits: number[] = [];
+      const { collection, requests } = await run(tenant(), {
+        enforceLimits: true,
+        clock: () => now,
+        collect: {
+          sleep: async (ms) => {
+            waits.push(ms);
+            now += ms;
+          },
+        },
+      });
+      expect(collection.coverage.status).toBe("complete");
+      // The wait is the inner answers' Retry-After (whole seconds), not a guess.
+      expect(waits.length).toBeGreaterThan(0);
+      expect(waits.every((ms) => ms >= 1000 && ms % 1000 === 0)).toBe(true);
+      expect(collection.coverage.gaps).toEqual([]);
+      const batches = requests.filter((r) => r.path === "/v1.0/$batch");
+      expect(batches.length).toBeGreaterThan(1);
+      const note = collection.coverage.notes.find((n) => n.startsWith("no Entra ID P1"))!;
+      const m =
+        /14 user\(s\) in (\d+) \$batch request\(s\) \((\d+) inner, (\d+) throttled and sent again\)/.exec(
+          note,
+        );
+      expect(m).not.toBeNull();
+      expect(Number(m![1])).toBe(batches.length);
+      expect(Number(m![3])).toBeGreaterThan(0);
+      expect(Number(m![2])).toBe(14 + Number(m![3]));
+      const { byName, path } = linked(collection);
+      expect(byName.get("user00")?.enrollment.enrolled).toBe(true);
+      expect(byName.get("user01")?.enrollment.enrolled).toBe(false);
+      for (const [, a] of byName) expect(a.enrollment.enrolled).not.toBe("unknown");
+      expect(path("user01").mfa.state).toBe("none");
+    });
+
+    it("gives up after its inner retries and reports those users unread: coverage partial, never compliant", async () => {
+      // The clock stands still: the bucket never refills, so every retry is throttled again.
+      const { collection } = await run(tenant(), { enforceLimits: true, clock: () => 1_000_000 });
+      expect(collection.coverage.status).toBe("partial");
+      const gap = collection.coverage.gaps.find((g) => g.what.startsWith("authentication methods of"));
+      expect(gap?.what).toBe("authentication methods of 9 user(s)");
+      expect(gap?.reason).toContain("inner status 429");
+      const { byName, path } = linked(collection);
+      const unread = [...byName.values()].filter((a) => a.enrollment.enrolled === "unknown");
+      expect(unread).toHaveLength(9);
+      for (const a of unread) expect(path(a.name.split("@")[0]!).mfa.state).not.toBe("enforced");
+    });
   });
 
   it("the emulator enforces the documented limits; the quota domains keep below them (real time, about 1 s)", async () => {
