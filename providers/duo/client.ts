@@ -22,7 +22,12 @@ type Sign = (
   params: Record<string, string>,
   date: string,
 ) => string;
-const sign = (createRequire(import.meta.url)("@duosecurity/duo_api/lib/duo_sig.js") as { sign: Sign }).sign;
+let signer: Sign | undefined;
+/** The SDK's signer, required when the first request is signed, not when the CLI starts (issue #23). */
+const sign: Sign = (...args) => {
+  signer ??= (createRequire(import.meta.url)("@duosecurity/duo_api/lib/duo_sig.js") as { sign: Sign }).sign;
+  return signer(...args);
+};
 
 /**
  * Duo rate-limits the Admin API per account and answers 429 when it is exceeded; its numbers are not in

@@ -1,13 +1,6 @@
 import type { AccessToken, TokenCredential, TokenCredentialOptions } from "@azure/identity";
-import {
-  AuthenticationHandler,
-  Client,
-  type Context,
-  GraphError,
-  type Middleware,
-  TelemetryHandler,
-} from "@microsoft/microsoft-graph-client";
-import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
+import type { Client, Context, GraphError, Middleware } from "@microsoft/microsoft-graph-client";
+import type { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { checkShape } from "../../src/collect/http.js";
 import { jwtClaims, leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import { PageGuard } from "../../src/collect/paging.js";
@@ -245,7 +238,12 @@ const licenceError =
  * an exponential backoff from its 1 s window; 5xx/408/network: transient; 401: auth; 403: licence or
  * the endpoint's permission; 404: not found.
  */
-export function classifyGraphError(err: unknown, endpoint: Endpoint, attempt: number): AttemptOutcome {
+export function classifyGraphError(
+  err: unknown,
+  endpoint: Endpoint,
+  attempt: number,
+  GraphError: GraphErrorClass,
+): AttemptOutcome {
   if (err instanceof MfasweepError) return { kind: "fatal", error: err };
   // graph-client wraps what the fetch middleware threw into a GraphError keeping only its name and message.
   const ours = err instanceof GraphError ? transportErrors[err.code ?? ""] : undefined;
@@ -347,8 +345,34 @@ export interface BatchStats {
 /** Inner 429s per path sent again before the path counts as unread. */
 const maxInnerRetries = 5;
 
+type GraphErrorClass = typeof GraphError;
+
+/** graph-client's parts mfasweep uses. The SDK is loaded when a connection runs, not when the CLI starts. */
+export interface GraphSdk {
+  Client: typeof Client;
+  GraphError: GraphErrorClass;
+  AuthenticationHandler: typeof import("@microsoft/microsoft-graph-client").AuthenticationHandler;
+  TelemetryHandler: typeof import("@microsoft/microsoft-graph-client").TelemetryHandler;
+  TokenCredentialAuthenticationProvider: typeof TokenCredentialAuthenticationProvider;
+}
+
+export async function loadGraphSdk(): Promise<GraphSdk> {
+  const [graph, azure] = await Promise.all([
+    import("@microsoft/microsoft-graph-client"),
+    import("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js"),
+  ]);
+  return {
+    Client: graph.Client,
+    GraphError: graph.GraphError,
+    AuthenticationHandler: graph.AuthenticationHandler,
+    TelemetryHandler: graph.TelemetryHandler,
+    TokenCredentialAuthenticationProvider: azure.TokenCredentialAuthenticationProvider,
+  };
+}
+
 export class EntraClient {
   readonly graph: Client;
+  readonly #sdk: GraphSdk;
   readonly endpoints: ResolvedEndpoints;
   readonly #fetch: FetchHandler;
   readonly #quotas: Record<QuotaKind, QuotaDomain>;
@@ -356,8 +380,11 @@ export class EntraClient {
   constructor(
     private readonly ctx: CollectContext<EntraSettings>,
     credential: TokenCredential,
+    sdk: GraphSdk,
   ) {
     const settings = ctx.settings;
+    this.#sdk = sdk;
+    const { AuthenticationHandler, Client, TelemetryHandler, TokenCredentialAuthenticationProvider } = sdk;
     this.endpoints = resolveEndpoints(settings);
     this.#fetch = new FetchHandler(settings, ctx.signal);
     const auth = new TokenCredentialAuthenticationProvider(credential, { scopes: [this.endpoints.scope] });
@@ -391,7 +418,7 @@ export class EntraClient {
         const request = this.graph.api(path);
         return (path.startsWith("https://") ? request : request.version(endpoint.version)).get();
       },
-      (err) => classifyGraphError(err, endpoint, attempt++),
+      (err) => classifyGraphError(err, endpoint, attempt++, this.#sdk.GraphError),
     );
   }
 
@@ -457,7 +484,7 @@ export class EntraClient {
             .api("/$batch")
             .version(endpoint.version)
             .post({ requests: chunk.map((url, i) => ({ id: String(i + 1), method: "GET", url })) }),
-        (err) => classifyGraphError(err, endpoint, attempt++),
+        (err) => classifyGraphError(err, endpoint, attempt++, this.#sdk.GraphError),
       );
       stats.batches++;
       stats.requests += chunk.length;
@@ -495,7 +522,7 @@ export async function connect(
 ): Promise<{ client: EntraClient; principal: string; credential: TokenCredential }> {
   const { credential, principal } = await createCredential(ctx.settings, ctx.secret);
   await checkTokenTenant(credential, ctx.settings);
-  return { client: new EntraClient(ctx, credential), principal, credential };
+  return { client: new EntraClient(ctx, credential, await loadGraphSdk()), principal, credential };
 }
 
 /** The access token was issued by another directory than the connection's `tenantId` (issue #19 item 9). */

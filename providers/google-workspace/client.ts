@@ -1,7 +1,7 @@
 import type { Agent as NodeAgent } from "node:http";
-import { admin_directory_v1 } from "@googleapis/admin";
-import { cloudidentity_v1 } from "@googleapis/cloudidentity";
-import { JWT, type JWTOptions, OAuth2Client } from "google-auth-library";
+import type { admin_directory_v1 } from "@googleapis/admin";
+import type { cloudidentity_v1 } from "@googleapis/cloudidentity";
+import type { JWTOptions, OAuth2Client } from "google-auth-library";
 import type { z } from "zod";
 import { checkShape } from "../../src/collect/http.js";
 import { PageGuard } from "../../src/collect/paging.js";
@@ -64,6 +64,7 @@ export async function createGoogleAuth(
   secret: (ref: string) => Promise<{ reveal(): string }>,
   transporterOptions?: JWTOptions["transporterOptions"],
 ): Promise<{ auth: OAuth2Client; principal: string }> {
+  const { JWT, OAuth2Client } = await import("google-auth-library");
   if (settings.auth.method === "access-token") {
     const token = (await secret(settings.auth.token)).reveal();
     const client = new OAuth2Client();
@@ -215,6 +216,20 @@ function recordsOf(page: object): readonly unknown[] {
   return [];
 }
 
+/** The API clients' classes. The SDKs are loaded when a connection runs, not when the CLI starts (issue #23). */
+export interface GoogleApis {
+  Admin: typeof admin_directory_v1.Admin;
+  Cloudidentity: typeof cloudidentity_v1.Cloudidentity;
+}
+
+export async function loadGoogleApis(): Promise<GoogleApis> {
+  const [{ admin_directory_v1 }, { cloudidentity_v1 }] = await Promise.all([
+    import("@googleapis/admin"),
+    import("@googleapis/cloudidentity"),
+  ]);
+  return { Admin: admin_directory_v1.Admin, Cloudidentity: cloudidentity_v1.Cloudidentity };
+}
+
 export class GoogleWorkspaceClient {
   readonly directory: admin_directory_v1.Admin;
   readonly cloudIdentity: cloudidentity_v1.Cloudidentity;
@@ -226,6 +241,7 @@ export class GoogleWorkspaceClient {
     private readonly ctx: CollectContext<GoogleWorkspaceSettings>,
     auth: OAuth2Client,
     principal: string,
+    apis: GoogleApis,
   ) {
     const settings = ctx.settings;
     const rootUrl = settings.endpoint ? `${settings.endpoint.replace(/\/$/, "")}/` : undefined;
@@ -250,8 +266,8 @@ export class GoogleWorkspaceClient {
       agent: agent as (url: URL) => NodeAgent,
       ...(rootUrl ? { rootUrl } : {}),
     };
-    this.directory = new admin_directory_v1.Admin(common);
-    this.cloudIdentity = new cloudidentity_v1.Cloudidentity(common);
+    this.directory = new apis.Admin(common);
+    this.cloudIdentity = new apis.Cloudidentity(common);
     // The Directory API counts its quota per user per Cloud project: the user is the admin a service
     // account impersonates, so two customers' subjects do not share one budget.
     const project = projectOf(principal);

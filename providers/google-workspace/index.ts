@@ -24,7 +24,7 @@ import {
   RolesPage,
   UsersPage,
 } from "./api.js";
-import { checkPage, createGoogleAuth, GoogleWorkspaceClient } from "./client.js";
+import { checkPage, createGoogleAuth, GoogleWorkspaceClient, loadGoogleApis } from "./client.js";
 import { GoogleWorkspaceSettings } from "./settings.js";
 import {
   type EnrollmentPeriod,
@@ -44,7 +44,7 @@ type Ctx = CollectContext<GoogleWorkspaceSettings>;
 
 async function connect(ctx: Ctx): Promise<GoogleWorkspaceClient> {
   const { auth, principal } = await createGoogleAuth(ctx.settings, ctx.secret);
-  return new GoogleWorkspaceClient(ctx, auth, principal);
+  return new GoogleWorkspaceClient(ctx, auth, principal, await loadGoogleApis());
 }
 
 /** Users, page by page; each record validated on its own so one bad record is counted, not fatal. */

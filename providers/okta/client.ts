@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { createRequire } from "node:module";
-import okta from "@okta/okta-sdk-nodejs";
+import type okta from "@okta/okta-sdk-nodejs";
 import type { RequestOptions } from "@okta/okta-sdk-nodejs/src/types/request-options.js";
 import { z } from "zod";
 import { PageGuard } from "../../src/collect/paging.js";
@@ -91,7 +91,7 @@ const sdkInternals = createRequire(import.meta.url);
  * defaults step is replaced by the SDK's own built-in default only, so a stray or broken okta.yaml can
  * neither leak in nor break a scan. If the SDK's internals move, the explicit fields still win.
  */
-function isolatedClient(config: Record<string, unknown>): okta.Client {
+function isolatedClient(sdk: OktaSdk, config: Record<string, unknown>): okta.Client {
   let loader: { prototype?: { applyDefaults?: unknown; apply?: unknown } } | undefined;
   try {
     loader = (sdkInternals("@okta/okta-sdk-nodejs/src/config-loader.js") as { ConfigLoader?: typeof loader })
@@ -107,10 +107,22 @@ function isolatedClient(config: Record<string, unknown>): okta.Client {
     };
   }
   try {
-    return new okta.Client(config);
+    return new sdk.Client(config);
   } finally {
     if (proto && typeof original === "function") proto.applyDefaults = original;
   }
+}
+
+type OktaSdk = typeof okta;
+type ExecutorOptions = {
+  transport: Transport;
+  signal: AbortSignal;
+  onResponse(url: string, headers: HeaderBag): void;
+};
+
+/** The SDK (seconds to load) is loaded when a connection first runs, not when the CLI starts (issue #23). */
+async function loadSdk(): Promise<OktaSdk> {
+  return (await import("@okta/okta-sdk-nodejs")).default;
 }
 
 /**
@@ -119,28 +131,27 @@ function isolatedClient(config: Record<string, unknown>): okta.Client {
  * SDK's, which ignores NO_PROXY) and the CA bundle; a deadline covering the body (node-fetch's `timeout`
  * restarts for the body, so a signal bounds the whole); cancellation; and a look at every response's
  * rate-limit headers.
+ * The class extends the SDK's, so it is made once the SDK is loaded.
  */
-class ScanRequestExecutor extends okta.RequestExecutor {
-  constructor(
-    private readonly options: {
-      transport: Transport;
-      signal: AbortSignal;
-      onResponse(url: string, headers: HeaderBag): void;
-    },
-  ) {
-    super();
-  }
-  override fetch(request: ExecutorRequest): Promise<FetchResponse> {
-    const { transport } = this.options;
-    const { redirect, follow, size, agent } = transport.nodeFetchOptions();
-    Object.assign(request, { redirect, follow, size, agent, timeout: transport.timeoutMs });
-    // The SDK reads the body after this returns: the deadline's timer is left to run out (unref'd).
-    request.signal = AbortSignal.any([this.options.signal, AbortSignal.timeout(transport.timeoutMs)]);
-    return (super.fetch(request) as Promise<FetchResponse>).then((res) => {
-      this.options.onResponse(res.url || request.url || "", res.headers);
-      return res;
-    });
-  }
+function scanRequestExecutor(sdk: OktaSdk) {
+  return class ScanRequestExecutor extends sdk.RequestExecutor {
+    readonly #options: ExecutorOptions;
+    constructor(options: ExecutorOptions) {
+      super();
+      this.#options = options;
+    }
+    override fetch(request: ExecutorRequest): Promise<FetchResponse> {
+      const { transport } = this.#options;
+      const { redirect, follow, size, agent } = transport.nodeFetchOptions();
+      Object.assign(request, { redirect, follow, size, agent, timeout: transport.timeoutMs });
+      // The SDK reads the body after this returns: the deadline's timer is left to run out (unref'd).
+      request.signal = AbortSignal.any([this.#options.signal, AbortSignal.timeout(transport.timeoutMs)]);
+      return (super.fetch(request) as Promise<FetchResponse>).then((res) => {
+        this.#options.onResponse(res.url || request.url || "", res.headers);
+        return res;
+      });
+    }
+  };
 }
 
 /**
@@ -305,6 +316,7 @@ export class OktaClient {
     baseUrl: string,
     domains: Record<EndpointGroup, QuotaDomain>,
     orgDomain: QuotaDomain,
+    private readonly sdkModule: OktaSdk,
   ) {
     this.sdk = sdk;
     this.baseUrl = baseUrl;
@@ -346,6 +358,8 @@ export class OktaClient {
     // Sockets are let go when the collection ends.
     ctx.signal.addEventListener("abort", () => void transport.close(), { once: true });
     const origin = new URL(baseUrl).origin;
+    const oktaSdk = await loadSdk();
+    const ScanRequestExecutor = scanRequestExecutor(oktaSdk);
     const executor = new ScanRequestExecutor({
       transport,
       signal: ctx.signal,
@@ -387,7 +401,7 @@ export class OktaClient {
     try {
       if (auth.method === "api-token") {
         const token = (await ctx.secret(auth.token)).reveal();
-        sdk = isolatedClient({
+        sdk = isolatedClient(oktaSdk, {
           ...common,
           authorizationMode: "SSWS",
           token,
@@ -398,7 +412,7 @@ export class OktaClient {
         });
       } else {
         const privateKey = (await ctx.secret(auth.privateKey)).reveal();
-        sdk = isolatedClient({
+        sdk = isolatedClient(oktaSdk, {
           ...common,
           authorizationMode: "PrivateKey",
           token: "",
@@ -415,7 +429,7 @@ export class OktaClient {
         `the Okta client could not be created: ${(err as Error).message.split("\n").slice(0, 3).join("; ")}`,
       );
     }
-    const client = new OktaClient(ctx, sdk, baseUrl, domains, orgDomain);
+    const client = new OktaClient(ctx, sdk, baseUrl, domains, orgDomain, oktaSdk);
     if (auth.method === "private-key") await client.authenticate(auth.scopes);
     return client;
   }
@@ -484,7 +498,7 @@ export class OktaClient {
     needed: Needed,
   ): AsyncGenerator<unknown[]> {
     const first = this.url(path, params);
-    const collection = new okta.Collection<unknown>(
+    const collection = new this.sdkModule.Collection<unknown>(
       this.sdk.http,
       first,
       { parseResponse: async () => [] },

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { NodeSSH } from "node-ssh";
+import type { NodeSSH } from "node-ssh";
 import type { AttemptOutcome } from "../../src/collect/retry.js";
 import {
   HostKeyMismatchError,
@@ -119,6 +119,8 @@ export class SshHost {
    * for in turn before the mismatch is reported.
    */
   static async connect(options: ConnectOptions): Promise<SshHost> {
+    // node-ssh (and ssh2 under it) is loaded when a host is first read, not when the CLI starts.
+    const { NodeSSH } = await import("node-ssh");
     const where = `${options.host}:${options.port}`;
     const { pinned, known } = options.hostKey;
     const knownKeys = known.filter((k) => !k.marker);

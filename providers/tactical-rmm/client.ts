@@ -1,4 +1,4 @@
-import { Client, type ClientConfig, DatabaseError } from "pg";
+import type { Client, ClientConfig } from "pg";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
 import type { AttemptOutcome } from "../../src/collect/retry.js";
@@ -104,13 +104,27 @@ const systemTransient = new Set([
 const tlsTrust =
   /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO/;
 
+/** pg is loaded when a connection first runs, not when the CLI starts (issue #23). */
+type Pg = Pick<typeof import("pg"), "Client" | "DatabaseError">;
+let pg: Pg | undefined;
+async function loadPg(): Promise<Pg> {
+  const loaded = pg ?? (await import("pg"));
+  pg = loaded;
+  return loaded;
+}
+
+/** A server's error answer (pg's DatabaseError); none can exist before pg is loaded. */
+function isDatabaseError(err: unknown): boolean {
+  return pg !== undefined && err instanceof pg.DatabaseError;
+}
+
 /**
  * PostgreSQL → our errors. Too many connections (53300) is throttling; a cancelled statement (the
  * statement timeout), a server shutting down and connection failures are transient; a refused login,
  * a missing privilege and an unknown table are fatal with what to fix.
  */
 export function classifyPgError(err: unknown, label: string, where: string, table?: Table): AttemptOutcome {
-  if (err instanceof DatabaseError || (err instanceof Error && /^[0-9A-Z]{5}$/.test(pgCode(err) ?? ""))) {
+  if (isDatabaseError(err) || (err instanceof Error && /^[0-9A-Z]{5}$/.test(pgCode(err) ?? ""))) {
     const code = pgCode(err) ?? "";
     const message = (err as Error).message;
     if (code === "28P01" || code === "28000")
@@ -226,6 +240,7 @@ export class TacticalRmmDatabase {
   async #session(): Promise<Client> {
     if (this.#client && !this.#broken) return this.#client;
     await this.#drop();
+    const { Client } = await loadPg();
     const client = new Client(this.config);
     // pg emits 'error' on a connection lost while idle: mark it, so the next attempt reconnects.
     client.on("error", () => {
@@ -270,7 +285,7 @@ export class TacticalRmmDatabase {
           return await client.query(text, values);
         } catch (err) {
           // A client-side timeout or a lost connection leaves the session unusable: reconnect on retry.
-          if (!(err instanceof DatabaseError) || pgCode(err)?.startsWith("08")) this.#broken = true;
+          if (!isDatabaseError(err) || pgCode(err)?.startsWith("08")) this.#broken = true;
           throw err;
         }
       },

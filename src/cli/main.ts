@@ -5,7 +5,7 @@ import { program } from "./program.js";
 import { failureLine } from "./shared.js";
 
 export async function main(argv: string[]): Promise<number> {
-  const cli = program();
+  const cli = await program(argv.slice(2));
   try {
     await cli.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -1,6 +1,6 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { chromium } from "playwright-core";
+import type { chromium } from "playwright-core";
 import { ConfigError } from "../errors.js";
 
 /**
@@ -107,6 +107,8 @@ export const browserArgs = [
 /** Prints a self-contained HTML report to an A4 PDF. */
 export async function htmlToPdf(html: string, executablePath: string = findBrowser()): Promise<Buffer> {
   let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  // playwright-core (seconds to load) only when a PDF is printed, not when the CLI starts (issue #23).
+  const { chromium } = await import("playwright-core");
   try {
     browser = await chromium.launch({ executablePath, args: browserArgs });
   } catch (err) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { MfasweepError } from "../errors.js";
 import { maxOf } from "../util/arrays.js";
 import { QueueItemError, StoreError } from "./errors.js";
@@ -76,6 +76,7 @@ const insertHistory = `INSERT INTO item_history (fingerprint, at, actor, from_st
 /** Rows per statement when writing a tenant's items: one round trip each, bounded parameter size. */
 const batchRows = 1000;
 
+let driver: typeof pg | undefined;
 type Client = pg.PoolClient | pg.Client;
 
 /**
@@ -122,7 +123,9 @@ export class PostgresStore implements Store {
       lock_timeout: timeoutMs,
       application_name: "mfasweep",
     };
-    const pool = new pg.Pool({ ...config, max: options.poolSize ?? 4 });
+    // pg is loaded when a PostgreSQL store is opened, not when the CLI starts (issue #23).
+    driver ??= (await import("pg")).default;
+    const pool = new driver.Pool({ ...config, max: options.poolSize ?? 4 });
     // An idle connection that the server drops must not crash the process; the next query reconnects.
     pool.on("error", () => {});
     let client: pg.PoolClient;
@@ -580,7 +583,8 @@ export class PostgresStore implements Store {
   ): Promise<{ acquired: true; tookOver?: LockHolder } | { acquired: false; holder: LockHolder }> {
     this.#open();
     const key = lockKey(this.#schema, `lock\0${name}`);
-    const client = new pg.Client(this.#config);
+    // A store exists only once open() has loaded the driver.
+    const client = new (driver as typeof pg).Client(this.#config);
     const held = { client, dead: false };
     client.on("error", () => {
       held.dead = true;

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { MfasweepError } from "../errors.js";
 import { appendAll, maxOf } from "../util/arrays.js";
 import { QueueItemError, StoreError } from "./errors.js";
@@ -73,7 +73,7 @@ export class SqliteStore implements Store {
    * SQLite database, a SQLite database of another application, a damaged store, or one written by a
    * newer mfasweep. A foreign file is never modified.
    */
-  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  static open(path: string, options: SqliteStoreOptions, driver: typeof Database): SqliteStore {
     const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     const exists = existsSync(path);
     if (!exists && !options.create)
@@ -93,7 +93,7 @@ export class SqliteStore implements Store {
     }
     let db: Database.Database;
     try {
-      db = new Database(path, { fileMustExist: true });
+      db = new driver(path, { fileMustExist: true });
     } catch (err) {
       throw translate(path, err, busyTimeoutMs);
     }
@@ -641,5 +641,7 @@ function translate(location: string, err: unknown, busyTimeoutMs: number): Error
 
 /** Opens the SQLite store at `path` (see SqliteStore.open). */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
-  return SqliteStore.open(path, options);
+  // The native driver is loaded when a store is opened, not when the CLI starts (issue #23).
+  const { default: driver } = await import("better-sqlite3");
+  return SqliteStore.open(path, options, driver);
 }

@@ -95,8 +95,8 @@ function leaves(command: Command, path: string[] = []): string[][] {
   return command.commands.flatMap((c) => leaves(c, [...path, c.name()]));
 }
 
-describe("every subcommand throws on a usage error (main turns it into 2)", () => {
-  const cli = program();
+describe("every subcommand throws on a usage error (main turns it into 2)", async () => {
+  const cli = await program();
   const silence = (c: Command): void => {
     c.configureOutput({ writeErr: () => {}, writeOut: () => {} });
     for (const sub of c.commands) silence(sub);

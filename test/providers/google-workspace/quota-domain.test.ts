@@ -1,12 +1,12 @@
 import { OAuth2Client } from "google-auth-library";
 import { describe, expect, it } from "vitest";
-import { GoogleWorkspaceClient } from "../../../providers/google-workspace/client.js";
+import { GoogleWorkspaceClient, loadGoogleApis } from "../../../providers/google-workspace/client.js";
 import { GoogleWorkspaceSettings } from "../../../providers/google-workspace/settings.js";
 import type { CollectContext } from "../../../src/collect/provider.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 
 /** The quota domains a client of these settings uses (names only; nothing is sent). */
-function domainsOf(subject: string, tenant: string): string[] {
+async function domainsOf(subject: string, tenant: string): Promise<string[]> {
   const names: string[] = [];
   const registry = new QuotaRegistry(false);
   const settings = GoogleWorkspaceSettings.parse({
@@ -27,14 +27,15 @@ function domainsOf(subject: string, tenant: string): string[] {
     ctx,
     new OAuth2Client(),
     `audit@msp-tools-123.iam.gserviceaccount.com as ${subject}`,
+    await loadGoogleApis(),
   );
   return names;
 }
 
 describe("Google quota domains", () => {
-  it("follow the documented quota: per Cloud project and per impersonated admin", () => {
-    const a = domainsOf("admin@acme.example", "acme");
-    const b = domainsOf("admin@beta.example", "beta");
+  it("follow the documented quota: per Cloud project and per impersonated admin", async () => {
+    const a = await domainsOf("admin@acme.example", "acme");
+    const b = await domainsOf("admin@beta.example", "beta");
     expect(a).toEqual([
       "google-workspace:project:msp-tools-123:user:admin@acme.example:directory",
       "google-workspace:project:msp-tools-123:user:admin@acme.example:policy",
