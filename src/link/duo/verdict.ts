@@ -1,5 +1,5 @@
 import type { Evidence, FactorStrength, MfaVerdict } from "../../model/index.js";
-import { strengthRank } from "../../model/index.js";
+import { cannotSignInUntilEnrolled, nothingEnrolled, strengthRank } from "../../model/index.js";
 
 /**
  * What Duo asks of one user at one application, from the user's status and enrolment and the
@@ -28,7 +28,7 @@ export interface DuoApplicationView {
 
 export type DuoOutcome =
   | { kind: "path"; verdict: MfaVerdict }
-  /** Duo refuses the sign-in (disabled user; unenrolled user under new-user policy deny): no path. */
+  /** Duo refuses every sign-in of this user (a disabled user): no path. */
   | { kind: "refused"; reason: string; evidence: Evidence[] };
 
 /** The weakest strength among the methods (Duo lets the user pick any method it allows and they hold). */
@@ -49,11 +49,16 @@ export function newUserOutcome(
   const policy = application?.enrollPolicy;
   const where = application ? `application '${application.name}'` : "the application";
   const all = [...evidence, ...(application?.evidence ?? [])];
+  // Issue #18 item 11: nothing enrolled and nothing can be enrolled at sign-in reads enforced, null strength.
   if (policy === "deny")
     return {
-      kind: "refused",
-      reason: `${who} is not enrolled and ${where}'s new-user policy is deny: the sign-in is refused`,
-      evidence: all,
+      kind: "path",
+      verdict: {
+        state: "enforced",
+        strength: null,
+        reason: `${who} is not enrolled and ${where}'s new-user policy is deny: ${cannotSignInUntilEnrolled}`,
+        evidence: all,
+      },
     };
   if (policy === "allow")
     return {
@@ -71,7 +76,7 @@ export function newUserOutcome(
       verdict: {
         state: "bypassable",
         strength: null,
-        reason: `${who} is not enrolled and ${where}'s new-user policy is enroll: MFA is required but not enrolled, so whoever signs in first with the password enrols the second factor`,
+        reason: `${who} is not enrolled and ${where}'s new-user policy is enroll: ${nothingEnrolled("enroll")}`,
         evidence: all,
       },
     };

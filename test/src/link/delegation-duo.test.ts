@@ -186,20 +186,25 @@ describe("delegation linker: FortiGate RADIUS → Duo Authentication Proxy → D
     }
   });
 
-  it("exempted OUs make an enforced user bypassable; new-user policy deny refuses unenrolled users (no path)", async () => {
-    const paths = await linkedPaths(
+  it("new-user policy deny: an unenrolled user cannot sign in (enforced, no strength); exempted OUs make every enforced verdict bypassable", async () => {
+    const deny = await linkedPaths(await tenantConfig({ failmode: "secure", enrollPolicy: "deny" }));
+    expect(byUser(deny)).toMatchObject({ carol: ["enforced", null], "new-users": ["enforced", null] });
+    expect(deny.find((p) => p.accounts[0] === users.carol.user_id)!.mfa.reason).toMatch(/cannot sign in/);
+    const exempt = await linkedPaths(
       await tenantConfig({
         failmode: "secure",
         proxyExtra: "exempt_ou_1=OU=Service,DC=acme,DC=example\n",
         enrollPolicy: "deny",
       }),
     );
-    expect(byUser(paths)).toEqual({
+    expect(byUser(exempt)).toEqual({
       alice: ["bypassable", null],
       bob: ["none", null],
+      carol: ["bypassable", null],
       erin: ["bypassable", null],
+      "new-users": ["bypassable", null],
     });
-    expect(paths[0]!.mfa.reason).toMatch(/exempt/);
+    expect(exempt[0]!.mfa.reason).toMatch(/exempt/);
   });
 
   it("stays unknown when the proxy was not read, the port is another section's, or there is no duo connection", async () => {
