@@ -41,7 +41,8 @@ tenants:
 
 # Accepted risks. Each needs a reason, an approver and an expiry date (at most maxExceptionDays ahead).
 exceptions: []
-#  - match: { tenant: contoso, policy: google-user-2sv-enforced, subject: kiosk@contoso.example }
+#  # subject: an object id, or a name together with its connection (names repeat across sources)
+#  - match: { tenant: contoso, policy: google-user-2sv-enforced, subject: kiosk@contoso.example, connection: google }
 #    reason: Shared kiosk account, sign-in limited to the front-desk device by Context-Aware Access
 #    approvedBy: security@msp.example
 #    expires: 2027-03-31

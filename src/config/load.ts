@@ -290,9 +290,30 @@ const semanticRules: Rule[] = [
     const tenantIds = new Set(config.tenants.map((t) => t.id));
     config.exceptions.forEach((e: ExceptionEntry, i) => {
       const at = `${locator.at(["exceptions", i])} exceptions[${i}]`;
+      const tenant = config.tenants.find((t) => t.id === e.match.tenant);
       if (e.match.tenant !== "*" && !tenantIds.has(e.match.tenant)) {
         report.error(`${at}.match.tenant: no tenant '${e.match.tenant}'`);
       }
+      const policyAt = `${locator.at(["exceptions", i, "match", "policy"])} exceptions[${i}].match.policy`;
+      if (e.match.policy !== "*" && !policies.some((p) => p.meta.id === e.match.policy)) {
+        const near = closest(
+          e.match.policy,
+          policies.map((p) => p.meta.id),
+        );
+        report.error(
+          `${policyAt}: no policy '${e.match.policy}'${near ? ` (did you mean ${near}?)` : ""} (see: mfasweep policies list)`,
+        );
+      }
+      // Every subject of every policy of every customer: that is switching mfasweep off, not an exception.
+      if (e.match.tenant === "*" && e.match.policy === "*" && e.match.subject === "*")
+        report.error(
+          `${at}.match: tenant, policy and subject are all '*'; an exception must name at least one of them`,
+        );
+      const connection = e.match.connection;
+      if (connection !== undefined && tenant && !tenant.connections.some((c) => c.id === connection))
+        report.error(
+          `${locator.at(["exceptions", i, "match", "connection"])} exceptions[${i}].match.connection: tenant '${tenant.id}' has no connection '${connection}' (known: ${tenant.connections.map((c) => c.id).join(", ")})`,
+        );
       const expires = Date.parse(`${e.expires}T23:59:59Z`);
       const days = (expires - now.getTime()) / 86_400_000;
       if (days < 0)
@@ -303,6 +324,33 @@ const semanticRules: Rule[] = [
     });
   },
 ];
+
+/** The known name nearest to `given` (edit distance at most a third of its length), for did-you-mean. */
+function closest(given: string, known: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(given, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(given.length / 3)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row.push(
+        Math.min(
+          (previous[j] ?? 0) + 1,
+          (row[j - 1] ?? 0) + 1,
+          (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        ),
+      );
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
 
 export async function loadConfig(file: string, now = new Date()): Promise<LoadedConfig> {
   let text: string;

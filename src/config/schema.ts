@@ -18,7 +18,15 @@ export const ExceptionEntry = z.strictObject({
   match: z.strictObject({
     tenant: z.string().describe("Tenant id, or * for every tenant."),
     policy: z.string().describe("Policy id, or * for every policy."),
-    subject: z.string().describe("Subject id or name (account UPN, host, OU path), or * for every subject."),
+    subject: z
+      .string()
+      .describe(
+        "Subject id (an object id), or its name (account UPN, host, OU path) together with `connection`, or * for every subject.",
+      ),
+    connection: Identifier.optional().describe(
+      "Connection id the subject belongs to; required for a match by name (names repeat across sources).",
+    ),
+    source: z.string().min(1).optional().describe("Connection type the subject belongs to (optional)."),
   }),
   reason: z.string().min(3),
   approvedBy: z.string().min(1),

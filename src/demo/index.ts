@@ -49,6 +49,8 @@ export function demoConfigText(demos: ProviderDemo[], now: Date): string {
           tenant: "northwind",
           policy: "google-user-2sv-enforced",
           subject: "m.peacock@northwind.example",
+          // A name counts only within its connection (the same name may exist in another source).
+          connection: "google",
         },
         reason: "On leave; sign-in blocked by a Context-Aware Access rule until return",
         approvedBy: "security@msp.example",

@@ -1,6 +1,7 @@
 import type { ExceptionEntry } from "../config/schema.js";
 import { describeError } from "../errors.js";
-import type { Result, Subject } from "../model/index.js";
+import type { Result } from "../model/index.js";
+import { findException } from "./exceptions.js";
 import { fingerprint } from "./fingerprint.js";
 import type { Policy, TenantInventory, Verdict } from "./policy.js";
 import { type PolicySetting, profiles } from "./profiles.js";
@@ -136,8 +137,16 @@ function toResult(
     dependsOn: dependenciesOf(verdict),
   };
   if (base.status === "pass") return base;
-  const exception = findException(input.exceptions, tenant, policy.meta.id, verdict.subject);
-  if (!exception) return base;
+  const found = findException(input.exceptions, tenant, policy.meta.id, verdict.subject);
+  if (!found) return base;
+  if (found.unscopedName) {
+    // Named by name alone: the same name in another source of the tenant would be covered too. Not applied.
+    return {
+      ...base,
+      message: `${base.message} (an exception names '${verdict.subject.name}' without its connection, so it is not applied: add connection: ${verdict.subject.connection} to its match)`,
+    };
+  }
+  const exception = found.exception;
   if (isExpired(exception.expires, input.now)) {
     return {
       ...base,
@@ -149,16 +158,6 @@ function toResult(
     status: "excepted",
     exception: { reason: exception.reason, approvedBy: exception.approvedBy, expires: exception.expires },
   };
-}
-
-function findException(exceptions: ExceptionEntry[], tenant: string, policy: string, subject: Subject) {
-  const matches = (pattern: string, ...values: string[]) => pattern === "*" || values.includes(pattern);
-  return exceptions.find(
-    (e) =>
-      matches(e.match.tenant, tenant) &&
-      matches(e.match.policy, policy) &&
-      matches(e.match.subject, subject.id, subject.name),
-  );
 }
 
 /** An exception is valid through the end of its `expires` day (UTC). */

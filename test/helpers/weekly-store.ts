@@ -70,11 +70,11 @@ ${connection("ACME_TOKEN")}  - id: beta
 ${connection("BETA_TOKEN")}  - id: evil
     name: ${JSON.stringify(hostile.tenantName)}
 ${connection("EVIL_TOKEN")}${extraTenant}exceptions:
-  - match: { tenant: acme, policy: google-user-2sv-enforced, subject: kiosk@acme.example }
+  - match: { tenant: acme, policy: google-user-2sv-enforced, subject: kiosk@acme.example, connection: google }
     reason: Shared kiosk, sign-in limited by Context-Aware Access
     approvedBy: security@msp.example
     expires: 2027-01-31
-  - match: { tenant: beta, policy: "*", subject: old.scanner@beta.example }
+  - match: { tenant: beta, policy: "*", subject: old.scanner@beta.example, connection: google }
     reason: Scanner account, replaced in October
     approvedBy: security@msp.example
     expires: 2026-10-31

@@ -148,7 +148,15 @@ export const ExpiredException = z.object({
   /** The item's state now. */
   state: ItemState.nullable(),
   /** A config entry: its match, and how many items not resolved it matches. */
-  match: z.object({ tenant: z.string(), policy: z.string(), subject: z.string() }).nullable(),
+  match: z
+    .object({
+      tenant: z.string(),
+      policy: z.string(),
+      subject: z.string(),
+      connection: z.string().optional(),
+      source: z.string().optional(),
+    })
+    .nullable(),
   matches: z.number().int().nullable(),
   /** In plain words: what this means now. */
   consequence: z.string(),

@@ -1,4 +1,6 @@
+import type { ExceptionEntry } from "../../config/schema.js";
 import { ConfigError } from "../../errors.js";
+import { matchesSubject } from "../../evaluate/exceptions.js";
 import { isExpired } from "../../evaluate/index.js";
 import { type Coverage, severityRank } from "../../model/index.js";
 import { isOverdue } from "../../queue/lifecycle.js";
@@ -218,17 +220,9 @@ function tenantCoverage(
   };
 }
 
-/** Same matching as config exceptions in evaluate: `*` or the exact tenant, policy, subject id or name. */
-function matchesException(
-  match: { tenant: string; policy: string; subject: string },
-  item: QueueItem,
-): boolean {
-  const is = (pattern: string, ...values: string[]) => pattern === "*" || values.includes(pattern);
-  return (
-    is(match.tenant, item.tenant) &&
-    is(match.policy, item.policy) &&
-    is(match.subject, item.subject.id, item.subject.name)
-  );
+/** Same matching as config exceptions in evaluate: by id or `*`, by name only within the named connection. */
+function matchesException(match: ExceptionEntry["match"], item: QueueItem): boolean {
+  return matchesSubject(match, item.tenant, item.policy, item.subject) === "yes";
 }
 
 /**

@@ -67,7 +67,7 @@ describe("entra through scan (config → collect → link → evaluate)", () => 
   it("yields per-user results with the deciding policies, and honours an exception for a break-glass account", async () => {
     const exception = `
 exceptions:
-  - match: { tenant: tailspin, policy: entra-user-mfa-enforced, subject: breakglass@tailspin.example }
+  - match: { tenant: tailspin, policy: entra-user-mfa-enforced, subject: breakglass@tailspin.example, connection: entra }
     reason: Emergency access account, excluded from Conditional Access by design; sign-ins alerted
     approvedBy: security@msp.example
     expires: 2027-01-31

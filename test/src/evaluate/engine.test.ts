@@ -39,7 +39,7 @@ const crashes = definePolicy({
 });
 
 const exception = (subject: string, expires: string) => ({
-  match: { tenant: "t1", policy: "demo-account-has-mfa", subject },
+  match: { tenant: "t1", policy: "demo-account-has-mfa", subject, connection: "demo" },
   reason: "Kiosk account",
   approvedBy: "sec@msp.example",
   expires,

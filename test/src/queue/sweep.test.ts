@@ -209,7 +209,7 @@ for (const engine of storeEngines)
 
     describe("sweep: exceptions from the config and from `queue accept` behave the same", () => {
       const exception = `exceptions:
-  - match: { tenant: acme, policy: google-user-2sv-enforced, subject: alice@acme.example }
+  - match: { tenant: acme, policy: google-user-2sv-enforced, subject: alice@acme.example, connection: google }
     reason: Kiosk account, sign-in restricted by Context-Aware Access
     approvedBy: sec@msp.example
     expires: 2026-12-31
