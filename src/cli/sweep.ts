@@ -87,7 +87,7 @@ export function sweepCommand(): Command {
     .addOption(
       new Option(
         "--schedule <cadence>",
-        "print a crontab line and a systemd service + timer that run this sweep, then exit",
+        "print the chain sweep → tickets sync → report --send (the steps the config has) for cron, systemd (service + timer) and the Windows Task Scheduler, then exit",
       ).choices(["weekly", "daily"]),
     )
     .action(async (options: SweepCliOptions) => {
@@ -101,6 +101,7 @@ export function sweepCommand(): Command {
             config: resolve(options.config),
             store: resolve(storePath),
             workingDirectory: process.cwd(),
+            steps: { ticketSync: config.ticketing.length > 0, reportSend: config.notify.length > 0 },
           }),
         );
         return;
