@@ -19,6 +19,7 @@ const sdks = [
   "playwright-core",
   "pg",
   "better-sqlite3",
+  "nodemailer",
 ];
 
 describe("start-up loads no vendor SDK", { timeout: 120_000 }, () => {
