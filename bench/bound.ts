@@ -1,3 +1,4 @@
+import { documented as okta } from "../providers/okta/emulator.js";
 import type { DirectoryType } from "./portfolio.js";
 
 /**
@@ -63,16 +64,31 @@ export const documentedLimits = {
     source:
       "Graph directory token bucket: 3,500 resource units per 10 s (tenants under 50 users), ≥ 1 unit per GET",
   },
-  "okta:users": { cap: 600, windowMs: 60_000, source: "Okta /api/v1/users: 600 per minute (paid orgs)" },
-  "okta:apps": { cap: 100, windowMs: 60_000, source: "Okta /api/v1/apps: 100 per minute (paid orgs)" },
-  "okta:groups": { cap: 600, windowMs: 60_000, source: "Okta /api/v1/groups: 600 per minute (paid orgs)" },
+  "okta:users": {
+    cap: okta.perMinuteLimits.users.paid,
+    windowMs: 60_000,
+    source: "Okta /api/v1/users: 600 per minute (paid orgs)",
+  },
+  "okta:apps": {
+    cap: okta.perMinuteLimits.apps.paid,
+    windowMs: 60_000,
+    source: "Okta /api/v1/apps: 100 per minute (paid orgs)",
+  },
+  "okta:groups": {
+    cap: okta.perMinuteLimits.groups.paid,
+    windowMs: 60_000,
+    source: "Okta /api/v1/groups: 600 per minute (paid orgs)",
+  },
   "okta:other": {
-    cap: 600,
+    cap: okta.perMinuteLimits.other.paid,
     windowMs: 60_000,
     source: "Okta most other /api/v1 actions (factors, roles, policies): 600 per minute (paid orgs)",
   },
   // Not a bucket of its own: the org-wide limit on requests in flight, over every Okta request of the org.
-  "okta:org": { concurrency: 75, source: "Okta: 75 concurrent API transactions per org" },
+  "okta:org": {
+    concurrency: okta.orgConcurrencyLimit,
+    source: "Okta: 75 concurrent API transactions per org",
+  },
   "google-workspace:directory": {
     cap: 2_400,
     windowMs: 60_000,

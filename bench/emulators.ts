@@ -5,8 +5,12 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { startEntraEmulator } from "../providers/entra/emulator.js";
 import { startGoogleEmulator } from "../providers/google-workspace/emulator.js";
-import { endpointGroup, orgConcurrencyLimit, perMinuteLimits } from "../providers/okta/api.js";
-import { startOktaEmulator } from "../providers/okta/emulator.js";
+// Limits from the emulator's documented table (identity-apis.md §2.3), not from the client's pacing.
+import {
+  endpointGroup,
+  documented as oktaDocumented,
+  startOktaEmulator,
+} from "../providers/okta/emulator.js";
 import type { RecordedRequest, RunningEmulator } from "../src/emulator/server.js";
 import { documentedLimits, type LimitKind } from "./bound.js";
 import {
@@ -153,12 +157,12 @@ async function serve(args: StartArgs): Promise<void> {
       ...(args.enforceLimits
         ? {
             rateLimits: {
-              users: perMinuteLimits.users.paid,
-              apps: perMinuteLimits.apps.paid,
-              groups: perMinuteLimits.groups.paid,
-              other: perMinuteLimits.other.paid,
+              users: oktaDocumented.perMinuteLimits.users.paid,
+              apps: oktaDocumented.perMinuteLimits.apps.paid,
+              groups: oktaDocumented.perMinuteLimits.groups.paid,
+              other: oktaDocumented.perMinuteLimits.other.paid,
             },
-            concurrencyLimit: orgConcurrencyLimit,
+            concurrencyLimit: oktaDocumented.orgConcurrencyLimit,
           }
         : {}),
       latencyMs: args.latencyMs,

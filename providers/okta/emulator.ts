@@ -38,7 +38,7 @@ const orgConcurrencyLimit = 75;
 export const documented = { oktaScopes, perMinuteLimits, orgConcurrencyLimit } as const;
 
 /** The §2.3 row a request path is counted under (`/api/v1/groups/{id}/users` is a groups list). */
-function endpointGroup(path: string): EndpointGroup {
+export function endpointGroup(path: string): EndpointGroup {
   if (path === "/api/v1/users") return "users";
   if (path === "/api/v1/apps" || path.startsWith("/api/v1/apps/")) return "apps";
   if (path === "/api/v1/groups" || /^\/api\/v1\/groups\/[^/]+\/users$/.test(path)) return "groups";
