@@ -1,4 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
 import {
   type EmulatorOptions,
@@ -148,8 +151,83 @@ export function seedDuoUser(
   };
 }
 
-export async function startDemo(_portfolio: DemoPortfolio): Promise<ProviderDemo> {
-  return { connections: [], env: {}, close: async () => {} };
+/** Fabrikam Legal's Duo proxy: the FortiGate's RADIUS server, application "FortiGate SSL-VPN", failmode=safe. */
+export const fabrikamProxy = {
+  host: "10.60.0.20",
+  ikey: "DIFABRIKAMVPN0000001",
+  apiHost: "api-fab12345.duosecurity.com",
+  config: `; Duo Authentication Proxy, fab-duo01
+[ad_client]
+host=10.60.0.5
+service_account_username=svc-duo
+service_account_password=demo-not-a-secret
+search_dn=DC=fabrikam-legal,DC=example
+
+[radius_server_auto]
+ikey=DIFABRIKAMVPN0000001
+skey=demo-not-a-secret-either-00000000000000
+api_host=api-fab12345.duosecurity.com
+radius_ip_1=10.60.0.1
+radius_secret_1=demo-not-a-secret-too
+client=ad_client
+port=1812
+failmode=safe
+`,
+};
+
+/**
+ * Fabrikam Legal's Duo account: lawyers enrolled with Duo Push (one with a security key), and a scanner
+ * service account someone set to bypass; the VPN application requires enrollment of new users.
+ */
+export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
+  const tenant = portfolio.tenants.find((t) => t.id === "fabrikam-legal");
+  if (!tenant) return { connections: [], env: {}, close: async () => {} };
+  const key = newDuoKeys(["Grant read resource", "Grant applications"]);
+  const emulator = await startDuoEmulator({
+    account: {
+      apiHost: fabrikamProxy.apiHost,
+      keys: [key],
+      users: [
+        seedDuoUser("a.lopez", { capabilities: ["auto", "push", "mobile_otp"] }),
+        seedDuoUser("m.chen", { capabilities: ["auto", "push", "mobile_otp"] }),
+        seedDuoUser("r.patel", { capabilities: ["auto", "push"], webauthn: true }),
+        seedDuoUser("scan-svc", { status: "bypass", enrolled: false }),
+      ],
+      integrations: [
+        {
+          integration_key: fabrikamProxy.ikey,
+          name: "FortiGate SSL-VPN",
+          type: "radius",
+          enroll_policy: "enroll",
+        },
+      ],
+    },
+  });
+  const dir = await mkdtemp(join(tmpdir(), "mfasweep-duo-demo-"));
+  const file = join(dir, "authproxy.cfg");
+  await writeFile(file, fabrikamProxy.config);
+  const ikey = "MFASWEEP_DEMO_DUO_IKEY_FABRIKAM";
+  const skey = "MFASWEEP_DEMO_DUO_SKEY_FABRIKAM";
+  return {
+    env: { [ikey]: key.ikey, [skey]: key.skey },
+    connections: [
+      {
+        tenant: tenant.id,
+        connection: {
+          type: "duo",
+          id: "duo",
+          apiHost: fabrikamProxy.apiHost,
+          endpoint: emulator.url,
+          auth: { method: "hmac", integrationKey: `env:${ikey}`, secretKey: `env:${skey}` },
+          authProxies: [{ file, host: fabrikamProxy.host }],
+        },
+      },
+    ],
+    close: async () => {
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A fresh key pair for tests and the demo. */

@@ -240,34 +240,83 @@ end
 `;
 }
 
+/**
+ * Fabrikam Legal's FortiGate (a `show full-configuration` backup): SSL-VPN users are checked by RADIUS
+ * server 10.60.0.20:1812, the customer's Duo Authentication Proxy (the duo demo's authproxy.cfg).
+ */
+export function fabrikamConfig(): string {
+  return `#config-version=FG60F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=admin
+config system admin
+    edit "admin"
+        set accprofile "super_admin"
+        set two-factor fortitoken
+        set fortitoken "FTKMOB0FAB01"
+    next
+end
+config user radius
+    edit "duo-proxy"
+        set server "10.60.0.20"
+        set radius-port 1812
+    next
+end
+config user group
+    edit "VPN-Users"
+        set member "duo-proxy"
+    next
+end
+config vpn ssl settings
+    set status enable
+    config authentication-rule
+        edit 1
+            set groups "VPN-Users"
+        next
+    end
+end
+`;
+}
+
 export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
-  const tenant = portfolio.tenants.find((t) => t.id === "northwind");
-  if (!tenant) return { connections: [], env: {}, close: async () => {} };
-  const variable = "MFASWEEP_DEMO_FORTIGATE_TOKEN_NORTHWIND";
-  const token = `demo${randomBytes(12).toString("hex")}`;
-  // The Entra demo seeds the tenant id the same way (seedTenant).
-  const seed = restFromCli(northwindConfig(tenant.domain, guid(`tenant:${tenant.domain}`)));
-  const emulator = await startFortiGateEmulator({ device: { tokens: [{ token }], ...seed } });
+  const northwind = portfolio.tenants.find((t) => t.id === "northwind");
+  const fabrikam = portfolio.tenants.find((t) => t.id === "fabrikam-legal");
+  if (!northwind && !fabrikam) return { connections: [], env: {}, close: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), "mfasweep-fortigate-demo-"));
-  const caBundle = join(dir, "emulator-ca.pem");
-  await writeFile(caBundle, emulator.certificate ?? "", { mode: 0o600 });
-  return {
-    env: { [variable]: token },
-    connections: [
-      {
-        tenant: tenant.id,
-        connection: {
-          type: "fortigate",
-          id: "fortigate",
-          name: "FortiGate hq-fw01",
-          endpoint: emulator.url,
-          caBundle,
-          auth: { method: "api-token", token: `env:${variable}` },
-        },
+  const connections: ProviderDemo["connections"] = [];
+  const env: Record<string, string> = {};
+  let emulator: Awaited<ReturnType<typeof startFortiGateEmulator>> | undefined;
+  if (northwind) {
+    const variable = "MFASWEEP_DEMO_FORTIGATE_TOKEN_NORTHWIND";
+    const token = `demo${randomBytes(12).toString("hex")}`;
+    // The Entra demo seeds the tenant id the same way (seedTenant).
+    const seed = restFromCli(northwindConfig(northwind.domain, guid(`tenant:${northwind.domain}`)));
+    emulator = await startFortiGateEmulator({ device: { tokens: [{ token }], ...seed } });
+    const caBundle = join(dir, "emulator-ca.pem");
+    await writeFile(caBundle, emulator.certificate ?? "", { mode: 0o600 });
+    env[variable] = token;
+    connections.push({
+      tenant: northwind.id,
+      connection: {
+        type: "fortigate",
+        id: "fortigate",
+        name: "FortiGate hq-fw01",
+        endpoint: emulator.url,
+        caBundle,
+        auth: { method: "api-token", token: `env:${variable}` },
       },
-    ],
+    });
+  }
+  if (fabrikam) {
+    const backupFile = join(dir, "fab-fw02.conf");
+    await writeFile(backupFile, fabrikamConfig());
+    connections.push({
+      tenant: fabrikam.id,
+      connection: { type: "fortigate", id: "fortigate", name: "FortiGate fab-fw02", backupFile },
+    });
+  }
+  return {
+    env,
+    connections,
     close: async () => {
-      await emulator.close();
+      await emulator?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
