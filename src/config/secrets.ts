@@ -40,6 +40,17 @@ export interface SecretResolveOptions {
   env?: NodeJS.ProcessEnv;
   /** Called when a secret file is readable by group or others. */
   warn?: (message: string) => void;
+  /** Defaults to this machine's; tests set it. */
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * Whether a file's mode bits say who may read it. On Windows, Node reports modes made up from the
+ * read-only flag (0o666 for every writable file) while access is decided by ACLs: a warning there would
+ * fire on every secret file and mean nothing (issue #23 item 10).
+ */
+export function modesMeanSomething(platform: NodeJS.Platform = process.platform): boolean {
+  return platform !== "win32";
 }
 
 export async function resolveSecret(ref: string, options: SecretResolveOptions = {}): Promise<Secret> {
@@ -56,7 +67,7 @@ export async function resolveSecret(ref: string, options: SecretResolveOptions =
     let text: string;
     try {
       const info = await stat(path);
-      if ((info.mode & 0o077) !== 0) {
+      if (modesMeanSomething(options.platform) && (info.mode & 0o077) !== 0) {
         options.warn?.(`secret file ${path} is readable by group or others; chmod 600 it`);
       }
       text = await readFile(path, "utf8");

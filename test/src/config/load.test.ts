@@ -155,6 +155,11 @@ describe("secret references", () => {
     const fromFile = await resolveSecret(`file:${file}`, { warn: (m) => warnings.push(m) });
     expect(fromFile.reveal()).toBe("file-secret");
     expect(warnings[0]).toContain("readable by group or others");
+
+    // Windows decides access by ACLs and Node reports 0o666 for any writable file: no warning there.
+    const onWindows: string[] = [];
+    await resolveSecret(`file:${file}`, { warn: (m) => onWindows.push(m), platform: "win32" });
+    expect(onWindows).toEqual([]);
   });
 
   it("names the reference when it cannot be resolved", async () => {
