@@ -41,6 +41,11 @@ export const commandTable: ReadonlyArray<{ name: string; summary: string; load()
     load: async () => (await import("./queue.js")).queueCommand(),
   },
   {
+    name: "store",
+    summary: "Move the queue between store engines",
+    load: async () => (await import("./store-migrate.js")).storeCommand(),
+  },
+  {
     name: "report",
     summary:
       "The weekly summary from the queue: per tenant what is new, regressed, resolved, overdue or accepted, the open-findings trend, tenants ranked by risk",

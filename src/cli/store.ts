@@ -20,9 +20,13 @@ export async function locateStore(options: { store?: string; config?: string }):
   return { path: options.store ?? storePathOf(config, file), config, configFile: read ? file : undefined };
 }
 
-/** `store.path` of a config, resolved against the config file's directory; else the default. */
+/**
+ * The store a config names: `store.path` resolved against the config file's directory, or `store.url` (a
+ * reference to a PostgreSQL URL, resolved when the store is opened); else the default file.
+ */
 export function storePathOf(config: Config | undefined, configFile: string): string {
-  return config?.store ? resolve(dirname(configFile), config.store.path) : defaultStorePath;
+  if (!config?.store) return defaultStorePath;
+  return "url" in config.store ? config.store.url : resolve(dirname(configFile), config.store.path);
 }
 
 /** Repeatable, comma-separated option values: `--state open,reopened --state accepted`. */

@@ -6,6 +6,7 @@ import { Severity } from "../model/vocabulary.js";
 import { NotifyConfig } from "../notify/config.js";
 import { Identifier } from "./connection.js";
 import { ReportConfig } from "./report.js";
+import { SecretRef } from "./secrets.js";
 
 /** Any connection: one of the registered providers' schemas, chosen by `type`. */
 function connectionSchema() {
@@ -75,7 +76,14 @@ export const ConfigFile = z.strictObject({
   version: z.literal(1).default(1),
   tenants: z.array(TenantConfig).min(1),
   exceptions: z.array(ExceptionEntry).default([]),
-  store: z.strictObject({ path: z.string() }).optional(),
+  store: z
+    .union([
+      z.strictObject({ path: z.string().describe("SQLite file, relative to this config file.") }),
+      z.strictObject({
+        url: SecretRef.describe("PostgreSQL store: a reference to a postgres:// URL (DESIGN.md §9)."),
+      }),
+    ])
+    .optional(),
   failOn: Severity.default("low").describe("Lowest severity that makes scan/sweep exit 1."),
   maxExceptionDays: z.number().int().positive().default(180),
   connectionTimeoutMinutes: z

@@ -56,6 +56,7 @@ export function storeLabel(location: string): string {
 export * from "./errors.js";
 export * from "./lifecycle.js";
 export { acquireLock, type HeldLock, type LockOptions, sweepLockName } from "./lock.js";
+export { type MigrateCounts, migrateSqliteToPostgres } from "./migrate.js";
 export * from "./model.js";
 export {
   openPostgresStore,

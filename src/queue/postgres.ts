@@ -573,6 +573,35 @@ export class PostgresStore implements Store {
   }
 
   /**
+   * `store migrate`: copies every row of another store's tables into this one, in one transaction, keeping
+   * history order and ids. Refuses a store that already holds a queue: copying is for a new store.
+   */
+  async importRows(tables: Record<StoreTable, Row[]>): Promise<Record<StoreTable, number>> {
+    return this.#transaction("exclusive", async (c) => {
+      const used = await c.query<Row>(
+        "SELECT (SELECT COUNT(*) FROM items) + (SELECT COUNT(*) FROM sweeps) AS n",
+      );
+      if (Number(used.rows[0]?.n ?? 0) > 0)
+        throw new StoreError(`${this.location} already holds a queue; copy into a new, empty database`);
+      const counts = {} as Record<StoreTable, number>;
+      for (const table of storeTables) {
+        const rows = tables[table];
+        counts[table] = rows.length;
+        for (let at = 0; at < rows.length; at += batchRows)
+          await c.query(
+            `INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`,
+            [JSON.stringify(rows.slice(at, at + batchRows))],
+          );
+      }
+      // Entries written after the copy continue the copied history's order.
+      await c.query(
+        "SELECT setval(pg_get_serial_sequence('item_history', 'seq'), COALESCE((SELECT MAX(seq) FROM item_history), 0) + 1, false)",
+      );
+      return counts;
+    });
+  }
+
+  /**
    * A session advisory lock on a connection of its own. Taken: any `locks` row left for the name belongs
    * to a holder whose session ended (killed, crashed): it is replaced and reported as taken over. Not
    * taken: the row says who holds it.
@@ -762,3 +791,14 @@ export async function openPostgresStore(
 ): Promise<PostgresStore> {
   return PostgresStore.open(url, options);
 }
+
+/** Tables in the order their foreign keys allow, for copying a whole store. */
+export const storeTables = [
+  "sweeps",
+  "sweep_tenants",
+  "items",
+  "item_history",
+  "acceptances",
+  "tickets",
+] as const;
+export type StoreTable = (typeof storeTables)[number];

@@ -124,3 +124,4 @@ afterAll(async () => {
 });
 
 export const storeEngines: StoreEngine[] = [sqlite, postgres];
+export { postgres as postgresEngine, sqlite as sqliteEngine };

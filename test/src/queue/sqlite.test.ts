@@ -115,9 +115,7 @@ describe("SQLite store: creating and opening", () => {
   it("a PostgreSQL URL with a password is refused: a password comes only through env: or file:", async () => {
     const err = await openStore("postgres://mfasweep:hunter2@db.example/queue").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
-    expect((err as Error).message).toContain(
-      "postgres://db.example/queue: the store URL carries a password",
-    );
+    expect((err as Error).message).toContain("postgres://db.example/queue: the store URL carries a password");
     expect((err as Error).message).not.toContain("hunter2");
   });
 });
