@@ -4,45 +4,51 @@ import { doctor } from "../doctor.js";
 import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
 import { defaultConfigPath, finish, printWarnings } from "./shared.js";
+import { list } from "./store.js";
 
 export function doctorCommand(): Command {
-  return new Command("doctor")
-    .description("Check each connection's credentials and name the exact permissions it lacks")
-    .option("-c, --config <file>", "config file", defaultConfigPath())
-    .option("-t, --tenant <id>", "only this tenant")
-    .option("--format <format>", "table or json", "table")
-    .action(async (options: { config: string; tenant?: string; format: string }) => {
-      const { config, warnings } = await loadConfig(options.config);
-      printWarnings(warnings);
-      const reports = await doctor(config, {
-        tenants: options.tenant ? [options.tenant] : undefined,
-        onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
-      });
-      if (options.format === "json") process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-      else {
-        for (const r of reports) {
-          process.stdout.write(`${r.tenant}/${r.connection} (${r.type})\n`);
-          for (const c of r.checks) {
-            const mark = !c.ok ? "FAIL" : c.excess?.length ? "warn" : "ok  ";
-            process.stdout.write(`  ${mark} ${c.check}: ${forTerminal(c.detail)}\n`);
-            if (c.missing?.length) process.stdout.write(`       grant: ${c.missing.join(", ")}\n`);
-            if (c.excess?.length)
-              process.stdout.write(`       revoke: ${forTerminal(c.excess.join(", "))}\n`);
+  return (
+    new Command("doctor")
+      .description("Check each connection's credentials and name the exact permissions it lacks")
+      .option("-c, --config <file>", "config file", defaultConfigPath())
+      // Repeatable: every --tenant counts, never only the last (issue #19 item 11).
+      .option("-t, --tenant <id>", "only these tenants (repeatable, or comma-separated)", list)
+      .option("--format <format>", "table or json", "table")
+      .action(async (options: { config: string; tenant?: string[]; format: string }) => {
+        const { config, warnings } = await loadConfig(options.config);
+        printWarnings(warnings);
+        const reports = await doctor(config, {
+          tenants: options.tenant?.length ? options.tenant : undefined,
+          onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
+        });
+        if (options.format === "json") process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+        else {
+          for (const r of reports) {
+            process.stdout.write(`${r.tenant}/${r.connection} (${r.type})\n`);
+            for (const c of r.checks) {
+              const mark = !c.ok ? "FAIL" : c.excess?.length ? "warn" : "ok  ";
+              process.stdout.write(`  ${mark} ${c.check}: ${forTerminal(c.detail)}\n`);
+              if (c.missing?.length) process.stdout.write(`       grant: ${c.missing.join(", ")}\n`);
+              if (c.excess?.length)
+                process.stdout.write(`       revoke: ${forTerminal(c.excess.join(", "))}\n`);
+            }
+            if (r.checks.some((c) => !c.ok))
+              process.stdout.write(`  needs:\n${r.permissions.map((p) => `    ${p}`).join("\n")}\n`);
           }
-          if (r.checks.some((c) => !c.ok))
-            process.stdout.write(`  needs:\n${r.permissions.map((p) => `    ${p}`).join("\n")}\n`);
         }
-      }
-      finish(
-        exitFor(
-          {
-            incomplete: reports.flatMap((r) =>
-              r.checks.filter((c) => !c.ok).map((c) => `${r.tenant}/${r.connection} failed check ${c.check}`),
-            ),
-            findings: {},
-          },
-          undefined,
-        ),
-      );
-    });
+        finish(
+          exitFor(
+            {
+              incomplete: reports.flatMap((r) =>
+                r.checks
+                  .filter((c) => !c.ok)
+                  .map((c) => `${r.tenant}/${r.connection} failed check ${c.check}`),
+              ),
+              findings: {},
+            },
+            undefined,
+          ),
+        );
+      })
+  );
 }

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../config/load.js";
 import { brandingOf } from "../config/report.js";
 import { ConfigError } from "../errors.js";
@@ -10,11 +10,20 @@ import { scan } from "../scan.js";
 import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
 import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 
+/** scan reads one tenant: a second --tenant is an error, never silently the one that wins (issue #19 item 11). */
+function once(value: string, previous: string | undefined): string {
+  if (previous !== undefined)
+    throw new InvalidArgumentError(
+      `scan reads one tenant; --tenant was given twice ('${previous}', '${value}'): use sweep --tenant for several`,
+    );
+  return value;
+}
+
 export function scanCommand(): Command {
   const command = new Command("scan")
     .description("Scan one tenant and print its results; nothing is persisted (pre-onboarding check)")
     .option("-c, --config <file>", "config file", defaultConfigPath())
-    .option("-t, --tenant <id>", "tenant to scan (required when the config has several)");
+    .option("-t, --tenant <id>", "tenant to scan (required when the config has several)", once);
   for (const option of outputOptions) command.addOption(option);
   return command.action(async (options: OutputOptions & { config: string; tenant?: string }) => {
     const { config, warnings } = await loadConfig(options.config);

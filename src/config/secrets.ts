@@ -67,11 +67,17 @@ export async function resolveSecret(ref: string, options: SecretResolveOptions =
     let text: string;
     try {
       const info = await stat(path);
+      // A FIFO would block the read until someone writes to it (a hang), a device would stream forever.
+      if (!info.isFile())
+        throw new SecretError(
+          `secret file ${path} is not a regular file (a FIFO, device or directory); refused, not read`,
+        );
       if (modesMeanSomething(options.platform) && (info.mode & 0o077) !== 0) {
         options.warn?.(`secret file ${path} is readable by group or others; chmod 600 it`);
       }
       text = await readFile(path, "utf8");
     } catch (err) {
+      if (err instanceof SecretError) throw err;
       const code = (err as NodeJS.ErrnoException).code ?? "error";
       throw new SecretError(`cannot read secret file ${path} (${code})`);
     }

@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { configText, scratch, within } from "./harness.js";
+
+/**
+ * Issue #19 item 11 (part): a secret file that is a FIFO is refused, not waited on (a FIFO without a writer
+ * blocks a read for ever); a repeated --tenant is never "the last one wins". Through the real CLI.
+ */
+
+const cliTimeout = 300_000;
+const work = scratch("mfsw-operator-");
+afterAll(() => work.remove());
+
+const fortigate = (token: string) => ({
+  type: "fortigate",
+  id: "fortigate",
+  endpoint: "https://127.0.0.1:9",
+  timeoutSeconds: 1,
+  auth: { method: "api-token", token },
+});
+
+describe("operator inputs (issue #19 item 11)", () => {
+  it(
+    "a secret file that is a FIFO fails its connection with a clear message, at once",
+    async () => {
+      const fifo = join(work.dir, "token.fifo");
+      execFileSync("mkfifo", ["-m", "600", fifo]);
+      const file = join(work.dir, "fifo.yaml");
+      writeFileSync(
+        file,
+        configText([{ id: "acme", name: "Acme", connections: [fortigate(`file:${fifo}`)] }]),
+      );
+      const run = await within(120_000, "the scan", runCli(["scan", "--config", file]));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `acme/fortigate was not read: SecretError: secret file ${fifo} is not a regular file (a FIFO, device or directory); refused, not read`,
+      );
+    },
+    cliTimeout,
+  );
+
+  it(
+    "scan refuses a second --tenant instead of scanning only the last; doctor takes every one",
+    async () => {
+      const file = join(work.dir, "two.yaml");
+      writeFileSync(
+        file,
+        configText([
+          { id: "acme", name: "Acme", connections: [fortigate("env:NOT_SET_A")] },
+          { id: "beta", name: "Beta", connections: [fortigate("env:NOT_SET_B")] },
+        ]),
+      );
+      const scan = await within(
+        120_000,
+        "scan",
+        runCli(["scan", "--config", file, "--tenant", "acme", "--tenant", "beta"]),
+      );
+      expect(scan.code).toBe(2);
+      expect(scan.stderr).toContain("scan reads one tenant; --tenant was given twice ('acme', 'beta')");
+      const doctor = await within(
+        120_000,
+        "doctor",
+        runCli(["doctor", "--config", file, "--tenant", "acme", "--tenant", "beta", "--format", "json"]),
+      );
+      // Both tenants' connections were checked (each names its unset variable), not just the last.
+      expect(`${doctor.stdout}${doctor.stderr}`).toContain("NOT_SET_A");
+      expect(`${doctor.stdout}${doctor.stderr}`).toContain("NOT_SET_B");
+    },
+    cliTimeout,
+  );
+});
