@@ -105,3 +105,19 @@ export { exitCode, reportVerdict, ScanReport } from "./report.js";
 export { type ScanOptions, scan } from "./scan.js";
 export { type Cadence, scheduleInstructions } from "./schedule.js";
 export { type SweepOptions, type SweepOutcome, sweep, sweepExitCode, sweepVerdict } from "./sweep.js";
+export {
+  compareVerdicts,
+  defaultVerifySample,
+  MicrosoftRequirement,
+  microsoftView,
+  office365AppId,
+  SampledAs,
+  sampleUsers,
+  VerifyEntry,
+  VerifyOutcome,
+  verifyEvidence,
+  verifyInventories,
+  verifyLines,
+} from "./verify/index.js";
+export { verifyTable } from "./verify/render.js";
+export { verify, verifyExit } from "./verify/run.js";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { countFinding, exitFor, type RunVerdict } from "./exit.js";
 import { Coverage, isFinding, Result, type Severity, severityRank } from "./model/index.js";
+import { VerifyEntry } from "./verify/model.js";
 
 export { version } from "./version.js";
 
@@ -38,6 +39,8 @@ export const ScanReport = z.object({
     incompleteConnections: z.number().int(),
   }),
   results: z.array(Result),
+  /** Microsoft's second opinion on a sample of Entra users (`scan --verify`, `verify`); absent otherwise. */
+  verification: z.array(VerifyEntry).optional(),
 });
 export type ScanReport = z.infer<typeof ScanReport>;
 

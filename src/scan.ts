@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { policies as registeredPolicies } from "../policies/index.js";
 import { type CollectOptions, collect } from "./collect/index.js";
+import { QuotaRegistry } from "./collect/quota.js";
 import type { Config } from "./config/load.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate/index.js";
@@ -8,10 +9,17 @@ import type { Policy } from "./evaluate/policy.js";
 import { resolvePolicySettings } from "./evaluate/profiles.js";
 import { link, mergeCollections } from "./link/index.js";
 import { type ScanReport, sortResults, summarize, version } from "./report.js";
+import { defaultVerifySample, verifyInventories } from "./verify/index.js";
 
 export interface ScanOptions extends CollectOptions {
   kind?: ScanReport["sweep"]["kind"];
   policies?: ReadonlyArray<Policy<unknown>>;
+  /**
+   * Ask Microsoft's Conditional Access What If about every Entra admin, every excluded account and
+   * `sample` others (default 10) and compare (issue #18 item 12): the report's `verification`, and evidence
+   * on those users' `entra-user-mfa-enforced` results.
+   */
+  verify?: { sample?: number };
 }
 
 /** collect → link → evaluate → report, for the selected tenants (DESIGN.md §3). Persists nothing. */
@@ -24,16 +32,27 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
   }
   const startedAt = new Date();
   const now = options.now ?? startedAt;
-  const collections = await collect(config, { ...options, now });
+  // One registry for collection and What If: both of a tenant's Conditional Access calls share 1 request/s.
+  const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
+  const collections = await collect(config, { ...options, now, quotas });
   const inventories = mergeCollections(config, collections).map((inventory) => link(inventory));
   const resolved = new Map(config.tenants.map((t) => [t.id, resolvePolicySettings(t.profile, t.policies)]));
-  const results = evaluate({
+  const evaluated = evaluate({
     tenants: inventories,
     policies: options.policies ?? registeredPolicies,
     exceptions: config.exceptions,
     now,
     policySettings: new Map([...resolved].map(([id, r]) => [id, r.settings])),
   });
+  const verified = options.verify
+    ? await verifyInventories(config, inventories, evaluated, {
+        ...options,
+        sample: options.verify.sample ?? defaultVerifySample,
+        quotas,
+        now,
+      })
+    : undefined;
+  const results = verified?.results ?? evaluated;
   const coverage = collections.map((c) => c.coverage);
   return {
     schemaVersion: 1,
@@ -55,5 +74,6 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
     coverage,
     summary: summarize(results, coverage),
     results: sortResults(results),
+    ...(verified ? { verification: verified.entries } : {}),
   };
 }

@@ -149,6 +149,19 @@ export const endpoints = {
     permission: permissions.methods,
     quota: "reports",
   },
+  /**
+   * Conditional Access What If (v1.0, conditionalaccessroot-evaluate.md): least privileged
+   * Policy.Read.ConditionalAccess; Policy.Read.All, which mfasweep already holds, is a documented higher
+   * one. Its throttling is not documented; it is paced as the Conditional Access endpoints it belongs with
+   * (1 request/s per tenant), the safe assumption.
+   */
+  whatIf: {
+    label: "POST /identity/conditionalAccess/evaluate",
+    path: "/identity/conditionalAccess/evaluate",
+    version: "v1.0",
+    permission: permissions.policies,
+    quota: "conditional-access",
+  },
 } as const satisfies Record<string, Endpoint>;
 
 const optionalString = z.string().nullish();
@@ -295,4 +308,56 @@ export type ServicePrincipal = z.infer<typeof ServicePrincipal>;
 export const AppRoleAssignment = z.object({
   principalId: z.string().min(1),
   principalType: optionalString,
+});
+
+/**
+ * The What If request body (conditionalaccessroot-evaluate.md; signInIdentity, signInContext and
+ * signInConditions are required, appliedPoliciesOnly optional). Only the fields mfasweep sends.
+ */
+export interface WhatIfRequest {
+  signInIdentity: {
+    "@odata.type": "#microsoft.graph.userSignIn";
+    userId: string;
+    /** usersignin.md: none, internalGuest, b2bCollaborationGuest, b2bCollaborationMember, ... */
+    externalUserType?: string;
+  };
+  signInContext: { "@odata.type": "#microsoft.graph.applicationContext"; includeApplications: string[] };
+  signInConditions: {
+    clientAppType: "browser" | "mobileAppsAndDesktopClients";
+    devicePlatform: "android" | "iOS" | "windows" | "macOS" | "linux";
+    ipAddress: string;
+    country: string;
+    signInRiskLevel: "none";
+    userRiskLevel: "none";
+  };
+  appliedPoliciesOnly: boolean;
+}
+
+/**
+ * One `whatIfAnalysisResult` (whatifanalysisresult.md): a conditionalAccessPolicy plus `policyApplies` and
+ * `analysisReasons` (`notSet` when it applies, else the first condition not met). The evaluate examples
+ * inline the authentication strength in `grantControls`.
+ */
+export const WhatIfAnalysisResult = z.looseObject({
+  id: z.string().min(1),
+  displayName: optionalString,
+  state: z.string(),
+  policyApplies: z.boolean(),
+  analysisReasons: optionalString,
+  grantControls: z
+    .looseObject({
+      operator: optionalString,
+      builtInControls: z.array(z.string()).nullish(),
+      customAuthenticationFactors: z.array(z.string()).nullish(),
+      termsOfUse: z.array(z.string()).nullish(),
+      authenticationStrength: z.looseObject({ id: optionalString, displayName: optionalString }).nullish(),
+    })
+    .nullish(),
+});
+export type WhatIfAnalysisResult = z.infer<typeof WhatIfAnalysisResult>;
+
+/** The evaluate answer: a `whatIfAnalysisResult` collection (no paging is documented for it). */
+export const WhatIfAnswer = z.object({
+  value: z.array(WhatIfAnalysisResult),
+  "@odata.nextLink": z.string().nullish(),
 });

@@ -422,6 +422,17 @@ export class EntraClient {
     );
   }
 
+  /** One POST of a read-only action (What If) with the same limiter, retry and error translation. */
+  post(endpoint: Endpoint, body: unknown, label = endpoint.label): Promise<unknown> {
+    let attempt = 0;
+    return this.ctx.request(
+      this.#quotas[endpoint.quota],
+      label,
+      () => this.graph.api(endpoint.path).version(endpoint.version).post(body),
+      (err) => classifyGraphError(err, endpoint, attempt++),
+    );
+  }
+
   /**
    * Follows `@odata.nextLink` (the whole URL, as Graph documents) until there is none. A nextLink seen
    * twice is a paging loop: stop with an error rather than loop forever or return a partial list silently.

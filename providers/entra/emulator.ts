@@ -13,6 +13,7 @@ import {
 } from "../../src/emulator/server.js";
 import { type GdapSeed, gdapReadPermission, gdapRoute, partnerRelationships } from "./gdap-emulator.js";
 import { loginRoute, type SeedConsentedApp } from "./login-emulator.js";
+import { whatIfRoute } from "./what-if-emulator.js";
 
 /**
  * Microsoft facts this stand-in holds the client to, stated here (not imported from ./api.ts or the
@@ -160,6 +161,8 @@ export interface EntraTenantSeed {
   gdap?: GdapSeed;
   /** Apps consented in this tenant, for the client-credentials sign-in (gdap-emulator's sibling). */
   apps?: SeedConsentedApp[];
+  /** Fault: every What If answers 429 without Retry-After, as Conditional Access throttling does. */
+  whatIfThrottled?: boolean;
 }
 
 export interface SeedEnterpriseApp {
@@ -496,6 +499,16 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
         "Access token validation failure. Invalid audience.",
       );
     if (req.method === "POST" && /^\/(v1\.0|beta)\/\$batch$/.test(req.path)) return batch(req);
+    if (req.method === "POST" && /^\/(v1\.0|beta)\/identity\/conditionalAccess\/evaluate$/.test(req.path))
+      return whatIfRoute(req, session.tenant, session.permissions, {
+        error: graphError,
+        notPremium,
+        throttled: () =>
+          session.tenant.whatIfThrottled
+            ? graphError(429, "TooManyRequests", "Too many requests.")
+            : throttle(session.tenant, "ca"),
+        strengths: [...builtInStrengths, ...(session.tenant.customStrengths ?? [])],
+      });
     if (req.method !== "GET")
       return graphError(
         405,

@@ -30,6 +30,12 @@ export const commandTable: ReadonlyArray<{ name: string; summary: string; load()
     load: async () => (await import("./scan.js")).scanCommand(),
   },
   {
+    name: "verify",
+    summary:
+      "Ask Microsoft's Conditional Access What If about a sample of a tenant's Entra users (every admin, every excluded account, N others) and compare with mfasweep's verdicts",
+    load: async () => (await import("./verify.js")).verifyCommand(),
+  },
+  {
     name: "sweep",
     summary:
       "Scan every tenant (or --tenant), update the remediation queue, and print what changed since the last sweep",
