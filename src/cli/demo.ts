@@ -4,6 +4,7 @@ import { exitFor } from "../exit.js";
 import { findBrowser } from "../export/pdf.js";
 import { reportVerdict } from "../report.js";
 import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
+import { printVerification } from "./scan.js";
 import { finish } from "./shared.js";
 import { demoIntoStore } from "./sweep.js";
 
@@ -30,6 +31,7 @@ export function demoCommand(): Command {
       ...(options.tenant ? { tenants: [options.tenant] } : {}),
     }).finally(progress.done);
     await writeReport(report, options, demoBranding);
+    if (report.verification) printVerification(report.verification);
     // The demo has findings on purpose; it only sets a failing exit code when asked to (--fail-on).
     finish(exitFor(reportVerdict(report), options.failOn));
   });

@@ -20,6 +20,9 @@ export const demoPortfolio: DemoPortfolio = {
   ],
 };
 
+/** Users the demo asks What If about beyond every admin and excluded account, per Entra tenant. */
+export const demoVerifySample = 2;
+
 /** How the fictional MSP brands its reports (what `report:` in a config gives). */
 export const demoBranding: Branding = {
   msp: { name: "Northwind IT Services", contact: "security@msp.example · +1 555 0100" },
@@ -72,7 +75,15 @@ export async function runDemo(options: Omit<ScanOptions, "kind"> = {}): Promise<
     for (const provider of providers) if (provider.demo) demos.push(await provider.demo(demoPortfolio));
     const { config } = parseConfig(demoConfigText(demos, now), "demo.yaml", now);
     const env = Object.assign({}, options.env ?? process.env, ...demos.map((d) => d.env));
-    return await scan(config, { enforceQuotas: false, ...options, now, env, kind: "demo" });
+    // The demo shows Microsoft's second opinion too (issue #18 item 12): the emulator answers What If.
+    return await scan(config, {
+      enforceQuotas: false,
+      verify: { sample: demoVerifySample },
+      ...options,
+      now,
+      env,
+      kind: "demo",
+    });
   } finally {
     await Promise.all(demos.map((d) => d.close()));
   }

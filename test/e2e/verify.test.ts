@@ -64,7 +64,7 @@ describe("mfasweep verify", () => {
     // Excluded by name: both engines agree nothing applies (report-only VT03 does not enforce).
     expect(row("breakglass@acme.example")).toMatch(/admin, excluded\s+optional\s+none\s+agree\s+-/);
     expect(row("u.admin@acme.example")).toMatch(
-      /excluded\s+optional\s+mfa\s+disagree\s+VT01 MFA for all users/,
+      /admin, excluded\s+optional\s+mfa\s+disagree\s+VT01 MFA for all users/,
     );
     expect(run.stdout).toContain("1 disagree");
     expect(run.stdout).toMatch(
