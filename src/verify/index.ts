@@ -117,7 +117,7 @@ async function verifyConnection(
       ? questions.map((q) => ({
           userId: q.userId,
           answered: false,
-          reason: `not asked: the tenant has no Conditional Access to evaluate (no Entra ID P1: ${ca.reason ?? "licence refused"})`,
+          reason: `the tenant has no Conditional Access to evaluate, so it was not asked (no Entra ID P1: ${ca.reason ?? "licence refused"})`,
           stopped: true,
         }))
       : await askWhatIf(ctx, questions);

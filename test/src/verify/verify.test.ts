@@ -122,7 +122,7 @@ describe("scan --verify (library)", () => {
     for (const e of report.verification ?? []) {
       expect(e.outcome).toBe("unknown");
       expect(e.reason).toContain(
-        "not asked: the tenant has no Conditional Access to evaluate (no Entra ID P1",
+        "could not be asked: the tenant has no Conditional Access to evaluate, so it was not asked (no Entra ID P1",
       );
     }
   });
