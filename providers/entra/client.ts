@@ -429,7 +429,7 @@ export class EntraClient {
       this.#quotas[endpoint.quota],
       label,
       () => this.graph.api(endpoint.path).version(endpoint.version).post(body),
-      (err) => classifyGraphError(err, endpoint, attempt++),
+      (err) => classifyGraphError(err, endpoint, attempt++, this.#sdk.GraphError),
     );
   }
 
