@@ -3,8 +3,9 @@ import { loadConfig } from "../config/load.js";
 import { doctor } from "../doctor.js";
 import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
+import { checkStore } from "../queue/check.js";
 import { defaultConfigPath, finish, printWarnings } from "./shared.js";
-import { list } from "./store.js";
+import { list, storePathOf } from "./store.js";
 
 export function doctorCommand(): Command {
   return (
@@ -14,13 +15,26 @@ export function doctorCommand(): Command {
       // Repeatable: every --tenant counts, never only the last (issue #19 item 11).
       .option("-t, --tenant <id>", "only these tenants (repeatable, or comma-separated)", list)
       .option("--format <format>", "table or json", "table")
-      .action(async (options: { config: string; tenant?: string[]; format: string }) => {
+      .option(
+        "--store <location>",
+        "also check this queue store (default: the config's store, when it names one)",
+      )
+      .action(async (options: { config: string; tenant?: string[]; format: string; store?: string }) => {
         const { config, warnings } = await loadConfig(options.config);
         printWarnings(warnings);
         const reports = await doctor(config, {
           tenants: options.tenant?.length ? options.tenant : undefined,
           onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
         });
+        const store = options.store ?? (config.store ? storePathOf(config, options.config) : undefined);
+        if (store !== undefined)
+          reports.push({
+            tenant: "-",
+            connection: "store",
+            type: "store",
+            checks: [await checkStore(store)],
+            permissions: [],
+          });
         if (options.format === "json") process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
         else {
           for (const r of reports) {

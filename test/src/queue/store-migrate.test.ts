@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { storePathOf } from "../../../src/cli/store.js";
 import { storeCommand } from "../../../src/cli/store-migrate.js";
 import { parseConfig } from "../../../src/config/load.js";
+import { checkStore } from "../../../src/queue/check.js";
 import { openStore, PostgresStore } from "../../../src/queue/index.js";
 import { defaultSla } from "../../../src/queue/model.js";
 import type { Store } from "../../../src/queue/store.js";
@@ -153,5 +154,30 @@ describe.skipIf(postgres.skip)("store migrate: SQLite to PostgreSQL", () => {
     const copy = await postgres.open(url, {});
     opened.push(copy);
     expect(await copy.findItems()).toHaveLength(3);
+  });
+});
+
+describe("doctor's store check", () => {
+  it("passes for a store that opens and reads, and fails with a clear reason for one that does not", async () => {
+    const file = await fillSqlite();
+    expect(await checkStore(file)).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining("last sweep s2"),
+    });
+    const absent = await checkStore("postgres://127.0.0.1:1/queue");
+    expect(absent).toMatchObject({ ok: false, check: "store postgres://127.0.0.1:1/queue" });
+    expect(absent.detail).toMatch(
+      /StoreError: cannot reach the PostgreSQL store postgres:\/\/127\.0\.0\.1:1\/queue/,
+    );
+  });
+
+  it.skipIf(postgres.skip)("reads a PostgreSQL store without creating one", async () => {
+    const url = await postgres.fresh();
+    expect((await checkStore(url)).detail).toMatch(/no queue store at .*; run `mfasweep sweep`/);
+    await (await postgres.open(url)).close();
+    expect(await checkStore(url)).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining("no sweep yet"),
+    });
   });
 });
