@@ -54,11 +54,14 @@ function parsedFacts<T>(
   });
 }
 
-/** What the proxy section adds to Duo's verdict: failmode and exempted OUs turn enforced into bypassable. */
+/**
+ * What the proxy section adds to Duo's verdict: failmode and exempted OUs are ways around Duo whatever Duo's
+ * own policies say, so they turn an enforced or undecided verdict into bypassable.
+ */
 export function withProxy(verdict: MfaVerdict, proxy: Proxy): MfaVerdict {
   const { section, fact } = proxy;
   const evidence = [...verdict.evidence, ...fact.evidence];
-  if (verdict.state !== "enforced") return { ...verdict, evidence };
+  if (verdict.state !== "enforced" && verdict.state !== "unknown") return { ...verdict, evidence };
   if (section.failmode !== null && section.failmode !== "safe" && section.failmode !== "secure")
     return {
       state: "unknown",

@@ -26,6 +26,16 @@ export interface DuoApplicationView {
   evidence: Evidence[];
 }
 
+/**
+ * Why no Duo verdict is `enforced`: Duo's policies (global, per application, per group) decide whether the
+ * second factor is asked at all: "Bypass 2FA", authorized networks that skip it, remembered devices, and the
+ * new-user policy that overrides an application's legacy `enroll_policy`. Their Admin API fields
+ * (`/admin/v2/policies` sections) are not confirmed in any source we could read (providers/duo/README.md),
+ * so they are not read, and an enrolled user's verdict rests on them.
+ */
+export const policiesUnread =
+  "whether Duo's policies (global, application, group) require the second factor here or let it be skipped (Bypass 2FA, authorized networks, remembered devices) is not read";
+
 export type DuoOutcome =
   | { kind: "path"; verdict: MfaVerdict }
   /** Duo refuses every sign-in of this user (a disabled user): no path. */
@@ -49,14 +59,15 @@ export function newUserOutcome(
   const policy = application?.enrollPolicy;
   const where = application ? `application '${application.name}'` : "the application";
   const all = [...evidence, ...(application?.evidence ?? [])];
-  // Issue #18 item 11: nothing enrolled and nothing can be enrolled at sign-in reads enforced, null strength.
+  // Issue #18 item 11 would read deny as enforced with null strength ("cannot sign in"); but the policies
+  // that can override the application's setting are not read (see policiesUnread), so it stays unknown.
   if (policy === "deny")
     return {
       kind: "path",
       verdict: {
-        state: "enforced",
+        state: "unknown",
         strength: null,
-        reason: `${who} is not enrolled and ${where}'s new-user policy is deny: ${cannotSignInUntilEnrolled}`,
+        reason: `${who} is not enrolled and ${where}'s new-user policy is deny, so ${cannotSignInUntilEnrolled}; ${policiesUnread}`,
         evidence: all,
       },
     };
@@ -124,9 +135,9 @@ export function duoUserOutcome(user: DuoUserView, application?: DuoApplicationVi
     return {
       kind: "path",
       verdict: {
-        state: "enforced",
-        strength: weakestOf(user.methods),
-        reason: `${who} is active and enrolled (${user.methods.map((m) => m.method).join(", ")}); the weakest enrolled method decides the strength`,
+        state: "unknown",
+        strength: null,
+        reason: `${who} is active and enrolled (${user.methods.map((m) => m.method).join(", ")}; the weakest is ${weakestOf(user.methods)}); ${policiesUnread}`,
         evidence: [status, enrolled, ...(user.evidence.methods ? [user.evidence.methods] : [])],
       },
     };

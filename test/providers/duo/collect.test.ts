@@ -191,18 +191,12 @@ describe("what Duo asks of a user (duoUserVerdict)", () => {
   const app = (enrollPolicy: string | null) => ({ name: "VPN", enrollPolicy, evidence: [] });
   it.each([
     ["bypass status", user({ status: "bypass" }), app("enroll"), "none", null],
-    ["active, push and SMS", user({}), app("deny"), "enforced", "weak"],
-    ["active, push only", user({ capabilities: ["push"] }), app("deny"), "enforced", "app"],
-    [
-      "active, WebAuthn only",
-      user({ capabilities: [], webauthn: true }),
-      app("deny"),
-      "enforced",
-      "phishing-resistant",
-    ],
+    // Enrolled is not enforced: Duo's policies, which can skip the second factor, are not read.
+    ["active, push and SMS", user({}), app("deny"), "unknown", null],
+    ["active, WebAuthn only", user({ capabilities: [], webauthn: true }), app("deny"), "unknown", null],
     ["unenrolled, new-user policy allow", user({ enrolled: false }), app("allow"), "bypassable", null],
     ["unenrolled, new-user policy enroll", user({ enrolled: false }), app("enroll"), "bypassable", null],
-    ["unenrolled, new-user policy deny", user({ enrolled: false }), app("deny"), "enforced", null],
+    ["unenrolled, new-user policy deny", user({ enrolled: false }), app("deny"), "unknown", null],
     ["unenrolled, new-user policy not read", user({ enrolled: false }), undefined, "unknown", null],
     ["locked out", user({ status: "locked out" }), app("deny"), "unknown", null],
   ] as const)("%s", (_label, u, application, state, strength) => {

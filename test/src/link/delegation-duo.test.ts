@@ -154,13 +154,15 @@ const byUser = (paths: AccessPath[]) =>
   );
 
 describe("delegation linker: FortiGate RADIUS → Duo Authentication Proxy → Duo users", () => {
-  it("failmode=secure: each Duo user gets Duo's verdict; bypass is none, unenrolled under allow bypassable, disabled no path", async () => {
+  it("failmode=secure: each Duo user gets Duo's verdict; bypass is none, unenrolled under allow bypassable, disabled no path, enrolled undecided", async () => {
     const paths = await linkedPaths(await tenantConfig({ failmode: "secure" }));
+    // Enrolled users are not enforced: Duo's policies can skip the second factor ("Bypass 2FA", authorized
+    // networks) and are not read (src/link/duo/verdict.ts policiesUnread).
     expect(byUser(paths)).toEqual({
-      alice: ["enforced", "app"],
+      alice: ["unknown", null],
       bob: ["none", null],
       carol: ["bypassable", null],
-      erin: ["enforced", "weak"],
+      erin: ["unknown", null],
       "new-users": ["bypassable", null],
     });
     const alice = paths.find((p) => p.accounts[0] === users.alice.user_id)!;
@@ -171,6 +173,9 @@ describe("delegation linker: FortiGate RADIUS → Duo Authentication Proxy → D
     ]);
     expect(alice.mfa.evidence.some((e) => e.field === "failmode" && e.value === "secure")).toBe(true);
     expect(alice.chain.delegation).toEqual({ protocol: "radius", target: `${proxyHost}:1812` });
+    expect(alice.mfa.reason).toMatch(
+      /is active and enrolled \(duo-push; the weakest is app\); whether Duo's policies/,
+    );
     const carol = paths.find((p) => p.accounts[0] === users.carol.user_id)!;
     expect(carol.mfa.reason).toMatch(/new-user policy is allow: MFA is required but not enrolled/);
     expect(JSON.stringify(paths)).not.toMatch(/never-kept/);
@@ -186,9 +191,9 @@ describe("delegation linker: FortiGate RADIUS → Duo Authentication Proxy → D
     }
   });
 
-  it("new-user policy deny: an unenrolled user cannot sign in (enforced, no strength); exempted OUs make every enforced verdict bypassable", async () => {
+  it("new-user policy deny: an unenrolled user would not sign in, but unread Duo policies leave it unknown; exempted OUs make every verdict bypassable", async () => {
     const deny = await linkedPaths(await tenantConfig({ failmode: "secure", enrollPolicy: "deny" }));
-    expect(byUser(deny)).toMatchObject({ carol: ["enforced", null], "new-users": ["enforced", null] });
+    expect(byUser(deny)).toMatchObject({ carol: ["unknown", null], "new-users": ["unknown", null] });
     expect(deny.find((p) => p.accounts[0] === users.carol.user_id)!.mfa.reason).toMatch(/cannot sign in/);
     const exempt = await linkedPaths(
       await tenantConfig({
@@ -237,6 +242,6 @@ describe("delegation linker: FortiGate RADIUS → Duo Authentication Proxy → D
         r.status,
       ]),
     );
-    expect(status).toMatchObject({ alice: "pass", bob: "fail", carol: "fail" });
+    expect(status).toMatchObject({ alice: "unknown", bob: "fail", carol: "fail" });
   });
 });
