@@ -1,4 +1,3 @@
-import Database from "better-sqlite3";
 import { StoreError } from "./errors.js";
 import { openPostgresStore, type StoreTable, storeTables } from "./postgres.js";
 import type { Row } from "./rows.js";
@@ -20,6 +19,8 @@ export async function migrateSqliteToPostgres(
 ): Promise<MigrateCounts> {
   await (await openSqliteStore(sqlitePath, { create: false })).close();
   const tables = {} as Record<StoreTable, Row[]>;
+  // Loaded here, not at the top: importing the library must not load the native driver (fast start).
+  const { default: Database } = await import("better-sqlite3");
   const db = new Database(sqlitePath, { readonly: true, fileMustExist: true });
   try {
     for (const table of storeTables)
