@@ -52,6 +52,15 @@ export function parseAuthProxyConfig(text: string, file: string): AuthProxyConfi
       section = header[1]!.trim().toLowerCase();
       server = null;
       const kind = section.replace(/\d+$/, "");
+      const earlier = config.servers.find((s) => s.section === section);
+      if (earlier) {
+        // Which of two same-named sections a proxy would use is not documented: read neither's settings twice.
+        config.problems.push({
+          line,
+          message: `[${section}] appears again (first at line ${earlier.line}); this repeat is not read`,
+        });
+        continue;
+      }
       if (/_server_/.test(kind)) {
         server = {
           section,

@@ -46,7 +46,7 @@ async function collectBackup(ctx: Ctx, file: string): Promise<ProviderInventory>
   const text = await readBackup(file);
   const parsed = parseFortiConfig(text);
   if (!parsed.ok) throw new ProviderResponseError(`${file}:${parsed.line}: ${parsed.error}`);
-  if (parsed.truncated) ctx.gap("configuration backup", parsed.warnings.at(-1) ?? "truncated");
+  if (parsed.truncated) ctx.gap("configuration backup", `${file}: ${parsed.warnings.at(-1) ?? "truncated"}`);
   for (const w of parsed.warnings.slice(0, 5))
     if (!parsed.truncated || w !== parsed.warnings.at(-1)) ctx.note(`${file}: ${w}`);
   const device: FortiDevice = { ...deviceFromBackup(parsed.root), origin: "backup" };

@@ -30,6 +30,18 @@ exempt_ou_1=CN=svc-vpn,OU=Service,DC=acme,DC=example
 `;
 
 describe("authproxy.cfg parser", () => {
+  it("a repeated server section is a problem at its line, and its settings are not read over the first", () => {
+    const config = parseAuthProxyConfig(
+      `${sample}\n[radius_server_auto]\nfailmode=secure\n`,
+      "authproxy.cfg",
+    );
+    expect(config.servers.map((s) => s.section)).toEqual(["radius_server_auto", "ldap_server_auto2"]);
+    expect(config.servers[0]!.failmode?.value).toBe("safe");
+    expect(config.problems).toEqual([
+      { line: 27, message: "[radius_server_auto] appears again (first at line 11); this repeat is not read" },
+    ]);
+  });
+
   it("reads each server section's application, clients, failmode, port and exempted OUs with lines; keeps no secret", () => {
     const config = parseAuthProxyConfig(sample, "authproxy.cfg");
     expect(config.clients).toEqual(["ad_client"]);
