@@ -41,7 +41,9 @@ export function loadedPackages(
   args: string[],
 ): Promise<{ code: number | null; packages: string[]; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", registerFile(), "--import", "tsx", ...args], {
+    // Node 26 deprecates module.register (DEP0205), which only this probe uses; its warning is not the code's.
+    const probe = ["--disable-warning=DEP0205", "--import", registerFile(), "--import", "tsx"];
+    const child = spawn(process.execPath, [...probe, ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1" },
       stdio: ["ignore", "ignore", "pipe", "pipe"],
