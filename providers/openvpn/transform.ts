@@ -8,11 +8,11 @@ import type {
   Fact,
   FactorStrength,
   JsonValue,
-  MfaState,
   MfaVerdict,
   ProviderInventory,
+  WayClass,
 } from "../../src/model/index.js";
-import { strengthRank } from "../../src/model/index.js";
+import { strongestOf, worstWayVerdict } from "../../src/model/index.js";
 import {
   analyzeAuthStack,
   type PamCondition,
@@ -88,24 +88,12 @@ interface Way {
   evidence: Evidence[];
 }
 
-type WayClass = "none" | "bypassable" | "unknown" | "enforced";
-const classOrder: WayClass[] = ["none", "bypassable", "unknown", "enforced"];
-
 function classify(way: Way): WayClass {
   if (way.factors.includes("security-key") && way.factors.length >= 2) return "enforced";
   const known = new Set(way.factors.filter((f) => f !== "unknown" && f !== "radius"));
   if (known.size >= 2) return "enforced";
   if (way.factors.some((f) => f === "unknown" || f === "radius")) return "unknown";
   return way.bypasses.length > 0 ? "bypassable" : "none";
-}
-
-function wayStrength(way: Way): FactorStrength | null {
-  let best: FactorStrength | null = null;
-  for (const f of way.factors) {
-    const s = factorStrength[f];
-    if (s && (best === null || strengthRank[s] > strengthRank[best])) best = s;
-  }
-  return best;
 }
 
 function describeWay(way: Way): string {
@@ -119,58 +107,20 @@ function describeWay(way: Way): string {
   return `${what}${when}${because}`;
 }
 
-function dedupe(items: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return items.filter((e) => {
-    const key = JSON.stringify([e.file, e.line, e.field, e.value, e.note]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** The verdict of the worst way in (none < bypassable < unknown < enforced). */
+/** The verdict of the worst way in, and the factors of the first of the ways that share it. */
 function verdictOf(ways: Way[], who: string): { verdict: MfaVerdict; factors: Factor[] } {
-  const sorted = [...ways].sort(
-    (a, b) =>
-      classOrder.indexOf(classify(a)) - classOrder.indexOf(classify(b)) ||
-      a.factors.length - b.factors.length,
+  const { verdict, worst } = worstWayVerdict(
+    ways,
+    (way) => ({
+      class: classify(way),
+      factorCount: way.factors.length,
+      strength: strongestOf(way.factors, factorStrength),
+      description: describeWay(way),
+      evidence: way.evidence,
+    }),
+    { letsIn: `lets ${who} in`, needs: `${who} need(s)` },
   );
-  const worst = classify(sorted[0]!);
-  const worstWays = sorted.filter((w) => classify(w) === worst);
-  const describe = worstWays.slice(0, 3).map(describeWay).join("; ");
-  let reason: string;
-  let strength: FactorStrength | null = null;
-  switch (worst) {
-    case "none":
-      reason = `${worstWays[0]!.factors.length === 0 ? "no factor" : "one factor"} lets ${who} in: ${describe}`;
-      break;
-    case "bypassable":
-      reason = `a second factor is asked for, but it can be skipped: ${describe}`;
-      break;
-    case "unknown":
-      reason = `cannot tell whether ${who} need(s) a second factor: ${describe}`;
-      break;
-    default: {
-      const strengths = sorted.map(wayStrength);
-      strength = strengths.includes(null)
-        ? null
-        : strengths.reduce<FactorStrength>(
-            (min, s) => (strengthRank[s!] < strengthRank[min] ? s! : min),
-            "phishing-resistant",
-          );
-      reason = `every way in needs two factors: ${describe}`;
-    }
-  }
-  return {
-    verdict: {
-      state: worst as MfaState,
-      strength,
-      reason,
-      evidence: dedupe(worstWays.flatMap((w) => w.evidence)),
-    },
-    factors: worstWays[0]!.factors,
-  };
+  return { verdict, factors: worst[0]!.factors };
 }
 
 function combine(a: Way[], b: Way[]): Way[] {

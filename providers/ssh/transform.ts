@@ -6,10 +6,10 @@ import type {
   Evidence,
   Fact,
   FactorStrength,
-  MfaState,
   MfaVerdict,
+  WayClass,
 } from "../../src/model/index.js";
-import { strengthRank } from "../../src/model/index.js";
+import { distinctEvidence, strongestOf, worstWayVerdict } from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
 import {
   analyzeAuthStack,
@@ -679,8 +679,6 @@ function loginDuoWays(m: MethodContext): Way[] | undefined {
   return ways;
 }
 
-type WayClass = "none" | "bypassable" | "unknown" | "enforced";
-
 function classify(way: Way): WayClass {
   if (way.factors.includes("security-key-verified")) return "enforced";
   const known = way.factors.filter((f) => f !== "unknown" && f !== "radius");
@@ -692,15 +690,6 @@ function classify(way: Way): WayClass {
   return way.bypasses.length > 0 ? "bypassable" : "none";
 }
 
-function wayStrength(way: Way): FactorStrength | null {
-  let best: FactorStrength | null = null;
-  for (const f of way.factors) {
-    const s = factorStrength[f];
-    if (s && (best === null || strengthRank[s] > strengthRank[best])) best = s;
-  }
-  return best;
-}
-
 function describeWay(way: Way): string {
   const what = way.factors.length ? way.factors.map((f) => factorLabel[f]).join(" + ") : "no factor at all";
   const via = ` (${way.list})`;
@@ -708,18 +697,6 @@ function describeWay(way: Way): string {
   const because = way.because.length ? `, because ${way.because.map((c) => c.description).join("; ")}` : "";
   return `${what}${via}${when}${because}`;
 }
-
-function dedupeEvidence(items: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return items.filter((e) => {
-    const key = JSON.stringify([e.file, e.line, e.endpoint, e.field, e.value, e.note]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-const classOrder: WayClass[] = ["none", "bypassable", "unknown", "enforced"];
 
 /** The verdict for one principal from one source, given sshd's effective configuration for that login. */
 export function decideLogin(
@@ -743,7 +720,7 @@ export function decideLogin(
         )
       : configured;
   const decided: LoginDecision["lists"] = [];
-  let ways: Way[] = [];
+  const ways: Way[] = [];
   const duo = loginDuoWays(m);
   for (const l of lists) {
     let acc: Way[] | undefined;
@@ -780,45 +757,18 @@ export function decideLogin(
       lists: decided,
     };
   }
-  ways = ways.sort(
-    (a, b) =>
-      classOrder.indexOf(classify(a)) - classOrder.indexOf(classify(b)) ||
-      a.factors.length - b.factors.length,
+  const { verdict, worst } = worstWayVerdict(
+    ways,
+    (way) => ({
+      class: classify(way),
+      factorCount: way.factors.length,
+      strength: strongestOf(way.factors, factorStrength),
+      description: describeWay(way),
+      evidence: way.evidence,
+    }),
+    { letsIn: `logs ${principal.name} in`, needs: "this login needs" },
   );
-  const worst = classify(ways[0]!);
-  const worstWays = ways.filter((w) => classify(w) === worst);
-  const state: MfaState = worst;
-  const describe = worstWays.slice(0, 3).map(describeWay).join("; ");
-  let reason: string;
-  let strength: FactorStrength | null = null;
-  switch (worst) {
-    case "none":
-      reason = `${worstWays[0]!.factors.length === 0 ? "no factor" : "one factor"} logs ${principal.name} in: ${describe}`;
-      break;
-    case "bypassable":
-      reason = `a second factor is asked for, but it can be skipped: ${describe}`;
-      break;
-    case "unknown":
-      reason = `cannot tell whether this login needs a second factor: ${describe}`;
-      break;
-    default: {
-      const strengths = ways.map(wayStrength);
-      strength = strengths.includes(null)
-        ? null
-        : strengths.reduce<FactorStrength>(
-            (min, s) => (strengthRank[s!] < strengthRank[min] ? s! : min),
-            "phishing-resistant",
-          );
-      reason = `every way in needs two factors: ${describe}`;
-    }
-  }
-  const worstFactors = worstWays[0]!.factors;
-  const verdict: MfaVerdict = {
-    state,
-    strength,
-    reason,
-    evidence: dedupeEvidence(worstWays.flatMap((w) => w.evidence)),
-  };
+  const worstFactors = worst[0]!.factors;
   return { verdict, chain: { factors: worstFactors.length ? worstFactors : ["none"] }, lists: decided };
 }
 
@@ -1078,7 +1028,7 @@ export function hostInventory(input: HostInput): HostInventory {
       source,
       connection: c,
       data: { entryPoint: ep.id, host: ep.name, rootAccount, sources: rootSources } satisfies RootLoginFact,
-      evidence: dedupeEvidence(
+      evidence: distinctEvidence(
         rootEvidence.length
           ? rootEvidence
           : [{ source, connection: c, objectId: ep.host, note: "PermitRootLogin could not be read" }],
@@ -1099,7 +1049,7 @@ export function hostInventory(input: HostInput): HostInventory {
         notKnown,
         emptyPasswordAccounts: input.emptyPasswordAccounts ?? null,
       } satisfies EmptyPasswordsFact,
-      evidence: dedupeEvidence([
+      evidence: distinctEvidence([
         settingEvidence(input.decision, input.global, "permitemptypasswords", undefined),
         ...(input.emptyPasswordAccounts
           ? [

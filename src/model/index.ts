@@ -4,3 +4,4 @@ export * from "./gdap.js";
 export * from "./inventory.js";
 export * from "./result.js";
 export * from "./vocabulary.js";
+export * from "./ways-in.js";
