@@ -1,8 +1,7 @@
 import { Command, Option } from "commander";
-import { stringify } from "yaml";
 import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../errors.js";
-import { forTerminal } from "../export/sanitize.js";
+import { linesForTerminal } from "../export/sanitize.js";
 import { consentUrl } from "../onboarding/consent.js";
 import {
   type DiscoveryResult,
@@ -42,14 +41,9 @@ export function tenantsCommand(): Command {
             throw new ConfigError("--from csv needs the CSV file: mfasweep tenants discover --from csv FILE");
           result = await discoverFromCsv(options.config, file, { dryRun });
         } else result = await discoverFromGdap(options.config, { dryRun });
-        if (dryRun && result.added.length) {
-          const entries = stringify(
-            parseAdded(result).map((t) => t),
-            { indent: 2 },
-          );
-          process.stdout.write(`tenants: (appended)\n${entries.replace(/^/gm, "+ ")}`);
-        }
-        process.stdout.write(forTerminal(discoveryText(result, dryRun)));
+        // The YAML that would be written, exactly: the user sees the file, not a summary of it.
+        if (dryRun) process.stdout.write(linesForTerminal(result.diff));
+        process.stdout.write(linesForTerminal(discoveryText(result, dryRun)));
         if (result.written) process.stderr.write(`wrote ${options.config}; next: mfasweep doctor\n`);
       },
     );
@@ -63,9 +57,4 @@ export function tenantsCommand(): Command {
       process.stdout.write(`${consentUrl(config, tenant)}\n`);
     });
   return tenants;
-}
-
-/** The appended tenant entries, as the merged YAML holds them. */
-function parseAdded(result: DiscoveryResult): unknown[] {
-  return result.added.map((t) => ({ id: t.id, name: t.name, entraTenantId: t.entraTenantId }));
 }

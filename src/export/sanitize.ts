@@ -11,6 +11,11 @@ export function forTerminal(text: string): string {
   return text.replace(controlCharacters, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
+/** Terminal, several lines: each line as `forTerminal`, the line breaks kept. */
+export function linesForTerminal(text: string): string {
+  return text.split("\n").map(forTerminal).join("\n");
+}
+
 /** CSV cell: formula prefixes (= + - @ tab CR) are defused with a leading quote (OWASP CSV injection). */
 export function forCsvCell(text: string): string {
   const defused = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;

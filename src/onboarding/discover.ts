@@ -6,6 +6,7 @@ import { QuotaRegistry } from "../collect/quota.js";
 import { loadConfig } from "../config/load.js";
 import { ConfigError, ProviderUnavailableError } from "../errors.js";
 import { GdapFactData, gdapFact, grantingStatuses } from "../model/index.js";
+import { unifiedDiff } from "../util/line-diff.js";
 import {
   type DiscoveredTenant,
   entraTenantIds,
@@ -19,6 +20,8 @@ export interface DiscoveryResult extends MergePlan {
   gone: Array<{ id: string; name: string; reason: string }>;
   /** Whether the file was written (not with dry-run, nor when nothing was added). */
   written: boolean;
+  /** The change to the config file as a unified diff; empty when nothing changes. */
+  diff: string;
 }
 
 /**
@@ -109,11 +112,20 @@ export function gdapCustomers(data: GdapFactData): {
   return { active: [...active.values()], ended };
 }
 
-/** Writes `text` over the config only when something changed; the file keeps its mode (secrets nearby). */
-async function save(file: string, plan: MergePlan, dryRun: boolean): Promise<boolean> {
-  if (dryRun || plan.added.length === 0) return false;
+/**
+ * Writes the merged config only when something changed (the file keeps its mode: secrets nearby) and
+ * says what changed as a diff of the file.
+ */
+async function save(
+  file: string,
+  before: string,
+  plan: MergePlan,
+  dryRun: boolean,
+): Promise<{ written: boolean; diff: string }> {
+  const diff = unifiedDiff(before, plan.text, file);
+  if (dryRun || plan.added.length === 0) return { written: false, diff };
   await writeFile(file, plan.text);
-  return true;
+  return { written: true, diff };
 }
 
 /** `tenants discover --from gdap`: adds each GDAP customer missing from the config, reports those gone. */
@@ -129,7 +141,7 @@ export async function discoverFromGdap(
   const gone = [...entraTenantIds(parseForEdit(text, file))]
     .filter(([entraId]) => ended.has(entraId))
     .map(([entraId, t]) => ({ ...t, reason: `GDAP relationship ended (${ended.get(entraId)})` }));
-  return { ...plan, gone, written: await save(file, plan, options.dryRun ?? false) };
+  return { ...plan, gone, ...(await save(file, text, plan, options.dryRun ?? false)) };
 }
 
 /** Splits one CSV line (RFC 4180 quoting). */
@@ -193,8 +205,9 @@ export async function discoverFromCsv(
   } catch (err) {
     throw new ConfigError(`cannot read ${csvFile} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  const plan = mergeTenants(await readConfigText(file), file, parseCustomersCsv(csv, csvFile), template);
-  return { ...plan, gone: [], written: await save(file, plan, options.dryRun ?? false) };
+  const text = await readConfigText(file);
+  const plan = mergeTenants(text, file, parseCustomersCsv(csv, csvFile), template);
+  return { ...plan, gone: [], ...(await save(file, text, plan, options.dryRun ?? false)) };
 }
 
 /** The report of a discovery, one line per tenant. */

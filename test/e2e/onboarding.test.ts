@@ -65,6 +65,15 @@ describe("onboarding from GDAP", () => {
     expect(run.code, run.stderr).toBe(0);
     const written = readFileSync(file, "utf8");
     expect(written.startsWith(original)).toBe(true);
+    // The dry run showed exactly the YAML now written: its diff's added lines are the appended text.
+    const diff = dry.stdout.slice(dry.stdout.indexOf(`--- ${file}`), dry.stdout.indexOf("would add"));
+    expect(diff).toMatch(/^--- .*\n\+\+\+ .*\n@@ -\d+,3 \+\d+,\d+ @@\n/);
+    const addedLines = diff
+      .split("\n")
+      .filter((l) => l.startsWith("+") && !l.startsWith("+++"))
+      .map((l) => `${l.slice(1)}\n`)
+      .join("");
+    expect(original + addedLines).toBe(written);
     expect(written).toContain("# The MSP's own tenant: its app is consented in every customer.");
     const { config } = await loadConfig(file);
     expect(config.tenants.map((t) => t.name)).toEqual([
