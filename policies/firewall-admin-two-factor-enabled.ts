@@ -1,5 +1,5 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { pathMembers, pathSubject, resultMfa } from "./helpers.js";
+import { pathMembers, pathStatus, pathSubject, resultMfa } from "./helpers.js";
 
 const sources = ["fortigate", "cisco-asa", "globalprotect"];
 
@@ -52,20 +52,12 @@ export default definePolicy({
         mfa: resultMfa(path.mfa),
         evidence: path.mfa.evidence,
       };
-      switch (path.mfa.state) {
-        case "enforced":
-          return [{ ...base, status: "pass", message: `${who}: ${path.mfa.reason}` }];
-        case "unknown":
-          return [{ ...base, status: "unknown", message: `${who}: ${path.mfa.reason}` }];
-        default:
-          return [
-            {
-              ...base,
-              status: "fail",
-              message: `${who} administers ${entryPoint.name} without a second factor: ${path.mfa.reason}`,
-            },
-          ];
-      }
+      const status = pathStatus(path.mfa.state);
+      const message =
+        status === "fail"
+          ? `${who} administers ${entryPoint.name} without a second factor: ${path.mfa.reason}`
+          : `${who}: ${path.mfa.reason}`;
+      return [{ ...base, status, message }];
     });
   },
 });

@@ -1,5 +1,5 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { signInPathOf } from "./helpers.js";
+import { pathStatus, signInPathOf } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -47,16 +47,11 @@ export default definePolicy({
         }
         const mfa = { state: path.mfa.state, strength: path.mfa.strength };
         const evidence = path.mfa.evidence;
-        switch (path.mfa.state) {
-          case "enforced":
-            return { subject, status: "pass", message: path.mfa.reason, mfa, evidence };
-          case "unknown":
-            return { subject, status: "unknown", message: path.mfa.reason, mfa, evidence };
-          // "bypassable" is 2SV enforced but not enrolled inside the new-user enrollment period: whoever has
-          // the password enrolls first, the registration finding of the shared rule (#18 item 11), high.
-          default:
-            return { subject, status: "fail", message: `${account.name}: ${path.mfa.reason}`, mfa, evidence };
-        }
+        // "bypassable" is 2SV enforced but not enrolled inside the new-user enrollment period: whoever has
+        // the password enrolls first, the registration finding of the shared rule (#18 item 11), high.
+        const status = pathStatus(path.mfa.state);
+        const message = status === "fail" ? `${account.name}: ${path.mfa.reason}` : path.mfa.reason;
+        return { subject, status, message, mfa, evidence };
       });
   },
 });

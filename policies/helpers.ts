@@ -5,6 +5,7 @@ import type {
   Account,
   EntryPoint,
   Fact,
+  MfaState,
   MfaVerdict,
   ResultMfa,
   Subject,
@@ -89,6 +90,14 @@ export function factSubject(fact: Fact, named: { entryPoint: string; name: strin
 /** A path's verdict as a result carries it, with the delegation hops (`via`) when there are any. */
 export function resultMfa(mfa: MfaVerdict): ResultMfa {
   return { state: mfa.state, strength: mfa.strength, ...(mfa.via ? { via: mfa.via } : {}) };
+}
+
+/**
+ * The status a path's verdict gives a result about it: `enforced` passes, `unknown` stays unknown, and
+ * every way around the factor (`none`, `optional`, `bypassable`) fails.
+ */
+export function pathStatus(state: MfaState): "pass" | "unknown" | "fail" {
+  return state === "enforced" ? "pass" : state === "unknown" ? "unknown" : "fail";
 }
 
 /** The fact of `kind` a provider emitted about `entryPoint` (it names the entry point in `data.entryPoint`). */

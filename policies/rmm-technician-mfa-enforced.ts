@@ -1,6 +1,6 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { AccessPath, AccountStatus, Evidence } from "../src/model/index.js";
-import { accountsSourceOf, resultMfa } from "./helpers.js";
+import { accountsSourceOf, pathStatus, resultMfa } from "./helpers.js";
 
 /** Entry points this policy judges: where a technician reaches every endpoint of a customer. */
 const consoleKinds = new Set(["rmm-console", "remote-support"]);
@@ -103,30 +103,14 @@ export default definePolicy({
           entryPoint: entryPoint.id,
           ...(path.chain.delegation ? { delegation: path.chain.delegation.target } : {}),
         };
-        switch (path.mfa.state) {
-          case "enforced":
-            return { subject, status: "pass", message: `${who}: ${path.mfa.reason}`, mfa, evidence, details };
-          case "unknown":
-            return {
-              subject,
-              status: "unknown",
-              severity,
-              message: `${who}: ${path.mfa.reason}`,
-              mfa,
-              evidence,
-              details,
-            };
-          default:
-            return {
-              subject,
-              status: "fail",
-              severity,
-              message: `${who} can sign in without a required second factor: ${path.mfa.reason}${adminNote}`,
-              mfa,
-              evidence,
-              details,
-            };
-        }
+        const status = pathStatus(path.mfa.state);
+        if (status === "pass")
+          return { subject, status, message: `${who}: ${path.mfa.reason}`, mfa, evidence, details };
+        const message =
+          status === "fail"
+            ? `${who} can sign in without a required second factor: ${path.mfa.reason}${adminNote}`
+            : `${who}: ${path.mfa.reason}`;
+        return { subject, status, severity, message, mfa, evidence, details };
       });
   },
 });

@@ -1,6 +1,6 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { AccountStatus } from "../src/model/index.js";
-import { pathMembers, pathSubject, resultMfa } from "./helpers.js";
+import { pathMembers, pathStatus, pathSubject, resultMfa } from "./helpers.js";
 
 /** Entry points judged here: VPN gateways and remote-desktop gateways (RD Gateway behind the NPS extension). */
 const gatewayKinds = new Set(["vpn", "rd-gateway"]);
@@ -57,22 +57,12 @@ export default definePolicy({
           ...(path.chain.delegation ? { delegation: path.chain.delegation.target } : {}),
         },
       };
-      switch (path.mfa.state) {
-        case "enforced":
-          return [{ ...base, status: "pass", message: `${who} on ${entryPoint.name}: ${path.mfa.reason}` }];
-        case "unknown":
-          return [
-            { ...base, status: "unknown", message: `${who} on ${entryPoint.name}: ${path.mfa.reason}` },
-          ];
-        default:
-          return [
-            {
-              ...base,
-              status: "fail",
-              message: `${who} can log in to ${entryPoint.name} without a required second factor (${path.mfa.state}): ${path.mfa.reason}`,
-            },
-          ];
-      }
+      const status = pathStatus(path.mfa.state);
+      const message =
+        status === "fail"
+          ? `${who} can log in to ${entryPoint.name} without a required second factor (${path.mfa.state}): ${path.mfa.reason}`
+          : `${who} on ${entryPoint.name}: ${path.mfa.reason}`;
+      return [{ ...base, status, message }];
     });
   },
 });
