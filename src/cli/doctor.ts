@@ -3,6 +3,8 @@ import { loadConfig } from "../config/load.js";
 import { doctor } from "../doctor.js";
 import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
+import { checkTicketTarget } from "../export/ticketing/check.js";
+import type { TargetCommon } from "../export/ticketing/sync.js";
 import { checkStore } from "../queue/check.js";
 import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
@@ -33,6 +35,19 @@ export function doctorCommand(): Command {
             connection: "store",
             type: "store",
             checks: [await checkStore(store)],
+            permissions: [],
+          });
+        // Ticketing targets: reachable and signed in, by one read-only request each (issue #23 item 8).
+        for (const target of (config.ticketing ?? []) as unknown as TargetCommon[])
+          reports.push({
+            tenant: "-",
+            connection: target.id,
+            type: `ticketing ${target.type}`,
+            checks: [
+              await checkTicketTarget(target, {
+                warn: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
+              }),
+            ],
             permissions: [],
           });
         if (options.format === "json") process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);

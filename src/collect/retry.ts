@@ -20,18 +20,20 @@ export const defaultRetryPolicy: RetryPolicy = { maxRetries: 5, baseDelayMs: 500
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** Waits `ms`; an abort rejects at once. The abort listener is removed when the wait ends, so one signal
+ * shared by many retries never piles up listeners (MaxListenersExceededWarning, issue #23 item 8). */
 export const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
 /** Parses `Retry-After` (delta seconds or HTTP date) into milliseconds from `now`. */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedUser, startGoogleEmulator } from "../../providers/google-workspace/emulator.js";
+import { doctorCommand } from "../../src/cli/doctor.js";
 import { exportCommand } from "../../src/cli/export.js";
 import { queueCommand } from "../../src/cli/queue.js";
 import { scanCommand } from "../../src/cli/scan.js";
@@ -72,6 +73,19 @@ afterAll(async () => {
 });
 
 describe("mfasweep tickets and export", () => {
+  it("doctor checks the ticketing target: signed in with the right token, a failed check with a wrong one", async () => {
+    const ok = await inProcess(doctorCommand(), ["doctor", "-c", config], env);
+    expect(ok.stdout).toMatch(
+      /^-\/jira \(ticketing jira\)\n {2}ok {3}ticketing jira: reached .* and signed in/m,
+    );
+    const refused = await inProcess(doctorCommand(), ["doctor", "-c", config], {
+      ...env,
+      JIRA_TOKEN: "wrong",
+    });
+    expect(refused.stdout).toMatch(/FAIL ticketing jira: .*credentials refused/);
+    expect(refused.stdout).not.toContain("wrong");
+  });
+
   it("sweep, dry run, refused credentials, sync twice", async () => {
     const swept = await runCli(["sweep", "-c", config], { env });
     expect(swept.code, swept.stderr).toBe(1);

@@ -109,6 +109,10 @@ export const halopsa = defineConnector<HaloTarget, HaloMapping>({
       });
 
     return {
+      async probe() {
+        await bearer();
+        return "an access token was issued (HaloPSA has no read-only ticket lookup by key)";
+      },
       async create(draft, { mapping }) {
         const res = await postTickets(
           "create a ticket",

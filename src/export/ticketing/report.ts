@@ -14,10 +14,19 @@ export function syncSummaryText(summary: SyncSummary): string {
       `${t.target} (${t.type})${t.dryRun ? " [dry run]" : ""}: ${t.created} ${verb}created, ${t.updated} ${verb}updated, ${t.noted} ${verb}noted, ${t.closed} ${verb}closed, ${t.unchanged} unchanged, ${t.skipped} skipped, ${t.failed.length} failed`,
     );
     for (const m of t.messages) lines.push(`  note: ${forTerminal(m)}`);
-    const shown = t.failed.slice(0, 20);
-    for (const f of shown)
-      lines.push(`  failed ${f.fingerprint.slice(0, 12)} (${f.tenant}): ${forTerminal(f.reason)}`);
-    if (t.failed.length > shown.length) lines.push(`  … and ${t.failed.length - shown.length} more failures`);
+    // Failures that share a reason (a target that stopped, a system that is down) print once, counted.
+    const byReason = new Map<string, typeof t.failed>();
+    for (const f of t.failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f]);
+    const groups = [...byReason.entries()];
+    for (const [reason, failed] of groups.slice(0, 20)) {
+      const first = failed[0]!;
+      const which =
+        failed.length === 1
+          ? `${first.fingerprint.slice(0, 12)} (${first.tenant})`
+          : `${failed.length} items`;
+      lines.push(`  failed ${which}: ${forTerminal(reason)}`);
+    }
+    if (groups.length > 20) lines.push(`  … and ${groups.length - 20} more failure reasons`);
   }
   return `${lines.join("\n")}\n`;
 }

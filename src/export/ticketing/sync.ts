@@ -13,6 +13,7 @@ import {
   describeError,
   ProviderAuthError,
   ProviderThrottledError,
+  ProviderUnavailableError,
   SecretError,
 } from "../../errors.js";
 import { describeEvidence, type Severity, severityRank } from "../../model/index.js";
@@ -20,7 +21,7 @@ import { StoreError } from "../../queue/errors.js";
 import { acquireLock, type HeldLock } from "../../queue/lock.js";
 import { isOpenState, type QueueItem, type TicketLedgerEntry, type TicketPhase } from "../../queue/model.js";
 import type { Store } from "../../queue/store.js";
-import { AmbiguousWriteError, type RecordedRequest, TicketHttp } from "./http.js";
+import { AmbiguousWriteError, type RecordedRequest, TicketHttp, type TicketHttpOptions } from "./http.js";
 import type { Block, TicketDoc } from "./render.js";
 import type { RemoteTicket, Scope, TicketDraft, TicketingClient, TicketingConnector } from "./types.js";
 
@@ -84,7 +85,7 @@ export interface SyncSummary {
 }
 
 /** The settings every target has (targetBase), read from a target its connector's schema parsed. */
-interface TargetCommon {
+export interface TargetCommon {
   id: string;
   type: string;
   endpoint: string;
@@ -291,11 +292,7 @@ async function runTarget(
   const { store } = options;
   let http: TicketHttp;
   try {
-    http = new TicketHttp({
-      target: `${target.id} (${target.type})`,
-      timeoutSeconds: target.timeoutSeconds,
-      caBundle: target.caBundle,
-      maxResponseBytes: target.maxResponseBytes,
+    http = targetHttp(target, {
       retry,
       sleep,
       signal: options.signal,
@@ -308,15 +305,7 @@ async function runTarget(
   try {
     let client: TicketingClient<unknown>;
     try {
-      client = await connector.open(target, {
-        http,
-        now: () => now,
-        secret: async (ref) => {
-          const secret = await resolveSecret(ref, { env: options.env, warn: options.warn });
-          http.addSecret(secret.reveal());
-          return secret;
-        },
-      });
+      client = await openClient(target, connector, http, { now, env: options.env, warn: options.warn });
     } catch (err) {
       failAll(summary, work, describeError(err));
       return;
@@ -335,6 +324,8 @@ async function runTarget(
       sleep,
       retry,
     };
+    // Consecutive tickets that failed because the system could not be reached (down, 5xx after retries).
+    let unreachable = 0;
     for (let i = 0; i < work.length; i++) {
       const { unit, scope } = work[i]!;
       if (options.signal?.aborted) {
@@ -343,8 +334,15 @@ async function runTarget(
       }
       try {
         await syncUnit(ctx, unit, scope);
+        unreachable = 0;
       } catch (err) {
         const reason = http.redact(describeError(err));
+        unreachable = err instanceof ProviderUnavailableError ? unreachable + 1 : 0;
+        const stop = (why: string) => {
+          failAll(summary, [work[i]!], reason);
+          failAll(summary, work.slice(i + 1), `not attempted: ${target.id} stopped after: ${reason}`);
+          summary.messages.push(why);
+        };
         // Refused credentials (lockouts), endless throttling, or a store that cannot record what was
         // sent (the next ticket would be sent blind): stop this target.
         if (
@@ -352,12 +350,14 @@ async function runTarget(
           err instanceof SecretError ||
           err instanceof ProviderThrottledError ||
           err instanceof StoreError
-        ) {
-          failAll(summary, [work[i]!], reason);
-          failAll(summary, work.slice(i + 1), `not attempted: ${target.id} stopped after: ${reason}`);
-          summary.messages.push(`stopped after: ${reason}`);
-          return;
-        }
+        )
+          return stop(`stopped after: ${reason}`);
+        // A system that is down fails every ticket alike, each after its own retries: say so once and stop
+        // (issue #23 item 8), rather than minutes of retries and one identical line per ticket.
+        if (unreachable >= unreachableLimit)
+          return stop(
+            `stopped: ${unreachableLimit} tickets in a row failed to reach ${target.id}; the ${work.length - i - 1} not attempted wait for the next run (last error: ${reason})`,
+          );
         failAll(summary, [work[i]!], hint(reason, err, connector));
       }
     }
@@ -366,6 +366,41 @@ async function runTarget(
     await http.close();
   }
 }
+
+/** The HTTP client of one target (throws on an unreadable caBundle). */
+export function targetHttp(
+  target: TargetCommon,
+  options: Pick<TicketHttpOptions, "retry" | "sleep" | "signal" | "record">,
+): TicketHttp {
+  return new TicketHttp({
+    target: `${target.id} (${target.type})`,
+    timeoutSeconds: target.timeoutSeconds,
+    caBundle: target.caBundle,
+    maxResponseBytes: target.maxResponseBytes,
+    ...options,
+  });
+}
+
+/** Opens a target's client; every secret it resolves is registered for redaction. */
+export function openClient(
+  target: TargetCommon,
+  connector: Connector,
+  http: TicketHttp,
+  options: { now: Date; env?: NodeJS.ProcessEnv; warn?: (message: string) => void },
+): Promise<TicketingClient<unknown>> {
+  return connector.open(target, {
+    http,
+    now: () => options.now,
+    secret: async (ref) => {
+      const secret = await resolveSecret(ref, { env: options.env, warn: options.warn });
+      http.addSecret(secret.reveal());
+      return secret;
+    },
+  });
+}
+
+/** Consecutive unreachable failures after which a target is given up for the run. */
+export const unreachableLimit = 3;
 
 function companyWord(type: string): string {
   if (type === "jira") return "project";

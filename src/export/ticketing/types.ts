@@ -105,6 +105,11 @@ export type CreateRetry = "idempotent" | "after-lookup" | "no";
 export interface TicketingClient<M> {
   /** Looks the key up in the system's dedupe field, within the tenant's company/project only. */
   find?(key: string, scope: Scope<M>): Promise<RemoteTicket | undefined>;
+  /**
+   * A read-only request that proves the system is reachable and takes the credentials, for `doctor`
+   * (issue #23 item 8); says what it did. Without it, doctor looks up a key that does not exist (`find`).
+   */
+  probe?(): Promise<string>;
   create(draft: TicketDraft, scope: Scope<M>, previous?: RemoteTicket): Promise<RemoteTicket>;
   update(ticket: RemoteTicket, draft: TicketDraft, scope: Scope<M>): Promise<void>;
   note(ticket: RemoteTicket, note: TicketDoc, scope: Scope<M>, draft: TicketDraft): Promise<void>;
