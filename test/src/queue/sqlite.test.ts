@@ -158,7 +158,7 @@ for (const engine of storeEngines)
       return s;
     };
     beforeEach(async () => {
-      location = await engine.fresh();
+      location = await engine.empty();
     });
     afterEach(async () => {
       for (const s of opened.splice(0)) await s.close();

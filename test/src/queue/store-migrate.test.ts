@@ -172,7 +172,7 @@ describe("doctor's store check", () => {
   });
 
   it.skipIf(postgres.skip)("reads a PostgreSQL store without creating one", async () => {
-    const url = await postgres.fresh();
+    const url = await postgres.empty();
     expect((await checkStore(url)).detail).toMatch(/no queue store at .*; run `mfasweep sweep`/);
     await (await postgres.open(url)).close();
     expect(await checkStore(url)).toMatchObject({
