@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { Severity } from "../model/index.js";
 import {
+  defaultMaxExceptionDays,
   defaultSla,
   ItemState,
   openStore,
@@ -151,23 +152,13 @@ export function queueCommand(): Command {
   ).action(
     async (fingerprint: string, options: StoreOptions & { reason: string; expires: string; by: string }) => {
       const now = new Date();
-      if (options.reason.trim().length < 3)
-        throw new ConfigError("--reason: say why (at least 3 characters)");
-      if (!options.by.trim()) throw new ConfigError("--by: name who approved it");
-      if (!z.iso.date().safeParse(options.expires).success)
-        throw new ConfigError(`--expires: expected a date as YYYY-MM-DD (got '${options.expires}')`);
       await withStore(options, async (store, { config }) => {
-        const maxDays = config?.maxExceptionDays ?? 180;
-        const days = (Date.parse(`${options.expires}T23:59:59Z`) - now.getTime()) / 86_400_000;
-        if (days > maxDays)
-          throw new ConfigError(
-            `--expires: more than ${maxDays} days ahead (maxExceptionDays in the config)`,
-          );
         const item = await resolveItem(store, fingerprint);
         const accepted = await store.accept(
           item.fingerprint,
           { reason: options.reason.trim(), approvedBy: options.by.trim(), expires: options.expires },
           now,
+          { maxExceptionDays: config?.maxExceptionDays ?? defaultMaxExceptionDays },
         );
         process.stdout.write(
           `${accepted.fingerprint} accepted until ${options.expires} by ${options.by.trim()} (${accepted.tenant} ${accepted.policy} ${accepted.subject.name}); it reopens after that day\n`,
@@ -240,15 +231,11 @@ export function queueCommand(): Command {
       if (!resolvedBefore && !sweepsBefore && options.forgetTenant.length === 0)
         throw new ConfigError("nothing to prune: give --resolved-before, --forget-tenant or --sweeps-before");
       await withStore(options, async (store, { config }) => {
-        const listed = options.forgetTenant.filter((id) => config?.tenants.some((t) => t.id === id));
-        if (listed.length)
-          throw new ConfigError(
-            `--forget-tenant: ${listed.map((id) => `'${id}'`).join(", ")} is still in the config; the next sweep would bring its items back as new. Remove it from the config first`,
-          );
         const counts = await store.prune({
           ...(resolvedBefore ? { resolvedBefore } : {}),
           ...(sweepsBefore ? { sweepsBefore } : {}),
           forgetTenants: options.forgetTenant,
+          configuredTenants: config?.tenants.map((t) => t.id) ?? [],
           dryRun: options.dryRun === true,
         });
         process.stdout.write(

@@ -13,6 +13,15 @@ export class StoreLockedError extends StoreError {
   override name = "StoreLockedError";
 }
 
+/**
+ * A queue action breaks one of the queue's own rules (an acceptance without a reason or beyond
+ * `maxExceptionDays`, forgetting a tenant the config still lists). Enforced where the store changes, so a
+ * caller of the library cannot skip them.
+ */
+export class QueueRuleError extends MfasweepError {
+  override name = "QueueRuleError";
+}
+
 /** A queue action names an item that does not exist, is ambiguous, or is in a state the action cannot leave. */
 export class QueueItemError extends MfasweepError {
   override name = "QueueItemError";

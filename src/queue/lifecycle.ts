@@ -1,6 +1,6 @@
 import { dependenciesOf, isExpired } from "../evaluate/index.js";
 import type { Coverage, Result, Severity, Subject } from "../model/index.js";
-import { QueueItemError } from "./errors.js";
+import { QueueItemError, QueueRuleError } from "./errors.js";
 import {
   type Acceptance,
   type ChangeKind,
@@ -400,11 +400,11 @@ export function planAccept(
   item: QueueItem,
   acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
   now: Date,
+  limits: AcceptLimits = { maxExceptionDays: defaultMaxExceptionDays },
 ): ItemChange {
   if (item.state === "resolved")
     throw new QueueItemError(`${item.fingerprint} is resolved; there is nothing to accept`);
-  if (isExpired(acceptance.expires, now))
-    throw new QueueItemError(`--expires ${acceptance.expires} is in the past`);
+  checkAcceptance(acceptance, now, limits);
   const at = now.toISOString();
   const exception: ItemException = { ...acceptance, source: "queue" };
   return {
@@ -420,6 +420,52 @@ export function planAccept(
           : describeException(exception),
     },
   };
+}
+
+/** How far ahead an acceptance may run when the config does not say (`maxExceptionDays`). */
+export const defaultMaxExceptionDays = 180;
+
+export interface AcceptLimits {
+  /** The config's `maxExceptionDays`: an acceptance expires at most this many days ahead. */
+  maxExceptionDays: number;
+}
+
+/**
+ * The rules every acceptance keeps, whoever records it: a reason worth reading later, who approved it,
+ * and an expiry day (UTC) that is neither past nor further ahead than `maxExceptionDays`.
+ */
+function checkAcceptance(
+  acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
+  now: Date,
+  { maxExceptionDays }: AcceptLimits,
+): void {
+  if (acceptance.reason.trim().length < 3)
+    throw new QueueRuleError("an acceptance says why (a reason of at least 3 characters)");
+  if (!acceptance.approvedBy.trim()) throw new QueueRuleError("an acceptance names who approved it");
+  const end = Date.parse(`${acceptance.expires}T23:59:59Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(acceptance.expires) || Number.isNaN(end))
+    throw new QueueRuleError(`the expiry must be a date as YYYY-MM-DD (got '${acceptance.expires}')`);
+  if (isExpired(acceptance.expires, now))
+    throw new QueueRuleError(`the expiry ${acceptance.expires} is in the past`);
+  if ((end - now.getTime()) / 86_400_000 > maxExceptionDays)
+    throw new QueueRuleError(
+      `the expiry ${acceptance.expires} is more than ${maxExceptionDays} days ahead (maxExceptionDays in the config)`,
+    );
+}
+
+/**
+ * `queue prune` may not forget a tenant the config still lists: the next sweep would bring its items
+ * back as new, without their history.
+ */
+export function checkPrune(options: {
+  forgetTenants?: readonly string[];
+  configuredTenants: readonly string[];
+}): void {
+  const listed = (options.forgetTenants ?? []).filter((id) => options.configuredTenants.includes(id));
+  if (listed.length)
+    throw new QueueRuleError(
+      `cannot forget ${listed.map((id) => `'${id}'`).join(", ")}: still in the config; the next sweep would bring its items back as new. Remove it from the config first`,
+    );
 }
 
 /** `queue reopen`: back to work, with a fresh SLA clock. Open items cannot be reopened. */

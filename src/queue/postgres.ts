@@ -3,7 +3,15 @@ import type pg from "pg";
 import { MfasweepError } from "../errors.js";
 import { maxOf } from "../util/arrays.js";
 import { QueueItemError, StoreError } from "./errors.js";
-import { type ItemChange, planAccept, planReopen, planTicket, reconcile } from "./lifecycle.js";
+import {
+  type AcceptLimits,
+  checkPrune,
+  type ItemChange,
+  planAccept,
+  planReopen,
+  planTicket,
+  reconcile,
+} from "./lifecycle.js";
 import {
   type Acceptance,
   type HistoryEntry,
@@ -427,9 +435,10 @@ export class PostgresStore implements Store {
     fingerprint: string,
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
     now: Date,
+    limits?: AcceptLimits,
   ): Promise<QueueItem> {
     return this.#transaction("shared", async (c) => {
-      const change = planAccept(await this.#lockedItem(c, fingerprint), acceptance, now);
+      const change = planAccept(await this.#lockedItem(c, fingerprint), acceptance, now, limits);
       await this.#write(c, [change]);
       await c.query(
         `INSERT INTO acceptances (fingerprint, tenant, reason, approved_by, expires, created_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -449,6 +458,7 @@ export class PostgresStore implements Store {
   }
 
   async prune(options: PruneOptions): Promise<PruneCounts> {
+    checkPrune(options);
     return this.#transaction("exclusive", async (c) => {
       const forget = options.forgetTenants ?? [];
       const which: string[] = [];

@@ -4,7 +4,15 @@ import type Database from "better-sqlite3";
 import { MfasweepError } from "../errors.js";
 import { appendAll, maxOf } from "../util/arrays.js";
 import { QueueItemError, StoreError } from "./errors.js";
-import { type ItemChange, planAccept, planReopen, planTicket, reconcile } from "./lifecycle.js";
+import {
+  type AcceptLimits,
+  checkPrune,
+  type ItemChange,
+  planAccept,
+  planReopen,
+  planTicket,
+  reconcile,
+} from "./lifecycle.js";
 import {
   type Acceptance,
   type HistoryEntry,
@@ -413,11 +421,12 @@ export class SqliteStore implements Store {
     fingerprint: string,
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
     now: Date,
+    limits?: AcceptLimits,
   ): Promise<QueueItem> {
     return this.#guard(() =>
       this.#db
         .transaction(() => {
-          const change = planAccept(this.#requireItem(fingerprint), acceptance, now);
+          const change = planAccept(this.#requireItem(fingerprint), acceptance, now, limits);
           this.#write(change);
           this.#sql(
             `INSERT INTO acceptances (fingerprint, tenant, reason, approved_by, expires, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -438,6 +447,7 @@ export class SqliteStore implements Store {
   }
 
   async prune(options: PruneOptions): Promise<PruneCounts> {
+    checkPrune(options);
     return this.#guard(() =>
       this.#db
         .transaction(() => {

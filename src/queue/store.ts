@@ -1,5 +1,5 @@
 import type { Coverage, Result, Severity } from "../model/index.js";
-import type { ItemChange } from "./lifecycle.js";
+import type { AcceptLimits, ItemChange } from "./lifecycle.js";
 import type {
   Acceptance,
   HistoryEntry,
@@ -76,11 +76,15 @@ export interface Store {
     last?: number;
   }): Promise<Array<{ sweepId: string; tenant: string; reconciledAt: string; diff: TenantDiff }>>;
 
-  /** `queue accept`: records the acceptance and moves the item to `accepted` (one transaction). */
+  /**
+   * `queue accept`: records the acceptance and moves the item to `accepted` (one transaction), within the
+   * rules `planAccept` holds it to.
+   */
   accept(
     fingerprint: string,
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
     now: Date,
+    limits?: AcceptLimits,
   ): Promise<QueueItem>;
   /**
    * `queue prune`: deletes items resolved before `resolvedBefore` and every item of `forgetTenants`, each
@@ -164,8 +168,13 @@ export interface TenantReconcileOutcome {
 export interface PruneOptions {
   /** ISO time: resolved items whose `resolvedAt` is before it. */
   resolvedBefore?: string;
-  /** Tenants whose every item goes (a customer who left). */
+  /**
+   * Tenants whose every item goes (a customer who left). Refused for a tenant in `configuredTenants`: the
+   * next sweep would bring its items back as new, without their history.
+   */
   forgetTenants?: string[];
+  /** The tenants the config lists; required so that no caller forgets a tenant it still sweeps. */
+  configuredTenants: readonly string[];
   /** ISO time: sweep records (with their per-tenant diffs) that started before it and are not running. */
   sweepsBefore?: string;
   dryRun?: boolean;

@@ -191,12 +191,12 @@ describe("mfasweep sweep and queue", () => {
     const notADate = await accept(any!.fingerprint, "next friday");
     expect([notADate.code, notADate.stderr]).toEqual([
       2,
-      "mfasweep: --expires: expected a date as YYYY-MM-DD (got 'next friday')\n",
+      "mfasweep: the expiry must be a date as YYYY-MM-DD (got 'next friday')\n",
     ]);
     const tooFar = await accept(any!.fingerprint, "2099-01-01");
     expect(tooFar.stderr).toContain("more than 180 days ahead");
     const past = await accept(any!.fingerprint, "2020-01-01");
-    expect(past.stderr).toContain("--expires 2020-01-01 is in the past");
+    expect(past.stderr).toContain("the expiry 2020-01-01 is in the past");
     const unknown = await accept("abcdef123456", "2020-01-01");
     expect(unknown.stderr).toContain(`no item abcdef123456 in ${store}`);
   });

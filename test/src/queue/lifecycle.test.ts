@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QueueItemError } from "../../../src/queue/errors.js";
+import { QueueItemError, QueueRuleError } from "../../../src/queue/errors.js";
 import {
   applyAcceptances,
   changeLine,
@@ -625,6 +625,26 @@ describe("manual actions", () => {
     expect(planAccept(item("u", "accepted"), by, now).history?.note).toContain("exception replaced");
     expect(() => planAccept(item("u", "resolved"), by, now)).toThrow(QueueItemError);
     expect(() => planAccept(item("u", "open"), { ...by, expires: "2026-11-23" }, now)).toThrow(/in the past/);
+  });
+
+  // The rules hold for every caller of the library, not only the CLI (#25 item 8).
+  it.each([
+    ["a reason shorter than 3 characters", { ...by, reason: " ok " }, "a reason of at least 3 characters"],
+    ["no approver", { ...by, approvedBy: "  " }, "names who approved it"],
+    ["an expiry that is not a day", { ...by, expires: "next week" }, "YYYY-MM-DD"],
+    ["an impossible day", { ...by, expires: "2026-13-40" }, "YYYY-MM-DD"],
+    ["an expiry past maxExceptionDays", { ...by, expires: "2027-01-31" }, "more than 60 days ahead"],
+  ])("accept: %s is refused", (_case, acceptance, message) => {
+    const limits = { maxExceptionDays: 60 };
+    expect(() => planAccept(item("u", "open"), acceptance, now, limits)).toThrow(QueueRuleError);
+    expect(() => planAccept(item("u", "open"), acceptance, now, limits)).toThrow(message);
+  });
+
+  it("accept: without limits, the config's default of 180 days holds", () => {
+    expect(planAccept(item("u", "open"), { ...by, expires: "2027-05-20" }, now).item.state).toBe("accepted");
+    expect(() => planAccept(item("u", "open"), { ...by, expires: "2027-06-30" }, now)).toThrow(
+      "more than 180 days ahead",
+    );
   });
 
   it("reopen: accepted or resolved → reopened with a fresh due date; an open item is refused", () => {

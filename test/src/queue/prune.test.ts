@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queueCommand } from "../../../src/cli/queue.js";
-import { storeLabel } from "../../../src/queue/index.js";
+import { QueueRuleError, storeLabel } from "../../../src/queue/index.js";
 import { defaultSla } from "../../../src/queue/model.js";
 import type { Store } from "../../../src/queue/store.js";
 import { inProcess } from "../../helpers/cli.js";
@@ -39,6 +39,9 @@ async function sweepAt(id: string, now: Date, byTenant: Record<string, ReturnTyp
 const acme = (id: string, status: "fail" | "pass") => result(id, status);
 const gone = (id: string) => result(id, "fail", { tenant: "gone", fingerprint: fp(id, "google", "gone") });
 
+/** The config of these tests lists acme only: 'gone' has left. */
+const configuredTenants = ["acme"];
+
 const states = async () => Object.fromEntries((await store.findItems()).map((i) => [i.subject.id, i.state]));
 
 for (const engine of storeEngines)
@@ -70,21 +73,41 @@ for (const engine of storeEngines)
     });
 
     it("deletes items resolved before a day, with their history and ticket ledger rows", async () => {
-      const dry = await store.prune({ resolvedBefore: "2026-02-01T00:00:00.000Z", dryRun: true });
+      const dry = await store.prune({
+        resolvedBefore: "2026-02-01T00:00:00.000Z",
+        dryRun: true,
+        configuredTenants,
+      });
       expect(await store.tickets(fp("alice"))).toHaveLength(1);
       expect(dry).toEqual({ items: 1, history: 3, sweeps: 0 });
       expect(Object.keys(await states())).toHaveLength(4);
 
-      expect(await store.prune({ resolvedBefore: "2026-02-01T00:00:00.000Z" })).toEqual(dry);
+      expect(await store.prune({ resolvedBefore: "2026-02-01T00:00:00.000Z", configuredTenants })).toEqual(
+        dry,
+      );
       expect(await states()).toEqual({ bob: "resolved", carol: "open", dave: "accepted" });
       expect(await store.history(fp("alice"))).toEqual([]);
       expect(await store.tickets(fp("alice"))).toEqual([]);
     });
 
     it("forgets every item of a tenant that left, acceptances included", async () => {
-      expect(await store.prune({ forgetTenants: ["gone"] })).toEqual({ items: 1, history: 2, sweeps: 0 });
+      expect(await store.prune({ forgetTenants: ["gone"], configuredTenants })).toEqual({
+        items: 1,
+        history: 2,
+        sweeps: 0,
+      });
       expect(await states()).toEqual({ alice: "resolved", bob: "resolved", carol: "open" });
       expect(await store.listAcceptances("gone")).toEqual([]);
+    });
+
+    it("refuses to forget a tenant the config still lists, through the library as through the CLI", async () => {
+      await expect(
+        store.prune({ forgetTenants: ["gone"], configuredTenants: ["acme", "gone"], dryRun: true }),
+      ).rejects.toThrow(QueueRuleError);
+      await expect(store.prune({ forgetTenants: ["gone"], configuredTenants: ["gone"] })).rejects.toThrow(
+        "cannot forget 'gone': still in the config",
+      );
+      expect(Object.keys(await states())).toHaveLength(4);
     });
 
     it("deletes sweep records started before a day, never a running one", async () => {
@@ -94,7 +117,7 @@ for (const engine of storeEngines)
         startedAt: week1.toISOString(),
         tenants: ["acme"],
       });
-      expect(await store.prune({ sweepsBefore: "2026-03-01T00:00:00.000Z" })).toEqual({
+      expect(await store.prune({ sweepsBefore: "2026-03-01T00:00:00.000Z", configuredTenants })).toEqual({
         items: 0,
         history: 0,
         sweeps: 2,
@@ -134,7 +157,7 @@ tenants:
       ]);
       expect([refused.code, refused.stderr]).toEqual([
         2,
-        "mfasweep: --forget-tenant: 'gone' is still in the config; the next sweep would bring its items back as new. Remove it from the config first\n",
+        "mfasweep: cannot forget 'gone': still in the config; the next sweep would bring its items back as new. Remove it from the config first\n",
       ]);
       const badDate = await queue("--resolved-before", "last year");
       expect(badDate.stderr).toBe(
