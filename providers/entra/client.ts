@@ -9,6 +9,7 @@ import type { QuotaDomain, QuotaLimits } from "../../src/collect/quota.js";
 import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
 import { RedirectRefusedError, ResponseTooLargeError, Transport } from "../../src/collect/transport.js";
 import {
+  describeError,
   MfasweepError,
   ProviderAuthError,
   ProviderPermissionError,
@@ -21,7 +22,6 @@ import {
   GraphErrorBody,
   maxBatchRequests,
   Page,
-  permissions,
   type QuotaKind,
 } from "./api.js";
 import { type Cloud, clouds, type EntraSettings } from "./settings.js";
@@ -574,20 +574,37 @@ export async function checkTokenTenant(credential: TokenCredential, settings: En
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * `doctor`'s least-privilege check: the Graph token's `roles` (application permissions) or `scp`
- * (delegated) claim against what mfasweep reads. Undefined when no token could be had (the other checks
- * already say why).
+ * `doctor`'s least-privilege and consent check: the Graph token's `roles` (application permissions, the
+ * ones consented in this tenant) or `scp` (delegated) claim against what mfasweep reads (`needed`). An app
+ * never consented in the tenant has no service principal there, and sign-in says so with AADSTS700016
+ * (providers/entra/login-emulator.ts states it). Undefined when no token could be had for another reason
+ * (the other checks already say why).
  */
 export async function tokenPermissionsCheck(
   credential: TokenCredential,
   settings: EntraSettings,
+  needed: string[],
 ): Promise<DoctorCheck | undefined> {
   const check = "permissions in the Graph access token (roles/scp claims)";
   let token: string | undefined;
   try {
     token = (await credential.getToken(resolveEndpoints(settings).scope))?.token;
-  } catch {
-    return undefined;
+  } catch (err) {
+    const reason = describeError(err);
+    if (/\bAADSTS700016\b/.test(reason))
+      return {
+        check,
+        ok: false,
+        missing: needed,
+        consent: { state: "not-consented", granted: [], needed },
+        detail: `the app is not consented in directory ${settings.tenantId} (AADSTS700016: it has no service principal there); mfasweep tenants consent-url prints the URL`,
+      };
+    return {
+      check,
+      ok: false,
+      consent: { state: "unknown", granted: [], needed, reason },
+      detail: `no token to read them from: ${reason}`,
+    };
   }
   if (!token) return undefined;
   const claims = jwtClaims(token);
@@ -599,14 +616,19 @@ export async function tokenPermissionsCheck(
     };
   const strings = (v: unknown) =>
     Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  const roles = strings(claims.roles);
   const granted = [
-    ...strings(claims.roles),
+    ...roles,
     ...(typeof claims.scp === "string" ? claims.scp.split(" ").filter(Boolean) : []),
   ];
-  return leastPrivilegeCheck({
+  const result = leastPrivilegeCheck({
     check,
     granted,
-    needed: Object.values(permissions),
+    needed,
     where: "the app registration's API permissions (and withdraw their admin consent)",
   });
+  // An app-only token without `roles` carries no application permission: consented, granted nothing.
+  return typeof claims.scp === "string"
+    ? result
+    : { ...result, consent: { state: "granted", granted: roles, needed } };
 }

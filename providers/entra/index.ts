@@ -40,6 +40,7 @@ import {
   tokenPermissionsCheck,
 } from "./client.js";
 import { customerAccessGroups, gdapFactOf, gdapGroups, readGdap } from "./gdap.js";
+import { gdapPermission } from "./gdap-api.js";
 import { listAll } from "./list-all.js";
 import { EntraSettings } from "./settings.js";
 import {
@@ -759,6 +760,21 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
   return { accounts, entryPoints: [entryPoint], accessPaths, settings: [], facts };
 }
 
+/**
+ * The application permissions this connection reads with: the directory reads, the per-user methods
+ * fallback unless turned off, and GDAP's for the MSP's own tenant.
+ */
+export function neededPermissions(settings: EntraSettings, role: "customer" | "msp" | undefined): string[] {
+  const { methods, ...always } = permissions;
+  return [
+    ...new Set([
+      ...Object.values(always),
+      ...(settings.registrationFallback !== "none" ? [methods] : []),
+      ...(role === "msp" ? [gdapPermission] : []),
+    ]),
+  ].sort();
+}
+
 /** Calls each endpoint once; a 403 names the application permission to grant. */
 async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
   const { client, principal, credential } = await connect(ctx);
@@ -822,7 +838,11 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
       );
     if (userId && ctx.settings.registrationFallback !== "none")
       await probe(endpoints.methods, endpoints.methods.path.replace("{id}", encodeURIComponent(userId)));
-    const leastPrivilege = await tokenPermissionsCheck(credential, ctx.settings);
+    const leastPrivilege = await tokenPermissionsCheck(
+      credential,
+      ctx.settings,
+      neededPermissions(ctx.settings, ctx.tenant.role),
+    );
     if (leastPrivilege) checks.push(leastPrivilege);
   } finally {
     await client.close();

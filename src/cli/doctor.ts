@@ -5,8 +5,9 @@ import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
 import { checkTicketTarget } from "../export/ticketing/check.js";
 import type { TargetCommon } from "../export/ticketing/sync.js";
+import { consentRows, consentTable } from "../onboarding/consent-table.js";
 import { checkStore } from "../queue/check.js";
-import { defaultConfigPath, finish, printWarnings } from "./shared.js";
+import { defaultConfigPath, finish, layout, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
 
 export function doctorCommand(): Command {
@@ -64,6 +65,7 @@ export function doctorCommand(): Command {
             if (r.checks.some((c) => !c.ok))
               process.stdout.write(`  needs:\n${r.permissions.map((p) => `    ${p}`).join("\n")}\n`);
           }
+          process.stdout.write(consentTable(consentRows(reports), layout()));
         }
         finish(
           exitFor(

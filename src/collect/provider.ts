@@ -67,6 +67,17 @@ export interface DoctorCheck {
    * a warning, not a failure, so `ok` stays true.
    */
   excess?: string[];
+  /**
+   * What the tenant granted the credential (an app-only token's application permissions) against what
+   * this connection needs, so doctor can compare consent across tenants. `not-consented`: the tenant does
+   * not know the app; `unknown`: no token showed either (`reason`).
+   */
+  consent?: {
+    state: "granted" | "not-consented" | "unknown";
+    granted: string[];
+    needed: string[];
+    reason?: string;
+  };
   detail: string;
 }
 
