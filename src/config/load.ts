@@ -7,9 +7,10 @@ import { findProvider, providers } from "../../providers/index.js";
 import { ConfigError } from "../errors.js";
 import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } from "../evaluate/profiles.js";
 import { appendAll } from "../util/arrays.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { hasUserinfo } from "../util/redact.js";
 import { logoProblem } from "./report.js";
-import { ConfigFile, type ExceptionEntry } from "./schema.js";
+import { ConfigFile, type ExceptionEntry, TenantConfig as TenantSchema } from "./schema.js";
 import { sharedIdentityWarnings } from "./shared-identity.js";
 
 export interface ConnectionConfig {
@@ -66,6 +67,11 @@ class Locator {
     }
     return `${this.file}:1`;
   }
+  /** The scalar written at `path`, if any (zod issues do not carry the input). */
+  value(path: Path): unknown {
+    const node = this.doc.getIn(path, true);
+    return isScalar(node) ? node.value : undefined;
+  }
   private line(node: Node): string {
     return `${this.file}:${this.lines.linePos(node.range?.[0] ?? 0).line}`;
   }
@@ -79,7 +85,15 @@ function issueMessages(issues: z.core.$ZodIssue[], base: Path, locator: Locator)
         .map((k) => `${locator.at(path, k)} ${formatPath([...path, k])}: unknown field`)
         .join("\n");
     }
-    return `${locator.at(path)} ${formatPath(path) || "(top level)"}: ${issue.message}`;
+    const given = locator.value(path);
+    const hint =
+      issue.code === "invalid_value" && typeof given === "string"
+        ? didYouMean(
+            given,
+            issue.values.filter((v): v is string => typeof v === "string"),
+          )
+        : "";
+    return `${locator.at(path)} ${formatPath(path) || "(top level)"}: ${issue.message}${hint}`;
   });
 }
 
@@ -132,6 +146,7 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
   }
   const parsed = ConfigFile.safeParse(raw);
   const errors = parsed.success ? [] : issueMessages(parsed.error.issues, [], locator);
+  const schemaProblems = errors.length;
   // Connections are validated by their provider's schema even when the rest has errors: report all at once.
   const rawTenants =
     typeof raw === "object" && raw !== null && "tenants" in raw && Array.isArray(raw.tenants)
@@ -155,9 +170,10 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
       const type = typeof given === "string" ? given : undefined;
       const provider = type ? findProvider(type) : undefined;
       if (!provider) {
-        const known = providers.map((p) => p.type).join(", ");
+        const types = providers.map((p) => p.type);
+        const known = types.join(", ");
         const problem = type
-          ? `unknown connection type '${type}'`
+          ? `unknown connection type '${type}'${didYouMean(type, types)}`
           : given === undefined
             ? "missing"
             : "expected a connection type name";
@@ -175,10 +191,16 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
       return [{ id, type: provider.type, settings: settings.data }];
     });
   });
+  const connectionsValid = errors.length === schemaProblems;
   appendAll(errors, userinfoProblems(raw, locator));
-  if (!parsed.success || errors.length > 0)
-    throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
-  const tenants: TenantConfig[] = parsed.data.tenants.map((tenant, t) => ({
+  // The semantic rules run even when the schema failed, on the sections that did parse: one run of
+  // `config validate` shows every problem (issue #23 item 5).
+  const sections = parsed.success ? undefined : salvage(raw);
+  const intact = (section: Section) =>
+    (sections === undefined || sections.intact.has(section)) && (section !== "tenants" || connectionsValid);
+  const data = parsed.success ? parsed.data : sections?.data;
+  if (!data) throw new ConfigError(`invalid configuration\n${byLine(errors, name).join("\n")}`);
+  const tenants: TenantConfig[] = data.tenants.map((tenant, t) => ({
     id: tenant.id,
     name: tenant.name,
     role: tenant.role,
@@ -186,24 +208,105 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
     ...(tenant.policies ? { policies: tenant.policies } : {}),
     connections: connections[t] ?? [],
   }));
-  const config: Config = { ...parsed.data, tenants };
+  const config: Config = { ...data, tenants };
   const warnings: string[] = [];
   for (const rule of semanticRules)
-    rule(config, { error: (m) => errors.push(m), warn: (m) => warnings.push(m) }, { locator, now, file });
-  if (errors.length > 0) throw new ConfigError(`invalid configuration\n${errors.join("\n")}`);
+    rule(
+      config,
+      { error: (m) => errors.push(m), warn: (m) => warnings.push(m) },
+      {
+        locator,
+        now,
+        file,
+        intact,
+        tenantIds: rawTenantIds(rawTenants),
+        parsedTenants: parsedTenants(rawTenants, tenants, connections, parsed.success && connectionsValid),
+      },
+    );
+  if (errors.length > 0) throw new ConfigError(`invalid configuration\n${byLine(errors, name).join("\n")}`);
   const advice = sharedIdentityWarnings(config, (path) => `${locator.at(path)} ${formatPath(path)}`);
   return { config, warnings, advice };
+}
+
+type Section = keyof typeof ConfigFile.shape;
+
+function rawTenantIds(rawTenants: unknown[]): string[] {
+  return rawTenants.flatMap((t) =>
+    typeof t === "object" && t !== null && "id" in t && typeof t.id === "string" ? [t.id] : [],
+  );
+}
+
+/** The tenants that parsed on their own (with their connections all valid), by their index in the file. */
+function parsedTenants(
+  rawTenants: unknown[],
+  tenants: TenantConfig[],
+  connections: ConnectionConfig[][],
+  valid: boolean,
+): Array<{ index: number; tenant: TenantConfig }> {
+  if (valid) return tenants.map((tenant, index) => ({ index, tenant }));
+  return rawTenants.flatMap((raw, index) => {
+    const parsed = TenantSchema.safeParse(raw);
+    const list = connections[index] ?? [];
+    if (!parsed.success || list.length !== parsed.data.connections.length) return [];
+    const t = parsed.data;
+    const profile = t.profile ?? (t.role === "msp" ? "msp-self" : "standard");
+    return [{ index, tenant: { ...t, profile, connections: list } as TenantConfig }];
+  });
+}
+
+/**
+ * Each top-level section parsed on its own, for the semantic rules when the whole file did not parse: a
+ * section that fails takes its default (an empty list) and is not `intact`, so no rule judges by it.
+ */
+function salvage(raw: unknown): { data: z.infer<typeof ConfigFile>; intact: Set<Section> } {
+  const given = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const intact = new Set<Section>();
+  const data: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(ConfigFile.shape) as Array<[Section, z.ZodType]>) {
+    const section = schema.safeParse(given[key]);
+    if (section.success) {
+      intact.add(key);
+      data[key] = section.data;
+    } else {
+      const fallback = schema.safeParse(undefined);
+      data[key] = fallback.success ? fallback.data : [];
+    }
+  }
+  return { data: data as z.infer<typeof ConfigFile>, intact };
+}
+
+/** Problems in file order (a problem is `file:line path: message`; one entry may hold several lines). */
+function byLine(problems: string[], file: string): string[] {
+  const line = (p: string) => Number.parseInt(p.slice(file.length + 1), 10) || 0;
+  return problems.flatMap((p) => p.split("\n")).sort((a, b) => line(a) - line(b));
 }
 
 interface Report {
   error(message: string): void;
   warn(message: string): void;
 }
-type Rule = (config: Config, report: Report, ctx: { locator: Locator; now: Date; file: string }) => void;
+type Rule = (
+  config: Config,
+  report: Report,
+  ctx: {
+    locator: Locator;
+    now: Date;
+    file: string;
+    /** Whether a section parsed; rules do not judge by one that did not (it stands empty). */
+    intact: (section: Section) => boolean;
+    /** Every tenant id written, even in a tenant with other problems: to judge references to tenants. */
+    tenantIds: string[];
+    /** Each tenant that parsed, with its index in the file (all of them when the config is valid). */
+    parsedTenants: Array<{ index: number; tenant: TenantConfig }>;
+  },
+) => void;
+
+const policyIds = () => policies.map((p) => p.meta.id);
 
 /** Rules that need the whole config; they report rather than throw (changesets' validation style). */
 const semanticRules: Rule[] = [
-  function tenantListedOnce(config, report, { locator }) {
+  function tenantListedOnce(config, report, { locator, intact }) {
+    if (!intact("tenants")) return;
     const seen = new Set<string>();
     config.tenants.forEach((t, i) => {
       if (seen.has(t.id))
@@ -213,7 +316,8 @@ const semanticRules: Rule[] = [
       seen.add(t.id);
     });
   },
-  function connectionIdsUnique(config, report, { locator }) {
+  function connectionIdsUnique(config, report, { locator, intact }) {
+    if (!intact("tenants")) return;
     config.tenants.forEach((t, i) => {
       const seen = new Set<string>();
       t.connections.forEach((c, j) => {
@@ -226,8 +330,8 @@ const semanticRules: Rule[] = [
       });
     });
   },
-  function policyOverridesExist(config, report, { locator }) {
-    config.tenants.forEach((tenant, i) => {
+  function policyOverridesExist(_config, report, { locator, parsedTenants }) {
+    for (const { index: i, tenant } of parsedTenants) {
       const at = (...path: Array<string | number>) =>
         `${locator.at(["tenants", i, "policies", ...path])} ${formatPath(["tenants", i, "policies", ...path])}`;
       const o = tenant.policies ?? {};
@@ -241,7 +345,9 @@ const semanticRules: Rule[] = [
       ];
       for (const [id, path] of named) {
         if (!policies.some((p) => p.meta.id === id))
-          report.error(`${at(...path)}: no policy '${id}' (see: mfasweep policies list)`);
+          report.error(
+            `${at(...path)}: no policy '${id}'${didYouMean(id, policyIds())} (see: mfasweep policies list)`,
+          );
       }
       // Options are checked against what each policy declares, after the profile's own settings.
       const { settings } = resolvePolicySettings(tenant.profile, tenant.policies);
@@ -262,9 +368,10 @@ const semanticRules: Rule[] = [
           }
         }
       }
-    });
+    }
   },
-  function customerAccessGroupsInMspTenant(config, report, { locator }) {
+  function customerAccessGroupsInMspTenant(config, report, { locator, intact }) {
+    if (!intact("tenants")) return;
     // Only the MSP's own tenant is judged for customer access; elsewhere the groups would be read for nothing.
     config.tenants.forEach((t, i) => {
       if (t.role === "msp") return;
@@ -276,32 +383,31 @@ const semanticRules: Rule[] = [
       });
     });
   },
-  function reportBrandingResolves(config, report, { locator, file }) {
+  function reportBrandingResolves(config, report, { locator, file, intact, tenantIds }) {
+    if (!intact("report")) return;
     const at = (...path: Array<string | number>) =>
       `${locator.at(["report", ...path])} ${formatPath(["report", ...path])}`;
     const logo = config.report?.msp?.logo;
     const problem = logo ? logoProblem(logo, file) : null;
     if (problem) report.error(`${at("msp", "logo")}: ${problem}`);
-    const known = new Set(config.tenants.map((t) => t.id));
+    const known = tenantIds;
     for (const id of Object.keys(config.report?.preparedFor ?? {}))
-      if (!known.has(id)) report.error(`${at("preparedFor", id)}: no tenant has the id '${id}'`);
+      if (!known.includes(id))
+        report.error(`${at("preparedFor", id)}: no tenant has the id '${id}'${didYouMean(id, known)}`);
   },
-  function exceptionsAreBounded(config, report, { locator, now }) {
-    const tenantIds = new Set(config.tenants.map((t) => t.id));
+  function exceptionsAreBounded(config, report, { locator, now, intact, tenantIds }) {
+    if (!intact("exceptions")) return;
     config.exceptions.forEach((e: ExceptionEntry, i) => {
       const at = `${locator.at(["exceptions", i])} exceptions[${i}]`;
       const tenant = config.tenants.find((t) => t.id === e.match.tenant);
-      if (e.match.tenant !== "*" && !tenantIds.has(e.match.tenant)) {
-        report.error(`${at}.match.tenant: no tenant '${e.match.tenant}'`);
-      }
+      if (e.match.tenant !== "*" && !tenantIds.includes(e.match.tenant))
+        report.error(
+          `${at}.match.tenant: no tenant '${e.match.tenant}'${didYouMean(e.match.tenant, tenantIds)}`,
+        );
       const policyAt = `${locator.at(["exceptions", i, "match", "policy"])} exceptions[${i}].match.policy`;
       if (e.match.policy !== "*" && !policies.some((p) => p.meta.id === e.match.policy)) {
-        const near = closest(
-          e.match.policy,
-          policies.map((p) => p.meta.id),
-        );
         report.error(
-          `${policyAt}: no policy '${e.match.policy}'${near ? ` (did you mean ${near}?)` : ""} (see: mfasweep policies list)`,
+          `${policyAt}: no policy '${e.match.policy}'${didYouMean(e.match.policy, policyIds())} (see: mfasweep policies list)`,
         );
       }
       // Every subject of every policy of every customer: that is switching mfasweep off, not an exception.
@@ -310,7 +416,12 @@ const semanticRules: Rule[] = [
           `${at}.match: tenant, policy and subject are all '*'; an exception must name at least one of them`,
         );
       const connection = e.match.connection;
-      if (connection !== undefined && tenant && !tenant.connections.some((c) => c.id === connection))
+      if (
+        intact("tenants") &&
+        connection !== undefined &&
+        tenant &&
+        !tenant.connections.some((c) => c.id === connection)
+      )
         report.error(
           `${locator.at(["exceptions", i, "match", "connection"])} exceptions[${i}].match.connection: tenant '${tenant.id}' has no connection '${connection}' (known: ${tenant.connections.map((c) => c.id).join(", ")})`,
         );
@@ -318,39 +429,23 @@ const semanticRules: Rule[] = [
       const days = (expires - now.getTime()) / 86_400_000;
       if (days < 0)
         report.warn(`${at}: exception expired on ${e.expires}; matching results count as failures again`);
-      else if (days > config.maxExceptionDays) {
+      else if (intact("maxExceptionDays") && days > config.maxExceptionDays) {
         report.error(`${at}.expires: more than ${config.maxExceptionDays} days ahead (maxExceptionDays)`);
       }
     });
   },
+  function ticketingTenantsKnown(config, report, { locator, intact, tenantIds: known }) {
+    // A mapping under a misspelt tenant id never applies: that tenant's findings would never be ticketed.
+    if (!intact("ticketing")) return;
+    (config.ticketing ?? []).forEach((target, i) => {
+      for (const id of Object.keys((target as { tenants?: object }).tenants ?? {}))
+        if (!known.includes(id))
+          report.error(
+            `${locator.at(["ticketing", i, "tenants"], id)} ${formatPath(["ticketing", i, "tenants", id])}: no tenant '${id}'${didYouMean(id, known)}; this mapping would never be used`,
+          );
+    });
+  },
 ];
-
-/** The known name nearest to `given` (edit distance at most a third of its length), for did-you-mean. */
-function closest(given: string, known: string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(given, name);
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(given.length / 3)) ? best.name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row.push(
-        Math.min(
-          (previous[j] ?? 0) + 1,
-          (row[j - 1] ?? 0) + 1,
-          (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-        ),
-      );
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
-}
 
 export async function loadConfig(file: string, now = new Date()): Promise<LoadedConfig> {
   let text: string;
