@@ -22,10 +22,39 @@ sla:
   low: 90
 
 tenants:
-  # One entry per customer. The id appears in fingerprints and tickets: keep it stable.
+  # The MSP's own tenant (role: msp): judged under the msp-self profile, and its Entra connection is the
+  # multi-tenant app that reaches every customer. With it alone, customers are added by:
+  #   mfasweep tenants discover --from gdap --dry-run      (then without --dry-run; or --from csv FILE)
+  #   mfasweep tenants consent-url TENANT                  (the admin-consent URL of the app, per customer)
+  - id: msp
+    name: Our MSP
+    role: msp
+    connections:
+      # Graph application permissions of the app: see README "Microsoft Entra ID"; for GDAP discovery
+      # also DelegatedAdminRelationship.Read.All. The groups holding GDAP roles are found from the GDAP
+      # access assignments; customerAccessGroups adds groups that reach customers otherwise.
+      - type: entra
+        tenantId: 00000000-0000-0000-0000-000000000000   # the MSP's directory id
+        breakGlassAccounts: [breakglass@msp.example]
+        auth:
+          method: client-certificate       # or client-secret (secret: env:NAME), or access-token
+          clientId: 11111111-1111-1111-1111-111111111111
+          certificate: file:/etc/mfasweep/msp-app.pem   # PEM with certificate and private key
+      # The MSP's RMM (NinjaOne): technicians who reach every customer.
+      - type: ninjaone
+        instance: eu                       # app (US), eu, oc, ca, us2, fed
+        sso: { identityProvider: entra }   # optional: who decides for authType SSO users
+        auth: { method: client-credentials, clientId: mfasweep, clientSecret: env:NINJA_SECRET }
+
+  # One entry per customer. The id appears in fingerprints and tickets: keep it stable. This one shows
+  # every connection type; keep those the customer has, delete the others (README of each provider).
   - id: contoso
     name: Contoso Ltd
     connections:
+      # Microsoft Entra ID: the MSP's app, consented in the customer's directory.
+      - type: entra
+        tenantId: 22222222-2222-2222-2222-222222222222   # the customer's directory id (or a verified domain)
+        auth: { method: client-certificate, clientId: 11111111-1111-1111-1111-111111111111, certificate: file:/etc/mfasweep/msp-app.pem }
       # Google Workspace: a service account with domain-wide delegation of the read-only scopes
       # (see README "Google Workspace"), impersonating a super administrator.
       - type: google-workspace
@@ -38,6 +67,65 @@ tenants:
       # Or a token minted elsewhere:
       # - type: google-workspace
       #   auth: { method: access-token, token: env:CONTOSO_GOOGLE_TOKEN }
+      - type: okta
+        orgUrl: https://contoso.okta.com
+        auth: { method: private-key, clientId: 0oa1b2c3d4e5f6g7h8i9, privateKey: file:/etc/mfasweep/contoso-okta.pem }
+      - type: duo
+        apiHost: api-xxxxxxxx.duosecurity.com
+        auth: { method: hmac, integrationKey: env:CONTOSO_DUO_IKEY, secretKey: file:/etc/mfasweep/contoso-duo-skey }
+      # Remote access and RMM consoles, read through their APIs:
+      - type: fortigate
+        host: fw01.contoso.example         # or backupFile: /backups/fw01.conf
+        auth: { method: api-token, token: env:CONTOSO_FW01_TOKEN }
+      - type: globalprotect
+        host: fw02.contoso.example         # or configFile: /exports/running-config.xml
+        auth: { method: api-key, key: env:CONTOSO_PANOS_KEY }
+      - type: beyondtrust
+        site: support.contoso.example
+        product: remote-support            # or privileged-remote-access
+        auth: { method: client-credentials, clientId: mfasweep, clientSecret: env:CONTOSO_BT_SECRET }
+      - type: connectwise-automate
+        server: contoso.hostedrmm.com
+        clientId: 33333333-3333-3333-3333-333333333333
+        auth: { method: credentials, username: mfasweep-api, password: env:CONTOSO_AUTOMATE_PASSWORD }
+      - type: datto-rmm
+        platform: merlot
+        auth: { method: api-key, apiKey: env:CONTOSO_DATTO_KEY, apiSecret: env:CONTOSO_DATTO_SECRET }
+      - type: teamviewer
+        auth: { method: script-token, token: env:CONTOSO_TEAMVIEWER_TOKEN }
+      - type: tactical-rmm
+        console: https://rmm.contoso.example
+        database: { host: 127.0.0.1, port: 5432, name: tacticalrmm, user: mfasweep, password: env:CONTOSO_TRMM_DB_PASSWORD, ssl: disable }
+      # Hosts read over SSH with a read-only audit account.
+      - type: ssh
+        username: mfasweep
+        auth: { method: private-key, privateKey: file:/etc/mfasweep/id_ed25519 }
+        knownHosts: /etc/mfasweep/known_hosts
+        hosts:
+          - host: bastion.contoso.example
+      # Read from exported files (paths relative to where mfasweep runs):
+      - type: azure-vpn
+        exports: [./snapshots/contoso/gateways.json]      # az network vnet-gateway list -o json
+      - type: cisco-asa
+        runningConfig: ./snapshots/contoso/asa.txt
+      - type: nps-extension
+        frontEnds:
+          - name: rdg.contoso.example
+            frontEnd: rd-gateway             # rd-gateway | rras
+            npsServer: nps01.contoso.example
+            registryExport: ./snapshots/contoso/nps01-azuremfa.reg
+      - type: openvpn
+        servers:
+          - { edition: community, name: vpn.contoso.example, config: ./snapshots/contoso/openvpn/server.conf }
+      - type: screenconnect
+        name: https://support.contoso.example
+        directory: ./snapshots/contoso/screenconnect   # copy of C:\\Program Files (x86)\\ScreenConnect
+        version: 23.9.8.8811
+      - type: wireguard
+        interfaces: [{ file: ./snapshots/contoso/wg0.conf }]
+      # Tools without an MFA API: what the MSP attests, with who checked it and until when.
+      - type: attestation
+        file: ./attestations/contoso.yaml
 
 # Accepted risks. Each needs a reason, an approver and an expiry date (at most maxExceptionDays ahead).
 exceptions: []

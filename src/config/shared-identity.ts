@@ -101,6 +101,9 @@ export function sharedIdentityWarnings(
           { tenant: tenant.id, path: [...base, key] },
         );
       }
+      // The MSP's multi-tenant Entra app signs in to each directory with its one credential, by design
+      // (a token per tenantId, whose tid is checked); a minted access token belongs to one directory.
+      if (connection.type === "entra" && record(settings.auth).method !== "access-token") return;
       const refs: Array<{ ref: string; path: Path }> = [];
       references(settings.auth, [...base, "auth"], refs);
       for (const { ref, path } of refs)
