@@ -12,10 +12,10 @@ import {
   loadEntraFacts,
   recognisedBreakGlass,
   type TenantScopeResult,
-} from "./conditional-access.js";
+} from "./conditional-access/index.js";
 import { entraFactKinds, entraSource } from "./facts.js";
 
-export * from "./conditional-access.js";
+export * from "./conditional-access/index.js";
 export * from "./facts.js";
 
 /**
