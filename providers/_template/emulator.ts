@@ -1,3 +1,4 @@
+import { seedNumber } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -54,12 +55,11 @@ export async function startExampleEmulator(options: ExampleEmulatorOptions): Pro
   return startEmulator(handler, options);
 }
 
-let nextId = 1;
-
+// Ids derive from the record's key, not a counter: a second sweep in the same process sees the same ids.
 /** A user as the API documents it; MFA required and enrolled unless told otherwise. */
 export function seedUser(email: string, fields: SeedUser = {}): SeedUser {
   return {
-    id: `u${nextId++}`,
+    id: `u${seedNumber(`user:${email}`)}`,
     email,
     active: true,
     isAdmin: false,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { seedNumber } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -90,11 +91,9 @@ export const seedProviders = {
   radius: { id: 4, type: "radius" },
 };
 
-let nextId = 1;
-
 export function seedUser(username: string, fields: SeedRecord = {}): SeedRecord {
   return {
-    id: nextId++,
+    id: seedNumber(`beyondtrust-user:${username}`),
     username,
     enabled: true,
     perm_admin: false,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { seedNumber } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -98,12 +99,10 @@ export async function startAutomateEmulator(options: AutomateEmulatorOptions): P
   return startEmulator(handler, options);
 }
 
-let nextId = 100;
-
 /** An Automate `User` (local sign-in unless SsoStatus/SsoEmail say otherwise). */
 export function seedUser(name: string, fields: SeedUser = {}): SeedUser {
   return {
-    UserId: nextId++,
+    UserId: seedNumber(`automate-user:${name}`),
     Name: name,
     EmailAddress: name.includes("@") ? name : `${name}@example.invalid`,
     IsLocked: false,

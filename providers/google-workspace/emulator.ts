@@ -449,17 +449,16 @@ function etag(value: unknown): string {
 // ---------------------------------------------------------------------------------------------------
 // Seed builders: small, named after what they show, and shaped like the documented resources.
 
-/** Google ids are 21-digit decimal strings: past 2^53, hence BigInt. */
-let nextId = 100000000000000000000n;
-export function googleId(): string {
-  nextId += 7919n;
-  return String(nextId);
+/** Google ids are 21-digit decimal strings (past 2^53, hence BigInt), here derived from the seed. */
+export function googleId(seed: string): string {
+  const hash = BigInt(`0x${createHash("sha1").update(seed).digest("hex").slice(0, 16)}`);
+  return String(100000000000000000000n + hash);
 }
 
 export function seedUser(email: string, fields: Partial<SeedUser> = {}): SeedUser {
   return {
     kind: "admin#directory#user",
-    id: googleId(),
+    id: googleId(`user:${email}`),
     primaryEmail: email,
     name: { fullName: email.split("@")[0]!.replace(/[._]/g, " ") },
     isAdmin: false,

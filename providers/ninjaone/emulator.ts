@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
-import { guid } from "../../src/emulator/guid.js";
+import { guid, seedNumber } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -108,13 +108,11 @@ export async function startNinjaOneEmulator(options: NinjaOneEmulatorOptions): P
 // ---------------------------------------------------------------------------------------------------
 // Seed builders, shaped like the documented `Technician` and `EndUser` schemas.
 
-let nextId = 1000;
-
 export function seedTechnician(email: string, fields: SeedUser = {}): SeedUser {
   const [first = "", last = ""] = email.split("@")[0]!.split(/[._]/);
   return {
-    id: nextId++,
-    uid: randomUUID(),
+    id: seedNumber(`ninjaone-user:${email}`),
+    uid: guid(`ninjaone-user:${email}`),
     enabled: true,
     firstName: first,
     lastName: last,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { seedNumber } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
   type EmulatorRequest,
@@ -62,12 +63,10 @@ export async function startTeamViewerEmulator(options: TeamViewerEmulatorOptions
   return startEmulator(handler, options);
 }
 
-let nextId = 10_000_000;
-
 /** A company user as `GET /users?full_list=true` returns it; TFA enforced and set up unless told otherwise. */
 export function seedUser(email: string, fields: SeedUser = {}): SeedUser {
   return {
-    id: `u${nextId++}`,
+    id: `u${seedNumber(`teamviewer-user:${email}`, 100_000_000)}`,
     name: email.split("@")[0]!.replace(/[._]/g, " "),
     email,
     userRoleId: "00000000-0000-0000-0000-00000000a001",
