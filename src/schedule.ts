@@ -9,17 +9,19 @@
  * run completely, else the sweep's 0 or 1 (1 = failing findings exist; the run worked).
  */
 
+import { isStorePath } from "./queue/index.js";
+
 export type Cadence = "weekly" | "daily";
 
 export interface ScheduleInput {
   cadence: Cadence;
   /** argv that runs mfasweep itself, e.g. [`/usr/bin/node`, `/opt/mfasweep/bin/mfasweep.js`]. */
   command: string[];
-  /** Absolute paths. */
+  /** Absolute paths; `store` may instead be a reference (env:/file:) to a PostgreSQL URL, passed as is. */
   config: string;
   store: string;
   workingDirectory: string;
-  /** Where cron appends the output (default: mfasweep-sweep.log next to the store). */
+  /** Where cron appends the output (default: mfasweep-sweep.log next to a store file, else in the working directory). */
   log?: string;
   /** The steps after the sweep that the config has: ticketing targets, notify channels. */
   steps?: { ticketSync: boolean; reportSend: boolean };
@@ -65,6 +67,11 @@ function dirOf(path: string): string {
   return i > 0 ? path.slice(0, i) : "/";
 }
 
+/** The directory the job writes to: the store file's, or the working directory for a PostgreSQL store. */
+function writableDir(input: ScheduleInput): string {
+  return isStorePath(input.store) ? dirOf(input.store) : input.workingDirectory;
+}
+
 interface Step {
   name: string;
   argv: string[];
@@ -100,7 +107,7 @@ function shellChain(input: ScheduleInput, quote: (arg: string) => string): strin
 
 /** The crontab line alone (what the `--schedule` test runs through `sh -c`). */
 export function crontabLine(input: ScheduleInput): string {
-  const log = input.log ?? `${dirOf(input.store)}/mfasweep-sweep.log`;
+  const log = input.log ?? `${writableDir(input)}/mfasweep-sweep.log`;
   return `${cron[input.cadence].fields} cd ${shellQuote(input.workingDirectory)} && { ${shellChain(input, shellQuote)}; } >> ${shellQuote(log)} 2>&1`;
 }
 
@@ -175,7 +182,7 @@ EnvironmentFile=-/etc/mfasweep/mfasweep.env
 # User=mfasweep
 NoNewPrivileges=yes${privateTmp}
 ProtectSystem=strict
-ReadWritePaths=${systemdQuote(dirOf(input.store))}
+ReadWritePaths=${systemdQuote(writableDir(input))}
 
 # --- systemd: /etc/systemd/system/${unit}.timer ---
 [Unit]

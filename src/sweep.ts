@@ -29,6 +29,8 @@ export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
    * only the most severe `changeLineLimit` change lines (the queue's history holds every one).
    */
   keepResults?: "all" | "findings" | "none";
+  /** The clock the sweep's own record (started, finished) is dated by (default the real one). */
+  clock?: () => Date;
 }
 
 /** Change lines a sweep that keeps no results still returns: the most severe ones, enough to act on. */
@@ -92,7 +94,8 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     : config.tenants;
   const kind = options.kind ?? "sweep";
   const id = randomUUID();
-  const startedAt = new Date();
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock();
   const now = options.now ?? startedAt;
   const sla = config.sla ?? defaultSla;
 
@@ -201,7 +204,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     await Promise.all(Array.from({ length: width }, worker));
 
     if (keep === "none" && changes.length > changeLineLimit) changes = mostSevere(changes);
-    const finishedAt = new Date().toISOString();
+    const finishedAt = clock().toISOString();
     const coverage = reports.flatMap((r) => r.coverage);
     const scanned = new Map(reports.flatMap((r) => r.tenants.map((t) => [t.id, t] as const)));
     const fromCoverage = summarize([], coverage);
@@ -240,7 +243,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     // A sweep that threw is recorded as interrupted, so reports never show it as still running.
     if (!finished)
       await store
-        .finishSweep(id, { status: "interrupted", finishedAt: new Date().toISOString() })
+        .finishSweep(id, { status: "interrupted", finishedAt: clock().toISOString() })
         .catch(() => {});
     await lock.release();
   }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { type DemoPortfolio, type ProviderDemo, revisedSeed } from "../../src/collect/provider.js";
 import { guid } from "../../src/emulator/guid.js";
 import {
   type EmulatorOptions,
@@ -1312,7 +1312,11 @@ export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo>
     if (!build) continue;
     const variable = `MFASWEEP_DEMO_ENTRA_TOKEN_${t.id.replace(/[^a-z0-9]/gi, "_").toUpperCase()}`;
     env[variable] = `eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.demo-${randomBytes(16).toString("hex")}`;
-    tenants.push({ id: t.id, seed: build(t.domain, env[variable]), variable });
+    tenants.push({
+      id: t.id,
+      seed: revisedSeed(portfolio, "entra", t.id, build(t.domain, env[variable])),
+      variable,
+    });
   }
   const msp = tenants.find((t) => t.id === "msp");
   if (msp) msp.seed.gdap = demoGdap(msp.seed, tenants, portfolio);

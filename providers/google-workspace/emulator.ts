@@ -1,5 +1,5 @@
 import { createHash, randomBytes, verify } from "node:crypto";
-import type { DemoPortfolio, ProviderDemo } from "../../src/collect/provider.js";
+import { type DemoPortfolio, type ProviderDemo, revisedSeed } from "../../src/collect/provider.js";
 import {
   decodePageToken,
   type EmulatorOptions,
@@ -671,7 +671,10 @@ export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo>
     if (!build) continue;
     const variable = `MFASWEEP_DEMO_GOOGLE_TOKEN_${t.id.replace(/[^a-z0-9]/gi, "_").toUpperCase()}`;
     env[variable] = `ya29.demo-${randomBytes(16).toString("hex")}`;
-    tenants.push({ id: t.id, seed: build(t.domain, env[variable]) });
+    tenants.push({
+      id: t.id,
+      seed: revisedSeed(portfolio, "google-workspace", t.id, build(t.domain, env[variable])),
+    });
   }
   const emulator = await startGoogleEmulator({ tenants: tenants.map((t) => t.seed) });
   return {

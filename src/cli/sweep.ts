@@ -2,17 +2,15 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
-import { runDemoSweep } from "../demo/index.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
-import { toWeeklyHtml, weeklyReport } from "../export/weekly/index.js";
 import { Severity } from "../model/index.js";
-import { openStore } from "../queue/index.js";
+import { isStorePath, openStore } from "../queue/index.js";
 import { sweepSummaryTable } from "../queue/render.js";
 import { type Cadence, scheduleInstructions } from "../schedule.js";
 import { type SweepOutcome, sweep, sweepVerdict } from "../sweep.js";
-import { type OutputOptions, progressIndicator } from "./output.js";
+import { progressIndicator } from "./output.js";
 import { defaultConfigPath, finish, layout, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
 
@@ -99,7 +97,8 @@ export function sweepCommand(): Command {
             cadence: options.schedule,
             command: selfCommand(),
             config: resolve(options.config),
-            store: resolve(storePath),
+            // A reference (env:/file:) or PostgreSQL URL is passed on as is; only a file path is made absolute.
+            store: isStorePath(storePath) ? resolve(storePath) : storePath,
             workingDirectory: process.cwd(),
             steps: { ticketSync: config.ticketing.length > 0, reportSend: config.notify.length > 0 },
           }),
@@ -152,39 +151,4 @@ export function sweepCommand(): Command {
         await store.close();
       }
     });
-}
-
-/** `mfasweep demo --store FILE`: the demo portfolio as a sweep into that store, then its summary. */
-export async function demoIntoStore(path: string, options: OutputOptions): Promise<void> {
-  const store = await openStore(path, { create: true });
-  const progress = progressIndicator();
-  try {
-    const outcome = await runDemoSweep({
-      store,
-      onProgress: progress.update,
-      keepResults: options.format === "json" ? "all" : "none",
-    }).finally(progress.done);
-    if (options.format === "html") {
-      // The weekly summary of this demo sweep (what a second run changed, the trend across runs).
-      await writeText(toWeeklyHtml(await weeklyReport(store)), options.output, "html");
-      finish(exitFor(sweepVerdict(outcome), options.failOn));
-      return;
-    }
-    const format = options.format === "json" ? "json" : "table";
-    const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    let text = renderSweep(outcome, format, color);
-    if (format === "table" && !options.output) {
-      const [example] = await store.findItems({ states: ["open", "reopened"] });
-      text += `\nTry: mfasweep queue list --store ${path}${
-        example
-          ? `\n     mfasweep queue accept ${example.fingerprint.slice(0, 12)} --store ${path} --reason "pilot user, fixed next sprint" --expires ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)} --by you@msp.example`
-          : ""
-      }\n     mfasweep demo --store ${path}   (again: the second sweep shows what changed)\n`;
-    }
-    await writeText(text, options.output, format);
-    // Like the plain demo: findings are there on purpose; a failing exit code only with --fail-on.
-    finish(exitFor(sweepVerdict(outcome), options.failOn));
-  } finally {
-    await store.close();
-  }
 }

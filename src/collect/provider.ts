@@ -112,6 +112,28 @@ export interface Provider<Settings = unknown> {
 export interface DemoPortfolio {
   /** `role: "msp"` marks the MSP's own tenant (judged under the msp-self profile); default customer. */
   tenants: Array<{ id: string; name: string; domain: string; role?: "customer" | "msp" }>;
+  /** Changes to the seeds since the first week (`demo --week 2`, src/demo/week-2.ts); none in week 1. */
+  revisions?: DemoRevision[];
+}
+
+/** One change to a provider's demo seed for one tenant, applied in place before its emulator starts. */
+export interface DemoRevision {
+  /** The provider's `type`. */
+  provider: string;
+  tenant: string;
+  revise(seed: unknown): void;
+}
+
+/** `seed` with the portfolio's revisions for this provider and tenant applied. */
+export function revisedSeed<Seed>(
+  portfolio: DemoPortfolio,
+  provider: string,
+  tenant: string,
+  seed: Seed,
+): Seed {
+  for (const r of portfolio.revisions ?? [])
+    if (r.provider === provider && r.tenant === tenant) r.revise(seed);
+  return seed;
 }
 
 /**

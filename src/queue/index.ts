@@ -48,6 +48,11 @@ export async function storeUrl(location: string): Promise<string | undefined> {
   return location;
 }
 
+/** Whether a store location is a SQLite file path (not a reference or a PostgreSQL URL). */
+export function isStorePath(location: string): boolean {
+  return !/^(env|file):/.test(location) && !postgresUrl.test(location);
+}
+
 /** A location for messages: a SQLite path as is, a reference as written, a URL without its password. */
 export function storeLabel(location: string): string {
   return postgresUrl.test(location) ? redactPostgresUrl(location) : location;

@@ -233,7 +233,8 @@ describe("mfasweep sweep and queue", () => {
     expect(first.stdout).toMatch(/^Sweep [0-9a-f-]{36} \(demo\): /);
     expect(first.stdout).toMatch(/northwind\s+complete\s+[1-9]/);
     expect(first.stdout).toContain(`Try: mfasweep queue list --store ${demoStore}`);
-    // A second process, as a user runs it (the demo's seeded ids are stable per process).
+    expect(first.stdout).toContain(`mfasweep demo --store ${demoStore} --week 2`);
+    // A second process, as a user runs it (the demo's ids derive from each record's key).
     const second = await runCli(["demo", "--store", demoStore, "--format", "json"]);
     expect(second.code).toBe(0);
     const summary = SweepSummary.parse((JSON.parse(second.stdout) as { queue: unknown }).queue);
