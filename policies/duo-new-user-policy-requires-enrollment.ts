@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { definePolicy } from "../src/evaluate/policy.js";
+import { type SettingJudgement, settingVerdicts } from "./helpers.js";
 
 /** The `duo.application` fact (validated with the policy's own schema). */
 const ApplicationFact = z.object({
@@ -32,55 +33,37 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    return inventory.facts.flatMap((fact): Verdict[] => {
-      if (fact.kind !== "duo.application" || fact.source !== "duo") return [];
-      const parsed = ApplicationFact.safeParse(fact.data);
-      const name = parsed.success ? `Duo application '${parsed.data.name}'` : fact.id;
-      const base = {
-        subject: {
-          kind: "setting" as const,
-          id: parsed.success ? parsed.data.integrationKey : fact.id,
-          name,
-          source: fact.source,
-          connection: fact.connection,
-        },
-        mfa: null,
-        evidence: fact.evidence,
-      };
-      if (!parsed.success)
-        return [
-          { ...base, status: "unknown", message: `${name}: the application fact does not match its schema` },
-        ];
-      if (parsed.data.type && apiTypes.has(parsed.data.type)) return [];
-      const policy = parsed.data.enrollPolicy;
-      if (policy === "allow")
-        return [
-          {
-            ...base,
+    return settingVerdicts(inventory, {
+      kind: "duo.application",
+      source: "duo",
+      schema: ApplicationFact,
+      name: (app) => `Duo application '${app.name}'`,
+      id: (app) => app.integrationKey,
+      judge: (app, name): SettingJudgement | undefined => {
+        if (app.type && apiTypes.has(app.type)) return undefined;
+        const policy = app.enrollPolicy;
+        if (policy === "allow")
+          return {
             status: "fail",
             message: `${name} has new-user policy allow: users who have not enrolled sign in with the primary credential alone`,
-          },
-        ];
-      if (policy === "enroll" || policy === "deny")
-        return [
-          {
-            ...base,
+          };
+        if (policy === "deny")
+          return {
             status: "pass",
-            message:
-              policy === "deny"
-                ? `${name} has new-user policy deny: unenrolled users are refused`
-                : `${name} has new-user policy enroll: unenrolled users must enrol a device before they get in`,
-          },
-        ];
-      return [
-        {
-          ...base,
+            message: `${name} has new-user policy deny: unenrolled users are refused`,
+          };
+        if (policy === "enroll")
+          return {
+            status: "pass",
+            message: `${name} has new-user policy enroll: unenrolled users must enrol a device before they get in`,
+          };
+        return {
           status: "unknown",
           message: policy
             ? `${name} has new-user policy '${policy}', which is not one Duo documents (enroll, allow, deny)`
             : `${name}: the API gave no enroll_policy; a new-user policy set in Duo's Policies (Admin API v2) is not read, so it is not known`,
-        },
-      ];
+        };
+      },
     });
   },
 });

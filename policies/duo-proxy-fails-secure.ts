@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { definePolicy } from "../src/evaluate/policy.js";
+import { type SettingJudgement, settingVerdicts } from "./helpers.js";
 
 /** The `duo.proxy-server` fact (validated with the policy's own schema). */
 const ProxyServerFact = z.union([
@@ -32,55 +33,27 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    return inventory.facts.flatMap((fact): Verdict[] => {
-      if (fact.kind !== "duo.proxy-server" || fact.source !== "duo") return [];
-      const parsed = ProxyServerFact.safeParse(fact.data);
-      const name = parsed.success
-        ? "section" in parsed.data
-          ? `Duo proxy ${parsed.data.host} [${parsed.data.section}]`
-          : `Duo proxy ${parsed.data.host}`
-        : fact.id;
-      const base = {
-        subject: {
-          kind: "setting" as const,
-          id: fact.id,
-          name,
-          source: fact.source,
-          connection: fact.connection,
-        },
-        mfa: null,
-        evidence: fact.evidence,
-      };
-      if (!parsed.success)
-        return [{ ...base, status: "unknown", message: `${name}: the proxy fact does not match its schema` }];
-      const data = parsed.data;
-      if ("unread" in data)
-        return [
-          { ...base, status: "unknown", message: `${name}: ${data.file} was not read (${data.unread})` },
-        ];
-      if (data.failmode === "secure")
-        return [
-          {
-            ...base,
+    return settingVerdicts(inventory, {
+      kind: "duo.proxy-server",
+      source: "duo",
+      schema: ProxyServerFact,
+      name: (d) => ("section" in d ? `Duo proxy ${d.host} [${d.section}]` : `Duo proxy ${d.host}`),
+      judge: (data, name): SettingJudgement => {
+        if (data.failmode === "secure")
+          return {
             status: "pass",
             message: `${name} has failmode=secure: when Duo is unreachable, sign-ins are refused`,
-          },
-        ];
-      if (data.failmode === null || data.failmode === "safe")
-        return [
-          {
-            ...base,
+          };
+        if (data.failmode === null || data.failmode === "safe")
+          return {
             status: "fail",
             message: `${name} has ${data.failmode === null ? "no failmode (Duo's default, safe)" : "failmode=safe"}: when Duo is unreachable, the primary credential alone signs in`,
-          },
-        ];
-      return [
-        {
-          ...base,
+          };
+        return {
           status: "unknown",
           message: `${name} has failmode '${data.failmode}', neither safe nor secure`,
-        },
-      ];
+        };
+      },
     });
   },
 });

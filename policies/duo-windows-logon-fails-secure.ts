@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { definePolicy } from "../src/evaluate/policy.js";
+import { type SettingJudgement, settingVerdicts } from "./helpers.js";
 
 /** The `duo.windows-logon` fact (validated with the policy's own schema). */
 const WindowsLogonFact = z.union([
@@ -33,61 +34,31 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    return inventory.facts.flatMap((fact): Verdict[] => {
-      if (fact.kind !== "duo.windows-logon" || fact.source !== "duo") return [];
-      const parsed = WindowsLogonFact.safeParse(fact.data);
-      const name = parsed.success ? `Duo Windows Logon on ${parsed.data.host}` : fact.id;
-      const base = {
-        subject: {
-          kind: "setting" as const,
-          id: fact.id,
-          name,
-          source: fact.source,
-          connection: fact.connection,
-        },
-        mfa: null,
-        evidence: fact.evidence,
-      };
-      if (!parsed.success)
-        return [
-          {
-            ...base,
-            status: "unknown",
-            message: `${name}: the Windows Logon fact does not match its schema`,
-          },
-        ];
-      const data = parsed.data;
-      if ("unread" in data)
-        return [
-          { ...base, status: "unknown", message: `${name}: ${data.file} was not read (${data.unread})` },
-        ];
-      const where = data.failOpenFrom === "policy" ? " (set by Group Policy)" : "";
-      if (data.failOpen === true)
-        return [
-          {
-            ...base,
+    return settingVerdicts(inventory, {
+      kind: "duo.windows-logon",
+      source: "duo",
+      schema: WindowsLogonFact,
+      name: (d) => `Duo Windows Logon on ${d.host}`,
+      judge: (data, name): SettingJudgement => {
+        const where = data.failOpenFrom === "policy" ? " (set by Group Policy)" : "";
+        if (data.failOpen === true)
+          return {
             status: "fail",
             message: `${name} has FailOpen=1${where}: when the host cannot reach Duo, the Windows password alone signs in (bypassable)`,
-          },
-        ];
-      if (data.failOpen === false)
-        return [
-          {
-            ...base,
+          };
+        if (data.failOpen === false)
+          return {
             status: "pass",
             message: `${name} has FailOpen=0${where}: when Duo cannot be reached, logons are refused${data.offlineAvailable === true ? " unless completed with offline access (a Duo Mobile passcode or security key)" : ""}`,
-          },
-        ];
-      return [
-        {
-          ...base,
+          };
+        return {
           status: "unknown",
           message:
             data.failOpen === null
               ? `${name}: FailOpen is not set in the export, and the installer's default depends on its version (fail open up to 4.2.2, fail closed from 4.3.0)`
               : `${name}: FailOpen holds a value that is neither 0 nor 1`,
-        },
-      ];
+        };
+      },
     });
   },
 });

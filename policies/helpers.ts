@@ -187,6 +187,65 @@ export function npsExtensionSettings<T>(
   };
 }
 
+/** What a setting policy says of one fact it could read. */
+export interface SettingJudgement {
+  status: Verdict["status"];
+  message: string;
+}
+
+/** A fact saying the file it would have come from was not read (`{ file, unread }`). */
+type Unread = { file: string; unread: string };
+
+function isUnread(data: unknown): data is Unread {
+  return (
+    typeof data === "object" && data !== null && typeof (data as { unread?: unknown }).unread === "string"
+  );
+}
+
+/**
+ * One `setting` verdict per fact of `kind` from `source`, read with the policy's own `schema`: `judge`
+ * decides a fact that matches (undefined: no verdict for it); a fact that does not match its schema, or
+ * that says its file was not read, is `unknown`, never a pass.
+ */
+export function settingVerdicts<T>(
+  inventory: TenantInventory,
+  spec: {
+    kind: string;
+    source: string;
+    schema: z.ZodType<T>;
+    /** The subject's name; the fact id when the fact does not match. */
+    name(data: T): string;
+    /** The subject's id; the fact id by default. */
+    id?(data: T): string;
+    judge(data: Exclude<T, Unread>, name: string): SettingJudgement | undefined;
+  },
+): Verdict[] {
+  return inventory.facts.flatMap((fact): Verdict[] => {
+    if (fact.kind !== spec.kind || fact.source !== spec.source) return [];
+    const parsed = spec.schema.safeParse(fact.data);
+    const name = parsed.success ? spec.name(parsed.data) : fact.id;
+    const id = parsed.success && spec.id ? spec.id(parsed.data) : fact.id;
+    const verdict = (j: SettingJudgement): Verdict[] => [
+      {
+        subject: { kind: "setting", id, name, source: fact.source, connection: fact.connection },
+        mfa: null,
+        evidence: fact.evidence,
+        ...j,
+      },
+    ];
+    if (!parsed.success)
+      return verdict({
+        status: "unknown",
+        message: `${name}: the ${spec.kind} fact does not match its schema`,
+      });
+    const data = parsed.data;
+    if (isUnread(data))
+      return verdict({ status: "unknown", message: `${name}: ${data.file} was not read (${data.unread})` });
+    const judged = spec.judge(data as Exclude<T, Unread>, name);
+    return judged ? verdict(judged) : [];
+  });
+}
+
 /**
  * The accounts of several paths grouped by their own reason, for a finding that lists many accounts: each
  * account is shown with the reason of its own path, never another's (#18 item 9). `text` names up to

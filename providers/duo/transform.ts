@@ -1,10 +1,4 @@
 import { duoFactKinds, duoSource } from "../../src/link/duo/facts.js";
-import {
-  type DuoApplicationView,
-  type DuoUserView,
-  duoUserOutcome,
-  weakestOf,
-} from "../../src/link/duo/verdict.js";
 import type {
   Account,
   AccountStatus,
@@ -12,7 +6,6 @@ import type {
   Fact,
   FactorStrength,
   JsonValue,
-  MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
 import type { DuoIntegration, DuoUser } from "./api.js";
@@ -22,7 +15,7 @@ import type { DwordSetting, WindowsLogonSettings } from "./windows-logon.js";
 /**
  * Pure mapping from Duo Admin API records to accounts and facts. Duo is the second factor other entry
  * points delegate to, so it has no entry point of its own here: a gateway's path linked to a Duo
- * application takes, per account, the verdict `duoUserVerdict` gives.
+ * application takes, per account, the verdict the Duo linker gives (`duoUserOutcome`, src/link/duo).
  */
 
 export const source = duoSource;
@@ -58,11 +51,6 @@ export function enrolledMethods(user: DuoUser): Method[] {
   return [...new Map(methods.map((m) => [m.method, m])).values()];
 }
 
-/** The weakest strength among the methods (Duo lets the user pick any method it allows and they hold). */
-export function weakestStrength(methods: Method[]): FactorStrength | null {
-  return weakestOf(methods);
-}
-
 function accountStatus(status: string): AccountStatus {
   if (status === "active" || status === "bypass") return "active";
   if (status === "disabled") return "disabled";
@@ -80,35 +68,6 @@ export function userEvidence(ctx: MappingContext, user: DuoUser, field: string, 
     field,
     value: (value === undefined ? null : value) as JsonValue,
     ...(note ? { note } : {}),
-  };
-}
-
-/**
- * What Duo asks of this user at an application whose new-user policy (`enroll_policy`) is `enrollPolicy`
- * (undefined: not known): the linker's `duoUserOutcome` (src/link/duo/verdict.ts), with a refusal (a
- * disabled user, an unenrolled user under deny) read as enforced: nobody gets in without the factor.
- */
-export function duoUserVerdict(
-  ctx: MappingContext,
-  user: DuoUser,
-  application?: DuoApplicationView,
-): MfaVerdict {
-  const outcome = duoUserOutcome(userView(ctx, user), application);
-  if (outcome.kind === "path") return outcome.verdict;
-  return { state: "enforced", strength: null, reason: outcome.reason, evidence: outcome.evidence };
-}
-
-export function userView(ctx: MappingContext, user: DuoUser): DuoUserView {
-  return {
-    username: user.username,
-    status: user.status,
-    enrolled: typeof user.is_enrolled === "boolean" ? user.is_enrolled : "unknown",
-    methods: enrolledMethods(user),
-    evidence: {
-      status: userEvidence(ctx, user, "status"),
-      enrolled: userEvidence(ctx, user, "is_enrolled"),
-      methods: userEvidence(ctx, user, "phones"),
-    },
   };
 }
 

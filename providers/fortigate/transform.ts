@@ -1,5 +1,4 @@
 import { dependsOnServer, npsDelegated, samlDelegated } from "../../src/collect/vpn.js";
-import { serverTarget } from "../../src/link/duo/facts.js";
 import type {
   AccessPath,
   Account,
@@ -10,6 +9,7 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
+import { serverTarget } from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
 import { defaultsSource, documentedDefaults, type TableId, tables } from "./api.js";
 import { allValues, type FortiObject, firstValue } from "./cli.js";

@@ -87,7 +87,10 @@ export const AuthChain = z.object({
   delegation: z
     .object({
       protocol: z.enum(["saml", "oidc", "radius", "ldap"]),
-      /** What identifies the target in the other system: SAML entity id, app id, RADIUS server. */
+      /**
+       * What identifies the target in the other system: SAML entity id, app id, or a RADIUS/LDAP server as
+       * `serverTarget` writes it.
+       */
       target: z.string(),
       /** Connection type expected to hold the target, when known (`entra`, `okta`). */
       targetSource: z.string().optional(),
@@ -95,6 +98,22 @@ export const AuthChain = z.object({
     .optional(),
 });
 export type AuthChain = z.infer<typeof AuthChain>;
+
+/** `host`, `host:port` or `[v6]:port` → lower-case host and the port when one is given. */
+export function splitTarget(target: string): { host: string; port: number | null } {
+  const t = target.trim().toLowerCase();
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
+  if (v6) return { host: v6[1]!, port: v6[2] ? Number(v6[2]) : null };
+  const hostPort = /^([^:]+):(\d+)$/.exec(t);
+  if (hostPort) return { host: hostPort[1]!, port: Number(hostPort[2]) };
+  return { host: t, port: null };
+}
+
+/** A gateway's RADIUS/LDAP server as a delegation target: `host` or `host:port` (IPv6 in brackets). */
+export function serverTarget(host: string, port?: number | null): string {
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return port ? `${h}:${port}` : h;
+}
 
 /** (entry point, accounts, auth chain): the unit that gets an MFA verdict. */
 export const AccessPath = z.object({

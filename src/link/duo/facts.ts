@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Evidence, Fact } from "../../model/index.js";
+import { type Evidence, type Fact, splitTarget } from "../../model/index.js";
 
 /**
  * The contract between the Duo provider (Admin API users and applications, Authentication Proxy
@@ -68,22 +68,6 @@ export function sectionProtocol(kind: string): "radius" | "ldap" | null {
   if (kind.startsWith("radius_server_")) return "radius";
   if (kind.startsWith("ldap_server_")) return "ldap";
   return null;
-}
-
-/** `host`, `host:port` or `[v6]:port` → lower-case host and the port when one is given. */
-export function splitTarget(target: string): { host: string; port: number | null } {
-  const t = target.trim().toLowerCase();
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
-  if (v6) return { host: v6[1]!, port: v6[2] ? Number(v6[2]) : null };
-  const hostPort = /^([^:]+):(\d+)$/.exec(t);
-  if (hostPort) return { host: hostPort[1]!, port: Number(hostPort[2]) };
-  return { host: t, port: null };
-}
-
-/** A gateway's RADIUS/LDAP server as a delegation target: `host` or `host:port` (IPv6 in brackets). */
-export function serverTarget(host: string, port?: number | null): string {
-  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return port ? `${h}:${port}` : h;
 }
 
 export interface ProxyMatch {

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DuoUser } from "../../../providers/duo/api.js";
 import {
   type DuoAccountSeed,
   newDuoKeys,
@@ -12,7 +11,7 @@ import {
   windowsLogonExport,
 } from "../../../providers/duo/emulator.js";
 import { DuoSettings } from "../../../providers/duo/settings.js";
-import { duoFactKinds, duoUserVerdict } from "../../../providers/duo/transform.js";
+import { duoFactKinds } from "../../../providers/duo/transform.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { collectRecorded } from "../../helpers/connection.js";
 
@@ -182,27 +181,5 @@ describe("duo for windows logon registry exports", () => {
     ]);
     expect(facts[0]!.evidence[0]).toMatchObject({ file: good, line: 9, field: "FailOpen", value: "dword:1" });
     expect(JSON.stringify(collection)).not.toContain("never-kept");
-  });
-});
-
-describe("what Duo asks of a user (duoUserVerdict)", () => {
-  const ctx = { connection: "duo", apiHost };
-  const user = (fields: Parameters<typeof seedDuoUser>[1]) => DuoUser.parse(seedDuoUser("pat", fields));
-  const app = (enrollPolicy: string | null) => ({ name: "VPN", enrollPolicy, evidence: [] });
-  it.each([
-    ["bypass status", user({ status: "bypass" }), app("enroll"), "none", null],
-    // Enrolled is not enforced: Duo's policies, which can skip the second factor, are not read.
-    ["active, push and SMS", user({}), app("deny"), "unknown", null],
-    ["active, WebAuthn only", user({ capabilities: [], webauthn: true }), app("deny"), "unknown", null],
-    ["unenrolled, new-user policy allow", user({ enrolled: false }), app("allow"), "bypassable", null],
-    ["unenrolled, new-user policy enroll", user({ enrolled: false }), app("enroll"), "bypassable", null],
-    ["unenrolled, new-user policy deny", user({ enrolled: false }), app("deny"), "unknown", null],
-    ["unenrolled, new-user policy not read", user({ enrolled: false }), undefined, "unknown", null],
-    ["locked out", user({ status: "locked out" }), app("deny"), "unknown", null],
-  ] as const)("%s", (_label, u, application, state, strength) => {
-    const verdict = duoUserVerdict(ctx, u, application);
-    expect(verdict.state).toBe(state);
-    expect(verdict.strength).toBe(strength);
-    expect(verdict.evidence.length).toBeGreaterThan(0);
   });
 });
