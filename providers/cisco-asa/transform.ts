@@ -1,13 +1,15 @@
 import { dependsOnServer, npsDelegated, samlDelegated, vpnFactKinds } from "../../src/collect/vpn.js";
-import type {
-  AccessPath,
-  Account,
-  EntryPoint,
-  Evidence,
-  Fact,
-  JsonValue,
-  MfaVerdict,
-  ProviderInventory,
+import {
+  type AccessPath,
+  type Account,
+  type AuthChain,
+  type EntryPoint,
+  type Evidence,
+  type Fact,
+  type JsonValue,
+  type MfaVerdict,
+  type ProviderInventory,
+  serverTarget,
 } from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
 import { defaultTunnelGroups, type FmcConnectionProfile } from "./api.js";
@@ -36,12 +38,37 @@ export interface TunnelGroup {
   samlIdp?: { entityId: string } & At;
 }
 
+/** A server's port settings under its `aaa-server … host` line (absent: the ASA's default). */
+export interface HostPort {
+  line: number;
+  /** `authentication-port` (RADIUS). */
+  authenticationPort?: number;
+  /** `server-port` (LDAP). */
+  serverPort?: number;
+  /** `ldap-over-ssl enable`. */
+  ldapOverSsl: boolean;
+}
+
+export type AaaServer = { protocol?: string; hosts: string[]; ports: Map<string, HostPort> } & At;
+
 export interface AsaConfig {
   tunnelGroups: Map<string, TunnelGroup>;
-  aaaServers: Map<string, { protocol?: string; hosts: string[] } & At>;
+  aaaServers: Map<string, AaaServer>;
   users: Map<string, { privilege: number; serviceType?: string } & At>;
   webvpn: { enabled: boolean; line?: number; samlIdps: Array<{ entityId: string; baseUrl?: string } & At> };
   management: Array<{ service: string; group: string; fallback: boolean } & At>;
+}
+
+function hostPort(cmd: AsaCommand): HostPort {
+  const at: HostPort = { line: cmd.line, ldapOverSsl: false };
+  for (const c of cmd.children) {
+    const [key, value] = c.words;
+    const port = Number(value);
+    if (key === "authentication-port" && Number.isInteger(port)) at.authenticationPort = port;
+    if (key === "server-port" && Number.isInteger(port)) at.serverPort = port;
+    if (key === "ldap-over-ssl" && value === "enable") at.ldapOverSsl = true;
+  }
+  return at;
 }
 
 /** The parts of a running-config that decide how VPN users and administrators authenticate. */
@@ -94,10 +121,18 @@ export function readAsaConfig(commands: AsaCommand[]): AsaConfig {
     const aaa = after(w, "aaa-server");
     if (aaa && aaa.length >= 2) {
       const name = aaa[0]!;
-      const server = config.aaaServers.get(name) ?? { hosts: [], line: cmd.line };
+      const server: AaaServer = config.aaaServers.get(name) ?? {
+        hosts: [],
+        ports: new Map(),
+        line: cmd.line,
+      };
       if (aaa[1] === "protocol") server.protocol = aaa[2]?.toLowerCase();
       const host = aaa.indexOf("host");
-      if (host > 0 && aaa[host + 1]) server.hosts.push(aaa[host + 1]!);
+      const address = host > 0 ? aaa[host + 1] : undefined;
+      if (address) {
+        server.hosts.push(address);
+        server.ports.set(address, hostPort(cmd));
+      }
       config.aaaServers.set(name, server);
       continue;
     }
@@ -221,6 +256,41 @@ function passwordCheck(config: AsaConfig, group: string): string | undefined {
   if (!server?.protocol || !passwordProtocols.has(server.protocol)) return undefined;
   if (server.hosts.length === 0 || server.hosts.some((h) => duoLdapHost.test(h))) return undefined;
   return `a directory password (${serverLabel(config, group)}: ${server.protocol} bind)`;
+}
+
+/**
+ * Where a RADIUS or LDAP group sends the password, as a delegation target (`host:port`), so the linker can
+ * find a Duo Authentication Proxy answering there (src/link/duo). The ASA's defaults when the host sets no
+ * port: RADIUS `authentication-port` 1645 (Cisco ASA ASDM guide, "Server Authentication Port … The default
+ * port is 1645"; Duo's proxy listens on 1812 unless told otherwise, so an unset port rarely matches), LDAP
+ * `server-port` 389. Undefined for other protocols, a group of several hosts (which one answers is not
+ * known), and LDAP over SSL without a server-port.
+ */
+function serverDelegation(
+  ctx: MappingContext,
+  config: AsaConfig,
+  group: string,
+): { delegation: NonNullable<AuthChain["delegation"]>; evidence: Evidence } | undefined {
+  const server = config.aaaServers.get(group);
+  const protocol = server?.protocol;
+  if (!server || (protocol !== "radius" && protocol !== "ldap") || server.hosts.length !== 1)
+    return undefined;
+  const host = server.hosts[0]!;
+  const at = server.ports.get(host);
+  if (protocol === "ldap" && at?.ldapOverSsl && at.serverPort === undefined) return undefined;
+  const set = protocol === "radius" ? at?.authenticationPort : at?.serverPort;
+  const field = protocol === "radius" ? "authentication-port" : "server-port";
+  const port = set ?? (protocol === "radius" ? 1645 : 389);
+  return {
+    delegation: { protocol, target: serverTarget(host, port) },
+    evidence: ev(
+      ctx,
+      at,
+      field,
+      set ?? null,
+      set === undefined ? `not set: the ASA's default ${port}` : `aaa-server ${group} host ${host}`,
+    ),
+  };
 }
 
 function protocolEvidence(ctx: MappingContext, config: AsaConfig, group: string): Evidence[] {
@@ -426,7 +496,21 @@ function tunnelGroupPaths(
         evidence,
       }),
     });
-  else paths.push(path(`aaa/${primary.group}`, [], verdictAfter(primary.group), ["password"]));
+  else {
+    const p = path(`aaa/${primary.group}`, [], verdictAfter(primary.group), ["password"]);
+    // The password alone decides (no secondary group, no certificate): a Duo proxy answering at the
+    // server makes Duo decide, which the linker resolves per Duo user.
+    const server = !secondary && !cert ? serverDelegation(ctx, config, primary.group) : undefined;
+    paths.push(
+      server
+        ? {
+            ...p,
+            chain: { ...p.chain, delegation: server.delegation },
+            mfa: { ...p.mfa, evidence: [...p.mfa.evidence, server.evidence] },
+          }
+        : p,
+    );
+  }
   facts.push({
     kind: vpnFactKinds.localFallback,
     id: `${entryPoint}/fallback`,

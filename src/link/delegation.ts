@@ -87,10 +87,13 @@ class Resolver {
   resolve(path: AccessPath): AccessPath[] {
     const delegation = path.chain.delegation;
     const entryPoint = this.#entryPoints.get(path.entryPoint);
-    // Only pending delegations: a path already resolved per user (accountsFrom) or judged otherwise stays.
-    if (!delegation || !entryPoint || path.accountsFrom || path.mfa.state !== "unknown") return [path];
-    // LDAP checks a password; only a Duo Authentication Proxy's LDAP section is known to add a factor.
-    if (delegation.protocol === "ldap") return this.#duo(path, entryPoint, delegation) ?? [path];
+    if (!delegation || !entryPoint || path.accountsFrom) return [path];
+    // LDAP checks a password; only a Duo Authentication Proxy's LDAP section is known to add a factor, so a
+    // path its gateway judged a password bind (none) is Duo's when a proxy answers at the server.
+    if (delegation.protocol === "ldap" && (path.mfa.state === "unknown" || path.mfa.state === "none"))
+      return this.#duo(path, entryPoint, delegation) ?? [path];
+    // Otherwise only pending delegations: a path judged otherwise stays.
+    if (path.mfa.state !== "unknown") return [path];
     // RADIUS: the server decides; only a known NPS extension hands the decision to Entra.
     if (delegation.protocol === "radius") return this.#radius(path, entryPoint, delegation);
     const systems = this.#systems(delegation);

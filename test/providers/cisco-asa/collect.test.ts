@@ -175,6 +175,38 @@ describe("cisco-asa running-config", () => {
     expect(path("tunnel-group/DefaultWEBVPNGroup/user/frontdesk")!.mfa.state).toBe("none");
   });
 
+  it("a lone RADIUS or LDAP server names its host and port as a delegation target, with the ASA's defaults", async () => {
+    const running = file(
+      "asa-targets.txt",
+      `aaa-server R protocol radius
+aaa-server R (inside) host 10.2.0.1
+aaa-server L protocol ldap
+aaa-server L (inside) host 10.2.0.2
+ server-port 3389
+aaa-server S protocol ldap
+aaa-server S (inside) host 10.2.0.3
+ ldap-over-ssl enable
+aaa-server TWO protocol radius
+aaa-server TWO (inside) host 10.2.0.4
+aaa-server TWO (inside) host 10.2.0.5
+${["R", "L", "S", "TWO"].map((g) => `tunnel-group T${g} type remote-access\ntunnel-group T${g} general-attributes\n authentication-server-group ${g}\n`).join("")}tunnel-group Second type remote-access
+tunnel-group Second general-attributes
+ authentication-server-group L
+ secondary-authentication-server-group R
+`,
+    );
+    const { path } = await collect({ runningConfig: running, name: "asa1" });
+    const target = (tg: string, group: string) =>
+      path(`cisco-asa:asa:tunnel-group/${tg}/aaa/${group}`)!.chain.delegation;
+    // RADIUS authentication-port not set: the ASA's default 1645; LDAP server-port as set.
+    expect(target("TR", "R")).toEqual({ protocol: "radius", target: "10.2.0.1:1645" });
+    expect(target("TL", "L")).toEqual({ protocol: "ldap", target: "10.2.0.2:3389" });
+    // LDAP over SSL without a server-port, several hosts, a secondary group: not linked.
+    expect(target("TS", "S")).toBeUndefined();
+    expect(target("TTWO", "TWO")).toBeUndefined();
+    expect(target("Second", "L")).toBeUndefined();
+  });
+
   it("FTD/FMC connection profiles: method, local primary, secondary, fallback", async () => {
     const profiles = {
       items: [

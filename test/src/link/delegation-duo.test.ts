@@ -110,16 +110,20 @@ async function tenantConfig(options: {
   port?: number;
   enrollPolicy?: string;
   withDuo?: boolean;
+  /** A Cisco ASA running-config instead of the FortiGate backup. */
+  asa?: string;
 }) {
   await duo?.close();
   duo = await startDuoEmulator({ account: account(options.enrollPolicy ?? "allow") });
   const backup = join(dir, `fw-${files++}.conf`);
-  await writeFile(backup, fortigateBackup(options.port ?? 1812));
+  await writeFile(backup, options.asa ?? fortigateBackup(options.port ?? 1812));
   const proxy = join(dir, `authproxy-${files++}.cfg`);
   if (options.proxyFile !== "missing")
     await writeFile(proxy, proxyConfig(options.failmode ?? null, options.proxyExtra ?? ""));
   const connections: Array<Record<string, unknown>> = [
-    { type: "fortigate", name: "fw1", backupFile: backup },
+    options.asa
+      ? { type: "cisco-asa", name: "asa1", runningConfig: backup }
+      : { type: "fortigate", name: "fw1", backupFile: backup },
     ...(options.withDuo === false
       ? []
       : [
@@ -137,10 +141,13 @@ async function tenantConfig(options: {
 
 const env = { DUO_IKEY: key.ikey, DUO_SKEY: key.skey };
 
-async function linkedPaths(config: Awaited<ReturnType<typeof tenantConfig>>): Promise<AccessPath[]> {
+async function linkedPaths(
+  config: Awaited<ReturnType<typeof tenantConfig>>,
+  path = "/radius/duo-radius",
+): Promise<AccessPath[]> {
   const collections = await collect(config, { enforceQuotas: false, env, now });
   const [inventory] = mergeCollections(config, collections);
-  return link(inventory!).accessPaths.filter((p) => p.id.includes("/radius/duo-radius"));
+  return link(inventory!).accessPaths.filter((p) => p.id.includes(path));
 }
 
 const byUser = (paths: AccessPath[]) =>
@@ -243,5 +250,91 @@ describe("delegation linker: FortiGate RADIUS → Duo Authentication Proxy → D
       ]),
     );
     expect(status).toMatchObject({ alice: "unknown", bob: "fail", carol: "fail" });
+  });
+});
+
+/**
+ * The same chain from a Cisco ASA: a tunnel-group whose authentication-server-group is a RADIUS or LDAP
+ * group with one host, and no secondary group or certificate, sends the password to that host and port
+ * (RADIUS `authentication-port`, default 1645 per Cisco's ASA guide; LDAP `server-port`, default 389).
+ */
+function asaConfig(radiusPort: number | null): string {
+  return `ASA Version 9.18(3)
+!
+aaa-server DUO-RADIUS protocol radius
+aaa-server DUO-RADIUS (inside) host ${proxyHost}
+ key *****
+${radiusPort ? ` authentication-port ${radiusPort}\n` : ""}aaa-server DUO-LDAP protocol ldap
+aaa-server DUO-LDAP (inside) host ${proxyHost}
+aaa-server AD protocol ldap
+aaa-server AD (inside) host 10.0.0.5
+tunnel-group Radius type remote-access
+tunnel-group Radius general-attributes
+ authentication-server-group DUO-RADIUS
+tunnel-group Ldap type remote-access
+tunnel-group Ldap general-attributes
+ authentication-server-group DUO-LDAP
+tunnel-group Directory type remote-access
+tunnel-group Directory general-attributes
+ authentication-server-group AD
+`;
+}
+const ldapSection = `
+[ldap_server_auto]
+ikey=${ikey}
+skey=never-kept-either
+api_host=${apiHost}
+client=ad_client
+failmode=secure
+`;
+
+describe("delegation linker: Cisco ASA AAA server group → Duo Authentication Proxy → Duo users", () => {
+  it("a RADIUS group at the proxy's port and an LDAP group at its LDAP section take Duo's verdict per user", async () => {
+    const config = await tenantConfig({ failmode: "secure", asa: asaConfig(1812), proxyExtra: ldapSection });
+    const radius = await linkedPaths(config, "/aaa/DUO-RADIUS");
+    const expected = {
+      alice: ["unknown", null],
+      bob: ["none", null],
+      carol: ["bypassable", null],
+      erin: ["unknown", null],
+      "new-users": ["bypassable", null],
+    };
+    expect(byUser(radius)).toEqual(expected);
+    expect(radius[0]!.chain.delegation).toEqual({ protocol: "radius", target: `${proxyHost}:1812` });
+    expect(radius[0]!.mfa.evidence.some((e) => e.field === "authentication-port" && e.value === 1812)).toBe(
+      true,
+    );
+    // The ASA alone reads an LDAP group as a password bind (none); the proxy's LDAP section makes it Duo's.
+    const ldap = await linkedPaths(config, "/aaa/DUO-LDAP");
+    expect(byUser(ldap)).toEqual(expected);
+    expect(ldap[0]!.mfa.via).toEqual([
+      `duo-proxy:${proxyHost}[ldap_server_auto]`,
+      `duo:duo:application/${ikey}`,
+    ]);
+    // A directory server that is no proxy stays the ASA's verdict.
+    const directory = await linkedPaths(config, "/aaa/AD");
+    expect(directory.map((p) => p.mfa.state)).toEqual(["none"]);
+  });
+
+  it("a RADIUS group without authentication-port goes to 1645, where the proxy does not listen: unknown", async () => {
+    const paths = await linkedPaths(
+      await tenantConfig({ failmode: "secure", asa: asaConfig(null) }),
+      "/aaa/DUO-RADIUS",
+    );
+    expect(paths.map((p) => p.mfa.state)).toEqual(["unknown"]);
+    expect(paths[0]!.mfa.reason).toMatch(/none of its RADIUS server sections .* listens on 1645/);
+    expect(
+      paths[0]!.mfa.evidence.some(
+        (e) => e.field === "authentication-port" && /default 1645/.test(e.note ?? ""),
+      ),
+    ).toBe(true);
+  });
+
+  it("failmode=safe on the proxy makes the ASA's enrolled users bypassable", async () => {
+    const paths = await linkedPaths(
+      await tenantConfig({ failmode: "safe", asa: asaConfig(1812) }),
+      "/aaa/DUO-RADIUS",
+    );
+    expect(byUser(paths)).toMatchObject({ alice: ["bypassable", null], bob: ["none", null] });
   });
 });
