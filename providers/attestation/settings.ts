@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 
 /**
  * An attestation connection: a file, kept per tenant, in which the MSP states how MFA is enforced on tools
@@ -8,7 +9,7 @@ import { connectionBase } from "../../src/config/connection.js";
  */
 export const AttestationSettings = connectionBase.extend({
   type: z.literal("attestation"),
-  file: z.string().min(1).describe("YAML (attestations: [...]) or CSV file with one row per tool (README)."),
+  file: FilePath.describe("YAML (attestations: [...]) or CSV file with one row per tool (README)."),
   format: z
     .enum(["yaml", "csv"])
     .optional()

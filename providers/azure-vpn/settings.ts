@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 
 /**
  * An Azure VPN Gateway connection: ARM JSON exports of the tenant's virtual network gateways. Config-only:
@@ -9,7 +10,7 @@ import { connectionBase } from "../../src/config/connection.js";
 export const AzureVpnSettings = connectionBase.extend({
   type: z.literal("azure-vpn"),
   exports: z
-    .array(z.string().min(1))
+    .array(FilePath)
     .min(1)
     .describe(
       "Files holding a gateway, a JSON array of gateways, or an ARM list ({ value: [...] }) of Microsoft.Network/virtualNetworkGateways.",

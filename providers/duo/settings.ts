@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { httpConnectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 import { SecretRef } from "../../src/config/secrets.js";
 
 /** A Duo account's Admin API in `mfasweep.yaml`. */
@@ -22,7 +23,7 @@ export const DuoSettings = httpConnectionBase.extend({
   authProxies: z
     .array(
       z.strictObject({
-        file: z.string().min(1).describe("A copy of the proxy's conf/authproxy.cfg."),
+        file: FilePath.describe("A copy of the proxy's conf/authproxy.cfg."),
         host: z
           .string()
           .min(1)
@@ -34,12 +35,9 @@ export const DuoSettings = httpConnectionBase.extend({
   windowsLogon: z
     .array(
       z.strictObject({
-        file: z
-          .string()
-          .min(1)
-          .describe(
-            "A registry export (reg export) of HKLM\\SOFTWARE\\Duo Security\\DuoCredProv and, if a GPO manages Duo, HKLM\\SOFTWARE\\Policies\\Duo Security\\DuoCredProv.",
-          ),
+        file: FilePath.describe(
+          "A registry export (reg export) of HKLM\\SOFTWARE\\Duo Security\\DuoCredProv and, if a GPO manages Duo, HKLM\\SOFTWARE\\Policies\\Duo Security\\DuoCredProv.",
+        ),
         host: z.string().min(1).describe("The Windows host (or GPO) the export is from."),
       }),
     )

@@ -6,7 +6,12 @@ import { jwtClaims, leastPrivilegeCheck } from "../../src/collect/least-privileg
 import { PageGuard } from "../../src/collect/paging.js";
 import type { CollectContext, DoctorCheck } from "../../src/collect/provider.js";
 import type { QuotaDomain, QuotaLimits } from "../../src/collect/quota.js";
-import { type AttemptOutcome, classifyStatus, parseRetryAfter } from "../../src/collect/retry.js";
+import {
+  type AttemptOutcome,
+  classifyStatus,
+  maxServerWaitMs,
+  parseRetryAfter,
+} from "../../src/collect/retry.js";
 import { RedirectRefusedError, ResponseTooLargeError, Transport } from "../../src/collect/transport.js";
 import {
   describeError,
@@ -506,12 +511,11 @@ export class EntraClient {
         if (path === undefined) continue;
         const tried = (tries.get(path) ?? 0) + 1;
         tries.set(path, tried);
-        if (r.status === 429 && tried <= maxInnerRetries) {
+        const asked = parseRetryAfter(r.headers?.["retry-after"] ?? r.headers?.["Retry-After"]) ?? 1000;
+        // A wait longer than any server may ask for is not waited on: the 429 stands as the answer.
+        if (r.status === 429 && tried <= maxInnerRetries && asked <= maxServerWaitMs) {
           stats.throttled++;
-          wait = Math.max(
-            wait,
-            parseRetryAfter(r.headers?.["retry-after"] ?? r.headers?.["Retry-After"]) ?? 1000,
-          );
+          wait = Math.max(wait, asked);
           pending.push(path);
         } else answers.set(path, { status: r.status, body: r.body });
       }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RadiusMfaSettings } from "../../src/collect/vpn.js";
 import { httpConnectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 import { SecretRef } from "../../src/config/secrets.js";
 
 /** A FortiGate connection: the REST API with a token, or a configuration backup file. */
@@ -14,13 +15,9 @@ export const FortiGateSettings = httpConnectionBase
       .optional()
       .describe("API mode: the FortiGate's management address (https, default port 443)."),
     vdoms: z.array(z.string().min(1)).min(1).default(["root"]).describe("API mode: VDOMs to read."),
-    backupFile: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "Backup mode: a configuration backup (`show full-configuration` preferred; in plain `show`, a missing setting is its default, which is judged only where the default is confirmed).",
-      ),
+    backupFile: FilePath.optional().describe(
+      "Backup mode: a configuration backup (`show full-configuration` preferred; in plain `show`, a missing setting is its default, which is judged only where the default is confirmed).",
+    ),
     radiusMfa: RadiusMfaSettings,
     auth: z
       .strictObject({

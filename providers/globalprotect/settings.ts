@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RadiusMfaSettings } from "../../src/collect/vpn.js";
 import { httpConnectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 import { SecretRef } from "../../src/config/secrets.js";
 
 /** A Palo Alto GlobalProtect connection: the PAN-OS XML API with an API key, or a configuration export. */
@@ -13,13 +14,9 @@ export const GlobalProtectSettings = httpConnectionBase
       .regex(/^[A-Za-z0-9.:[\]-]+$/, { message: "expected a host name or address (and :port)" })
       .optional()
       .describe("API mode: the firewall's management address (https)."),
-    configFile: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "Export mode: a configuration export (Device > Setup > Operations > Export named configuration).",
-      ),
+    configFile: FilePath.optional().describe(
+      "Export mode: a configuration export (Device > Setup > Operations > Export named configuration).",
+    ),
     portalAddress: z
       .string()
       .min(1)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 import { FrontEnd } from "../../src/link/nps/facts.js";
 
 /**
@@ -13,12 +14,9 @@ export const NpsFrontEndSettings = z.strictObject({
     "rras: a Routing and Remote Access VPN server; rd-gateway: a Remote Desktop Gateway.",
   ),
   npsServer: z.string().min(1).describe("The NPS server running the extension (host name)."),
-  registryExport: z
-    .string()
-    .min(1)
-    .describe(
-      "Path of `reg export HKLM\\SOFTWARE\\Microsoft\\AzureMfa file.reg` (or a regedit export) from the NPS server; UTF-16LE or UTF-8.",
-    ),
+  registryExport: FilePath.describe(
+    "Path of `reg export HKLM\\SOFTWARE\\Microsoft\\AzureMfa file.reg` (or a regedit export) from the NPS server; UTF-16LE or UTF-8.",
+  ),
   nasAddresses: z
     .array(z.string().min(1))
     .default([])

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { PageGuard } from "../../src/collect/paging.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
-import type { AttemptOutcome } from "../../src/collect/retry.js";
+import { type AttemptOutcome, maxServerWaitMs } from "../../src/collect/retry.js";
 import { defaultMaxResponseBytes, nodeFetchRefusal, Transport } from "../../src/collect/transport.js";
 import {
   MfasweepError,
@@ -383,8 +383,11 @@ export class OktaClient {
           remaining <= reserve
         ) {
           const delay = resetDelayMs(headers);
-          // ctx.sleep: the collection's clock (real in a sweep, injected in tests), aborted with it.
-          if (delay) domains[group].pauseFor(delay, (ms) => ctx.sleep(ms).catch(() => {}));
+          // ctx.sleep: the collection's clock (real in a sweep, injected in tests), aborted with it. A reset
+          // further away than any server may ask us to wait is not waited for (it would stall the sweep
+          // for hours): the requests go on, and a 429 with that reset fails the read at once (withRetry).
+          if (delay && delay <= maxServerWaitMs)
+            domains[group].pauseFor(delay, (ms) => ctx.sleep(ms).catch(() => {}));
         }
       },
     });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SsoSettings } from "../../src/collect/sso.js";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 
 /**
  * An OpenVPN connection: configuration copied from each server. Config-only: nothing is contacted.
@@ -10,20 +11,18 @@ import { connectionBase } from "../../src/config/connection.js";
 export const CommunityServerSettings = z.strictObject({
   edition: z.literal("community"),
   name: z.string().min(1).describe("The server, for display (host name)."),
-  config: z.string().min(1).describe("Path of the server's configuration file (server.conf)."),
-  pamDir: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("Directory holding a copy of the server's /etc/pam.d (for the auth-pam plugin's PAM service)."),
+  config: FilePath.describe("Path of the server's configuration file (server.conf)."),
+  pamDir: FilePath.optional().describe(
+    "Directory holding a copy of the server's /etc/pam.d (for the auth-pam plugin's PAM service).",
+  ),
 });
 export type CommunityServerSettings = z.infer<typeof CommunityServerSettings>;
 
 export const AccessServerSettings = z.strictObject({
   edition: z.literal("access-server"),
   name: z.string().min(1).describe("The Access Server, for display (host name)."),
-  configQuery: z.string().min(1).describe("Path of the saved output of `sacli ConfigQuery`."),
-  userProps: z.string().min(1).describe("Path of the saved output of `sacli UserPropGet`."),
+  configQuery: FilePath.describe("Path of the saved output of `sacli ConfigQuery`."),
+  userProps: FilePath.describe("Path of the saved output of `sacli UserPropGet`."),
   sso: SsoSettings.optional(),
 });
 export type AccessServerSettings = z.infer<typeof AccessServerSettings>;

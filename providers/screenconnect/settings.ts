@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 
 export const Version = z
   .string()
@@ -28,12 +29,9 @@ const UserSource = z.strictObject({
  */
 export const ScreenConnectSettings = connectionBase.extend({
   type: z.literal("screenconnect"),
-  directory: z
-    .string()
-    .min(1)
-    .describe(
-      "Copy of the server's installation folder (at least App_Data\\User.xml), e.g. taken by a backup.",
-    ),
+  directory: FilePath.describe(
+    "Copy of the server's installation folder (at least App_Data\\User.xml), e.g. taken by a backup.",
+  ),
   name: z.string().min(1).optional().describe("The instance's address, shown as the entry point name."),
   version: Version.optional().describe(
     "Installed version as the admin page or the service executable's file properties show it.",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 import { SecretRef } from "../../src/config/secrets.js";
 import { Fingerprint, posixUserName } from "./api.js";
 import { parseCidr } from "./sshd-config.js";
@@ -23,11 +24,9 @@ export const SshHostSettings = z.strictObject({
     .union([Fingerprint, z.array(Fingerprint).min(1)])
     .optional()
     .describe("Pinned host key fingerprint(s), as `ssh-keygen -lf` prints them (SHA256:…)."),
-  knownHosts: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("known_hosts file holding this host's key (overrides the connection's)."),
+  knownHosts: FilePath.optional().describe(
+    "known_hosts file holding this host's key (overrides the connection's).",
+  ),
   sshdConfig: AbsolutePath.default("/etc/ssh/sshd_config").describe(
     "sshd_config path on the host (passed to sshd -T -f).",
   ),
@@ -40,11 +39,9 @@ export const SshSettings = connectionBase
   .extend({
     type: z.literal("ssh"),
     hosts: z.array(SshHostSettings).min(1).optional().describe("Hosts to read over SSH."),
-    snapshotDir: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Config-only mode: a directory with one saved snapshot per host (see the provider README)."),
+    snapshotDir: FilePath.optional().describe(
+      "Config-only mode: a directory with one saved snapshot per host (see the provider README).",
+    ),
     username: z
       .string()
       .regex(posixUserName, { message: "expected a POSIX user name" })
@@ -67,11 +64,9 @@ export const SshSettings = connectionBase
       .boolean()
       .default(false)
       .describe("Run the read-only commands through `sudo -n` (sshd -T needs root)."),
-    knownHosts: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("known_hosts file with the hosts' keys; trust-on-first-use records new keys here."),
+    knownHosts: FilePath.optional().describe(
+      "known_hosts file with the hosts' keys; trust-on-first-use records new keys here.",
+    ),
     trustOnFirstUse: z
       .boolean()
       .default(false)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 import { SecretRef } from "../../src/config/secrets.js";
 
 /** A PostgreSQL identifier we put into `search_path`: plain lowercase names only. */
@@ -26,7 +27,7 @@ const Database = z.strictObject({
     .describe(
       "verify-full checks the server certificate (with caBundle if set); require encrypts without checking; disable only for a local tunnel.",
     ),
-  caBundle: z.string().optional().describe("PEM file of the CA that signed the server certificate."),
+  caBundle: FilePath.optional().describe("PEM file of the CA that signed the server certificate."),
 });
 
 /** A Tactical RMM connection in `mfasweep.yaml`. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
+import { FilePath } from "../../src/config/paths.js";
 
 /**
  * A WireGuard connection: the configuration of one or more interfaces, as `wg showconf <interface>` prints
@@ -7,7 +8,7 @@ import { connectionBase } from "../../src/config/connection.js";
  * contacted.
  */
 export const WireGuardInterfaceSettings = z.strictObject({
-  file: z.string().min(1).describe("Path of the saved `wg showconf` output or wg-quick .conf file."),
+  file: FilePath.describe("Path of the saved `wg showconf` output or wg-quick .conf file."),
   name: z
     .string()
     .regex(/^[A-Za-z0-9_.=+-]{1,15}$/, { message: "expected an interface name such as wg0" })

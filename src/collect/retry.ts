@@ -14,6 +14,8 @@ export interface RetryPolicy {
   /** First backoff when the server gave no Retry-After; doubles per attempt, with jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** A server asking for a longer wait fails the read at once (default `maxServerWaitMs`). */
+  maxServerWaitMs?: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
@@ -57,6 +59,20 @@ export function classifyStatus(
   return { kind: "fatal", error: fatal() };
 }
 
+/**
+ * The longest wait a server may ask for (Retry-After, Okta's x-rate-limit-reset). Vendors' throttles ask
+ * for seconds to a minute or two; a wait of hours is a spent daily quota, a broken clock or a hostile
+ * server, and waiting it out would stall the whole sweep.
+ */
+export const maxServerWaitMs = 5 * 60_000;
+
+function duration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600).toLocaleString("en-US")} h`;
+}
+
 export interface AttemptHooks {
   sleep: Sleep;
   signal?: AbortSignal;
@@ -66,7 +82,8 @@ export interface AttemptHooks {
 
 /**
  * Runs `attempt` until it succeeds, the policy's retries are spent, or `classify` calls an error fatal.
- * Honours Retry-After; otherwise exponential backoff with full jitter.
+ * Honours Retry-After (at most `maxDelayMs`; a server asking for more than `maxServerWaitMs` fails the read
+ * at once); otherwise exponential backoff with full jitter.
  */
 export async function withRetry<T>(
   label: string,
@@ -88,6 +105,14 @@ export async function withRetry<T>(
           ? new ProviderThrottledError(tries)
           : new ProviderUnavailableError(tries);
       }
+      // A server that asks for longer than we ever wait (a reset hours away: hostile, broken, or a bucket
+      // spent for the day) is not waited on, nor retried early against its word: this read fails now,
+      // throttled, and the rest of the sweep goes on.
+      const cap = policy.maxServerWaitMs ?? maxServerWaitMs;
+      if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > cap)
+        throw new ProviderThrottledError(
+          `${label}: the server asks to wait ${duration(outcome.retryAfterMs)} (${outcome.detail}), longer than the ${duration(cap)} mfasweep waits for a server; not retried, run it again later`,
+        );
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
       const delay = Math.min(
         policy.maxDelayMs,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FilePath } from "./paths.js";
 
 /** Connection and tenant ids appear in fingerprints, file names and tickets: keep them plain. */
 export const Identifier = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
@@ -34,10 +35,7 @@ export const httpConnectionBase = connectionBase.extend({
     .url({ protocol: /^https?$/ })
     .optional()
     .describe("Override of the API base URL (national clouds, proxies, emulators)."),
-  caBundle: z
-    .string()
-    .optional()
-    .describe("Path to a PEM file of extra CA certificates for this connection."),
+  caBundle: FilePath.optional().describe("Path to a PEM file of extra CA certificates for this connection."),
   maxResponseBytes: z
     .number()
     .int()

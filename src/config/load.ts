@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { policies } from "../../policies/index.js";
@@ -9,6 +9,7 @@ import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } f
 import { appendAll } from "../util/arrays.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { hasUserinfo } from "../util/redact.js";
+import { relativeToConfig } from "./paths.js";
 import { logoProblem } from "./report.js";
 import { ConfigFile, type ExceptionEntry, TenantConfig as TenantSchema } from "./schema.js";
 import { sharedIdentityWarnings } from "./shared-identity.js";
@@ -144,7 +145,8 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
     // The yaml library refuses alias bombs (and the like) with a plain error: say where, as for any problem.
     throw new ConfigError(`invalid YAML\n${name}:1 ${(err as Error).message}`);
   }
-  const parsed = ConfigFile.safeParse(raw);
+  const dir = dirname(file);
+  const parsed = relativeToConfig(dir, () => ConfigFile.safeParse(raw));
   const errors = parsed.success ? [] : issueMessages(parsed.error.issues, [], locator);
   const schemaProblems = errors.length;
   // Connections are validated by their provider's schema even when the rest has errors: report all at once.
@@ -182,7 +184,7 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
         );
         return [];
       }
-      const settings = provider.connectionSchema.safeParse(rawConnection);
+      const settings = relativeToConfig(dir, () => provider.connectionSchema.safeParse(rawConnection));
       if (!settings.success) {
         appendAll(errors, issueMessages(settings.error.issues, path, locator));
         return [];

@@ -2,11 +2,14 @@ import { readFile, stat } from "node:fs/promises";
 import { inspect } from "node:util";
 import { z } from "zod";
 import { SecretError } from "../errors.js";
+import { configPath } from "./paths.js";
 
 /** A secret in the config is only ever a reference: `env:NAME` or `file:PATH`. */
 export const SecretRef = z
   .string()
   .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, { message: "expected env:NAME or file:PATH" })
+  // A relative file: is next to the config file, not in whatever directory mfasweep was started from.
+  .transform((ref) => (ref.startsWith("file:") ? `file:${configPath(ref.slice(5))}` : ref))
   .describe("A secret reference: env:NAME or file:PATH. Never the secret itself.");
 export type SecretRef = z.infer<typeof SecretRef>;
 

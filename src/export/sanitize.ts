@@ -3,12 +3,34 @@
  * Each output has its own rule; they are kept together so they are reviewed together.
  */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Invisible or direction-changing code points: zero-width spaces and joiners, LRM/RLM, the bidi embeddings,
+ * overrides and isolates (which make `gpj.exe` read as `exe.jpg`), and a byte order mark inside text.
+ */
+const invisibles = "\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff";
+const terminalHidden = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${invisibles}]`, "g");
+/** As in text meant to keep its line breaks and tabs (HTML, CSV, ticket text). */
+const textHidden = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${invisibles}]`, "g");
 
-/** Terminal: control characters (ANSI escapes, newlines, BEL, C1) become visible `\xNN`. */
+/** `\xNN` for a control character, `\uNNNN` for an invisible one: the reader sees what the data says. */
+function escapeCodeUnit(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, "0")}`
+    : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * Control characters (ANSI escapes, BEL, C1) and invisible or direction-changing code points become
+ * visible escapes. Tab and newline stay.
+ */
+export function visible(text: string): string {
+  return text.replace(textHidden, escapeCodeUnit);
+}
+
+/** Terminal: control characters (also tab and newline) and invisible code points become visible escapes. */
 export function forTerminal(text: string): string {
-  return text.replace(controlCharacters, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return text.replace(terminalHidden, escapeCodeUnit);
 }
 
 /** Terminal, several lines: each line as `forTerminal`, the line breaks kept. */
@@ -16,8 +38,12 @@ export function linesForTerminal(text: string): string {
   return text.split("\n").map(forTerminal).join("\n");
 }
 
-/** CSV cell: formula prefixes (= + - @ tab CR) are defused with a leading quote (OWASP CSV injection). */
+/**
+ * CSV cell: formula prefixes (= + - @ tab CR) are defused with a leading quote (OWASP CSV injection);
+ * control and invisible characters become visible (`visible`); a cell holding a separator (`,`, or `;`, the
+ * list separator of many locales' spreadsheets), a quote or a line break is quoted per RFC 4180.
+ */
 export function forCsvCell(text: string): string {
-  const defused = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(defused) ? `"${defused.replace(/"/g, '""')}"` : defused;
+  const defused = visible(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+  return /[",;\n]/.test(defused) ? `"${defused.replace(/"/g, '""')}"` : defused;
 }

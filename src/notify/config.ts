@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Identifier } from "../config/connection.js";
+import { FilePath } from "../config/paths.js";
 import { SecretRef } from "../config/secrets.js";
 
 /**
@@ -10,10 +11,9 @@ import { SecretRef } from "../config/secrets.js";
 
 const channelBase = z.strictObject({
   id: Identifier.describe("Names the channel in `report --send --channel ID` and in messages."),
-  caBundle: z
-    .string()
-    .optional()
-    .describe("PEM file of extra CA certificates (a proxy or relay with its own CA)."),
+  caBundle: FilePath.optional().describe(
+    "PEM file of extra CA certificates (a proxy or relay with its own CA).",
+  ),
   timeoutSeconds: z.number().positive().max(600).default(30).describe("Per delivery, connection to answer."),
 });
 

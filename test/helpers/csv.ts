@@ -1,5 +1,8 @@
-/** RFC 4180 (a leading BOM dropped), as a spreadsheet reads it. */
-export function parseCsv(text: string): string[][] {
+/**
+ * RFC 4180 (a leading BOM dropped), as a spreadsheet reads it; `separator` as a spreadsheet set to another
+ * locale's list separator (`;`) splits the same file.
+ */
+export function parseCsv(text: string, separator = ","): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";
@@ -14,7 +17,7 @@ export function parseCsv(text: string): string[][] {
       } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") {
+    else if (c === separator) {
       row.push(cell);
       cell = "";
     } else if (c === "\r" && body[i + 1] === "\n") {

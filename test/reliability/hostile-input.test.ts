@@ -18,7 +18,7 @@ import { ConfigError } from "../../src/errors.js";
 import { escapeHtml } from "../../src/export/html/escape.js";
 import { render, toHtml } from "../../src/export/index.js";
 import { recordsFromStore, recordsToCsv, recordsToJson } from "../../src/export/items.js";
-import { forCsvCell, forTerminal } from "../../src/export/sanitize.js";
+import { forCsvCell, forTerminal, visible } from "../../src/export/sanitize.js";
 import {
   connectwiseBasePath,
   startConnectWiseEmulator,
@@ -628,7 +628,8 @@ describe("hostile account names through every output", () => {
         expect(/[\u0000-\u001f\u007f-\u009f]/.test(forTerminal(s))).toBe(false);
         const [cell] = parseCsv(`${forCsvCell(s)}\r\n`)[0] ?? [""];
         expect(/^[=+\-@\t\r]/.test(cell ?? "")).toBe(false);
-        expect(cell === s || cell === `'${s}`).toBe(true);
+        // The cell says what the data says: with control and invisible characters shown, after the quote.
+        expect(cell === visible(s) || cell === visible(`'${s}`)).toBe(true);
         expect(/[<>"'`]/.test(escapeHtml(s))).toBe(false);
       }),
       { numRuns: 500 },

@@ -1,13 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { wireGuardConfig } from "../../providers/wireguard/emulator.js";
+import type { Coverage } from "../../src/model/index.js";
 import { runCli } from "../helpers/cli.js";
 import { configText, scratch, within } from "./harness.js";
+import { stack } from "./stacks.js";
 
 /**
  * Issue #19 item 11 (part): a secret file that is a FIFO is refused, not waited on (a FIFO without a writer
- * blocks a read for ever); a repeated --tenant is never "the last one wins". Through the real CLI.
+ * blocks a read for ever); a repeated --tenant is never "the last one wins"; relative paths in the config
+ * are relative to the config file, whatever directory mfasweep runs in. Through the real CLI.
  */
 
 const cliTimeout = 300_000;
@@ -68,6 +72,52 @@ describe("operator inputs (issue #19 item 11)", () => {
       // Both tenants' connections were checked (each names its unset variable), not just the last.
       expect(`${doctor.stdout}${doctor.stderr}`).toContain("NOT_SET_A");
       expect(`${doctor.stdout}${doctor.stderr}`).toContain("NOT_SET_B");
+    },
+    cliTimeout,
+  );
+
+  it(
+    "relative file: secrets and config exports are read next to the config file, from any working directory",
+    async () => {
+      const google = stack("google-workspace");
+      const instance = await google.start(
+        google.seed({ id: "rel", domain: "rel.example", people: [{ local: "ann", mfa: true, admin: true }] }),
+      );
+      try {
+        const dir = join(work.dir, "customers", "rel");
+        mkdirSync(join(dir, "secrets"), { recursive: true });
+        const [variable] = Object.keys(instance.env);
+        writeFileSync(join(dir, "secrets", "google-token"), `${instance.env[variable!]}\n`, { mode: 0o600 });
+        writeFileSync(
+          join(dir, "wg0.conf"),
+          wireGuardConfig({ peers: [{ name: "alice-laptop", allowedIPs: ["10.8.0.2/32"] }] }),
+        );
+        const file = join(dir, "mfasweep.yaml");
+        const auth = { method: "access-token", token: "file:secrets/google-token" };
+        writeFileSync(
+          file,
+          configText([
+            {
+              id: "rel",
+              name: "Rel",
+              connections: [
+                { ...instance.connection, auth },
+                { type: "wireguard", id: "wg", interfaces: [{ file: "./wg0.conf" }] },
+              ],
+            },
+          ]),
+          { mode: 0o600 },
+        );
+        // runCli runs in the repository, not next to the config (as cron or a CI job would).
+        const run = await within(120_000, "the scan", runCli(["scan", "--config", file, "--format", "json"]));
+        const out = JSON.parse(run.stdout) as { coverage: Coverage[] };
+        expect(
+          out.coverage.map((c) => `${c.connection}: ${c.status} ${c.reason ?? ""}`.trim()),
+          run.stderr,
+        ).toEqual(["google: complete", "wg: complete"]);
+      } finally {
+        await instance.close();
+      }
     },
     cliTimeout,
   );

@@ -1,3 +1,8 @@
+import { visible } from "../sanitize.js";
+
+/** One rule for control and invisible characters in every output; re-exported for the HTML modules. */
+export { visible };
+
 /**
  * HTML escaping for reports that carry tenant-controlled strings (account names, OU names, config lines).
  * Everything interpolated into the `html` template is escaped unless it is already `SafeHtml`, so a
@@ -11,23 +16,6 @@ export class SafeHtml {
   toString(): string {
     return this.value;
   }
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const invisible = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-/**
- * Control characters (ANSI escapes, BEL, C1) and invisible or direction-changing code points (bidi
- * overrides that make `gpj.exe` read as `exe.jpg`, zero-width spaces that make two names look equal)
- * become visible escapes, so the reader sees what the tenant's data really says. Tab and newline stay.
- */
-export function visible(text: string): string {
-  return text.replace(invisible, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x100
-      ? `\\x${code.toString(16).padStart(2, "0")}`
-      : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
 }
 
 const entities: Record<string, string> = {

@@ -1,4 +1,5 @@
-import { escapeHtml, visible } from "../html/escape.js";
+import { escapeHtml } from "../html/escape.js";
+import { visible } from "../sanitize.js";
 
 /**
  * Ticket text, built once as a small neutral document and rendered per target format. Labels and headings

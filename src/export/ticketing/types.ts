@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Identifier } from "../../config/connection.js";
+import { FilePath } from "../../config/paths.js";
 import type { Secret } from "../../config/secrets.js";
 import { JsonValue, Severity } from "../../model/index.js";
 import type { TicketHttp } from "./http.js";
@@ -21,10 +22,9 @@ export const targetBase = z.strictObject({
   endpoint: z
     .url({ protocol: /^https?$/ })
     .describe("Base URL of the system's API (see the connector's notes)."),
-  caBundle: z
-    .string()
-    .optional()
-    .describe("PEM file of extra CA certificates (a proxy that re-signs traffic)."),
+  caBundle: FilePath.optional().describe(
+    "PEM file of extra CA certificates (a proxy that re-signs traffic).",
+  ),
   timeoutSeconds: z
     .number()
     .positive()

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
 import { SecretError } from "../../errors.js";
-import { renderText, type TicketDoc } from "./render.js";
+import { forTicketLine, renderText, type TicketDoc } from "./render.js";
 import { defineConnector, mappingBase, type TicketDraft, targetBase } from "./types.js";
 
 /**
@@ -64,10 +64,14 @@ export const webhook = defineConnector<WebhookTarget, WebhookMapping>({
         ticket: extra.ticket ?? draft.key,
         tenant: draft.tenant,
         severity: draft.severity,
-        title: draft.title,
+        // Names come from the customer's directory: the same neutralising as a PSA ticket's title.
+        title: forTicketLine(draft.title),
         text: renderText(draft.doc),
         ...(extra.note ? { note: renderText(extra.note) } : {}),
-        findings: draft.members,
+        findings: draft.members.map((m) => ({
+          ...m,
+          subject: { ...m.subject, name: forTicketLine(m.subject.name) },
+        })),
       };
       // The id is a function of what is sent (not of when), so a repeat is recognisable as one.
       const digest = createHash("sha256")
