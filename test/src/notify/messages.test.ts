@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseConfig } from "../../../src/config/load.js";
-import type { Digest, DigestTenant } from "../../../src/notify/digest.js";
+import { type Digest, type DigestTenant, oneLine } from "../../../src/notify/digest.js";
 import { SlackBlock, SlackWebhookMessage } from "../../../src/notify/emulators/slack.js";
 import { teamsMessageLimitBytes, WorkflowsMessage } from "../../../src/notify/emulators/teams.js";
 import { slackMessage, teamsMessage } from "../../../src/notify/index.js";
@@ -125,5 +125,14 @@ describe("notify: in the config", () => {
       attach: "html",
       timeoutSeconds: 30,
     });
+  });
+});
+
+describe("names in every channel", () => {
+  it("a tenant name's invisible and direction-changing characters are shown, not obeyed (issue #19 item 11)", () => {
+    const name = oneLine("\u202egpj.exe Dental\u200b \u2066Ltd\u2069");
+    expect(name).toBe("\\u202egpj.exe Dental\\u200b \\u2066Ltd\\u2069");
+    for (const message of [teamsMessage(digest(2, () => name)), slackMessage(digest(2, () => name))])
+      expect(JSON.stringify(message)).not.toMatch(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
   });
 });
