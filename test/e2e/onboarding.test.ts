@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { initCommand } from "../../src/cli/init.js";
 import { tenantsCommand } from "../../src/cli/tenants.js";
 import { loadConfig } from "../../src/config/load.js";
 import { doctor } from "../../src/doctor.js";
@@ -166,5 +167,66 @@ describe("onboarding from GDAP", () => {
     expect(out.stdout.trim()).toBe(
       `${partner.emulator.url}/${partner.msp.tenantId}/adminconsent?client_id=${mspApp.clientId}`,
     );
+  });
+
+  it("init --from gdap writes the MSP's tenant and every GDAP customer, and prints each consent URL", async () => {
+    partner = await startPartner();
+    const file = join(mkdtempSync(join(tmpdir(), "mfasweep-onboard-")), "mfasweep.yaml");
+    const c = mspConnection(partner);
+    const run = await inProcess(
+      initCommand(),
+      [
+        "init",
+        "--from",
+        "gdap",
+        "-o",
+        file,
+        "--tenant-id",
+        partner.msp.tenantId,
+        "--client-id",
+        mspApp.clientId,
+        "--secret",
+        "env:MSP_APP_SECRET",
+        "--endpoint",
+        String(c.endpoint),
+        "--authority-host",
+        String(c.authorityHost),
+        "--ca-bundle",
+        String(c.caBundle),
+      ],
+      partner.env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const { config } = await loadConfig(file);
+    expect(config.tenants.map((t) => [t.id, t.role ?? "customer"])).toEqual([
+      ["msp", "msp"],
+      ["northwind-traders", "customer"],
+      ["fabrikam-legal", "customer"],
+      ["contoso-dental", "customer"],
+    ]);
+    expect(run.stdout).toContain("3 to add, 0 gone, 0 left alone");
+    expect(run.stdout).toContain(
+      `  fabrikam-legal  ${partner.emulator.url}/${partner.customers.globalAdmin.tenantId}/adminconsent?client_id=${mspApp.clientId}`,
+    );
+    // A second init does not overwrite the config.
+    const again = await inProcess(
+      initCommand(),
+      [
+        "init",
+        "--from",
+        "gdap",
+        "-o",
+        file,
+        "--tenant-id",
+        partner.msp.tenantId,
+        "--client-id",
+        mspApp.clientId,
+        "--secret",
+        "env:MSP_APP_SECRET",
+      ],
+      partner.env,
+    );
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("exists; use --force to overwrite it");
   });
 });
