@@ -21,7 +21,7 @@ interface InitOptions {
 export function initCommand(): Command {
   return new Command("init")
     .description(
-      "Write a commented example config; with --from gdap, a config of the MSP's own tenant and every GDAP customer",
+      "Write a commented example config (or, --from gdap, the MSP's tenant and its GDAP customers)",
     )
     .option("-o, --output <file>", "where to write it", "mfasweep.yaml")
     .option("--force", "overwrite an existing file")

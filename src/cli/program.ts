@@ -11,7 +11,7 @@ import { setWide, throwOnUsageErrors } from "./shared.js";
 export const commandTable: ReadonlyArray<{ name: string; summary: string; load(): Promise<Command> }> = [
   {
     name: "init",
-    summary: "Write a commented example config",
+    summary: "Write a commented example config (or, --from gdap, the MSP's tenant and its GDAP customers)",
     load: async () => (await import("./init.js")).initCommand(),
   },
   {
