@@ -226,7 +226,8 @@ describe("mfasweep CLI", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("exists; use --force");
     const validate = await runCli(["config", "validate", "-c", file]);
-    expect(validate.stdout).toContain("1 tenant(s), 1 connection(s), 0 exception(s): valid");
+    // The example: the MSP's own tenant and one customer with every connection type (#22 item 5).
+    expect(validate.stdout).toContain("2 tenant(s), 21 connection(s), 0 exception(s): valid");
     const schema = await runCli(["config", "schema"]);
     expect(JSON.parse(schema.stdout).properties.tenants.type).toBe("array");
   });
