@@ -15,7 +15,15 @@ export default definePolicy({
     evidence:
       "FortiGate `system admin` two-factor and remote-auth; ASA `aaa authentication ssh|http console` server groups and local usernames; PAN-OS administrators' authentication profiles (mfa-enable) under mgt-config.",
     remediation:
-      "FortiGate: `config system admin` → `set two-factor fortitoken` (or fortitoken-cloud) for every administrator, or remote authentication through an MFA server. ASA: authenticate management sessions with a RADIUS/SAML server group that enforces MFA, keeping LOCAL only as a monitored break-glass. PAN-OS: give administrators an authentication profile with Multi-Factor Authentication enabled (or SAML).",
+      "Require a second factor for every administrator of the device: its own two-factor setting, or remote authentication (RADIUS, SAML) through a server that enforces MFA.",
+    remediationBySource: {
+      fortigate:
+        "FortiGate: `config system admin` → `set two-factor fortitoken` (or fortitoken-cloud) for every administrator, or remote authentication through an MFA server.",
+      "cisco-asa":
+        "ASA: authenticate management sessions with a RADIUS/SAML server group that enforces MFA, keeping LOCAL only as a monitored break-glass.",
+      globalprotect:
+        "PAN-OS: give administrators an authentication profile with Multi-Factor Authentication enabled (or SAML).",
+    },
     references: [
       {
         title: "CISA AA22-131A: Protecting Against Cyber Threats to MSPs",

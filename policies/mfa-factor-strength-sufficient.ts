@@ -13,6 +13,8 @@ const Options = z.strictObject({
 });
 type Options = z.infer<typeof Options>;
 
+const enroll = "then have affected users enroll a security key or passkey.";
+
 export default definePolicy<Options>({
   meta: {
     id: "mfa-factor-strength-sufficient",
@@ -24,8 +26,13 @@ export default definePolicy<Options>({
       "SMS, voice and email codes are phished and SIM-swapped; push and app codes fall to MFA fatigue and adversary-in-the-middle kits. Administrators and remote access are where attackers aim: the standard profile asks administrators for at least an authenticator app, and the strict and msp-self profiles demand phishing-resistant factors there (CISA SCuBA MS.AAD.3.1/3.6, GWS.COMMONCONTROLS.1.1; AA22-131A for MSP accounts).",
     evidence:
       "Each access path whose MFA is enforced: the weakest factor that still completes a login (mfa.strength), the entry point kind, and whether an administrator uses it.",
-    remediation:
-      "Restrict the allowed methods on this path (authentication strengths in Entra, Okta authenticator constraints, Google's allowed 2SV methods, FIDO2/sk-* keys for SSH), then have affected users enroll a security key or passkey.",
+    remediation: `Restrict the methods allowed on this path to those the profile accepts, ${enroll}`,
+    remediationBySource: {
+      entra: `Entra: require an authentication strength that allows only the methods the profile accepts, ${enroll}`,
+      okta: `Okta: restrict the allowed authenticators with authenticator constraints, ${enroll}`,
+      "google-workspace": `Google Workspace: restrict the allowed 2-Step Verification methods, ${enroll}`,
+      ssh: `SSH: accept only FIDO2 (sk-*) keys as the second factor, ${enroll}`,
+    },
     references: [
       {
         title: "CISA: Implementing Phishing-Resistant MFA",

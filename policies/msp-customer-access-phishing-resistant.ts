@@ -26,6 +26,8 @@ function shortfall(mfa: MfaVerdict): { status: "fail" | "unknown"; why: string }
   return { status: "fail", why: `weakest factor is ${mfa.strength}, not phishing-resistant` };
 }
 
+const consoles = "put RMM consoles behind that SSO and disable local console logins.";
+
 export default definePolicy({
   meta: {
     id: "msp-customer-access-phishing-resistant",
@@ -38,8 +40,12 @@ export default definePolicy({
       "AA22-131A singles out MSP accounts that reach customer environments: one phished technician or administrator opens every customer at once (Kaseya VSA 2021). In a tenant marked `role: msp`, each such person is judged as one: their RMM or remote-support console account and the identity-provider account with the same email must all require a phishing-resistant factor (FIDO2, passkey, Windows Hello, certificate), because the weakest path is the way in.",
     evidence:
       "In the MSP's own tenant: technicians of RMM/remote-support consoles, administrators of the identity providers, members of the groups used for GDAP / delegated admin (`customerAccessGroups` on the Entra, Okta or Google Workspace connection), and accounts on VPN/SSH/RD entry points; each one's access paths (the console's verdict, or the identity provider's through SSO) and the directory sign-in of the IdP account linked by email.",
-    remediation:
-      "Require phishing-resistant authentication for MSP staff: an Entra authentication strength of phishing-resistant MFA for the groups used for customer access (GDAP) and the RMM's SSO app, Okta possession constraints with phishing resistance required, security keys for Google admins; put RMM consoles behind that SSO and disable local console logins.",
+    remediation: `Require phishing-resistant authentication for MSP staff in the identity provider; ${consoles}`,
+    remediationBySource: {
+      entra: `Entra: require an authentication strength of phishing-resistant MFA for the groups used for customer access (GDAP) and the RMM's SSO app; ${consoles}`,
+      okta: `Okta: require possession constraints with phishing resistance for MSP staff; ${consoles}`,
+      "google-workspace": `Google Workspace: require security keys for admins; ${consoles}`,
+    },
     references: [
       {
         title: "CISA AA22-131A: Protecting Against Cyber Threats to MSPs and their Customers",

@@ -18,6 +18,10 @@ const sources = [
   "screenconnect",
 ];
 
+/** The part of the fix that is the same on every console. */
+const sso =
+  "or move technicians to SSO with an identity provider that enforces phishing-resistant MFA. Disable technicians who no longer need access.";
+
 export default definePolicy({
   meta: {
     id: "rmm-technician-mfa-enforced",
@@ -29,8 +33,17 @@ export default definePolicy({
       "An RMM or remote-support console reaches every endpoint of every customer it manages: one technician who signs in with a password alone is a supply-chain breach (Kaseya VSA 2021, ScreenConnect CVE-2024-1709). CISA's Kaseya guidance asks MSPs to enable and enforce MFA on every account under their control, and AA22-131A to enforce MFA on MSP accounts that access customer environments. A second factor that is only registered, not required, can be skipped; a console that does not say is not assumed safe.",
     evidence:
       "Each technician's access path on an rmm-console or remote-support entry point: the console's own MFA fields (NinjaOne mfaConfigured, TeamViewer tfa_enforcement/tfa_enabled), SSO delegation (NinjaOne authType, TeamViewer sso_status, Automate SsoStatus, BeyondTrust security provider type) and account status and administrator flags.",
-    remediation:
-      "Require MFA in the console for every technician (TeamViewer: turn on TFA enforcement for each company user; NinjaOne: require MFA for technicians in the console's security settings), or move technicians to SSO with an identity provider that enforces phishing-resistant MFA. Disable technicians who no longer need access. Where the console's API says nothing (Datto RMM, ConnectWise Automate, BeyondTrust local/LDAP users), verify the setting and record an attestation.",
+    remediation: `Require MFA in the console for every technician, ${sso}`,
+    remediationBySource: {
+      teamviewer: `TeamViewer: turn on TFA enforcement for each company user, ${sso}`,
+      ninjaone: `NinjaOne: require MFA for technicians in the console's security settings, ${sso}`,
+      ...Object.fromEntries(
+        ["datto-rmm", "connectwise-automate", "beyondtrust"].map((s) => [
+          s,
+          `Require MFA in the console for every technician, ${sso} The console's API does not say whether MFA is enforced (for BeyondTrust: local and LDAP users): verify the setting and record an attestation.`,
+        ]),
+      ),
+    },
     references: [
       {
         title: "CISA AA22-131A: Protecting Against Cyber Threats to MSPs and their Customers",

@@ -4,15 +4,24 @@ import { ConfigError } from "../errors.js";
 import {
   type ExportFilter,
   type ExportRecord,
+  parseScanReport,
   recordsFromScan,
   recordsFromStore,
-  recordsToCsv,
-  recordsToJson,
-  recordsToNdjson,
 } from "../export/items.js";
 import { recordsToOcsf } from "../export/ocsf.js";
+import {
+  type FindingRecord,
+  findingRecordsCsv,
+  findingRecordsJson,
+  findingRecordsNdjson,
+  storeRecords,
+  tenantNamesOf,
+  toFindingRecord,
+} from "../export/record.js";
 import { Severity } from "../model/index.js";
 import { ItemState, openStore } from "../queue/index.js";
+import type { ScanReport } from "../report.js";
+import { bomOption, csvBom, noBomOption } from "./output.js";
 import { list, locateStore } from "./store.js";
 import { writeText } from "./sweep.js";
 
@@ -45,7 +54,11 @@ function checkValues<T extends string>(
   return values as T[];
 }
 
-async function fromScanFile(file: string, filter: ExportFilter): Promise<ExportRecord[]> {
+/** Export records of a scan's JSON report, and its tenants (for their names). */
+async function fromScanFile(
+  file: string,
+  filter: ExportFilter,
+): Promise<{ records: ExportRecord[]; tenants: ScanReport["tenants"] }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -60,7 +73,11 @@ async function fromScanFile(file: string, filter: ExportFilter): Promise<ExportR
       `${file} is not JSON (write one with: mfasweep scan --format json --output ${file})`,
     );
   }
-  return recordsFromScan(raw, filter, file);
+  const report = parseScanReport(raw, file);
+  return {
+    records: recordsFromScan(report, filter, file),
+    tenants: report.tenants,
+  };
 }
 
 /** `mfasweep export`: queue items (or one scan's results) as CSV, JSON, NDJSON or OCSF. */
@@ -84,36 +101,43 @@ export function exportCommand(): Command {
       `only these states (${ItemState.options.join(", ")}; default: all but resolved)`,
       list,
     )
-    .option("--bom", "start the CSV with a UTF-8 byte order mark (for Excel)")
+    .addOption(bomOption)
+    .addOption(noBomOption)
     .action(async (options: ExportCliOptions) => {
       const now = new Date();
-      if (options.bom && options.format !== "csv")
-        throw new ConfigError("--bom applies to --format csv only");
+      const bom = csvBom(options);
       const filter: ExportFilter = {
         tenants: options.tenant,
         severities: checkValues("--severity", options.severity, Severity.options),
         states: checkValues("--state", options.state, ItemState.options),
       };
       let records: ExportRecord[];
+      let rows: FindingRecord[];
       if (options.fromScan) {
-        records = await fromScanFile(options.fromScan, filter);
+        const scan = await fromScanFile(options.fromScan, filter);
+        records = scan.records;
+        rows = records.map((r) => toFindingRecord(r, { now, tenantNames: tenantNamesOf(scan.tenants) }));
       } else {
         const located = await locateStore(options);
         const store = await openStore(located.path, { create: false });
         try {
           records = await recordsFromStore(store, filter);
+          rows = await storeRecords(store, records, {
+            now,
+            tenantNames: tenantNamesOf(located.config?.tenants),
+          });
         } finally {
           await store.close();
         }
       }
       const text =
-        options.format === "csv"
-          ? recordsToCsv(records, { bom: options.bom ?? false, now })
-          : options.format === "ndjson"
-            ? recordsToNdjson(records)
-            : options.format === "ocsf"
-              ? recordsToOcsf(records, now)
-              : recordsToJson(records, now);
+        options.format === "ocsf"
+          ? recordsToOcsf(records, now)
+          : options.format === "csv"
+            ? findingRecordsCsv(rows, { bom })
+            : options.format === "ndjson"
+              ? findingRecordsNdjson(rows)
+              : findingRecordsJson(rows, now);
       await writeText(text, options.output, `${records.length} item(s) as ${options.format}`);
     });
 }

@@ -19,6 +19,25 @@ export interface OutputOptions {
   failOn?: Severity;
   all?: boolean;
   audience: Audience;
+  bom?: boolean;
+}
+
+/** `--bom` and `--no-bom`: with both defined, neither given leaves `bom` undefined and `csvBom` decides. */
+export const bomOption = new Option(
+  "--bom",
+  "csv: start with a UTF-8 byte order mark (the default when --output names a .csv file)",
+);
+export const noBomOption = new Option("--no-bom", "csv: no byte order mark, also in a .csv file");
+
+/**
+ * Whether CSV starts with a UTF-8 byte order mark: as asked, else only in a file named *.csv, which Excel
+ * opens by double-click and reads as the local code page without one; never by default on stdout, where
+ * a pipe's next program would take the mark for part of the first column's name.
+ */
+export function csvBom(options: { format: string; bom?: boolean; output?: string }): boolean {
+  if (options.bom !== undefined && options.format !== "csv")
+    throw new ConfigError(`--${options.bom ? "" : "no-"}bom applies to --format csv only`);
+  return options.bom ?? (options.format === "csv" && /\.csv$/i.test(options.output ?? ""));
 }
 
 export const outputOptions = [
@@ -40,6 +59,8 @@ export const outputOptions = [
   )
     .choices(audiences)
     .default("technical"),
+  bomOption,
+  noBomOption,
 ];
 
 export async function writeReport(
@@ -53,6 +74,7 @@ export async function writeReport(
     all: options.all ?? false,
     audience: options.audience,
     branding,
+    bom: csvBom(options),
   };
   let text: string | Buffer;
   if (options.format === "pdf") {

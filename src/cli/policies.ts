@@ -49,6 +49,7 @@ export function policiesCommand(): Command {
           `Why: ${m.rationale}`,
           `Evidence: ${m.evidence}`,
           `Fix: ${m.remediation}`,
+          ...Object.entries(m.remediationBySource ?? {}).map(([source, text]) => `  ${source}: ${text}`),
           "References:",
           ...m.references.map((r) => `  - ${r.title}: ${r.url}`),
           "",

@@ -2,6 +2,7 @@ import { userInfo } from "node:os";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { findingRecordsCsv, findingRecordsJson, storeRecords, tenantNamesOf } from "../export/record.js";
 import { Severity } from "../model/index.js";
 import {
   defaultMaxExceptionDays,
@@ -12,7 +13,7 @@ import {
   QueueItemError,
   type Store,
 } from "../queue/index.js";
-import { itemDetail, itemsCsv, itemsTable } from "../queue/render.js";
+import { itemDetail, itemsTable } from "../queue/render.js";
 import { layout, useColor } from "./shared.js";
 import { list, locateStore } from "./store.js";
 
@@ -103,18 +104,23 @@ export function queueCommand(): Command {
         : options.all
           ? undefined
           : ItemState.options.filter((s) => s !== "resolved");
-      const items = await withStore(options, (store) =>
-        store.findItems({
+      const text = await withStore(options, async (store, { config }) => {
+        const items = await store.findItems({
           tenants: options.tenant,
           severities,
           states,
           policies: options.policy,
           overdueAt: options.overdue ? now.toISOString() : undefined,
-        }),
-      );
-      if (options.format === "json") process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
-      else if (options.format === "csv") process.stdout.write(itemsCsv(items, now));
-      else process.stdout.write(itemsTable(items, now, { ...layout(), color: useColor() }));
+        });
+        if (options.format === "table") return itemsTable(items, now, { ...layout(), color: useColor() });
+        // The same flat records as export and scan (one schema: `mfasweep schema record`).
+        const records = await storeRecords(store, items, {
+          now,
+          tenantNames: tenantNamesOf(config?.tenants),
+        });
+        return options.format === "csv" ? findingRecordsCsv(records) : findingRecordsJson(records, now);
+      });
+      process.stdout.write(text);
     },
   );
 

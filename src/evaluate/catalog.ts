@@ -42,6 +42,8 @@ export function policyCatalogMarkdown(): string {
       "",
       `*Fix:* ${meta.remediation}`,
       "",
+      ...Object.entries(meta.remediationBySource ?? {}).map(([source, text]) => `- *${source}:* ${text}`),
+      ...(meta.remediationBySource ? [""] : []),
       ...meta.references.map((r) => `- [${r.title}](${r.url})`),
       "",
     ]),

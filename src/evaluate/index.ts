@@ -132,7 +132,7 @@ function toResult(
     mfa: verdict.mfa,
     message: verdict.message,
     evidence: verdict.evidence,
-    remediation: policy.meta.remediation,
+    remediation: policy.meta.remediationBySource?.[verdict.subject.source] ?? policy.meta.remediation,
     ...(verdict.details ? { details: verdict.details } : {}),
     dependsOn: dependenciesOf(verdict),
   };

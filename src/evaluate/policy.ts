@@ -40,7 +40,14 @@ export interface PolicyMeta {
   rationale: string;
   /** What the policy reads to decide. */
   evidence: string;
+  /** How to fix a failure: what a result shows unless `remediationBySource` has steps for its source. */
   remediation: string;
+  /**
+   * How to fix it on one vendor's system, by connection type (`subject.source`): replaces `remediation` in
+   * that source's results, so a finding about an Okta account never lists Entra's steps. Each text stands
+   * alone.
+   */
+  remediationBySource?: Record<string, string>;
   references: Array<{ title: string; url: string }>;
 }
 

@@ -2,7 +2,8 @@ import { policies } from "../../policies/index.js";
 import type { Severity } from "../model/index.js";
 import type { ItemState } from "../queue/model.js";
 import { version as toolVersion } from "../report.js";
-import { type ExportRecord, evidenceSummary } from "./items.js";
+import type { ExportRecord } from "./items.js";
+import { evidenceSummary } from "./record.js";
 
 /**
  * Export records as OCSF **Compliance Finding** events (class_uid 2003 in the Findings category, uid 2),

@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { describeEvidence } from "../model/index.js";
+import { describeEvidence, type Result } from "../model/index.js";
 import { isOverdue } from "../queue/lifecycle.js";
-import type { TicketRef } from "../queue/model.js";
+import type { ItemState, QueueItem, TicketRef } from "../queue/model.js";
+import type { Store } from "../queue/store.js";
+import type { ScanReport } from "../report.js";
 import type { ExportRecord } from "./items.js";
 import { forCsvCell } from "./sanitize.js";
 
@@ -57,11 +59,70 @@ export interface RecordContext {
   tickets?: ReadonlyMap<string, TicketRef[]>;
 }
 
+/** Tenant id → name, from a config's or a scan report's tenants. */
+export function tenantNamesOf(
+  tenants: ReadonlyArray<{ id: string; name: string }> = [],
+): ReadonlyMap<string, string> {
+  return new Map(tenants.map((t) => [t.id, t.name]));
+}
+
+/** What a record is made from: a queue item, or a scan result (no queue state for a pass). */
+export type RecordSource =
+  | ExportRecord
+  | (Omit<ExportRecord, "state" | "status"> & { state: ItemState | null; status: Result["status"] });
+
+/**
+ * A scan result as a record source: a finding is `open`, an excepted result `accepted`, a pass has no
+ * state; first and last seen are the scan's finish time, and there is no due date (a scan has no queue).
+ */
+export function scanRecordSource(r: Result, at: string): RecordSource {
+  return {
+    fingerprint: r.fingerprint,
+    tenant: r.tenant,
+    policy: r.policy,
+    title: r.title,
+    severity: r.severity,
+    subject: r.subject,
+    state: r.status === "pass" ? null : r.status === "excepted" ? "accepted" : "open",
+    status: r.status,
+    message: r.message,
+    mfa: r.mfa,
+    evidence: r.evidence,
+    remediation: r.remediation,
+    exception: r.exception ? { ...r.exception, source: "config" } : null,
+    firstSeen: at,
+    lastSeen: at,
+    dueAt: null,
+    resolvedAt: null,
+  };
+}
+
+/** A scan report's results as records (passes only with `all`), tenant names from the report. */
+export function scanRecords(report: ScanReport, options: { all?: boolean } = {}): FindingRecord[] {
+  const at = report.sweep.finishedAt;
+  const ctx: RecordContext = {
+    now: new Date(at),
+    tenantNames: tenantNamesOf(report.tenants),
+  };
+  return report.results
+    .filter((r) => options.all || r.status !== "pass")
+    .map((r) => toFindingRecord(scanRecordSource(r, at), ctx));
+}
+
+/** Queue items (or export records read from the store) as records, with the tickets the ledger holds. */
+export async function storeRecords(
+  store: Store,
+  items: Array<ExportRecord | QueueItem>,
+  ctx: Omit<RecordContext, "tickets">,
+): Promise<FindingRecord[]> {
+  const tickets = new Map(
+    await Promise.all(items.map(async (i) => [i.fingerprint, await store.tickets(i.fingerprint)] as const)),
+  );
+  return items.map((i) => toFindingRecord(i, { ...ctx, tickets }));
+}
+
 /** A queue item or scan result, flattened. */
-export function toFindingRecord(
-  r: ExportRecord | (Omit<ExportRecord, "state"> & { state: null }),
-  ctx: RecordContext,
-): FindingRecord {
+export function toFindingRecord(r: RecordSource, ctx: RecordContext): FindingRecord {
   const tickets = ctx.tickets?.get(r.fingerprint) ?? [];
   return {
     fingerprint: r.fingerprint,
@@ -91,9 +152,14 @@ export function toFindingRecord(
       : "",
     ticket_system: tickets.map((t) => t.system).join(" | "),
     ticket_id: tickets.map((t) => t.ticketId).join(" | "),
-    evidence: r.evidence.map(describeEvidence).join(" | "),
+    evidence: evidenceSummary(r),
     remediation: r.remediation,
   };
+}
+
+/** The evidence of a record in one line, for CSV cells and ticket summaries. */
+export function evidenceSummary(record: Pick<ExportRecord, "evidence">): string {
+  return record.evidence.map(describeEvidence).join(" | ");
 }
 
 /**
@@ -106,6 +172,16 @@ export function findingRecordsCsv(records: FindingRecord[], options: { bom?: boo
     ...records.map((r) => recordColumns.map((c) => forCsvCell(r[c])).join(",")),
   ];
   return `${options.bom ? "\uFEFF" : ""}${lines.join("\r\n")}\r\n`;
+}
+
+/** A JSON document: `{ schemaVersion, exportedAt, items }`, the items being records. */
+export function findingRecordsJson(records: FindingRecord[], now: Date): string {
+  return `${JSON.stringify({ schemaVersion: 2, exportedAt: now.toISOString(), items: records }, null, 2)}\n`;
+}
+
+/** One record per line (newline-delimited JSON), for log pipelines. */
+export function findingRecordsNdjson(records: FindingRecord[]): string {
+  return records.map((r) => `${JSON.stringify(r)}\n`).join("");
 }
 
 /** The record as JSON Schema (`mfasweep schema record`). */

@@ -1,5 +1,5 @@
 import { type Column, type Layout, renderGrid } from "../export/grid.js";
-import { forCsvCell, forTerminal } from "../export/sanitize.js";
+import { forTerminal } from "../export/sanitize.js";
 import { describeEvidence } from "../model/index.js";
 import { appendAll } from "../util/arrays.js";
 import { isOverdue } from "./lifecycle.js";
@@ -7,7 +7,7 @@ import type { HistoryEntry, QueueItem, SweepSummary, TicketRef } from "./model.j
 
 /**
  * Text views of the queue for the CLI. Everything a tenant controls (names, messages, evidence) goes
- * through `forTerminal`/`forCsvCell`, like the scan outputs.
+ * through `forTerminal`, like the scan outputs (their CSV is the finding record, export/record.ts).
  */
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -44,42 +44,6 @@ export function itemsTable(items: QueueItem[], now: Date, options: Layout & { co
     "",
     `${items.length} item(s): ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}${overdue ? `; ${overdue} overdue` : ""}`,
   ].join("\n")}\n`;
-}
-
-const csvColumns: Array<[string, (i: QueueItem, now: Date) => string]> = [
-  ["fingerprint", (i) => i.fingerprint],
-  ["tenant", (i) => i.tenant],
-  ["state", (i) => i.state],
-  ["severity", (i) => i.severity],
-  ["policy", (i) => i.policy],
-  ["subject_kind", (i) => i.subject.kind],
-  ["subject", (i) => i.subject.name],
-  ["subject_id", (i) => i.subject.id],
-  ["source", (i) => i.subject.source],
-  ["connection", (i) => i.subject.connection],
-  ["status", (i) => i.status],
-  ["first_seen", (i) => i.firstSeen],
-  ["last_seen", (i) => i.lastSeen],
-  ["due", (i) => i.dueAt ?? ""],
-  ["overdue", (i, now) => (isOverdue(i, now) ? "yes" : "no")],
-  ["resolved_at", (i) => i.resolvedAt ?? ""],
-  ["regressions", (i) => String(i.regressionCount)],
-  [
-    "exception",
-    (i) =>
-      i.exception ? `${i.exception.reason} (by ${i.exception.approvedBy}, until ${i.exception.expires})` : "",
-  ],
-  ["message", (i) => i.message],
-  ["remediation", (i) => i.remediation],
-];
-
-/** `queue list --format csv`: RFC 4180, formula-injection safe (same rules as the scan CSV). */
-export function itemsCsv(items: QueueItem[], now: Date): string {
-  const lines = [
-    csvColumns.map(([name]) => name).join(","),
-    ...items.map((i) => csvColumns.map(([, get]) => forCsvCell(get(i, now))).join(",")),
-  ];
-  return `${lines.join("\r\n")}\r\n`;
 }
 
 /** `queue show`: everything about one item, then its history. */

@@ -10,6 +10,7 @@ import {
   twoStepPolicies,
 } from "../../providers/google-workspace/emulator.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
+import { recordColumns } from "../../src/export/record.js";
 import { ScanReport } from "../../src/report.js";
 import { runCli } from "../helpers/cli.js";
 
@@ -106,7 +107,7 @@ describe("mfasweep CLI", () => {
     expect(run.stdout + run.stderr).not.toContain("wrong-canary-77");
   });
 
-  it("scan writes CSV to a file with --output", async () => {
+  it("scan writes CSV to a file with --output: with a BOM in a .csv file, none with --no-bom", async () => {
     const out = join(dir, "findings.csv");
     const run = await runCli(["scan", "-c", configFile, "-t", "acme", "--format", "csv", "--output", out], {
       env: { ACME_TOKEN: secretToken },
@@ -114,10 +115,21 @@ describe("mfasweep CLI", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     const csv = await readFile(out, "utf8");
-    expect(csv.split("\r\n")[0]).toBe(
-      "tenant,status,severity,policy,subject_kind,subject,subject_id,source,connection,mfa_state,mfa_strength,message,evidence,exception,remediation,fingerprint",
-    );
+    // A .csv file starts with a UTF-8 byte order mark (Excel), then the finding record's columns.
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    expect(csv.slice(1).split("\r\n")[0]).toBe(recordColumns.join(","));
+    expect(csv.slice(1)).not.toContain("\uFEFF");
     expect(csv).toContain("boss@acme.example");
+
+    // --no-bom: the same CSV without the mark (each scan has its own time).
+    const untimed = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, "<time>");
+    const plain = join(dir, "plain.csv");
+    const noBom = await runCli(
+      ["scan", "-c", configFile, "-t", "acme", "--format", "csv", "--output", plain, "--no-bom"],
+      { env: { ACME_TOKEN: secretToken } },
+    );
+    expect(noBom.code).toBe(1);
+    expect(untimed(await readFile(plain, "utf8"))).toBe(untimed(csv.slice(1)));
   });
 
   it("refuses to guess the tenant, and reports config errors with their line, exit 2, no stack", async () => {
@@ -151,6 +163,31 @@ describe("mfasweep CLI", () => {
     expect(report.coverage.every((c) => c.status === "complete")).toBe(true);
     expect(report.summary.fail).toBeGreaterThan(0);
     expect(report.results.some((r) => r.status === "excepted")).toBe(true);
+    // A finding's fix names its own vendor only: an Okta account's never lists Entra steps (issue #23).
+    const vendors: Record<string, RegExp> = {
+      entra: /\bEntra\b/,
+      okta: /\bOkta\b/,
+      "google-workspace": /\bGoogle\b/,
+      fortigate: /FortiGate|fortitoken/,
+      "cisco-asa": /\bASA\b/,
+      globalprotect: /GlobalProtect|PAN-OS/,
+      teamviewer: /TeamViewer/,
+      ninjaone: /NinjaOne/,
+      ssh: /\bSSH\b/,
+    };
+    const multiVendor = new Set([
+      "mfa-factor-strength-sufficient",
+      "msp-customer-access-phishing-resistant",
+      "vpn-login-requires-mfa",
+      "firewall-admin-two-factor-enabled",
+      "rmm-technician-mfa-enforced",
+    ]);
+    const judged = report.results.filter((r) => multiVendor.has(r.policy) && r.status !== "pass");
+    expect(new Set(judged.map((r) => r.subject.source)).size).toBeGreaterThanOrEqual(3);
+    for (const r of judged)
+      for (const [source, name] of Object.entries(vendors))
+        if (source !== r.subject.source)
+          expect(r.remediation, `${r.policy} on ${r.subject.source}: ${r.remediation}`).not.toMatch(name);
     // An SMB tenant without Entra ID P1 (issue #18 item 4): the licence refusals and the per-user fallback
     // are one coverage line that says the fallback ran and what it cost; a P1 tenant has no such line.
     const licenceNotes = (tenant: string) =>

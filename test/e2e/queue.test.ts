@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   assignAdminRoles,
   seedUser,
@@ -10,7 +11,8 @@ import {
 } from "../../providers/google-workspace/emulator.js";
 import { queueCommand } from "../../src/cli/queue.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
-import { QueueItem, SweepSummary } from "../../src/queue/model.js";
+import { FindingRecord, recordColumns } from "../../src/export/record.js";
+import { type QueueItem, SweepSummary } from "../../src/queue/model.js";
 import { ScanReport } from "../../src/report.js";
 import { inProcess, runCli } from "../helpers/cli.js";
 import { googleTenantsYaml, twoStepTenant } from "../helpers/google-tenants.js";
@@ -57,11 +59,14 @@ afterAll(() => emulator.close());
 /** `mfasweep queue ...` in this process: the command's output and what main() would print and return. */
 const queue = (...args: string[]) => inProcess(queueCommand(), ["queue", ...args]);
 
-async function items(...args: string[]): Promise<QueueItem[]> {
+/** `queue list --format json`: the finding records (`mfasweep schema record`) under a schema version. */
+async function items(...args: string[]): Promise<FindingRecord[]> {
   const run = await queue("list", "--store", store, "--format", "json", ...args);
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
-  return QueueItem.array().parse(JSON.parse(run.stdout));
+  return z
+    .strictObject({ schemaVersion: z.literal(2), exportedAt: z.iso.datetime(), items: FindingRecord.array() })
+    .parse(JSON.parse(run.stdout)).items;
 }
 
 describe("mfasweep sweep and queue", () => {
@@ -81,7 +86,7 @@ describe("mfasweep sweep and queue", () => {
     expect(summary.totals.new).toBeGreaterThanOrEqual(4);
     expect(summary.sweep.id).toBe(report.sweep.id);
     const queued = await items();
-    expect(queued.map((i) => `${i.tenant} ${i.subject.name}`)).toEqual(
+    expect(queued.map((i) => `${i.tenant} ${i.subject}`)).toEqual(
       expect.arrayContaining(["acme boss@acme.example", "acme temp@acme.example", "beta erin@beta.example"]),
     );
     expect(queued.every((i) => i.state === "open")).toBe(true);
@@ -103,7 +108,7 @@ describe("mfasweep sweep and queue", () => {
     const critical = await items("--severity", "critical");
     expect(critical.length).toBeGreaterThan(0);
     expect(critical.every((i) => i.severity === "critical")).toBe(true);
-    expect((await items("--tenant", "beta")).map((i) => i.subject.name)).toEqual(["erin@beta.example"]);
+    expect((await items("--tenant", "beta")).map((i) => i.subject)).toEqual(["erin@beta.example"]);
     expect(await items("--state", "accepted,resolved")).toEqual([]);
     expect((await items("--policy", "google-ou-2sv-enforced")).length).toBe(0);
     expect(await items("--overdue")).toEqual([]);
@@ -114,9 +119,8 @@ describe("mfasweep sweep and queue", () => {
     );
     expect(table.stdout).toMatch(/\d+ item\(s\): \d+ open\n$/);
     const csv = await queue("list", "--store", store, "--format", "csv");
-    expect(csv.stdout.split("\r\n")[0]).toBe(
-      "fingerprint,tenant,state,severity,policy,subject_kind,subject,subject_id,source,connection,status,first_seen,last_seen,due,overdue,resolved_at,regressions,exception,message,remediation",
-    );
+    expect(csv.stdout.split("\r\n")[0]).toBe(recordColumns.join(","));
+    expect(csv.stdout.startsWith("\uFEFF")).toBe(false);
     const bad = await queue("list", "--store", store, "--state", "done");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
@@ -126,7 +130,7 @@ describe("mfasweep sweep and queue", () => {
 
   it("queue accept, show and reopen: by unique prefix, with reason, expiry and approver, all in the history", async () => {
     const [temp] = (await items("--tenant", "acme")).filter(
-      (i) => i.subject.name === "temp@acme.example" && i.policy === "google-user-2sv-enforced",
+      (i) => i.subject === "temp@acme.example" && i.policy === "google-user-2sv-enforced",
     );
     const prefix = temp!.fingerprint.slice(0, 12);
     const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { seedUser, startGoogleEmulator } from "../../providers/google-workspace/emulator.js";
 import { doctorCommand } from "../../src/cli/doctor.js";
 import { exportCommand } from "../../src/cli/export.js";
@@ -9,8 +10,10 @@ import { queueCommand } from "../../src/cli/queue.js";
 import { scanCommand } from "../../src/cli/scan.js";
 import { ticketsCommand } from "../../src/cli/tickets.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
+import { recordColumns } from "../../src/export/record.js";
 import { startJiraEmulator } from "../../src/export/ticketing/emulators/jira.js";
 import { inProcess, runCli } from "../helpers/cli.js";
+import { parseCsv } from "../helpers/csv.js";
 import { googleTenantsYaml, twoStepTenant } from "../helpers/google-tenants.js";
 
 /**
@@ -133,18 +136,29 @@ describe("mfasweep tickets and export", () => {
       ["queue", "list", "-c", config, "--state", "ticketed", "--format", "json"],
       env,
     );
-    expect(JSON.parse(shown.stdout)).toHaveLength(created);
+    expect(JSON.parse(shown.stdout).items).toHaveLength(created);
   });
 
-  it("exports the queue as CSV with a BOM and as OCSF, and a scan report from a file", async () => {
+  it("exports the queue as CSV (a BOM in a .csv file) and as OCSF, and a scan report from a file", async () => {
     const csv = await runCli(
-      ["export", "-c", config, "--format", "csv", "--bom", "--output", join(dir, "items.csv")],
-      { env },
+      ["export", "-c", config, "--format", "csv", "--output", join(dir, "items.csv")],
+      {
+        env,
+      },
     );
     expect(csv.code, csv.stderr).toBe(0);
     const text = await readFile(join(dir, "items.csv"), "utf8");
-    expect(text.startsWith("\uFEFFtenant,state,")).toBe(true);
+    expect(text.startsWith(`\uFEFF${recordColumns.join(",")}\r\n`)).toBe(true);
     expect(text).toContain("'=cmd@beta.example");
+    // The tickets sync opened are in each ticketed row: target and issue key.
+    const [header, ...rows] = parseCsv(text);
+    const cell = (row: string[], name: string) => row[header!.indexOf(name)];
+    const ticketed = rows.filter((r) => cell(r, "state") === "ticketed");
+    expect(ticketed.length).toBeGreaterThan(0);
+    for (const row of ticketed) {
+      expect(cell(row, "ticket_system")).toBe("jira");
+      expect(cell(row, "ticket_id")).toMatch(/^[A-Z]+-\d+$/);
+    }
     expect(text).not.toMatch(/,=cmd/);
 
     const ocsf = await exporting(["-c", config, "--format", "ocsf", "--tenant", "acme"]);
@@ -171,5 +185,84 @@ describe("mfasweep tickets and export", () => {
     const bad = await exporting(["--from-scan", config]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("is not JSON");
+  });
+
+  it("scan, queue list and export write one record: same columns in the same order, valid against `schema record`", async () => {
+    // Real processes, side by side; the export CSV is the file the previous test wrote.
+    const cli = (...args: string[]) => runCli(args, { env });
+    const [schema, scanCsv, scanNdjson, queueCsv, queueJson, exportJson, exportNdjson] = await Promise.all([
+      cli("schema", "record"),
+      cli("scan", "-c", config, "-t", "acme", "--format", "csv"),
+      cli("scan", "-c", config, "-t", "acme", "--format", "ndjson"),
+      cli("queue", "list", "-c", config, "--format", "csv"),
+      cli("queue", "list", "-c", config, "--format", "json"),
+      cli("export", "-c", config, "--format", "json"),
+      cli("export", "-c", config, "--format", "ndjson"),
+    ]);
+    for (const run of [schema, queueCsv, queueJson, exportJson, exportNdjson])
+      expect(run.code, run.stderr).toBe(0);
+    for (const run of [scanCsv, scanNdjson]) expect(run.code, run.stderr).toBe(1); // findings
+
+    // The validator is built from the printed JSON Schema, not from the zod schema behind it.
+    const printed = JSON.parse(schema.stdout) as z.core.JSONSchema.ObjectSchema & {
+      properties: Record<string, unknown>;
+    };
+    const columns = Object.keys(printed.properties);
+    expect(columns).toEqual(recordColumns);
+    const validate = z.fromJSONSchema(printed);
+
+    const fromCsv = (text: string) => {
+      expect(text.startsWith("\uFEFF"), "no BOM on stdout").toBe(false);
+      const [header, ...rows] = parseCsv(text);
+      expect(header).toEqual(columns);
+      return rows.map((row) => Object.fromEntries(header!.map((name, i) => [name, row[i]])));
+    };
+    const fromNdjson = (text: string) =>
+      text
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const exported = JSON.parse(exportJson.stdout) as { schemaVersion: number; items: unknown[] };
+    const outputs = {
+      "scan csv": fromCsv(scanCsv.stdout),
+      "scan ndjson": fromNdjson(scanNdjson.stdout),
+      "queue list csv": fromCsv(queueCsv.stdout),
+      "queue list json": (JSON.parse(queueJson.stdout) as { items: Array<Record<string, unknown>> }).items,
+      "export csv": fromCsv((await readFile(join(dir, "items.csv"), "utf8")).slice(1)),
+      "export json": exported.items as Array<Record<string, unknown>>,
+      "export ndjson": fromNdjson(exportNdjson.stdout),
+    };
+    for (const [what, records] of Object.entries(outputs) as Array<
+      [string, Array<Record<string, unknown>>]
+    >) {
+      expect(records.length, what).toBeGreaterThan(0);
+      for (const record of records) {
+        expect(Object.keys(record), what).toEqual(columns);
+        expect(validate.safeParse(record).success, `${what}: ${JSON.stringify(record).slice(0, 120)}`).toBe(
+          true,
+        );
+      }
+    }
+    // The queue's views agree with each other, JSON and CSV alike (CSV defuses formula prefixes).
+    expect(exported.schemaVersion).toBe(2);
+    expect(outputs["queue list json"]).toEqual(outputs["export json"]);
+    expect(outputs["export ndjson"]).toEqual(outputs["export json"]);
+    expect(outputs["queue list csv"]).toEqual(outputs["export csv"]);
+    // A scan's record of a finding is the queue's, less what only the queue knows.
+    const scanned = outputs["scan ndjson"].find((r) => r.subject === "alice@acme.example");
+    const queued = outputs["export json"].find((r) => r.fingerprint === scanned?.fingerprint);
+    expect(scanned).toMatchObject({
+      tenant: "acme",
+      tenant_name: "Acme",
+      state: "open",
+      due: "",
+      ticket_id: "",
+    });
+    expect(queued).toMatchObject({
+      tenant_name: "Acme",
+      ticket_system: "jira",
+      policy_title: scanned?.policy_title,
+    });
+    expect(queued?.due).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 });

@@ -17,7 +17,8 @@ import { demoPortfolio } from "../../src/demo/index.js";
 import { ConfigError } from "../../src/errors.js";
 import { escapeHtml } from "../../src/export/html/escape.js";
 import { render, toHtml } from "../../src/export/index.js";
-import { recordsFromStore, recordsToCsv, recordsToJson } from "../../src/export/items.js";
+import { recordsFromStore } from "../../src/export/items.js";
+import { findingRecordsCsv, findingRecordsJson, storeRecords } from "../../src/export/record.js";
 import { forCsvCell, forTerminal, visible } from "../../src/export/sanitize.js";
 import {
   connectwiseBasePath,
@@ -486,10 +487,13 @@ describe("hostile account names through every output", () => {
   });
 
   it("CSV (results and queue export): every cell that starts like a formula is defused, every row stays one row", async () => {
-    const records = await withStore(db, (store) => recordsFromStore(store));
+    const now = new Date();
+    const records = await withStore(db, async (store) =>
+      storeRecords(store, await recordsFromStore(store), { now }),
+    );
     for (const [what, text, count] of [
       ["results CSV", render(report, "csv", { color: false, width: 0, all: true }), report.results.length],
-      ["queue CSV", recordsToCsv(records, { bom: true }), records.length],
+      ["queue CSV", findingRecordsCsv(records, { bom: true }), records.length],
     ] as const) {
       const rows = parseCsv(text);
       expect(rows.length, what).toBe(count + 1);
@@ -510,7 +514,12 @@ describe("hostile account names through every output", () => {
     const names = new Set(parsed.results.map((r) => r.subject.name));
     for (const h of hostile) expect(names.has(`${h}@evil.example`), h.slice(0, 30)).toBe(true);
     const exported = JSON.parse(
-      recordsToJson(await withStore(db, (store) => recordsFromStore(store)), new Date()),
+      findingRecordsJson(
+        await withStore(db, async (store) =>
+          storeRecords(store, await recordsFromStore(store), { now: new Date() }),
+        ),
+        new Date(),
+      ),
     ) as unknown;
     expect(JSON.stringify(exported)).toContain(JSON.stringify(hostile[8]).slice(1, -1));
   });

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportCommand } from "../../src/cli/export.js";
 import { scanCommand } from "../../src/cli/scan.js";
 import { ticketsCommand } from "../../src/cli/tickets.js";
-import { toCsv, toHtml } from "../../src/export/index.js";
-import { recordsFromStore, recordsToCsv } from "../../src/export/items.js";
+import { toHtml } from "../../src/export/index.js";
+import { recordsFromStore } from "../../src/export/items.js";
 import { recordsToOcsf } from "../../src/export/ocsf.js";
+import { findingRecordsCsv, scanRecords, storeRecords } from "../../src/export/record.js";
 import { startJiraEmulator } from "../../src/export/ticketing/emulators/jira.js";
 import type { Result } from "../../src/model/index.js";
 import type { QueueItem } from "../../src/queue/index.js";
@@ -143,10 +144,18 @@ describe("two tenants with the same user names, emails and object ids", () => {
         const records = await recordsFromStore(store, { tenants: [t] });
         expect(records.length).toBeGreaterThan(2);
         expect(records.every((r) => r.tenant === t)).toBe(true);
-        assertOwn(t, "CSV export", recordsToCsv(records));
+        assertOwn(
+          t,
+          "CSV export",
+          findingRecordsCsv(await storeRecords(store, records, { now: new Date() })),
+        );
         assertOwn(t, "OCSF export", recordsToOcsf(records, new Date()));
         const results = outcome.report.results.filter((r) => r.tenant === t);
-        assertOwn(t, "results CSV", toCsv(results));
+        assertOwn(
+          t,
+          "results CSV",
+          findingRecordsCsv(scanRecords({ ...outcome.report, results }, { all: true })),
+        );
       }
     });
     // Every CSV row of the unfiltered export names its own tenant's people only.
@@ -154,7 +163,7 @@ describe("two tenants with the same user names, emails and object ids", () => {
     const rows = all.stdout.trim().split("\r\n").slice(1);
     expect(rows.length).toBe(items.filter((i) => i.state !== "resolved").length);
     for (const row of rows) {
-      const tenant = row.split(",")[0] as "north" | "south";
+      const tenant = row.split(",")[1] as "north" | "south"; // after the fingerprint
       assertOwn(tenant, `CSV row ${row.slice(0, 60)}`, row);
     }
     const file = join(work.dir, "north.csv");

@@ -28,8 +28,14 @@ import { demoPortfolio } from "../../src/demo/index.js";
 import { doctor } from "../../src/doctor.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { render } from "../../src/export/index.js";
-import { recordsFromStore, recordsToCsv, recordsToJson, recordsToNdjson } from "../../src/export/items.js";
+import { recordsFromStore } from "../../src/export/items.js";
 import { recordsToOcsf } from "../../src/export/ocsf.js";
+import {
+  findingRecordsCsv,
+  findingRecordsJson,
+  findingRecordsNdjson,
+  storeRecords,
+} from "../../src/export/record.js";
 import type { TicketEmulator } from "../../src/export/ticketing/emulators/common.js";
 import {
   connectwiseBasePath,
@@ -424,9 +430,10 @@ describe("a canary secret for every connection type", () => {
         states: ["open", "ticketed", "reopened", "accepted", "resolved"],
       });
       expect(records.length).toBeGreaterThan(20);
-      outputs.set("export csv", recordsToCsv(records));
-      outputs.set("export json", recordsToJson(records, new Date()));
-      outputs.set("export ndjson", recordsToNdjson(records));
+      const flat = await storeRecords(store, records, { now: new Date() });
+      outputs.set("export csv", findingRecordsCsv(flat));
+      outputs.set("export json", findingRecordsJson(flat, new Date()));
+      outputs.set("export ndjson", findingRecordsNdjson(flat));
       outputs.set("export ocsf", recordsToOcsf(records, new Date()));
     });
     const doctorLog: string[] = [];

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { policies } from "../../../policies/index.js";
+import { providers } from "../../../providers/index.js";
 import { policyCatalogMarkdown } from "../../../src/evaluate/catalog.js";
 import { profiles } from "../../../src/evaluate/profiles.js";
 
@@ -22,5 +23,18 @@ describe("policy catalog docs", () => {
           ).toBe(true);
       }
     }
+  });
+
+  it("per-vendor fix steps are keyed by a connection type the policy judges", () => {
+    const types = new Set(providers.map((p) => p.type));
+    const keyed = policies.filter((p) => p.meta.remediationBySource);
+    expect(keyed.length).toBeGreaterThan(0);
+    for (const { meta } of keyed)
+      for (const source of Object.keys(meta.remediationBySource ?? {})) {
+        expect(types.has(source), `${meta.id}: ${source}`).toBe(true);
+        expect(meta.sources.includes("*") || meta.sources.includes(source), `${meta.id}: ${source}`).toBe(
+          true,
+        );
+      }
   });
 });

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors.js";
+import { recordsFromScan, recordsFromStore } from "../../../src/export/items.js";
 import {
-  recordsFromScan,
-  recordsFromStore,
-  recordsToCsv,
-  recordsToJson,
-  recordsToNdjson,
-} from "../../../src/export/items.js";
+  findingRecordsCsv,
+  findingRecordsJson,
+  findingRecordsNdjson,
+  recordColumns,
+  storeRecords,
+} from "../../../src/export/record.js";
 import type { SqliteStore } from "../../../src/queue/sqlite.js";
 import type { ScanReport } from "../../../src/report.js";
 import { parseCsv } from "../../helpers/csv.js";
@@ -27,45 +28,22 @@ describe("queue export", () => {
       { tenant: "acme", user: "@SUM(1+1)", message: "-2+3" },
       { tenant: "beta", user: "\tTAB", message: "\rCR" },
     ]);
-    const records = await recordsFromStore(store);
-    const csv = recordsToCsv(records, { now: t0 });
+    const records = await storeRecords(store, await recordsFromStore(store), { now: t0 });
+    const csv = findingRecordsCsv(records);
     expect(csv.startsWith("\uFEFF")).toBe(false);
     const rows = parseCsv(csv);
-    expect(rows[0]).toEqual([
-      "tenant",
-      "state",
-      "severity",
-      "policy",
-      "policy_title",
-      "subject_kind",
-      "subject",
-      "subject_id",
-      "source_system",
-      "connection",
-      "mfa_state",
-      "mfa_strength",
-      "mfa_via",
-      "status",
-      "message",
-      "first_seen",
-      "last_seen",
-      "due",
-      "overdue",
-      "exception",
-      "evidence",
-      "remediation",
-      "fingerprint",
-    ]);
+    expect(rows[0]).toEqual(recordColumns);
+    const col = (name: string) => recordColumns.indexOf(name as (typeof recordColumns)[number]);
     expect(rows).toHaveLength(4);
     for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
-    const evil = rows.find((r) => r[6]?.includes("HYPERLINK"));
-    expect(evil?.[6]).toBe(`'=HYPERLINK("http://evil.example","click")@corp.example`);
-    expect(evil?.[14]).toBe("'+cmd|' /C calc'!A0");
-    expect(evil?.[10]).toBe("none");
-    expect(evil?.[22]).toBe(
+    const evil = rows.find((r) => r[col("subject")]?.includes("HYPERLINK"));
+    expect(evil?.[col("subject")]).toBe(`'=HYPERLINK("http://evil.example","click")@corp.example`);
+    expect(evil?.[col("message")]).toBe("'+cmd|' /C calc'!A0");
+    expect(evil?.[col("mfa_state")]).toBe("none");
+    expect(evil?.[col("fingerprint")]).toBe(
       finding({ tenant: "acme", user: '=HYPERLINK("http://evil.example","click")' }).fingerprint,
     );
-    expect(recordsToCsv(records, { bom: true, now: t0 }).startsWith("\uFEFFtenant,")).toBe(true);
+    expect(findingRecordsCsv(records, { bom: true }).startsWith("\uFEFFfingerprint,")).toBe(true);
   });
 
   it("filters by tenant, severity and state; resolved items only when asked", async () => {
@@ -91,18 +69,18 @@ describe("queue export", () => {
     ]);
   });
 
-  it("NDJSON is one parseable object per line; JSON wraps them with a schema version", async () => {
+  it("NDJSON is one record per line; JSON wraps the same records with a schema version", async () => {
     await sweepQueue(store, t0, [
       { tenant: "acme", user: "alice", message: "line one\nline two" },
       { tenant: "beta", user: "bob" },
     ]);
-    const records = await recordsFromStore(store);
-    const lines = recordsToNdjson(records).trimEnd().split("\n");
+    const records = await storeRecords(store, await recordsFromStore(store), { now: t0 });
+    const lines = findingRecordsNdjson(records).trimEnd().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines.map((l) => JSON.parse(l).fingerprint)).toEqual(records.map((r) => r.fingerprint));
-    const doc = JSON.parse(recordsToJson(records, t0));
-    expect(doc).toMatchObject({ schemaVersion: 1, exportedAt: t0.toISOString() });
-    expect(doc.items).toHaveLength(2);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(records);
+    expect(Object.keys(JSON.parse(lines[0]!))).toEqual(recordColumns);
+    const doc = JSON.parse(findingRecordsJson(records, t0));
+    expect(doc).toEqual({ schemaVersion: 2, exportedAt: t0.toISOString(), items: records });
   });
 });
 

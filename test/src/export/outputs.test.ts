@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "../../../src/export/csv.js";
+import { findingRecordsCsv, scanRecordSource, toFindingRecord } from "../../../src/export/record.js";
 import { forCsvCell, forTerminal } from "../../../src/export/sanitize.js";
 import { toTable } from "../../../src/export/table.js";
 import type { Result } from "../../../src/model/index.js";
@@ -43,13 +43,12 @@ describe("hostile strings in outputs", () => {
     for (const prefix of ["=", "+", "-", "@", "\t", "\r"])
       expect(forCsvCell(`${prefix}HYPERLINK("x")`).replace(/^"/, "")).toMatch(/^'/);
     expect(forCsvCell('a,"b"\nc')).toBe('"a,""b""\nc"');
-    const csv = toCsv([
-      result({
-        subject: { kind: "account", id: "u1", name: '=cmd|" /C calc"!A0', source: "s", connection: "c" },
-      }),
-    ]);
+    const hostile = result({
+      subject: { kind: "account", id: "u1", name: '=cmd|" /C calc"!A0', source: "s", connection: "c" },
+    });
+    const csv = findingRecordsCsv([toFindingRecord(scanRecordSource(hostile, ""), { now: new Date() })]);
     expect(csv.split("\r\n")[1]).toContain(`"'=cmd|"" /C calc""!A0"`);
-    expect(toCsv([], { bom: true }).startsWith("\uFEFF")).toBe(true);
+    expect(findingRecordsCsv([], { bom: true }).startsWith("\uFEFF")).toBe(true);
   });
 
   it("terminal output shows control characters instead of executing them", () => {
