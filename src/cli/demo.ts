@@ -11,6 +11,7 @@ import { toWeeklyHtml, weeklyReport } from "../export/weekly/index.js";
 import { openStore } from "../queue/index.js";
 import { reportVerdict } from "../report.js";
 import { sweepVerdict } from "../sweep.js";
+import { connectionDone, tenantDone } from "./log.js";
 import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
 import { printVerification } from "./scan.js";
 import { finish } from "./shared.js";
@@ -101,6 +102,8 @@ async function demoIntoStore(
       week,
       tenants,
       onProgress: progress.update,
+      onConnection: connectionDone,
+      onTenant: tenantDone,
       keepResults: options.format === "json" ? "all" : "none",
     }).finally(progress.done);
     if (options.format === "html") {

@@ -6,6 +6,7 @@ import { type Audience, audiences, type Branding, outputFormats, render } from "
 import { findBrowser, htmlToPdf } from "../export/pdf.js";
 import { Severity } from "../model/index.js";
 import type { ScanReport } from "../report.js";
+import { liveProgress } from "./log.js";
 import { layout, useColor } from "./shared.js";
 
 /** Formats of scan and demo: the renderers' text formats, and pdf (the html report printed to A4). */
@@ -102,7 +103,7 @@ export async function writeReport(
  * logs or when stdout is JSON being captured).
  */
 export function progressIndicator(): { update: (u: ProgressUpdate) => void; done: () => void } {
-  if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
+  if (!liveProgress()) return { update: () => {}, done: () => {} };
   const active = new Map<string, string>();
   let last = 0;
   const draw = () => {

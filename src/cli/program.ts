@@ -1,5 +1,6 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { version } from "../version.js";
+import { setLog } from "./log.js";
 import { setWide, throwOnUsageErrors } from "./shared.js";
 
 /**
@@ -93,10 +94,11 @@ export const commandTable: ReadonlyArray<{ name: string; summary: string; load()
 
 /**
  * The command `args` (user arguments, without node and the script) run, or whose help they ask for:
- * the first word that is not an option (the root's options take no value), after `help` if that comes first.
+ * the first word that is not an option or the root's option value, after `help` if that comes first.
  */
 export function commandNamed(args: readonly string[]): string | undefined {
-  const words = args.filter((a) => !a.startsWith("-"));
+  // `--log-format json` is the one root option with a value: its value is not a command.
+  const words = args.filter((a, i) => !a.startsWith("-") && args[i - 1] !== "--log-format");
   return words[0] === "help" ? words[1] : words[0];
 }
 
@@ -112,9 +114,19 @@ export async function program(args?: readonly string[]): Promise<Command> {
     .version(version)
     .option("--debug", "show stack traces of internal errors")
     .option("--wide", "print table cells whole, never shortened to the terminal's width")
+    .option("-q, --quiet", "print only errors and the final result")
+    .option("-v, --verbose", "also print one line per connection as it finishes (stderr)")
+    .addOption(
+      new Option("--log-format <format>", "stderr logs: text, or one JSON object per line for log shippers")
+        .choices(["text", "json"])
+        .default("text"),
+    )
     // A stand-in has no options of its own to show: every command is listed by name alike.
     .configureHelp({ subcommandTerm: (command) => command.name() })
-    .hook("preAction", (root) => setWide(root.opts().wide === true));
+    .hook("preAction", (root) => {
+      setWide(root.opts().wide === true);
+      setLog(root.opts());
+    });
   for (const entry of commandTable) {
     const loaded = args === undefined || entry.name === wanted;
     cli.addCommand(loaded ? await entry.load() : new Command(entry.name).description(entry.summary));

@@ -8,6 +8,7 @@ import { forTerminal } from "../export/sanitize.js";
 import { reportVerdict } from "../report.js";
 import { scan } from "../scan.js";
 import { defaultVerifySample, type VerifyEntry, verifyLines } from "../verify/index.js";
+import { connectionDone, warn } from "./log.js";
 import { type OutputOptions, outputOptions, progressIndicator, writeReport } from "./output.js";
 import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 import { sampleSize } from "./verify.js";
@@ -56,7 +57,8 @@ export function scanCommand(): Command {
       const report = await scan(config, {
         tenants: [tenant],
         onProgress: progress.update,
-        onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
+        onWarning: warn,
+        onConnection: connectionDone,
         ...(options.verify !== undefined
           ? { verify: { sample: options.verify === true ? defaultVerifySample : options.verify } }
           : {}),

@@ -4,6 +4,7 @@ import type { Exit } from "../exit.js";
 import { type Layout, outputWidth } from "../export/grid.js";
 import { forTerminal } from "../export/sanitize.js";
 import { redactUrls } from "../util/redact.js";
+import { warn } from "./log.js";
 
 /** The config file used when --config is not given. */
 export function defaultConfigPath(): string {
@@ -11,7 +12,7 @@ export function defaultConfigPath(): string {
 }
 
 export function printWarnings(warnings: string[]): void {
-  for (const w of warnings) process.stderr.write(`warning: ${forTerminal(redactUrls(w))}\n`);
+  for (const w of warnings) warn(w);
 }
 
 let wide = false;

@@ -4,12 +4,12 @@ import { Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";
-import { forTerminal } from "../export/sanitize.js";
 import { Severity } from "../model/index.js";
 import { isStorePath, openStore } from "../queue/index.js";
 import { sweepSummaryTable } from "../queue/render.js";
 import { type Cadence, scheduleInstructions } from "../schedule.js";
 import { type SweepOutcome, sweep, sweepVerdict } from "../sweep.js";
+import { connectionDone, tenantDone, warn } from "./log.js";
 import { progressIndicator } from "./output.js";
 import { defaultConfigPath, finish, layout, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
@@ -120,7 +120,6 @@ export function sweepCommand(): Command {
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
       const progress = progressIndicator();
-      const tty = process.stderr.isTTY === true;
       try {
         const outcome = await sweep(config, {
           store,
@@ -131,16 +130,10 @@ export function sweepCommand(): Command {
           keepResults: options.format === "json" ? "all" : "none",
           signal: controller.signal,
           onProgress: progress.update,
-          onWarning: (m) => process.stderr.write(`warning: ${forTerminal(m)}\n`),
-          onTenant: (t, { done, total }) => {
-            if (!tty) return;
-            const what = t.diff
-              ? `${t.diff.new} new, ${t.diff.regressed} regressed, ${t.diff.resolved} resolved, ${t.diff.open} open`
-              : `not reconciled: ${t.error ?? "unknown error"}`;
-            process.stderr.write(
-              `\r\x1b[K[${done}/${total}] ${forTerminal(t.tenant)}: ${forTerminal(what)}\n`,
-            );
-          },
+          onWarning: warn,
+          onConnection: connectionDone,
+          // One line per tenant as it finishes, on a terminal or not (cron mail, CI logs).
+          onTenant: tenantDone,
         }).finally(progress.done);
         const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
         await writeText(renderSweep(outcome, options.format, color), options.output, options.format);

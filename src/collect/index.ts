@@ -71,6 +71,8 @@ export interface CollectOptions {
   now?: Date;
   onProgress?: (update: ProgressUpdate) => void;
   onWarning?: (message: string) => void;
+  /** Called as each connection finishes (complete, partial or failed), for logs. */
+  onConnection?: (tenant: string, coverage: Coverage) => void;
   /**
    * Longest one connection may take before it is given up with `failed` coverage (default: the config's
    * `connectionTimeoutMinutes`). Bounds what per-request timeouts cannot: an API that keeps answering,
@@ -103,6 +105,7 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
           quotas,
         },
       );
+      options.onConnection?.(job.tenant.id, results[i]!.coverage);
     }
   };
   const width = Math.max(1, Math.min(options.concurrency ?? 8, jobs.length));
