@@ -13,6 +13,7 @@ import {
 } from "../../providers/entra/emulator.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { runCli } from "../helpers/cli.js";
+import { fortigateSamlVpnBackup } from "../helpers/fortigate-saml.js";
 import { configText, within } from "./harness.js";
 
 /**
@@ -45,32 +46,7 @@ tenant.tokens.push({
   permissions: allPermissions.filter((p) => p !== "Application.Read.All"),
 });
 
-const fortigateBackup = `#config-version=FG100F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=admin
-config system admin
-    edit "admin"
-        set two-factor fortitoken
-    next
-end
-config user saml
-    edit "entra-sso"
-        set entity-id "${entityId}/"
-        set idp-entity-id "https://sts.windows.net/${tenant.tenantId}/"
-    next
-end
-config user group
-    edit "SSLVPN-Entra"
-        set member "entra-sso"
-    next
-end
-config vpn ssl settings
-    set status enable
-    config authentication-rule
-        edit 1
-            set groups "SSLVPN-Entra"
-        next
-    end
-end
-`;
+const fortigateBackup = fortigateSamlVpnBackup(entityId, tenant.tenantId);
 
 let entra: RunningEmulator;
 beforeAll(async () => {

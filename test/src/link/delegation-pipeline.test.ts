@@ -26,6 +26,7 @@ import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/config/load.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { scan } from "../../../src/scan.js";
+import { fortigateSamlVpnBackup } from "../../helpers/fortigate-saml.js";
 
 /**
  * The issue's end-to-end cases, through config → collect (real Graph and Okta SDKs against their
@@ -62,32 +63,7 @@ tenant.tokens.push({
   permissions: allPermissions.filter((p) => p !== "Application.Read.All"),
 });
 
-const fortigateBackup = `#config-version=FG100F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=admin
-config system admin
-    edit "admin"
-        set two-factor fortitoken
-    next
-end
-config user saml
-    edit "entra-sso"
-        set entity-id "${entityId}/"
-        set idp-entity-id "https://sts.windows.net/${tenant.tenantId}/"
-    next
-end
-config user group
-    edit "SSLVPN-Entra"
-        set member "entra-sso"
-    next
-end
-config vpn ssl settings
-    set status enable
-    config authentication-rule
-        edit 1
-            set groups "SSLVPN-Entra"
-        next
-    end
-end
-`;
+const fortigateBackup = fortigateSamlVpnBackup(entityId, tenant.tenantId);
 
 // Okta: a GlobalProtect portal signs in through an Okta SAML app whose policy lets contractors in with
 // one factor. The app is assigned to two groups and one user; an intern outside them has no VPN path.
