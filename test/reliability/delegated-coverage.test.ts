@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   allPermissions,
   caPolicy,
@@ -12,6 +13,7 @@ import {
   startEntraEmulator,
 } from "../../providers/entra/emulator.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
+import { FindingRecord } from "../../src/export/record.js";
 import { runCli } from "../helpers/cli.js";
 import { fortigateSamlVpnBackup } from "../helpers/fortigate-saml.js";
 import { configText, within } from "./harness.js";
@@ -56,13 +58,6 @@ afterAll(async () => {
   await entra.close();
 });
 
-interface ListedItem {
-  fingerprint: string;
-  policy: string;
-  state: string;
-  subject: { name: string };
-}
-
 function portfolio(): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "mfasweep-delegated-"));
   writeFileSync(join(dir, "ca.pem"), entra.certificate ?? "");
@@ -99,12 +94,11 @@ async function sweepWith(file: string, token: string) {
   return within(120_000, "the sweep", runCli(["sweep", "--config", file], { env: { ENTRA_TOKEN: token } }));
 }
 
-async function bobsVpnItem(file: string): Promise<{ item: ListedItem; history: string }> {
+async function bobsVpnItem(file: string): Promise<{ item: FindingRecord; history: string }> {
   const listed = await runCli(["queue", "list", "--config", file, "--all", "--format", "json"]);
   expect(listed.stderr).toBe("");
-  const item = (JSON.parse(listed.stdout) as ListedItem[]).find(
-    (i) => i.policy === "vpn-login-requires-mfa" && i.subject.name.startsWith("bob@"),
-  );
+  const { items } = z.object({ items: FindingRecord.array() }).parse(JSON.parse(listed.stdout));
+  const item = items.find((i) => i.policy === "vpn-login-requires-mfa" && i.subject.startsWith("bob@"));
   expect(item, listed.stdout).toBeDefined();
   const shown = await runCli(["queue", "show", item!.fingerprint, "--config", file, "--format", "json"]);
   return { item: item!, history: shown.stdout };
