@@ -16,6 +16,7 @@ export { exampleConfig } from "./config/example.js";
 export { type Config, type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
 export { configJsonSchema } from "./config/schema.js";
 export { demoPortfolio, runDemo, runDemoSweep } from "./demo/index.js";
+export * from "./distribute/index.js";
 export { type DoctorReport, doctor } from "./doctor.js";
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";

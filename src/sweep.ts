@@ -146,7 +146,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
       }
       let report: ScanReport;
       try {
-        report = await scan(config, { ...options, tenants: [tenant.id], kind, quotas, now });
+        report = await scan(config, { ...options, tenants: [tenant.id], kind, quotas, now, sweepId: id });
       } catch (err) {
         entries[i] = entry({ error: describeError(err), coverage: tenantCoverage([]) });
         return;

@@ -43,6 +43,16 @@ export const commandTable: ReadonlyArray<{ name: string; summary: string; load()
     load: async () => (await import("./sweep.js")).sweepCommand(),
   },
   {
+    name: "worker",
+    summary: "Collect connections for `sweep --queue` on this machine (a site collector with --site)",
+    load: async () => (await import("./worker.js")).workerCommand(),
+  },
+  {
+    name: "workers",
+    summary: "List the workers connected to a distributed sweep's queue, and their sites",
+    load: async () => (await import("./worker.js")).workersCommand(),
+  },
+  {
     name: "queue",
     summary: "The remediation queue that sweeps keep: list, show, accept, reopen, prune",
     load: async () => (await import("./queue.js")).queueCommand(),

@@ -24,6 +24,9 @@ interface SweepCliOptions {
   concurrency: string;
   wait: string;
   schedule?: Cadence;
+  queue?: string;
+  queuePrefix: string;
+  maxResultMb: string;
 }
 
 /** argv that runs this same mfasweep again (for the schedule), whether built or run from source. */
@@ -82,6 +85,12 @@ export function sweepCommand(): Command {
       "8",
     )
     .option("--wait <seconds>", "how long to wait for a sweep already running on the same store", "10")
+    .option(
+      "--queue <redis>",
+      "distributed: hand each connection to `mfasweep worker` processes through this Redis (env:NAME, file:PATH or a redis:// URL without password); link, evaluate and the queue stay here",
+    )
+    .option("--queue-prefix <prefix>", "with --queue: prefix of the queue's keys in Redis", "mfasweep")
+    .option("--max-result-mb <n>", "with --queue: largest compressed collection a worker may return", "16")
     .addOption(
       new Option(
         "--schedule <cadence>",
@@ -108,7 +117,17 @@ export function sweepCommand(): Command {
       printWarnings(warnings);
       const concurrency = positive("--concurrency", options.concurrency, 1);
       const waitMs = positive("--wait", options.wait, 0) * 1000;
-      const store = await openStore(storePath, { create: true });
+      const queue = options.queue
+        ? await openQueueCollector(
+            options.queue,
+            options.queuePrefix,
+            positive("--max-result-mb", options.maxResultMb, 0.001),
+          )
+        : undefined;
+      const store = await openStore(storePath, { create: true }).catch(async (err: unknown) => {
+        await queue?.close();
+        throw err;
+      });
       const controller = new AbortController();
       const stop = () => {
         if (controller.signal.aborted) process.exit(130);
@@ -125,6 +144,7 @@ export function sweepCommand(): Command {
           store,
           tenants: options.tenant.length ? options.tenant : undefined,
           tenantConcurrency: concurrency,
+          ...(queue ? { collector: queue.collector } : {}),
           lock: { waitMs },
           // The table prints the queue's summary; only JSON carries the results, so only it keeps them.
           keepResults: options.format === "json" ? "all" : "none",
@@ -142,6 +162,18 @@ export function sweepCommand(): Command {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
         await store.close();
+        await queue?.close();
       }
     });
 }
+
+/** The central side of `sweep --queue` (loads BullMQ only now). */
+async function openQueueCollector(reference: string, prefix: string, maxResultMb: number) {
+  const { QueueCollector, queueUrl } = await import("../distribute/index.js");
+  return QueueCollector.open({
+    url: await queueUrl(reference),
+    prefix,
+    maxResultBytes: Math.round(maxResultMb * 1024 * 1024),
+  });
+}
+

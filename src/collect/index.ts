@@ -81,7 +81,21 @@ export interface CollectOptions {
   connectionTimeoutMs?: number;
   /** Shared across calls so two collections of one quota domain share one limiter. */
   quotas?: QuotaRegistry;
+  /**
+   * Collects one (tenant, connection); default `collectConnection`, in this process. A distributed sweep
+   * passes one that hands the connection to a worker and awaits its collection (src/distribute).
+   */
+  collector?: ConnectionCollector;
+  /** The sweep this collection belongs to: part of a distributed job's id. */
+  sweepId?: string;
 }
+
+/** Collects one (tenant, connection) and never throws: what `collect` runs per connection. */
+export type ConnectionCollector = (
+  tenant: { id: string; name: string; role?: "customer" | "msp" },
+  connection: ConnectionConfig,
+  options: CollectOptions & { quotas: QuotaRegistry; connectionTimeoutMs: number },
+) => Promise<ConnectionCollection>;
 
 /** Collects every connection of the selected tenants. One tenant's failure never stops another's. */
 export async function collect(config: Config, options: CollectOptions = {}): Promise<ConnectionCollection[]> {
@@ -92,11 +106,12 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
   const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
   const connectionTimeoutMs = options.connectionTimeoutMs ?? config.connectionTimeoutMinutes * 60_000;
   const results: ConnectionCollection[] = new Array(jobs.length);
+  const collectOne = options.collector ?? collectConnection;
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < jobs.length; i = next++) {
       const job = jobs[i]!;
-      results[i] = await collectConnection(
+      results[i] = await collectOne(
         { id: job.tenant.id, name: job.tenant.name, role: job.tenant.role },
         job.connection,
         {

@@ -14,6 +14,10 @@ export const Identifier = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
 export const connectionBase = z.strictObject({
   /** Unique within the tenant; defaults to the type. Part of every fingerprint: do not rename lightly. */
   id: Identifier.optional().describe("Unique within the tenant; defaults to the connection type."),
+  // Not `site`: BeyondTrust's connections already use that word for the appliance's hostname.
+  collectorSite: Identifier.optional().describe(
+    "In a distributed sweep (`sweep --queue`), only workers started with `--site` of this name collect this connection: a collector inside the customer's network.",
+  ),
   timeoutSeconds: z
     .number()
     .positive()

@@ -1,0 +1,18 @@
+export { QueueCollector, type QueueCollectorOptions } from "./central.js";
+export {
+  CollectJob,
+  DistributeError,
+  defaultMaxResultBytes,
+  defaultPrefix,
+  jobId,
+  queueName,
+  queueUrl,
+} from "./jobs.js";
+export {
+  checkQueue,
+  listWorkers,
+  type RunningWorker,
+  startWorker,
+  type WorkerInfo,
+  type WorkerOptions,
+} from "./worker.js";

@@ -1,0 +1,194 @@
+import { hostname } from "node:os";
+import type { Job, Worker } from "bullmq";
+import { collectConnection } from "../collect/index.js";
+import { QuotaRegistry } from "../collect/quota.js";
+import { describeError } from "../errors.js";
+import {
+  CollectJob,
+  type CollectResult,
+  DistributeError,
+  defaultPrefix,
+  encodeCollection,
+  loadBullmq,
+  queueName,
+} from "./jobs.js";
+
+export interface WorkerOptions {
+  /** The Redis URL, resolved (see queueUrl). */
+  url: string;
+  /** Collect only this site's connections (`collectorSite:` in the config); default: untagged connections. */
+  site?: string;
+  /** Jobs run at once (default 4). */
+  concurrency?: number;
+  prefix?: string;
+  /** Where `env:` references resolve: this machine's environment. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * How long a job's lock lasts without renewal: a killed worker's job is handed to another worker once
+   * it expires (BullMQ `lockDuration`; the stalled check runs at the same interval). Default 30 s.
+   */
+  stalledMs?: number;
+  onEvent?: (message: string) => void;
+  /** How the worker is listed and named in coverage notes; default host-pid. */
+  name?: string;
+}
+
+/** How long a worker's registry entry lives without a heartbeat, and how often it beats. */
+const registryTtlMs = 15_000;
+const heartbeatMs = 5_000;
+
+export interface WorkerInfo {
+  name: string;
+  host: string;
+  pid: number;
+  site?: string;
+  concurrency: number;
+  startedAt: string;
+}
+
+export interface RunningWorker {
+  readonly name: string;
+  /**
+   * Stops taking jobs and waits for the running ones (SIGTERM): a graceful drain. `force` abandons the
+   * running ones instead: their locks lapse and other workers retry them, as after a crash.
+   */
+  close(options?: { force?: boolean }): Promise<void>;
+}
+
+function registryKey(prefix: string, name: string): string {
+  return `${prefix}:workers:${name}`;
+}
+
+async function redisClient(url: string) {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    client.disconnect();
+    throw new DistributeError(`cannot reach the queue's Redis (${describeError(err)})`);
+  }
+  return client;
+}
+
+/**
+ * Runs collection jobs of one site's queue: resolves each connection's secrets here, on this machine,
+ * collects it, and answers with the compressed collection. A collection over the job's size limit fails
+ * that connection (not retried). The worker registers itself in Redis while it runs (`mfasweep workers`).
+ */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const bullmq = await loadBullmq();
+  const prefix = options.prefix ?? defaultPrefix;
+  const name = options.name ?? `${hostname()}-${process.pid}`;
+  const site = options.site;
+  const concurrency = options.concurrency ?? 4;
+  // One registry per worker process: the vendors' per-tenant quotas hold for this worker's own requests.
+  const quotas = new QuotaRegistry(true);
+  const registry = await redisClient(options.url);
+  const info: WorkerInfo = {
+    name,
+    host: hostname(),
+    pid: process.pid,
+    ...(site ? { site } : {}),
+    concurrency,
+    startedAt: new Date().toISOString(),
+  };
+  const beat = () =>
+    registry.set(registryKey(prefix, name), JSON.stringify(info), "PX", registryTtlMs).catch(() => {});
+  await beat();
+  const timer = setInterval(beat, heartbeatMs);
+  timer.unref();
+
+  const process_ = async (job: Job): Promise<CollectResult> => {
+    const data = CollectJob.safeParse(job.data);
+    if (!data.success)
+      throw new bullmq.UnrecoverableError("the job is not a collection job of this mfasweep");
+    const { tenant, connection } = data.data;
+    options.onEvent?.(`collecting tenant '${tenant.id}', connection '${connection.id}' (job ${job.id})`);
+    const collection = await collectConnection(tenant, connection, {
+      quotas: data.data.enforceQuotas ? quotas : new QuotaRegistry(false),
+      env: options.env ?? process.env,
+      now: new Date(data.data.now),
+      connectionTimeoutMs: data.data.connectionTimeoutMs,
+      onWarning: (m) => options.onEvent?.(m),
+    });
+    try {
+      return {
+        worker: name,
+        ...(site ? { site } : {}),
+        gzip: await encodeCollection(collection, data.data.maxResultBytes),
+      };
+    } catch (err) {
+      // Too large stays too large: no retry.
+      throw new bullmq.UnrecoverableError(
+        `tenant '${tenant.id}', connection '${connection.id}': ${describeError(err)}`,
+      );
+    }
+  };
+
+  const worker: Worker = new bullmq.Worker(queueName(site), process_, {
+    connection: { url: options.url },
+    prefix,
+    concurrency,
+    ...(options.stalledMs ? { lockDuration: options.stalledMs, stalledInterval: options.stalledMs } : {}),
+  });
+  worker.on("error", (err) => options.onEvent?.(`queue error: ${describeError(err)}`));
+  await worker.waitUntilReady();
+  let closing: Promise<void> | undefined;
+  return {
+    name,
+    close(closeOptions) {
+      closing ??= (async () => {
+        clearInterval(timer);
+        await worker.close(closeOptions?.force ?? false);
+        await registry.del(registryKey(prefix, name)).catch(() => {});
+        registry.disconnect();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Workers that beat in the last few seconds, by site then name. */
+export async function listWorkers(url: string, prefix = defaultPrefix): Promise<WorkerInfo[]> {
+  const client = await redisClient(url);
+  try {
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, found] = await client.scan(cursor, "MATCH", `${prefix}:workers:*`, "COUNT", 200);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== "0");
+    const values = keys.length ? await client.mget(...keys) : [];
+    return values
+      .flatMap((v) => {
+        try {
+          return v ? [JSON.parse(v) as WorkerInfo] : [];
+        } catch {
+          return [];
+        }
+      })
+      .sort((a, b) => (a.site ?? "").localeCompare(b.site ?? "") || a.name.localeCompare(b.name));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** For `doctor`: whether the queue's Redis answers, and how many workers are registered. */
+export async function checkQueue(
+  url: string,
+  prefix = defaultPrefix,
+): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const workers = await listWorkers(url, prefix);
+    const sites = [...new Set(workers.map((w) => w.site ?? "(default)"))];
+    return {
+      ok: true,
+      detail: `Redis answers; ${workers.length} worker(s) registered${sites.length ? ` (sites: ${sites.join(", ")})` : ""}`,
+    };
+  } catch (err) {
+    return { ok: false, detail: describeError(err) };
+  }
+}
