@@ -44,7 +44,8 @@ export const commandTable: ReadonlyArray<{ name: string; summary: string; load()
   },
   {
     name: "worker",
-    summary: "Collect connections for `sweep --queue` on this machine (a site collector with --site)",
+    summary:
+      "Collect connections for `sweep --queue` on this machine (secrets resolve here); --site for a collector inside a customer's network",
     load: async () => (await import("./worker.js")).workerCommand(),
   },
   {

@@ -176,4 +176,3 @@ async function openQueueCollector(reference: string, prefix: string, maxResultMb
     maxResultBytes: Math.round(maxResultMb * 1024 * 1024),
   });
 }
-
