@@ -5,6 +5,7 @@ import { describeError } from "../errors.js";
 import { emptyInventory } from "../model/index.js";
 import {
   type CollectJob,
+  DistributeError,
   decodeCollection,
   defaultMaxResultBytes,
   defaultPrefix,
@@ -117,6 +118,8 @@ export class QueueCollector {
 }
 
 function reasonOf(err: unknown): string {
+  // Ours (stopped, too large, malformed) already say what happened; anything else is named by its class.
+  if (err instanceof DistributeError) return err.message;
   const message = describeError(err);
   if (/timed out before finishing/i.test(message))
     return "no worker finished it within the connection time limit (connectionTimeoutMinutes); is a worker for this queue running?";
@@ -127,7 +130,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   if (!signal) return promise;
   let release = () => {};
   const stopped = new Promise<never>((_, reject) => {
-    const fail = () => reject(new Error("the sweep stopped before this connection was collected"));
+    const fail = () => reject(new DistributeError("the sweep stopped before this connection was collected"));
     if (signal.aborted) fail();
     signal.addEventListener("abort", fail, { once: true });
     release = () => signal.removeEventListener("abort", fail);

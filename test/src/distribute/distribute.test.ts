@@ -24,31 +24,44 @@ let secrets: Record<string, string> = {};
 let demoYaml = "";
 
 /**
- * A TCP relay in front of an emulator. Armed, it holds the first connection it gets without answering
- * (the worker sending it is then certainly in the middle of a job) and tells the test; every other
- * connection is passed through.
+ * A TCP relay in front of an emulator. Armed, it holds the first request it then sees without answering
+ * (the worker sending it is then certainly in the middle of a job) and tells the test; everything else is
+ * passed through. It watches requests, not connections: Node's default agent keeps connections alive,
+ * so a worker in this process may send its request on a connection the reference sweep opened.
  */
 class HoldingRelay {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   #armed: (() => void) | undefined;
+  /** Whether a request is being held. */
+  holding = false;
   constructor(target: number) {
     this.#server = createServer((client) => {
-      this.#sockets.add(client);
-      client.on("close", () => this.#sockets.delete(client));
-      client.on("error", () => {});
-      const held = this.#armed;
-      if (held) {
-        this.#armed = undefined;
-        held();
-        return;
-      }
       const upstream = netConnect(target, "127.0.0.1");
-      this.#sockets.add(upstream);
-      upstream.on("close", () => this.#sockets.delete(upstream));
+      for (const s of [client, upstream]) {
+        this.#sockets.add(s);
+        s.on("close", () => this.#sockets.delete(s));
+      }
       upstream.on("error", () => client.destroy());
       client.on("error", () => upstream.destroy());
-      client.pipe(upstream).pipe(client);
+      upstream.pipe(client);
+      client.on("data", (chunk) => {
+        const hold = this.#armed;
+        if (!hold) {
+          upstream.write(chunk);
+          return;
+        }
+        // HTTP/1.1 without pipelining: a chunk on an idle connection starts a request. Held: never
+        // forwarded, never answered, and the emulator closing its idle side does not close this one.
+        this.#armed = undefined;
+        this.holding = true;
+        client.removeAllListeners("data");
+        client.pause();
+        upstream.unpipe(client);
+        upstream.destroy();
+        hold();
+      });
+      client.on("end", () => upstream.end());
     });
   }
   listen(): Promise<number> {
@@ -56,7 +69,7 @@ class HoldingRelay {
       this.#server.listen(0, "127.0.0.1", () => resolve((this.#server.address() as { port: number }).port)),
     );
   }
-  /** Resolves once a connection is being held. */
+  /** Resolves once a request is being held. */
   arm(): Promise<void> {
     return new Promise((resolve) => {
       this.#armed = resolve;
@@ -69,6 +82,12 @@ class HoldingRelay {
 }
 
 let relay: HoldingRelay;
+/**
+ * How long the distributed sweep may run: stopped then, every connection still awaited (a job no worker
+ * finishes, e.g. the abandoned one never taken over) fails with the reason, well inside the test's
+ * timeout instead of after the config's two-hour connection limit.
+ */
+const sweepLimitMs = 60_000;
 
 beforeAll(async () => {
   if (redisAbsent) return;
@@ -147,6 +166,8 @@ describe.skipIf(redisAbsent)("distributed sweep on BullMQ (real Redis, demo emul
     });
     const central = await QueueCollector.open({ url: redisUrl, prefix });
     const store = await storeOf(postgresEngine.skip ? sqliteEngine : postgresEngine);
+    const stop = new AbortController();
+    const deadline = setTimeout(() => stop.abort(), sweepLimitMs);
     try {
       // The central process has none of the secrets: only the workers resolve them.
       const distributed = await sweep(cfg, {
@@ -155,7 +176,17 @@ describe.skipIf(redisAbsent)("distributed sweep on BullMQ (real Redis, demo emul
         env: {},
         collector: central.collector,
         enforceQuotas: false,
+        signal: stop.signal,
       });
+      expect(
+        relay.holding,
+        "no Google request reached the relay during the distributed sweep, so no worker was stopped mid-job",
+      ).toBe(true);
+      expect(
+        distributed.report.coverage
+          .filter((c) => c.status !== "complete")
+          .map((c) => `${c.tenant}/${c.connection} ${c.status}: ${c.reason}`),
+      ).toEqual([]);
       await held;
       expect(await outcomeOf(store, distributed)).toEqual(expected);
       const collectedBy = (c: SweepOutcome["report"]["coverage"][number]) =>
@@ -171,6 +202,7 @@ describe.skipIf(redisAbsent)("distributed sweep on BullMQ (real Redis, demo emul
         distributed.report.coverage.some((c) => collectedBy(c).includes("collected by worker second")),
       ).toBe(true);
     } finally {
+      clearTimeout(deadline);
       await central.close();
       await Promise.all([first, site, second].map((w) => w?.close({ force: true })));
     }
