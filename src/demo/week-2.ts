@@ -5,6 +5,7 @@ import {
   twoStepPolicies,
 } from "../../providers/google-workspace/emulator.js";
 import type { DemoRevision } from "../collect/provider.js";
+import { appendAll } from "../util/arrays.js";
 
 /**
  * What happened at the demo's customers in the week after the first sweep (`demo --week 2`): a small,
@@ -63,7 +64,7 @@ export const weekTwo: WeekChange[] = [
     (seed) => {
       const staff = seed.orgUnits.find((o) => o.orgUnitPath === "/Staff");
       if (!staff) throw new Error("demo week 2: no Google organizational unit /Staff at fabrikam-legal");
-      seed.policies.push(...twoStepPolicies(staff.orgUnitId, { allowEnrollment: true }));
+      appendAll(seed.policies, twoStepPolicies(staff.orgUnitId, { allowEnrollment: true }));
       // The Directory API reports each user's effective enforcement, which the OU setting now turns off.
       googleAccount(seed, "paralegal@fabrikam-legal.example").isEnforcedIn2Sv = false;
     },

@@ -3,6 +3,7 @@ import type { Job, Worker } from "bullmq";
 import { collectConnection } from "../collect/index.js";
 import { QuotaRegistry } from "../collect/quota.js";
 import { describeError } from "../errors.js";
+import { appendAll } from "../util/arrays.js";
 import {
   CollectJob,
   type CollectResult,
@@ -159,7 +160,7 @@ export async function listWorkers(url: string, prefix = defaultPrefix): Promise<
     do {
       const [next, found] = await client.scan(cursor, "MATCH", `${prefix}:workers:*`, "COUNT", 200);
       cursor = next;
-      keys.push(...found);
+      appendAll(keys, found);
     } while (cursor !== "0");
     const values = keys.length ? await client.mget(...keys) : [];
     return values
