@@ -118,7 +118,7 @@ function refsIn(value: unknown): string[] {
 }
 
 /** Whether a provider's connection schema has any field that takes a secret reference. */
-const secretPattern = (z.toJSONSchema(SecretRef) as { pattern: string }).pattern;
+const secretPattern = (z.toJSONSchema(SecretRef, { io: "input" }) as { pattern: string }).pattern;
 function takesSecrets(schema: z.ZodType): boolean {
   return JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" })).includes(
     JSON.stringify(secretPattern),
