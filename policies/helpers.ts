@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { TenantInventory, Verdict } from "../src/evaluate/policy.js";
+import { type FactKind, noFactsReason, unreportedConnections } from "../src/model/facts/kind.js";
 import type {
   AccessPath,
   Account,
@@ -292,4 +293,31 @@ export function gdapRelationshipsUnread(
     mfa: null,
     evidence: at.evidence,
   };
+}
+
+/**
+ * `unknown` for every connection `kind` comes from that was read completely but reported none of it
+ * (issue #25 item 4): the policy cannot tell "nothing to judge" from "the facts never arrived", so it never
+ * lets such a connection pass by saying nothing. `judged` connections already have a verdict about them.
+ */
+export function unreportedVerdicts(
+  inventory: TenantInventory,
+  kind: FactKind<unknown>,
+  judged: ReadonlySet<string> = new Set(),
+): Verdict[] {
+  return unreportedConnections(inventory, kind)
+    .filter((c) => !judged.has(c.connection))
+    .map((c) => ({
+      subject: {
+        kind: "connection",
+        id: c.connection,
+        name: c.connection,
+        source: c.source,
+        connection: c.connection,
+      },
+      status: "unknown",
+      message: noFactsReason(kind),
+      mfa: null,
+      evidence: [{ source: c.source, connection: c.connection, note: noFactsReason(kind) }],
+    }));
 }

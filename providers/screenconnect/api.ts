@@ -22,17 +22,3 @@ export const ScreenConnectUser = z.object({
   line: z.number().int().positive(),
 });
 export type ScreenConnectUser = z.infer<typeof ScreenConnectUser>;
-
-export const versionFactKind = "screenconnect-version";
-
-/** What the provider records about the installed version (fact `screenconnect-version`). */
-export const VersionFact = z.object({
-  entryPoint: z.string(),
-  name: z.string(),
-  version: z.string().nullable(),
-  /** Where the version came from: a binary's version resource, or the connection settings. */
-  from: z.enum(["file", "settings"]).nullable(),
-  file: z.string().optional(),
-  reason: z.string().optional(),
-});
-export type VersionFact = z.infer<typeof VersionFact>;

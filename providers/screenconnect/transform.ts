@@ -1,5 +1,7 @@
+import { factOf } from "../../src/model/facts/kind.js";
+import { type ScreenConnectVersion, screenconnectVersion } from "../../src/model/facts/screenconnect.js";
 import type { AccessPath, Account, EntryPoint, Evidence, Fact } from "../../src/model/index.js";
-import { type ScreenConnectUser, type VersionFact, versionFactKind } from "./api.js";
+import type { ScreenConnectUser } from "./api.js";
 import type { ScreenConnectSettings } from "./settings.js";
 
 /** Pure mapping from a ScreenConnect snapshot to the model. No I/O; every decision carries its evidence. */
@@ -43,7 +45,7 @@ function versionEvidence(ctx: MappingContext, version: ResolvedVersion): Evidenc
 }
 
 export function versionFact(ctx: MappingContext, version: ResolvedVersion, ep: EntryPoint): Fact {
-  const data: VersionFact = {
+  const data: ScreenConnectVersion = {
     entryPoint: ep.id,
     name: ep.name,
     version: version.version,
@@ -51,14 +53,11 @@ export function versionFact(ctx: MappingContext, version: ResolvedVersion, ep: E
     ...(version.file ? { file: version.file } : {}),
     ...(version.reason ? { reason: version.reason } : {}),
   };
-  return {
-    kind: versionFactKind,
-    id: ep.id,
-    source,
-    connection: ctx.connection,
-    data: { ...data },
-    evidence: [versionEvidence(ctx, version)],
-  };
+  return factOf(
+    screenconnectVersion,
+    { id: ep.id, source, connection: ctx.connection, evidence: [versionEvidence(ctx, version)] },
+    data,
+  );
 }
 
 function userEvidence(
