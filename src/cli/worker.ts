@@ -1,6 +1,8 @@
 import { Command } from "commander";
+import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { forTerminal } from "../export/sanitize.js";
+import { defaultConfigPath, printWarnings } from "./shared.js";
 
 const queueHelp = "the queue's Redis: env:NAME, file:PATH or a redis:// URL without password";
 export const prefixHelp =
@@ -14,6 +16,7 @@ function count(name: string, value: string, min: number): number {
 }
 
 interface WorkerCliOptions {
+  config: string;
   queue: string;
   queuePrefix: string;
   site?: string;
@@ -27,6 +30,11 @@ export function workerCommand(): Command {
     .description(
       "Collect connections for `sweep --queue` on this machine (secrets resolve here); --site for a collector inside a customer's network",
     )
+    .option(
+      "-c, --config <file>",
+      "this machine's config: only its connections are collected, with its settings and secret references",
+      defaultConfigPath(),
+    )
     .requiredOption("--queue <redis>", queueHelp)
     .option("--queue-prefix <prefix>", prefixHelp, "mfasweep")
     .option("--site <name>", "collect only connections tagged `collectorSite: NAME` in the config")
@@ -37,9 +45,12 @@ export function workerCommand(): Command {
       "30",
     )
     .action(async (options: WorkerCliOptions) => {
+      const { config, warnings } = await loadConfig(options.config);
+      printWarnings(warnings);
       const { queueUrl, startWorker } = await import("../distribute/index.js");
       const worker = await startWorker({
         url: await queueUrl(options.queue),
+        config,
         prefix: options.queuePrefix,
         ...(options.site ? { site: options.site } : {}),
         concurrency: count("--concurrency", options.concurrency, 1),

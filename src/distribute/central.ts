@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Queue, QueueEvents } from "bullmq";
 import type { ConnectionCollection, ConnectionCollector } from "../collect/index.js";
-import { describeError } from "../errors.js";
+import { describeError, MfasweepError } from "../errors.js";
 import { emptyInventory } from "../model/index.js";
+import { redactUrls } from "../util/redact.js";
 import {
   type CollectJob,
   DistributeError,
@@ -14,6 +15,7 @@ import {
   queueName,
   siteOf,
 } from "./jobs.js";
+import { maskSecrets } from "./trust.js";
 
 export interface QueueCollectorOptions {
   /** The Redis URL, resolved (see queueUrl). */
@@ -71,8 +73,10 @@ export class QueueCollector {
     const data: CollectJob = {
       v: 1,
       sweep: options.sweepId ?? this.#run,
-      tenant,
-      connection,
+      tenant: { id: tenant.id, name: tenant.name },
+      // The worker collects its own config's connection; the job carries the settings only so the
+      // worker can refuse one that differs, and no secret reference at all.
+      connection: { id: connection.id, type: connection.type, settings: maskSecrets(connection.settings) },
       now: (options.now ?? new Date()).toISOString(),
       connectionTimeoutMs: options.connectionTimeoutMs,
       enforceQuotas: options.enforceQuotas ?? true,
@@ -118,9 +122,11 @@ export class QueueCollector {
 }
 
 function reasonOf(err: unknown): string {
-  // Ours (stopped, too large, malformed) already say what happened; anything else is named by its class.
+  // Ours (stopped, too large, malformed) already say what happened. A job the worker failed or refused
+  // arrives from BullMQ as a plain Error carrying the worker's reason: that reason, without a class name.
   if (err instanceof DistributeError) return err.message;
-  const message = describeError(err);
+  const message =
+    err instanceof Error && !(err instanceof MfasweepError) ? redactUrls(err.message) : describeError(err);
   if (/timed out before finishing/i.test(message))
     return "no worker finished it within the connection time limit (connectionTimeoutMinutes); is a worker for this queue running?";
   return message;

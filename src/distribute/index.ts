@@ -8,6 +8,7 @@ export {
   queueName,
   queueUrl,
 } from "./jobs.js";
+export { differingSettings, JobRefusedError, localConnection, maskSecrets } from "./trust.js";
 export {
   checkQueue,
   listWorkers,

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { Job, Worker } from "bullmq";
 import { collectConnection } from "../collect/index.js";
 import { QuotaRegistry } from "../collect/quota.js";
+import type { Config } from "../config/load.js";
 import { describeError } from "../errors.js";
 import { appendAll } from "../util/arrays.js";
 import {
@@ -13,10 +14,16 @@ import {
   loadBullmq,
   queueName,
 } from "./jobs.js";
+import { JobRefusedError, localConnection } from "./trust.js";
 
 export interface WorkerOptions {
   /** The Redis URL, resolved (see queueUrl). */
   url: string;
+  /**
+   * This worker's own config (`worker --config`): it runs only the connections listed here, with the
+   * settings and secret references written here; a job naming anything else is refused.
+   */
+  config: Config;
   /** Collect only this site's connections (`collectorSite:` in the config); default: untagged connections. */
   site?: string;
   /** Jobs run at once (default 4). */
@@ -105,7 +112,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const data = CollectJob.safeParse(job.data);
     if (!data.success)
       throw new bullmq.UnrecoverableError("the job is not a collection job of this mfasweep");
-    const { tenant, connection } = data.data;
+    let local: ReturnType<typeof localConnection>;
+    try {
+      local = localConnection(options.config, data.data, site);
+    } catch (err) {
+      if (!(err instanceof JobRefusedError)) throw err;
+      options.onEvent?.(`job ${job.id}: ${err.message}`);
+      // A refusal holds on every retry: fail the job now, with the reason the central reports.
+      throw new bullmq.UnrecoverableError(err.message);
+    }
+    const { connection } = local;
+    const tenant = { id: local.tenant.id, name: local.tenant.name, role: local.tenant.role };
     options.onEvent?.(`collecting tenant '${tenant.id}', connection '${connection.id}' (job ${job.id})`);
     const collection = await collectConnection(tenant, connection, {
       quotas: data.data.enforceQuotas ? quotas : new QuotaRegistry(false),

@@ -1,19 +1,18 @@
-import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { providers } from "../../../providers/index.js";
 import type { ProviderDemo } from "../../../src/collect/provider.js";
 import { type Config, parseConfig } from "../../../src/config/load.js";
 import { demoConfigText, demoPortfolio } from "../../../src/demo/index.js";
-import {
-  QueueCollector,
-  type RunningWorker,
-  startWorker,
-  type WorkerOptions,
-} from "../../../src/distribute/index.js";
+import { QueueCollector, startWorker } from "../../../src/distribute/index.js";
 import type { Store } from "../../../src/queue/store.js";
 import { type SweepOutcome, sweep } from "../../../src/sweep.js";
+import { HoldingRelay } from "../../helpers/holding-relay.js";
 import { dropPrefix, redisAbsent, redisUrl, testPrefix } from "../../helpers/redis.js";
 import { postgresEngine, sqliteEngine } from "../../helpers/store-engines.js";
+import { spawnWorker, type WorkerProcess } from "../../helpers/worker-process.js";
 
 const now = new Date("2026-12-07T12:00:00Z");
 const stores: Store[] = [];
@@ -22,64 +21,6 @@ let demos: ProviderDemo[] = [];
 /** The emulators' secrets: what a worker's machine has, and the central process does not. */
 let secrets: Record<string, string> = {};
 let demoYaml = "";
-
-/**
- * A TCP relay in front of an emulator. Armed, it holds the first request it then sees without answering
- * (the worker sending it is then certainly in the middle of a job) and tells the test; everything else is
- * passed through. It watches requests, not connections: Node's default agent keeps connections alive,
- * so a worker in this process may send its request on a connection the reference sweep opened.
- */
-class HoldingRelay {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  #armed: (() => void) | undefined;
-  /** Whether a request is being held. */
-  holding = false;
-  constructor(target: number) {
-    this.#server = createServer((client) => {
-      const upstream = netConnect(target, "127.0.0.1");
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on("close", () => this.#sockets.delete(s));
-      }
-      upstream.on("error", () => client.destroy());
-      client.on("error", () => upstream.destroy());
-      upstream.pipe(client);
-      client.on("data", (chunk) => {
-        const hold = this.#armed;
-        if (!hold) {
-          upstream.write(chunk);
-          return;
-        }
-        // HTTP/1.1 without pipelining: a chunk on an idle connection starts a request. Held: never
-        // forwarded, never answered, and the emulator closing its idle side does not close this one.
-        this.#armed = undefined;
-        this.holding = true;
-        client.removeAllListeners("data");
-        client.pause();
-        upstream.unpipe(client);
-        upstream.destroy();
-        hold();
-      });
-      client.on("end", () => upstream.end());
-    });
-  }
-  listen(): Promise<number> {
-    return new Promise((resolve) =>
-      this.#server.listen(0, "127.0.0.1", () => resolve((this.#server.address() as { port: number }).port)),
-    );
-  }
-  /** Resolves once a request is being held. */
-  arm(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#armed = resolve;
-    });
-  }
-  close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
-  }
-}
 
 let relay: HoldingRelay;
 /**
@@ -134,7 +75,7 @@ async function outcomeOf(store: Store, outcome: SweepOutcome) {
 }
 
 describe.skipIf(redisAbsent)("distributed sweep on BullMQ (real Redis, demo emulators)", () => {
-  it("two workers (one killed mid-job) and a site collector give the single-process sweep's fingerprints and states", async () => {
+  it("two worker processes (one SIGKILLed mid-job) and a site collector give the single-process sweep's fingerprints and states", async () => {
     // The site tag routes northwind's NinjaOne to the site's worker only; a single process ignores it.
     const yaml = demoYaml.replace(
       "      - type: ninjaone\n        id: ninjaone\n",
@@ -153,22 +94,50 @@ describe.skipIf(redisAbsent)("distributed sweep on BullMQ (real Redis, demo emul
 
     const prefix = testPrefix();
     prefixes.push(prefix);
-    const worker = (name: string, more: Partial<WorkerOptions> = {}) =>
-      startWorker({ url: redisUrl, prefix, name, env: secrets, stalledMs: 1000, ...more });
-    const first = await worker("first", { concurrency: 1 });
-    const site = await worker("site", { site: "branch" });
-    let second: RunningWorker | undefined;
+    const dir = await mkdtemp(join(tmpdir(), "mfasweep-workers-"));
+    const file = join(dir, "mfasweep.yaml");
+    await writeFile(file, yaml);
+    // Each worker reads the config from its own file and the secrets from its own environment.
+    const spawnOne = () =>
+      spawnWorker(
+        [
+          "--config",
+          file,
+          "--queue",
+          redisUrl,
+          "--queue-prefix",
+          prefix,
+          "--concurrency",
+          "1",
+          // Long enough that a busy machine still renews a live job's lock in time; short enough for a test.
+          "--stalled-seconds",
+          "5",
+        ],
+        secrets,
+      );
+    const site = await startWorker({
+      url: redisUrl,
+      config: cfg,
+      prefix,
+      name: "site",
+      site: "branch",
+      env: secrets,
+    });
+    const first = spawnOne();
+    let second: WorkerProcess | undefined;
     const held = relay.arm().then(async () => {
-      // The first worker is inside a job now. Abandoned without reporting, as if killed: its lock
-      // lapses and the job stalls; a worker that joins later must take it over.
-      await first.close({ force: true });
-      second = await worker("second");
+      // The first worker is inside a job now. A second one starts, then the first is killed without a
+      // word: its lock lapses, the job stalls, and the second must take it over.
+      second = spawnOne();
+      await second.ready;
+      first.child.kill("SIGKILL");
     });
     const central = await QueueCollector.open({ url: redisUrl, prefix });
     const store = await storeOf(postgresEngine.skip ? sqliteEngine : postgresEngine);
     const stop = new AbortController();
     const deadline = setTimeout(() => stop.abort(), sweepLimitMs);
     try {
+      await first.ready;
       // The central process has none of the secrets: only the workers resolve them.
       const distributed = await sweep(cfg, {
         store,
@@ -180,7 +149,7 @@ describe.skipIf(redisAbsent)("distributed sweep on BullMQ (real Redis, demo emul
       });
       expect(
         relay.holding,
-        "no Google request reached the relay during the distributed sweep, so no worker was stopped mid-job",
+        "no Google request reached the relay during the distributed sweep, so no worker was killed mid-job",
       ).toBe(true);
       expect(
         distributed.report.coverage
@@ -188,23 +157,33 @@ describe.skipIf(redisAbsent)("distributed sweep on BullMQ (real Redis, demo emul
           .map((c) => `${c.tenant}/${c.connection} ${c.status}: ${c.reason}`),
       ).toEqual([]);
       await held;
+      expect(await first.exited).toEqual({ code: null, signal: "SIGKILL" });
       expect(await outcomeOf(store, distributed)).toEqual(expected);
       const collectedBy = (c: SweepOutcome["report"]["coverage"][number]) =>
         c.notes.filter((n) => n.startsWith("collected by worker "));
-      // Exactly one collection per connection: the abandoned job's eventual answer counts for nothing.
+      // Exactly one collection per connection: the killed worker's job counts once, by its new owner.
       for (const c of distributed.report.coverage)
         expect(collectedBy(c), `${c.tenant}/${c.connection}`).toHaveLength(1);
       const bySite = distributed.report.coverage.filter((c) =>
         collectedBy(c).some((n) => n === "collected by worker site (site branch)"),
       );
       expect(bySite.map((c) => `${c.tenant}/${c.connection}`)).toEqual(["northwind/ninjaone"]);
+      const secondName = second?.name ?? "(none)";
       expect(
-        distributed.report.coverage.some((c) => collectedBy(c).includes("collected by worker second")),
+        distributed.report.coverage.some((c) => collectedBy(c).includes(`collected by worker ${secondName}`)),
       ).toBe(true);
+      // SIGTERM drains: the worker says so and ends on its own with status 0.
+      second?.child.kill("SIGTERM");
+      expect(await second?.exited).toEqual({ code: 0, signal: null });
+      expect(second?.stderr()).toMatch(/draining: finishing running jobs/);
     } finally {
       clearTimeout(deadline);
       await central.close();
-      await Promise.all([first, site, second].map((w) => w?.close({ force: true })));
+      await site.close({ force: true });
+      for (const w of [first, second])
+        if (w && w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+      await Promise.all([first.exited, second?.exited]);
+      await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });
