@@ -107,6 +107,21 @@ export {
   readGdapCustomers,
 } from "./onboarding/discover.js";
 export { type DiscoveredTenant, type MergePlan, mergeTenants } from "./onboarding/merge.js";
+export {
+  mapPsaCompanies,
+  mergeMapping,
+  type PsaMapResult,
+  psaMapText,
+  tenantDomains,
+} from "./onboarding/psa-map.js";
+export {
+  type MappingProposal,
+  type MatchConfidence,
+  matchCompanies,
+  normaliseName,
+  type TenantForMatch,
+  websiteDomain,
+} from "./onboarding/psa-match.js";
 export * from "./queue/index.js";
 export { exitCode, reportVerdict, ScanReport } from "./report.js";
 export { type ScanOptions, scan } from "./scan.js";

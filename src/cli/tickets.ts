@@ -3,8 +3,10 @@ import { Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";
+import { linesForTerminal } from "../export/sanitize.js";
 import { type RecordedRequest, syncTickets, ticketingConnectors } from "../export/ticketing/index.js";
 import { recordedRequestText, syncSummaryText } from "../export/ticketing/report.js";
+import { mapPsaCompanies, psaMapText } from "../onboarding/psa-map.js";
 import { openStore } from "../queue/index.js";
 import { defaultConfigPath, finish, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
@@ -98,6 +100,24 @@ export function ticketsCommand(): Command {
         process.off("SIGTERM", stop);
         await store.close();
       }
+    });
+
+  tickets
+    .command("map")
+    .description(
+      "Match tenants to the PSA's companies by domain and name and propose the mapping (ConnectWise, Autotask, HaloPSA); --write adds it to the config, keeping its comments",
+    )
+    .requiredOption("--target <id>", "the ticketing target (its PSA's companies are read)")
+    .option("-c, --config <file>", "config file", defaultConfigPath())
+    .option("--write", "merge the proposed mapping into the config (default: print it and the diff)")
+    .action(async (options: { target: string; config: string; write?: boolean }) => {
+      const write = options.write ?? false;
+      const result = await mapPsaCompanies(options.config, options.target, { write });
+      // The YAML that --write would add (or added), exactly.
+      process.stdout.write(linesForTerminal(result.diff));
+      process.stdout.write(linesForTerminal(psaMapText(result, write)));
+      if (result.written)
+        process.stderr.write(`wrote ${options.config}; next: mfasweep tickets sync --dry-run\n`);
     });
 
   tickets

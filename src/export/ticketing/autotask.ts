@@ -5,7 +5,15 @@ import { SecretRef } from "../../config/secrets.js";
 import { ProviderResponseError } from "../../errors.js";
 import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderText } from "./render.js";
-import { defineConnector, JsonObject, mappingBase, type TicketDraft, targetBase } from "./types.js";
+import {
+  defineConnector,
+  JsonObject,
+  mappingBase,
+  maxCompanyPages,
+  type PsaCompany,
+  type TicketDraft,
+  targetBase,
+} from "./types.js";
 
 /**
  * Autotask PSA tickets (REST API v1.0).
@@ -19,6 +27,13 @@ import { defineConnector, JsonObject, mappingBase, type TicketDraft, targetBase 
  * Which ticket fields an instance requires (status, priority, queue, …) and a note's `noteType`/`publish`
  * are picklists of each instance: set them in `fields` and `noteFields` (see Tickets/entityInformation/fields).
  * The default closed status is 5 (Complete).
+ * - Companies (`tickets map`): `GET V1.0/Companies/query?search={"filter":[…isActive eq true]}`, then each
+ *   `pageDetails.nextPageUrl` with GET until it is null (up to 500 items a page). The next-page URL comes
+ *   from the network and our credentials go to it: only the zone's own origin is followed. Fields used:
+ *   `id`, `companyName`, `webAddress`, `isActive`. Sources: aenichols/ATREST-CSharp-Client (the generated
+ *   client of Autotask's swagger: `CompaniesApi.md` `GET /V1.0/Companies/query`, `CompanyModel.cs` JSON
+ *   names, `PagingModel.md` `nextPageUrl`), KelvinTegelaar/AutotaskAPI `Get-AutotaskAPIResource.ps1`
+ *   (`query?search=<JSON>`, following `PageDetails.NextPageUrl` with GET until null).
  */
 
 export const AutotaskMapping = mappingBase.extend({
@@ -62,6 +77,17 @@ export type AutotaskTarget = z.infer<typeof AutotaskTarget>;
 const Zone = z.object({ url: z.url() });
 const Created = z.object({ itemId: z.union([z.number(), z.string()]) });
 const Query = z.object({ items: z.array(z.object({ id: z.union([z.number(), z.string()]) })) });
+const CompanyPage = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      companyName: z.string(),
+      webAddress: z.string().nullish(),
+      isActive: z.boolean().nullish(),
+    }),
+  ),
+  pageDetails: z.object({ nextPageUrl: z.string().nullish() }),
+});
 
 /**
  * The zone URL comes from the network and our credentials go to it: only a host of the lookup's own
@@ -78,6 +104,7 @@ export const autotask = defineConnector<AutotaskTarget, AutotaskMapping>({
   schema: AutotaskTarget,
   lookup: "dedupe-field",
   createRetry: "after-lookup",
+  companyField: "companyId",
   mapping: (target, tenant) => target.tenants[tenant],
   async open(target, { http, secret }) {
     const [apiSecret, integrationCode] = await Promise.all([
@@ -109,6 +136,32 @@ export const autotask = defineConnector<AutotaskTarget, AutotaskMapping>({
     const text = (doc: TicketDraft["doc"]) => clip(renderText(doc), target.maxDescriptionLength);
 
     return {
+      async listCompanies() {
+        const first = await url("V1.0/Companies/query");
+        first.searchParams.set(
+          "search",
+          JSON.stringify({ filter: [{ op: "eq", field: "isActive", value: true }] }),
+        );
+        const out: PsaCompany[] = [];
+        let next: URL | undefined = first;
+        for (let page = 1; next && page <= maxCompanyPages; page++) {
+          const res = await http.send("list companies", { method: "GET", url: next, headers, kind: "read" });
+          const body = checkShape(CompanyPage, res?.data, `${target.id} companies, page ${page}`);
+          for (const c of body.items)
+            if (c.isActive !== false)
+              out.push({ id: c.id, name: c.companyName, ...(c.webAddress ? { website: c.webAddress } : {}) });
+          next = body.pageDetails.nextPageUrl ? new URL(body.pageDetails.nextPageUrl, first) : undefined;
+          if (next && next.origin !== first.origin)
+            throw new ProviderResponseError(
+              `${target.id}: the next page of companies is on ${next.origin}, not the zone's ${first.origin}; not sending credentials there`,
+            );
+        }
+        if (next)
+          throw new ProviderResponseError(
+            `${target.id}: more than ${maxCompanyPages} pages of companies; stopped`,
+          );
+        return out;
+      },
       async find(key, { mapping }) {
         const filter: JsonObject[] = [
           { op: "eq", field: "externalID", value: key },

@@ -2,12 +2,16 @@ import { z } from "zod";
 import { checkShape } from "../../collect/http.js";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
+import { ProviderResponseError } from "../../errors.js";
+import { appendAll } from "../../util/arrays.js";
 import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderText } from "./render.js";
 import {
   defineConnector,
   JsonObject,
   mappingBase,
+  maxCompanyPages,
+  type PsaCompany,
   requireCloseFields,
   type TicketDraft,
   targetBase,
@@ -23,6 +27,12 @@ import {
  *   `conditions=externalXRef="…" and closedFlag=false and company/id=…` (only in the tenant's company).
  * The initial description cannot be rewritten after creation, so an update replaces the summary and adds
  * the new details as a note. Board statuses differ per board: closing needs `closeFields`.
+ * - Companies (`tickets map`): `GET /company/companies` with `conditions=deletedFlag=false`,
+ *   `fields=id,identifier,name,website`, `orderBy=id asc` (a stable page walk), `page` from 1 and `pageSize`
+ *   1000 (the documented maximum), until a page comes back empty. Sources: the generated API docs in
+ *   Jetbuilt/connect_wise (`docs/CompaniesApi.md`, `docs/Company.md`: `identifier`, `name`, `id`, `website`,
+ *   `deletedFlag`; query `conditions`, `fields`, `orderBy`, `page`, `pageSize`), christaylorcodes/
+ *   ConnectWiseManageAPI (`page`/`pageSize` paging), and the reference's quick-ref (`pageSize` max 1000).
  */
 
 export const ConnectWiseMapping = mappingBase.extend({
@@ -58,12 +68,20 @@ export const ConnectWiseTarget = targetBase
 export type ConnectWiseTarget = z.infer<typeof ConnectWiseTarget>;
 
 const Ticket = z.object({ id: z.number().int() });
+const Company = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  identifier: z.string().nullish(),
+  website: z.string().nullish(),
+});
+const companyPageSize = 1000;
 
 export const connectwise = defineConnector<ConnectWiseTarget, ConnectWiseMapping>({
   type: "connectwise",
   schema: ConnectWiseTarget,
   lookup: "dedupe-field",
   createRetry: "after-lookup",
+  companyField: "companyId",
   mapping: (target, tenant) => target.tenants[tenant],
   async open(target, { http, secret }) {
     const [publicKey, privateKey, clientId] = await Promise.all([
@@ -99,6 +117,37 @@ export const connectwise = defineConnector<ConnectWiseTarget, ConnectWiseMapping
     };
 
     return {
+      async listCompanies() {
+        const out: PsaCompany[] = [];
+        for (let page = 1; page <= maxCompanyPages; page++) {
+          const res = await http.send("list companies", {
+            method: "GET",
+            url: url("company/companies", {
+              conditions: "deletedFlag=false",
+              fields: "id,identifier,name,website",
+              orderBy: "id asc",
+              page,
+              pageSize: companyPageSize,
+            }),
+            headers,
+            kind: "read",
+          });
+          const rows = checkShape(z.array(Company), res?.data, `${target.id} companies, page ${page}`);
+          if (rows.length === 0) return out;
+          appendAll(
+            out,
+            rows.map((c) => ({
+              id: c.id,
+              name: c.name,
+              ...(c.website ? { website: c.website } : {}),
+              ...(c.identifier ? { identifier: c.identifier } : {}),
+            })),
+          );
+        }
+        throw new ProviderResponseError(
+          `${target.id}: more than ${maxCompanyPages} pages of companies; stopped`,
+        );
+      },
       async find(key, { mapping }) {
         const res = await http.send("look up the ticket by externalXRef", {
           method: "GET",

@@ -2,12 +2,15 @@ import { z } from "zod";
 import { checkShape } from "../../collect/http.js";
 import { Identifier } from "../../config/connection.js";
 import { SecretRef } from "../../config/secrets.js";
+import { ProviderResponseError } from "../../errors.js";
 import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderHtml } from "./render.js";
 import {
   defineConnector,
   JsonObject,
   mappingBase,
+  maxCompanyPages,
+  type PsaCompany,
   requireCloseFields,
   type TicketDraft,
   targetBase,
@@ -24,6 +27,13 @@ import {
  *   ledger is the only lookup. A create that fails without an answer is not repeated in the same run.
  * Bodies go into `details_html`/`note_html`, HTML-escaped. Ticket type, priority and closing statuses are
  * per instance: `fields`, `noteFields`, `closeFields`.
+ * - Clients (`tickets map`): `GET /api/Client?pageinate=true&page_size=…&page_no=…` (from 1) with
+ *   `includeactive=true&includeinactive=false`, answering `{ record_count, clients: [...] }`, until
+ *   `record_count` clients are read (an empty page before that is an error). Fields used: `id`, `name`, `website`, `inactive`.
+ *   Sources: the "Halo API v2" swagger in covenanttechnologysolutions/halopsa-rest
+ *   (`generator/spec/swagger.json`: `/Client` query parameters, schema `Area`), homotechsual/HaloAPI
+ *   (`Get-HaloClient.ps1`: resource `api/client`, result property `clients`; its paging by `record_count`).
+ *   The client's `domain` field is in the schema without a description: not used.
  */
 
 export const HaloMapping = mappingBase.extend({
@@ -58,6 +68,18 @@ export type HaloTarget = z.infer<typeof HaloTarget>;
 
 const Token = z.object({ access_token: z.string().min(1), expires_in: z.number().optional() });
 const Ticket = z.object({ id: z.number().int() });
+const ClientPage = z.object({
+  record_count: z.number().int().nonnegative(),
+  clients: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      website: z.string().nullish(),
+      inactive: z.boolean().nullish(),
+    }),
+  ),
+});
+const clientPageSize = 100;
 /** One ticket posted: Halo answers with the ticket, or with a list holding it. */
 const Created = z.union([Ticket, z.array(Ticket).min(1)]);
 
@@ -66,6 +88,7 @@ export const halopsa = defineConnector<HaloTarget, HaloMapping>({
   schema: HaloTarget,
   lookup: "none (ledger only)",
   createRetry: "no",
+  companyField: "clientId",
   mapping: (target, tenant) => target.tenants[tenant],
   async open(target, { http, secret, now }) {
     const clientSecret = await secret(target.auth.clientSecret);
@@ -109,6 +132,39 @@ export const halopsa = defineConnector<HaloTarget, HaloMapping>({
       });
 
     return {
+      async listCompanies() {
+        const out: PsaCompany[] = [];
+        let read = 0;
+        for (let page = 1; page <= maxCompanyPages; page++) {
+          const url = joinUrl(target.endpoint, "api/Client", {
+            pageinate: "true",
+            page_size: clientPageSize,
+            page_no: page,
+            includeactive: "true",
+            includeinactive: "false",
+          });
+          const res = await http.send("list clients", {
+            method: "GET",
+            url,
+            headers: await bearer(),
+            kind: "read",
+          });
+          const body = checkShape(ClientPage, res?.data, `${target.id} clients, page ${page}`);
+          read += body.clients.length;
+          for (const c of body.clients)
+            if (c.inactive !== true)
+              out.push({ id: c.id, name: c.name, ...(c.website ? { website: c.website } : {}) });
+          if (read >= body.record_count) return out;
+          // Fewer clients than record_count said, and no more coming: a partial list is not a list.
+          if (body.clients.length === 0)
+            throw new ProviderResponseError(
+              `${target.id}: page ${page} of clients is empty after ${read} of ${body.record_count}; the list is incomplete`,
+            );
+        }
+        throw new ProviderResponseError(
+          `${target.id}: more than ${maxCompanyPages} pages of clients; stopped`,
+        );
+      },
       async probe() {
         await bearer();
         return "an access token was issued (HaloPSA has no read-only ticket lookup by key)";

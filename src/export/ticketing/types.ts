@@ -101,8 +101,28 @@ export interface Scope<M> {
  */
 export type CreateRetry = "idempotent" | "after-lookup" | "no";
 
+/**
+ * A customer record of a PSA (ConnectWise company, Autotask company, HaloPSA client), for `tickets map`:
+ * only what matching needs. `website` is the vendor's own field, as the PSA holds it (a URL or a host).
+ */
+export interface PsaCompany {
+  id: number;
+  name: string;
+  website?: string;
+  /** ConnectWise's short company identifier. */
+  identifier?: string;
+}
+
+/** Pages read at most when listing a PSA's companies: a list that does not end is an error, not a loop. */
+export const maxCompanyPages = 500;
+
 /** One target's client for one run. */
 export interface TicketingClient<M> {
+  /**
+   * Every active company (client) of the PSA, all pages, for `tickets map` (issue #22 item 4). Throws on
+   * any page it cannot read: a partial list would leave tenants unmatched that are not.
+   */
+  listCompanies?(): Promise<PsaCompany[]>;
   /** Looks the key up in the system's dedupe field, within the tenant's company/project only. */
   find?(key: string, scope: Scope<M>): Promise<RemoteTicket | undefined>;
   /**
@@ -132,6 +152,8 @@ export interface TicketingConnector<T extends { type: string; id: string }, M> {
   /** How the remote dedupe lookup behaves, for messages and docs. */
   lookup: "dedupe-field" | "search (eventually consistent)" | "none (ledger only)";
   createRetry: CreateRetry;
+  /** The mapping field that holds the customer's company id (`companyId`, `clientId`), for `tickets map`. */
+  companyField?: string;
   /** The tenant's mapping, or undefined when the target does not serve that tenant. */
   mapping(target: T, tenant: string): M | undefined;
   open(target: T, ctx: ConnectorContext): Promise<TicketingClient<M>>;

@@ -1,4 +1,4 @@
-import { startEmulator } from "../../../emulator/server.js";
+import { type EmulatorResponse, startEmulator } from "../../../emulator/server.js";
 import {
   type EmulatedTicket,
   isObject,
@@ -14,22 +14,79 @@ import {
  * (`/ATServicesRest/V1.0/zoneInformation?user=`) answering the zone's URL, and under that zone the
  * `ApiIntegrationCode`/`UserName`/`Secret` headers (401 otherwise), `Tickets/query` filters (eq, noteq),
  * ticket create (`{ itemId }`) and PATCH, notes, and the instance's required ticket fields (picklists an
- * instance makes mandatory: 500 with Autotask's `errors` list when one is missing).
+ * instance makes mandatory: 500 with Autotask's `errors` list when one is missing). Companies:
+ * `GET V1.0/Companies/query?search=<JSON filter>` (a filter is required), up to 500 items a page, and
+ * `pageDetails.nextPageUrl` a GET URL for the next page (null on the last); items `id`, `companyName`,
+ * `webAddress`, `isActive`.
  */
 
 export interface AutotaskEmulatorOptions extends TicketEmulatorOptions {
   username: string;
   secret: string;
   integrationCode: string;
-  /** Company ids that exist. */
-  companies: number[];
+  /** Companies that exist: an id, or a record for the company list. */
+  companies: Array<number | AutotaskCompany>;
+  /** Items per page of a query (default 500); smaller to exercise paging. */
+  pageSize?: number;
   /** Fields this instance requires on a new ticket besides companyID and title (e.g. status, priority). */
   requiredFields?: string[];
   /** Status value of a completed ticket (5 by default). */
   completeStatus?: number;
 }
 
+export interface AutotaskCompany {
+  id: number;
+  companyName: string;
+  webAddress?: string;
+  isActive?: boolean;
+}
+
 const zonePath = "/zone/ATServicesRest/";
+
+function companyRecord(c: number | AutotaskCompany): Record<string, unknown> {
+  return typeof c === "number"
+    ? { id: c, companyName: `Company ${c}`, isActive: true }
+    : { isActive: true, ...c };
+}
+
+/** One filter of a query (`eq`, `noteq`, `gte`) against a record; field names are case-insensitive. */
+function recordMatches(record: Record<string, unknown>, filter: Record<string, unknown>): boolean {
+  const field = String(filter.field ?? "").toLowerCase();
+  const key = Object.keys(record).find((k) => k.toLowerCase() === field);
+  const value = key ? record[key] : undefined;
+  if (filter.op === "eq") return String(value) === String(filter.value);
+  if (filter.op === "noteq") return String(value) !== String(filter.value);
+  if (filter.op === "gte") return Number(value) >= Number(filter.value);
+  return false;
+}
+
+/** `GET Companies/query?search=…[&page=n]`: one page, and the URL of the next while there is one. */
+function companiesPage(
+  req: { query: URLSearchParams; baseUrl: string },
+  companies: Array<Record<string, unknown>>,
+  pageSize: number,
+): EmulatorResponse {
+  const search = parseBody(req.query.get("search") ?? "");
+  if (!isObject(search) || !Array.isArray(search.filter) || search.filter.length === 0)
+    return json(500, { errors: ["A filter is required"] });
+  const filters = search.filter.filter(isObject);
+  const page = Number(req.query.get("page") ?? 0);
+  const found = companies.filter((c) => filters.every((f) => recordMatches(c, f)));
+  const items = found.slice(page * pageSize, (page + 1) * pageSize);
+  const more = (page + 1) * pageSize < found.length;
+  const next = new URL(`${req.baseUrl}${zonePath}V1.0/Companies/query`);
+  next.searchParams.set("search", req.query.get("search") ?? "");
+  next.searchParams.set("page", String(page + 1));
+  return json(200, {
+    items,
+    pageDetails: {
+      count: items.length,
+      requestCount: pageSize,
+      prevPageUrl: null,
+      nextPageUrl: more ? next.toString() : null,
+    },
+  });
+}
 
 function matches(ticket: EmulatedTicket, filter: Record<string, unknown>): boolean {
   const field = String(filter.field ?? "");
@@ -44,6 +101,8 @@ export async function startAutotaskEmulator(options: AutotaskEmulatorOptions): P
   const tickets: EmulatedTicket[] = [];
   let nextId = 29680000;
   let nextNote = 1;
+  const companies = options.companies.map(companyRecord);
+  const companyIds = companies.map((c) => Number(c.id));
   const emulator = await startEmulator((req) => {
     if (/^\/ATServicesRest\/V1\.0\/zoneInformation$/i.test(req.path) && req.method === "GET") {
       if (req.query.get("user") !== options.username)
@@ -65,6 +124,8 @@ export async function startAutotaskEmulator(options: AutotaskEmulatorOptions): P
     const path = req.path.slice(`${zonePath}V1.0`.length);
     const body = parseBody(req.body);
 
+    if (path === "/Companies/query" && req.method === "GET")
+      return companiesPage(req, companies, options.pageSize ?? 500);
     if (path === "/Tickets/query" && req.method === "POST") {
       if (!isObject(body) || !Array.isArray(body.filter))
         return json(500, { errors: ["A filter is required"] });
@@ -81,7 +142,7 @@ export async function startAutotaskEmulator(options: AutotaskEmulatorOptions): P
         (f) => body[f] === undefined || body[f] === null || body[f] === "",
       );
       if (missing.length) return json(500, { errors: missing.map((f) => `Missing Required Field: ${f}`) });
-      if (typeof body.companyID !== "number" || !options.companies.includes(body.companyID))
+      if (typeof body.companyID !== "number" || !companyIds.includes(body.companyID))
         return json(500, { errors: [`companyID ${String(body.companyID)} does not exist`] });
       const ticket: EmulatedTicket = { id: String(nextId++), fields: { ...body }, notes: [], closed: false };
       tickets.push(ticket);

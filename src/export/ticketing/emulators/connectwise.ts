@@ -1,4 +1,4 @@
-import { startEmulator } from "../../../emulator/server.js";
+import { type EmulatorResponse, startEmulator } from "../../../emulator/server.js";
 import {
   basicCredentials,
   type EmulatedTicket,
@@ -14,7 +14,9 @@ import {
  * A stand-in for ConnectWise PSA's service ticket API under `/v4_6_release/apis/3.0`: Basic
  * `company+public:private` **and** the `clientId` header on every request (401 otherwise), `conditions`
  * lookups (`field="value"` joined by `and`), tickets with `externalXRef`, JSON Patch updates, notes, and a
- * status that closes a ticket (`closedFlag`).
+ * status that closes a ticket (`closedFlag`). Companies: `GET /company/companies` with `conditions`,
+ * `fields` (comma-separated), `page` (from 1; past the end an empty array) and `pageSize` (default 25,
+ * at most 1000), records `id`, `identifier`, `name`, `website`, `deletedFlag`.
  */
 
 export interface ConnectWiseEmulatorOptions extends TicketEmulatorOptions {
@@ -22,13 +24,51 @@ export interface ConnectWiseEmulatorOptions extends TicketEmulatorOptions {
   publicKey: string;
   privateKey: string;
   clientId: string;
-  /** Company record ids that exist (others are refused). */
-  companies: number[];
+  /** Companies that exist (others are refused): an id, or a record for the company list. */
+  companies: Array<number | ConnectWiseCompany>;
+  /** Largest page served (default 1000, the documented maximum); smaller to exercise paging. */
+  maxPageSize?: number;
   /** Status ids that mark a ticket closed. */
   closedStatusIds?: number[];
 }
 
+export interface ConnectWiseCompany {
+  id: number;
+  name: string;
+  identifier?: string;
+  website?: string;
+  deletedFlag?: boolean;
+}
+
 export const connectwiseBasePath = "/v4_6_release/apis/3.0";
+
+function companyRecord(c: number | ConnectWiseCompany): Record<string, unknown> {
+  const r = typeof c === "number" ? { id: c, name: `Company ${c}`, identifier: `C${c}` } : c;
+  return { deletedFlag: false, ...r };
+}
+
+/** One page of the company list, as `GET /company/companies` answers it. */
+function companiesPage(
+  query: URLSearchParams,
+  companies: Array<Record<string, unknown>>,
+  maxPageSize: number,
+): EmulatorResponse {
+  const conditions = parseConditions(query.get("conditions") ?? "deletedFlag=false");
+  if (!conditions) return json(400, { code: "InvalidObject", message: "conditions could not be parsed" });
+  const size = Math.min(Number(query.get("pageSize") ?? 25), maxPageSize);
+  const page = Number(query.get("page") ?? 1);
+  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1)
+    return json(400, { code: "InvalidObject", message: "page and pageSize must be positive integers" });
+  const fields = query.get("fields")?.split(",");
+  const found = companies
+    .filter((c) => conditions.every(([f, v]) => String(c[f] ?? "") === v))
+    .sort((a, b) => Number(a.id) - Number(b.id))
+    .slice((page - 1) * size, page * size);
+  return json(
+    200,
+    found.map((c) => (fields ? Object.fromEntries(fields.filter((f) => f in c).map((f) => [f, c[f]])) : c)),
+  );
+}
 
 /** `externalXRef="k" and closedFlag=false and company/id=250` → [[field, value], …]. */
 function parseConditions(text: string): Array<[string, string]> | undefined {
@@ -52,6 +92,8 @@ export async function startConnectWiseEmulator(options: ConnectWiseEmulatorOptio
   const tickets: EmulatedTicket[] = [];
   const closed = new Set(options.closedStatusIds ?? [42]);
   let nextId = 1000;
+  const companies = options.companies.map(companyRecord);
+  const companyIds = companies.map((c) => Number(c.id));
   const emulator = await startEmulator((req) => {
     if (!req.path.startsWith(connectwiseBasePath))
       return json(404, { code: "NotFound", message: "Not found" });
@@ -66,6 +108,8 @@ export async function startConnectWiseEmulator(options: ConnectWiseEmulatorOptio
     if (req.headers.clientid !== options.clientId)
       return json(401, { code: "Unauthorized", message: "A valid clientId is required" });
 
+    if (path === "/company/companies" && req.method === "GET")
+      return companiesPage(req.query, companies, options.maxPageSize ?? 1000);
     const find = (id: string) => tickets.find((t) => t.id === id);
     if (path === "/service/tickets" && req.method === "GET") {
       const conditions = parseConditions(req.query.get("conditions") ?? "");
@@ -82,7 +126,7 @@ export async function startConnectWiseEmulator(options: ConnectWiseEmulatorOptio
       if (!isObject(body) || typeof body.summary !== "string" || !body.summary)
         return json(400, { code: "InvalidObject", message: "summary is required" });
       const company = isObject(body.company) ? body.company.id : undefined;
-      if (typeof company !== "number" || !options.companies.includes(company))
+      if (typeof company !== "number" || !companyIds.includes(company))
         return json(400, { code: "InvalidObject", message: "company: a valid company is required" });
       const ticket: EmulatedTicket = { id: String(nextId++), fields: { ...body }, notes: [], closed: false };
       tickets.push(ticket);

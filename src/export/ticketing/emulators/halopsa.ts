@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { startEmulator } from "../../../emulator/server.js";
+import { type EmulatorResponse, startEmulator } from "../../../emulator/server.js";
 import {
   type EmulatedTicket,
   isObject,
@@ -13,18 +13,47 @@ import {
 /**
  * A stand-in for HaloPSA: `POST /auth/token` (client credentials, form-encoded; `invalid_client` 401
  * otherwise) issuing bearer tokens, `/api/Tickets` taking an **array** (an item with `id` updates that
- * ticket; one posted ticket is answered with the ticket), and `/api/Actions` (array) for notes.
+ * ticket; one posted ticket is answered with the ticket), and `/api/Actions` (array) for notes. Clients:
+ * `GET /api/Client` answers `{ record_count, clients }`; with `pageinate=true` one page of `page_size` at
+ * `page_no` (from 1), `record_count` counting every match; `includeinactive=false` leaves inactive ones out.
  */
 
 export interface HaloEmulatorOptions extends TicketEmulatorOptions {
   clientId: string;
   clientSecret: string;
-  /** Client (customer) ids that exist. */
-  clients: number[];
+  /** Clients (customers) that exist: an id, or a record for the client list. */
+  clients: Array<number | HaloClientRecord>;
+  /** Largest page served; smaller to exercise paging. */
+  maxPageSize?: number;
   /** status_id values that close a ticket. */
   closedStatusIds?: number[];
   /** Token lifetime in seconds (default 3600). */
   expiresIn?: number;
+}
+
+export interface HaloClientRecord {
+  id: number;
+  name: string;
+  website?: string;
+  inactive?: boolean;
+}
+
+function clientRecord(c: number | HaloClientRecord): HaloClientRecord {
+  return typeof c === "number" ? { id: c, name: `Client ${c}` } : c;
+}
+
+function clientsPage(
+  query: URLSearchParams,
+  clients: HaloClientRecord[],
+  maxPageSize: number,
+): EmulatorResponse {
+  const found = clients.filter((c) => query.get("includeinactive") !== "false" || !c.inactive);
+  if (query.get("pageinate") !== "true") return json(200, { record_count: found.length, clients: found });
+  const size = Math.min(Number(query.get("page_size") ?? 50), maxPageSize);
+  const page = Number(query.get("page_no") ?? 1);
+  if (!Number.isInteger(size) || size < 1 || !Number.isInteger(page) || page < 1)
+    return json(400, { message: "page_size and page_no must be positive integers" });
+  return json(200, { record_count: found.length, clients: found.slice((page - 1) * size, page * size) });
 }
 
 export async function startHaloEmulator(
@@ -35,6 +64,8 @@ export async function startHaloEmulator(
   const closed = new Set(options.closedStatusIds ?? [9]);
   let nextId = 4100;
   let issued = 0;
+  const clients = options.clients.map(clientRecord);
+  const clientIds = clients.map((c) => c.id);
   const emulator = await startEmulator((req) => {
     if (req.path === "/auth/token" && req.method === "POST") {
       const form = new URLSearchParams(req.body);
@@ -60,6 +91,8 @@ export async function startHaloEmulator(
       return json(401, { message: "Authorization has been denied for this request." });
     const body = parseBody(req.body);
 
+    if (req.path === "/api/Client" && req.method === "GET")
+      return clientsPage(req.query, clients, options.maxPageSize ?? 1000);
     if (req.path === "/api/Tickets" && req.method === "POST") {
       if (!Array.isArray(body) || !body.every(isObject))
         return json(400, { message: "An array of tickets is expected" });
@@ -78,7 +111,7 @@ export async function startHaloEmulator(
         }
         if (typeof item.summary !== "string" || !item.summary)
           return json(400, { message: "summary is required" });
-        if (typeof item.client_id !== "number" || !options.clients.includes(item.client_id))
+        if (typeof item.client_id !== "number" || !clientIds.includes(item.client_id))
           return json(400, { message: "A valid client_id is required" });
         const ticket: EmulatedTicket = {
           id: String(nextId++),
