@@ -93,6 +93,38 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/**
+ * A 2048-bit RSA key costs a few hundred milliseconds of CPU; every emulator of one process serving the
+ * same names shares one throwaway certificate (a test that needs another name asks for it).
+ */
+const certificates = new Map<string, ReturnType<typeof generate>>();
+function throwawayCertificate(names: string[] | undefined): ReturnType<typeof generate> {
+  const key = names?.join("\n") ?? "";
+  let pems = certificates.get(key);
+  if (!pems) {
+    pems = generate([{ name: "commonName", value: names?.[0] ?? "127.0.0.1" }], {
+      algorithm: "sha256",
+      keySize: 2048,
+      extensions: [
+        { name: "basicConstraints", cA: true },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+        {
+          name: "subjectAltName",
+          altNames: names
+            ? names.map((value) => ({ type: 2, value }))
+            : [
+                { type: 7, ip: "127.0.0.1" },
+                { type: 2, value: "localhost" },
+              ],
+        },
+      ],
+    });
+    certificates.set(key, pems);
+    pems.catch(() => certificates.delete(key));
+  }
+  return pems;
+}
+
 export async function startEmulator(
   handler: EmulatorHandler,
   options: EmulatorOptions = {},
@@ -179,24 +211,7 @@ export async function startEmulator(
   let server: Server;
   let certificate: string | undefined;
   if (options.tls) {
-    const names = options.tlsNames;
-    const pems = await generate([{ name: "commonName", value: names?.[0] ?? "127.0.0.1" }], {
-      algorithm: "sha256",
-      keySize: 2048,
-      extensions: [
-        { name: "basicConstraints", cA: true },
-        { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
-        {
-          name: "subjectAltName",
-          altNames: names
-            ? names.map((value) => ({ type: 2, value }))
-            : [
-                { type: 7, ip: "127.0.0.1" },
-                { type: 2, value: "localhost" },
-              ],
-        },
-      ],
-    });
+    const pems = await throwawayCertificate(options.tlsNames);
     certificate = pems.cert;
     server = createHttpsServer({ key: pems.private, cert: pems.cert }, listener);
   } else {
