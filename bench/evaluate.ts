@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { z } from "zod";
 import { policies } from "../policies/index.js";
 import { type ConnectionCollection, collect } from "../src/collect/index.js";
-import { parseConfig } from "../src/config/load.js";
+import { parseConfig } from "../src/composition.js";
 import { evaluate } from "../src/evaluate/index.js";
 import { link } from "../src/link/index.js";
 import { openStore } from "../src/queue/index.js";

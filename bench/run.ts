@@ -8,7 +8,7 @@ import { runInNewContext } from "node:vm";
 import { stringify } from "yaml";
 import { policies as registeredPolicies } from "../policies/index.js";
 import { defaultRetryPolicy } from "../src/collect/retry.js";
-import { parseConfig } from "../src/config/load.js";
+import { parseConfig } from "../src/composition.js";
 import type { Policy } from "../src/evaluate/policy.js";
 import { openStore } from "../src/queue/index.js";
 import type { Store } from "../src/queue/store.js";

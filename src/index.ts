@@ -12,9 +12,9 @@ export {
   collectConnection,
 } from "./collect/index.js";
 export type { CollectContext, DoctorCheck, Provider, ProviderDemo } from "./collect/provider.js";
+export { configJsonSchema, loadConfig, parseConfig, registries } from "./composition.js";
 export { exampleConfig } from "./config/example.js";
-export { type Config, type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
-export { configJsonSchema } from "./config/schema.js";
+export type { Config, LoadedConfig } from "./config/load.js";
 export { demoPortfolio, runDemo, runDemoSweep } from "./demo/index.js";
 export * from "./distribute/index.js";
 export { type DoctorReport, doctor } from "./doctor.js";

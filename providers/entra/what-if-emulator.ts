@@ -1,5 +1,5 @@
 import type { EmulatorRequest, EmulatorResponse } from "../../src/emulator/server.js";
-import type { EntraTenantSeed } from "./emulator.js";
+import type { EntraTenantSeed } from "./seed-emulator.js";
 
 /**
  * The emulator's Conditional Access What If (`POST /identity/conditionalAccess/evaluate`), from the

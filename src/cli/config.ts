@@ -1,6 +1,5 @@
 import { Command } from "commander";
-import { loadConfig } from "../config/load.js";
-import { configJsonSchema } from "../config/schema.js";
+import { configJsonSchema, loadConfig } from "../composition.js";
 import { defaultConfigPath, printWarnings } from "./shared.js";
 
 export function configCommand(): Command {

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../composition.js";
 import { doctor } from "../doctor.js";
 import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";

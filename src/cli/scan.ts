@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../composition.js";
 import { brandingOf } from "../config/report.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";

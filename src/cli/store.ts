@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type Config, loadConfig } from "../config/load.js";
+import { loadConfig } from "../composition.js";
+import type { Config } from "../config/load.js";
 import { defaultStorePath } from "../queue/index.js";
 import { defaultConfigPath } from "./shared.js";
 

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../composition.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";
 import { Severity } from "../model/index.js";

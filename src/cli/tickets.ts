@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../composition.js";
 import { ConfigError } from "../errors.js";
 import { exitFor } from "../exit.js";
 import { linesForTerminal } from "../export/sanitize.js";

@@ -2,14 +2,13 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
-import { policies } from "../../policies/index.js";
-import { findProvider, providers } from "../../providers/index.js";
 import { ConfigError } from "../errors.js";
 import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } from "../evaluate/profiles.js";
 import { appendAll } from "../util/arrays.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { hasUserinfo } from "../util/redact.js";
 import { relativeToConfig } from "./paths.js";
+import type { ConfigRegistries } from "./registries.js";
 import { logoProblem } from "./report.js";
 import { ConfigFile, type ExceptionEntry, TenantConfig as TenantSchema } from "./schema.js";
 import { sharedIdentityWarnings } from "./shared-identity.js";
@@ -126,8 +125,15 @@ function userinfoProblems(raw: unknown, locator: Locator): string[] {
 /**
  * Parses and validates a config file: YAML → zod (config shape, then each connection by its provider's
  * schema) → semantic rules. Every problem is reported with `file:line path`; nothing throws a stack.
+ * The registries come from the composition root (`parseConfig` in `src/composition.ts` binds them).
  */
-export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date()): LoadedConfig {
+export function parseConfigWith(
+  registries: ConfigRegistries,
+  text: string,
+  file = "mfasweep.yaml",
+  now = new Date(),
+): LoadedConfig {
+  const { providers } = registries;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const name = basename(file);
@@ -170,7 +176,7 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
           : undefined;
       // Not String(given): an object whose `toString` is not a function would throw a TypeError.
       const type = typeof given === "string" ? given : undefined;
-      const provider = type ? findProvider(type) : undefined;
+      const provider = type ? providers.find((p) => p.type === type) : undefined;
       if (!provider) {
         const types = providers.map((p) => p.type);
         const known = types.join(", ");
@@ -220,6 +226,7 @@ export function parseConfig(text: string, file = "mfasweep.yaml", now = new Date
         locator,
         now,
         file,
+        registries,
         intact,
         tenantIds: rawTenantIds(rawTenants),
         parsedTenants: parsedTenants(rawTenants, tenants, connections, parsed.success && connectionsValid),
@@ -294,6 +301,7 @@ type Rule = (
     locator: Locator;
     now: Date;
     file: string;
+    registries: ConfigRegistries;
     /** Whether a section parsed; rules do not judge by one that did not (it stands empty). */
     intact: (section: Section) => boolean;
     /** Every tenant id written, even in a tenant with other problems: to judge references to tenants. */
@@ -303,7 +311,7 @@ type Rule = (
   },
 ) => void;
 
-const policyIds = () => policies.map((p) => p.meta.id);
+const policyIds = (policies: ConfigRegistries["policies"]) => policies.map((p) => p.meta.id);
 
 /** Rules that need the whole config; they report rather than throw (changesets' validation style). */
 const semanticRules: Rule[] = [
@@ -332,7 +340,7 @@ const semanticRules: Rule[] = [
       });
     });
   },
-  function policyOverridesExist(_config, report, { locator, parsedTenants }) {
+  function policyOverridesExist(_config, report, { locator, parsedTenants, registries: { policies } }) {
     for (const { index: i, tenant } of parsedTenants) {
       const at = (...path: Array<string | number>) =>
         `${locator.at(["tenants", i, "policies", ...path])} ${formatPath(["tenants", i, "policies", ...path])}`;
@@ -348,7 +356,7 @@ const semanticRules: Rule[] = [
       for (const [id, path] of named) {
         if (!policies.some((p) => p.meta.id === id))
           report.error(
-            `${at(...path)}: no policy '${id}'${didYouMean(id, policyIds())} (see: mfasweep policies list)`,
+            `${at(...path)}: no policy '${id}'${didYouMean(id, policyIds(policies))} (see: mfasweep policies list)`,
           );
       }
       // Options are checked against what each policy declares, after the profile's own settings.
@@ -397,7 +405,8 @@ const semanticRules: Rule[] = [
       if (!known.includes(id))
         report.error(`${at("preparedFor", id)}: no tenant has the id '${id}'${didYouMean(id, known)}`);
   },
-  function exceptionsAreBounded(config, report, { locator, now, intact, tenantIds }) {
+  function exceptionsAreBounded(config, report, { locator, now, intact, tenantIds, registries }) {
+    const { policies } = registries;
     if (!intact("exceptions")) return;
     config.exceptions.forEach((e: ExceptionEntry, i) => {
       const at = `${locator.at(["exceptions", i])} exceptions[${i}]`;
@@ -409,7 +418,7 @@ const semanticRules: Rule[] = [
       const policyAt = `${locator.at(["exceptions", i, "match", "policy"])} exceptions[${i}].match.policy`;
       if (e.match.policy !== "*" && !policies.some((p) => p.meta.id === e.match.policy)) {
         report.error(
-          `${policyAt}: no policy '${e.match.policy}'${didYouMean(e.match.policy, policyIds())} (see: mfasweep policies list)`,
+          `${policyAt}: no policy '${e.match.policy}'${didYouMean(e.match.policy, policyIds(policies))} (see: mfasweep policies list)`,
         );
       }
       // Every subject of every policy of every customer: that is switching mfasweep off, not an exception.
@@ -449,7 +458,11 @@ const semanticRules: Rule[] = [
   },
 ];
 
-export async function loadConfig(file: string, now = new Date()): Promise<LoadedConfig> {
+export async function loadConfigWith(
+  registries: ConfigRegistries,
+  file: string,
+  now = new Date(),
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -458,5 +471,5 @@ export async function loadConfig(file: string, now = new Date()): Promise<Loaded
       `cannot read config file ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
     );
   }
-  return parseConfig(text, file, now);
+  return parseConfigWith(registries, text, file, now);
 }

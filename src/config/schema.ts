@@ -1,15 +1,15 @@
 import { z } from "zod";
-import { providers } from "../../providers/index.js";
 import { ProfileName } from "../evaluate/profiles.js";
-import { TicketingConfig } from "../export/ticketing/index.js";
+import { TicketingConfig } from "../export/ticketing/config.js";
 import { Severity } from "../model/vocabulary.js";
 import { NotifyConfig } from "../notify/config.js";
 import { Identifier } from "./connection.js";
+import type { ConfigRegistries } from "./registries.js";
 import { ReportConfig } from "./report.js";
 import { SecretRef } from "./secrets.js";
 
 /** Any connection: one of the registered providers' schemas, chosen by `type`. */
-function connectionSchema() {
+function connectionSchema(providers: ConfigRegistries["providers"]) {
   const [first, ...rest] = providers.map((p) => p.connectionSchema);
   if (!first) throw new Error("no providers registered");
   return z.union([first, ...rest]);
@@ -100,10 +100,15 @@ export const ConfigFile = z.strictObject({
   notify: NotifyConfig,
 });
 
-/** The full schema with the connection union, for `config schema` (editor autocompletion). */
-export function configJsonSchema(): unknown {
+/**
+ * The full schema with the connection union, for `config schema` (editor autocompletion); the providers
+ * come from the composition root.
+ */
+export function configJsonSchemaWith(providers: ConfigRegistries["providers"]): unknown {
   const full = ConfigFile.extend({
-    tenants: z.array(TenantConfig.extend({ connections: z.array(connectionSchema()).min(1) })).min(1),
+    tenants: z
+      .array(TenantConfig.extend({ connections: z.array(connectionSchema(providers)).min(1) }))
+      .min(1),
   });
   return z.toJSONSchema(full, { io: "input", unrepresentable: "any" });
 }

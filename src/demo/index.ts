@@ -1,7 +1,8 @@
 import { stringify } from "yaml";
 import { providers } from "../../providers/index.js";
 import type { DemoPortfolio, ProviderDemo } from "../collect/provider.js";
-import { type Config, parseConfig } from "../config/load.js";
+import { parseConfig } from "../composition.js";
+import type { Config } from "../config/load.js";
 import type { Branding } from "../export/html/branding.js";
 import type { ScanReport } from "../report.js";
 import { type ScanOptions, scan } from "../scan.js";

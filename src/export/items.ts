@@ -3,7 +3,7 @@ import { type Severity, severityRank } from "../model/index.js";
 import type { ItemState, QueueItem } from "../queue/model.js";
 import type { ItemFilter, Store } from "../queue/store.js";
 import { ScanReport } from "../report.js";
-import { scanRecordSource } from "./record.js";
+import { type ExportRecord, scanRecordSource } from "./record.js";
 
 /**
  * What `mfasweep export` writes: one record per non-compliant account or entry point, read from the
@@ -11,27 +11,7 @@ import { scanRecordSource } from "./record.js";
  * JSON write it as the flat finding record (record.ts), OCSF as Compliance Findings.
  */
 
-/** A queue item, or a scan's failing/unknown/excepted result seen as one (state from its status). */
-export type ExportRecord = Pick<
-  QueueItem,
-  | "fingerprint"
-  | "tenant"
-  | "policy"
-  | "title"
-  | "severity"
-  | "subject"
-  | "state"
-  | "status"
-  | "message"
-  | "mfa"
-  | "evidence"
-  | "remediation"
-  | "exception"
-  | "firstSeen"
-  | "lastSeen"
-  | "dueAt"
-  | "resolvedAt"
->;
+export type { ExportRecord };
 
 export interface ExportFilter {
   tenants?: string[];

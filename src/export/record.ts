@@ -4,8 +4,29 @@ import { isOverdue } from "../queue/lifecycle.js";
 import type { ItemState, QueueItem, TicketRef } from "../queue/model.js";
 import type { Store } from "../queue/store.js";
 import type { ScanReport } from "../report.js";
-import type { ExportRecord } from "./items.js";
 import { forCsvCell } from "./sanitize.js";
+
+/** A queue item, or a scan's failing/unknown/excepted result seen as one (state from its status). */
+export type ExportRecord = Pick<
+  QueueItem,
+  | "fingerprint"
+  | "tenant"
+  | "policy"
+  | "title"
+  | "severity"
+  | "subject"
+  | "state"
+  | "status"
+  | "message"
+  | "mfa"
+  | "evidence"
+  | "remediation"
+  | "exception"
+  | "firstSeen"
+  | "lastSeen"
+  | "dueAt"
+  | "resolvedAt"
+>;
 
 /**
  * The one flat record of a finding that `scan --format csv`, `queue list --format csv|json` and

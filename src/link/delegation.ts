@@ -8,7 +8,7 @@ import {
   ServicePrincipalsFact,
 } from "./entra/facts.js";
 import { entraAccessFor, entraConnections, entraFactsOf } from "./entra/index.js";
-import type { Linker } from "./index.js";
+import type { Linker } from "./linker.js";
 import {
   npsDelegationTarget,
   npsExtensionServing,

@@ -3,18 +3,10 @@ import type { Config } from "../config/load.js";
 import type { TenantInventory } from "../evaluate/policy.js";
 import { delegationLinker } from "./delegation.js";
 import { entraLinker } from "./entra/index.js";
+import type { Linker } from "./linker.js";
 import { oktaLinker } from "./okta/index.js";
 
-/**
- * A linker resolves delegations inside one tenant: an access path whose chain delegates (SAML, RADIUS to
- * the NPS extension or a Duo Authentication Proxy) to a system another connection collected takes the state that system gives each
- * account, and records the hop in `mfa.via`. Providers emit delegated paths as `unknown` ("delegated to
- * X, not resolved"), so a delegation no linker resolves stays unknown, never enforced. Pure.
- */
-export interface Linker {
-  name: string;
-  link(inventory: TenantInventory): TenantInventory;
-}
+export type { Linker };
 
 /** Registered linkers, applied in order: the delegation linker reads what the Entra and Okta linkers decided. */
 export const linkers: Linker[] = [entraLinker, oktaLinker, delegationLinker];

@@ -3,7 +3,7 @@ import { isMap, isSeq } from "yaml";
 import { gdapDiscovery } from "../../providers/entra/gdap.js";
 import { collectConnection } from "../collect/index.js";
 import { QuotaRegistry } from "../collect/quota.js";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../composition.js";
 import { ConfigError, ProviderUnavailableError } from "../errors.js";
 import { GdapFactData, gdapFact, grantingStatuses } from "../model/index.js";
 import { unifiedDiff } from "../util/line-diff.js";

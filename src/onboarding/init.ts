@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { stringify } from "yaml";
-import { parseConfig } from "../config/load.js";
+import { parseConfig } from "../composition.js";
 import { ConfigError } from "../errors.js";
 import { consentUrl } from "./consent.js";
 import { type DiscoveryResult, discoverFromGdap } from "./discover.js";

@@ -14,7 +14,7 @@ import {
   prng,
   writeFileConnections,
 } from "../../bench/portfolio.js";
-import { parseConfig } from "../../src/config/load.js";
+import { parseConfig } from "../../src/composition.js";
 
 /** The benchmark's synthetic portfolio: reproducible from its seed, shaped like a user's config. */
 

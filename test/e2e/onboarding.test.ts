@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { initCommand } from "../../src/cli/init.js";
 import { tenantsCommand } from "../../src/cli/tenants.js";
-import { loadConfig } from "../../src/config/load.js";
+import { loadConfig } from "../../src/composition.js";
 import { doctor } from "../../src/doctor.js";
 import { scan } from "../../src/scan.js";
 import { inProcess } from "../helpers/cli.js";

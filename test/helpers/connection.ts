@@ -6,7 +6,8 @@ import {
 } from "../../src/collect/index.js";
 import type { Provider } from "../../src/collect/provider.js";
 import { QuotaRegistry } from "../../src/collect/quota.js";
-import { type ConnectionConfig, parseConfig } from "../../src/config/load.js";
+import { parseConfig } from "../../src/composition.js";
+import type { ConnectionConfig } from "../../src/config/load.js";
 import { demoPortfolio } from "../../src/demo/index.js";
 import { type DoctorReport, doctor } from "../../src/doctor.js";
 import type { ScanReport } from "../../src/report.js";

@@ -9,7 +9,7 @@ import {
   startGoogleEmulator,
   twoStepPolicies,
 } from "../../providers/google-workspace/emulator.js";
-import { parseConfig } from "../../src/config/load.js";
+import { parseConfig } from "../../src/composition.js";
 import { isOverdue } from "../../src/queue/lifecycle.js";
 import { isOpenState, type QueueItem } from "../../src/queue/model.js";
 import { openSqliteStore, type SqliteStore } from "../../src/queue/sqlite.js";

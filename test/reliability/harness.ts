@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { QuotaRegistry } from "../../src/collect/quota.js";
 import type { RetryPolicy } from "../../src/collect/retry.js";
-import { type Config, parseConfig } from "../../src/config/load.js";
+import { parseConfig } from "../../src/composition.js";
+import type { Config } from "../../src/config/load.js";
 import { openStore, type Store } from "../../src/queue/index.js";
 import { type SweepOptions, type SweepOutcome, sweep } from "../../src/sweep.js";
 

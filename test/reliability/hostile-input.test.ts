@@ -12,7 +12,7 @@ import { ticketsCommand } from "../../src/cli/tickets.js";
 import { collectConnection } from "../../src/collect/index.js";
 import type { ProviderDemo } from "../../src/collect/provider.js";
 import { QuotaRegistry } from "../../src/collect/quota.js";
-import { parseConfig } from "../../src/config/load.js";
+import { parseConfig } from "../../src/composition.js";
 import { demoPortfolio } from "../../src/demo/index.js";
 import { ConfigError } from "../../src/errors.js";
 import { escapeHtml } from "../../src/export/html/escape.js";

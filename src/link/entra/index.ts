@@ -1,6 +1,6 @@
 import type { TenantInventory } from "../../evaluate/policy.js";
 import type { AccessPath } from "../../model/index.js";
-import type { Linker } from "../index.js";
+import type { Linker } from "../linker.js";
 import {
   type AppTarget,
   type EntraFacts,

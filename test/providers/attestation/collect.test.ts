@@ -12,7 +12,7 @@ import { attestation } from "../../../providers/attestation/index.js";
 import { AttestationSettings } from "../../../providers/attestation/settings.js";
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { scan } from "../../../src/scan.js";
 import { testContext } from "../../helpers/context.js";
 

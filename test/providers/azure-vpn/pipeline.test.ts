@@ -8,7 +8,7 @@ import { azureVpn } from "../../../providers/azure-vpn/index.js";
 import { caPolicy, seedTenant, seedUser, startEntraEmulator } from "../../../providers/entra/emulator.js";
 import { entra as entraProvider } from "../../../providers/entra/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { demoPortfolio } from "../../../src/demo/index.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { scan } from "../../../src/scan.js";

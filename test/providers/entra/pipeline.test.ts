@@ -10,7 +10,7 @@ import {
 } from "../../../providers/entra/emulator.js";
 import { entra } from "../../../providers/entra/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { demoPortfolio } from "../../../src/demo/index.js";
 import { doctor } from "../../../src/doctor.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";

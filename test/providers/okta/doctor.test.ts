@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { allOktaScopes } from "../../../providers/okta/api.js";
 import { scenarioOrg } from "../../../providers/okta/emulator.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { doctor } from "../../../src/doctor.js";
 import { closeAll, host, rsaKeyPair, startEmulator, token } from "./harness.js";
 

@@ -12,7 +12,7 @@ import { screenconnect } from "../../../providers/screenconnect/index.js";
 import { ScreenConnectSettings } from "../../../providers/screenconnect/settings.js";
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { scan } from "../../../src/scan.js";
 import { testContext } from "../../helpers/context.js";
 

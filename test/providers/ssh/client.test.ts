@@ -14,7 +14,7 @@ import {
 import { SshSettings } from "../../../providers/ssh/settings.js";
 import { type ConnectionCollection, collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { doctor } from "../../../src/doctor.js";
 import { type FakeHost, startFakeHost, startSilentHost } from "./fake-host.js";
 

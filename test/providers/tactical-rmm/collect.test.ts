@@ -13,7 +13,7 @@ import { tacticalRmm } from "../../../providers/tactical-rmm/index.js";
 import { TacticalRmmSettings } from "../../../providers/tactical-rmm/settings.js";
 import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { AccessPath } from "../../../src/model/index.js";
 import { scan } from "../../../src/scan.js";
 import { testContext } from "../../helpers/context.js";

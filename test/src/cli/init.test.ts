@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { providers } from "../../../providers/index.js";
 import { configCommand } from "../../../src/cli/config.js";
 import { initCommand } from "../../../src/cli/init.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { inProcess } from "../../helpers/cli.js";
 
 describe("mfasweep init", () => {

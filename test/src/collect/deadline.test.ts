@@ -8,7 +8,7 @@ import {
 import { GoogleWorkspaceSettings } from "../../../providers/google-workspace/settings.js";
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 
 let emulator: RunningEmulator | undefined;

@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { configJsonSchema, parseConfig } from "../../../src/composition.js";
 import { exampleConfig } from "../../../src/config/example.js";
-import { parseConfig } from "../../../src/config/load.js";
-import { configJsonSchema } from "../../../src/config/schema.js";
 import { resolveSecret, Secret } from "../../../src/config/secrets.js";
 import { ConfigError } from "../../../src/errors.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { policies } from "../../../policies/index.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { evaluate } from "../../../src/evaluate/index.js";
 import { resolvePolicySettings } from "../../../src/evaluate/profiles.js";
 import { accessPath, account, entryPoint, inventory } from "../../helpers/inventory.js";

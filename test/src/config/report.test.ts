@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { brandingOf } from "../../../src/config/report.js";
 import { ConfigError } from "../../../src/errors.js";
 import { toExecutiveHtml } from "../../../src/export/html/executive.js";

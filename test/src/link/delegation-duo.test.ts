@@ -10,7 +10,7 @@ import {
   startDuoEmulator,
 } from "../../../providers/duo/emulator.js";
 import { collect } from "../../../src/collect/index.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { link, mergeCollections } from "../../../src/link/index.js";
 import type { AccessPath } from "../../../src/model/index.js";

@@ -23,7 +23,7 @@ import {
   zone,
 } from "../../../providers/okta/emulator.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { scan } from "../../../src/scan.js";
 import { fortigateSamlVpnBackup } from "../../helpers/fortigate-saml.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { type Digest, type DigestTenant, oneLine } from "../../../src/notify/digest.js";
 import { SlackBlock, SlackWebhookMessage } from "../../../src/notify/emulators/slack.js";
 import { teamsMessageLimitBytes, WorkflowsMessage } from "../../../src/notify/emulators/teams.js";

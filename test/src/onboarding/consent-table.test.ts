@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { doctor } from "../../../src/doctor.js";
 import { consentRows, consentTable } from "../../../src/onboarding/consent-table.js";
 import { mspConnection, type Partner, startPartner } from "../../helpers/gdap.js";

@@ -12,7 +12,7 @@ import {
   startGoogleEmulator,
   twoStepPolicies,
 } from "../../../providers/google-workspace/emulator.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { openSqliteStore } from "../../../src/queue/sqlite.js";
 import { sweep } from "../../../src/sweep.js";

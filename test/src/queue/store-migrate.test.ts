@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { storePathOf } from "../../../src/cli/store.js";
 import { storeCommand } from "../../../src/cli/store-migrate.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import { checkStore } from "../../../src/queue/check.js";
 import { openStore, PostgresStore } from "../../../src/queue/index.js";
 import { defaultSla } from "../../../src/queue/model.js";

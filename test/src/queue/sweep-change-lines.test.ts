@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedTenant, seedUser, startGoogleEmulator } from "../../../providers/google-workspace/emulator.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { severityRank } from "../../../src/model/index.js";
 import { sweepSummaryTable } from "../../../src/queue/render.js";

@@ -5,7 +5,7 @@ import {
   seedUser,
   startGoogleEmulator,
 } from "../../../providers/google-workspace/emulator.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { ConfigError } from "../../../src/errors.js";
 import { StoreLockedError } from "../../../src/queue/errors.js";

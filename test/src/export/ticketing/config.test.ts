@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { configJsonSchema, parseConfig } from "../../../../src/composition.js";
 import { exampleConfig } from "../../../../src/config/example.js";
-import { parseConfig } from "../../../../src/config/load.js";
-import { configJsonSchema } from "../../../../src/config/schema.js";
+import { TicketTarget } from "../../../../src/export/ticketing/config.js";
 import { ticketingConnectors } from "../../../../src/export/ticketing/index.js";
 
 /** The `ticketing:` section of the config: each entry validated by its connector, errors at file:line. */
@@ -15,6 +15,12 @@ const base = `tenants:
 `;
 
 describe("ticketing config", () => {
+  it("the config's target schemas are exactly the registered connectors' (config.ts lists them by hand)", () => {
+    const inConfig = new Set<unknown>(TicketTarget.options);
+    expect(ticketingConnectors.filter((c) => !inConfig.has(c.schema)).map((c) => c.type)).toEqual([]);
+    expect(TicketTarget.options.length).toBe(ticketingConnectors.length);
+  });
+
   it("the commented example in `mfasweep init` is valid for every connector", () => {
     const lines = exampleConfig.split("\n");
     const start = lines.findIndex((l) => l.startsWith("ticketing: []"));
