@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../composition.js";
 import { ConfigError } from "../errors.js";
 import { forTerminal } from "../export/sanitize.js";
 import { defaultConfigPath, printWarnings } from "./shared.js";

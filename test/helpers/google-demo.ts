@@ -1,6 +1,7 @@
 import { providers } from "../../providers/index.js";
 import type { ProviderDemo } from "../../src/collect/provider.js";
-import { type Config, parseConfig } from "../../src/config/load.js";
+import { parseConfig } from "../../src/composition.js";
+import type { Config } from "../../src/config/load.js";
 import { demoConfigText, demoPortfolio } from "../../src/demo/index.js";
 
 /**
