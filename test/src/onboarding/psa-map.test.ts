@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ticketsCommand } from "../../../src/cli/tickets.js";
-import { loadConfig } from "../../../src/config/load.js";
+import { loadConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { startAutotaskEmulator } from "../../../src/export/ticketing/emulators/autotask.js";
 import {
