@@ -107,6 +107,7 @@ export {
   readGdapCustomers,
 } from "./onboarding/discover.js";
 export { type DiscoveredTenant, type MergePlan, mergeTenants } from "./onboarding/merge.js";
+export { discoverFromNinjaOne, mergeOrganizations } from "./onboarding/ninjaone.js";
 export {
   mapPsaCompanies,
   mergeMapping,

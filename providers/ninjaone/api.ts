@@ -25,6 +25,8 @@ export const paths = {
   technicians: "v2/user/technicians",
   /** `GET /v2/user/end-users` → `EndUser[]`; not paged in the published API. */
   endUsers: "v2/user/end-users",
+  /** `GET /v2/organizations?pageSize=&after=<last id>` → `Organization[]` (brief mode). */
+  organizations: "v2/organizations",
 } as const;
 
 /**
@@ -67,6 +69,10 @@ export const EndUser = UserBase.extend({
   fullPortalAccess: optionalBoolean,
 });
 export type EndUser = z.infer<typeof EndUser>;
+
+/** `Organization` (brief): "Organization identifier", "Organization full name". */
+export const Organization = z.object({ id: z.number().int(), name: z.string(), description: optionalString });
+export type Organization = z.infer<typeof Organization>;
 
 /** A list is checked loosely first, so one bad record is skipped and counted, not fatal for the list. */
 export const UserList = z.array(z.unknown());

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   CachedToken,
   checkShape,
@@ -7,7 +8,9 @@ import {
 } from "../../src/collect/http.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
-import { instances, paths, UserList } from "./api.js";
+import { ProviderResponseError } from "../../src/errors.js";
+import { appendAll } from "../../src/util/arrays.js";
+import { instances, Organization, paths, UserList } from "./api.js";
 import type { NinjaOneSettings } from "./settings.js";
 
 /**
@@ -21,6 +24,8 @@ import type { NinjaOneSettings } from "./settings.js";
  * costs three requests (token, technicians, end users).
  */
 const limits = { concurrency: 2, intervalCap: 5, interval: 1000 };
+const organizationPageSize = 100;
+const maxOrganizationPages = 500;
 
 export class NinjaOneClient {
   readonly http: HttpClient;
@@ -80,6 +85,34 @@ export class NinjaOneClient {
 
   endUsers(): Promise<unknown[]> {
     return this.#list(paths.endUsers);
+  }
+
+  /**
+   * Every organization, paged by `pageSize` and `after` (the last id of the previous page) until a page
+   * comes back short. A page that does not continue past its cursor is an error, not a loop.
+   */
+  async organizations(): Promise<Organization[]> {
+    const out: Organization[] = [];
+    let after: number | undefined;
+    for (let page = 1; page <= maxOrganizationPages; page++) {
+      const label = `GET ${paths.organizations}`;
+      const response: JsonResponse = await this.http.request(this.quota, label, {
+        url: paths.organizations,
+        query: { pageSize: organizationPageSize, ...(after !== undefined ? { after } : {}) },
+      });
+      const rows = checkShape(z.array(Organization), response.data, label);
+      appendAll(out, rows);
+      const last = rows.at(-1)?.id;
+      if (rows.length < organizationPageSize || last === undefined) return out;
+      if (after !== undefined && last <= after)
+        throw new ProviderResponseError(
+          `${label}: page ${page} does not continue after organization ${after}`,
+        );
+      after = last;
+    }
+    throw new ProviderResponseError(
+      `GET ${paths.organizations}: more than ${maxOrganizationPages} pages; stopped`,
+    );
   }
 
   close(): Promise<void> {

@@ -14,12 +14,15 @@ import {
  * shared/reference/remote-access-and-ticketing.md §3 (NinjaOne row: homotechsual/NinjaOne
  * ninjaOne-API-core-resources.yaml and Connect-NinjaOne.ps1): token at `{instance}/ws/oauth/token`,
  * `GET /v2/user/technicians`, `GET /v2/user/end-users`; `monitoring` is the read-only client-app scope
- * (the OpenAPI document lists monitoring/management/control globally).
+ * (the OpenAPI document lists monitoring/management/control globally). `GET /v2/organizations` (the same
+ * OpenAPI document, operation getOrganizations): `pageSize` limits the page, `after` is the last
+ * organization id of the previous page; a plain array of `Organization` (`id`, `name`, `description`).
  */
 const paths = {
   token: "ws/oauth/token",
   technicians: "v2/user/technicians",
   endUsers: "v2/user/end-users",
+  organizations: "v2/organizations",
 } as const;
 const readScope = "monitoring";
 export const documented = { paths, readScope } as const;
@@ -39,6 +42,8 @@ export interface NinjaOneAccountSeed {
   clients: Array<{ clientId: string; clientSecret: string; scopes?: string[] }>;
   technicians: SeedUser[];
   endUsers: SeedUser[];
+  /** Organizations (customers) of the account: `id`, `name`, `description`. */
+  organizations?: Array<{ id: number; name: string; description?: string }>;
 }
 
 export interface NinjaOneEmulatorOptions extends EmulatorOptions {
@@ -84,6 +89,13 @@ export async function startNinjaOneEmulator(options: NinjaOneEmulatorOptions): P
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
     const session = bearer ? sessions.get(bearer) : undefined;
     if (!session) return { status: 401, body: { error: "invalid_token", error_description: "Unauthorized" } };
+    if (req.method === "GET" && req.path === `/${paths.organizations}`) {
+      if (!session.scopes.includes(readScope)) return { status: 403, body: { error: "Forbidden" } };
+      const after = Number(req.query.get("after") ?? 0);
+      const size = Number(req.query.get("pageSize") ?? 1000);
+      const all = [...(session.account.organizations ?? [])].sort((a, b) => a.id - b.id);
+      return { status: 200, body: all.filter((o) => o.id > after).slice(0, size) };
+    }
     const list =
       req.path === `/${paths.technicians}`
         ? session.account.technicians

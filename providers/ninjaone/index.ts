@@ -3,7 +3,7 @@ import { type CollectContext, type DoctorCheck, defineProvider } from "../../src
 import { describeError } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
-import { EndUser, paths, readScope, Technician } from "./api.js";
+import { EndUser, type Organization, paths, readScope, Technician } from "./api.js";
 import { NinjaOneClient } from "./client.js";
 import { NinjaOneSettings } from "./settings.js";
 import {
@@ -37,15 +37,25 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       consoleUrl: client.consoleUrl(),
       ...(ctx.settings.sso ? { sso: ctx.settings.sso } : {}),
     };
-    ctx.progress("technicians");
-    // Without the technicians nothing is known: a failure here fails the connection.
-    const users = parseUsers(ctx, await client.technicians(), "technician");
-    if (ctx.settings.includeEndUsers) {
-      ctx.progress("end users");
-      try {
-        appendAll(users, parseUsers(ctx, await client.endUsers(), "member"));
-      } catch (err) {
-        ctx.gap("end users", describeError(err));
+    const organization = ctx.settings.organizationId;
+    let users: NinjaOneUser[];
+    if (organization !== undefined) {
+      // One customer's organization: its end users are all there is, so a failure fails the connection.
+      ctx.progress(`end users of organization ${organization}`);
+      users = parseUsers(ctx, await client.endUsers(), "member").filter(
+        (u) => "organizationId" in u && u.organizationId === organization,
+      );
+    } else {
+      ctx.progress("technicians");
+      // Without the technicians nothing is known: a failure here fails the connection.
+      users = parseUsers(ctx, await client.technicians(), "technician");
+      if (ctx.settings.includeEndUsers) {
+        ctx.progress("end users");
+        try {
+          appendAll(users, parseUsers(ctx, await client.endUsers(), "member"));
+        } catch (err) {
+          ctx.gap("end users", describeError(err));
+        }
       }
     }
     return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath });
@@ -60,8 +70,10 @@ async function doctor(ctx: Ctx): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   try {
     const probes: Array<[string, () => Promise<unknown[]>]> = [
-      [`GET ${paths.technicians}`, () => client.technicians()],
-      ...(ctx.settings.includeEndUsers
+      ...(ctx.settings.organizationId === undefined
+        ? [[`GET ${paths.technicians}`, () => client.technicians()] as [string, () => Promise<unknown[]>]]
+        : []),
+      ...(ctx.settings.includeEndUsers || ctx.settings.organizationId !== undefined
         ? [[`GET ${paths.endUsers}`, () => client.endUsers()] as [string, () => Promise<unknown[]>]]
         : []),
     ];
@@ -91,3 +103,27 @@ export const ninjaone = defineProvider<NinjaOneSettings>({
   doctor,
   demo: async (portfolio) => (await import("./emulator.js")).startDemo(portfolio),
 });
+
+/**
+ * Reads only the organizations, through the MSP's NinjaOne connection: what `tenants discover --from
+ * ninjaone` runs, with the collector's retries, quotas and coverage. The list goes to `found`; the
+ * inventory stays empty.
+ */
+export function ninjaOneOrganizations(found: (organizations: Organization[]) => void) {
+  return defineProvider<NinjaOneSettings>({
+    type: source,
+    title: "NinjaOne (organizations only)",
+    connectionSchema: NinjaOneSettings,
+    permissions: [`scope '${readScope}': GET /${paths.organizations}`],
+    async collect(ctx) {
+      const client = await connect(ctx);
+      try {
+        ctx.progress("organizations");
+        found(await client.organizations());
+        return { accounts: [], entryPoints: [], accessPaths: [], settings: [], facts: [] };
+      } finally {
+        await client.close();
+      }
+    },
+  });
+}

@@ -15,6 +15,14 @@ export const NinjaOneSettings = httpConnectionBase.extend({
     .boolean()
     .default(true)
     .describe("Also read end users (portal users of the customer organizations)."),
+  organizationId: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "A customer's organization: read only its end users (no technicians: they are the MSP's, judged under the connection without organizationId). Written by tenants discover --from ninjaone.",
+    ),
   sso: SsoSettings.optional(),
   auth: z.strictObject({
     method: z.literal("client-credentials"),

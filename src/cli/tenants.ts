@@ -9,6 +9,7 @@ import {
   discoverFromGdap,
   discoveryText,
 } from "../onboarding/discover.js";
+import { discoverFromNinjaOne } from "../onboarding/ninjaone.js";
 import { defaultConfigPath } from "./shared.js";
 
 /** `mfasweep tenants discover|consent-url`: onboarding at MSP scale (issue #22). */
@@ -19,11 +20,11 @@ export function tenantsCommand(): Command {
   tenants
     .command("discover")
     .description(
-      "Add a tenant entry for each customer found (GDAP through the MSP's own Entra connection, or a CSV file), keeping the config's comments and order",
+      "Add a tenant entry for each customer found (GDAP through the MSP's own Entra connection, a CSV file, or the organizations of the MSP's NinjaOne), keeping the config's comments and order",
     )
     .addOption(
       new Option("--from <source>", "where customers come from")
-        .choices(["gdap", "csv"])
+        .choices(["gdap", "csv", "ninjaone"])
         .makeOptionMandatory(),
     )
     .argument("[file]", "the CSV file (with --from csv): header name, entraTenantId and/or domain, id")
@@ -32,7 +33,7 @@ export function tenantsCommand(): Command {
     .action(
       async (
         file: string | undefined,
-        options: { from: "gdap" | "csv"; config: string; dryRun?: boolean },
+        options: { from: "gdap" | "csv" | "ninjaone"; config: string; dryRun?: boolean },
       ) => {
         const dryRun = options.dryRun ?? false;
         let result: DiscoveryResult;
@@ -40,7 +41,9 @@ export function tenantsCommand(): Command {
           if (!file)
             throw new ConfigError("--from csv needs the CSV file: mfasweep tenants discover --from csv FILE");
           result = await discoverFromCsv(options.config, file, { dryRun });
-        } else result = await discoverFromGdap(options.config, { dryRun });
+        } else if (options.from === "ninjaone")
+          result = await discoverFromNinjaOne(options.config, { dryRun });
+        else result = await discoverFromGdap(options.config, { dryRun });
         // The YAML that would be written, exactly: the user sees the file, not a summary of it.
         if (dryRun) process.stdout.write(linesForTerminal(result.diff));
         process.stdout.write(linesForTerminal(discoveryText(result, dryRun)));

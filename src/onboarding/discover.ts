@@ -55,7 +55,7 @@ export async function mspConnectionTemplate(file: string): Promise<{
   );
 }
 
-async function readConfigText(file: string): Promise<string> {
+export async function readConfigText(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (err) {
@@ -116,7 +116,7 @@ export function gdapCustomers(data: GdapFactData): {
  * Writes the merged config only when something changed (the file keeps its mode: secrets nearby) and
  * says what changed as a diff of the file.
  */
-async function save(
+export async function save(
   file: string,
   before: string,
   plan: MergePlan,
@@ -214,7 +214,8 @@ export async function discoverFromCsv(
 export function discoveryText(r: DiscoveryResult, dryRun: boolean): string {
   const lines = [
     ...r.added.map(
-      (t) => `${dryRun ? "would add" : "added"}  ${t.id}  ${t.name}  (Entra ${t.entraTenantId})`,
+      (t) =>
+        `${dryRun ? "would add" : "added"}  ${t.id}  ${t.name}  (${t.from ?? `Entra ${t.entraTenantId}`})`,
     ),
     ...r.gone.map(
       (t) =>

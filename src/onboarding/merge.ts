@@ -13,7 +13,8 @@ export interface DiscoveredTenant {
 export interface MergePlan {
   /** The config with the new tenants appended; comments, order and everything else as they were. */
   text: string;
-  added: Array<{ id: string; name: string; entraTenantId: string }>;
+  /** `entraTenantId` for a customer found by its directory, `from` for one found elsewhere (NinjaOne). */
+  added: Array<{ id: string; name: string; entraTenantId?: string; from?: string }>;
   /** Tenants already in the config for a discovered customer. */
   leftAlone: Array<{ id: string; name: string }>;
 }
