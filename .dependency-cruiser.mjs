@@ -1,0 +1,61 @@
+/**
+ * The import rules of docs/architecture.md, checked by test/structure/dependency-rules.test.ts (so `npm test`
+ * runs them) and by hand with `npx depcruise --config .dependency-cruiser.mjs src providers policies`.
+ * Type-only imports count (`tsPreCompilationDeps`): a cycle through types still ties the modules together.
+ */
+export default {
+  forbidden: [
+    {
+      name: "no-cycle",
+      comment: "No import cycle among src/, providers/ and policies/ (issue #25 item 6).",
+      severity: "error",
+      from: { path: "^(src|providers|policies)/" },
+      to: { circular: true },
+    },
+    {
+      name: "providers-know-no-policy",
+      comment: "A provider knows one external system and nothing about policies.",
+      severity: "error",
+      from: { path: "^providers/" },
+      to: { path: "^policies/" },
+    },
+    {
+      name: "policies-know-no-provider",
+      comment: "A policy reads the model (facts, inventory), never a provider.",
+      severity: "error",
+      from: { path: "^policies/" },
+      to: { path: "^providers/" },
+    },
+    {
+      name: "providers-before-link-and-evaluate",
+      comment:
+        "Providers collect; linking and evaluating come after them. Allowed until the facts contract (issue #25 item 4) has moved them to src/model/facts: the fact declarations in src/link/<source>/facts.ts.",
+      severity: "error",
+      from: { path: "^providers/" },
+      to: { path: "^src/(link|evaluate)/", pathNot: "^src/link/[^/]+/facts\\.ts$" },
+    },
+    {
+      name: "emulator-states-vendor-facts-itself",
+      comment:
+        "An emulator is an independent witness: it never imports its provider's api.ts (paths, scopes, permissions, limits).",
+      severity: "error",
+      from: { path: "^providers/([^/]+)/[^/]*emulator\\.ts$" },
+      to: { path: "^providers/$1/api\\.ts$" },
+    },
+    {
+      name: "emulator-imports-no-provider-module",
+      comment:
+        "Nor any other module of its provider but emulators; the one exception: FortiGate's emulator builds REST fixtures from configuration text with the provider's CLI parser (to replace with an emulator-side parser).",
+      severity: "error",
+      from: { path: "^providers/([^/]+)/[^/]*emulator\\.ts$" },
+      to: { path: "^providers/$1/", pathNot: ["(^|/|-)emulator\\.ts$", "^providers/fortigate/cli\\.ts$"] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(node_modules|dist)/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".js", ".mjs", ".json"] },
+  },
+};
