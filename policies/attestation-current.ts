@@ -1,25 +1,15 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { attestation } from "../src/model/facts/attestation.js";
+import { factsOf } from "../src/model/facts/kind.js";
 import type { MfaState } from "../src/model/index.js";
-import { factSubject } from "./helpers.js";
+import { factSubject, unreportedVerdicts } from "./helpers.js";
 
 const Options = z.strictObject({
   /** A statement valid for longer than this after it was checked is not a periodic check. */
   maxValidityDays: z.number().int().positive(),
 });
 type Options = z.infer<typeof Options>;
-
-/** What the attestation provider records per attested tool (fact `attestation`). */
-const AttestationFact = z.object({
-  entryPoint: z.string(),
-  name: z.string(),
-  tool: z.string(),
-  mfa: z.string(),
-  method: z.string().nullable(),
-  checkedBy: z.string(),
-  checkedAt: z.string(),
-  validUntil: z.string().nullable(),
-});
 
 const day = 86_400_000;
 const endOfDay = (date: string) => Date.parse(`${date}T23:59:59.999Z`);
@@ -58,67 +48,64 @@ export default definePolicy<Options>({
   options: Options,
   defaultOptions: { maxValidityDays: 366 },
   evaluate({ inventory, now, options }) {
-    return inventory.facts
-      .filter((f) => f.source === "attestation" && f.kind === "attestation")
-      .map((fact): Verdict => {
-        const parsed = AttestationFact.safeParse(fact.data);
-        const subject = factSubject(fact, parsed.data);
-        if (!parsed.success)
-          return {
-            subject,
-            status: "unknown",
-            mfa: null,
-            evidence: fact.evidence,
-            message: "the attestation record could not be read",
-          };
-        const a = parsed.data;
-        const state = attestedState[a.mfa] ?? "unknown";
-        const base = {
+    const verdicts = factsOf(inventory, attestation).map(({ fact, data: a, error }): Verdict => {
+      const subject = factSubject(fact, a);
+      if (error !== undefined)
+        return {
           subject,
+          status: "unknown",
+          mfa: null,
           evidence: fact.evidence,
-          // The attested claim, marked as such: `via` names the statement, not a system that was read.
-          mfa: { state, strength: null, via: [`attestation:${a.checkedBy}@${a.checkedAt}`] },
-          details: {
-            attested: true,
-            verified: false,
-            checkedBy: a.checkedBy,
-            checkedAt: a.checkedAt,
-            validUntil: a.validUntil,
-          },
+          message: "the attestation record could not be read",
         };
-        const who = `attested by ${a.checkedBy} on ${a.checkedAt}`;
-        if (endOfDay(a.checkedAt) - day > now.getTime())
-          return {
-            ...base,
-            status: "unknown",
-            message: `${a.tool}: checkedAt ${a.checkedAt} is in the future`,
-          };
-        if (!a.validUntil)
-          return {
-            ...base,
-            status: "fail",
-            message: `${a.tool}: the attestation (${who}) has no validUntil, so it never has to be renewed`,
-          };
-        if (endOfDay(a.validUntil) < now.getTime())
-          return {
-            ...base,
-            status: "fail",
-            message: `${a.tool}: the attestation expired on ${a.validUntil} (${who}); MFA there is no longer known`,
-          };
-        const validity = Math.round((Date.parse(a.validUntil) - Date.parse(a.checkedAt)) / day);
-        if (validity > options.maxValidityDays)
-          return {
-            ...base,
-            status: "fail",
-            severity: "medium",
-            message: `${a.tool}: the attestation (${who}) is valid for ${validity} days, more than ${options.maxValidityDays}`,
-          };
-        const left = Math.ceil((endOfDay(a.validUntil) - now.getTime()) / day);
+      const state = attestedState[a.mfa] ?? "unknown";
+      const base = {
+        subject,
+        evidence: fact.evidence,
+        // The attested claim, marked as such: `via` names the statement, not a system that was read.
+        mfa: { state, strength: null, via: [`attestation:${a.checkedBy}@${a.checkedAt}`] },
+        details: {
+          attested: true,
+          verified: false,
+          checkedBy: a.checkedBy,
+          checkedAt: a.checkedAt,
+          validUntil: a.validUntil,
+        },
+      };
+      const who = `attested by ${a.checkedBy} on ${a.checkedAt}`;
+      if (endOfDay(a.checkedAt) - day > now.getTime())
         return {
           ...base,
-          status: "pass",
-          message: `${a.tool}: attested '${a.mfa}'${a.method ? ` (${a.method})` : ""}, ${who}, current until ${a.validUntil} (${left} day(s) left); attested, not verified`,
+          status: "unknown",
+          message: `${a.tool}: checkedAt ${a.checkedAt} is in the future`,
         };
-      });
+      if (!a.validUntil)
+        return {
+          ...base,
+          status: "fail",
+          message: `${a.tool}: the attestation (${who}) has no validUntil, so it never has to be renewed`,
+        };
+      if (endOfDay(a.validUntil) < now.getTime())
+        return {
+          ...base,
+          status: "fail",
+          message: `${a.tool}: the attestation expired on ${a.validUntil} (${who}); MFA there is no longer known`,
+        };
+      const validity = Math.round((Date.parse(a.validUntil) - Date.parse(a.checkedAt)) / day);
+      if (validity > options.maxValidityDays)
+        return {
+          ...base,
+          status: "fail",
+          severity: "medium",
+          message: `${a.tool}: the attestation (${who}) is valid for ${validity} days, more than ${options.maxValidityDays}`,
+        };
+      const left = Math.ceil((endOfDay(a.validUntil) - now.getTime()) / day);
+      return {
+        ...base,
+        status: "pass",
+        message: `${a.tool}: attested '${a.mfa}'${a.method ? ` (${a.method})` : ""}, ${who}, current until ${a.validUntil} (${left} day(s) left); attested, not verified`,
+      };
+    });
+    return [...verdicts, ...unreportedVerdicts(inventory, attestation)];
   },
 });

@@ -1,6 +1,13 @@
 import type { z } from "zod";
 import type { TenantInventory, Verdict } from "../src/evaluate/policy.js";
-import { type FactKind, noFactsReason, unreportedConnections } from "../src/model/facts/kind.js";
+import {
+  type FactKind,
+  isFactOf,
+  noFactsReason,
+  readFact,
+  unreportedConnections,
+} from "../src/model/facts/kind.js";
+import { type NpsSettingsFact, npsSettings } from "../src/model/facts/nps-extension.js";
 import type {
   AccessPath,
   Account,
@@ -104,15 +111,26 @@ export function pathStatus(state: MfaState): "pass" | "unknown" | "fail" {
 /** The fact of `kind` a provider emitted about `entryPoint` (it names the entry point in `data.entryPoint`). */
 export function factAbout(
   inventory: TenantInventory,
-  kind: string,
+  kind: FactKind<unknown>,
   entryPoint: EntryPoint,
 ): Fact | undefined {
   return inventory.facts.find(
     (f) =>
-      f.kind === kind &&
+      isFactOf(f, kind) &&
       f.connection === entryPoint.connection &&
       (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint.id,
   );
+}
+
+/**
+ * Why no fact of `kind` is there for `entryPoint`: its connection was read completely and reported none of
+ * that kind at all (issue #25 item 4), or the fact is simply missing.
+ */
+function missingReason(inventory: TenantInventory, kind: FactKind<unknown>, entryPoint: EntryPoint): string {
+  const unreported = unreportedConnections(inventory, kind).some(
+    (c) => c.connection === entryPoint.connection,
+  );
+  return unreported ? noFactsReason(kind) : "not collected";
 }
 
 type FactRead<T> = { fact: Fact; data: T } | { unknown: Verdict };
@@ -124,13 +142,12 @@ type FactRead<T> = { fact: Fact; data: T } | { unknown: Verdict };
 export function sshHostFact<T>(
   inventory: TenantInventory,
   entryPoint: EntryPoint,
-  kind: string,
-  schema: z.ZodType<T>,
+  kind: FactKind<T>,
   setting: string,
 ): FactRead<T> {
   const fact = factAbout(inventory, kind, entryPoint);
-  const parsed = fact ? schema.safeParse(fact.data) : undefined;
-  if (fact && parsed?.success) return { fact, data: parsed.data };
+  const read = fact ? readFact(fact, kind) : undefined;
+  if (fact && read?.error === undefined && read) return { fact, data: read.data };
   const unread = inventory.accessPaths.find(
     (p) => p.entryPoint === entryPoint.id && p.mfa.state === "unknown",
   );
@@ -138,14 +155,14 @@ export function sshHostFact<T>(
     unknown: {
       subject: entryPointSubject(entryPoint),
       status: "unknown",
-      message: `${setting} of ${entryPoint.name} not known: ${unread?.mfa.reason ?? (fact ? "malformed fact" : "not collected")}`,
+      message: `${setting} of ${entryPoint.name} not known: ${unread?.mfa.reason ?? (fact ? "malformed fact" : missingReason(inventory, kind, entryPoint))}`,
       mfa: null,
       evidence: unread?.mfa.evidence ?? [
         ...entryPoint.evidence,
         {
           source: entryPoint.source,
           connection: entryPoint.connection,
-          note: `no ${kind} fact was collected for this host`,
+          note: `no ${kind.name} fact was collected for this host`,
         },
       ],
     },
@@ -156,21 +173,20 @@ export function sshHostFact<T>(
  * The NPS extension's registry settings behind the front end `entryPoint`, read with `schema`; or, when
  * they were not read or do not match, the `unknown` verdict for `setting`.
  */
-export function npsExtensionSettings<T>(
+export function npsExtensionSettings(
   inventory: TenantInventory,
   entryPoint: EntryPoint,
-  schema: z.ZodType<T>,
   setting: string,
-): FactRead<T> {
-  const fact = factAbout(inventory, "nps-extension.settings", entryPoint);
-  const parsed = fact ? schema.safeParse(fact.data) : undefined;
-  if (fact && parsed?.success) return { fact, data: parsed.data };
+): FactRead<NpsSettingsFact> {
+  const fact = factAbout(inventory, npsSettings, entryPoint);
+  const read = fact ? readFact(fact, npsSettings) : undefined;
+  if (fact && read && read.error === undefined) return { fact, data: read.data };
   const unread = inventory.accessPaths.find((p) => p.entryPoint === entryPoint.id);
   return {
     unknown: {
       subject: entryPointSubject(entryPoint),
       status: "unknown",
-      message: `${setting} of the NPS extension behind ${entryPoint.name} is not known: ${unread?.mfa.reason ?? (fact ? "malformed settings fact" : "its registry export was not read")}`,
+      message: `${setting} of the NPS extension behind ${entryPoint.name} is not known: ${unread?.mfa.reason ?? (fact ? "malformed settings fact" : unreportedConnections(inventory, npsSettings).some((c) => c.connection === entryPoint.connection) ? noFactsReason(npsSettings) : "its registry export was not read")}`,
       mfa: null,
       evidence: [
         ...(fact?.evidence ?? []),
@@ -180,8 +196,8 @@ export function npsExtensionSettings<T>(
           source: entryPoint.source,
           connection: entryPoint.connection,
           note: fact
-            ? "the nps-extension.settings fact does not match its schema"
-            : "no nps-extension.settings fact for this front end",
+            ? `the ${npsSettings.name} fact does not match its schema`
+            : `no ${npsSettings.name} fact for this front end`,
         },
       ].slice(0, 6),
     },

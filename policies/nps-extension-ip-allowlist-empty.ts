@@ -1,14 +1,6 @@
-import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { entryPointSubject, npsExtensionSettings } from "./helpers.js";
-
-/** The `nps-extension.settings` fact (validated with the policy's own schema). */
-const SettingsFact = z.object({
-  entryPoint: z.string(),
-  server: z.string(),
-  ipWhitelist: z.object({ entries: z.array(z.string()), raw: z.string().nullable() }),
-  nasAddresses: z.array(z.string()),
-});
+import { npsSettings } from "../src/model/facts/nps-extension.js";
+import { entryPointSubject, npsExtensionSettings, unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -32,38 +24,41 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    return inventory.entryPoints
-      .filter((e) => e.source === "nps-extension")
-      .map((entryPoint): Verdict => {
-        const read = npsExtensionSettings(inventory, entryPoint, SettingsFact, "IP_WHITELIST");
-        if ("unknown" in read) return read.unknown;
-        const { fact, data } = read;
-        const { entries } = data.ipWhitelist;
-        const base = {
-          subject: entryPointSubject(entryPoint),
-          mfa: null,
-          evidence: fact.evidence.filter((e) => e.field !== "REQUIRE_USER_MATCH"),
+    const frontEnds = inventory.entryPoints.filter((e) => e.source === "nps-extension");
+    const verdicts = frontEnds.map((entryPoint): Verdict => {
+      const read = npsExtensionSettings(inventory, entryPoint, "IP_WHITELIST");
+      if ("unknown" in read) return read.unknown;
+      const { fact, data } = read;
+      const { entries } = data.ipWhitelist;
+      const base = {
+        subject: entryPointSubject(entryPoint),
+        mfa: null,
+        evidence: fact.evidence.filter((e) => e.field !== "REQUIRE_USER_MATCH"),
+      };
+      if (entries.length === 0)
+        return {
+          ...base,
+          status: "pass",
+          message: `IP_WHITELIST is empty on ${data.server}: no RADIUS client skips MFA`,
         };
-        if (entries.length === 0)
-          return {
-            ...base,
-            status: "pass",
-            message: `IP_WHITELIST is empty on ${data.server}: no RADIUS client skips MFA`,
-          };
-        const listed = new Set(entries.map((e) => e.toLowerCase()));
-        const own = data.nasAddresses.filter((a) => listed.has(a.toLowerCase()));
-        if (own.length > 0)
-          return {
-            ...base,
-            status: "fail",
-            severity: "critical",
-            message: `IP_WHITELIST on ${data.server} lists ${own.join(", ")}, the NAS-IP-Address of ${entryPoint.name}: every sign-in through it skips MFA`,
-          };
+      const listed = new Set(entries.map((e) => e.toLowerCase()));
+      const own = data.nasAddresses.filter((a) => listed.has(a.toLowerCase()));
+      if (own.length > 0)
         return {
           ...base,
           status: "fail",
-          message: `IP_WHITELIST on ${data.server} lists ${entries.join(", ")}: RADIUS requests with those NAS-IP-Addresses skip MFA, so any account signs in with its password alone through them`,
+          severity: "critical",
+          message: `IP_WHITELIST on ${data.server} lists ${own.join(", ")}, the NAS-IP-Address of ${entryPoint.name}: every sign-in through it skips MFA`,
         };
-      });
+      return {
+        ...base,
+        status: "fail",
+        message: `IP_WHITELIST on ${data.server} lists ${entries.join(", ")}: RADIUS requests with those NAS-IP-Addresses skip MFA, so any account signs in with its password alone through them`,
+      };
+    });
+    return [
+      ...verdicts,
+      ...unreportedVerdicts(inventory, npsSettings, new Set(frontEnds.map((e) => e.connection))),
+    ];
   },
 });

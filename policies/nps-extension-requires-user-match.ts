@@ -1,16 +1,6 @@
-import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { entryPointSubject, npsExtensionSettings } from "./helpers.js";
-
-/** The `nps-extension.settings` fact (validated with the policy's own schema). */
-const SettingsFact = z.object({
-  entryPoint: z.string(),
-  server: z.string(),
-  requireUserMatch: z.object({
-    value: z.union([z.boolean(), z.literal("unknown")]),
-    raw: z.string().nullable(),
-  }),
-});
+import { npsSettings } from "../src/model/facts/nps-extension.js";
+import { entryPointSubject, npsExtensionSettings, unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -34,38 +24,41 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    return inventory.entryPoints
-      .filter((e) => e.source === "nps-extension")
-      .map((entryPoint): Verdict => {
-        const read = npsExtensionSettings(inventory, entryPoint, SettingsFact, "REQUIRE_USER_MATCH");
-        if ("unknown" in read) return read.unknown;
-        const { fact, data } = read;
-        const { value, raw } = data.requireUserMatch;
-        const base = {
-          subject: entryPointSubject(entryPoint),
-          mfa: null,
-          evidence: fact.evidence.filter((e) => e.field !== "IP_WHITELIST"),
-        };
-        if (value === false)
-          return {
-            ...base,
-            status: "fail",
-            message: `REQUIRE_USER_MATCH is FALSE on ${data.server}: users of ${entryPoint.name} who have not registered an MFA method sign in with their password alone`,
-          };
-        if (value === "unknown")
-          return {
-            ...base,
-            status: "unknown",
-            message: `REQUIRE_USER_MATCH is '${raw}' on ${data.server}, neither TRUE nor FALSE: whether unregistered users need MFA is not documented`,
-          };
+    const frontEnds = inventory.entryPoints.filter((e) => e.source === "nps-extension");
+    const verdicts = frontEnds.map((entryPoint): Verdict => {
+      const read = npsExtensionSettings(inventory, entryPoint, "REQUIRE_USER_MATCH");
+      if ("unknown" in read) return read.unknown;
+      const { fact, data } = read;
+      const { value, raw } = data.requireUserMatch;
+      const base = {
+        subject: entryPointSubject(entryPoint),
+        mfa: null,
+        evidence: fact.evidence.filter((e) => e.field !== "IP_WHITELIST"),
+      };
+      if (value === false)
         return {
           ...base,
-          status: "pass",
-          message:
-            raw === null
-              ? `REQUIRE_USER_MATCH is not set on ${data.server} (equivalent to TRUE): unregistered users are refused`
-              : `REQUIRE_USER_MATCH is TRUE on ${data.server}: unregistered users are refused`,
+          status: "fail",
+          message: `REQUIRE_USER_MATCH is FALSE on ${data.server}: users of ${entryPoint.name} who have not registered an MFA method sign in with their password alone`,
         };
-      });
+      if (value === "unknown")
+        return {
+          ...base,
+          status: "unknown",
+          message: `REQUIRE_USER_MATCH is '${raw}' on ${data.server}, neither TRUE nor FALSE: whether unregistered users need MFA is not documented`,
+        };
+      return {
+        ...base,
+        status: "pass",
+        message:
+          raw === null
+            ? `REQUIRE_USER_MATCH is not set on ${data.server} (equivalent to TRUE): unregistered users are refused`
+            : `REQUIRE_USER_MATCH is TRUE on ${data.server}: unregistered users are refused`,
+      };
+    });
+    return [
+      ...verdicts,
+      ...unreportedVerdicts(inventory, npsSettings, new Set(frontEnds.map((e) => e.connection))),
+    ];
   },
 });

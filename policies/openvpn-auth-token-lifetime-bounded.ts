@@ -1,22 +1,8 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { entryPointSubject } from "./helpers.js";
-
-/** The `openvpn.auth-token` fact the OpenVPN provider records per community server (validated here). */
-const AuthTokenFact = z.object({
-  entryPoint: z.string(),
-  server: z.string(),
-  userPassAuth: z.boolean(),
-  authGenToken: z
-    .object({
-      lifetime: z.number().int().nonnegative(),
-      renewal: z.number().int().nonnegative().nullable(),
-      externalAuth: z.boolean(),
-      line: z.number().int(),
-    })
-    .nullable(),
-  renegSec: z.number().int().nonnegative(),
-});
+import { factsOf } from "../src/model/facts/kind.js";
+import { openvpnAuthToken } from "../src/model/facts/openvpn.js";
+import { entryPointSubject, factSubject, unreportedVerdicts } from "./helpers.js";
 
 const Options = z.strictObject({
   /** Longest accepted auth-gen-token lifetime, in hours. */
@@ -58,23 +44,22 @@ export default definePolicy<Options>({
   defaultOptions: { maxHours: 24 },
   evaluate({ inventory, options }) {
     const entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
-    return inventory.facts.flatMap((fact): Verdict[] => {
-      if (fact.kind !== "openvpn.auth-token" || fact.source !== "openvpn") return [];
+    const verdicts = factsOf(inventory, openvpnAuthToken).flatMap(({ fact, data, error }): Verdict[] => {
       const entryPointId = (fact.data as { entryPoint?: unknown } | null)?.entryPoint;
       const entryPoint = typeof entryPointId === "string" ? entryPoints.get(entryPointId) : undefined;
-      if (!entryPoint) return [];
-      const subject = entryPointSubject(entryPoint);
+      // A fact naming no entry point of this inventory is about something unseen: unknown, never dropped.
+      const subject = entryPoint ? entryPointSubject(entryPoint) : factSubject(fact, undefined);
+      const name = entryPoint?.name ?? fact.id;
       const base = { subject, mfa: null, evidence: fact.evidence };
-      const parsed = AuthTokenFact.safeParse(fact.data);
-      if (!parsed.success)
+      if (error !== undefined || !entryPoint)
         return [
           {
             ...base,
             status: "unknown",
-            message: `${entryPoint.name}: the auth-token settings could not be read (${parsed.error.issues[0]?.message})`,
+            message: `${name}: the auth-token settings could not be read (${error ?? "the fact names no OpenVPN server of this inventory"})`,
           },
         ];
-      const { authGenToken: token, userPassAuth } = parsed.data;
+      const { authGenToken: token, userPassAuth } = data;
       // Without username/password verification there is no second factor for a token to skip.
       if (!userPassAuth) return [];
       if (!token)
@@ -100,7 +85,7 @@ export default definePolicy<Options>({
             ...base,
             status: "fail",
             severity: "high",
-            message: `${entryPoint.name}: auth-gen-token has no lifetime, so its tokens never expire and reconnects skip the second factor for as long as the client keeps renewing (every ${duration(token.renewal ?? parsed.data.renegSec)})`,
+            message: `${entryPoint.name}: auth-gen-token has no lifetime, so its tokens never expire and reconnects skip the second factor for as long as the client keeps renewing (every ${duration(token.renewal ?? data.renegSec)})`,
           },
         ];
       if (token.lifetime > max)
@@ -119,5 +104,6 @@ export default definePolicy<Options>({
         },
       ];
     });
+    return [...verdicts, ...unreportedVerdicts(inventory, openvpnAuthToken)];
   },
 });

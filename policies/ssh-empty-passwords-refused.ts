@@ -1,15 +1,6 @@
-import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { entryPointSubject, sshHostFact } from "./helpers.js";
-
-/** The `ssh-empty-passwords` fact the SSH provider emits per host (validated here, as facts are). */
-const EmptyPasswordsFact = z.object({
-  entryPoint: z.string(),
-  host: z.string(),
-  permitted: z.array(z.object({ principal: z.string().nullable(), source: z.string() })),
-  notKnown: z.array(z.string()),
-  emptyPasswordAccounts: z.array(z.string()).nullable(),
-});
+import { sshEmptyPasswords } from "../src/model/facts/ssh.js";
+import { entryPointSubject, sshHostFact, unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -37,54 +28,52 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    return inventory.entryPoints
-      .filter((e) => e.source === "ssh" && e.kind === "ssh")
-      .map((entryPoint): Verdict => {
-        const read = sshHostFact(
-          inventory,
-          entryPoint,
-          "ssh-empty-passwords",
-          EmptyPasswordsFact,
-          "PermitEmptyPasswords",
-        );
-        if ("unknown" in read) return read.unknown;
-        const { fact, data } = read;
-        const subject = entryPointSubject(entryPoint);
-        const evidence = fact.evidence;
-        if (data.permitted.length === 0) {
-          if (data.notKnown.length > 0)
-            return {
-              subject,
-              status: "unknown",
-              message: `PermitEmptyPasswords not known for ${data.notKnown.slice(0, 3).join("; ")}`,
-              mfa: null,
-              evidence,
-            };
+    const hosts = inventory.entryPoints.filter((e) => e.source === "ssh" && e.kind === "ssh");
+    const verdicts = hosts.map((entryPoint): Verdict => {
+      const read = sshHostFact(inventory, entryPoint, sshEmptyPasswords, "PermitEmptyPasswords");
+      if ("unknown" in read) return read.unknown;
+      const { fact, data } = read;
+      const subject = entryPointSubject(entryPoint);
+      const evidence = fact.evidence;
+      if (data.permitted.length === 0) {
+        if (data.notKnown.length > 0)
           return {
             subject,
-            status: "pass",
-            message: "PermitEmptyPasswords no for every login",
+            status: "unknown",
+            message: `PermitEmptyPasswords not known for ${data.notKnown.slice(0, 3).join("; ")}`,
             mfa: null,
             evidence,
           };
-        }
-        const who = [...new Set(data.permitted.map((p) => p.principal ?? "every account"))];
-        const empty = (data.emptyPasswordAccounts ?? []).filter((a) =>
-          data.permitted.some((p) => p.principal === a || p.principal === null),
-        );
-        const exposed = empty.length
-          ? `; ${empty.join(", ")} ${empty.length === 1 ? "has" : "have"} an empty password and log${empty.length === 1 ? "s" : ""} in with no secret`
-          : data.emptyPasswordAccounts === null
-            ? "; which accounts have empty passwords was not read"
-            : "";
         return {
           subject,
-          status: "fail",
-          severity: empty.length ? "critical" : "high",
-          message: `PermitEmptyPasswords yes for ${who.slice(0, 5).join(", ")}${who.length > 5 ? ` and ${who.length - 5} more` : ""}${exposed}`,
+          status: "pass",
+          message: "PermitEmptyPasswords no for every login",
           mfa: null,
           evidence,
         };
-      });
+      }
+      const who = [...new Set(data.permitted.map((p) => p.principal ?? "every account"))];
+      const empty = (data.emptyPasswordAccounts ?? []).filter((a) =>
+        data.permitted.some((p) => p.principal === a || p.principal === null),
+      );
+      const exposed = empty.length
+        ? `; ${empty.join(", ")} ${empty.length === 1 ? "has" : "have"} an empty password and log${empty.length === 1 ? "s" : ""} in with no secret`
+        : data.emptyPasswordAccounts === null
+          ? "; which accounts have empty passwords was not read"
+          : "";
+      return {
+        subject,
+        status: "fail",
+        severity: empty.length ? "critical" : "high",
+        message: `PermitEmptyPasswords yes for ${who.slice(0, 5).join(", ")}${who.length > 5 ? ` and ${who.length - 5} more` : ""}${exposed}`,
+        mfa: null,
+        evidence,
+      };
+    });
+    // A host without the fact is unknown above; a connection with no host at all is unknown here.
+    return [
+      ...verdicts,
+      ...unreportedVerdicts(inventory, sshEmptyPasswords, new Set(hosts.map((e) => e.connection))),
+    ];
   },
 });

@@ -1,22 +1,8 @@
-import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { sshRootLogin } from "../src/model/facts/ssh.js";
 import type { Evidence } from "../src/model/index.js";
 import { appendAll } from "../src/util/arrays.js";
-import { entryPointSubject, sshHostFact } from "./helpers.js";
-
-/** The `ssh-root-login` fact the SSH provider emits per host (validated here, as facts are). */
-const RootLoginFact = z.object({
-  entryPoint: z.string(),
-  host: z.string(),
-  rootAccount: z.enum(["login-shell", "no-login-shell", "not-found", "unknown"]),
-  sources: z.array(
-    z.object({
-      source: z.string(),
-      permitRootLogin: z.enum(["yes", "prohibit-password", "forced-commands-only", "no"]).nullable(),
-      accessPath: z.string().nullable(),
-    }),
-  ),
-});
+import { entryPointSubject, sshHostFact, unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -45,86 +31,90 @@ export default definePolicy({
   defaultOptions: {},
   evaluate({ inventory }) {
     const paths = new Map(inventory.accessPaths.map((p) => [p.id, p]));
-    return inventory.entryPoints
-      .filter((e) => e.source === "ssh" && e.kind === "ssh")
-      .map((entryPoint): Verdict => {
-        const read = sshHostFact(inventory, entryPoint, "ssh-root-login", RootLoginFact, "PermitRootLogin");
-        if ("unknown" in read) return read.unknown;
-        const { fact, data } = read;
-        const subject = entryPointSubject(entryPoint);
-        const evidence: Evidence[] = [...fact.evidence];
-        const unknown = data.sources.filter((s) => s.permitRootLogin === null);
-        if (data.sources.length === 0 || unknown.length > 0) {
-          return {
-            subject,
-            status: "unknown",
-            message: `PermitRootLogin for root not known from ${unknown.map((s) => s.source).join(", ") || "any source"}`,
-            mfa: null,
-            evidence,
-          };
-        }
-        const open = data.sources.filter((s) => s.permitRootLogin !== "no");
-        if (open.length === 0)
-          return {
-            subject,
-            status: "pass",
-            message: "PermitRootLogin no from every source",
-            mfa: null,
-            evidence,
-          };
-        const values = [...new Set(open.map((s) => s.permitRootLogin))].join("/");
-        const where = open.map((s) => s.source).join(", ");
-        if (data.rootAccount === "no-login-shell" || data.rootAccount === "not-found") {
-          return {
-            subject,
-            status: "fail",
-            severity: "low",
-            message: `PermitRootLogin ${values} from ${where}, though root has ${data.rootAccount === "not-found" ? "no account" : "no login shell"} today`,
-            mfa: null,
-            evidence,
-          };
-        }
-        const rootPaths = open.flatMap((s) => (s.accessPath ? (paths.get(s.accessPath) ?? []) : []));
-        for (const p of rootPaths) appendAll(evidence, p.mfa.evidence);
-        const weakest =
-          rootPaths.find((p) => p.mfa.state === "none") ??
-          rootPaths.find((p) => p.mfa.state === "bypassable") ??
-          rootPaths.find((p) => p.mfa.state === "unknown");
-        if (!weakest) {
-          return {
-            subject,
-            status: "pass",
-            message: rootPaths.length
-              ? `PermitRootLogin ${values} from ${where}, but every root login needs two factors`
-              : `PermitRootLogin ${values} from ${where}, but no authentication method can complete for root`,
-            mfa: rootPaths[0] ? { state: rootPaths[0].mfa.state, strength: rootPaths[0].mfa.strength } : null,
-            evidence,
-          };
-        }
-        const mfa = { state: weakest.mfa.state, strength: weakest.mfa.strength };
-        if (weakest.mfa.state === "unknown") {
-          return {
-            subject,
-            status: "unknown",
-            message: `root may log in (PermitRootLogin ${values}): ${weakest.mfa.reason}`,
-            mfa,
-            evidence,
-          };
-        }
-        const severity =
-          open.some((s) => s.permitRootLogin === "yes") && weakest.mfa.state === "none"
-            ? "critical"
-            : open.every((s) => s.permitRootLogin === "forced-commands-only")
-              ? "medium"
-              : "high";
+    const hosts = inventory.entryPoints.filter((e) => e.source === "ssh" && e.kind === "ssh");
+    const verdicts = hosts.map((entryPoint): Verdict => {
+      const read = sshHostFact(inventory, entryPoint, sshRootLogin, "PermitRootLogin");
+      if ("unknown" in read) return read.unknown;
+      const { fact, data } = read;
+      const subject = entryPointSubject(entryPoint);
+      const evidence: Evidence[] = [...fact.evidence];
+      const unknown = data.sources.filter((s) => s.permitRootLogin === null);
+      if (data.sources.length === 0 || unknown.length > 0) {
+        return {
+          subject,
+          status: "unknown",
+          message: `PermitRootLogin for root not known from ${unknown.map((s) => s.source).join(", ") || "any source"}`,
+          mfa: null,
+          evidence,
+        };
+      }
+      const open = data.sources.filter((s) => s.permitRootLogin !== "no");
+      if (open.length === 0)
+        return {
+          subject,
+          status: "pass",
+          message: "PermitRootLogin no from every source",
+          mfa: null,
+          evidence,
+        };
+      const values = [...new Set(open.map((s) => s.permitRootLogin))].join("/");
+      const where = open.map((s) => s.source).join(", ");
+      if (data.rootAccount === "no-login-shell" || data.rootAccount === "not-found") {
         return {
           subject,
           status: "fail",
-          severity,
-          message: `PermitRootLogin ${values} from ${where}; ${weakest.mfa.reason}`,
+          severity: "low",
+          message: `PermitRootLogin ${values} from ${where}, though root has ${data.rootAccount === "not-found" ? "no account" : "no login shell"} today`,
+          mfa: null,
+          evidence,
+        };
+      }
+      const rootPaths = open.flatMap((s) => (s.accessPath ? (paths.get(s.accessPath) ?? []) : []));
+      for (const p of rootPaths) appendAll(evidence, p.mfa.evidence);
+      const weakest =
+        rootPaths.find((p) => p.mfa.state === "none") ??
+        rootPaths.find((p) => p.mfa.state === "bypassable") ??
+        rootPaths.find((p) => p.mfa.state === "unknown");
+      if (!weakest) {
+        return {
+          subject,
+          status: "pass",
+          message: rootPaths.length
+            ? `PermitRootLogin ${values} from ${where}, but every root login needs two factors`
+            : `PermitRootLogin ${values} from ${where}, but no authentication method can complete for root`,
+          mfa: rootPaths[0] ? { state: rootPaths[0].mfa.state, strength: rootPaths[0].mfa.strength } : null,
+          evidence,
+        };
+      }
+      const mfa = { state: weakest.mfa.state, strength: weakest.mfa.strength };
+      if (weakest.mfa.state === "unknown") {
+        return {
+          subject,
+          status: "unknown",
+          message: `root may log in (PermitRootLogin ${values}): ${weakest.mfa.reason}`,
           mfa,
           evidence,
         };
-      });
+      }
+      const severity =
+        open.some((s) => s.permitRootLogin === "yes") && weakest.mfa.state === "none"
+          ? "critical"
+          : open.every((s) => s.permitRootLogin === "forced-commands-only")
+            ? "medium"
+            : "high";
+      return {
+        subject,
+        status: "fail",
+        severity,
+        message: `PermitRootLogin ${values} from ${where}; ${weakest.mfa.reason}`,
+        mfa,
+        evidence,
+      };
+    });
+    // A host without the fact is unknown above; a connection with no host at all is unknown here.
+    return [
+      ...verdicts,
+      ...unreportedVerdicts(inventory, sshRootLogin, new Set(hosts.map((e) => e.connection))),
+    ];
   },
 });

@@ -1,22 +1,14 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { factsOf } from "../src/model/facts/kind.js";
+import { tacticalRmmApiKey } from "../src/model/facts/tactical-rmm.js";
+import { unreportedVerdicts } from "./helpers.js";
 
 const Options = z.strictObject({
   /** An expiry further ahead than this is treated like none: a key valid for years is a standing credential. */
   maxDaysAhead: z.number().int().positive(),
 });
 type Options = z.infer<typeof Options>;
-
-/** What the Tactical RMM provider records per API key (fact kind `tactical-rmm-api-key`). */
-const ApiKeyFact = z.object({
-  id: z.string(),
-  name: z.string(),
-  userId: z.string(),
-  username: z.string().nullable(),
-  userActive: z.boolean().nullable(),
-  userIsAdmin: z.boolean().nullable(),
-  expiration: z.string().nullable(),
-});
 
 const day = 86_400_000;
 
@@ -47,75 +39,72 @@ export default definePolicy<Options>({
   options: Options,
   defaultOptions: { maxDaysAhead: 366 },
   evaluate({ inventory, now, options }) {
-    return inventory.facts
-      .filter((f) => f.source === "tactical-rmm" && f.kind === "tactical-rmm-api-key")
-      .map((fact): Verdict => {
-        const subject = {
-          kind: "access-path" as const,
-          id: fact.id,
-          name: `API key '${String((fact.data as { name?: unknown }).name ?? fact.id)}'`,
-          source: fact.source,
-          connection: fact.connection,
+    const verdicts = factsOf(inventory, tacticalRmmApiKey).map(({ fact, data: key, error }): Verdict => {
+      const subject = {
+        kind: "access-path" as const,
+        id: fact.id,
+        name: `API key '${String((fact.data as { name?: unknown }).name ?? fact.id)}'`,
+        source: fact.source,
+        connection: fact.connection,
+      };
+      const base = { subject, evidence: fact.evidence };
+      if (error !== undefined)
+        return {
+          ...base,
+          status: "unknown",
+          mfa: null,
+          message: `the API key record could not be read (${error})`,
         };
-        const base = { subject, evidence: fact.evidence };
-        const parsed = ApiKeyFact.safeParse(fact.data);
-        if (!parsed.success)
-          return {
-            ...base,
-            status: "unknown",
-            mfa: null,
-            message: `the API key record could not be read (${parsed.error.issues[0]?.message})`,
-          };
-        const key = parsed.data;
-        const owner = key.username ?? `user id ${key.userId}`;
-        subject.name = `API key '${key.name}' (${owner})`;
-        const mfa = { state: "none" as const, strength: null };
-        const details = { expiration: key.expiration, user: owner };
-        if (key.userActive === false)
-          return {
-            ...base,
-            status: "pass",
-            mfa: null,
-            message: `${owner} is inactive: Tactical RMM refuses the key`,
-            details,
-          };
-        const expires = key.expiration ? Date.parse(key.expiration) : undefined;
-        if (expires !== undefined && !Number.isNaN(expires) && expires <= now.getTime())
-          return {
-            ...base,
-            status: "pass",
-            mfa: null,
-            message: `expired on ${key.expiration?.slice(0, 10)}: Tactical RMM refuses it`,
-            details,
-          };
-        const severity = key.userIsAdmin === true ? ("critical" as const) : undefined;
-        const who = key.userIsAdmin === true ? `administrator ${owner}` : owner;
-        if (expires === undefined || Number.isNaN(expires))
-          return {
-            ...base,
-            status: "fail",
-            mfa,
-            ...(severity ? { severity } : {}),
-            message: `API key '${key.name}' of ${who} never expires and signs in without TOTP`,
-            details,
-          };
-        const days = Math.ceil((expires - now.getTime()) / day);
-        if (days > options.maxDaysAhead)
-          return {
-            ...base,
-            status: "fail",
-            mfa,
-            severity: severity ?? "medium",
-            message: `API key '${key.name}' of ${who} expires in ${days} days (more than ${options.maxDaysAhead}) and signs in without TOTP`,
-            details,
-          };
+      const owner = key.username ?? `user id ${key.userId}`;
+      subject.name = `API key '${key.name}' (${owner})`;
+      const mfa = { state: "none" as const, strength: null };
+      const details = { expiration: key.expiration, user: owner };
+      if (key.userActive === false)
         return {
           ...base,
           status: "pass",
-          mfa,
-          message: `expires on ${key.expiration?.slice(0, 10)} (in ${days} days)`,
+          mfa: null,
+          message: `${owner} is inactive: Tactical RMM refuses the key`,
           details,
         };
-      });
+      const expires = key.expiration ? Date.parse(key.expiration) : undefined;
+      if (expires !== undefined && !Number.isNaN(expires) && expires <= now.getTime())
+        return {
+          ...base,
+          status: "pass",
+          mfa: null,
+          message: `expired on ${key.expiration?.slice(0, 10)}: Tactical RMM refuses it`,
+          details,
+        };
+      const severity = key.userIsAdmin === true ? ("critical" as const) : undefined;
+      const who = key.userIsAdmin === true ? `administrator ${owner}` : owner;
+      if (expires === undefined || Number.isNaN(expires))
+        return {
+          ...base,
+          status: "fail",
+          mfa,
+          ...(severity ? { severity } : {}),
+          message: `API key '${key.name}' of ${who} never expires and signs in without TOTP`,
+          details,
+        };
+      const days = Math.ceil((expires - now.getTime()) / day);
+      if (days > options.maxDaysAhead)
+        return {
+          ...base,
+          status: "fail",
+          mfa,
+          severity: severity ?? "medium",
+          message: `API key '${key.name}' of ${who} expires in ${days} days (more than ${options.maxDaysAhead}) and signs in without TOTP`,
+          details,
+        };
+      return {
+        ...base,
+        status: "pass",
+        mfa,
+        message: `expires on ${key.expiration?.slice(0, 10)} (in ${days} days)`,
+        details,
+      };
+    });
+    return [...verdicts, ...unreportedVerdicts(inventory, tacticalRmmApiKey)];
   },
 });

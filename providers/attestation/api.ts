@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AttestedMethod, AttestedMfa } from "../../src/model/facts/attestation.js";
 import { EntryPointKind } from "../../src/model/index.js";
 
 /**
@@ -9,22 +10,8 @@ import { EntryPointKind } from "../../src/model/index.js";
 
 const isoDate = z.iso.date({ message: "expected a date as YYYY-MM-DD" });
 
-/** How MFA is enforced on the tool, as attested. `sso`: sign-in goes through an identity provider. */
-export const AttestedMfa = z.enum(["enforced", "sso", "bypassable", "optional", "none", "unknown"]);
-
-/** The second factor the tool asks for; decides the attested factor strength. */
-export const AttestedMethod = z.enum([
-  "fido2",
-  "passkey",
-  "certificate",
-  "totp",
-  "push",
-  "sms",
-  "voice",
-  "email",
-  "other",
-]);
-export type AttestedMethod = z.infer<typeof AttestedMethod>;
+// The attested MFA and method values are the attestation fact's own (src/model/facts/attestation.ts).
+export { AttestedMethod, AttestedMfa };
 
 export const AttestedSso = z.strictObject({
   protocol: z.enum(["saml", "oidc", "radius", "ldap"]),
@@ -82,22 +69,3 @@ export const csvColumns = [
   "ssoTargetSource",
 ] as const;
 export const requiredCsvColumns = ["tool", "mfa", "checkedBy", "checkedAt"] as const;
-
-export const attestationFactKind = "attestation";
-
-/** What the provider records per attested tool (fact `attestation`), for the `attestation-current` policy. */
-export interface AttestationFact {
-  entryPoint: string;
-  name: string;
-  tool: string;
-  console: string | null;
-  mfa: z.infer<typeof AttestedMfa>;
-  method: AttestedMethod | null;
-  scope: string | null;
-  checkedBy: string;
-  checkedAt: string;
-  validUntil: string | null;
-  evidence: string | null;
-  file: string;
-  line: number;
-}

@@ -1,3 +1,5 @@
+import { type Attestation, type AttestedMethod, attestation } from "../../src/model/facts/attestation.js";
+import { factOf } from "../../src/model/facts/kind.js";
 import type {
   AccessPath,
   EntryPoint,
@@ -7,7 +9,6 @@ import type {
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
-import { type AttestationFact, type AttestedMethod, attestationFactKind } from "./api.js";
 import type { ReadEntry } from "./client.js";
 
 /**
@@ -162,7 +163,7 @@ export function toInventory(entries: ReadEntry[], ctx: MappingContext): Provider
           : { factors: e.mfa === "enforced" ? ["password", factor] : ["password"] },
       mfa: verdict,
     });
-    const data: AttestationFact = {
+    const data: Attestation = {
       entryPoint: id,
       name,
       tool: e.tool,
@@ -177,14 +178,7 @@ export function toInventory(entries: ReadEntry[], ctx: MappingContext): Provider
       file: ctx.file,
       line: read.line,
     };
-    facts.push({
-      kind: attestationFactKind,
-      id,
-      source,
-      connection: ctx.connection,
-      data: { ...data },
-      evidence,
-    });
+    facts.push(factOf(attestation, { id, source, connection: ctx.connection, evidence }, data));
   }
   return { accounts: [], entryPoints, accessPaths, settings: [], facts };
 }

@@ -12,7 +12,7 @@
  * `REQUIRE_USER_MATCH` TRUE/FALSE, "Not set (equivalent to TRUE)"; `IP_WHITELIST`, a semicolon-separated
  * list of IP addresses compared with the RADIUS request's NAS-IP-Address; `LDAP_ALTERNATE_LOGINID_ATTRIBUTE`.
  * Other values of the key (certificate identifiers, service host names) are not kept. The fact recorded per
- * front end (the contract with the delegation linker and the policies) is in `src/link/nps/facts.ts`.
+ * front end (the contract with the delegation linker and the policies) is in `src/model/facts/nps-extension.ts`.
  */
 
 export const azureMfaKey = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\AzureMfa";

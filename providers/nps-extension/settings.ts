@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { connectionBase } from "../../src/config/connection.js";
 import { FilePath } from "../../src/config/paths.js";
-import { FrontEnd } from "../../src/link/nps/facts.js";
+import { FrontEnd } from "../../src/model/facts/nps-extension.js";
 
 /**
  * An NPS extension connection: for each Network Policy Server running the NPS extension for Microsoft

@@ -1,16 +1,16 @@
+import { factOf } from "../../src/model/facts/kind.js";
 import {
   describeRequireUserMatch,
   type NpsSettingsFact,
   npsDelegationTarget,
-  npsSettingsFactKind,
+  npsSettings,
   whitelistedFrontEnd,
-} from "../../src/link/nps/facts.js";
+} from "../../src/model/facts/nps-extension.js";
 import type {
   AccessPath,
   EntryPoint,
   Evidence,
   Fact,
-  JsonValue,
   MfaVerdict,
   ProviderInventory,
 } from "../../src/model/index.js";
@@ -19,7 +19,7 @@ import type { NpsFrontEndSettings } from "./settings.js";
 
 /**
  * Pure mapping from the NPS extension's registry settings to the model: one delegated RADIUS path per
- * front end and the settings fact (`src/link/nps/facts.ts`). The verdict the extension gives each Entra
+ * front end and the settings fact (`src/model/facts/nps-extension.ts`). The verdict the extension gives each Entra
  * user (`npsVerdict`) is the delegation linker's (`src/link/nps/`): this provider knows the registry
  * export, not Entra.
  */
@@ -133,14 +133,11 @@ export function frontEndInventory(input: FrontEndInput): ProviderInventory {
   const evidence = settingEvidence(input.connection, input.azureMfa);
   const entryPoint = entryPointOf(input.connection, input.settings, evidence);
   const data = factData(input, entryPoint.id);
-  const fact: Fact = {
-    kind: npsSettingsFactKind,
-    id: `${input.connection}:${entryPoint.id}`,
-    source,
-    connection: input.connection,
-    data: JSON.parse(JSON.stringify(data)) as JsonValue,
-    evidence,
-  };
+  const fact = factOf(
+    npsSettings,
+    { id: `${input.connection}:${entryPoint.id}`, source, connection: input.connection, evidence },
+    data,
+  );
   const bypassAll = whitelistedFrontEnd(data);
   const mfa: MfaVerdict = bypassAll
     ? {

@@ -75,25 +75,3 @@ export function pickConfig(raw: Record<string, unknown>): Record<string, string>
   }
   return out;
 }
-
-export const authTokenFactKind = "openvpn.auth-token";
-
-/** Per community server: how long an auth-gen-token lets reconnects skip the user/password check. */
-export const AuthTokenFact = z.object({
-  entryPoint: z.string(),
-  server: z.string(),
-  file: z.string(),
-  /** Whether any username/password verification is configured (without it there is nothing to skip). */
-  userPassAuth: z.boolean(),
-  authGenToken: z
-    .object({
-      /** Seconds; 0 = never expires. */
-      lifetime: z.number().int().nonnegative(),
-      renewal: z.number().int().nonnegative().nullable(),
-      externalAuth: z.boolean(),
-      line: z.number().int(),
-    })
-    .nullable(),
-  renegSec: z.number().int().nonnegative(),
-});
-export type AuthTokenFact = z.infer<typeof AuthTokenFact>;

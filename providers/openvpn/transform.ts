@@ -1,13 +1,13 @@
 import { unreadGatewayInventory } from "../../src/collect/vpn.js";
+import { factOf } from "../../src/model/facts/kind.js";
+import { type OpenVpnAuthToken, openvpnAuthToken } from "../../src/model/facts/openvpn.js";
 import type {
   AccessPath,
   Account,
   AuthChain,
   EntryPoint,
   Evidence,
-  Fact,
   FactorStrength,
-  JsonValue,
   MfaVerdict,
   ProviderInventory,
   WayClass,
@@ -19,7 +19,7 @@ import {
   type PamFactor,
   type PamSubject,
 } from "../../src/util/pam/index.js";
-import { type AuthTokenFact, authTokenFactKind, configKeys, type PropBag, radiusHostKey } from "./api.js";
+import { configKeys, type PropBag, radiusHostKey } from "./api.js";
 import type { AccessServerDump, PamRead } from "./client.js";
 import type { AuthSettings, ServerConf, Verifier } from "./server-conf.js";
 import type { AccessServerSettings } from "./settings.js";
@@ -421,7 +421,7 @@ export function communityInventory(input: CommunityInput): ProviderInventory {
   };
   const { verdict, chain } = decideCommunity(input);
   const token = input.auth.authGenToken;
-  const data: AuthTokenFact = {
+  const data: OpenVpnAuthToken = {
     entryPoint: id,
     server: input.name,
     file: input.conf.file,
@@ -458,14 +458,11 @@ export function communityInventory(input: CommunityInput): ProviderInventory {
           note: "not set",
         },
       ];
-  const fact: Fact = {
-    kind: authTokenFactKind,
-    id: `${input.connection}:${id}`,
-    source,
-    connection: input.connection,
-    data: JSON.parse(JSON.stringify(data)) as JsonValue,
-    evidence: tokenEvidence,
-  };
+  const fact = factOf(
+    openvpnAuthToken,
+    { id: `${input.connection}:${id}`, source, connection: input.connection, evidence: tokenEvidence },
+    data,
+  );
   return {
     accounts: [],
     entryPoints: [entryPoint],

@@ -124,36 +124,4 @@ export const noLoginShells = new Set([
 export const adminGroups = new Set(["sudo", "wheel", "admin", "root"]);
 
 // ---------------------------------------------------------------------------------------------------
-// Facts this provider emits (Fact.kind → data). Policies validate them with their own schemas.
-
-export const rootLoginFactKind = "ssh-root-login";
-export const emptyPasswordsFactKind = "ssh-empty-passwords";
-
-export const RootLoginFact = z.object({
-  entryPoint: z.string(),
-  host: z.string(),
-  /** Whether the root account (uid 0) could log in at all: it has a login shell. */
-  rootAccount: z.enum(["login-shell", "no-login-shell", "not-found", "unknown"]),
-  sources: z.array(
-    z.object({
-      source: z.string(),
-      /** Effective PermitRootLogin for root from this source; null when it could not be read. */
-      permitRootLogin: z.enum(["yes", "prohibit-password", "forced-commands-only", "no"]).nullable(),
-      /** Root's access path from this source, when root can log in from it. */
-      accessPath: z.string().nullable(),
-    }),
-  ),
-});
-export type RootLoginFact = z.infer<typeof RootLoginFact>;
-
-export const EmptyPasswordsFact = z.object({
-  entryPoint: z.string(),
-  host: z.string(),
-  /** Where PermitEmptyPasswords is yes: per principal (null: the global configuration) and source. */
-  permitted: z.array(z.object({ principal: z.string().nullable(), source: z.string() })),
-  /** Configurations that could not be read. */
-  notKnown: z.array(z.string()),
-  /** Accounts whose password is empty (`passwd -S` NP); null when not read. */
-  emptyPasswordAccounts: z.array(z.string()).nullable(),
-});
-export type EmptyPasswordsFact = z.infer<typeof EmptyPasswordsFact>;
+// The facts this provider emits are declared in src/model/facts/ssh.ts.

@@ -1,3 +1,10 @@
+import { factOf } from "../../src/model/facts/kind.js";
+import {
+  type SshEmptyPasswords,
+  type SshRootLogin,
+  sshEmptyPasswords,
+  sshRootLogin,
+} from "../../src/model/facts/ssh.js";
 import type {
   AccessPath,
   Account,
@@ -22,17 +29,7 @@ import {
   type PamStack,
   type PamSubject,
 } from "../../src/util/pam/index.js";
-import {
-  adminGroups,
-  type EmptyPasswordsFact,
-  emptyPasswordsFactKind,
-  type GroupEntry,
-  noLoginShells,
-  type PasswdEntry,
-  posixUserName,
-  type RootLoginFact,
-  rootLoginFactKind,
-} from "./api.js";
+import { adminGroups, type GroupEntry, noLoginShells, type PasswdEntry, posixUserName } from "./api.js";
 import type { SourceSpec } from "./sources.js";
 import {
   addrMatchList,
@@ -904,8 +901,8 @@ export function hostInventory(input: HostInput): HostInventory {
   const accessPaths: AccessPath[] = [];
   const gaLines =
     input.decision.pam && "stack" in input.decision.pam ? collectGaLines(input.decision.pam.stack) : [];
-  const rootSources: RootLoginFact["sources"] = [];
-  const permitted: EmptyPasswordsFact["permitted"] = [];
+  const rootSources: SshRootLogin["sources"] = [];
+  const permitted: SshEmptyPasswords["permitted"] = [];
   const notKnown: string[] = [];
   const rootPrincipal =
     input.principals.principals.find((p) => p.uid === 0 && p.name === "root") ??
@@ -1000,7 +997,7 @@ export function hostInventory(input: HostInput): HostInventory {
   }
   const rootEntry =
     input.accounts?.find((a) => a.uid === 0 && a.name === "root") ?? input.accounts?.find((a) => a.uid === 0);
-  const rootAccount: RootLoginFact["rootAccount"] = !input.accounts
+  const rootAccount: SshRootLogin["rootAccount"] = !input.accounts
     ? "unknown"
     : !rootEntry
       ? "not-found"
@@ -1022,20 +1019,22 @@ export function hostInventory(input: HostInput): HostInventory {
         ],
   );
   const facts: Fact[] = [
+    factOf(
+      sshRootLogin,
+      {
+        id: `${ep.id}/root-login`,
+        source,
+        connection: c,
+        evidence: distinctEvidence(
+          rootEvidence.length
+            ? rootEvidence
+            : [{ source, connection: c, objectId: ep.host, note: "PermitRootLogin could not be read" }],
+        ),
+      },
+      { entryPoint: ep.id, host: ep.name, rootAccount, sources: rootSources },
+    ),
     {
-      kind: rootLoginFactKind,
-      id: `${ep.id}/root-login`,
-      source,
-      connection: c,
-      data: { entryPoint: ep.id, host: ep.name, rootAccount, sources: rootSources } satisfies RootLoginFact,
-      evidence: distinctEvidence(
-        rootEvidence.length
-          ? rootEvidence
-          : [{ source, connection: c, objectId: ep.host, note: "PermitRootLogin could not be read" }],
-      ),
-    },
-    {
-      kind: emptyPasswordsFactKind,
+      kind: sshEmptyPasswords.name,
       id: `${ep.id}/empty-passwords`,
       source,
       connection: c,
@@ -1048,7 +1047,7 @@ export function hostInventory(input: HostInput): HostInventory {
             : permitted,
         notKnown,
         emptyPasswordAccounts: input.emptyPasswordAccounts ?? null,
-      } satisfies EmptyPasswordsFact,
+      } satisfies SshEmptyPasswords,
       evidence: distinctEvidence([
         settingEvidence(input.decision, input.global, "permitemptypasswords", undefined),
         ...(input.emptyPasswordAccounts

@@ -1,3 +1,5 @@
+import { factOf } from "../../src/model/facts/kind.js";
+import { type TacticalRmmApiKey, tacticalRmmApiKey } from "../../src/model/facts/tactical-rmm.js";
 import type {
   AccessPath,
   Account,
@@ -12,7 +14,6 @@ import { type ApiKeyRow, type SocialAccountRow, type SocialAppRow, tables, type 
 /** Pure mapping from Tactical RMM rows to the model. No I/O; every decision carries its evidence. */
 
 export const source = "tactical-rmm";
-export const apiKeyFactKind = "tactical-rmm-api-key";
 
 /** What the collector read, already validated row by row. */
 export interface TacticalRmmSnapshot {
@@ -36,18 +37,6 @@ export interface MappingContext {
   /** Entry point name: the dashboard's address when configured. */
   console?: string;
   now: Date;
-}
-
-/** Facts about one API key, for the `tactical-rmm-api-keys-expire` policy. */
-export interface ApiKeyFact {
-  id: string;
-  name: string;
-  userId: string;
-  username: string | null;
-  userActive: boolean | null;
-  userIsAdmin: boolean | null;
-  expiration: string | null;
-  created: string | null;
 }
 
 function evidence(
@@ -285,7 +274,7 @@ function apiKeyFact(
   rolesRead: boolean,
 ): Fact {
   const admin = user ? isAdmin(user, rolesRead) : "unknown";
-  const data: ApiKeyFact = {
+  const data: TacticalRmmApiKey = {
     id: key.id,
     name: key.name,
     userId: key.user_id,
@@ -295,16 +284,18 @@ function apiKeyFact(
     expiration: key.expiration ? key.expiration.toISOString() : null,
     created: key.created_time ? key.created_time.toISOString() : null,
   };
-  return {
-    kind: apiKeyFactKind,
-    id: `apikey:${key.id}`,
-    source,
-    connection: ctx.connection,
-    data: { ...data },
-    evidence: [
-      evidence(ctx, tables.apiKey, `id=${key.id}`, "expiration", data.expiration, `API key '${key.name}'`),
-    ],
-  };
+  return factOf(
+    tacticalRmmApiKey,
+    {
+      id: `apikey:${key.id}`,
+      source,
+      connection: ctx.connection,
+      evidence: [
+        evidence(ctx, tables.apiKey, `id=${key.id}`, "expiration", data.expiration, `API key '${key.name}'`),
+      ],
+    },
+    data,
+  );
 }
 
 /** A usable API key is a way in with no second factor: X-API-KEY is checked without TOTP. */

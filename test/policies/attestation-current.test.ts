@@ -1,5 +1,7 @@
 import policy from "../../policies/attestation-current.js";
+import { attestation } from "../../src/model/facts/attestation.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { coverage, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -100,5 +102,7 @@ testPolicy(policy, {
       }),
     },
   ],
-  silent: [{ name: "no attestation", inventory: inventory({ coverage: [coverage(source)] }) }],
+  silent: [{ name: "no attestation connection", inventory: inventory({ coverage: [coverage("ssh")] }) }],
 });
+
+testAbsentFacts(policy, attestation);

@@ -1,5 +1,7 @@
 import policy from "../../policies/nps-extension-ip-allowlist-empty.js";
+import { npsSettings } from "../../src/model/facts/nps-extension.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { entryPoint, fact, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -67,3 +69,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, npsSettings);

@@ -1,5 +1,7 @@
 import policy from "../../policies/nps-extension-requires-user-match.js";
+import { npsSettings } from "../../src/model/facts/nps-extension.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { accessPath, entryPoint, fact, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -87,3 +89,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, npsSettings);

@@ -1,5 +1,7 @@
 import policy from "../../policies/openvpn-auth-token-lifetime-bounded.js";
+import { openvpnAuthToken } from "../../src/model/facts/openvpn.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { entryPoint, fact, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -75,9 +77,16 @@ testPolicy(policy, {
       },
       message: ["could not be read"],
     },
+    {
+      name: "a fact about a server this inventory does not hold (was dropped silently before)",
+      inventory: { ...vpn1({ lifetime: 0 }), entryPoints: [] },
+      message: ["names no OpenVPN server of this inventory"],
+    },
   ],
   silent: [
     { name: "certificate-only server: nothing for a token to skip", inventory: vpn1({ lifetime: 0 }, false) },
     { name: "no OpenVPN fact", inventory: inventory({ entryPoints: [server] }) },
   ],
 });
+
+testAbsentFacts(policy, openvpnAuthToken);

@@ -1,5 +1,7 @@
 import policy from "../../policies/ssh-empty-passwords-refused.js";
+import { sshEmptyPasswords } from "../../src/model/facts/ssh.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { entryPoint, fact, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -70,3 +72,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, sshEmptyPasswords);

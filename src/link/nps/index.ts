@@ -1,8 +1,12 @@
+import {
+  describeRequireUserMatch,
+  type NpsSettingsFact,
+  whitelistedFrontEnd,
+} from "../../model/facts/nps-extension.js";
 import type { Evidence, FactorStrength, MfaVerdict } from "../../model/index.js";
 import { strengthRank } from "../../model/index.js";
-import { describeRequireUserMatch, type NpsSettingsFact, whitelistedFrontEnd } from "./facts.js";
 
-export * from "./facts.js";
+export * from "../../model/facts/nps-extension.js";
 
 /**
  * The decision of the NPS extension for Microsoft Entra multifactor authentication, for the delegation

@@ -2,10 +2,28 @@
  * The facts contract between providers, linkers and policies (issue #25 item 4): one module per source
  * declares each fact kind it emits. `factKinds` lists every kind, for checks that span them.
  */
+import { attestation } from "./attestation.js";
 import type { FactKind } from "./kind.js";
+import { npsSettings } from "./nps-extension.js";
+import { openvpnAuthToken } from "./openvpn.js";
 import { screenconnectVersion } from "./screenconnect.js";
+import { sshEmptyPasswords, sshRootLogin } from "./ssh.js";
+import { tacticalRmmApiKey } from "./tactical-rmm.js";
 
+export * from "./attestation.js";
 export * from "./kind.js";
+export * from "./nps-extension.js";
+export * from "./openvpn.js";
 export * from "./screenconnect.js";
+export * from "./ssh.js";
+export * from "./tactical-rmm.js";
 
-export const factKinds: ReadonlyArray<FactKind<unknown>> = [screenconnectVersion];
+export const factKinds: ReadonlyArray<FactKind<unknown>> = [
+  attestation,
+  npsSettings,
+  openvpnAuthToken,
+  screenconnectVersion,
+  sshEmptyPasswords,
+  sshRootLogin,
+  tacticalRmmApiKey,
+];

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AuthTokenFact } from "../../../providers/openvpn/api.js";
 import {
   type AsUserSeed,
   configQuery,
@@ -20,6 +19,7 @@ import { authSettings, parseServerConf, splitOpenVpnLine } from "../../../provid
 import { OpenVpnSettings } from "../../../providers/openvpn/settings.js";
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
+import { OpenVpnAuthToken } from "../../../src/model/facts/openvpn.js";
 import { scanDemo } from "../../helpers/connection.js";
 
 let dir: string;
@@ -345,7 +345,7 @@ describe("OpenVPN community server: every single-factor condition", () => {
       { pam: { service: "openvpn" }, authGenToken: "28800 600" },
       { openvpn: pamStacks.passwordOnly },
     );
-    const fact = AuthTokenFact.parse(c.inventory.facts[0]!.data);
+    const fact = OpenVpnAuthToken.parse(c.inventory.facts[0]!.data);
     expect(fact).toMatchObject({
       userPassAuth: true,
       authGenToken: { lifetime: 28800, renewal: 600, externalAuth: false },

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { Evidence, Fact } from "../../model/index.js";
+import type { Evidence } from "../evidence.js";
+import type { Fact } from "../inventory.js";
+import { defineFactKind, isFactOf } from "./kind.js";
 
 /**
  * The contract between the NPS extension provider (which reads the extension's registry settings) and
@@ -7,8 +9,6 @@ import type { Evidence, Fact } from "../../model/index.js";
  * find the fact behind an entry point or behind another gateway's RADIUS server. The data stays JSON so
  * an inventory can come from a remote collector (DESIGN.md §9).
  */
-
-export const npsSettingsFactKind = "nps-extension.settings";
 
 /** The delegation target of the NPS extension provider's own front ends (RRAS VPN, RD Gateway). */
 export const npsDelegationTarget = "nps-extension";
@@ -39,6 +39,15 @@ export const NpsSettingsFact = z.object({
 });
 export type NpsSettingsFact = z.infer<typeof NpsSettingsFact>;
 
+/** One per front end the extension serves; a connection names at least one front end. */
+export const npsSettings = defineFactKind({
+  name: "nps-extension.settings",
+  sources: ["nps-extension"],
+  schema: NpsSettingsFact,
+  presence: { every: "connection" },
+});
+export const npsSettingsFactKind = npsSettings.name;
+
 /** REQUIRE_USER_MATCH as a reason reads it. */
 export function describeRequireUserMatch(s: NpsSettingsFact): string {
   if (s.requireUserMatch.raw === null) return "not set (equivalent to TRUE)";
@@ -57,7 +66,7 @@ export function whitelistedFrontEnd(s: NpsSettingsFact): string[] | undefined {
 export function readNpsSettings(
   fact: Fact,
 ): { data: NpsSettingsFact; evidence: Evidence[] } | { error: string } {
-  if (fact.kind !== npsSettingsFactKind)
+  if (!isFactOf(fact, npsSettings))
     return { error: `fact ${fact.id} is a ${fact.kind}, not ${npsSettingsFactKind}` };
   const parsed = NpsSettingsFact.safeParse(fact.data);
   if (!parsed.success)
@@ -68,9 +77,7 @@ export function readNpsSettings(
 /** The settings fact of the NPS extension behind `entryPoint`, if one was collected. */
 export function npsSettingsFor(facts: Fact[], entryPoint: string): Fact | undefined {
   return facts.find(
-    (f) =>
-      f.kind === npsSettingsFactKind &&
-      (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint,
+    (f) => isFactOf(f, npsSettings) && (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint,
   );
 }
 
@@ -91,7 +98,7 @@ function radiusHost(target: string): string {
 export function npsExtensionServing(facts: Fact[], target: string): Fact[] {
   const host = radiusHost(target);
   return facts.filter((f) => {
-    if (f.kind !== npsSettingsFactKind) return false;
+    if (!isFactOf(f, npsSettings)) return false;
     const read = readNpsSettings(f);
     if ("error" in read) return false;
     return [read.data.server, ...read.data.radiusAddresses].some((a) => radiusHost(a) === host);
