@@ -104,6 +104,9 @@ export function sharedIdentityWarnings(
       // The MSP's multi-tenant Entra app signs in to each directory with its one credential, by design
       // (a token per tenantId, whose tid is checked); a minted access token belongs to one directory.
       if (connection.type === "entra" && record(settings.auth).method !== "access-token") return;
+      // Likewise the MSP's NinjaOne app, scoped per customer by organizationId (tenants discover --from
+      // ninjaone): one instance, one credential; the organization tells the customers apart.
+      if (connection.type === "ninjaone" && typeof settings.organizationId === "number") return;
       const refs: Array<{ ref: string; path: Path }> = [];
       references(settings.auth, [...base, "auth"], refs);
       for (const { ref, path } of refs)

@@ -96,7 +96,9 @@ describe("tenants discover --from ninjaone", () => {
     expect(written).toContain("# Our MSP and its customers.");
     expect(written).toContain("      # The MSP's NinjaOne: every organization is a customer.");
     expect(written).toMatch(/ {2}- id: contoso +# configured by hand already\n/);
-    const { config: loaded } = await loadConfig(file);
+    const { config: loaded, advice } = await loadConfig(file);
+    // One NinjaOne app for every organization, by design: not advised against as a shared credential.
+    expect(advice.filter((a) => a.includes("credential reference"))).toEqual([]);
     const fabrikam = loaded.tenants.find((t) => t.id === "fabrikam");
     expect(fabrikam?.connections[0]?.settings).toMatchObject({
       type: "ninjaone",
