@@ -11,7 +11,8 @@ export class HoldingRelay {
   readonly #target: number;
   readonly #sockets = new Set<Socket>();
   #armed: (() => void) | undefined;
-  #held: { client: Socket; chunk: Buffer } | undefined;
+  /** Sends the held request on. */
+  #held: (() => void) | undefined;
   /** Whether a request has been held. */
   holding = false;
 
@@ -19,7 +20,7 @@ export class HoldingRelay {
     this.#target = target;
     this.#server = createServer((client) => {
       this.#track(client);
-      const upstream = this.#upstream(client);
+      let upstream = this.#upstream(client);
       client.on("data", (chunk: Buffer) => {
         const hold = this.#armed;
         if (!hold) {
@@ -30,11 +31,15 @@ export class HoldingRelay {
         // forwarded, not answered, and the emulator closing its idle side does not close this one.
         this.#armed = undefined;
         this.holding = true;
-        this.#held = { client, chunk };
-        client.removeAllListeners("data");
         client.pause();
         upstream.unpipe(client);
         upstream.destroy();
+        this.#held = () => {
+          if (client.destroyed) return;
+          upstream = this.#upstream(client);
+          upstream.write(chunk);
+          client.resume();
+        };
         hold();
       });
     });
@@ -70,13 +75,9 @@ export class HoldingRelay {
 
   /** Sends the held request to the emulator after all, and its answer back. */
   release(): void {
-    const held = this.#held;
+    const send = this.#held;
     this.#held = undefined;
-    if (!held || held.client.destroyed) return;
-    const upstream = this.#upstream(held.client);
-    upstream.write(held.chunk);
-    held.client.on("data", (chunk: Buffer) => upstream.write(chunk));
-    held.client.resume();
+    send?.();
   }
 
   close(): Promise<void> {
