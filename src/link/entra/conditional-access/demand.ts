@@ -102,6 +102,15 @@ export function grantOf(facts: EntraFacts, p: ConditionalAccessPolicy): Grant {
   if (!g) return { kind: "none", why: "it has no grant controls (session controls only)" };
   if (g.builtInControls.includes("block")) return { kind: "block" };
   const options: Grant[] = [
+    // A terms-of-use acceptance is a grant control like the others (Graph conditionalAccessGrantControls:
+    // `operator` relates all of them), so under OR accepting the terms satisfies the grant on its own.
+    ...g.termsOfUse.map(
+      (t): Grant => ({
+        kind: "none",
+        why: `it requires accepting terms of use ${t}, not MFA`,
+        from: "control",
+      }),
+    ),
     ...g.builtInControls.map(
       (c): Grant =>
         c === "mfa"
@@ -134,7 +143,10 @@ export function grantOf(facts: EntraFacts, p: ConditionalAccessPolicy): Grant {
     return unknown ?? { kind: "none", why: "none of its alternative controls is MFA" };
   }
   const floor = weakest(mfa.map((m) => m.floor));
-  const notMfa = g.builtInControls.filter((c) => c !== "mfa").map((c) => controlNames[c] ?? c);
+  const notMfa = [
+    ...g.builtInControls.filter((c) => c !== "mfa").map((c) => controlNames[c] ?? c),
+    ...g.termsOfUse.map((t) => `accepting terms of use ${t}`),
+  ];
   const strengthNone = options.filter(
     (o): o is Extract<Grant, { kind: "none" }> => o.kind === "none" && o.from === "strength",
   );

@@ -3,7 +3,7 @@ import type { ConditionalAccessPolicy, DirectoryUser } from "../facts.js";
 import { grantOf } from "./demand.js";
 import type { EntraFacts } from "./load.js";
 import type { AppTarget } from "./model.js";
-import { appScope, type ClientType, clientTypes, narrowing } from "./scope.js";
+import { appScope, type ClientType, clientTypes, narrowing, unreadConditions } from "./scope.js";
 import { usersMatch } from "./who.js";
 
 // The effect of one Conditional Access policy on one user signing in to one target.
@@ -61,6 +61,10 @@ export function effectOf(
     ...(excluded.value === "unknown" ? excluded.unknown : []),
     ...(apps.applies === "unknown" && apps.why ? [apps.why] : []),
     ...(grant.kind === "unknown" ? [grant.why] : []),
+    // An MFA policy narrowed in a way we cannot read is not known to cover; a block stays a narrowed block.
+    ...(grant.kind === "mfa"
+      ? unreadConditions(p).map((c) => `it sets ${c}, a condition mfasweep does not read`)
+      : []),
   ];
   if (unknowns.length || grant.kind === "unknown")
     return { kind: "unknown", policy: p, why: unknowns.join("; "), clientTypes: types };

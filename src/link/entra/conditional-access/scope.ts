@@ -39,6 +39,69 @@ export function locationNames(facts: EntraFacts, ids: string[]): string {
     .join(", ");
 }
 
+/**
+ * The condition fields this evaluator reads (Graph v1.0 conditionalAccessConditionSet and its parts). Any
+ * other field with a value (beta device states, a condition Microsoft adds later) may narrow the policy
+ * in a way we cannot judge, so it is reported instead of silently ignored (fail closed).
+ */
+const readConditions: Record<string, string[] | null> = {
+  users: [
+    "includeUsers",
+    "excludeUsers",
+    "includeGroups",
+    "excludeGroups",
+    "includeRoles",
+    "excludeRoles",
+    "includeGuestsOrExternalUsers",
+    "excludeGuestsOrExternalUsers",
+  ],
+  applications: [
+    "includeApplications",
+    "excludeApplications",
+    "includeUserActions",
+    "includeAuthenticationContextClassReferences",
+    "applicationFilter",
+  ],
+  clientAppTypes: null,
+  platforms: ["includePlatforms", "excludePlatforms"],
+  locations: ["includeLocations", "excludeLocations"],
+  signInRiskLevels: null,
+  userRiskLevels: null,
+  insiderRiskLevels: null,
+  devices: ["deviceFilter"],
+  authenticationFlows: ["transferMethods"],
+  // Workload-identity conditions: a policy that sets them does not apply to users (effect.ts).
+  clientApplications: null,
+};
+
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined || v === "") return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === "object")
+    return Object.entries(v as Record<string, unknown>).every(
+      ([k, x]) => k.startsWith("@odata") || isEmpty(x),
+    );
+  return false;
+}
+
+/** Condition fields with a value that this evaluator does not read, as `path=value`. */
+export function unreadConditions(p: ConditionalAccessPolicy): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(p.conditions as Record<string, unknown>)) {
+    if (key.startsWith("@odata") || isEmpty(value)) continue;
+    if (!(key in readConditions)) {
+      out.push(`conditions.${key}=${JSON.stringify(value)}`);
+      continue;
+    }
+    const known = readConditions[key];
+    if (!known || typeof value !== "object" || Array.isArray(value)) continue;
+    for (const [sub, x] of Object.entries(value as Record<string, unknown>))
+      if (!sub.startsWith("@odata") && !known.includes(sub) && !isEmpty(x))
+        out.push(`conditions.${key}.${sub}=${JSON.stringify(x)}`);
+  }
+  return out;
+}
+
 /** Conditions that limit a policy to a slice of sign-ins, each as the gap it leaves. */
 export function narrowing(
   facts: EntraFacts,
@@ -101,6 +164,12 @@ export function narrowing(
           : `applies only to devices matching '${filter.rule}'`,
       field: "conditions.devices.deviceFilter",
       value: { mode: filter.mode ?? null, rule: filter.rule },
+    });
+  for (const unread of unreadConditions(p))
+    out.push({
+      gap: `sets ${unread}, a condition mfasweep does not read, which may narrow it`,
+      field: "conditions",
+      value: unread,
     });
   if (c.authenticationFlows?.transferMethods)
     out.push({
