@@ -12,6 +12,7 @@ import {
   startConnectWiseEmulator,
 } from "../../../src/export/ticketing/emulators/connectwise.js";
 import { startHaloEmulator } from "../../../src/export/ticketing/emulators/halopsa.js";
+import { mapPsaCompanies } from "../../../src/onboarding/psa-map.js";
 import { inProcess, runCli } from "../../helpers/cli.js";
 
 /**
@@ -247,5 +248,66 @@ describe("tickets map", () => {
     const run = await inProcess(ticketsCommand(), ["tickets", "map", "--target", "hook", "-c", file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("tickets map reads companies from connectwise, autotask, halopsa only");
+  });
+
+  it.each([
+    {
+      name: "an Autotask next page on another host is not followed (our credentials would go there)",
+      start: () =>
+        startAutotaskEmulator({
+          username: "api@msp.example",
+          secret: "at-1",
+          integrationCode: "CODE-1",
+          pageSize: 2,
+          companies: companies.map((c) => ({ id: c.id, companyName: c.name, isActive: true })),
+          faults: [
+            {
+              path: /Companies\/query$/,
+              fault: {
+                kind: "rewrite",
+                rewrite: (answer) => ({
+                  ...answer,
+                  body: {
+                    ...(answer.body as object),
+                    pageDetails: { nextPageUrl: "https://attacker.example/V1.0/Companies/query?page=1" },
+                  },
+                }),
+              },
+            },
+          ],
+        }),
+      c: cases[1] as PsaCase,
+      error: /not the zone's .*not sending credentials there/,
+    },
+    {
+      name: "a HaloPSA page that ends the list before record_count says is an error, not a short list",
+      start: () =>
+        startHaloEmulator({
+          clientId: "app",
+          clientSecret: "halo-1",
+          maxPageSize: 2,
+          clients: companies.map((c) => ({ id: c.id, name: c.name })),
+          faults: [
+            {
+              path: "/api/Client",
+              after: 1,
+              fault: {
+                kind: "rewrite",
+                rewrite: (answer) => ({ ...answer, body: { record_count: 5, clients: [] } }),
+              },
+            },
+          ],
+        }),
+      c: cases[2] as PsaCase,
+      error: /page 2 of clients is empty after 2 of 5; the list is incomplete/,
+    },
+  ])("$name; nothing is written", async ({ start, c, error }) => {
+    emulator = await start();
+    const dir = mkdtempSync(join(tmpdir(), "mfasweep-map-"));
+    const file = join(dir, "mfasweep.yaml");
+    const original = configText(c, emulator.url);
+    writeFileSync(file, original);
+    await expect(mapPsaCompanies(file, "psa", { write: true, env: c.env })).rejects.toThrow(error);
+    expect(readFileSync(file, "utf8")).toBe(original);
   });
 });
