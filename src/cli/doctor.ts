@@ -1,6 +1,9 @@
 import { Command } from "commander";
+import type { DoctorCheck } from "../collect/provider.js";
 import { loadConfig } from "../composition.js";
+import type { Config } from "../config/load.js";
 import { doctor } from "../doctor.js";
+import { describeError } from "../errors.js";
 import { exitFor } from "../exit.js";
 import { forTerminal } from "../export/sanitize.js";
 import { checkTicketTarget } from "../export/ticketing/check.js";
@@ -9,6 +12,27 @@ import { consentRows, consentTable } from "../onboarding/consent-table.js";
 import { checkStore } from "../queue/check.js";
 import { defaultConfigPath, finish, layout, printWarnings } from "./shared.js";
 import { list, storePathOf } from "./store.js";
+import { prefixHelp } from "./worker.js";
+
+interface DoctorCliOptions {
+  config: string;
+  tenant?: string[];
+  format: string;
+  store?: string;
+  queue?: string;
+  queuePrefix: string;
+}
+
+/** The queue's Redis and its workers, against the sites the config's connections need (BullMQ loads only now). */
+async function queueCheck(reference: string, prefix: string, config: Config): Promise<DoctorCheck> {
+  const { checkQueue, queueUrl, siteOf } = await import("../distribute/index.js");
+  const sites = config.tenants.flatMap((t) => t.connections.map((c) => siteOf(c) ?? ""));
+  try {
+    return { check: "queue", ...(await checkQueue(await queueUrl(reference), prefix, sites)) };
+  } catch (err) {
+    return { check: "queue", ok: false, detail: describeError(err) };
+  }
+}
 
 export function doctorCommand(): Command {
   return (
@@ -22,7 +46,12 @@ export function doctorCommand(): Command {
         "--store <location>",
         "also check this queue store (default: the config's store, when it names one)",
       )
-      .action(async (options: { config: string; tenant?: string[]; format: string; store?: string }) => {
+      .option(
+        "--queue <redis>",
+        "also check a distributed sweep's queue: env:NAME, file:PATH or a redis:// URL without password",
+      )
+      .option("--queue-prefix <prefix>", prefixHelp, "mfasweep")
+      .action(async (options: DoctorCliOptions) => {
         const { config, warnings } = await loadConfig(options.config);
         printWarnings(warnings);
         const reports = await doctor(config, {
@@ -36,6 +65,14 @@ export function doctorCommand(): Command {
             connection: "store",
             type: "store",
             checks: [await checkStore(store)],
+            permissions: [],
+          });
+        if (options.queue)
+          reports.push({
+            tenant: "-",
+            connection: "queue",
+            type: "queue",
+            checks: [await queueCheck(options.queue, options.queuePrefix, config)],
             permissions: [],
           });
         // Ticketing targets: reachable and signed in, by one read-only request each (issue #23 item 8).

@@ -7,6 +7,7 @@ export {
   jobId,
   queueName,
   queueUrl,
+  siteOf,
 } from "./jobs.js";
 export { differingSettings, JobRefusedError, localConnection, maskSecrets } from "./trust.js";
 export {

@@ -194,19 +194,33 @@ export async function listWorkers(url: string, prefix = defaultPrefix): Promise<
   }
 }
 
-/** For `doctor`: whether the queue's Redis answers, and how many workers are registered. */
+/**
+ * For `doctor --queue`: whether the queue's Redis answers, which workers are registered for which site,
+ * and which of `sites` (those the config tags connections with; "" for untagged ones) have no worker:
+ * their connections would fail at their deadline.
+ */
 export async function checkQueue(
   url: string,
   prefix = defaultPrefix,
+  sites: string[] = [],
 ): Promise<{ ok: boolean; detail: string }> {
+  let workers: WorkerInfo[];
   try {
-    const workers = await listWorkers(url, prefix);
-    const sites = [...new Set(workers.map((w) => w.site ?? "(default)"))];
-    return {
-      ok: true,
-      detail: `Redis answers; ${workers.length} worker(s) registered${sites.length ? ` (sites: ${sites.join(", ")})` : ""}`,
-    };
+    workers = await listWorkers(url, prefix);
   } catch (err) {
     return { ok: false, detail: describeError(err) };
   }
+  const bySite = new Map<string, string[]>();
+  for (const w of workers) {
+    const names = bySite.get(w.site ?? "") ?? [];
+    names.push(w.name);
+    bySite.set(w.site ?? "", names);
+  }
+  const label = (site: string) => (site ? `site '${site}'` : "untagged connections");
+  const listed = [...bySite].map(([site, names]) => `${label(site)}: ${names.join(", ")}`);
+  const missing = [...new Set(sites)].filter((s) => !bySite.has(s));
+  return {
+    ok: missing.length === 0,
+    detail: `Redis answers; ${workers.length} worker(s) registered${listed.length ? ` (${listed.join("; ")})` : ""}${missing.length ? `; no worker for ${missing.map(label).join(", ")}: their connections would fail at their deadline` : ""}`,
+  };
 }

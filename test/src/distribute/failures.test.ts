@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { Config, ConnectionConfig, TenantConfig } from "../../../src/config/load.js";
 import {
+  checkQueue,
   jobId,
   QueueCollector,
   type QueueCollectorOptions,
@@ -222,4 +223,19 @@ describe.skipIf(redisAbsent)("distributed collection failures (real Redis, Googl
     expect(collection.coverage.status).toBe("complete");
     expect(collection.coverage.notes).toContain("collected by worker draining");
   }, 60_000);
+
+  it("doctor's queue check lists the workers by site and fails for a site no worker serves", async () => {
+    const q = await queue();
+    await q.worker("site-worker", google.config(), { site: "branch" });
+    const check = await checkQueue(redisUrl, q.prefix, ["branch", "nowhere", "branch"]);
+    expect(check).toEqual({
+      ok: false,
+      detail:
+        "Redis answers; 1 worker(s) registered (site 'branch': site-worker); no worker for site 'nowhere': their connections would fail at their deadline",
+    });
+    expect(await checkQueue(redisUrl, q.prefix, ["branch"])).toMatchObject({ ok: true });
+    const unreachable = await checkQueue("redis://127.0.0.1:1", q.prefix, []);
+    expect(unreachable.ok).toBe(false);
+    expect(unreachable.detail).toMatch(/cannot reach the queue's Redis/);
+  }, 30_000);
 });
