@@ -84,9 +84,14 @@ export class InternalError extends MfasweepError {
   override name = "InternalError";
 }
 
-/** `ConfigError: ...` for ours; anything else is reported as an internal error without its stack. */
+/**
+ * The one line a user reads for an error (coverage reasons, ticket failures, doctor details): its own
+ * message, which names tenant, connection and location, never a class name. Where the kind changes what
+ * to do it is said in words; anything not ours is an internal error, without its stack.
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof MfasweepError) return `${err.name}: ${err.message}`;
-  if (err instanceof Error) return `InternalError: ${redactUrls(err.message)}`;
-  return `InternalError: ${redactUrls(String(err))}`;
+  if (err instanceof ProviderPermissionError) return `permission missing: ${err.message}`;
+  if (err instanceof ProviderThrottledError) return `throttled: ${err.message}`;
+  if (err instanceof MfasweepError && !(err instanceof InternalError)) return err.message;
+  return `internal error: ${redactUrls(err instanceof Error ? err.message : String(err))}`;
 }

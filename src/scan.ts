@@ -7,6 +7,7 @@ import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate/index.js";
 import type { Policy } from "./evaluate/policy.js";
 import { resolvePolicySettings } from "./evaluate/profiles.js";
+import { exceptionUse, recordTenant, unmatchedWarnings } from "./evaluate/unmatched.js";
 import { link, mergeCollections } from "./link/index.js";
 import { type ScanReport, sortResults, summarize, version } from "./report.js";
 import { defaultVerifySample, verifyInventories } from "./verify/index.js";
@@ -20,6 +21,11 @@ export interface ScanOptions extends CollectOptions {
    * on those users' `entra-user-mfa-enforced` results.
    */
   verify?: { sample?: number };
+  /**
+   * Warn (`onWarning`) about each config exception that matched no result in tenants read completely
+   * (default true). A sweep turns it off for its per-tenant scans and checks across all its tenants once.
+   */
+  checkExceptions?: boolean;
 }
 
 /** collect → link → evaluate → report, for the selected tenants (DESIGN.md §3). Persists nothing. */
@@ -54,6 +60,11 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
     : undefined;
   const results = verified?.results ?? evaluated;
   const coverage = collections.map((c) => c.coverage);
+  if (options.checkExceptions !== false && options.onWarning) {
+    const use = exceptionUse(config, now);
+    for (const i of inventories) recordTenant(use, i.tenant.id, coverage, results);
+    for (const warning of unmatchedWarnings(use, config, "scan")) options.onWarning(warning);
+  }
   return {
     schemaVersion: 1,
     tool: { name: "mfasweep", version },

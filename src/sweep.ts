@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { QuotaRegistry } from "./collect/quota.js";
 import type { Config } from "./config/load.js";
 import { ConfigError, describeError } from "./errors.js";
+import { exceptionUse, recordTenant, unmatchedWarnings } from "./evaluate/unmatched.js";
 import { countFinding, exitFor, type RunVerdict } from "./exit.js";
 import { type Coverage, type Result, type Severity, severityRank } from "./model/index.js";
 import { changeLine } from "./queue/lifecycle.js";
@@ -130,6 +131,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
       return kept;
     };
     let done = 0;
+    const exceptions = exceptionUse(config, now);
 
     const runTenant = async (i: number) => {
       const tenant = selected[i]!;
@@ -146,13 +148,22 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
       }
       let report: ScanReport;
       try {
-        report = await scan(config, { ...options, tenants: [tenant.id], kind, quotas, now, sweepId: id });
+        report = await scan(config, {
+          ...options,
+          tenants: [tenant.id],
+          kind,
+          quotas,
+          now,
+          sweepId: id,
+          checkExceptions: false,
+        });
       } catch (err) {
         entries[i] = entry({ error: describeError(err), coverage: tenantCoverage([]) });
         return;
       }
       reports.push({ tenants: report.tenants, coverage: report.coverage });
       results[i] = report.results;
+      recordTenant(exceptions, tenant.id, report.coverage, report.results);
       const coverage = tenantCoverage(report.coverage);
       if (options.signal?.aborted) {
         entries[i] = entry({ error: "sweep stopped; this tenant was not reconciled", coverage });
@@ -224,6 +235,8 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     };
     await store.finishSweep(id, { status, finishedAt, coverage, summary });
     finished = true;
+    if (status === "finished")
+      for (const warning of unmatchedWarnings(exceptions, config, "sweep")) options.onWarning?.(warning);
     const report: ScanReport = {
       schemaVersion: 1,
       tool: { name: "mfasweep", version },

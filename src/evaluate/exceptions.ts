@@ -49,3 +49,77 @@ export function findException(
   }
   return unscoped ? { unscopedName: unscoped } : undefined;
 }
+
+/** A subject some result (or stored queue item) named, under its policy. */
+export interface SeenSubject {
+  policy: string;
+  subject: Pick<Subject, "id" | "name" | "source" | "connection">;
+}
+
+/** An exception that matched no subject in any tenant it names, although each was read completely. */
+export interface UnmatchedException {
+  /** Its position in the config's `exceptions` list. */
+  index: number;
+  exception: ExceptionEntry;
+  /** The tenants it was checked in. */
+  tenants: string[];
+}
+
+/**
+ * Which config exceptions matched nothing (issue #23 item 5: an exception whose subject is misspelt, or
+ * whose account is gone, silently never applies). Fed one tenant at a time, so a sweep that drops each
+ * tenant's results once reconciled can still tell. Fails towards silence: an exception is reported only
+ * when every configured tenant it names was recorded as read completely, so a partial read or a
+ * `--tenant` subset never makes a present subject look absent. A match by name without a connection
+ * counts as a match: the engine already says that one is not applied, and why.
+ */
+export class ExceptionUse {
+  readonly #exceptions: ReadonlyArray<{ index: number; exception: ExceptionEntry }>;
+  readonly #matched = new Set<number>();
+  readonly #recorded = new Map<string, boolean>();
+
+  constructor(exceptions: ReadonlyArray<{ index: number; exception: ExceptionEntry }>) {
+    this.#exceptions = exceptions;
+  }
+
+  /** One tenant's subjects; `complete` is whether every connection of the tenant was read completely. */
+  record(tenant: string, complete: boolean, seen: Iterable<SeenSubject>): void {
+    this.#recorded.set(tenant, complete && (this.#recorded.get(tenant) ?? true));
+    const open = this.#exceptions.filter(
+      (e) => !this.#matched.has(e.index) && is(e.exception.match.tenant, tenant),
+    );
+    if (open.length === 0) return;
+    for (const { policy, subject } of seen)
+      for (const e of open)
+        if (
+          !this.#matched.has(e.index) &&
+          matchesSubject(e.exception.match, tenant, policy, subject) !== "no"
+        )
+          this.#matched.add(e.index);
+  }
+
+  /** The exceptions that matched nothing, given every tenant id the config lists. */
+  unmatched(configuredTenants: ReadonlyArray<string>): UnmatchedException[] {
+    const out: UnmatchedException[] = [];
+    for (const { index, exception } of this.#exceptions) {
+      if (this.#matched.has(index)) continue;
+      const tenants = configuredTenants.filter((t) => is(exception.match.tenant, t));
+      if (tenants.length > 0 && tenants.every((t) => this.#recorded.get(t) === true))
+        out.push({ index, exception, tenants });
+    }
+    return out;
+  }
+}
+
+/** `exceptions[3] (tenant acme, policy x, subject bob, connection okta)`: how a warning names an exception. */
+export function exceptionLabel({ index, exception }: { index: number; exception: ExceptionEntry }): string {
+  const m = exception.match;
+  const scope = [
+    `tenant ${m.tenant}`,
+    `policy ${m.policy}`,
+    `subject '${m.subject}'`,
+    ...(m.connection !== undefined ? [`connection ${m.connection}`] : []),
+    ...(m.source !== undefined ? [`source ${m.source}`] : []),
+  ];
+  return `exceptions[${index}] (${scope.join(", ")})`;
+}

@@ -2,6 +2,7 @@ import { StoreError } from "./errors.js";
 import { openPostgresStore, type StoreTable, storeTables } from "./postgres.js";
 import type { Row } from "./rows.js";
 import { openSqliteStore } from "./sqlite.js";
+import { loadSqliteDriver } from "./sqlite-driver.js";
 
 /** What `store migrate` copied, per table. */
 export type MigrateCounts = Record<StoreTable, number>;
@@ -20,7 +21,7 @@ export async function migrateSqliteToPostgres(
   await (await openSqliteStore(sqlitePath, { create: false })).close();
   const tables = {} as Record<StoreTable, Row[]>;
   // Loaded here, not at the top: importing the library must not load the native driver (fast start).
-  const { default: Database } = await import("better-sqlite3");
+  const Database = loadSqliteDriver();
   const db = new Database(sqlitePath, { readonly: true, fileMustExist: true });
   try {
     for (const table of storeTables)

@@ -28,6 +28,7 @@ import {
   type TicketRef,
 } from "./model.js";
 import { byUrgency, itemColumns, itemValues, json, type Row, RowReader } from "./rows.js";
+import { loadSqliteDriver } from "./sqlite-driver.js";
 import { applicationId, migrations as knownMigrations, type Migration } from "./sqlite-schema.js";
 import type {
   ItemFilter,
@@ -652,6 +653,5 @@ function translate(location: string, err: unknown, busyTimeoutMs: number): Error
 /** Opens the SQLite store at `path` (see SqliteStore.open). */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   // The native driver is loaded when a store is opened, not when the CLI starts (issue #23).
-  const { default: driver } = await import("better-sqlite3");
-  return SqliteStore.open(path, options, driver);
+  return SqliteStore.open(path, options, loadSqliteDriver());
 }

@@ -9,6 +9,7 @@ import {
   seedUser,
   startGoogleEmulator,
 } from "../../providers/google-workspace/emulator.js";
+import { configCommand } from "../../src/cli/config.js";
 import { queueCommand } from "../../src/cli/queue.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { FindingRecord, recordColumns } from "../../src/export/record.js";
@@ -28,6 +29,13 @@ let emulator: RunningEmulator;
 let dir: string;
 let configFile: string;
 let store: string;
+/** A config exception whose subject is misspelt: it matches nothing, and the sweep says so (#23 item 5). */
+const inThirtyDays = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+const misspelt = `  - match: { tenant: acme, policy: google-user-2sv-enforced, subject: tmep@acme.example, connection: google }
+    reason: contractor, leaves Friday
+    approvedBy: lead@msp.example
+    expires: ${inThirtyDays}
+`;
 
 beforeAll(async () => {
   emulator = await startGoogleEmulator({
@@ -51,7 +59,8 @@ beforeAll(async () => {
   path: queue.db
 sla:
   critical: 1
-`,
+exceptions:
+${misspelt}`,
   );
 });
 afterAll(() => emulator.close());
@@ -72,13 +81,17 @@ async function items(...args: string[]): Promise<FindingRecord[]> {
 describe("mfasweep sweep and queue", () => {
   it("sweep writes the queue at store.path (next to the config) and prints the report with the queue summary", async () => {
     const run = await runCli(["sweep", "-c", configFile, "--format", "json"], { env });
-    // On a pipe: one progress line per tenant as it is reconciled (#23 item 7), then the one line that
-    // says why the exit is 1.
+    // On a pipe: one progress line per tenant as it is reconciled (#23 item 7), the warning for the
+    // exception that matched nothing (#23 item 5), then the one line that says why the exit is 1.
     const lines = run.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(4);
     // Tenants finish in either order; the counter counts them as they do.
-    const progress = lines.slice(0, -1).map((l) => /^\[(\d)\/2\] (\w+):/.exec(l)?.slice(1));
+    const progress = lines.slice(0, 2).map((l) => /^\[(\d)\/2\] (\w+):/.exec(l)?.slice(1));
     expect(progress.map((p) => p?.[0])).toEqual(["1", "2"]);
     expect(progress.map((p) => p?.[1]).sort()).toEqual(["acme", "beta"]);
+    expect(lines[2]).toBe(
+      "warning: exceptions[0] (tenant acme, policy google-user-2sv-enforced, subject 'tmep@acme.example', connection google) matched no result of this sweep in 'acme', although every connection there was read completely: it applies to nothing. Check the subject's id or name (a name needs its connection), or remove the exception",
+    );
     expect(lines.at(-1)).toMatch(/^mfasweep: \d+ finding\(s\) at or above low \(/);
     expect(run.code).toBe(1);
     const output = JSON.parse(run.stdout) as { queue: unknown };
@@ -96,6 +109,24 @@ describe("mfasweep sweep and queue", () => {
       expect.arrayContaining(["acme boss@acme.example", "acme temp@acme.example", "beta erin@beta.example"]),
     );
     expect(queued.every((i) => i.state === "open")).toBe(true);
+  });
+
+  it("config validate checks each exception against the findings of the store's last sweep, as a warning", async () => {
+    const file = join(dir, "with-exceptions.yaml");
+    const matching = misspelt.replace("tmep@", "temp@");
+    await writeFile(file, (await readFile(configFile, "utf8")).replace(misspelt, `${misspelt}${matching}`));
+    const run = await inProcess(configCommand(), ["config", "validate", "-c", file, "--store", store]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${file}: 2 tenant(s), 2 connection(s), 2 exception(s): valid\n`);
+    // One such warning, for the misspelt subject only: temp@acme.example has a finding in the store.
+    const warned = run.stderr.split("\n").filter((l) => l.startsWith("warning: exceptions["));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain(
+      `warning: exceptions[0] (tenant acme, policy google-user-2sv-enforced, subject 'tmep@acme.example', connection google) matches none of the findings the last sweep stored in ${store} for 'acme' (sweep `,
+    );
+    expect(warned[0]).toMatch(
+      /'acme' \(sweep [0-9a-f]{8}, \d{4}-\d\d-\d\d \d\d:\d\d UTC\): the subject is misspelt, or it has no finding any more; an exception that matches nothing never applies$/,
+    );
   });
 
   it("a second sweep prints the diff as a table: nothing new, everything still open", async () => {
@@ -218,7 +249,7 @@ describe("mfasweep sweep and queue", () => {
     });
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/\nbeta\s+failed\s+/);
-    expect(run.stdout).toContain("beta/google (google-workspace): failed: ProviderAuthError");
+    expect(run.stdout).toMatch(/beta\/google \(google-workspace\): failed: .*credentials refused \(HTTP 401/);
     expect(run.stdout).toContain("nothing from it was resolved");
     const after = await items("--tenant", "beta", "--all");
     for (const item of before) expect(after.find((i) => i.fingerprint === item.fingerprint)).toEqual(item);

@@ -105,7 +105,7 @@ describe("mfasweep verify", () => {
       expect(e.outcome).toBe("unknown");
       expect(e.microsoft).toBeNull();
       expect(e.reason).toMatch(
-        /^Microsoft's What If could not be asked: ProviderPermissionError: POST \/identity\/conditionalAccess\/evaluate.*Authorization_RequestDenied.*missing: Policy\.Read\.All/,
+        /^Microsoft's What If could not be asked: permission missing: POST \/identity\/conditionalAccess\/evaluate.*Authorization_RequestDenied.*missing: Policy\.Read\.All/,
       );
     }
     expect(run.stderr).toMatch(/mfasweep: incomplete: /);

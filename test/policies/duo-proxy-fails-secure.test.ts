@@ -49,7 +49,7 @@ testPolicy(policy, {
     {
       name: "the configuration was not read",
       inventory: inventory({
-        facts: [unreadProxyFact(ctx, "10.0.0.20", "authproxy.cfg", "ConfigError: cannot read (ENOENT)")],
+        facts: [unreadProxyFact(ctx, "10.0.0.20", "authproxy.cfg", "cannot read (ENOENT)")],
       }),
       message: ["was not read", "ENOENT"],
     },

@@ -58,7 +58,7 @@ testPolicy(policy, {
     {
       name: "the export was not read",
       inventory: inventory({
-        facts: [unreadWindowsLogonFact(ctx, "rdsh01", "rdsh01.reg", "ConfigError: cannot read (ENOENT)")],
+        facts: [unreadWindowsLogonFact(ctx, "rdsh01", "rdsh01.reg", "cannot read (ENOENT)")],
       }),
       message: ["was not read", "ENOENT"],
     },

@@ -96,7 +96,8 @@ testPolicy(policy, {
         override: {
           conditionalAccess: {
             status: "unavailable",
-            reason: "ProviderPermissionError (missing: Policy.Read.All)",
+            reason:
+              "permission missing: GET identity/conditionalAccess/policies: forbidden (missing: Policy.Read.All)",
             policies: [],
           },
         },

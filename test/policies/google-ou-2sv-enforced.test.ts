@@ -33,7 +33,7 @@ testPolicy(policy, {
       inventory: ou({
         enrollment: "unknown",
         enforcement: "unknown",
-        reason: "ProviderPermissionError: not a super admin",
+        reason: "permission missing: not a super admin",
       }),
       message: ["not a super admin"],
     },

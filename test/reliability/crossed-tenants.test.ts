@@ -98,7 +98,7 @@ describe("a token issued by another tenant (issue #19 item 9)", () => {
       expect(contoso.coverage[0]?.status).toBe("failed");
       expect(contoso.coverage[0]?.reason).toMatch(
         new RegExp(
-          `CrossedTenantError: the access token was issued by tenant ${fabrikamId}, not by the configured tenantId ${contosoId}`,
+          `the access token was issued by tenant ${fabrikamId}, not by the configured tenantId ${contosoId}`,
         ),
       );
       expect(contoso.stdout).not.toContain("fabrikam.example");

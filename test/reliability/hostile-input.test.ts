@@ -39,13 +39,13 @@ import { type Instance, stack, stacks, type TenantSpec } from "./stacks.js";
  * Issue #12, hostile input. Property-based (fast-check) over every boundary that can be reached from the
  * registry: the config file, each provider's connection schema and API schemas, each provider's API
  * pages (through the four client stacks), and each config-only provider's input files (from its demo).
- * A crash surfaces as `InternalError` (describeError's name for anything that is not ours), so "never a
- * crash" is: no InternalError anywhere, and every failure names where it happened. Then hostile account
+ * A crash surfaces as "internal error: ..." (describeError's words for anything that is not ours), so
+ * "never a crash" is: no internal error anywhere, and every failure names where it happened. Then hostile account
  * names through every output: terminal table, CSV, JSON, HTML and the queue's own views.
  */
 
 const crash =
-  /InternalError:|internal error:|Maximum call stack|Cannot read propert|undefined \(reading|is not a function|is not iterable|Cannot convert/;
+  /internal error:|Maximum call stack|Cannot read propert|undefined \(reading|is not a function|is not iterable|Cannot convert/;
 
 function coverageText(c: Coverage): string {
   return [c.reason ?? "", ...c.gaps.map((g) => `${g.what}: ${g.reason}`)].join("\n");

@@ -40,7 +40,7 @@ describe("operator inputs (issue #19 item 11)", () => {
       const run = await within(120_000, "the scan", runCli(["scan", "--config", file]));
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(
-        `acme/fortigate was not read: SecretError: secret file ${fifo} is not a regular file (a FIFO, device or directory); refused, not read`,
+        `acme/fortigate was not read: secret file ${fifo} is not a regular file (a FIFO, device or directory); refused, not read`,
       );
     },
     cliTimeout,

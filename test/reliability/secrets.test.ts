@@ -406,7 +406,7 @@ describe("a canary secret for every connection type", () => {
       const refusedCoverage = report.coverage.filter((c) => c.tenant.startsWith("refused-"));
       expect(refusedCoverage.length).toBeGreaterThanOrEqual(5);
       for (const c of refusedCoverage)
-        expect(c.reason, `${c.tenant}/${c.connection}`).toMatch(/ProviderAuthError|ProviderPermissionError/);
+        expect(c.reason, `${c.tenant}/${c.connection}`).toMatch(/refused|^permission missing: /);
       const extras = new Map(status("canary-extras").map((c) => [c.connection, c]));
       expect(extras.get("ssh-password")?.status).not.toBe("failed");
       expect(
@@ -414,9 +414,9 @@ describe("a canary secret for every connection type", () => {
           .get("ssh-key")
           ?.gaps.map((g) => g.reason)
           .join(),
-      ).toMatch(/ProviderAuthError: .*private key could not be used/);
-      expect(extras.get("trmm-url")?.reason).toMatch(/ProviderAuthError: .*refused the login/);
-      expect(extras.get("trmm-password")?.reason).toMatch(/ProviderAuthError: .*refused the login/);
+      ).toMatch(/private key could not be used/);
+      expect(extras.get("trmm-url")?.reason).toMatch(/refused the login/);
+      expect(extras.get("trmm-password")?.reason).toMatch(/refused the login/);
       expect(postgres.passwords).toEqual(expect.arrayContaining([canaries.get("tactical-rmm password")]));
       expect(log.join("\n")).toContain(`secret file ${looseSecretFile} is readable by group or others`);
       // The WAL is checkpointed away on close: keep a copy of it as it is now, to search it too.
@@ -534,7 +534,7 @@ describe("a canary secret for every connection type", () => {
       }),
     );
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/ProviderAuthError/);
+    expect(run.stdout).toMatch(/failed: .*refused/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     // A secret pasted into the config instead of a reference: refused, and the error never repeats it.
     const broken = join(secretsDir, "broken.yaml");

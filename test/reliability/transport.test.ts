@@ -117,7 +117,7 @@ describe("a response body that never ends (issue #19 item 4)", () => {
       expect(coverage.map((c) => c.connection).sort()).toEqual([...stackIds].sort());
       for (const c of coverage) {
         expect(c.status, problems(c)).not.toBe("complete");
-        expect(problems(c), c.connection).toMatch(/ResponseTooLargeError: .*larger than 1048576 bytes/);
+        expect(problems(c), c.connection).toMatch(/larger than 1048576 bytes/);
       }
       // Each client hung up after about its limit: the server could not push more than the limit plus socket
       // buffers to any of them (it would send 512 MiB to a client that kept reading).
@@ -142,7 +142,7 @@ describe("redirects are refused on every stack (issue #19 item 7)", () => {
         expect(coverage.map((c) => c.connection).sort()).toEqual([...stackIds].sort());
         for (const c of coverage) {
           expect(c.status, problems(c)).not.toBe("complete");
-          expect(problems(c), c.connection).toMatch(/RedirectRefusedError: /);
+          expect(problems(c), c.connection).toMatch(/the server redirected.*; redirects are not followed/);
         }
         // Not one request (so not one token) reached the redirect's target.
         expect(elsewhere.requests).toEqual([]);

@@ -141,7 +141,7 @@ describe("beyondtrust collect", () => {
     const { collection } = await run(site(), { env: { BT_SECRET: "wrong-one" } });
     expect(collection.coverage.status).toBe("failed");
     expect(collection.coverage.reason).toMatch(
-      /ProviderAuthError: POST oauth2\/token: token request refused \(HTTP 401 invalid_client\)/,
+      /POST oauth2\/token: token request refused \(HTTP 401 invalid_client\)/,
     );
     expect(collection.coverage.reason).not.toContain("wrong-one");
   });
@@ -151,7 +151,7 @@ describe("beyondtrust collect", () => {
       site({ apiAccounts: [{ clientId, clientSecret: secret, configApi: false }] }),
     );
     expect(collection.coverage.status).toBe("failed");
-    expect(collection.coverage.reason).toContain("ProviderPermissionError");
+    expect(collection.coverage.reason).toMatch(/^permission missing: /);
     expect(collection.coverage.reason).toContain("Configuration API access");
   });
 

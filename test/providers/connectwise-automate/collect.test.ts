@@ -120,7 +120,7 @@ describe("connectwise-automate collect", () => {
     const { collection } = await run(server(), { env: { CWA_PASSWORD: "nope" } });
     expect(collection.coverage.status).toBe("failed");
     expect(collection.coverage.reason).toMatch(
-      /ProviderAuthError: POST cwa\/api\/v1\/apitoken: credentials refused \(HTTP 401: Username or password is incorrect\.\)/,
+      /POST cwa\/api\/v1\/apitoken: credentials refused \(HTTP 401: Username or password is incorrect\.\)/,
     );
     expect(collection.coverage.reason).not.toContain("nope");
   });
@@ -152,7 +152,7 @@ describe("connectwise-automate collect", () => {
     );
     expect(collection.coverage.status).toBe("failed");
     expect(collection.coverage.reason).toMatch(
-      /ProviderPermissionError: GET cwa\/api\/v1\/Users: forbidden \(HTTP 403/,
+      /permission missing: GET cwa\/api\/v1\/Users: forbidden \(HTTP 403/,
     );
     expect(collection.coverage.reason).toContain("may view users");
   });
@@ -175,9 +175,7 @@ describe("connectwise-automate collect", () => {
   it("a server that ignores the page parameter is a paging loop, not an endless sweep", async () => {
     const { collection } = await run(server({ ignoresPage: true }));
     expect(collection.coverage.status).toBe("partial");
-    expect(collection.coverage.gaps[0]?.reason).toMatch(
-      /PagingLoopError: .*paging loop: page 2 repeated the records of page 1/,
-    );
+    expect(collection.coverage.gaps[0]?.reason).toMatch(/paging loop: page 2 repeated the records of page 1/);
     expect(collection.inventory.accounts).toHaveLength(7);
   });
 

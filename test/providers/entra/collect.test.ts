@@ -346,7 +346,7 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     const { collection } = await run(seed);
     expect(collection.coverage.status).toBe("partial");
     const gap = collection.coverage.gaps.find((g) => g.what === "Conditional Access policies");
-    expect(gap?.reason).toContain("ProviderPermissionError");
+    expect(gap?.reason).toMatch(/^permission missing: /);
     expect(gap?.reason).toContain("Authorization_RequestDenied");
     expect(gap?.reason).toContain("(missing: Policy.Read.All)");
     const { path } = linked(collection);
@@ -517,7 +517,7 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     const gap = collection.coverage.gaps.find(
       (g) => g.what === "Conditional Access policies" || g.what === "named locations",
     );
-    expect(gap?.reason).toMatch(/ProviderThrottledError: .*HTTP 429 TooManyRequests/);
+    expect(gap?.reason).toMatch(/throttled: .*HTTP 429 TooManyRequests/);
     expect(slept).toEqual([]);
   });
 
@@ -545,7 +545,7 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
       collect: { env: { TEST_ENTRA_TOKEN: "wrong-secret-value" } },
     });
     expect(collection.coverage.status).toBe("failed");
-    expect(collection.coverage.reason).toContain("ProviderAuthError");
+    expect(collection.coverage.reason).toMatch(/credentials refused \(HTTP 401/);
     expect(collection.coverage.reason).toContain("InvalidAuthenticationToken");
     expect(JSON.stringify(collection)).not.toContain("wrong-secret-value");
   });

@@ -179,7 +179,7 @@ describe("globalprotect XML API mode", () => {
   it("a refused key fails the connection without showing it; a 5xx is retried", async () => {
     const refused = await api({ keys: ["other"] });
     expect(refused.collection.coverage.reason).toMatch(
-      /ProviderAuthError: .*the API key was refused \(HTTP 403: Invalid Credential\)/,
+      /the API key was refused \(HTTP 403: Invalid Credential\)/,
     );
     expect(refused.collection.coverage.reason).not.toContain(key);
     await emulator!.close();

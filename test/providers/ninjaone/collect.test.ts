@@ -133,7 +133,7 @@ describe("ninjaone collect", () => {
     const { collection } = await run(seed);
     expect(collection.coverage.status).toBe("failed");
     expect(collection.coverage.reason).toMatch(
-      /ProviderAuthError: POST ws\/oauth\/token: token request refused \(HTTP 401 invalid_client/,
+      /POST ws\/oauth\/token: token request refused \(HTTP 401 invalid_client/,
     );
     expect(collection.coverage.reason).not.toContain(secret);
     expect(collection.inventory.accounts).toEqual([]);
@@ -143,7 +143,7 @@ describe("ninjaone collect", () => {
     const seed = account({ clients: [{ clientId, clientSecret: secret, scopes: ["management"] }] });
     const { collection } = await run(seed);
     expect(collection.coverage.status).toBe("failed");
-    expect(collection.coverage.reason).toContain("ProviderPermissionError");
+    expect(collection.coverage.reason).toMatch(/^permission missing: /);
     expect(collection.coverage.reason).toContain("scope 'monitoring'");
   });
 
@@ -161,7 +161,7 @@ describe("ninjaone collect", () => {
     });
     expect(collection.coverage.status).toBe("failed");
     expect(collection.coverage.reason).toMatch(
-      /ProviderPermissionError: GET v2\/user\/technicians: forbidden \(HTTP 403/,
+      /permission missing: GET v2\/user\/technicians: forbidden \(HTTP 403/,
     );
     expect(collection.coverage.reason).toContain("read: monitoring");
   });
@@ -209,7 +209,7 @@ describe("ninjaone collect", () => {
     });
     expect(collection.coverage.status).toBe("failed");
     expect(collection.coverage.reason).toMatch(
-      /ProviderResponseError: GET v2\/user\/technicians: the response is not JSON \(text\/html/,
+      /GET v2\/user\/technicians: the response is not JSON \(text\/html/,
     );
   });
 
@@ -230,7 +230,7 @@ describe("ninjaone collect", () => {
     expect(collection.coverage.gaps).toEqual([
       {
         what: "end users",
-        reason: expect.stringMatching(/ProviderUnavailableError: .*gave up after 2 attempts \(HTTP 500\)/),
+        reason: expect.stringMatching(/gave up after 2 attempts \(HTTP 500\)/),
       },
     ]);
     expect(collection.inventory.accounts).toHaveLength(6);

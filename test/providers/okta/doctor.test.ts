@@ -79,6 +79,6 @@ describe("okta doctor", () => {
       env: { OKTA_TOKEN: "00nope" },
     });
     expect(report!.checks.every((c) => !c.ok)).toBe(true);
-    expect(report!.checks[0]?.detail).toMatch(/ProviderAuthError: .*E0000011/);
+    expect(report!.checks[0]?.detail).toMatch(/refused the credentials \(HTTP 401 E0000011/);
   });
 });

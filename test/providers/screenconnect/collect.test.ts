@@ -113,7 +113,7 @@ describe("screenconnect provider (server snapshot)", () => {
     expect(c.coverage.status).toBe("partial");
     expect(c.coverage.gaps).toHaveLength(1);
     expect(c.coverage.gaps[0]?.reason).toBe(
-      `ProviderResponseError: ${join(dir, "App_Data/User.xml")}:4: </Usr> closes <User> opened on line 2`,
+      `${join(dir, "App_Data/User.xml")}:4: </Usr> closes <User> opened on line 2`,
     );
     expect(c.inventory.accounts).toEqual([]);
     expect(versionOf(c).version).toBe("23.9.7.0");

@@ -114,7 +114,7 @@ describe("teamviewer collect", () => {
     const { collection } = await run(company({ tokens: [{ token: "another" }] }));
     expect(collection.coverage.status).toBe("failed");
     expect(collection.coverage.reason).toMatch(
-      /ProviderAuthError: GET users: credentials refused \(HTTP 401: The access token is invalid/,
+      /GET users: credentials refused \(HTTP 401: The access token is invalid/,
     );
     expect(collection.coverage.reason).not.toContain(token);
   });
@@ -122,7 +122,7 @@ describe("teamviewer collect", () => {
   it("a token without 'View users' is a permission error naming it", async () => {
     const { collection } = await run(company({ tokens: [{ token, permissions: ["Group management"] }] }));
     expect(collection.coverage.status).toBe("failed");
-    expect(collection.coverage.reason).toContain("ProviderPermissionError");
+    expect(collection.coverage.reason).toMatch(/^permission missing: /);
     expect(collection.coverage.reason).toContain("User management: View users");
   });
 
@@ -152,7 +152,7 @@ describe("teamviewer collect", () => {
       collect: { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } },
     });
     expect(collection.coverage.status).toBe("failed");
-    expect(collection.coverage.reason).toMatch(/ProviderThrottledError: GET users: gave up after 3 attempts/);
+    expect(collection.coverage.reason).toMatch(/throttled: GET users: gave up after 3 attempts/);
   });
 
   it("skips and counts a user without an id", async () => {

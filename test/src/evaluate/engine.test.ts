@@ -101,12 +101,12 @@ describe("evaluate", () => {
   it("a connection that failed yields an unknown result per policy, never silence", () => {
     const failed = inventory({
       accounts: [],
-      coverage: [{ ...coverage("demo", "failed"), reason: "ProviderAuthError: credentials refused" }],
+      coverage: [{ ...coverage("demo", "failed"), reason: "credentials refused" }],
     });
     const results = evaluate({ tenants: [failed], policies: [failsEveryone], exceptions: [], now });
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: "unknown", subject: { kind: "connection", id: "demo" } });
-    expect(results[0]?.message).toContain("ProviderAuthError: credentials refused");
+    expect(results[0]?.message).toContain("credentials refused");
   });
 
   it("a policy that throws yields an unknown result instead of stopping the run", () => {
@@ -159,7 +159,7 @@ describe("policies limited to a tenant role", () => {
   it("say nothing about other tenants, not even when a connection failed", () => {
     const failed = inventory({
       accounts: [],
-      coverage: [{ ...coverage("demo", "failed"), reason: "ProviderAuthError" }],
+      coverage: [{ ...coverage("demo", "failed"), reason: "GET users: credentials refused (HTTP 401)" }],
     });
     expect(evaluate({ tenants: [failed], policies: [mspOnly], exceptions: [], now })).toEqual([]);
     const msp = { ...failed, tenant: { ...failed.tenant, role: "msp" as const } };

@@ -101,7 +101,10 @@ describe("the summary sentence", () => {
       [...r.results, result({ name: "who@t1.example", status: "unknown", mfa: null })],
       [
         ...r.coverage,
-        { ...coverage("okta", "failed"), reason: "ProviderPermissionError: okta.users.read missing" },
+        {
+          ...coverage("okta", "failed"),
+          reason: "permission missing: GET users: forbidden (missing: okta.users.read)",
+        },
       ],
     );
     const h = headline(figures(partial), title);

@@ -151,7 +151,9 @@ describe("weeklyReport: what the queue says about the period", () => {
   it("states what the latest sweep did not read, and keeps what it could not see open", () => {
     const beta = tenantOf(summary, "beta");
     expect(beta.coverage).toMatchObject({ status: "failed", sweep: fx.sweeps[2], at: t2.toISOString() });
-    expect(beta.coverage.connections[0]?.reason).toContain("ProviderAuthError");
+    expect(beta.coverage.connections[0]?.reason).toContain(
+      "GET admin/directory/v1/users: credentials refused (HTTP 401",
+    );
     expect(beta.risk.provisional).toBe(true);
     expect(itemOf(summary, "erin@beta.example")).toMatchObject({ standing: "still-open", overdue: true });
     expect(beta.items.filter((i) => i.status === "unknown" && i.subject.kind === "connection").length).toBe(
@@ -354,7 +356,7 @@ describe("toWeeklyHtml", () => {
       "Not fully read by the latest sweep: Beta Legal (not read); Gamma Clinic (never swept).",
     );
     expect(page).toMatch(
-      /<strong>Google Workspace \(connection “google”\)<\/strong> could not be read: ProviderAuthError/,
+      /<strong>Google Workspace \(connection “google”\)<\/strong> could not be read: GET admin\/directory\/v1\/users: credentials refused \(HTTP 401/,
     );
     expect(page).toContain("Never swept: nothing of this tenant has been read yet");
     // Three sweeps: one line per chart with a point per sweep (portfolio + three tenants), none for gamma.
@@ -413,7 +415,9 @@ describe("weeklyTable", () => {
     expect(text).toContain("EXPIRED EXCEPTIONS (3)");
     expect(text).toMatch(/^1 {2}Acme Dental +50 +5 +2 +1 +1 +1 +1 +1 +1 +complete$/m);
     expect(text).toMatch(/^2 {2}Beta Legal +≥36\.5 /m);
-    expect(text).toContain("NOT READ google-workspace/google: failed: ProviderAuthError");
+    expect(text).toContain(
+      "NOT READ google-workspace/google: failed: GET admin/directory/v1/users: credentials refused (HTTP 401",
+    );
     expect(text).toContain("open after each sweep: 6 → 4 → 5");
     expect(text).toMatch(/^ {2}regressed +high +[a-z0-9-]+ +alice@acme\.example/m);
     expect(text).toMatch(/^ {2}expired +high +[a-z0-9-]+ +gina@acme\.example +EXPIRED 2026-11-18/m);

@@ -98,7 +98,7 @@ export function coverage(connection: string, status: Coverage["status"], tenantI
     status,
     ...(status === "complete"
       ? {}
-      : { reason: status === "failed" ? "ProviderAuthError: 401" : "1 part(s) not read" }),
+      : { reason: status === "failed" ? "GET users: credentials refused (HTTP 401)" : "1 part(s) not read" }),
     gaps: status === "partial" ? [{ what: "users after page 1", reason: "HTTP 500" }] : [],
     notes: [],
     counts: { accounts: 3, skipped: 0, requests: 5, retries: 0 },

@@ -37,7 +37,7 @@ const run = (input: Partial<ReconcileInput>) =>
 const policyError = () =>
   result("t", "unknown", {
     subject: { kind: "tenant", id: tenant, name: "Acme", source: "mfasweep", connection: "-" },
-    message: "policy could not be evaluated: RangeError: Maximum call stack size exceeded",
+    message: "policy could not be evaluated: internal error: Maximum call stack size exceeded",
     dependsOn: ["google"],
     evaluationFailed: true,
   });

@@ -166,9 +166,7 @@ describe("doctor's store check", () => {
     });
     const absent = await checkStore("postgres://127.0.0.1:1/queue");
     expect(absent).toMatchObject({ ok: false, check: "store postgres://127.0.0.1:1/queue" });
-    expect(absent.detail).toMatch(
-      /StoreError: cannot reach the PostgreSQL store postgres:\/\/127\.0\.0\.1:1\/queue/,
-    );
+    expect(absent.detail).toMatch(/^cannot reach the PostgreSQL store postgres:\/\/127\.0\.0\.1:1\/queue/);
   });
 
   it.skipIf(postgres.skip)("reads a PostgreSQL store without creating one", async () => {

@@ -146,7 +146,7 @@ for (const engine of storeEngines)
         const broken = await run(new Date(t0.getTime() + 7 * day), { env: { ACME_TOKEN: "ya29.revoked" } });
         const acmeEntry = broken.summary.tenants.find((t) => t.tenant === "acme");
         expect(acmeEntry?.coverage.status).toBe("failed");
-        expect(acmeEntry?.coverage.connections[0]?.reason).toContain("ProviderAuthError");
+        expect(acmeEntry?.coverage.connections[0]?.reason).toMatch(/credentials refused \(HTTP 401/);
         expect(acmeEntry?.diff).toMatchObject({ resolved: 0, stillOpen: 3 });
         // Untouched: same state and the last time it was really seen.
         expect(await itemOf("alice@acme.example")).toEqual(before);

@@ -124,11 +124,11 @@ describe("compareVerdicts", () => {
         ours: ours(state),
         microsoft: null,
         failure:
-          "ProviderPermissionError: POST /identity/conditionalAccess/evaluate: Authorization_RequestDenied (missing: Policy.Read.All)",
+          "permission missing: POST /identity/conditionalAccess/evaluate: Authorization_RequestDenied (missing: Policy.Read.All)",
       });
       expect(r).toEqual({
         outcome: "unknown",
-        reason: expect.stringContaining("could not be asked: ProviderPermissionError"),
+        reason: expect.stringContaining("could not be asked: permission missing: "),
       });
     }
     expect(

@@ -109,7 +109,7 @@ describe("scan --verify (library)", () => {
     for (const e of report.verification ?? []) {
       expect(e.outcome).toBe("unknown");
       expect(e.reason).toMatch(
-        /could not be asked: ProviderThrottledError: .*gave up after 2 attempts \(HTTP 429 TooManyRequests\)/,
+        /could not be asked: throttled: .*gave up after 2 attempts \(HTTP 429 TooManyRequests\)/,
       );
     }
   });

@@ -644,7 +644,8 @@ describe("Conditional Access evaluator: other enforcement and unknowns", () => {
       override: {
         conditionalAccess: {
           status: "unavailable",
-          reason: "ProviderPermissionError: missing Policy.Read.All",
+          reason:
+            "permission missing: GET identity/conditionalAccess/policies: forbidden (missing: Policy.Read.All)",
           policies: [],
         },
       },
