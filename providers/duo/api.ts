@@ -10,7 +10,8 @@ import { z } from "zod";
  * next_offset value", "Requires Grant read resource API permission", the user object fields below);
  * duosecurity/duo_client_python@f62e014 duo_client/admin.py (user status `active`, `bypass`, `disabled`,
  * `locked out`; token types `h6`, `h8`, `yk`; the integration object with `enroll_policy` enroll|allow|deny
- * and `type`); Duo's integration endpoints "Require Grant applications API permission" (Duo's docs as
+ * and `type`); duosecurity/duo_api_csharp Models/v1/DuoUserModel.cs (`aliases`, a map of up to eight
+ * username aliases); Duo's integration endpoints "Require Grant applications API permission" (Duo's docs as
  * quoted in the Duo PowerShell module's help). Anything else is not read.
  */
 
@@ -71,6 +72,8 @@ export const DuoUserGroup = z.looseObject({ group_id: text, name: text, status: 
 export const DuoUser = z.looseObject({
   user_id: z.string().min(1),
   username: z.string().min(1),
+  /** "Map of the user's username alias(es). Up to eight aliases may exist." (duosecurity/duo_api_csharp DuoUserModel.cs) */
+  aliases: z.record(z.string(), z.string().nullish()).nullish(),
   realname: text,
   email: text,
   status: z.string(),

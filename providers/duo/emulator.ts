@@ -120,13 +120,21 @@ export async function startDuoEmulator(options: DuoEmulatorOptions): Promise<Run
 /** A user in the shape of Duo's "Retrieve Users" example. */
 export function seedDuoUser(
   username: string,
-  options: { status?: string; enrolled?: boolean; capabilities?: string[]; webauthn?: boolean } = {},
+  options: {
+    status?: string;
+    enrolled?: boolean;
+    capabilities?: string[];
+    webauthn?: boolean;
+    /** Username aliases, returned as Duo's `aliases` map (alias1, alias2, …). */
+    aliases?: string[];
+  } = {},
 ): DuoRecord {
   const enrolled = options.enrolled ?? true;
   const id = `DU${createHmac("sha256", "duo-demo").update(username).digest("hex").slice(0, 18).toUpperCase()}`;
   return {
     user_id: id,
     username,
+    aliases: Object.fromEntries((options.aliases ?? []).map((a, i) => [`alias${i + 1}`, a])),
     realname: username,
     email: `${username}@example.invalid`,
     status: options.status ?? "active",
@@ -177,7 +185,8 @@ failmode=safe
 
 /**
  * Fabrikam Legal's Duo account: lawyers enrolled with Duo Push (one with a security key), and a scanner
- * service account someone set to bypass; the VPN application requires enrollment of new users.
+ * service account someone set to bypass; the VPN application requires enrollment of new users, the file
+ * server's SSH application refuses them.
  */
 export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo> {
   const tenant = portfolio.tenants.find((t) => t.id === "fabrikam-legal");
@@ -189,7 +198,8 @@ export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo>
       keys: [key],
       users: [
         seedDuoUser("a.lopez", { capabilities: ["auto", "push", "mobile_otp"] }),
-        seedDuoUser("m.chen", { capabilities: ["auto", "push", "mobile_otp"] }),
+        // The file server's sysadmin logs in as 'admin' there: a username alias in Duo.
+        seedDuoUser("m.chen", { capabilities: ["auto", "push", "mobile_otp"], aliases: ["admin"] }),
         seedDuoUser("r.patel", { capabilities: ["auto", "push"], webauthn: true }),
         seedDuoUser("scan-svc", { status: "bypass", enrolled: false }),
       ],
@@ -199,6 +209,13 @@ export async function startDemo(portfolio: DemoPortfolio): Promise<ProviderDemo>
           name: "FortiGate SSL-VPN",
           type: "radius",
           enroll_policy: "enroll",
+        },
+        // The file server's pam_duo (the SSH demo): unenrolled users are refused.
+        {
+          integration_key: "DIFABRIKAMSSH0000001",
+          name: "File server SSH",
+          type: "unix",
+          enroll_policy: "deny",
         },
       ],
     },

@@ -102,6 +102,9 @@ export function userFact(ctx: MappingContext, user: DuoUser): Fact {
     data: {
       userId: user.user_id,
       username: user.username,
+      aliases: Object.values(user.aliases ?? {}).filter(
+        (a): a is string => typeof a === "string" && a !== "",
+      ),
       status: user.status,
       enrolled: typeof user.is_enrolled === "boolean" ? user.is_enrolled : "unknown",
       methods: enrolledMethods(user).map((m) => ({ method: m.method, strength: m.strength })),

@@ -9,6 +9,7 @@ import {
   ProviderUnavailableError,
 } from "../../src/errors.js";
 import { appendAll } from "../../src/util/arrays.js";
+import { duoKeys } from "../../src/util/pam/index.js";
 import {
   algorithmsFor,
   fingerprintOf,
@@ -279,7 +280,7 @@ export interface HostReader {
   listDir(
     path: string,
   ): Promise<{ kind: "ok"; names: string[] } | { kind: "missing" } | { kind: "error"; reason: string }>;
-  /** Only the failmode/groups/autopush lines of a Duo config, numbered (`N:line`): its skey is never read. */
+  /** Only the `duoKeys` lines of a Duo config (failmode, groups, ikey, …), numbered (`N:line`): its skey is never read. */
   readDuoConfig(path: string): Promise<ReadResult>;
   accounts(): Promise<ReadResult>;
   groups(): Promise<ReadResult>;
@@ -305,7 +306,8 @@ export interface LiveReaderOptions {
 /** Commands per batch: keeps each channel's output small and a slow host's timeout meaningful. */
 const batchSize = 12;
 
-const duoPattern = "^[[:space:]]*(failmode|groups?|autopush)[[:space:]]*=";
+/** Only the Duo keys mfasweep reads (`duoKeys`): never `skey`. */
+const duoPattern = `^[[:space:]]*(${duoKeys.join("|")})[[:space:]]*=`;
 
 function firstLines(text: string, n = 2): string {
   return text

@@ -317,7 +317,10 @@ const demoHosts: Record<string, (domain: string) => Array<[string, HostSnapshot]
       },
     ],
   ],
-  /** A file server done right: key + Duo push, Duo fails closed, root refused. */
+  /**
+   * A file server done right on the host: key + Duo push, Duo fails closed, root refused. Its pam_duo names
+   * Fabrikam's Duo application "File server SSH" (the Duo demo), so the Duo linker judges each login.
+   */
   "fabrikam-legal": (domain) => [
     [
       `files.${domain}`,
@@ -336,7 +339,7 @@ const demoHosts: Record<string, (domain: string) => Array<[string, HostSnapshot]
           "/etc/pam.d/sshd": pamSshd("auth required pam_duo.so"),
           ...debianCommonFiles,
           "/etc/duo/pam_duo.conf":
-            "[duo]\nikey = DIXXXXXXXXXXXXXXXXXX\nskey = demo-not-a-secret\nhost = api-demo.duosecurity.example\nfailmode = secure\npushinfo = yes\n",
+            "[duo]\nikey = DIFABRIKAMSSH0000001\nskey = demo-not-a-secret\nhost = api-demo.duosecurity.example\nfailmode = secure\npushinfo = yes\n",
         },
         accounts: [
           { name: "admin", uid: 1000, groups: ["sudo"] },

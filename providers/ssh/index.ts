@@ -735,8 +735,8 @@ export const ssh = defineProvider<SshSettings>({
   connectionSchema: SshSettings,
   permissions: [
     "A read-only audit account that logs in with a key (or password) on each host; host keys pinned (hostKey) or in a known_hosts file.",
-    "Root, or `sudo: true` with passwordless sudo for the fixed commands: sshd -T -f <sshd_config> [-C user=…,host=…,addr=…,laddr=…,lport=…], sshd -V, cat -- <sshd_config, its Include files, /etc/pam.d/*>, find <Include dir> -mindepth 1 -maxdepth 1 -print0, grep -n -i -E '<failmode|groups|autopush>' -- /etc/duo/pam_duo.conf /etc/duo/login_duo.conf, getent passwd, getent group, passwd -S -a, test -e <OTP secret file>, test -x <its directory>.",
-    "Nothing is written on the host. Duo's ikey/skey are never read (only the failmode/groups/autopush lines).",
+    "Root, or `sudo: true` with passwordless sudo for the fixed commands: sshd -T -f <sshd_config> [-C user=…,host=…,addr=…,laddr=…,lport=…], sshd -V, cat -- <sshd_config, its Include files, /etc/pam.d/*>, find <Include dir> -mindepth 1 -maxdepth 1 -print0, grep -n -i -E '<failmode|groups|autopush|ikey|send_gecos|gecos_username_pos|gecos_delim>' -- /etc/duo/pam_duo.conf /etc/duo/login_duo.conf, getent passwd, getent group, passwd -S -a, test -e <OTP secret file>, test -x <its directory>.",
+    "Nothing is written on the host. Duo's skey is never read (only the failmode/groups/autopush/ikey/GECOS-name lines).",
   ],
   collect,
   doctor,

@@ -1,7 +1,10 @@
 import { readdir } from "node:fs/promises";
 import { join, posix } from "node:path";
+import { duoKeys } from "../../src/util/pam/index.js";
 import { FileReadError, readTextFile } from "../../src/util/text-file.js";
 import type { HostReader, ReadResult, SshdTResult } from "./client.js";
+
+const duoKeyLine = new RegExp(`^\\s*(${duoKeys.join("|")})\\s*=`, "i");
 
 /**
  * Config-only mode: a host's configuration saved to a directory, read in place of a live host (for
@@ -164,11 +167,11 @@ export class SnapshotReader implements HostReader {
   async readDuoConfig(path: string): Promise<ReadResult> {
     const r = await this.readFile(path);
     if (r.kind !== "ok") return r;
-    // Same filter as the live reader's grep: keep only the switches, numbered; drop ikey/skey at once.
+    // Same filter as the live reader's grep: keep only `duoKeys`, numbered; drop skey at once.
     const kept = r.text
       .split("\n")
       .map((line, i) => ({ line, n: i + 1 }))
-      .filter(({ line }) => /^\s*(failmode|groups?|autopush)\s*=/i.test(line))
+      .filter(({ line }) => duoKeyLine.test(line))
       .map(({ line, n }) => `${n}:${line}`);
     return { kind: "ok", text: kept.join("\n") };
   }

@@ -9,6 +9,8 @@ import type {
   AccessPath,
   Account,
   AuthChain,
+  DuoUnixConfigRef,
+  DuoUnixLogin,
   EntryPoint,
   Evidence,
   Fact,
@@ -16,11 +18,17 @@ import type {
   MfaVerdict,
   WayClass,
 } from "../../src/model/index.js";
-import { distinctEvidence, strongestOf, worstWayVerdict } from "../../src/model/index.js";
+import {
+  distinctEvidence,
+  duoUnixLoginFactKind,
+  strongestOf,
+  worstWayVerdict,
+} from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
 import {
   analyzeAuthStack,
   duoGroupsMatch,
+  duoUsernameFor,
   type PamAnalysis,
   type PamCondition,
   type PamEnvironment,
@@ -192,6 +200,8 @@ interface Way {
   bypasses: PamCondition[];
   because: PamCondition[];
   evidence: Evidence[];
+  /** The Duo Unix configuration files whose approval (`push`) this way presents. */
+  duoFiles?: string[];
 }
 
 export interface DecisionContext {
@@ -213,6 +223,11 @@ export interface LoginDecision {
   chain?: AuthChain;
   /** The method lists as decided, for details and tests. */
   lists: Array<{ list: string; ways: number; impossible?: string }>;
+  /**
+   * When a way in presents Duo's approval: the Duo Unix files it comes from, and the verdict without it
+   * (what the login is when Duo lets this user through unasked: status bypass, a permissive new-user policy).
+   */
+  duo?: { files: string[]; withoutDuo: MfaVerdict };
 }
 
 function evidence(ctx: DecisionContext, e: Omit<Evidence, "source" | "connection" | "objectId">): Evidence {
@@ -398,11 +413,19 @@ function pamWays(
     return {
       impossible: `the PAM auth stack (${pam.stack.service}) never succeeds for ${m.principal.name} this way`,
     };
+  const duoFiles = [
+    ...new Set(
+      analysis.factorLines
+        .filter((f) => f.factor === "push")
+        .map((f) => f.line.args.find((a) => a.startsWith("conf="))?.slice(5) || "/etc/duo/pam_duo.conf"),
+    ),
+  ];
   return analysis.outcomes.map((o) => ({
     list,
     factors: o.factors,
     bypasses: o.bypasses,
     because: o.because,
+    ...(o.factors.includes("push") ? { duoFiles } : {}),
     evidence: [
       ...methodEvidence,
       ...analysis!.factorLines
@@ -568,6 +591,9 @@ function combine(a: Way[], b: Way[]): Way[] {
         bypasses: [...x.bypasses, ...y.bypasses.filter((c) => !x.bypasses.some((d) => d.id === c.id))],
         because: [...x.because, ...y.because.filter((c) => !x.because.some((d) => d.id === c.id))],
         evidence: [...x.evidence, ...y.evidence],
+        ...(x.duoFiles || y.duoFiles
+          ? { duoFiles: [...new Set([...(x.duoFiles ?? []), ...(y.duoFiles ?? [])])] }
+          : {}),
       });
       if (out.length >= maxWaysPerList) return out;
     }
@@ -582,7 +608,9 @@ function loginDuoWays(m: MethodContext): Way[] | undefined {
   const path = "/etc/duo/login_duo.conf";
   const conf = m.ctx.pamEnv.duo?.(path) ?? { kind: "error" as const, reason: "not read" };
   const list = "ForceCommand login_duo";
-  const ways: Way[] = [{ list, factors: ["push"], bypasses: [], because: [], evidence: [ev] }];
+  const ways: Way[] = [
+    { list, factors: ["push"], bypasses: [], because: [], evidence: [ev], duoFiles: [path] },
+  ];
   const cond = (
     id: string,
     description: string,
@@ -754,19 +782,36 @@ export function decideLogin(
       lists: decided,
     };
   }
-  const { verdict, worst } = worstWayVerdict(
-    ways,
-    (way) => ({
-      class: classify(way),
-      factorCount: way.factors.length,
-      strength: strongestOf(way.factors, factorStrength),
-      description: describeWay(way),
-      evidence: way.evidence,
-    }),
-    { letsIn: `logs ${principal.name} in`, needs: "this login needs" },
-  );
+  const read = (way: Way) => ({
+    class: classify(way),
+    factorCount: way.factors.length,
+    strength: strongestOf(way.factors, factorStrength),
+    description: describeWay(way),
+    evidence: way.evidence,
+  });
+  const phrases = { letsIn: `logs ${principal.name} in`, needs: "this login needs" };
+  const { verdict, worst } = worstWayVerdict(ways, read, phrases);
   const worstFactors = worst[0]!.factors;
-  return { verdict, chain: { factors: worstFactors.length ? worstFactors : ["none"] }, lists: decided };
+  const duoFiles = [...new Set(ways.flatMap((w) => w.duoFiles ?? []))];
+  // Duo's approval counts only as far as Duo asks this user for it (the Duo linker decides): the same ways
+  // without it are what the login is when Duo lets the user through.
+  const duoPart =
+    duoFiles.length > 0
+      ? {
+          files: duoFiles,
+          withoutDuo: worstWayVerdict(
+            ways.map((w) => ({ ...w, factors: w.factors.filter((f) => f !== "push") })),
+            read,
+            phrases,
+          ).verdict,
+        }
+      : undefined;
+  return {
+    verdict,
+    chain: { factors: worstFactors.length ? worstFactors : ["none"] },
+    lists: decided,
+    ...(duoPart ? { duo: duoPart } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -899,6 +944,7 @@ export function hostInventory(input: HostInput): HostInventory {
   ]);
   const accounts: Account[] = [];
   const accessPaths: AccessPath[] = [];
+  const facts: Fact[] = [];
   const gaLines =
     input.decision.pam && "stack" in input.decision.pam ? collectGaLines(input.decision.pam.stack) : [];
   const rootSources: SshRootLogin["sources"] = [];
@@ -956,7 +1002,12 @@ export function hostInventory(input: HostInput): HostInventory {
           accessPath: null,
         });
       if (decision.refused || !decision.verdict) continue;
-      const key = JSON.stringify([decision.verdict.state, decision.verdict.reason, decision.chain?.factors]);
+      const key = JSON.stringify([
+        decision.verdict.state,
+        decision.verdict.reason,
+        decision.chain?.factors,
+        decision.duo?.withoutDuo.reason,
+      ]);
       bySignature.set(key, { sources: [...(bySignature.get(key)?.sources ?? []), s], decision });
     }
     for (const { sources, decision } of bySignature.values()) {
@@ -980,6 +1031,7 @@ export function hostInventory(input: HostInput): HostInventory {
         },
       };
       accessPaths.push(path);
+      if (decision.duo) facts.push(duoUnixFact(input, p, path, decision.duo, label, sources));
       if (p === rootPrincipal)
         for (const r of rootSources) if (sources.some((s) => s.label === r.source)) r.accessPath = path.id;
     }
@@ -1018,7 +1070,7 @@ export function hostInventory(input: HostInput): HostInventory {
           ),
         ],
   );
-  const facts: Fact[] = [
+  facts.push(
     factOf(
       sshRootLogin,
       {
@@ -1064,8 +1116,68 @@ export function hostInventory(input: HostInput): HostInventory {
           : []),
       ]),
     },
-  ];
+  );
   return { accounts, entryPoints: [entryPoint], accessPaths, facts };
+}
+
+/**
+ * The Duo linker's input for a path whose ways present Duo's approval: which Duo application each Duo Unix
+ * file names (`ikey`), the name duo_unix presents to Duo, and the verdict without Duo's factor.
+ */
+function duoUnixFact(
+  input: HostInput,
+  p: Principal,
+  path: AccessPath,
+  duo: NonNullable<LoginDecision["duo"]>,
+  label: string,
+  sources: SourceSpec[],
+): Fact {
+  const c = input.connection;
+  const read = duo.files.map((file) => ({ file, conf: input.decision.pamEnv.duo?.(file) }));
+  const configs: DuoUnixConfigRef[] = read.map(({ file, conf }) => {
+    if (conf?.kind === "ok" && conf.config.ikey)
+      return { file, ikey: conf.config.ikey.value, line: conf.config.ikey.line };
+    const unread =
+      conf === undefined
+        ? "not read"
+        : conf.kind === "missing"
+          ? "the file does not exist"
+          : conf.kind === "error"
+            ? conf.reason
+            : "the file has no ikey line";
+    return { file, ikey: null, unread };
+  });
+  const withGecos = read.flatMap(({ conf }) =>
+    conf?.kind === "ok" && conf.config.gecos ? [conf.config] : [],
+  );
+  const data: DuoUnixLogin = {
+    accessPath: path.id,
+    login: p.name,
+    duoUsername: withGecos[0] ? duoUsernameFor(withGecos[0], p.name, p.gecos) : p.name,
+    fromGecos: withGecos.length > 0,
+    configs,
+    withoutDuo: {
+      ...duo.withoutDuo,
+      reason: `${p.name} from ${label}: ${duo.withoutDuo.reason}`,
+      evidence: [...duo.withoutDuo.evidence, probeEvidence(c, input.entryPoint, sources)],
+    },
+  };
+  return {
+    kind: duoUnixLoginFactKind,
+    id: `${path.id}/duo-unix`,
+    source,
+    connection: c,
+    data,
+    evidence: configs.map((cfg) =>
+      evidence(input.decision, {
+        file: cfg.file,
+        ...(cfg.line ? { line: cfg.line } : {}),
+        field: "ikey",
+        value: cfg.ikey,
+        ...(cfg.unread ? { note: cfg.unread } : {}),
+      }),
+    ),
+  };
 }
 
 /** Which address (and local address, port) stood for each source of a path, "elsewhere" included. */

@@ -1,4 +1,5 @@
 export * from "./coverage.js";
+export * from "./duo-unix.js";
 export * from "./evidence.js";
 export * from "./gdap.js";
 export * from "./inventory.js";

@@ -10,7 +10,7 @@ import { type Evidence, type Fact, splitTarget } from "../../model/index.js";
 export const duoSource = "duo";
 
 export const duoFactKinds = {
-  /** `{ userId, username, status, enrolled, methods }` per user. */
+  /** `{ userId, username, aliases, status, enrolled, methods }` per user. */
   user: "duo.user",
   /** `{ integrationKey, name, type, enrollPolicy }` per application (integration). */
   application: "duo.application",
@@ -25,6 +25,8 @@ export const FactorStrengthSchema = z.enum(["weak", "app", "phishing-resistant"]
 export const DuoUserFact = z.object({
   userId: z.string(),
   username: z.string(),
+  /** Other names Duo knows the user by (username aliases); absent in facts of older collections. */
+  aliases: z.array(z.string()).optional(),
   status: z.string(),
   enrolled: z.union([z.boolean(), z.literal("unknown")]),
   methods: z.array(z.object({ method: z.string(), strength: FactorStrengthSchema })),

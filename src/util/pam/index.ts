@@ -292,14 +292,35 @@ export interface DuoConfig {
   failmode: { value: "safe" | "secure"; line?: number };
   groups?: { patterns: string[]; line: number };
   autopush?: { value: boolean; line: number };
+  /** The integration key: which Duo application the host asks (an identifier, not a secret; skey is). */
+  ikey?: { value: string; line: number };
+  /**
+   * duo_unix sends Duo the GECOS field instead of the login name (`send_gecos`), or one comma-separated
+   * part of it (`gecos_username_pos`, 1-based, split at `gecos_delim`, default ','): lib/util.c, pam_duo.c.
+   */
+  gecos?: { position: number | null; delim: string; line: number };
 }
 
-export const duoKeys = ["failmode", "groups", "group", "autopush"];
+/** The keys read from a Duo config: the live reader greps for these, the snapshot reader filters by them. */
+export const duoKeys = [
+  "failmode",
+  "groups",
+  "group",
+  "autopush",
+  "ikey",
+  "send_gecos",
+  "gecos_username_pos",
+  "gecos_delim",
+];
 
 /** Parses `key = value` lines of the `[duo]` INI file; unknown keys are ignored, never retained. */
 export function parseDuoConfig(text: string, file: string): { config: DuoConfig; problems: string[] } {
   const config: DuoConfig = { file, failmode: { value: "safe" } };
   const problems: string[] = [];
+  const gecos: { send: number | null; position?: { value: number; line: number }; delim: string } = {
+    send: null,
+    delim: ",",
+  };
   text.split("\n").forEach((raw, i) => {
     // `grep -n` output carries the real line number as `N:`; plain files use their own.
     const numbered = /^(\d+):(.*)$/.exec(raw);
@@ -321,10 +342,43 @@ export function parseDuoConfig(text: string, file: string): { config: DuoConfig;
     } else if (key === "groups" || key === "group") {
       config.groups = { patterns: value.split(/\s+/).filter(Boolean), line: lineNo };
     } else if (key === "autopush") {
-      config.autopush = { value: /^(yes|true|on|1)$/i.test(value), line: lineNo };
+      config.autopush = { value: yes(value), line: lineNo };
+    } else if (key === "ikey") {
+      if (value) config.ikey = { value, line: lineNo };
+    } else if (key === "send_gecos") {
+      gecos.send = yes(value) ? lineNo : null;
+    } else if (key === "gecos_username_pos") {
+      const n = Number(value);
+      if (Number.isInteger(n) && n >= 1) gecos.position = { value: n, line: lineNo };
+      else
+        problems.push(
+          `${file}:${lineNo}: gecos_username_pos '${value.slice(0, 20)}' is not a position from 1`,
+        );
+    } else if (key === "gecos_delim") {
+      if (value.length === 1) gecos.delim = value;
     }
   });
+  // duo_unix uses the GECOS field when send_gecos is on or a position is set (pam_duo.c).
+  if (gecos.send !== null || gecos.position)
+    config.gecos = {
+      position: gecos.position?.value ?? null,
+      delim: gecos.delim,
+      line: gecos.position?.line ?? gecos.send!,
+    };
   return { config, problems };
+}
+
+// duo_set_boolean_option (lib/util.c) compares case-sensitively.
+const yes = (value: string) => /^(yes|true|on|1)$/.test(value);
+
+/**
+ * The name duo_unix presents to Duo for a login (pam_duo.c): the login name, or with `gecos` the GECOS
+ * field (whole, or its 1-based part); an empty field or part falls back to the login name.
+ */
+export function duoUsernameFor(config: DuoConfig, login: string, gecos: string | undefined): string {
+  if (!config.gecos || !gecos) return login;
+  if (config.gecos.position === null) return gecos;
+  return gecos.split(config.gecos.delim)[config.gecos.position - 1] || login;
 }
 
 /** Whether Duo applies to a user with these groups (duo_check_groups: any space-separated pattern-list matches). */

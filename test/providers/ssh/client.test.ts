@@ -16,6 +16,7 @@ import { type ConnectionCollection, collectConnection } from "../../../src/colle
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/composition.js";
 import { doctor } from "../../../src/doctor.js";
+import { duoUnixLoginFactKind } from "../../../src/model/index.js";
 import { type FakeHost, startFakeHost, startSilentHost } from "./fake-host.js";
 
 /** The live reader against a stand-in host: commands, quoting, sudo, timeouts, host keys. No root needed. */
@@ -215,6 +216,42 @@ describe("live collection against a stand-in host", () => {
       /host key of .* does not match: expected SHA256:A{43}.*showed ssh-ed25519 SHA256:/,
     );
     expect(host.commands.length).toBe(before);
+  });
+});
+
+describe("live collection of pam_duo", () => {
+  it("reads pam_duo.conf's ikey with grep (the Duo linker's key to the application) and never its skey", async () => {
+    const snapDir = await writeSnapshot(join(work, "snap-duo"), "h", {
+      sshdT: {
+        kbdinteractiveauthentication: "yes",
+        passwordauthentication: "no",
+        authenticationmethods: "publickey,keyboard-interactive",
+      },
+      files: {
+        "/etc/pam.d/sshd": "auth required pam_duo.so\n@include common-account\n",
+        ...debianCommonFiles,
+        "/etc/duo/pam_duo.conf":
+          "[duo]\nikey = DIHOSTSSH00000000001\nskey = duo-skey-never-read\nhost = api-1.duosecurity.com\nfailmode = secure\n",
+      },
+      accounts: [{ name: "alice", uid: 1000 }],
+    });
+    const host = await startFakeHost({ snapshotDir: snapDir, sudo: "allow" });
+    try {
+      const c = await collect(host, host.fingerprint, { sudo: true, timeoutSeconds: 30 });
+      const grep = host.argv().find((a) => a[0] === "grep" && a.includes("/etc/duo/pam_duo.conf"));
+      expect(grep?.[4]).toMatch(/\bikey\b/);
+      expect(grep?.[4]).not.toMatch(/skey/);
+      const fact = c.inventory.facts.find((f) => f.kind === duoUnixLoginFactKind);
+      expect(fact?.data).toMatchObject({
+        login: "alice",
+        duoUsername: "alice",
+        configs: [{ file: "/etc/duo/pam_duo.conf", ikey: "DIHOSTSSH00000000001", line: 2 }],
+        withoutDuo: { state: "none" },
+      });
+      expect(JSON.stringify(c)).not.toContain("duo-skey-never-read");
+    } finally {
+      await host.close();
+    }
   });
 });
 

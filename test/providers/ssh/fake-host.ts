@@ -99,7 +99,8 @@ echo "cat: $1: No such file or directory" >&2; exit 1`,
 for f in "$SNAP/files$d"/*; do [ -e "$f" ] && printf '%s/%s\\0' "$d" "\${f##*/}"; done; exit 0`,
   grep: `last=""; for a in "$@"; do last="$a"; done
 [ -f "$SNAP/files$last" ] || { echo "grep: $last: No such file or directory" >&2; exit 2; }
-exec /bin/grep -n -i -E '^[[:space:]]*(failmode|groups?|autopush)[[:space:]]*=' "$SNAP/files$last"`,
+# The client's own pattern (grep -n -i -E PATTERN -- PATH), on the snapshot's copy of PATH.
+exec /bin/grep "$1" "$2" "$3" "$4" -- "$SNAP/files$last"`,
   test: `op="$1"; p="$2"; case "$op" in -e) [ -e "$SNAP/files$p" ];; -x) [ -d "$SNAP/files$p" ] || [ "$p" = "/home" ] || [ -d "$p" ];; *) exit 2;; esac`,
 };
 

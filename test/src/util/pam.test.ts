@@ -4,6 +4,7 @@ import { debianCommonAuth } from "../../../providers/ssh/emulator.js";
 import {
   analyzeAuthStack,
   buildPamStack,
+  duoUsernameFor,
   type PamEnvironment,
   type PamFileState,
   type PamMode,
@@ -120,12 +121,16 @@ describe("PAM files", () => {
     expect(missing.unreadable).toEqual([{ file: "/etc/pam.d/common-auth", reason: "not read" }]);
   });
 
-  it("reads only Duo's switches and defaults failmode to safe", () => {
+  it("reads only Duo's switches and the integration key (never skey) and defaults failmode to safe", () => {
     const { config } = parseDuoConfig(
       "[duo]\nikey = DIXXX\nskey = secret\nhost = api.example\n",
       "/etc/duo/pam_duo.conf",
     );
-    expect(config).toEqual({ file: "/etc/duo/pam_duo.conf", failmode: { value: "safe" } });
+    expect(config).toEqual({
+      file: "/etc/duo/pam_duo.conf",
+      failmode: { value: "safe" },
+      ikey: { value: "DIXXX", line: 2 },
+    });
     expect(JSON.stringify(config)).not.toContain("secret");
     const grep = parseDuoConfig(
       "7:failmode = secure\n9:groups = admins,!contractors  staff\n",
@@ -133,6 +138,32 @@ describe("PAM files", () => {
     );
     expect(grep.config.failmode).toEqual({ value: "secure", line: 7 });
     expect(grep.config.groups).toEqual({ patterns: ["admins,!contractors", "staff"], line: 9 });
+  });
+
+  // duo_unix pam_duo.c: with send_gecos, or gecos_username_pos (1-based, split at gecos_delim, default ','),
+  // the GECOS field (or that part of it) is sent to Duo instead of the login name; an empty field or part
+  // falls back to the login name. lib/util.c: booleans are exactly yes/true/on/1.
+  it.each([
+    ["no GECOS setting: the login name", "", "Alice Ng,,,", "alice"],
+    ["send_gecos = yes: the whole field", "send_gecos = yes", "a.ng", "a.ng"],
+    [
+      "send_gecos = Yes is not yes (duo_set_boolean_option compares exactly)",
+      "send_gecos = Yes",
+      "a.ng",
+      "alice",
+    ],
+    [
+      "gecos_username_pos = 2: the second comma-separated part",
+      "gecos_username_pos = 2",
+      "Alice Ng,a.ng,,",
+      "a.ng",
+    ],
+    ["gecos_delim = / with position 1", "gecos_delim = /\ngecos_username_pos = 1", "a.ng/Room 4", "a.ng"],
+    ["an empty part falls back to the login name", "gecos_username_pos = 3", "Alice Ng,a.ng,,", "alice"],
+    ["an empty GECOS field falls back to the login name", "send_gecos = yes", "", "alice"],
+  ])("the name Duo is asked about: %s", (_, lines, gecos, expected) => {
+    const { config } = parseDuoConfig(`[duo]\n${lines}\n`, "/etc/duo/pam_duo.conf");
+    expect(duoUsernameFor(config, "alice", gecos)).toBe(expected);
   });
 });
 
