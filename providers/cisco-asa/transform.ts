@@ -263,34 +263,39 @@ function passwordCheck(config: AsaConfig, group: string): string | undefined {
  * find a Duo Authentication Proxy answering there (src/link/duo). The ASA's defaults when the host sets no
  * port: RADIUS `authentication-port` 1645 (Cisco ASA ASDM guide, "Server Authentication Port … The default
  * port is 1645"; Duo's proxy listens on 1812 unless told otherwise, so an unset port rarely matches), LDAP
- * `server-port` 389. Undefined for other protocols, a group of several hosts (which one answers is not
- * known), and LDAP over SSL without a server-port.
+ * `server-port` 389. One per host of the group: the ASA may use any of them (it moves to the next host
+ * when one does not answer), so each is judged on its own and the weakest decides. Empty for other
+ * protocols, and when a host is LDAP over SSL without a server-port (its port is not known).
  */
-function serverDelegation(
+function serverDelegations(
   ctx: MappingContext,
   config: AsaConfig,
   group: string,
-): { delegation: NonNullable<AuthChain["delegation"]>; evidence: Evidence } | undefined {
+): Array<{ host: string; delegation: NonNullable<AuthChain["delegation"]>; evidence: Evidence }> {
   const server = config.aaaServers.get(group);
   const protocol = server?.protocol;
-  if (!server || (protocol !== "radius" && protocol !== "ldap") || server.hosts.length !== 1)
-    return undefined;
-  const host = server.hosts[0]!;
-  const at = server.ports.get(host);
-  if (protocol === "ldap" && at?.ldapOverSsl && at.serverPort === undefined) return undefined;
-  const set = protocol === "radius" ? at?.authenticationPort : at?.serverPort;
-  const field = protocol === "radius" ? "authentication-port" : "server-port";
-  const port = set ?? (protocol === "radius" ? 1645 : 389);
-  return {
-    delegation: { protocol, target: serverTarget(host, port) },
-    evidence: ev(
-      ctx,
-      at,
-      field,
-      set ?? null,
-      set === undefined ? `not set: the ASA's default ${port}` : `aaa-server ${group} host ${host}`,
-    ),
-  };
+  if (!server || (protocol !== "radius" && protocol !== "ldap")) return [];
+  const out: Array<{ host: string; delegation: NonNullable<AuthChain["delegation"]>; evidence: Evidence }> =
+    [];
+  for (const host of server.hosts) {
+    const at = server.ports.get(host);
+    if (protocol === "ldap" && at?.ldapOverSsl && at.serverPort === undefined) return [];
+    const set = protocol === "radius" ? at?.authenticationPort : at?.serverPort;
+    const field = protocol === "radius" ? "authentication-port" : "server-port";
+    const port = set ?? (protocol === "radius" ? 1645 : 389);
+    out.push({
+      host,
+      delegation: { protocol, target: serverTarget(host, port) },
+      evidence: ev(
+        ctx,
+        at,
+        field,
+        set ?? null,
+        set === undefined ? `not set: the ASA's default ${port}` : `aaa-server ${group} host ${host}`,
+      ),
+    });
+  }
+  return out;
 }
 
 function protocolEvidence(ctx: MappingContext, config: AsaConfig, group: string): Evidence[] {
@@ -498,18 +503,28 @@ function tunnelGroupPaths(
     });
   else {
     const p = path(`aaa/${primary.group}`, [], verdictAfter(primary.group), ["password"]);
-    // The password alone decides (no secondary group, no certificate): a Duo proxy answering at the
-    // server makes Duo decide, which the linker resolves per Duo user.
-    const server = !secondary && !cert ? serverDelegation(ctx, config, primary.group) : undefined;
-    paths.push(
-      server
-        ? {
-            ...p,
-            chain: { ...p.chain, delegation: server.delegation },
-            mfa: { ...p.mfa, evidence: [...p.mfa.evidence, server.evidence] },
-          }
-        : p,
-    );
+    // Without a certificate, the group that decides is the secondary one (double authentication: its
+    // check is the second factor) or, without one, the primary (the password alone): a Duo proxy answering
+    // at its server makes Duo decide, which the linker resolves per Duo user.
+    const decides = cert ? undefined : secondary ? secondary.group : primary.group;
+    const servers =
+      decides && decides.toUpperCase() !== "LOCAL" ? serverDelegations(ctx, config, decides) : [];
+    if (servers.length === 0) paths.push(p);
+    for (const server of servers)
+      paths.push({
+        ...p,
+        ...(servers.length > 1 ? { id: `${p.id}/${server.host}` } : {}),
+        chain: { ...p.chain, delegation: server.delegation },
+        mfa: {
+          ...p.mfa,
+          ...(servers.length > 1
+            ? {
+                reason: `${p.mfa.reason}; host ${server.host} is one of ${servers.length} in ${decides}: the ASA may use any of them, so each is judged on its own`,
+              }
+            : {}),
+          evidence: [...p.mfa.evidence, server.evidence],
+        },
+      });
   }
   facts.push({
     kind: vpnFactKinds.localFallback,

@@ -2,6 +2,7 @@ import { dependsOnServer, npsDelegated, samlDelegated } from "../../src/collect/
 import type {
   AccessPath,
   Account,
+  AuthChain,
   EntryPoint,
   Evidence,
   FactorStrength,
@@ -379,6 +380,23 @@ function localUserVerdict(
   });
 }
 
+/**
+ * A local user of type radius or ldap without a FortiGate token: the password (and whatever else) goes to
+ * the server the user names ("radius-server: Name of RADIUS server with which the user must authenticate",
+ * Fortinet's fortios_user_local schema), so the path is delegated to that server's address and port, where
+ * a Duo Authentication Proxy may answer for this user (src/link/duo). Undefined for other users.
+ */
+function localUserDelegation(ix: VdomIndex, user: FortiObject): AuthChain["delegation"] | undefined {
+  const type = firstValue(user, "type");
+  if (type !== "radius" && type !== "ldap") return undefined;
+  const name = firstValue(user, type === "radius" ? "radius-server" : "ldap-server");
+  const server = name ? (type === "radius" ? ix.radius.get(name) : ix.ldap.get(name)) : undefined;
+  const address = firstValue(server, "server");
+  if (!address) return undefined;
+  const port = Number(firstValue(server, type === "radius" ? "radius-port" : "port") ?? 0);
+  return { protocol: type, target: serverTarget(address, port > 0 ? port : null) };
+}
+
 /** A path for a remote server a group points at: the directory's users, whom the device cannot list. */
 function serverPath(
   ctx: MappingContext,
@@ -526,11 +544,15 @@ function pathsFor(
           reason: `a ${extra.factor} is required in addition (${mfa.reason})`,
           evidence: [...mfa.evidence, ...extra.evidence],
         };
+      const delegation = mfa.state === "unknown" ? localUserDelegation(ix, user) : undefined;
       paths.set(id, {
         id,
         entryPoint,
         accounts: [accountId(ix.vdom.name, p.name)],
-        chain: { factors: mfa.state === "enforced" ? ["password", extra?.factor ?? "token"] : ["password"] },
+        chain: {
+          factors: mfa.state === "enforced" ? ["password", extra?.factor ?? "token"] : ["password"],
+          ...(delegation ? { delegation } : {}),
+        },
         mfa,
       });
     } else if (p.kind === "server") {

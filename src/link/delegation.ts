@@ -1,6 +1,6 @@
 import type { TenantInventory } from "../evaluate/policy.js";
 import type { AccessPath, Account, AuthChain, EntryPoint, Evidence, MfaVerdict } from "../model/index.js";
-import { duoSource, resolveDuoProxy } from "./duo/index.js";
+import { type DuoResolution, duoSource, resolveDuoProxy } from "./duo/index.js";
 import {
   entraFactKinds,
   entraSource,
@@ -532,13 +532,17 @@ class Resolver {
         ),
       ];
     if (path.accounts.length > 0)
-      return [
-        this.#unresolved(
-          path,
+      return path.accounts.flatMap((accountId) =>
+        this.#duoAccount(
+          path.accounts.length === 1
+            ? path
+            : { ...path, id: `${path.id}/${accountId}`, accounts: [accountId] },
           entryPoint,
-          `${describe(d)} goes to a Duo Authentication Proxy; paths of named accounts are not matched to Duo users`,
+          d,
+          r,
+          accountId,
         ),
-      ];
+      );
     const from = { source: duoSource, connection: r.connection };
     const paths = r.users.map((u) => perUserPath(path, u.userId, from, u.verdict));
     if (r.newUsers)
@@ -549,6 +553,64 @@ class Resolver {
         ),
       );
     return paths;
+  }
+
+  /**
+   * A named account of the gateway (a FortiGate local user of type radius) whose password goes to a Duo
+   * proxy: the proxy sends its name on to Duo, so it is matched to the Duo user with that username or
+   * alias, exactly; a Duo user Duo refuses (disabled) leaves no path; a name Duo does not know is a new user.
+   */
+  #duoAccount(
+    path: AccessPath,
+    entryPoint: EntryPoint,
+    d: Delegation,
+    r: Extract<DuoResolution, { kind: "resolved" }>,
+    accountId: string,
+  ): AccessPath[] {
+    const name =
+      this.#accounts.get(`${entryPoint.source}\u0000${entryPoint.connection}\u0000${accountId}`)?.name ??
+      accountId;
+    const users = r.users.filter((u) => u.names.includes(name));
+    const refused = r.refused.filter((u) => u.names.includes(name));
+    const duoEvidence = (objectId?: string): Evidence => ({
+      source: duoSource,
+      connection: r.connection,
+      ...(objectId ? { objectId } : {}),
+      note: objectId
+        ? `Duo user matched to '${name}' by username or alias`
+        : `no Duo user or alias '${name}'`,
+    });
+    const prefix = `${describe(d)}, account '${name}': `;
+    if (users.length + refused.length > 1)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          `${prefix}${users.length + refused.length} Duo users have the username or alias '${name}'`,
+        ),
+      ];
+    if (refused.length === 1) return [];
+    const user = users[0];
+    const lower = name.toLowerCase();
+    const folded = r.users.some((u) => u.names.some((n) => n.toLowerCase() === lower));
+    const verdict = user ? user.verdict : folded ? undefined : r.newUsers;
+    if (!verdict)
+      return [
+        this.#unresolved(
+          path,
+          entryPoint,
+          folded
+            ? `${prefix}a Duo user's name differs from it only in case, and whether Duo matches names without case is not read`
+            : `${prefix}Duo does not know this name and its new-user policy refuses it or is not known`,
+        ),
+      ];
+    return [
+      withVerdict(path, {
+        ...verdict,
+        reason: `${prefix}${verdict.reason}`,
+        evidence: [...path.mfa.evidence, ...verdict.evidence, duoEvidence(user?.userId)],
+      }),
+    ];
   }
 
   #unresolved(path: AccessPath, entryPoint: EntryPoint, reason: string): AccessPath {

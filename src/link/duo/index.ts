@@ -30,7 +30,9 @@ export type DuoResolution =
       kind: "resolved";
       connection: string;
       /** One per Duo user Duo lets try (disabled users and refused new users have none). */
-      users: Array<{ userId: string; verdict: MfaVerdict }>;
+      users: Array<{ userId: string; verdict: MfaVerdict; names: string[] }>;
+      /** Duo users Duo refuses (disabled), by username and aliases, with why. */
+      refused: Array<{ names: string[]; reason: string }>;
       /** Directory accounts unknown to Duo (new users), when Duo does not refuse them. */
       newUsers?: MfaVerdict;
     };
@@ -143,8 +145,10 @@ export function resolveDuoProxy(
       via: [`duo-proxy:${section.host}[${section.section}]`, `duo:${connection}:application/${section.ikey}`],
     };
   };
+  const refused: Array<{ names: string[]; reason: string }> = [];
   const users = parsedFacts(inventory.facts, duoFactKinds.user, connection, DuoUserFact).flatMap(
     ({ fact: userFact, data }) => {
+      const names = [data.username, ...(data.aliases ?? [])];
       const evidence = (field: string) =>
         userFact.evidence.find((e) => e.field === field) ?? {
           source: duoSource,
@@ -153,19 +157,19 @@ export function resolveDuoProxy(
           field,
           value: field === "status" ? data.status : data.enrolled,
         };
-      const verdict = label(
-        duoUserOutcome(
-          {
-            username: data.username,
-            status: data.status,
-            enrolled: data.enrolled,
-            methods: data.methods,
-            evidence: { status: evidence("status"), enrolled: evidence("is_enrolled") },
-          },
-          app.view,
-        ),
+      const outcome = duoUserOutcome(
+        {
+          username: data.username,
+          status: data.status,
+          enrolled: data.enrolled,
+          methods: data.methods,
+          evidence: { status: evidence("status"), enrolled: evidence("is_enrolled") },
+        },
+        app.view,
       );
-      return verdict ? [{ userId: data.userId, verdict }] : [];
+      if (outcome.kind === "refused") refused.push({ names, reason: outcome.reason });
+      const verdict = label(outcome);
+      return verdict ? [{ userId: data.userId, verdict, names }] : [];
     },
   );
   const newUsers = label(
@@ -175,5 +179,5 @@ export function resolveDuoProxy(
       app.view ? [] : fact.evidence,
     ),
   );
-  return { kind: "resolved", connection, users, ...(newUsers ? { newUsers } : {}) };
+  return { kind: "resolved", connection, users, refused, ...(newUsers ? { newUsers } : {}) };
 }

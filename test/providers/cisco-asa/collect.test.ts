@@ -175,7 +175,7 @@ describe("cisco-asa running-config", () => {
     expect(path("tunnel-group/DefaultWEBVPNGroup/user/frontdesk")!.mfa.state).toBe("none");
   });
 
-  it("a lone RADIUS or LDAP server names its host and port as a delegation target, with the ASA's defaults", async () => {
+  it("the RADIUS or LDAP group that decides names each host and port as a delegation target, with the ASA's defaults", async () => {
     const running = file(
       "asa-targets.txt",
       `aaa-server R protocol radius
@@ -201,10 +201,15 @@ tunnel-group Second general-attributes
     // RADIUS authentication-port not set: the ASA's default 1645; LDAP server-port as set.
     expect(target("TR", "R")).toEqual({ protocol: "radius", target: "10.2.0.1:1645" });
     expect(target("TL", "L")).toEqual({ protocol: "ldap", target: "10.2.0.2:3389" });
-    // LDAP over SSL without a server-port, several hosts, a secondary group: not linked.
+    // LDAP over SSL without a server-port: its port is not known, not linked.
     expect(target("TS", "S")).toBeUndefined();
-    expect(target("TTWO", "TWO")).toBeUndefined();
-    expect(target("Second", "L")).toBeUndefined();
+    // Several hosts: the ASA may use any of them, so one path per host, each its own target.
+    expect(path("cisco-asa:asa:tunnel-group/TTWO/aaa/TWO")).toBeUndefined();
+    expect(target("TTWO", "TWO/10.2.0.4")).toEqual({ protocol: "radius", target: "10.2.0.4:1645" });
+    expect(target("TTWO", "TWO/10.2.0.5")).toEqual({ protocol: "radius", target: "10.2.0.5:1645" });
+    expect(path("cisco-asa:asa:tunnel-group/TTWO/aaa/TWO/10.2.0.5")!.mfa.reason).toMatch(/one of 2 in TWO/);
+    // Double authentication: the secondary group's check is the second factor, so it is the target.
+    expect(target("Second", "L")).toEqual({ protocol: "radius", target: "10.2.0.1:1645" });
   });
 
   it("FTD/FMC connection profiles: method, local primary, secondary, fallback", async () => {

@@ -112,11 +112,13 @@ async function tenantConfig(options: {
   withDuo?: boolean;
   /** A Cisco ASA running-config instead of the FortiGate backup. */
   asa?: string;
+  /** Another FortiGate backup. */
+  fortigate?: string;
 }) {
   await duo?.close();
   duo = await startDuoEmulator({ account: account(options.enrollPolicy ?? "allow") });
   const backup = join(dir, `fw-${files++}.conf`);
-  await writeFile(backup, options.asa ?? fortigateBackup(options.port ?? 1812));
+  await writeFile(backup, options.asa ?? options.fortigate ?? fortigateBackup(options.port ?? 1812));
   const proxy = join(dir, `authproxy-${files++}.cfg`);
   if (options.proxyFile !== "missing")
     await writeFile(proxy, proxyConfig(options.failmode ?? null, options.proxyExtra ?? ""));
@@ -336,5 +338,159 @@ describe("delegation linker: Cisco ASA AAA server group → Duo Authentication P
       "/aaa/DUO-RADIUS",
     );
     expect(byUser(paths)).toMatchObject({ alice: ["bypassable", null], bob: ["none", null] });
+  });
+});
+
+/**
+ * FortiGate local users of type radius: "radius-server: Name of RADIUS server with which the user must
+ * authenticate" (Fortinet's fortios_user_local schema; `type` password|radius|tacacs+|ldap|saml). Without a
+ * FortiToken (two-factor disable) the server decides, so a Duo proxy there judges each user by name: the
+ * FortiGate sends the local user's name, which Duo matches to a username or alias.
+ */
+function localRadiusBackup(): string {
+  const local = (name: string, type: string) =>
+    `    edit "${name}"\n        set type ${type}\n${type === "radius" ? `        set radius-server "duo-radius"\n` : `        set passwd ENC never-kept-local\n`}    next\n`;
+  return `#config-version=FG100F-7.4.4-FW-build2662-240514:opmode=0:vdom=0:user=admin
+config user radius
+    edit "duo-radius"
+        set server "${proxyHost}"
+        set radius-port 1812
+    next
+end
+config user local
+${local("alice", "radius")}${local("bob", "radius")}${local("dave", "radius")}${local("zed", "radius")}${local("pat", "password")}end
+config user group
+    edit "VPN"
+        set member "alice" "bob" "dave" "zed" "pat"
+    next
+end
+config vpn ssl settings
+    set status enable
+    config authentication-rule
+        edit 1
+            set groups "VPN"
+        next
+    end
+end
+`;
+}
+
+describe("delegation linker: FortiGate local users of type radius → Duo Authentication Proxy → Duo user", () => {
+  const local = (paths: AccessPath[]) =>
+    Object.fromEntries(paths.map((p) => [p.id.slice(p.id.lastIndexOf("/") + 1), p.mfa.state]));
+
+  it("each local user takes what Duo gives the Duo user of that name; disabled in Duo leaves no path", async () => {
+    const paths = await linkedPaths(
+      await tenantConfig({ failmode: "secure", fortigate: localRadiusBackup() }),
+      "/user/",
+    );
+    expect(local(paths)).toEqual({
+      // Active and enrolled: Duo's policies are not read.
+      alice: "unknown",
+      // Status bypass: the RADIUS password alone.
+      bob: "none",
+      // Not in Duo: a new user under new-user policy allow.
+      zed: "bypassable",
+      // A password user: the FortiGate's own verdict.
+      pat: "none",
+    });
+    const bob = paths.find((p) => p.id.endsWith("/bob"))!;
+    expect(bob.chain.delegation).toEqual({ protocol: "radius", target: `${proxyHost}:1812` });
+    expect(bob.mfa.reason).toMatch(/account 'bob': .*has status bypass/);
+    expect(bob.mfa.evidence.some((e) => e.connection === "duo" && e.objectId === users.bob.user_id)).toBe(
+      true,
+    );
+    expect(bob.accounts).toEqual(["user/root/bob"]);
+  });
+
+  it("failmode=safe makes the enrolled local user bypassable; without a duo connection every radius user stays unknown", async () => {
+    const safe = await linkedPaths(
+      await tenantConfig({ failmode: "safe", fortigate: localRadiusBackup() }),
+      "/user/",
+    );
+    expect(local(safe)).toMatchObject({ alice: "bypassable", bob: "none" });
+    const noDuo = await linkedPaths(
+      await tenantConfig({ failmode: "secure", withDuo: false, fortigate: localRadiusBackup() }),
+      "/user/",
+    );
+    expect(local(noDuo)).toEqual({
+      alice: "unknown",
+      bob: "unknown",
+      dave: "unknown",
+      zed: "unknown",
+      pat: "none",
+    });
+  });
+});
+
+/**
+ * Cisco ASA groups beyond one host. An AAA server group lists several hosts and the ASA moves on to the next
+ * when one does not answer, so any of them may check a login: each host is its own path, and the weakest
+ * decides. With double authentication (`secondary-authentication-server-group`), the secondary group's
+ * check is the second factor, so a Duo proxy there judges each Duo user, after the primary's password.
+ */
+function asaGroups(): string {
+  return `ASA Version 9.18(3)
+!
+aaa-server DUO-PAIR protocol radius
+aaa-server DUO-PAIR (inside) host ${proxyHost}
+ key *****
+ authentication-port 1812
+aaa-server DUO-PAIR (inside) host 10.0.0.21
+ key *****
+ authentication-port 1812
+aaa-server DUO-2ND protocol radius
+aaa-server DUO-2ND (inside) host ${proxyHost}
+ key *****
+ authentication-port 1812
+aaa-server OTHER-2ND protocol radius
+aaa-server OTHER-2ND (inside) host 10.0.0.30
+ key *****
+aaa-server AD protocol ldap
+aaa-server AD (inside) host 10.0.0.5
+tunnel-group Pair type remote-access
+tunnel-group Pair general-attributes
+ authentication-server-group DUO-PAIR
+tunnel-group Double type remote-access
+tunnel-group Double general-attributes
+ authentication-server-group AD
+ secondary-authentication-server-group DUO-2ND
+tunnel-group Elsewhere type remote-access
+tunnel-group Elsewhere general-attributes
+ authentication-server-group AD
+ secondary-authentication-server-group OTHER-2ND
+`;
+}
+
+describe("delegation linker: Cisco ASA groups of several hosts and secondary groups → Duo proxy", () => {
+  it("a group of two hosts: the proxy's host takes Duo's verdicts, the other host stays unknown", async () => {
+    const config = await tenantConfig({ failmode: "secure", asa: asaGroups() });
+    const proxy = await linkedPaths(config, `/aaa/DUO-PAIR/${proxyHost}`);
+    expect(byUser(proxy)).toMatchObject({ alice: ["unknown", null], bob: ["none", null] });
+    const other = await linkedPaths(config, "/aaa/DUO-PAIR/10.0.0.21");
+    expect(other.map((p) => p.mfa.state)).toEqual(["unknown"]);
+    expect(other[0]!.chain.delegation).toEqual({ protocol: "radius", target: "10.0.0.21:1812" });
+    // No path of the group stands for both hosts at once.
+    expect((await linkedPaths(config, "/aaa/DUO-PAIR")).every((p) => /DUO-PAIR\/[\d.]+/.test(p.id))).toBe(
+      true,
+    );
+  });
+
+  it("a Duo proxy as the secondary group judges each Duo user; a secondary group that is no proxy stays unknown", async () => {
+    const config = await tenantConfig({ failmode: "secure", asa: asaGroups() });
+    const double = await linkedPaths(config, "/aaa/AD");
+    const fromDouble = double.filter((p) => p.chain.delegation?.target === `${proxyHost}:1812`);
+    expect(byUser(fromDouble)).toEqual({
+      alice: ["unknown", null],
+      bob: ["none", null],
+      carol: ["bypassable", null],
+      erin: ["unknown", null],
+      "new-users": ["bypassable", null],
+    });
+    expect(fromDouble[0]!.mfa.evidence.some((e) => e.field === "secondary-authentication-server-group")).toBe(
+      true,
+    );
+    const elsewhere = double.filter((p) => p.chain.delegation?.target === "10.0.0.30:1645");
+    expect(elsewhere.map((p) => p.mfa.state)).toEqual(["unknown"]);
   });
 });
