@@ -1,3 +1,4 @@
+import { type DuoUnixConfigRef, type DuoUnixLogin, duoUnixLogin } from "../../src/model/facts/duo-unix.js";
 import { factOf } from "../../src/model/facts/kind.js";
 import {
   type SshEmptyPasswords,
@@ -9,8 +10,6 @@ import type {
   AccessPath,
   Account,
   AuthChain,
-  DuoUnixConfigRef,
-  DuoUnixLogin,
   EntryPoint,
   Evidence,
   Fact,
@@ -18,12 +17,7 @@ import type {
   MfaVerdict,
   WayClass,
 } from "../../src/model/index.js";
-import {
-  distinctEvidence,
-  duoUnixLoginFactKind,
-  strongestOf,
-  worstWayVerdict,
-} from "../../src/model/index.js";
+import { distinctEvidence, strongestOf, worstWayVerdict } from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
 import {
   analyzeAuthStack,
@@ -1162,22 +1156,24 @@ function duoUnixFact(
       evidence: [...duo.withoutDuo.evidence, probeEvidence(c, input.entryPoint, sources)],
     },
   };
-  return {
-    kind: duoUnixLoginFactKind,
-    id: `${path.id}/duo-unix`,
-    source,
-    connection: c,
+  return factOf(
+    duoUnixLogin,
+    {
+      id: `${path.id}/duo-unix`,
+      source,
+      connection: c,
+      evidence: configs.map((cfg) =>
+        evidence(input.decision, {
+          file: cfg.file,
+          ...(cfg.line ? { line: cfg.line } : {}),
+          field: "ikey",
+          value: cfg.ikey,
+          ...(cfg.unread ? { note: cfg.unread } : {}),
+        }),
+      ),
+    },
     data,
-    evidence: configs.map((cfg) =>
-      evidence(input.decision, {
-        file: cfg.file,
-        ...(cfg.line ? { line: cfg.line } : {}),
-        field: "ikey",
-        value: cfg.ikey,
-        ...(cfg.unread ? { note: cfg.unread } : {}),
-      }),
-    ),
-  };
+  );
 }
 
 /** Which address (and local address, port) stood for each source of a path, "elsewhere" included. */

@@ -1,5 +1,4 @@
 export * from "./coverage.js";
-export * from "./duo-unix.js";
 export * from "./evidence.js";
 export * from "./gdap.js";
 export * from "./inventory.js";

@@ -1,15 +1,13 @@
 import type { TenantInventory } from "../../evaluate/policy.js";
 import {
-  type AccessPath,
   type DuoUnixConfigRef,
-  DuoUnixLogin,
-  duoUnixLoginFactKind,
-  type Evidence,
-  type Fact,
-  type MfaState,
-  type MfaVerdict,
-} from "../../model/index.js";
-import type { Linker } from "../index.js";
+  type DuoUnixLogin,
+  duoUnixLogin,
+  factsOf,
+  readFact,
+} from "../../model/facts/index.js";
+import type { AccessPath, Evidence, Fact, MfaState, MfaVerdict } from "../../model/index.js";
+import type { Linker } from "../linker.js";
 import { DuoApplicationFact, DuoUserFact, duoFactKinds, duoSource } from "./facts.js";
 import { duoUserOutcome, newUserOutcome } from "./verdict.js";
 
@@ -181,12 +179,12 @@ function gecosCap(answer: Answer, login: DuoUnixLogin): Answer {
 
 /** Duo's part, and the path's new verdict from it, or the path unchanged when Duo does not decide it. */
 export function duoUnixVerdict(inventory: TenantInventory, path: AccessPath, fact: Fact): MfaVerdict {
-  const r = DuoUnixLogin.safeParse(fact.data);
-  if (!r.success)
+  const r = readFact(fact, duoUnixLogin);
+  if (r.error !== undefined)
     return {
       state: "unknown",
       strength: null,
-      reason: `${path.mfa.reason}; but the Duo Unix fact ${fact.id} does not match its schema, so what Duo asks is not known`,
+      reason: `${path.mfa.reason}; but ${r.error}, so what Duo asks is not known`,
       evidence: [...path.mfa.evidence, ...fact.evidence],
     };
   const login = r.data;
@@ -235,12 +233,13 @@ export function duoUnixVerdict(inventory: TenantInventory, path: AccessPath, fac
 export const duoUnixLinker: Linker = {
   name: "duo-unix",
   link(inventory) {
-    const facts = inventory.facts.filter((f) => f.kind === duoUnixLoginFactKind);
+    const facts = factsOf(inventory, duoUnixLogin);
     if (facts.length === 0) return inventory;
     const byPath = new Map<string, Fact>();
+    // A fact whose data does not match its schema still names its path when it can: that path is unknown.
     for (const f of facts) {
-      const id = (f.data as { accessPath?: unknown } | null)?.accessPath;
-      if (typeof id === "string") byPath.set(id, f);
+      const id = f.data?.accessPath ?? (f.fact.data as { accessPath?: unknown } | null)?.accessPath;
+      if (typeof id === "string") byPath.set(id, f.fact);
     }
     return {
       ...inventory,

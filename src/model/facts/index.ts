@@ -3,6 +3,7 @@
  * declares each fact kind it emits. `factKinds` lists every kind, for checks that span them.
  */
 import { attestation } from "./attestation.js";
+import { duoUnixLogin } from "./duo-unix.js";
 import type { FactKind } from "./kind.js";
 import { npsSettings } from "./nps-extension.js";
 import { openvpnAuthToken } from "./openvpn.js";
@@ -11,6 +12,7 @@ import { sshEmptyPasswords, sshRootLogin } from "./ssh.js";
 import { tacticalRmmApiKey } from "./tactical-rmm.js";
 
 export * from "./attestation.js";
+export * from "./duo-unix.js";
 export * from "./kind.js";
 export * from "./nps-extension.js";
 export * from "./openvpn.js";
@@ -20,6 +22,7 @@ export * from "./tactical-rmm.js";
 
 export const factKinds: ReadonlyArray<FactKind<unknown>> = [
   attestation,
+  duoUnixLogin,
   npsSettings,
   openvpnAuthToken,
   screenconnectVersion,

@@ -16,7 +16,7 @@ import { type ConnectionCollection, collectConnection } from "../../../src/colle
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/composition.js";
 import { doctor } from "../../../src/doctor.js";
-import { duoUnixLoginFactKind } from "../../../src/model/index.js";
+import { duoUnixLogin } from "../../../src/model/facts/index.js";
 import { type FakeHost, startFakeHost, startSilentHost } from "./fake-host.js";
 
 /** The live reader against a stand-in host: commands, quoting, sudo, timeouts, host keys. No root needed. */
@@ -241,7 +241,7 @@ describe("live collection of pam_duo", () => {
       const grep = host.argv().find((a) => a[0] === "grep" && a.includes("/etc/duo/pam_duo.conf"));
       expect(grep?.[4]).toMatch(/\bikey\b/);
       expect(grep?.[4]).not.toMatch(/skey/);
-      const fact = c.inventory.facts.find((f) => f.kind === duoUnixLoginFactKind);
+      const fact = c.inventory.facts.find((f) => f.kind === duoUnixLogin.name);
       expect(fact?.data).toMatchObject({
         login: "alice",
         duoUsername: "alice",

@@ -11,10 +11,11 @@ import {
   writeSnapshot,
 } from "../../../providers/ssh/emulator.js";
 import { collect } from "../../../src/collect/index.js";
-import { parseConfig } from "../../../src/config/load.js";
+import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
 import { link, mergeCollections } from "../../../src/link/index.js";
-import { type AccessPath, duoUnixLoginFactKind } from "../../../src/model/index.js";
+import { duoUnixLogin } from "../../../src/model/facts/index.js";
+import type { AccessPath } from "../../../src/model/index.js";
 
 /**
  * SSH host → pam_duo → Duo application → Duo user, end to end: saved host configurations (config-only SSH
@@ -184,7 +185,7 @@ describe("Duo Unix linker: pam_duo → Duo application → Duo user", () => {
     const bob = pathOf(after.accessPaths, "bob", "h2");
     expect(bob.mfa.state).toBe("enforced");
     expect(bob).toEqual(pathOf(before.accessPaths, "bob", "h2"));
-    expect(after.facts.some((f) => f.kind === duoUnixLoginFactKind)).toBe(true);
+    expect(after.facts.some((f) => f.kind === duoUnixLogin.name)).toBe(true);
   });
 
   it("failmode=safe stays bypassable with the setting as evidence, and a bypass user is none", async () => {
@@ -218,6 +219,19 @@ describe("Duo Unix linker: pam_duo → Duo application → Duo user", () => {
     const bob7 = pathOf(noDuo.after.accessPaths, "bob", "h7");
     expect(bob7.mfa.state).toBe("unknown");
     expect(bob7.mfa.reason).toMatch(/no duo connection/);
+  });
+
+  it("a Duo Unix fact that does not match its schema makes its path unknown, never leaves it enforced", async () => {
+    const { before } = await linked({ h9: host({ conf: conf("failmode = secure\n") }) });
+    const broken = {
+      ...before,
+      facts: before.facts.map((f) =>
+        f.kind === duoUnixLogin.name ? { ...f, data: { ...(f.data as object), withoutDuo: "none" } } : f,
+      ),
+    };
+    const alice = pathOf(link(broken).accessPaths, "alice", "h9");
+    expect(alice.mfa.state).toBe("unknown");
+    expect(alice.mfa.reason).toMatch(/does not match its schema at withoutDuo/);
   });
 
   it("send_gecos: the GECOS name is what Duo is asked about, and never better than unknown", async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MfaVerdict } from "./inventory.js";
+import { MfaVerdict } from "../inventory.js";
+import { defineFactKind } from "./kind.js";
 
 /**
  * The contract between a provider whose logins pass through Duo Unix (`pam_duo`, `login_duo`: the SSH
@@ -8,8 +9,6 @@ import { MfaVerdict } from "./inventory.js";
  * (user status, new-user policy) is Duo's to say, so it records, per access path that relies on Duo,
  * what the login would be without Duo's factor. In the model so neither side imports the other.
  */
-
-export const duoUnixLoginFactKind = "duo-unix.login";
 
 export const DuoUnixConfigRef = z.object({
   /** `pam_duo.conf` (or a `conf=` file) or `login_duo.conf`. */
@@ -36,3 +35,10 @@ export const DuoUnixLogin = z.object({
   withoutDuo: MfaVerdict,
 });
 export type DuoUnixLogin = z.infer<typeof DuoUnixLogin>;
+
+export const duoUnixLogin = defineFactKind<DuoUnixLogin>({
+  name: "duo-unix.login",
+  sources: ["ssh"],
+  schema: DuoUnixLogin,
+  presence: { every: "none", noneMeans: "no login of the host passes through Duo Unix" },
+});
