@@ -1,7 +1,5 @@
 import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import { ConfigError } from "../../src/errors.js";
-import { appendAll } from "../../src/util/arrays.js";
-import { type JsonPath, lineAt, parseJsonWithLines } from "../../src/util/json-lines.js";
 import {
   buildPamStack,
   pamDir as etcPamD,
@@ -9,7 +7,9 @@ import {
   type PamFileState,
   type PamStack,
   parsePamFile,
-} from "../../src/util/pam/index.js";
+} from "../../src/model/pam/index.js";
+import { appendAll } from "../../src/util/arrays.js";
+import { type JsonPath, lineAt, parseJsonWithLines } from "../../src/util/json-lines.js";
 import { FileReadError, readTextFile } from "../../src/util/text-file.js";
 import { ConfigQuery, type PropBag, pickConfig, pickProps, UserProps } from "./api.js";
 import { parseServerConf, type ServerConf } from "./server-conf.js";

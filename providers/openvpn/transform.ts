@@ -18,7 +18,7 @@ import {
   type PamCondition,
   type PamFactor,
   type PamSubject,
-} from "../../src/util/pam/index.js";
+} from "../../src/model/pam/index.js";
 import { configKeys, type PropBag, radiusHostKey } from "./api.js";
 import type { AccessServerDump, PamRead } from "./client.js";
 import type { AuthSettings, ServerConf, Verifier } from "./server-conf.js";

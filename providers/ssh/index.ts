@@ -10,7 +10,6 @@ import {
   SecretError,
 } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
-import { appendAll } from "../../src/util/arrays.js";
 import {
   buildPamStack,
   type DuoConfig,
@@ -22,7 +21,8 @@ import {
   parseDuoConfig,
   parsePamFile,
   resolvePamPath,
-} from "../../src/util/pam/index.js";
+} from "../../src/model/pam/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { FileReadError, readTextFile } from "../../src/util/text-file.js";
 import { parseGroups, parsePasswd, parsePasswordStatus } from "./api.js";
 import {

@@ -18,7 +18,6 @@ import type {
   WayClass,
 } from "../../src/model/index.js";
 import { distinctEvidence, strongestOf, worstWayVerdict } from "../../src/model/index.js";
-import { appendAll } from "../../src/util/arrays.js";
 import {
   analyzeAuthStack,
   duoGroupsMatch,
@@ -30,7 +29,8 @@ import {
   type PamModuleLine,
   type PamStack,
   type PamSubject,
-} from "../../src/util/pam/index.js";
+} from "../../src/model/pam/index.js";
+import { appendAll } from "../../src/util/arrays.js";
 import { adminGroups, type GroupEntry, noLoginShells, type PasswdEntry, posixUserName } from "./api.js";
 import type { SourceSpec } from "./sources.js";
 import {

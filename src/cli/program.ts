@@ -56,7 +56,7 @@ export const commandTable: ReadonlyArray<{ name: string; summary: string; load()
   {
     name: "queue",
     summary: "The remediation queue that sweeps keep: list, show, accept, reopen, prune",
-    load: async () => (await import("./queue.js")).queueCommand(),
+    load: async () => (await import("./queue/index.js")).queueCommand(),
   },
   {
     name: "store",

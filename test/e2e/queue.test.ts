@@ -10,7 +10,7 @@ import {
   startGoogleEmulator,
 } from "../../providers/google-workspace/emulator.js";
 import { configCommand } from "../../src/cli/config.js";
-import { queueCommand } from "../../src/cli/queue.js";
+import { queueCommand } from "../../src/cli/queue/index.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { FindingRecord, recordColumns } from "../../src/export/record.js";
 import { type QueueItem, SweepSummary } from "../../src/queue/model.js";

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { seedUser, startGoogleEmulator } from "../../providers/google-workspace/emulator.js";
 import { doctorCommand } from "../../src/cli/doctor.js";
 import { exportCommand } from "../../src/cli/export.js";
-import { queueCommand } from "../../src/cli/queue.js";
+import { queueCommand } from "../../src/cli/queue/index.js";
 import { scanCommand } from "../../src/cli/scan.js";
 import { ticketsCommand } from "../../src/cli/tickets.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { z } from "zod";
 import { providers } from "../../providers/index.js";
 import { debianCommonFiles, writeSnapshot } from "../../providers/ssh/emulator.js";
-import { queueCommand } from "../../src/cli/queue.js";
+import { queueCommand } from "../../src/cli/queue/index.js";
 import { scanCommand } from "../../src/cli/scan.js";
 import { ticketsCommand } from "../../src/cli/tickets.js";
 import { collectConnection } from "../../src/collect/index.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { queueCommand } from "../../../src/cli/queue.js";
+import { queueCommand } from "../../../src/cli/queue/index.js";
 import { QueueRuleError, storeLabel } from "../../../src/queue/index.js";
 import { defaultSla } from "../../../src/queue/model.js";
 import type { Store } from "../../../src/queue/store.js";

@@ -11,7 +11,7 @@ import {
   type PamSubject,
   parseDuoConfig,
   parsePamFile,
-} from "../../../src/util/pam/index.js";
+} from "../../../src/model/pam/index.js";
 
 /** Builds the auth stack of /etc/pam.d/sshd from file texts (paths relative to /etc/pam.d). */
 function stackOf(files: Record<string, string>) {

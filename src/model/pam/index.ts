@@ -1,6 +1,6 @@
 import { posix } from "node:path";
-import { appendAll } from "../arrays.js";
-import { matchPatternList } from "../openssh-pattern.js";
+import { appendAll } from "../../util/arrays.js";
+import { matchPatternList } from "../../util/openssh-pattern.js";
 
 /**
  * Pure PAM parsing and a symbolic run of the `auth` stack (reference/remote-access-and-ticketing.md §1.3).
