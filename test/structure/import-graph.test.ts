@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -26,6 +27,8 @@ interface CruiseResult {
 }
 
 async function cruise(): Promise<CruiseResult> {
+  if (!existsSync(cli))
+    throw new Error("dependency-cruiser is not installed (a devDependency): run npm install");
   const args = [
     cli,
     "--config",
