@@ -8,8 +8,8 @@ import {
   ProviderPermissionError,
   ProviderUnavailableError,
 } from "../../src/errors.js";
+import { duoKeys } from "../../src/model/pam/index.js";
 import { appendAll } from "../../src/util/arrays.js";
-import { duoKeys } from "../../src/util/pam/index.js";
 import {
   algorithmsFor,
   fingerprintOf,

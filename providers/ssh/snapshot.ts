@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { duoKeys } from "../../src/util/pam/index.js";
+import { duoKeys } from "../../src/model/pam/index.js";
 import { FileReadError, readTextFile } from "../../src/util/text-file.js";
 import type { HostReader, ReadResult, SshdTResult } from "./client.js";
 
