@@ -63,10 +63,11 @@ export function roleName(facts: EntraFacts | undefined, templateId: string): str
 }
 
 /**
- * Whether the user holds the role, actively or as PIM-eligible, directly or through a role-assignable
- * group. Inclusion counts only tenant-wide assignments (whether Conditional Access honours assignments
- * scoped to an administrative unit is not confirmed, so we do not rely on it); exclusion counts any scope
- * (fail closed either way).
+ * Whether the user holds the role, directly or through a role-assignable group. Inclusion counts only
+ * active, tenant-wide assignments: Microsoft documents role targeting for users "actively assigned" a role
+ * and does not support administrative-unit scopes (learn.microsoft.com/entra/identity/conditional-access/
+ * concept-conditional-access-users-groups), so a PIM-eligible holder signs in as a plain user until the role
+ * is activated. Exclusion counts eligible and any scope too (fail closed either way).
  */
 export function holdsRole(
   facts: EntraFacts,
@@ -84,6 +85,7 @@ export function holdsRole(
     ["active", facts.roles.active],
     ["eligible (PIM)", facts.roles.eligible],
   ] as const) {
+    if (purpose === "include" && kind !== "active") continue;
     if (set.status === "not-licensed" || set.status === "not-configured") continue;
     if (set.status !== "read") {
       values.push("unknown");

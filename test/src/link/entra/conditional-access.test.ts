@@ -126,11 +126,24 @@ describe("Conditional Access evaluator: who is covered", () => {
     expect(evaluate(s, bob).verdict.state).toBe("optional");
   });
 
-  it("a PIM-eligible admin is included by a role-targeted policy", () => {
+  // learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-users-groups: directory
+  // role targeting is for users "actively assigned" the role; an eligible holder is a plain user until activated.
+  it("a PIM-eligible admin is not included by a role-targeted policy until activated; an active one is", () => {
     const p = caPolicy("MFA admins", { users: { includeRoles: [roles.globalAdmin] } });
+    const eligible = evaluate({ users: [ann], policies: [p], eligible: [role(ann.id, roles.globalAdmin)] });
+    expect(eligible.verdict.state).toBe("optional");
+    const active = evaluate({ users: [ann], policies: [p], active: [role(ann.id, roles.globalAdmin)] });
+    expect(active.verdict.state).toBe("enforced");
+    expect(active.verdict.reason).toContain("active role Global Administrator");
+  });
+
+  it("a PIM-eligible admin excluded by role is excluded (fail closed)", () => {
+    const p = caPolicy("MFA but admins", {
+      users: { includeUsers: ["All"], excludeRoles: [roles.globalAdmin] },
+    });
     const r = evaluate({ users: [ann], policies: [p], eligible: [role(ann.id, roles.globalAdmin)] });
-    expect(r.verdict.state).toBe("enforced");
-    expect(r.verdict.reason).toContain("eligible (PIM) role Global Administrator");
+    expect(r.verdict.state).toBe("optional");
+    expect(r.excludedBy[0]?.how.join(" ")).toContain("eligible (PIM) role Global Administrator");
   });
 
   it("role holders through a role-assignable group are included", () => {
