@@ -1,14 +1,6 @@
-import { z } from "zod";
 import { definePolicy } from "../src/evaluate/policy.js";
+import { duoApplication } from "../src/model/facts/duo.js";
 import { type SettingJudgement, settingVerdicts } from "./helpers.js";
-
-/** The `duo.application` fact (validated with the policy's own schema). */
-const ApplicationFact = z.object({
-  integrationKey: z.string(),
-  name: z.string(),
-  type: z.string().nullable(),
-  enrollPolicy: z.string().nullable(),
-});
 
 /** Applications no user signs in to (Duo's API integrations): their new-user policy means nothing. */
 const apiTypes = new Set(["adminapi", "accountsapi"]);
@@ -34,9 +26,7 @@ export default definePolicy({
   defaultOptions: {},
   evaluate({ inventory }) {
     return settingVerdicts(inventory, {
-      kind: "duo.application",
-      source: "duo",
-      schema: ApplicationFact,
+      kind: duoApplication,
       name: (app) => `Duo application '${app.name}'`,
       id: (app) => app.integrationKey,
       judge: (app, name): SettingJudgement | undefined => {

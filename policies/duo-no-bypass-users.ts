@@ -1,8 +1,7 @@
-import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-
-/** The `duo.user` fact (validated with the policy's own schema). */
-const UserFact = z.object({ userId: z.string(), username: z.string(), status: z.string() });
+import { duoUser } from "../src/model/facts/duo.js";
+import { factsOf } from "../src/model/facts/kind.js";
+import { unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -20,22 +19,20 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory }) {
-    return inventory.facts.flatMap((fact): Verdict[] => {
-      if (fact.kind !== "duo.user" || fact.source !== "duo") return [];
-      const parsed = UserFact.safeParse(fact.data);
+    const verdicts = factsOf(inventory, duoUser).flatMap(({ fact, data, error }): Verdict[] => {
       const subject = {
         kind: "account" as const,
-        id: parsed.success ? parsed.data.userId : fact.id,
-        name: parsed.success ? parsed.data.username : fact.id,
+        id: data?.userId ?? fact.id,
+        name: data?.username ?? fact.id,
         source: fact.source,
         connection: fact.connection,
       };
       const base = { subject, mfa: null, evidence: fact.evidence };
-      if (!parsed.success)
+      if (error !== undefined)
         return [
           { ...base, status: "unknown", message: `${fact.id}: the Duo user fact does not match its schema` },
         ];
-      const { username, status } = parsed.data;
+      const { username, status } = data;
       if (status === "bypass")
         return [
           {
@@ -48,5 +45,6 @@ export default definePolicy({
         { ...base, status: "pass", message: `Duo user '${username}' has status ${status}, not bypass` },
       ];
     });
+    return [...verdicts, ...unreportedVerdicts(inventory, duoUser)];
   },
 });

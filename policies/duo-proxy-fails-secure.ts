@@ -1,18 +1,6 @@
-import { z } from "zod";
 import { definePolicy } from "../src/evaluate/policy.js";
+import { duoProxyServer } from "../src/model/facts/duo.js";
 import { type SettingJudgement, settingVerdicts } from "./helpers.js";
-
-/** The `duo.proxy-server` fact (validated with the policy's own schema). */
-const ProxyServerFact = z.union([
-  z.object({ host: z.string(), file: z.string(), unread: z.string() }),
-  z.object({
-    host: z.string(),
-    file: z.string(),
-    section: z.string(),
-    failmode: z.string().nullable(),
-    exemptOus: z.array(z.string()),
-  }),
-]);
 
 export default definePolicy({
   meta: {
@@ -34,9 +22,7 @@ export default definePolicy({
   defaultOptions: {},
   evaluate({ inventory }) {
     return settingVerdicts(inventory, {
-      kind: "duo.proxy-server",
-      source: "duo",
-      schema: ProxyServerFact,
+      kind: duoProxyServer,
       name: (d) => ("section" in d ? `Duo proxy ${d.host} [${d.section}]` : `Duo proxy ${d.host}`),
       judge: (data, name): SettingJudgement => {
         if (data.failmode === "secure")

@@ -1,18 +1,6 @@
-import { z } from "zod";
 import { definePolicy } from "../src/evaluate/policy.js";
+import { duoWindowsLogon } from "../src/model/facts/duo.js";
 import { type SettingJudgement, settingVerdicts } from "./helpers.js";
-
-/** The `duo.windows-logon` fact (validated with the policy's own schema). */
-const WindowsLogonFact = z.union([
-  z.object({ host: z.string(), file: z.string(), unread: z.string() }),
-  z.object({
-    host: z.string(),
-    file: z.string(),
-    failOpen: z.union([z.boolean(), z.null(), z.literal("unknown")]),
-    failOpenFrom: z.enum(["policy", "local"]).nullable(),
-    offlineAvailable: z.union([z.boolean(), z.null(), z.literal("unknown")]),
-  }),
-]);
 
 export default definePolicy({
   meta: {
@@ -35,9 +23,7 @@ export default definePolicy({
   defaultOptions: {},
   evaluate({ inventory }) {
     return settingVerdicts(inventory, {
-      kind: "duo.windows-logon",
-      source: "duo",
-      schema: WindowsLogonFact,
+      kind: duoWindowsLogon,
       name: (d) => `Duo Windows Logon on ${d.host}`,
       judge: (data, name): SettingJudgement => {
         const where = data.failOpenFrom === "policy" ? " (set by Group Policy)" : "";

@@ -1,13 +1,8 @@
 import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-
-/** `vpn.auth-override-cookie` facts (src/collect/vpn.ts), validated with the policy's own schema. */
-const CookieFact = z.object({
-  entryPoint: z.string(),
-  scope: z.string(),
-  acceptCookie: z.union([z.boolean(), z.literal("unknown")]),
-  lifetimeMinutes: z.number().nullable(),
-});
+import { factsOf } from "../src/model/facts/kind.js";
+import { vpnAuthOverrideCookie } from "../src/model/facts/vpn.js";
+import { factSubject, unreportedVerdicts } from "./helpers.js";
 
 const Options = z.strictObject({
   /** Longest accepted authentication-override cookie lifetime, in hours. */
@@ -39,12 +34,20 @@ export default definePolicy<Options>({
   defaultOptions: { maxHours: 24 },
   evaluate({ inventory, options }) {
     const entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
-    return inventory.facts.flatMap((fact): Verdict[] => {
-      if (fact.kind !== "vpn.auth-override-cookie") return [];
-      const parsed = CookieFact.safeParse(fact.data);
-      const entryPoint = parsed.success ? entryPoints.get(parsed.data.entryPoint) : undefined;
-      if (!parsed.success || !entryPoint) return [];
-      const { scope, acceptCookie, lifetimeMinutes } = parsed.data;
+    const verdicts = factsOf(inventory, vpnAuthOverrideCookie).flatMap(({ fact, data, error }): Verdict[] => {
+      const entryPoint = data ? entryPoints.get(data.entryPoint) : undefined;
+      // A fact that does not match, or names a portal or gateway this inventory lacks: unknown, never dropped.
+      if (!data || !entryPoint)
+        return [
+          {
+            subject: factSubject(fact, undefined),
+            status: "unknown",
+            mfa: null,
+            evidence: fact.evidence,
+            message: `${fact.id}: ${error ?? "the fact names no GlobalProtect portal or gateway of this inventory"}`,
+          },
+        ];
+      const { scope, acceptCookie, lifetimeMinutes } = data;
       const subject = {
         kind: "entry-point" as const,
         id: `${entryPoint.id}#${scope}`,
@@ -85,5 +88,6 @@ export default definePolicy<Options>({
             },
       ];
     });
+    return [...verdicts, ...unreportedVerdicts(inventory, vpnAuthOverrideCookie)];
   },
 });

@@ -1,7 +1,7 @@
-import type { z } from "zod";
 import type { TenantInventory, Verdict } from "../src/evaluate/policy.js";
 import {
   type FactKind,
+  factsOf,
   isFactOf,
   noFactsReason,
   readFact,
@@ -227,9 +227,7 @@ function isUnread(data: unknown): data is Unread {
 export function settingVerdicts<T>(
   inventory: TenantInventory,
   spec: {
-    kind: string;
-    source: string;
-    schema: z.ZodType<T>;
+    kind: FactKind<T>;
     /** The subject's name; the fact id when the fact does not match. */
     name(data: T): string;
     /** The subject's id; the fact id by default. */
@@ -237,11 +235,9 @@ export function settingVerdicts<T>(
     judge(data: Exclude<T, Unread>, name: string): SettingJudgement | undefined;
   },
 ): Verdict[] {
-  return inventory.facts.flatMap((fact): Verdict[] => {
-    if (fact.kind !== spec.kind || fact.source !== spec.source) return [];
-    const parsed = spec.schema.safeParse(fact.data);
-    const name = parsed.success ? spec.name(parsed.data) : fact.id;
-    const id = parsed.success && spec.id ? spec.id(parsed.data) : fact.id;
+  const verdicts = factsOf(inventory, spec.kind).flatMap(({ fact, data, error }): Verdict[] => {
+    const name = error === undefined ? spec.name(data) : fact.id;
+    const id = error === undefined && spec.id ? spec.id(data) : fact.id;
     const verdict = (j: SettingJudgement): Verdict[] => [
       {
         subject: { kind: "setting", id, name, source: fact.source, connection: fact.connection },
@@ -250,17 +246,17 @@ export function settingVerdicts<T>(
         ...j,
       },
     ];
-    if (!parsed.success)
+    if (error !== undefined)
       return verdict({
         status: "unknown",
-        message: `${name}: the ${spec.kind} fact does not match its schema`,
+        message: `${name}: the ${spec.kind.name} fact does not match its schema`,
       });
-    const data = parsed.data;
     if (isUnread(data))
       return verdict({ status: "unknown", message: `${name}: ${data.file} was not read (${data.unread})` });
     const judged = spec.judge(data as Exclude<T, Unread>, name);
     return judged ? verdict(judged) : [];
   });
+  return [...verdicts, ...unreportedVerdicts(inventory, spec.kind)];
 }
 
 /**

@@ -1,14 +1,7 @@
-import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { entryPointSubject } from "./helpers.js";
-
-/** `vpn.local-fallback` facts (src/collect/vpn.ts): validated here with the policy's own schema. */
-const FallbackFact = z.object({
-  entryPoint: z.string(),
-  fallback: z.union([z.boolean(), z.literal("unknown")]),
-  serverGroup: z.string().nullable(),
-  reason: z.string(),
-});
+import { factsOf } from "../src/model/facts/kind.js";
+import { vpnLocalFallback } from "../src/model/facts/vpn.js";
+import { entryPointSubject, factSubject, unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -37,13 +30,21 @@ export default definePolicy({
   defaultOptions: {},
   evaluate({ inventory }) {
     const entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
-    return inventory.facts.flatMap((fact): Verdict[] => {
-      if (fact.kind !== "vpn.local-fallback") return [];
-      const parsed = FallbackFact.safeParse(fact.data);
-      const entryPoint = parsed.success ? entryPoints.get(parsed.data.entryPoint) : undefined;
-      if (!parsed.success || !entryPoint) return [];
+    const verdicts = factsOf(inventory, vpnLocalFallback).flatMap(({ fact, data, error }): Verdict[] => {
+      const entryPoint = data ? entryPoints.get(data.entryPoint) : undefined;
+      // A fact that does not match, or names a gateway this inventory lacks, is unknown: never dropped.
+      if (!data || !entryPoint)
+        return [
+          {
+            subject: factSubject(fact, undefined),
+            status: "unknown",
+            mfa: null,
+            evidence: fact.evidence,
+            message: `${fact.id}: ${error ?? "the fact names no connection profile of this inventory"}`,
+          },
+        ];
       const subject = entryPointSubject(entryPoint);
-      const { fallback, reason } = parsed.data;
+      const { fallback, reason } = data;
       const base = { subject, mfa: null, evidence: fact.evidence };
       if (fallback === "unknown")
         return [{ ...base, status: "unknown", message: `${entryPoint.name}: ${reason}` }];
@@ -53,5 +54,6 @@ export default definePolicy({
           : { ...base, status: "pass", message: `${entryPoint.name}: ${reason}` },
       ];
     });
+    return [...verdicts, ...unreportedVerdicts(inventory, vpnLocalFallback)];
   },
 });

@@ -1,4 +1,4 @@
-import { duoFactKinds, duoSource } from "../../src/link/duo/facts.js";
+import { duoFactKinds, duoSource } from "../../src/model/facts/duo.js";
 import type {
   Account,
   AccountStatus,
@@ -20,7 +20,7 @@ import type { DwordSetting, WindowsLogonSettings } from "./windows-logon.js";
 
 export const source = duoSource;
 
-/** Fact kinds this provider emits (the contract with the Duo linker and policies: src/link/duo/facts.ts). */
+/** Fact kinds this provider emits (the contract with the Duo linker and policies: src/model/facts/duo.ts). */
 export { duoFactKinds };
 
 export interface MappingContext {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { vpnAuthOverrideCookie, vpnLocalFallback } from "../model/facts/vpn.js";
 import type { AuthChain, EntryPoint, Evidence, MfaVerdict, ProviderInventory } from "../model/index.js";
 import { appendAll } from "../util/arrays.js";
 
@@ -8,12 +9,10 @@ import { appendAll } from "../util/arrays.js";
  * `src/link/delegation.ts`), and the fact kinds the VPN policies read.
  */
 
-/** Facts VPN providers emit for policies that judge more than a login path. */
+/** Facts VPN providers emit for policies that judge more than a login path (declared in src/model/facts/vpn.ts). */
 export const vpnFactKinds = {
-  /** `{ entryPoint, fallback: boolean, serverGroup, reason }`: local accounts work when the AAA server is down. */
-  localFallback: "vpn.local-fallback",
-  /** `{ entryPoint, scope, acceptCookie, lifetimeMinutes }`: GlobalProtect authentication-override cookies. */
-  authOverride: "vpn.auth-override-cookie",
+  localFallback: vpnLocalFallback.name,
+  authOverride: vpnAuthOverrideCookie.name,
 } as const;
 
 /**

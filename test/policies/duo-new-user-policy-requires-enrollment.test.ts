@@ -1,6 +1,8 @@
 import policy from "../../policies/duo-new-user-policy-requires-enrollment.js";
 import { DuoIntegration } from "../../providers/duo/api.js";
 import { applicationFact } from "../../providers/duo/transform.js";
+import { duoApplication } from "../../src/model/facts/duo.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -37,3 +39,5 @@ testPolicy(policy, {
   ],
   silent: [{ name: "the Admin API application itself", inventory: app("allow", "adminapi") }],
 });
+
+testAbsentFacts(policy, duoApplication);

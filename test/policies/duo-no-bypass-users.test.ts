@@ -2,6 +2,8 @@ import policy from "../../policies/duo-no-bypass-users.js";
 import { DuoUser } from "../../providers/duo/api.js";
 import { seedDuoUser } from "../../providers/duo/emulator.js";
 import { userFact } from "../../providers/duo/transform.js";
+import { duoUser } from "../../src/model/facts/duo.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -33,3 +35,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, duoUser);

@@ -1,6 +1,8 @@
 import policy from "../../policies/duo-proxy-fails-secure.js";
 import { parseAuthProxyConfig } from "../../providers/duo/authproxy.js";
 import { proxyFacts, unreadProxyFact } from "../../providers/duo/transform.js";
+import { duoProxyServer } from "../../src/model/facts/duo.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -55,3 +57,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, duoProxyServer);

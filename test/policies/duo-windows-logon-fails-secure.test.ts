@@ -2,7 +2,9 @@ import policy from "../../policies/duo-windows-logon-fails-secure.js";
 import { typicalWindowsLogonValues, windowsLogonExport } from "../../providers/duo/emulator.js";
 import { unreadWindowsLogonFact, windowsLogonFact } from "../../providers/duo/transform.js";
 import { windowsLogonSettings } from "../../providers/duo/windows-logon.js";
+import { duoWindowsLogon } from "../../src/model/facts/duo.js";
 import { decodeText } from "../../src/util/text-file.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -64,3 +66,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, duoWindowsLogon);

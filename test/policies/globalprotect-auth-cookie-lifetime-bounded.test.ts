@@ -1,5 +1,7 @@
 import policy from "../../policies/globalprotect-auth-cookie-lifetime-bounded.js";
+import { vpnAuthOverrideCookie } from "../../src/model/facts/vpn.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { entryPoint, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -44,5 +46,14 @@ testPolicy(policy, {
       message: ["30 day(s)", "24 h allowed"],
     },
   ],
-  unknown: [{ name: "lifetime not set", inventory: cookie(true, null) }],
+  unknown: [
+    { name: "lifetime not set", inventory: cookie(true, null) },
+    {
+      name: "a fact about a portal this inventory lacks (was dropped silently before)",
+      inventory: { ...cookie(true, 480), entryPoints: [] },
+      message: ["names no GlobalProtect portal or gateway"],
+    },
+  ],
 });
+
+testAbsentFacts(policy, vpnAuthOverrideCookie);

@@ -1,5 +1,7 @@
 import policy from "../../policies/vpn-local-fallback-disabled.js";
+import { vpnLocalFallback } from "../../src/model/facts/vpn.js";
 import type { Fact } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { entryPoint, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -41,9 +43,15 @@ testPolicy(policy, {
       message: ["the reason"],
     },
   ],
-  unknown: [{ name: "fallback not known", inventory: withFact({ fallback: "unknown" }) }],
-  silent: [
-    { name: "other fact kinds", inventory: withFact({ fallback: true }, "vpn.other") },
-    { name: "a malformed fact", inventory: withFact({ fallback: "maybe" }) },
+  unknown: [
+    { name: "fallback not known", inventory: withFact({ fallback: "unknown" }) },
+    {
+      name: "a malformed fact (was dropped silently before)",
+      inventory: withFact({ fallback: "maybe" }),
+      message: ["does not match its schema"],
+    },
   ],
+  silent: [{ name: "other fact kinds", inventory: withFact({ fallback: true }, "vpn.other") }],
 });
+
+testAbsentFacts(policy, vpnLocalFallback);

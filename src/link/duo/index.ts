@@ -1,5 +1,4 @@
 import type { TenantInventory } from "../../evaluate/policy.js";
-import type { Evidence, Fact, MfaVerdict } from "../../model/index.js";
 import {
   DuoApplicationFact,
   type DuoProxySection,
@@ -7,10 +6,11 @@ import {
   duoFactKinds,
   duoSource,
   proxySectionFor,
-} from "./facts.js";
+} from "../../model/facts/duo.js";
+import type { Evidence, Fact, MfaVerdict } from "../../model/index.js";
 import { type DuoApplicationView, type DuoOutcome, duoUserOutcome, newUserOutcome } from "./verdict.js";
 
-export * from "./facts.js";
+export * from "../../model/facts/duo.js";
 export * from "./verdict.js";
 
 /**

@@ -8,7 +8,7 @@ import {
 } from "../../model/facts/index.js";
 import type { AccessPath, Evidence, Fact, MfaState, MfaVerdict } from "../../model/index.js";
 import type { Linker } from "../linker.js";
-import { DuoApplicationFact, DuoUserFact, duoFactKinds, duoSource } from "./facts.js";
+import { DuoApplicationFact, DuoUserFact, duoFactKinds, duoSource } from "../../model/facts/duo.js";
 import { duoUserOutcome, newUserOutcome } from "./verdict.js";
 
 /**

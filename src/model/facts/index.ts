@@ -4,29 +4,39 @@
  */
 import { attestation } from "./attestation.js";
 import { duoUnixLogin } from "./duo-unix.js";
+import { duoApplication, duoProxyServer, duoUser, duoWindowsLogon } from "./duo.js";
 import type { FactKind } from "./kind.js";
 import { npsSettings } from "./nps-extension.js";
 import { openvpnAuthToken } from "./openvpn.js";
 import { screenconnectVersion } from "./screenconnect.js";
 import { sshEmptyPasswords, sshRootLogin } from "./ssh.js";
 import { tacticalRmmApiKey } from "./tactical-rmm.js";
+import { vpnAuthOverrideCookie, vpnLocalFallback } from "./vpn.js";
 
 export * from "./attestation.js";
 export * from "./duo-unix.js";
+export * from "./duo.js";
 export * from "./kind.js";
 export * from "./nps-extension.js";
 export * from "./openvpn.js";
 export * from "./screenconnect.js";
 export * from "./ssh.js";
 export * from "./tactical-rmm.js";
+export * from "./vpn.js";
 
 export const factKinds: ReadonlyArray<FactKind<unknown>> = [
   attestation,
   duoUnixLogin,
+  duoApplication,
+  duoProxyServer,
+  duoUser,
+  duoWindowsLogon,
   npsSettings,
   openvpnAuthToken,
   screenconnectVersion,
   sshEmptyPasswords,
   sshRootLogin,
   tacticalRmmApiKey,
+  vpnAuthOverrideCookie,
+  vpnLocalFallback,
 ];

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { type Evidence, type Fact, splitTarget } from "../../model/index.js";
+import type { Evidence } from "../evidence.js";
+import { type Fact, splitTarget } from "../inventory.js";
+import { defineFactKind, isFactOf } from "./kind.js";
 
 /**
  * The contract between the Duo provider (Admin API users and applications, Authentication Proxy
@@ -8,17 +10,6 @@ import { type Evidence, type Fact, splitTarget } from "../../model/index.js";
  */
 
 export const duoSource = "duo";
-
-export const duoFactKinds = {
-  /** `{ userId, username, aliases, status, enrolled, methods }` per user. */
-  user: "duo.user",
-  /** `{ integrationKey, name, type, enrollPolicy }` per application (integration). */
-  application: "duo.application",
-  /** One Authentication Proxy server section, or `{ host, file, unread }` for a file that was not read. */
-  proxyServer: "duo.proxy-server",
-  /** Duo for Windows Logon settings of one host, from a registry export (or `{ unread }`). */
-  windowsLogon: "duo.windows-logon",
-} as const;
 
 export const FactorStrengthSchema = z.enum(["weak", "app", "phishing-resistant"]);
 
@@ -59,6 +50,67 @@ export const DuoProxyServerFact = z.union([
 export type DuoProxyServerFact = z.infer<typeof DuoProxyServerFact>;
 export type DuoProxySection = Extract<DuoProxyServerFact, { section: string }>;
 
+/** Duo for Windows Logon settings of one host, from a registry export, or `{ unread }` for an export not read. */
+export const DuoWindowsLogonFact = z.union([
+  z.object({ host: z.string(), file: z.string(), unread: z.string() }),
+  z.object({
+    host: z.string(),
+    file: z.string(),
+    /** FailOpen: 1/0 as read; null when absent; "unknown" when neither 0 nor 1. */
+    failOpen: z.union([z.boolean(), z.null(), z.literal("unknown")]),
+    /** Which key set it: a Group Policy value wins over the installer's. */
+    failOpenFrom: z.enum(["policy", "local"]).nullable(),
+    offlineAvailable: z.union([z.boolean(), z.null(), z.literal("unknown")]),
+  }),
+]);
+export type DuoWindowsLogonFact = z.infer<typeof DuoWindowsLogonFact>;
+
+/** One per Duo user; an account without users reports none. */
+export const duoUser = defineFactKind({
+  name: "duo.user",
+  sources: [duoSource],
+  schema: DuoUserFact,
+  presence: { every: "none", noneMeans: "the Duo account has no users" },
+});
+
+/** One per application (integration); an account without applications protects nothing. */
+export const duoApplication = defineFactKind({
+  name: "duo.application",
+  sources: [duoSource],
+  schema: DuoApplicationFact,
+  presence: {
+    every: "none",
+    noneMeans: "the Duo account has no applications, or the key may not read them (the linker says which)",
+  },
+});
+
+/** One per server section of each Authentication Proxy the connection lists (or one `unread` per proxy). */
+export const duoProxyServer = defineFactKind({
+  name: "duo.proxy-server",
+  sources: [duoSource],
+  schema: DuoProxyServerFact,
+  presence: {
+    every: "none",
+    noneMeans: "the connection lists no Authentication Proxy configuration to read",
+  },
+});
+
+/** One per Windows Logon registry export the connection lists. */
+export const duoWindowsLogon = defineFactKind({
+  name: "duo.windows-logon",
+  sources: [duoSource],
+  schema: DuoWindowsLogonFact,
+  presence: { every: "none", noneMeans: "the connection lists no Windows Logon registry export to read" },
+});
+
+/** The kinds' names, for the provider's and linker's lookups. */
+export const duoFactKinds = {
+  user: duoUser.name,
+  application: duoApplication.name,
+  proxyServer: duoProxyServer.name,
+  windowsLogon: duoWindowsLogon.name,
+} as const;
+
 /**
  * The port a server section listens on when `port` is not set: 1812 for RADIUS sections and 389 for LDAP
  * sections (Duo Authentication Proxy reference, `port` of the radius_server_* and ldap_server_auto sections).
@@ -93,7 +145,7 @@ export function proxySectionFor(facts: Fact[], protocol: "radius" | "ldap", targ
   const { host, port } = splitTarget(target);
   const onHost = facts.filter(
     (f) =>
-      f.kind === duoFactKinds.proxyServer &&
+      isFactOf(f, duoProxyServer) &&
       String((f.data as { host?: unknown } | null)?.host ?? "").toLowerCase() === host,
   );
   if (onHost.length === 0) return { kind: "none" };
