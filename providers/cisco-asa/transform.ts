@@ -130,7 +130,8 @@ export function readAsaConfig(commands: AsaCommand[]): AsaConfig {
       const host = aaa.indexOf("host");
       const address = host > 0 ? aaa[host + 1] : undefined;
       if (address) {
-        server.hosts.push(address);
+        // `aaa-server NAME (if) host ADDR` again enters the same host's settings: one host, not two.
+        if (!server.hosts.includes(address)) server.hosts.push(address);
         server.ports.set(address, hostPort(cmd));
       }
       config.aaaServers.set(name, server);

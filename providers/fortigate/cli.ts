@@ -50,7 +50,10 @@ function commands(text: string): { commands: Token[][]; header?: string } | { er
       i++;
       continue;
     }
-    if (c === " " || c === "\t" || c === "\r") {
+    // Any other whitespace (a vertical tab, a form feed, a no-break space) separates words too: a word
+    // stops at whitespace, so a character the word loop cannot take must be skipped here or the loop
+    // would never advance.
+    if (/\s/.test(c)) {
       i++;
       continue;
     }

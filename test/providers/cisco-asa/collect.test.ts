@@ -189,6 +189,7 @@ aaa-server S (inside) host 10.2.0.3
 aaa-server TWO protocol radius
 aaa-server TWO (inside) host 10.2.0.4
 aaa-server TWO (inside) host 10.2.0.5
+aaa-server R (inside) host 10.2.0.1
 ${["R", "L", "S", "TWO"].map((g) => `tunnel-group T${g} type remote-access\ntunnel-group T${g} general-attributes\n authentication-server-group ${g}\n`).join("")}tunnel-group Second type remote-access
 tunnel-group Second general-attributes
  authentication-server-group L
@@ -199,6 +200,7 @@ tunnel-group Second general-attributes
     const target = (tg: string, group: string) =>
       path(`cisco-asa:asa:tunnel-group/${tg}/aaa/${group}`)!.chain.delegation;
     // RADIUS authentication-port not set: the ASA's default 1645; LDAP server-port as set.
+    // A host named twice (the second line enters the same host's settings) is one host, one path.
     expect(target("TR", "R")).toEqual({ protocol: "radius", target: "10.2.0.1:1645" });
     expect(target("TL", "L")).toEqual({ protocol: "ldap", target: "10.2.0.2:3389" });
     // LDAP over SSL without a server-port: its port is not known, not linked.

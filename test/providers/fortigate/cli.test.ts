@@ -80,6 +80,13 @@ end
     expect(r.ok && r.warnings.at(-1)).toMatch(/truncated/);
   });
 
+  it("any whitespace separates words: a vertical tab or form feed in a line ends (it once never advanced)", () => {
+    const parsed = parseFortiConfig(
+      'config user radius\n    edit "r"\u000b\u000c\u00a0\n        set server "10.0.0.1"\n    next\nend\n',
+    );
+    expect(parsed.ok).toBe(true);
+  });
+
   it("property: never throws; always a tree or an error with a line inside the text", () => {
     const word = fc.constantFrom(
       "config",
