@@ -1,4 +1,5 @@
 import type { TenantInventory } from "../../evaluate/policy.js";
+import { DuoApplicationFact, DuoUserFact, duoFactKinds, duoSource } from "../../model/facts/duo.js";
 import {
   type DuoUnixConfigRef,
   type DuoUnixLogin,
@@ -8,7 +9,6 @@ import {
 } from "../../model/facts/index.js";
 import type { AccessPath, Evidence, Fact, MfaState, MfaVerdict } from "../../model/index.js";
 import type { Linker } from "../linker.js";
-import { DuoApplicationFact, DuoUserFact, duoFactKinds, duoSource } from "../../model/facts/duo.js";
 import { duoUserOutcome, newUserOutcome } from "./verdict.js";
 
 /**

@@ -3,8 +3,8 @@
  * declares each fact kind it emits. `factKinds` lists every kind, for checks that span them.
  */
 import { attestation } from "./attestation.js";
-import { duoUnixLogin } from "./duo-unix.js";
 import { duoApplication, duoProxyServer, duoUser, duoWindowsLogon } from "./duo.js";
+import { duoUnixLogin } from "./duo-unix.js";
 import type { FactKind } from "./kind.js";
 import { npsSettings } from "./nps-extension.js";
 import { openvpnAuthToken } from "./openvpn.js";
@@ -14,8 +14,8 @@ import { tacticalRmmApiKey } from "./tactical-rmm.js";
 import { vpnAuthOverrideCookie, vpnLocalFallback } from "./vpn.js";
 
 export * from "./attestation.js";
-export * from "./duo-unix.js";
 export * from "./duo.js";
+export * from "./duo-unix.js";
 export * from "./kind.js";
 export * from "./nps-extension.js";
 export * from "./openvpn.js";
