@@ -2,7 +2,7 @@ import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { factsOf } from "../src/model/facts/kind.js";
 import { vpnAuthOverrideCookie } from "../src/model/facts/vpn.js";
-import { factSubject, unreportedVerdicts } from "./helpers.js";
+import { unreadFactVerdict, unreportedVerdicts } from "./helpers.js";
 
 const Options = z.strictObject({
   /** Longest accepted authentication-override cookie lifetime, in hours. */
@@ -39,13 +39,10 @@ export default definePolicy<Options>({
       // A fact that does not match, or names a portal or gateway this inventory lacks: unknown, never dropped.
       if (!data || !entryPoint)
         return [
-          {
-            subject: factSubject(fact, undefined),
-            status: "unknown",
-            mfa: null,
-            evidence: fact.evidence,
-            message: `${fact.id}: ${error ?? "the fact names no GlobalProtect portal or gateway of this inventory"}`,
-          },
+          unreadFactVerdict(
+            fact,
+            error ?? "the fact names no GlobalProtect portal or gateway of this inventory",
+          ),
         ];
       const { scope, acceptCookie, lifetimeMinutes } = data;
       const subject = {

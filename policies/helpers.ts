@@ -95,6 +95,17 @@ export function factSubject(fact: Fact, named: { entryPoint: string; name: strin
   return { kind: "entry-point", id: named?.entryPoint ?? id, name: named?.name ?? id, source, connection };
 }
 
+/** A fact that did not match its schema, or names an entry point this inventory lacks: unknown, never dropped. */
+export function unreadFactVerdict(fact: Fact, why: string): Verdict {
+  return {
+    subject: factSubject(fact, undefined),
+    status: "unknown",
+    mfa: null,
+    evidence: fact.evidence,
+    message: `${fact.id}: ${why}`,
+  };
+}
+
 /** A path's verdict as a result carries it, with the delegation hops (`via`) when there are any. */
 export function resultMfa(mfa: MfaVerdict): ResultMfa {
   return { state: mfa.state, strength: mfa.strength, ...(mfa.via ? { via: mfa.via } : {}) };

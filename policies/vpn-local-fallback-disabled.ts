@@ -1,7 +1,7 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { factsOf } from "../src/model/facts/kind.js";
 import { vpnLocalFallback } from "../src/model/facts/vpn.js";
-import { entryPointSubject, factSubject, unreportedVerdicts } from "./helpers.js";
+import { entryPointSubject, unreadFactVerdict, unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -34,15 +34,7 @@ export default definePolicy({
       const entryPoint = data ? entryPoints.get(data.entryPoint) : undefined;
       // A fact that does not match, or names a gateway this inventory lacks, is unknown: never dropped.
       if (!data || !entryPoint)
-        return [
-          {
-            subject: factSubject(fact, undefined),
-            status: "unknown",
-            mfa: null,
-            evidence: fact.evidence,
-            message: `${fact.id}: ${error ?? "the fact names no connection profile of this inventory"}`,
-          },
-        ];
+        return [unreadFactVerdict(fact, error ?? "the fact names no connection profile of this inventory")];
       const subject = entryPointSubject(entryPoint);
       const { fallback, reason } = data;
       const base = { subject, mfa: null, evidence: fact.evidence };
