@@ -1,11 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { isMap, isSeq } from "yaml";
+import { isMap, isSeq, type YAMLMap } from "yaml";
 import { gdapDiscovery } from "../../providers/entra/gdap.js";
 import { collectConnection } from "../collect/index.js";
 import { QuotaRegistry } from "../collect/quota.js";
 import { loadConfig } from "../composition.js";
 import { ConfigError, ProviderUnavailableError } from "../errors.js";
-import { GdapFactData, gdapFact, grantingStatuses } from "../model/index.js";
+import { type Coverage, GdapFactData, gdapFact, grantingStatuses } from "../model/index.js";
 import { unifiedDiff } from "../util/line-diff.js";
 import {
   type DiscoveredTenant,
@@ -34,25 +34,39 @@ export async function mspConnectionTemplate(file: string): Promise<{
   connectionId: string;
   template: (tenantId: string) => Record<string, unknown>;
 }> {
+  const found = await mspConnectionInFile(file, (c) => c.get("type") === "entra");
+  if (!found)
+    throw new ConfigError(
+      `${file}: no tenant with role: msp and an Entra connection (the MSP's own tenant, whose app reaches the customers)`,
+    );
+  const { id, tenantId: _, customerAccessGroups: __, breakGlassAccounts: ___, ...shared } = found.connection;
+  return {
+    tenant: found.tenant,
+    connectionId: typeof id === "string" ? id : "entra",
+    template: (tenantId) => ({ type: "entra", id: "entra", ...shared, tenantId }),
+  };
+}
+
+/** The first connection of the MSP's tenant (role: msp) that `accept` takes, as written in the file. */
+export async function mspConnectionInFile(
+  file: string,
+  accept: (connection: YAMLMap) => boolean,
+): Promise<{ tenant: string; connection: Record<string, unknown> } | undefined> {
   const doc = parseForEdit(await readConfigText(file), file);
   const tenants = doc.get("tenants");
   for (const t of isSeq(tenants) ? tenants.items : []) {
     if (!isMap(t) || t.get("role") !== "msp") continue;
     const connections = t.get("connections");
-    for (const c of isSeq(connections) ? connections.items : []) {
-      if (!isMap(c) || c.get("type") !== "entra") continue;
-      const raw = c.toJSON() as Record<string, unknown>;
-      const { id, tenantId: _, customerAccessGroups: __, breakGlassAccounts: ___, ...shared } = raw;
-      return {
-        tenant: String(t.get("id")),
-        connectionId: typeof id === "string" ? id : "entra",
-        template: (tenantId) => ({ type: "entra", id: "entra", ...shared, tenantId }),
-      };
-    }
+    for (const c of isSeq(connections) ? connections.items : [])
+      if (isMap(c) && accept(c))
+        return { tenant: String(t.get("id")), connection: c.toJSON() as Record<string, unknown> };
   }
-  throw new ConfigError(
-    `${file}: no tenant with role: msp and an Entra connection (the MSP's own tenant, whose app reaches the customers)`,
-  );
+  return undefined;
+}
+
+/** Why a collection was not complete, for an error that says nothing changed. */
+export function incompleteReason(coverage: Coverage): string {
+  return [coverage.reason, ...coverage.gaps.map((g) => `${g.what}: ${g.reason}`)].filter(Boolean).join("; ");
 }
 
 export async function readConfigText(file: string): Promise<string> {
@@ -85,9 +99,7 @@ export async function readGdapCustomers(
   const fact = collection.inventory.facts.find((f) => f.kind === gdapFact);
   const data = fact ? GdapFactData.safeParse(fact.data) : undefined;
   if (collection.coverage.status !== "complete" || !data?.success || data.data.status !== "read") {
-    const why = [collection.coverage.reason, ...collection.coverage.gaps.map((g) => `${g.what}: ${g.reason}`)]
-      .filter(Boolean)
-      .join("; ");
+    const why = incompleteReason(collection.coverage);
     throw new ProviderUnavailableError(
       `tenant '${msp.id}', connection '${connection.id}': GDAP relationships not read completely (${why || "no GDAP data"}); nothing changed`,
     );

@@ -4,7 +4,13 @@ import { collectConnection } from "../collect/index.js";
 import { QuotaRegistry } from "../collect/quota.js";
 import { loadConfig } from "../composition.js";
 import { ConfigError, ProviderUnavailableError } from "../errors.js";
-import { type DiscoveryResult, readConfigText, save } from "./discover.js";
+import {
+  type DiscoveryResult,
+  incompleteReason,
+  mspConnectionInFile,
+  readConfigText,
+  save,
+} from "./discover.js";
 import { type MergePlan, parseForEdit, tenantIdFrom } from "./merge.js";
 import { normaliseName } from "./psa-match.js";
 
@@ -21,23 +27,19 @@ interface Organization {
 async function mspNinjaOne(
   file: string,
 ): Promise<{ tenant: string; template: (org: number) => Record<string, unknown> }> {
-  const doc = parseForEdit(await readConfigText(file), file);
-  const tenants = doc.get("tenants");
-  for (const t of isSeq(tenants) ? tenants.items : []) {
-    if (!isMap(t) || t.get("role") !== "msp") continue;
-    const connections = t.get("connections");
-    for (const c of isSeq(connections) ? connections.items : []) {
-      if (!isMap(c) || c.get("type") !== "ninjaone" || c.has("organizationId")) continue;
-      const { id: _, includeEndUsers: __, ...shared } = c.toJSON() as Record<string, unknown>;
-      return {
-        tenant: String(t.get("id")),
-        template: (org) => ({ type: "ninjaone", id: "ninjaone", ...shared, organizationId: org }),
-      };
-    }
-  }
-  throw new ConfigError(
-    `${file}: no tenant with role: msp and a NinjaOne connection (the MSP's console, which lists the organizations)`,
+  const found = await mspConnectionInFile(
+    file,
+    (c) => c.get("type") === "ninjaone" && !c.has("organizationId"),
   );
+  if (!found)
+    throw new ConfigError(
+      `${file}: no tenant with role: msp and a NinjaOne connection (the MSP's console, which lists the organizations)`,
+    );
+  const { id: _, includeEndUsers: __, ...shared } = found.connection;
+  return {
+    tenant: found.tenant,
+    template: (org) => ({ type: "ninjaone", id: "ninjaone", ...shared, organizationId: org }),
+  };
 }
 
 /** Reads every organization through the MSP's NinjaOne connection; a partial read changes nothing. */
@@ -62,9 +64,7 @@ async function readOrganizations(
     ...(env ? { env } : {}),
   });
   if (collection.coverage.status !== "complete" || !found) {
-    const why = [collection.coverage.reason, ...collection.coverage.gaps.map((g) => `${g.what}: ${g.reason}`)]
-      .filter(Boolean)
-      .join("; ");
+    const why = incompleteReason(collection.coverage);
     throw new ProviderUnavailableError(
       `tenant '${tenant.id}', connection '${connection.id}': NinjaOne organizations not read completely (${why || "no list"}); nothing changed`,
     );
