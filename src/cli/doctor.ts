@@ -99,7 +99,8 @@ export function doctorCommand(): Command {
               if (c.excess?.length)
                 process.stdout.write(`       revoke: ${forTerminal(c.excess.join(", "))}\n`);
             }
-            if (r.checks.some((c) => !c.ok))
+            // The store and queue checks have no permissions to list.
+            if (r.permissions.length && r.checks.some((c) => !c.ok))
               process.stdout.write(`  needs:\n${r.permissions.map((p) => `    ${p}`).join("\n")}\n`);
           }
           process.stdout.write(consentTable(consentRows(reports), layout()));

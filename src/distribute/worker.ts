@@ -5,6 +5,7 @@ import { QuotaRegistry } from "../collect/quota.js";
 import type { Config } from "../config/load.js";
 import { describeError } from "../errors.js";
 import { appendAll } from "../util/arrays.js";
+import { redactUrls } from "../util/redact.js";
 import {
   CollectJob,
   type CollectResult,
@@ -67,15 +68,31 @@ function registryKey(prefix: string, name: string): string {
   return `${prefix}:workers:${name}`;
 }
 
+/** Where a Redis URL points, without its credentials (a message may end up in a log). */
+function redisHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
 async function redisClient(url: string) {
   const { Redis } = await import("ioredis");
-  const client = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
-  client.on("error", () => {});
+  const client = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 5000 });
+  // ioredis rejects connect() with a bare "Connection is closed."; the socket's own error says why.
+  let cause: (Error & { code?: string }) | undefined;
+  client.on("error", (err: Error) => {
+    cause ??= err;
+  });
   try {
     await client.connect();
   } catch (err) {
     client.disconnect();
-    throw new DistributeError(`cannot reach the queue's Redis (${describeError(err)})`);
+    const why = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+    throw new DistributeError(
+      `cannot reach the queue's Redis at ${redisHost(url)} (${redactUrls(why)}); is it running, and is --queue right?`,
+    );
   }
   return client;
 }
