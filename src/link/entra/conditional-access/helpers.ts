@@ -13,6 +13,22 @@ export function quote(p: { displayName: string }): string {
   return `'${p.displayName}'`;
 }
 
+/**
+ * A value computed once per parsed facts (what depends on the tenant's policies, not on the user), kept as
+ * long as the facts are.
+ */
+export function perFacts<T>(build: (facts: EntraFacts) => T): (facts: EntraFacts) => T {
+  const memo = new WeakMap<EntraFacts, T>();
+  return (facts) => {
+    let value = memo.get(facts);
+    if (value === undefined) {
+      value = build(facts);
+      memo.set(facts, value);
+    }
+    return value;
+  };
+}
+
 export function triOr(values: Tri[]): Tri {
   if (values.includes(true)) return true;
   return values.includes("unknown") ? "unknown" : false;

@@ -1,11 +1,10 @@
 import type { Evidence, JsonValue, Tristate } from "../../../model/index.js";
 import { type ConditionalAccessPolicy, entraFactKinds } from "../facts.js";
-import { type Effect, effectOf } from "./effect.js";
+import { type Effect, effectsForAllApps, preparedOf } from "./effect.js";
 import { factEvidence, policyEvidence, quote } from "./helpers.js";
 import type { EntraFacts } from "./load.js";
-import { appScope, type ClientType, clientTypes, legacyTypes, narrowing } from "./scope.js";
+import { type ClientType, legacyTypes } from "./scope.js";
 import { effectEvidence } from "./sign-in.js";
-import { usersMatch } from "./who.js";
 
 // Whether legacy authentication (which cannot do MFA) is blocked for a user.
 
@@ -71,25 +70,25 @@ export function evaluateLegacyAuthentication(facts: EntraFacts, userId: string):
       reason: `security defaults could not be read (${sd.reason ?? sd.status})`,
       evidence: factEvidence(facts, entraFactKinds.securityDefaults, sd.reason ?? sd.status),
     };
-  const effects = ca.policies.map((p) => effectOf(facts, p, user, "All"));
+  const effects = effectsForAllApps(facts, user);
   const blocks = effects.filter(
     (e): e is Extract<Effect, { kind: "enforces" }> => e.kind === "enforces" && e.control === "block",
   );
-  const indirect = ca.policies.filter(
-    (p) =>
+  const indirect = ca.policies.filter((p) => {
+    const prep = preparedOf(facts, p);
+    return (
       p.state === "enabled" &&
       blocksLegacyIndirectly(p) &&
-      p.conditions.users !== null &&
-      p.conditions.users !== undefined &&
-      (p.conditions.clientApplications?.includeServicePrincipals.length ?? 0) === 0 &&
-      usersMatch(facts, p.conditions.users, user, "include").value === true &&
-      usersMatch(facts, p.conditions.users, user, "exclude").value === false &&
-      appScope(p, "All").applies === true &&
-      appScope(p, "All").gaps.length === 0 &&
-      narrowing(facts, p).length === 0,
-  );
+      prep.audience !== null &&
+      prep.audience.include(user).value === true &&
+      prep.audience.exclude(user).value === false &&
+      prep.allApps.applies === true &&
+      prep.allApps.gaps.length === 0 &&
+      prep.narrowing.length === 0
+    );
+  });
   const full = (t: ClientType) => blocks.filter((b) => b.gaps.length === 0 && b.clientTypes.has(t));
-  const fullIndirect = (t: ClientType) => indirect.filter((p) => clientTypes(p).has(t));
+  const fullIndirect = (t: ClientType) => indirect.filter((p) => preparedOf(facts, p).types.has(t));
   const open = legacyTypes.filter((t) => full(t).length === 0 && fullIndirect(t).length === 0);
   if (open.length === 0) {
     const by = [...new Set(legacyTypes.flatMap(full))];

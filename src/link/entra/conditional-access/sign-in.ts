@@ -15,12 +15,12 @@ import {
   methodStrength,
   registrableCombination,
 } from "../facts.js";
-import { combinationStrength, grantOf, intersectCombinations, weakest } from "./demand.js";
-import { type Effect, effectOf } from "./effect.js";
-import { factEvidence, policyEvidence, quote, ref, triOr } from "./helpers.js";
+import { combinationStrength, intersectCombinations, weakest } from "./demand.js";
+import { type Effect, effectOf, effectsForAllApps, preparedOf } from "./effect.js";
+import { factEvidence, perFacts, policyEvidence, quote, ref, triOr } from "./helpers.js";
 import type { EntraFacts } from "./load.js";
 import type { AppTarget, EntraSignInResult } from "./model.js";
-import { type ClientType, clientTypes, modernTypes } from "./scope.js";
+import { type ClientType, modernTypes } from "./scope.js";
 import { groupName, inGroup, type Match, roleName, roleTemplate } from "./who.js";
 
 // A user's sign-in verdict from every Conditional Access policy, security defaults and per-user MFA.
@@ -69,25 +69,29 @@ export function securityDefaultsAdmin(facts: EntraFacts, userId: string): Match 
       how: [],
       unknown: [`active role assignments could not be read (${roles.active.reason ?? roles.active.status})`],
     };
-  const parts: Match[] = roles.active.items
-    .filter((a) => securityDefaultsAdminRoles.includes(roleTemplate(facts, a.roleDefinitionId)))
-    .map((a) => {
-      const name = roleName(facts, roleTemplate(facts, a.roleDefinitionId));
-      if (a.principalId === userId) return { value: true, how: [`active role ${name}`], unknown: [] };
-      if (a.principalType !== "group") return { value: false, how: [], unknown: [] };
-      const m = inGroup(facts, a.principalId, userId);
-      return {
-        value: m.value,
-        how: m.value === true ? [`active role ${name} through group ${groupName(facts, a.principalId)}`] : [],
-        unknown: m.why ? [m.why] : [],
-      };
-    });
+  const parts: Match[] = securityDefaultsAdminAssignments(facts).map((a) => {
+    if (a.principalId === userId) return { value: true, how: [`active role ${a.name}`], unknown: [] };
+    if (a.principalType !== "group") return { value: false, how: [], unknown: [] };
+    const m = inGroup(facts, a.principalId, userId);
+    return {
+      value: m.value,
+      how: m.value === true ? [`active role ${a.name} through group ${groupName(facts, a.principalId)}`] : [],
+      unknown: m.why ? [m.why] : [],
+    };
+  });
   return {
     value: triOr(parts.map((p) => p.value)),
     how: parts.flatMap((p) => (p.value === true ? p.how : [])),
     unknown: parts.flatMap((p) => p.unknown),
   };
 }
+
+/** The active assignments of those roles, with the role's name: once per parsed facts, not per user. */
+const securityDefaultsAdminAssignments = perFacts((facts) =>
+  (facts.roles?.active.items ?? [])
+    .filter((a) => securityDefaultsAdminRoles.includes(roleTemplate(facts, a.roleDefinitionId)))
+    .map((a) => ({ ...a, name: roleName(facts, roleTemplate(facts, a.roleDefinitionId)) })),
+);
 
 export interface Demand {
   blocked: boolean;
@@ -289,7 +293,12 @@ export function evaluateEntraSignIn(
   }
 
   const ca = facts.conditionalAccess;
-  const effects = ca.status === "read" ? ca.policies.map((p) => effectOf(facts, p, user, target)) : [];
+  const effects =
+    ca.status !== "read"
+      ? []
+      : target === "All"
+        ? effectsForAllApps(facts, user)
+        : ca.policies.map((p) => effectOf(facts, p, user, target));
   const enforcing = effects.filter((e): e is Extract<Effect, { kind: "enforces" }> => e.kind === "enforces");
   // Only MFA controls that touch interactive clients make a user bypassable; a block of some countries
   // or of legacy clients alone leaves the remaining sign-ins as open as before.
@@ -308,8 +317,10 @@ export function evaluateEntraSignIn(
   base.partial = partialEffects.map((e) => ({ policy: ref(e.policy), gaps: gapsOf(e) }));
   // Exclusions from (or report-only copies of) block policies, or of policies that only touch legacy
   // clients, say nothing about MFA on interactive sign-in.
-  const interactive = (e: Effect) =>
-    modernTypes.some((t) => clientTypes(e.policy).has(t)) && grantOf(facts, e.policy).kind !== "block";
+  const interactive = (e: Effect) => {
+    const prep = preparedOf(facts, e.policy);
+    return modernTypes.some((t) => prep.types.has(t)) && prep.grant.kind !== "block";
+  };
   const context = effects.filter((e) => (e.kind === "excluded" || e.kind === "ignored") && interactive(e));
   base.excludedBy = context.flatMap((e) =>
     e.kind === "excluded" ? [{ policy: ref(e.policy), how: e.how }] : [],

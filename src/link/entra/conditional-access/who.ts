@@ -1,5 +1,5 @@
 import { type ConditionalAccessPolicy, type DirectoryUser, directoryRoles } from "../facts.js";
-import { triOr } from "./helpers.js";
+import { perFacts, triOr } from "./helpers.js";
 import type { EntraFacts } from "./load.js";
 import type { Tri } from "./model.js";
 
@@ -28,29 +28,46 @@ export function groupName(facts: EntraFacts, id: string): string {
   return name ? `'${name}'` : id;
 }
 
-export function inGroup(facts: EntraFacts, groupId: string, userId: string): { value: Tri; why?: string } {
+/** A group as the evaluation needs it: its members, or why who it covers is unknown. */
+interface GroupLookup {
+  members?: Set<string>;
+  why?: string;
+}
+
+function lookupGroup(facts: EntraFacts, groupId: string): GroupLookup {
   const group = facts.groups.byId.get(groupId);
   if (!group)
     return {
-      value: "unknown",
       why: `members of group ${groupId} were not read (${facts.groups.reason ?? facts.groups.status})`,
     };
   if (group.status === "not-found")
-    return {
-      value: "unknown",
-      why: `group ${groupId} was not found (HTTP 404), so who it covers is unknown`,
-    };
+    return { why: `group ${groupId} was not found (HTTP 404), so who it covers is unknown` };
   if (group.status === "unavailable")
     return {
-      value: "unknown",
       why: `members of group ${groupName(facts, groupId)} could not be read (${group.reason ?? "unavailable"})`,
     };
-  return { value: group.members.has(userId) };
+  return { members: group.members };
 }
 
+function memberOf(group: GroupLookup, userId: string): { value: Tri; why?: string } {
+  return group.members ? { value: group.members.has(userId) } : { value: "unknown", why: group.why };
+}
+
+export function inGroup(facts: EntraFacts, groupId: string, userId: string): { value: Tri; why?: string } {
+  return memberOf(lookupGroup(facts, groupId), userId);
+}
+
+// Role definition id → template id, once per parsed facts (a linear search per assignment per user was
+// quadratic in large tenants).
+const templates = perFacts((facts) => {
+  const byId = new Map<string, string>();
+  for (const d of facts.roles?.definitions.items ?? [])
+    if (!byId.has(d.id)) byId.set(d.id, d.templateId ?? d.id);
+  return byId;
+});
+
 export function roleTemplate(facts: EntraFacts, roleDefinitionId: string): string {
-  const def = facts.roles?.definitions.items.find((d) => d.id === roleDefinitionId);
-  return def?.templateId ?? roleDefinitionId;
+  return templates(facts).get(roleDefinitionId) ?? roleDefinitionId;
 }
 
 export function roleName(facts: EntraFacts | undefined, templateId: string): string {
@@ -62,25 +79,28 @@ export function roleName(facts: EntraFacts | undefined, templateId: string): str
   );
 }
 
+/** One assignment of a role, or a set of assignments that could not be read, in the order they are judged. */
+type RoleStep =
+  | { unknown: string }
+  | { principalId: string; group?: GroupLookup; how: string; howThroughGroup: string };
+
+/** Whether a user is matched, from steps resolved once per tenant; the same answer as scanning every assignment. */
+export type UserMatcher = (user: DirectoryUser) => Match;
+
 /**
- * Whether the user holds the role, directly or through a role-assignable group. Inclusion counts only
+ * Whether a user holds the role, directly or through a role-assignable group. Inclusion counts only
  * active, tenant-wide assignments: Microsoft documents role targeting for users "actively assigned" a role
  * and does not support administrative-unit scopes (learn.microsoft.com/entra/identity/conditional-access/
  * concept-conditional-access-users-groups), so a PIM-eligible holder signs in as a plain user until the role
  * is activated. Exclusion counts eligible and any scope too (fail closed either way).
  */
-export function holdsRole(
-  facts: EntraFacts,
-  templateId: string,
-  userId: string,
-  purpose: "include" | "exclude",
-): Match {
-  const how: string[] = [];
-  const unknown: string[] = [];
-  const values: Tri[] = [];
-  if (!facts.roles)
-    return { value: "unknown", how, unknown: ["directory role assignments were not collected"] };
+function roleMatcher(facts: EntraFacts, templateId: string, purpose: "include" | "exclude"): UserMatcher {
+  if (!facts.roles) {
+    const why = "directory role assignments were not collected";
+    return () => ({ value: "unknown", how: [], unknown: [why] });
+  }
   const name = roleName(facts, templateId);
+  const steps: RoleStep[] = [];
   for (const [kind, set] of [
     ["active", facts.roles.active],
     ["eligible (PIM)", facts.roles.eligible],
@@ -88,26 +108,40 @@ export function holdsRole(
     if (purpose === "include" && kind !== "active") continue;
     if (set.status === "not-licensed" || set.status === "not-configured") continue;
     if (set.status !== "read") {
-      values.push("unknown");
-      unknown.push(`${kind} role assignments could not be read (${set.reason ?? set.status})`);
+      steps.push({ unknown: `${kind} role assignments could not be read (${set.reason ?? set.status})` });
       continue;
     }
     for (const a of set.items) {
       if (roleTemplate(facts, a.roleDefinitionId) !== templateId) continue;
       if (purpose === "include" && a.directoryScopeId !== "/") continue;
-      if (a.principalId === userId) {
+      steps.push({
+        principalId: a.principalId,
+        ...(a.principalType === "group" ? { group: lookupGroup(facts, a.principalId) } : {}),
+        how: `${kind} role ${name}`,
+        howThroughGroup: `${kind} role ${name} through group ${groupName(facts, a.principalId)}`,
+      });
+    }
+  }
+  return (user) => {
+    const how: string[] = [];
+    const unknown: string[] = [];
+    const values: Tri[] = [];
+    for (const step of steps) {
+      if ("unknown" in step) {
+        values.push("unknown");
+        unknown.push(step.unknown);
+      } else if (step.principalId === user.id) {
         values.push(true);
-        how.push(`${kind} role ${name}`);
-      } else if (a.principalType === "group") {
-        const m = inGroup(facts, a.principalId, userId);
+        how.push(step.how);
+      } else if (step.group) {
+        const m = memberOf(step.group, user.id);
         values.push(m.value);
-        if (m.value === true)
-          how.push(`${kind} role ${name} through group ${groupName(facts, a.principalId)}`);
+        if (m.value === true) how.push(step.howThroughGroup);
         if (m.value === "unknown" && m.why) unknown.push(m.why);
       }
     }
-  }
-  return { value: triOr(values), how, unknown };
+    return { value: triOr(values), how, unknown };
+  };
 }
 
 export function guestMatch(
@@ -130,34 +164,70 @@ export function guestMatch(
   return { value: true, how: [`guest type ${type}`], unknown: [] };
 }
 
-export function usersMatch(
+/**
+ * Who one side (include or exclude) of a policy's users condition matches, resolved once per tenant: the
+ * listed ids as a set, each group's members, each role's assignments.
+ */
+function audience(
   facts: EntraFacts,
   users: NonNullable<ConditionalAccessPolicy["conditions"]["users"]>,
+  side: "include" | "exclude",
+): UserMatcher {
+  const ids = new Set(side === "include" ? users.includeUsers : users.excludeUsers);
+  const groups = (side === "include" ? users.includeGroups : users.excludeGroups).map((g) => ({
+    lookup: lookupGroup(facts, g),
+    how: `group ${groupName(facts, g)}`,
+  }));
+  const roles = (side === "include" ? users.includeRoles : users.excludeRoles).map((r) =>
+    roleMatcher(facts, r, side),
+  );
+  const guests = side === "include" ? users.includeGuestsOrExternalUsers : users.excludeGuestsOrExternalUsers;
+  const all = ids.has("All");
+  const guestsOrExternal = ids.has("GuestsOrExternalUsers");
+  return (user) => {
+    const parts: Match[] = [];
+    if (all) parts.push({ value: true, how: ["All users"], unknown: [] });
+    if (ids.has(user.id)) parts.push({ value: true, how: ["directly"], unknown: [] });
+    if (guestsOrExternal && guestTypeOf(user))
+      parts.push({ value: true, how: ["guests or external users"], unknown: [] });
+    for (const g of groups) {
+      const m = memberOf(g.lookup, user.id);
+      parts.push({ value: m.value, how: m.value === true ? [g.how] : [], unknown: m.why ? [m.why] : [] });
+    }
+    for (const role of roles) parts.push(role(user));
+    parts.push(guestMatch(guests, user));
+    return {
+      value: triOr(parts.map((p) => p.value)),
+      how: parts.flatMap((p) => (p.value === true ? p.how : [])),
+      unknown: parts.flatMap((p) => (p.value === "unknown" ? p.unknown : [])),
+    };
+  };
+}
+
+type UsersCondition = NonNullable<ConditionalAccessPolicy["conditions"]["users"]>;
+const audiences = perFacts(
+  () => new WeakMap<UsersCondition, { include: UserMatcher; exclude: UserMatcher }>(),
+);
+
+/** The include and exclude matchers of a users condition, built on first use per parsed facts. */
+export function audienceOf(
+  facts: EntraFacts,
+  users: UsersCondition,
+): { include: UserMatcher; exclude: UserMatcher } {
+  const byCondition = audiences(facts);
+  let found = byCondition.get(users);
+  if (!found) {
+    found = { include: audience(facts, users, "include"), exclude: audience(facts, users, "exclude") };
+    byCondition.set(users, found);
+  }
+  return found;
+}
+
+export function usersMatch(
+  facts: EntraFacts,
+  users: UsersCondition,
   user: DirectoryUser,
   side: "include" | "exclude",
 ): Match {
-  const ids = side === "include" ? users.includeUsers : users.excludeUsers;
-  const groups = side === "include" ? users.includeGroups : users.excludeGroups;
-  const roles = side === "include" ? users.includeRoles : users.excludeRoles;
-  const guests = side === "include" ? users.includeGuestsOrExternalUsers : users.excludeGuestsOrExternalUsers;
-  const parts: Match[] = [];
-  if (ids.includes("All")) parts.push({ value: true, how: ["All users"], unknown: [] });
-  if (ids.includes(user.id)) parts.push({ value: true, how: ["directly"], unknown: [] });
-  if (ids.includes("GuestsOrExternalUsers") && guestTypeOf(user))
-    parts.push({ value: true, how: ["guests or external users"], unknown: [] });
-  for (const g of groups) {
-    const m = inGroup(facts, g, user.id);
-    parts.push({
-      value: m.value,
-      how: m.value === true ? [`group ${groupName(facts, g)}`] : [],
-      unknown: m.why ? [m.why] : [],
-    });
-  }
-  for (const r of roles) parts.push(holdsRole(facts, r, user.id, side));
-  parts.push(guestMatch(guests, user));
-  return {
-    value: triOr(parts.map((p) => p.value)),
-    how: parts.flatMap((p) => (p.value === true ? p.how : [])),
-    unknown: parts.flatMap((p) => (p.value === "unknown" ? p.unknown : [])),
-  };
+  return audienceOf(facts, users)[side](user);
 }
