@@ -29,10 +29,10 @@ export default {
     {
       name: "providers-before-link-and-evaluate",
       comment:
-        "Providers collect; linking and evaluating come after them. Allowed until the facts contract (issue #25 item 4) has moved them to src/model/facts: the fact declarations in src/link/<source>/facts.ts.",
+        "Providers collect; linking and evaluating come after them. What they share with linkers and policies is the facts contract in src/model/facts.",
       severity: "error",
       from: { path: "^providers/" },
-      to: { path: "^src/(link|evaluate)/", pathNot: "^src/link/[^/]+/facts\\.ts$" },
+      to: { path: "^src/(link|evaluate)/" },
     },
     {
       name: "emulator-states-vendor-facts-itself",

@@ -1,15 +1,15 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { directoryRoles } from "../src/link/entra/index.js";
+import { directoryRoles } from "../src/model/facts/entra.js";
 import {
   autoExtends,
   type GdapRelationship,
   gdapFacts,
+  gdapRelationships,
   grantingStatuses,
   relationshipEvidence,
-  type Severity,
-  severityRank,
-} from "../src/model/index.js";
-import { gdapRelationshipsUnread } from "./helpers.js";
+} from "../src/model/facts/gdap.js";
+import { type Severity, severityRank } from "../src/model/index.js";
+import { gdapRelationshipsUnread, unreportedVerdicts } from "./helpers.js";
 
 const roleName = (id: string) => directoryRoles[id]?.name ?? id;
 const privileged = (id: string) => directoryRoles[id]?.privileged === true;
@@ -78,7 +78,7 @@ export default definePolicy({
   defaultOptions: {},
   evaluate({ inventory, now }) {
     const verdicts: Verdict[] = [];
-    for (const at of gdapFacts(inventory.facts)) {
+    for (const at of gdapFacts(inventory)) {
       if (at.data.status !== "read") {
         verdicts.push(gdapRelationshipsUnread(at, "how the MSP reaches its customers"));
         continue;
@@ -131,6 +131,6 @@ export default definePolicy({
         });
       }
     }
-    return verdicts;
+    return [...verdicts, ...unreportedVerdicts(inventory, gdapRelationships)];
   },
 });

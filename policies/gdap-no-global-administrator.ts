@@ -1,7 +1,12 @@
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import { directoryRoles } from "../src/link/entra/index.js";
-import { gdapFacts, grantingStatuses, relationshipEvidence } from "../src/model/index.js";
-import { gdapRelationshipsUnread } from "./helpers.js";
+import { directoryRoles } from "../src/model/facts/entra.js";
+import {
+  gdapFacts,
+  gdapRelationships,
+  grantingStatuses,
+  relationshipEvidence,
+} from "../src/model/facts/gdap.js";
+import { gdapRelationshipsUnread, unreportedVerdicts } from "./helpers.js";
 
 /**
  * Roles that own a customer tenant outright: Global Administrator, and the two that can grant it or take
@@ -48,7 +53,7 @@ export default definePolicy({
   defaultOptions: {},
   evaluate({ inventory }) {
     const verdicts: Verdict[] = [];
-    for (const at of gdapFacts(inventory.facts)) {
+    for (const at of gdapFacts(inventory)) {
       if (at.data.status !== "read") {
         verdicts.push(gdapRelationshipsUnread(at, "which roles the MSP holds in its customers"));
         continue;
@@ -74,6 +79,6 @@ export default definePolicy({
         });
       }
     }
-    return verdicts;
+    return [...verdicts, ...unreportedVerdicts(inventory, gdapRelationships)];
   },
 });

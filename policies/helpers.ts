@@ -1,8 +1,9 @@
 import type { TenantInventory, Verdict } from "../src/evaluate/policy.js";
+import { gdapRelationships } from "../src/model/facts/gdap.js";
 import {
   type FactKind,
+  factAbout,
   factsOf,
-  isFactOf,
   noFactsReason,
   readFact,
   unreportedConnections,
@@ -117,20 +118,6 @@ export function resultMfa(mfa: MfaVerdict): ResultMfa {
  */
 export function pathStatus(state: MfaState): "pass" | "unknown" | "fail" {
   return state === "enforced" ? "pass" : state === "unknown" ? "unknown" : "fail";
-}
-
-/** The fact of `kind` a provider emitted about `entryPoint` (it names the entry point in `data.entryPoint`). */
-export function factAbout(
-  inventory: TenantInventory,
-  kind: FactKind<unknown>,
-  entryPoint: EntryPoint,
-): Fact | undefined {
-  return inventory.facts.find(
-    (f) =>
-      isFactOf(f, kind) &&
-      f.connection === entryPoint.connection &&
-      (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint.id,
-  );
 }
 
 /**
@@ -306,7 +293,7 @@ export function gdapRelationshipsUnread(
   return {
     subject: {
       kind: "setting",
-      id: "gdap-relationships",
+      id: gdapRelationships.name,
       name: "GDAP relationships",
       source: at.source,
       connection: at.connection,

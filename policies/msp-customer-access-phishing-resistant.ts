@@ -1,12 +1,7 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
-import {
-  type AccessPath,
-  type Account,
-  CustomerAccessGroup,
-  customerAccessGroupFact,
-  type Evidence,
-  type MfaVerdict,
-} from "../src/model/index.js";
+import { customerAccessGroup } from "../src/model/facts/customer-access.js";
+import { factsOf } from "../src/model/facts/kind.js";
+import type { AccessPath, Account, Evidence, MfaVerdict } from "../src/model/index.js";
 import { accountsSourceOf } from "./helpers.js";
 
 /** Entry points from which MSP staff reach customers. */
@@ -80,9 +75,7 @@ export default definePolicy({
     // could not be read is one unknown, never an empty group.
     const groupsOf = new Map<string, Array<{ name: string; evidence: Evidence[] }>>();
     const verdicts: Verdict[] = [];
-    for (const fact of inventory.facts.filter((f) => f.kind === customerAccessGroupFact)) {
-      const parsed = CustomerAccessGroup.safeParse(fact.data);
-      const group = parsed.success ? parsed.data : undefined;
+    for (const { fact, data: group } of factsOf(inventory, customerAccessGroup)) {
       const reach = group?.reaches?.length
         ? ` (GDAP: ${group.reaches.map((r) => `${r.customer} as ${r.roles.join(", ")}`).join("; ")})`
         : "";

@@ -4,7 +4,7 @@ import { z } from "zod";
  * The boundary: Microsoft Graph shapes we read (v1.0 unless noted), as documented in
  * reference/identity-apis.md §1 (msgraph-typescript-typings v1.0 schema, microsoft-graph-docs-contrib).
  * Only the fields we use are declared; unknown fields pass through. Conditional Access shapes live in
- * `src/link/entra/facts.ts`, shared with the evaluator.
+ * `src/model/facts/entra.ts`, shared with the evaluator.
  */
 
 /** Application permissions (Graph app roles) by the endpoint that needs them. */

@@ -1,15 +1,15 @@
 import { type CollectContext, defineProvider } from "../../src/collect/provider.js";
 import { describeError } from "../../src/errors.js";
-import { directoryRoles } from "../../src/link/entra/facts.js";
+import type { CustomerAccessGroup } from "../../src/model/facts/customer-access.js";
+import { directoryRoles } from "../../src/model/facts/entra.js";
 import {
-  type CustomerAccessGroup,
-  type Evidence,
-  type Fact,
   type GdapFactData,
   type GdapRelationship,
-  gdapFact,
+  gdapRelationships,
   grantingStatuses,
-} from "../../src/model/index.js";
+} from "../../src/model/facts/gdap.js";
+import { factOf } from "../../src/model/facts/kind.js";
+import type { Evidence, Fact } from "../../src/model/index.js";
 import { connect, type EntraClient } from "./client.js";
 import {
   DelegatedAdminAccessAssignment,
@@ -189,7 +189,11 @@ export function gdapFactOf(connection: string, data: GdapFactData): Fact {
         : { note: data.reason ?? "not read" }),
     },
   ];
-  return { kind: gdapFact, id: `${connection}:${gdapFact}`, source, connection, data, evidence };
+  return factOf(
+    gdapRelationships,
+    { id: `${connection}:${gdapRelationships.name}`, source, connection, evidence },
+    data,
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   entraFactKinds,
   PerUserMfaState,
   type RoleAssignmentItem,
-} from "../../src/link/entra/facts.js";
+} from "../../src/model/facts/entra.js";
 import type { AccessPath, Account, Evidence, Fact } from "../../src/model/index.js";
 import { appendAll } from "../../src/util/arrays.js";
 import {

@@ -3,7 +3,7 @@ import {
   directoryRoles,
   methodStrength,
   type RoleAssignmentItem,
-} from "../../src/link/entra/facts.js";
+} from "../../src/model/facts/entra.js";
 import type { AccessPath, Account, EntryPoint, Evidence, Tristate } from "../../src/model/index.js";
 import { endpoints, type GraphUser, type RoleAssignment, type UserRegistrationDetails } from "./api.js";
 

@@ -1,13 +1,8 @@
 import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderPermissionError } from "../../src/errors.js";
-import type {
-  AccessPath,
-  Account,
-  CustomerAccessGroup,
-  EntryPoint,
-  MfaSetting,
-} from "../../src/model/index.js";
+import type { CustomerAccessGroup } from "../../src/model/facts/customer-access.js";
+import type { AccessPath, Account, EntryPoint, MfaSetting } from "../../src/model/index.js";
 import {
   CloudIdentityPolicy,
   directoryScopes,

@@ -3,8 +3,14 @@ import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError, ProviderAuthError, ProviderPermissionError } from "../../src/errors.js";
-import type { OktaAppAssignments, OktaGroupFact, OktaOrgFact, ReadState } from "../../src/link/okta/facts.js";
-import type { Account, CustomerAccessGroup, ProviderInventory } from "../../src/model/index.js";
+import type { CustomerAccessGroup } from "../../src/model/facts/customer-access.js";
+import type {
+  OktaAppAssignments,
+  OktaGroupFact,
+  OktaOrgFact,
+  ReadState,
+} from "../../src/model/facts/okta.js";
+import type { Account, ProviderInventory } from "../../src/model/index.js";
 import {
   allOktaScopes,
   OktaApp,

@@ -1,3 +1,4 @@
+import { type FactKind, factOf } from "../../src/model/facts/kind.js";
 import {
   type OktaAppAssignments,
   type OktaAppFact,
@@ -6,11 +7,15 @@ import {
   type OktaPolicyFact,
   type OktaRuleFact,
   type OktaZoneFact,
-  oktaFactKinds,
+  oktaApp,
   oktaFactorStrength,
+  oktaGroup,
+  oktaOrg,
+  oktaPolicy,
   oktaSource,
+  oktaZone,
   pendingOktaEvaluation,
-} from "../../src/link/okta/facts.js";
+} from "../../src/model/facts/okta.js";
 import type {
   AccessPath,
   Account,
@@ -308,14 +313,14 @@ export function buildInventory(read: OrgRead): Built {
   }
 
   const facts: Fact[] = [];
-  const fact = (kind: string, id: string, data: Fact["data"], evidence: Evidence[]) =>
-    facts.push({ kind, id, source, connection, data, evidence });
+  const fact = <T>(kind: FactKind<T>, id: string, data: T, evidence: Evidence[]) =>
+    facts.push(factOf(kind, { id, source, connection, evidence }, data));
   const org: OktaOrgFact = {
     orgUrl: read.orgUrl,
     entryPoints: { signIn: ids.signIn, dashboard: ids.dashboard, adminConsole: ids.adminConsole },
     reads: read.reads,
   };
-  fact(oktaFactKinds.org, host, org, [ev(endpoints.users, undefined, read.orgUrl)]);
+  fact(oktaOrg, host, org, [ev(endpoints.users, undefined, read.orgUrl)]);
   for (const app of apps) {
     const data: OktaAppFact = {
       id: app.id,
@@ -338,7 +343,7 @@ export function buildInventory(read: OrgRead): Built {
     };
     const assignments = read.appAssignments?.get(app.id);
     if (assignments) data.assignments = assignments;
-    fact(oktaFactKinds.app, app.id, data, [
+    fact(oktaApp, app.id, data, [
       ev(endpoints.apps, app.id),
       ...(assignments ? [ev(endpoints.appUsers(app.id), app.id, assignments.reason)] : []),
     ]);
@@ -369,7 +374,7 @@ export function buildInventory(read: OrgRead): Built {
         : null,
       ...(rulesReason ? { rulesReason } : {}),
     };
-    fact(oktaFactKinds.policy, policy.id, data, [
+    fact(oktaPolicy, policy.id, data, [
       ev(endpoints.policies(policy.type), policy.id),
       ev(endpoints.rules(policy.id), policy.id),
     ]);
@@ -382,10 +387,10 @@ export function buildInventory(read: OrgRead): Built {
       status: zone.status ?? null,
       usage: zone.usage ?? null,
     };
-    fact(oktaFactKinds.zone, zone.id, data, [ev(endpoints.zones, zone.id)]);
+    fact(oktaZone, zone.id, data, [ev(endpoints.zones, zone.id)]);
   }
   for (const group of read.groups)
-    fact(oktaFactKinds.group, group.id, group, [ev(endpoints.members(group.id), group.id)]);
+    fact(oktaGroup, group.id, group, [ev(endpoints.members(group.id), group.id)]);
   return { entryPoints, accessPaths, facts };
 }
 

@@ -1,12 +1,9 @@
 import type { TenantInventory } from "../evaluate/policy.js";
+import { entraFactKinds, entraKinds, entraSource, type ServicePrincipalItem } from "../model/facts/entra.js";
+import { factsOf } from "../model/facts/kind.js";
+import { oktaAppAssignment, oktaSource, unreadAppAssignments } from "../model/facts/okta.js";
 import type { AccessPath, Account, AuthChain, EntryPoint, Evidence, MfaVerdict } from "../model/index.js";
 import { type DuoResolution, duoSource, resolveDuoProxy } from "./duo/index.js";
-import {
-  entraFactKinds,
-  entraSource,
-  type ServicePrincipalItem,
-  ServicePrincipalsFact,
-} from "./entra/facts.js";
 import { entraAccessFor, entraConnections, entraFactsOf } from "./entra/index.js";
 import type { Linker } from "./linker.js";
 import {
@@ -16,14 +13,7 @@ import {
   npsVerdict,
   readNpsSettings,
 } from "./nps/index.js";
-import {
-  type OktaOrg,
-  oktaAppAssignment,
-  oktaConnections,
-  oktaSource,
-  readOktaOrg,
-  unreadAppAssignments,
-} from "./okta/facts.js";
+import { type OktaOrg, oktaConnections, readOktaOrg } from "./okta/facts.js";
 import { evaluateOktaAccess, findOktaApps, type OktaAppRef, oktaAccessFor } from "./okta/index.js";
 
 /**
@@ -174,19 +164,14 @@ class Resolver {
   }
 
   #servicePrincipals(connection: string): { items: ServicePrincipalItem[] } | { reason: string } {
-    const fact = this.inventory.facts.find(
-      (f) =>
-        f.source === entraSource &&
-        f.connection === connection &&
-        f.kind === entraFactKinds.servicePrincipals,
+    const read = factsOf(this.inventory, entraKinds[entraFactKinds.servicePrincipals]).find(
+      (r) => r.fact.connection === connection,
     );
-    if (!fact) return { reason: "enterprise apps were not collected (Application.Read.All)" };
-    const parsed = ServicePrincipalsFact.safeParse(fact.data);
-    if (!parsed.success)
-      return { reason: `the enterprise-app fact is malformed: ${parsed.error.issues[0]?.message}` };
-    if (parsed.data.status !== "read")
-      return { reason: `enterprise apps could not be read (${parsed.data.reason ?? parsed.data.status})` };
-    return { items: parsed.data.items };
+    if (!read) return { reason: "enterprise apps were not collected (Application.Read.All)" };
+    if (read.error !== undefined) return { reason: `the enterprise-app fact is malformed: ${read.error}` };
+    if (read.data.status !== "read")
+      return { reason: `enterprise apps could not be read (${read.data.reason ?? read.data.status})` };
+    return { items: read.data.items };
   }
 
   #entraApp(connection: string, d: Delegation): EntraTarget {

@@ -1,6 +1,5 @@
 export * from "./coverage.js";
 export * from "./evidence.js";
-export * from "./gdap.js";
 export * from "./inventory.js";
 export * from "./result.js";
 export * from "./vocabulary.js";

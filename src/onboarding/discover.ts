@@ -5,7 +5,8 @@ import { collectConnection } from "../collect/index.js";
 import { QuotaRegistry } from "../collect/quota.js";
 import { loadConfig } from "../composition.js";
 import { ConfigError, ProviderUnavailableError } from "../errors.js";
-import { type Coverage, GdapFactData, gdapFact, grantingStatuses } from "../model/index.js";
+import { type GdapFactData, gdapFacts, grantingStatuses } from "../model/facts/gdap.js";
+import type { Coverage } from "../model/index.js";
 import { unifiedDiff } from "../util/line-diff.js";
 import {
   type DiscoveredTenant,
@@ -96,15 +97,14 @@ export async function readGdapCustomers(
     provider: gdapDiscovery,
     ...(options.env ? { env: options.env } : {}),
   });
-  const fact = collection.inventory.facts.find((f) => f.kind === gdapFact);
-  const data = fact ? GdapFactData.safeParse(fact.data) : undefined;
-  if (collection.coverage.status !== "complete" || !data?.success || data.data.status !== "read") {
+  const [gdap] = gdapFacts(collection.inventory);
+  if (collection.coverage.status !== "complete" || gdap?.data.status !== "read") {
     const why = incompleteReason(collection.coverage);
     throw new ProviderUnavailableError(
       `tenant '${msp.id}', connection '${connection.id}': GDAP relationships not read completely (${why || "no GDAP data"}); nothing changed`,
     );
   }
-  return data.data;
+  return gdap.data;
 }
 
 /** Customers with a granting relationship, and the Entra ids of those whose every relationship ended. */

@@ -20,6 +20,8 @@ export function testAbsentFacts(
   const run = (status: Coverage["status"], facts: Fact[] = []) =>
     policy.evaluate({
       inventory: inventory({
+        // A policy for MSP tenants only is run where the engine runs it: in the MSP's own tenant.
+        tenant: { role: policy.meta.tenantRoles?.[0] ?? "customer" },
         facts: [...(extra.facts ?? []), ...facts],
         entryPoints: extra.entryPoints ?? [],
         coverage: [coverage(source, status, connection)],

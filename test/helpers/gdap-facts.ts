@@ -1,5 +1,5 @@
 import type { TenantInventory } from "../../src/evaluate/policy.js";
-import { type GdapFactData, type GdapRelationship, gdapFact } from "../../src/model/index.js";
+import { type GdapFactData, type GdapRelationship, gdapRelationships } from "../../src/model/facts/gdap.js";
 import { inventory } from "./inventory.js";
 
 /** GDAP facts for policy tests, in the model's shape (what the Entra provider emits from Graph's lists). */
@@ -46,8 +46,8 @@ export function gdapInventory(
     tenant: { role: tenantRole },
     facts: [
       {
-        kind: gdapFact,
-        id: `entra:${gdapFact}`,
+        kind: gdapRelationships.name,
+        id: `entra:${gdapRelationships.name}`,
         source: "entra",
         connection: "entra",
         data: { status: "read", customers: [], ...data },

@@ -1,4 +1,6 @@
 import policy from "../../policies/gdap-access-through-groups.js";
+import { gdapRelationships } from "../../src/model/facts/gdap.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { gdapInventory, relationship, role } from "../helpers/gdap-facts.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -129,3 +131,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, gdapRelationships);

@@ -1,5 +1,9 @@
+import { describe, expect, it } from "vitest";
 import policy from "../../policies/gdap-no-global-administrator.js";
+import { gdapRelationships } from "../../src/model/facts/gdap.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { gdapInventory, relationship, role } from "../helpers/gdap-facts.js";
+import { coverage, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
 testPolicy(policy, {
@@ -70,4 +74,21 @@ testPolicy(policy, {
     },
     { name: "no GDAP fact (a customer tenant)", inventory: gdapInventory({ relationships: [] }, "customer") },
   ],
+});
+
+testAbsentFacts(policy, gdapRelationships);
+
+describe("an Entra connection without a GDAP fact", () => {
+  const run = (role: "msp" | "customer") =>
+    policy.evaluate({
+      inventory: inventory({ tenant: { role }, coverage: [coverage("entra", "complete", "entra-1")] }),
+      now: new Date("2026-11-24T12:00:00Z"),
+      options: policy.defaultOptions,
+    });
+  it("in the MSP's own tenant, which reads GDAP on every Entra connection: unknown", () => {
+    expect(run("msp").map((v) => [v.status, v.subject.id])).toEqual([["unknown", "entra-1"]]);
+  });
+  it("in a customer tenant, where GDAP is not read: nothing is missing", () => {
+    expect(run("customer")).toEqual([]);
+  });
 });

@@ -1,11 +1,7 @@
 import policy from "../../policies/msp-customer-access-phishing-resistant.js";
-import {
-  type Account,
-  type CustomerAccessGroup,
-  customerAccessGroupFact,
-  type FactorStrength,
-  type MfaState,
-} from "../../src/model/index.js";
+import { type CustomerAccessGroup, customerAccessGroup } from "../../src/model/facts/customer-access.js";
+import type { Account, FactorStrength, MfaState } from "../../src/model/index.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { accessPath, account, entryPoint, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -64,7 +60,7 @@ function gdapMember(
     accessPaths: [path("idp", "e2", ...signIn)],
     facts: [
       {
-        kind: customerAccessGroupFact,
+        kind: customerAccessGroup.name,
         id: "entra:customer-access-group:g-gdap",
         source: "entra",
         connection: "entra",
@@ -193,3 +189,5 @@ testPolicy(policy, {
     },
   ],
 });
+
+testAbsentFacts(policy, customerAccessGroup);

@@ -25,7 +25,7 @@ import * as sshEmulator from "../../providers/ssh/emulator.js";
 import * as sshSnapshot from "../../providers/ssh/snapshot.js";
 import * as teamviewerApi from "../../providers/teamviewer/api.js";
 import * as teamviewerEmulator from "../../providers/teamviewer/emulator.js";
-import { directoryRoles } from "../../src/link/entra/facts.js";
+import { directoryRoles } from "../../src/model/facts/entra.js";
 
 /**
  * Each emulator states the vendor facts it enforces (paths, scopes, permission names, limits, page sizes)

@@ -1,4 +1,6 @@
 import type { TenantInventory } from "../../evaluate/policy.js";
+import { entraFactKinds, entraKinds, entraSource } from "../../model/facts/entra.js";
+import { factsOf } from "../../model/facts/kind.js";
 import type { AccessPath } from "../../model/index.js";
 import type { Linker } from "../linker.js";
 import {
@@ -13,10 +15,9 @@ import {
   recognisedBreakGlass,
   type TenantScopeResult,
 } from "./conditional-access/index.js";
-import { entraFactKinds, entraSource } from "./facts.js";
 
+export * from "../../model/facts/entra.js";
 export * from "./conditional-access/index.js";
-export * from "./facts.js";
 
 /**
  * Per-inventory cache of parsed facts and per-user evaluations: the linker and several policies ask the
@@ -47,13 +48,7 @@ function cacheFor(inventory: Pick<TenantInventory, "facts">, connection: string)
 
 /** Entra connections of the tenant that produced facts. */
 export function entraConnections(inventory: Pick<TenantInventory, "facts">): string[] {
-  return [
-    ...new Set(
-      inventory.facts
-        .filter((f) => f.source === entraSource && f.kind === entraFactKinds.tenant)
-        .map((f) => f.connection),
-    ),
-  ];
+  return [...new Set(factsOf(inventory, entraKinds[entraFactKinds.tenant]).map((r) => r.fact.connection))];
 }
 
 export function entraFactsOf(inventory: Pick<TenantInventory, "facts">, connection: string): EntraFacts {

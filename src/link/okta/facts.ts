@@ -1,201 +1,26 @@
-import { z } from "zod";
 import type { TenantInventory } from "../../evaluate/policy.js";
-import { type Account, type Fact, type FactorStrength, JsonValue, strengthRank } from "../../model/index.js";
+import { type FactRead, factsOf } from "../../model/facts/kind.js";
+import {
+  type OktaAppFact,
+  type OktaGroupFact,
+  type OktaOrgFact,
+  type OktaPolicyFact,
+  type OktaZoneFact,
+  oktaApp,
+  oktaGroup,
+  oktaOrg,
+  oktaPolicy,
+  oktaSource,
+  oktaZone,
+} from "../../model/facts/okta.js";
+import type { Account } from "../../model/index.js";
 
-/**
- * The contract between the Okta provider (which collects) and the Okta policy evaluator (which decides):
- * fact kinds and their zod schemas. Both sides import this file; the data stays JSON so an inventory can
- * come from a remote collector (DESIGN.md §9). Field names follow the Okta Management API
- * (reference/identity-apis.md §2); raw rule `conditions`/`actions` are kept whole so that a condition this
- * code does not model is seen (and treated as "may not apply"), never silently dropped.
+/*
+ * The Okta facts contract lives in src/model/facts/okta.ts (issue #25 item 4); this module reads one
+ * connection's facts for the Okta policy evaluator. The re-export keeps the evaluator's imports as they
+ * are until the engine moves out of src/link (item 7).
  */
-
-export const oktaSource = "okta";
-
-/** The `mfa.reason` of every Okta access path until the Okta linker has evaluated it. */
-export const pendingOktaEvaluation = "pending Okta policy evaluation";
-
-export const oktaFactKinds = {
-  org: "okta.org",
-  policy: "okta.policy",
-  app: "okta.app",
-  zone: "okta.zone",
-  group: "okta.group",
-} as const;
-
-/** Whether one part of the org was read completely; `reason` says what failed. */
-export const ReadState = z.object({ complete: z.boolean(), reason: z.string().optional() });
-export type ReadState = z.infer<typeof ReadState>;
-
-const optionalString = z.string().nullish();
-
-/** One per connection: where the org is, which entry points the provider made, and what was read. */
-export const OktaOrgFact = z.object({
-  orgUrl: z.string(),
-  entryPoints: z.object({
-    signIn: z.string(),
-    dashboard: z.string(),
-    adminConsole: z.string(),
-  }),
-  reads: z.object({
-    users: ReadState,
-    factors: ReadState,
-    admins: ReadState,
-    signOnPolicies: ReadState,
-    accessPolicies: ReadState,
-    enrollPolicies: ReadState,
-    apps: ReadState,
-    zones: ReadState,
-    groups: ReadState,
-    /** `GET /api/v1/apps/{id}/users` of the active apps other than the Dashboard and Admin Console. */
-    appAssignments: ReadState.optional(),
-  }),
-});
-export type OktaOrgFact = z.infer<typeof OktaOrgFact>;
-
-const RawObject = z.record(z.string(), JsonValue);
-
-/** A policy rule as the API returned it; the evaluator reads `conditions`/`actions` with its own schemas. */
-export const OktaRuleFact = z.object({
-  id: z.string(),
-  name: optionalString,
-  type: optionalString,
-  status: optionalString,
-  priority: z.number().nullish(),
-  system: z.boolean().nullish(),
-  conditions: RawObject.nullish(),
-  actions: RawObject.nullish(),
-});
-export type OktaRuleFact = z.infer<typeof OktaRuleFact>;
-
-/** A policy (OKTA_SIGN_ON, ACCESS_POLICY or MFA_ENROLL) with its rules; `rules` is null when unread. */
-export const OktaPolicyFact = z.object({
-  id: z.string(),
-  name: optionalString,
-  type: z.string(),
-  status: optionalString,
-  priority: z.number().nullish(),
-  system: z.boolean().nullish(),
-  conditions: RawObject.nullish(),
-  settings: RawObject.nullish(),
-  rules: z.array(OktaRuleFact).nullable(),
-  rulesReason: z.string().optional(),
-});
-export type OktaPolicyFact = z.infer<typeof OktaPolicyFact>;
-
-/**
- * Who is assigned to an app (`GET /api/v1/apps/{id}/users`: directly, scope USER, or through a group,
- * scope GROUP; the list holds both). `unavailable` (with `reason`) when the list could not be read whole:
- * then every user who can sign in is assumed assigned (fail closed).
- */
-export const OktaAppAssignments = z.object({
-  status: z.enum(["read", "unavailable"]),
-  users: z.array(z.string()),
-  reason: z.string().optional(),
-});
-export type OktaAppAssignments = z.infer<typeof OktaAppAssignments>;
-
-/**
- * An app and what identifies it to the systems that delegate to it: its id, its `name` (`saasure`,
- * `okta_enduser`, `radius`, ...), the SAML audience (the service provider's entity id), the SAML ACS URL
- * and the OIDC client id. `entryPoint` is the id of the provider's entry point for it (null when none).
- * `assignments` is absent for apps whose assignments are not read (the Dashboard and Admin Console, which
- * every user and every administrator reach, and inactive apps) and in inventories collected before they
- * were: absent means every user who can sign in is assumed assigned.
- */
-export const OktaAppFact = z.object({
-  id: z.string(),
-  name: z.string(),
-  label: optionalString,
-  status: optionalString,
-  signOnMode: optionalString,
-  accessPolicyId: z.string().nullable(),
-  samlAudience: optionalString,
-  samlAcsUrl: optionalString,
-  oidcClientId: optionalString,
-  entryPoint: z.string().nullable(),
-  assignments: OktaAppAssignments.optional(),
-});
-export type OktaAppFact = z.infer<typeof OktaAppFact>;
-
-/** Why an app's assignments are not known (not collected, or not read whole); undefined when they are. */
-export function unreadAppAssignments(app: OktaAppFact): string | undefined {
-  const a = app.assignments;
-  const label = app.label ?? app.name;
-  if (!a) return `who is assigned to Okta app '${label}' was not collected`;
-  if (a.status !== "read")
-    return `who is assigned to Okta app '${label}' could not be read (${a.reason ?? a.status})`;
-  return undefined;
-}
-
-/**
- * Whether user `userId` is assigned to `app`: `true`/`false` when the assignments were read, `"unknown"`
- * (with the reason) when they were not, in which case callers assume the user is assigned.
- */
-export function oktaAppAssignment(
-  app: OktaAppFact,
-  userId: string,
-): { assigned: boolean } | { assigned: "unknown"; reason: string } {
-  const reason = unreadAppAssignments(app);
-  if (reason !== undefined) return { assigned: "unknown", reason };
-  return { assigned: app.assignments!.users.includes(userId) };
-}
-
-export const OktaZoneFact = z.object({
-  id: z.string(),
-  name: optionalString,
-  type: optionalString,
-  status: optionalString,
-  usage: optionalString,
-});
-export type OktaZoneFact = z.infer<typeof OktaZoneFact>;
-
-/**
- * A group a policy condition names. `everyone` marks Okta's built-in Everyone group (all users, members not
- * listed); otherwise `members` are user ids, or null with `reason` when the membership could not be read.
- */
-export const OktaGroupFact = z.object({
-  id: z.string(),
-  name: optionalString,
-  type: optionalString,
-  everyone: z.boolean(),
-  members: z.array(z.string()).nullable(),
-  reason: z.string().optional(),
-});
-export type OktaGroupFact = z.infer<typeof OktaGroupFact>;
-
-/** Factor types from `GET /api/v1/users/{id}/factors` (reference §2.1), by strength (DESIGN.md §2). */
-const factorStrengths: Record<string, FactorStrength> = {
-  webauthn: "phishing-resistant",
-  u2f: "phishing-resistant",
-  signed_nonce: "phishing-resistant",
-  push: "app",
-  "token:software:totp": "app",
-  "token:hotp": "app",
-  "token:hardware": "app",
-  token: "app",
-  web: "app",
-  sms: "weak",
-  call: "weak",
-  email: "weak",
-  question: "weak",
-};
-
-/** Strength of an Okta factor type; null for a type this code does not know. */
-export function oktaFactorStrength(factorType: string): FactorStrength | null {
-  return factorStrengths[factorType.toLowerCase()] ?? null;
-}
-
-/** The weaker of two strengths (null = unknown, which counts as weakest). */
-export function weakerStrength(a: FactorStrength | null, b: FactorStrength | null): FactorStrength | null {
-  if (a === null || b === null) return null;
-  return strengthRank[a] <= strengthRank[b] ? a : b;
-}
-
-/** A strength's rank, unknown (null) below every known one. */
-export function rankOrUnknown(s: FactorStrength | null): number {
-  return s === null ? -1 : strengthRank[s];
-}
+export * from "../../model/facts/okta.js";
 
 /** A user as the evaluator needs it: status, and the factor types enrolled and active (null = unread). */
 export interface OktaUserView {
@@ -218,18 +43,18 @@ export interface OktaOrg {
   invalid: string[];
 }
 
-function parseData<T>(schema: z.ZodType<T>, fact: Fact, invalid: string[]): T | undefined {
-  const parsed = schema.safeParse(fact.data);
-  if (parsed.success) return parsed.data;
-  invalid.push(`${fact.kind} ${fact.id}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-  return undefined;
-}
-
 /** Okta connections present in an inventory (one `okta.org` fact each). */
 export function oktaConnections(inventory: Pick<TenantInventory, "facts">): string[] {
-  return inventory.facts
-    .filter((f) => f.source === oktaSource && f.kind === oktaFactKinds.org)
-    .map((f) => f.connection);
+  return factsOf(inventory, oktaOrg).map((r) => r.fact.connection);
+}
+
+/** The data of each read that matched its schema; a mismatch goes to `invalid` as "<fact id>: <why>". */
+function validData<T>(reads: FactRead<T>[], invalid: string[]): T[] {
+  return reads.flatMap((r) => {
+    if (r.error === undefined) return [r.data];
+    invalid.push(`${r.fact.id}: ${r.error}`);
+    return [];
+  });
 }
 
 /**
@@ -241,29 +66,13 @@ export function readOktaOrg(
   connection: string,
 ): OktaOrg | undefined {
   const invalid: string[] = [];
-  const mine = inventory.facts.filter((f) => f.source === oktaSource && f.connection === connection);
-  const orgFact = mine.find((f) => f.kind === oktaFactKinds.org);
-  const org = orgFact ? parseData(OktaOrgFact, orgFact, invalid) : undefined;
+  const mine = { facts: inventory.facts.filter((f) => f.connection === connection) };
+  const [org] = validData(factsOf(mine, oktaOrg).slice(0, 1), invalid);
   if (!org) return undefined;
-  const policies: OktaPolicyFact[] = [];
-  const apps: OktaAppFact[] = [];
-  const zones = new Map<string, OktaZoneFact>();
-  const groups = new Map<string, OktaGroupFact>();
-  for (const fact of mine) {
-    if (fact.kind === oktaFactKinds.policy) {
-      const p = parseData(OktaPolicyFact, fact, invalid);
-      if (p) policies.push(p);
-    } else if (fact.kind === oktaFactKinds.app) {
-      const a = parseData(OktaAppFact, fact, invalid);
-      if (a) apps.push(a);
-    } else if (fact.kind === oktaFactKinds.zone) {
-      const z = parseData(OktaZoneFact, fact, invalid);
-      if (z) zones.set(z.id, z);
-    } else if (fact.kind === oktaFactKinds.group) {
-      const g = parseData(OktaGroupFact, fact, invalid);
-      if (g) groups.set(g.id, g);
-    }
-  }
+  const policies = validData(factsOf(mine, oktaPolicy), invalid);
+  const apps = validData(factsOf(mine, oktaApp), invalid);
+  const zones = new Map(validData(factsOf(mine, oktaZone), invalid).map((z) => [z.id, z]));
+  const groups = new Map(validData(factsOf(mine, oktaGroup), invalid).map((g) => [g.id, g]));
   const users = new Map<string, OktaUserView>();
   for (const a of inventory.accounts) {
     if (a.source !== oktaSource || a.connection !== connection) continue;

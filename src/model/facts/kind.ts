@@ -17,9 +17,12 @@ export interface FactKind<T> {
   /**
    * `every-connection`: each connection of `sources` read completely reports at least one such fact, so
    * none means something went wrong and a policy says `unknown`. Otherwise `noneMeans` says why none is a
-   * real answer (the system has no API keys, no proxy was configured to be read).
+   * real answer (the system has no API keys, no proxy was configured to be read). `tenantRoles` narrows
+   * "each connection" to the connections of tenants of those roles (GDAP is read in the MSP's own tenant).
    */
-  readonly presence: { every: "connection" } | { every: "none"; noneMeans: string };
+  readonly presence:
+    | { every: "connection"; tenantRoles?: ReadonlyArray<"customer" | "msp"> }
+    | { every: "none"; noneMeans: string };
 }
 
 export function defineFactKind<T>(kind: FactKind<T>): FactKind<T> {
@@ -68,6 +71,23 @@ export function factsOf<T>(inventory: { facts: readonly Fact[] }, kind: FactKind
   return inventory.facts.filter((f) => isFactOf(f, kind)).map((f) => readFact(f, kind));
 }
 
+/**
+ * The fact of `kind` from `entryPoint`'s connection that names it in `data.entryPoint` (providers that
+ * describe one entry point per fact), unvalidated: the caller reads it with `readFact`.
+ */
+export function factAbout(
+  inventory: { facts: readonly Fact[] },
+  kind: FactKind<unknown>,
+  entryPoint: { id: string; connection: string },
+): Fact | undefined {
+  return inventory.facts.find(
+    (f) =>
+      isFactOf(f, kind) &&
+      f.connection === entryPoint.connection &&
+      (f.data as { entryPoint?: unknown } | null)?.entryPoint === entryPoint.id,
+  );
+}
+
 /** The reason a policy gives for a connection that was read but reported none of `kind`. */
 export function noFactsReason(kind: FactKind<unknown>): string {
   return `the connection was read but reported no ${kind.name} facts`;
@@ -79,10 +99,16 @@ export function noFactsReason(kind: FactKind<unknown>): string {
  * absent (`presence.every: "none"`) never appears here.
  */
 export function unreportedConnections(
-  inventory: { facts: readonly Fact[]; coverage: readonly Coverage[] },
+  inventory: {
+    facts: readonly Fact[];
+    coverage: readonly Coverage[];
+    tenant?: { role: "customer" | "msp" };
+  },
   kind: FactKind<unknown>,
 ): Coverage[] {
   if (kind.presence.every !== "connection") return [];
+  const roles = kind.presence.tenantRoles;
+  if (roles && !(inventory.tenant && roles.includes(inventory.tenant.role))) return [];
   const reported = new Set(inventory.facts.filter((f) => isFactOf(f, kind)).map((f) => f.connection));
   return inventory.coverage.filter(
     (c) => c.status === "complete" && kind.sources.includes(c.source) && !reported.has(c.connection),

@@ -27,7 +27,8 @@ import {
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
 import { link, mergeCollections } from "../../../src/link/index.js";
-import { type AccessPath, customerAccessGroupFact } from "../../../src/model/index.js";
+import { customerAccessGroup } from "../../../src/model/facts/customer-access.js";
+import type { AccessPath } from "../../../src/model/index.js";
 
 const token = "eyJ0eXAiOiJKV1QifQ.test-token";
 const dir = mkdtempSync(join(tmpdir(), "mfasweep-entra-test-"));
@@ -127,7 +128,7 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
         collect: { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
       },
     );
-    const facts = collection.inventory.facts.filter((f) => f.kind === customerAccessGroupFact);
+    const facts = collection.inventory.facts.filter((f) => f.kind === customerAccessGroup.name);
     expect(facts.map((f) => f.data)).toEqual([
       { group: gdap.id, name: "GDAP Helpdesk Agents", status: "read", members: [agent.id, lead.id] },
       { group: missing, status: "not-found", reason: expect.stringContaining("HTTP 404"), members: [] },

@@ -3,12 +3,8 @@ import { gdapReadPermission } from "../../../providers/entra/gdap-emulator.js";
 import { EntraSettings } from "../../../providers/entra/settings.js";
 import { collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import {
-  CustomerAccessGroup,
-  customerAccessGroupFact,
-  GdapFactData,
-  gdapFact,
-} from "../../../src/model/index.js";
+import { CustomerAccessGroup, customerAccessGroup } from "../../../src/model/facts/customer-access.js";
+import { GdapFactData, gdapRelationships } from "../../../src/model/facts/gdap.js";
 import { mspConnection, type Partner, startPartner } from "../../helpers/gdap.js";
 
 /**
@@ -30,12 +26,12 @@ async function collectMsp(p: Partner, role: "msp" | "customer" = "msp") {
 }
 
 const factOf = (c: Awaited<ReturnType<typeof collectMsp>>) => {
-  const fact = c.inventory.facts.find((f) => f.kind === gdapFact);
+  const fact = c.inventory.facts.find((f) => f.kind === gdapRelationships.name);
   return fact ? GdapFactData.parse(fact.data) : undefined;
 };
 const groupsOf = (c: Awaited<ReturnType<typeof collectMsp>>) =>
   c.inventory.facts
-    .filter((f) => f.kind === customerAccessGroupFact)
+    .filter((f) => f.kind === customerAccessGroup.name)
     .map((f) => ({ fact: f, group: CustomerAccessGroup.parse(f.data) }));
 
 describe("Entra provider: GDAP in the MSP's own tenant", () => {

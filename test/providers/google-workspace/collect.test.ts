@@ -13,11 +13,8 @@ import { GoogleWorkspaceSettings } from "../../../providers/google-workspace/set
 import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import {
-  cannotSignInUntilEnrolled,
-  customerAccessGroupFact,
-  nothingEnrolled,
-} from "../../../src/model/index.js";
+import { customerAccessGroup } from "../../../src/model/facts/customer-access.js";
+import { cannotSignInUntilEnrolled, nothingEnrolled } from "../../../src/model/index.js";
 import { inventory } from "../../helpers/inventory.js";
 
 const token = "ya29.test-token";
@@ -410,7 +407,7 @@ describe("google-workspace customerAccessGroups (the MSP's own tenant)", () => {
     tokens: [{ token, scopes }],
   });
   const facts = (collection: Awaited<ReturnType<typeof run>>["collection"]) =>
-    collection.inventory.facts.filter((f) => f.kind === customerAccessGroupFact).map((f) => f.data);
+    collection.inventory.facts.filter((f) => f.kind === customerAccessGroup.name).map((f) => f.data);
 
   it("reads each group's members, nested ones included, and one it cannot find as unavailable", async () => {
     const { collection } = await run(tenant([...allScopes, groupMembersScope]), {

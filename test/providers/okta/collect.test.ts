@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { factor, group, scenarioOrg, seedOrg, seedUser } from "../../../providers/okta/emulator.js";
 import { readOktaOrg } from "../../../src/link/okta/index.js";
-import { customerAccessGroupFact } from "../../../src/model/index.js";
+import { customerAccessGroup } from "../../../src/model/facts/customer-access.js";
 import { closeAll, host, linked, run, token } from "./harness.js";
 
 afterEach(closeAll);
@@ -22,7 +22,7 @@ describe("okta collect through @okta/okta-sdk-nodejs", () => {
       settings: { customerAccessGroups: [delegated.id, missing] },
       collect: { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
     });
-    const facts = collection.inventory.facts.filter((f) => f.kind === customerAccessGroupFact);
+    const facts = collection.inventory.facts.filter((f) => f.kind === customerAccessGroup.name);
     expect(facts.map((f) => f.data)).toEqual([
       { group: delegated.id, name: "Delegated Admins", status: "read", members: [ann.id] },
       { group: missing, status: "unavailable", reason: expect.stringContaining("E0000007"), members: [] },

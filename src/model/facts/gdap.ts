@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { Evidence } from "./evidence.js";
+import type { Evidence } from "../evidence.js";
+import type { Fact } from "../inventory.js";
+import { defineFactKind, factsOf } from "./kind.js";
 
 /**
  * Fact kind for the MSP's delegated admin (GDAP) relationships, read in its own tenant (reference
@@ -7,7 +9,6 @@ import type { Evidence } from "./evidence.js";
  * groups of the MSP hold those roles (access assignments). Policies judge the delegated access from it
  * without knowing the provider; a read that failed is `unavailable`, never an empty list.
  */
-export const gdapFact = "gdap-relationships";
 
 const ReadState = z.enum(["read", "unavailable"]);
 
@@ -52,6 +53,17 @@ export const GdapFactData = z.object({
 });
 export type GdapFactData = z.infer<typeof GdapFactData>;
 
+/**
+ * One per Entra connection of the MSP's own tenant (role: msp), which alone reads GDAP; the fact says
+ * `unavailable` when the read failed, so a connection read completely without it lost it.
+ */
+export const gdapRelationships = defineFactKind({
+  name: "gdap-relationships",
+  sources: ["entra"],
+  schema: GdapFactData,
+  presence: { every: "connection", tenantRoles: ["msp"] },
+});
+
 /** Statuses in which a relationship grants its roles (or is about to lapse while still granting them). */
 export const grantingStatuses = new Set(["active", "expiring"]);
 
@@ -61,33 +73,20 @@ export function autoExtends(duration: string | null): boolean {
 }
 
 /** The GDAP facts of an inventory, each parsed; a fact that does not match the model is `unavailable`. */
-export function gdapFacts(
-  facts: ReadonlyArray<{
-    kind: string;
-    data: unknown;
-    source: string;
-    connection: string;
-    evidence: Evidence[];
-  }>,
-): Array<{ source: string; connection: string; evidence: Evidence[]; data: GdapFactData }> {
-  return facts
-    .filter((f) => f.kind === gdapFact)
-    .map((f) => {
-      const parsed = GdapFactData.safeParse(f.data);
-      return {
-        source: f.source,
-        connection: f.connection,
-        evidence: f.evidence,
-        data: parsed.success
-          ? parsed.data
-          : {
-              status: "unavailable",
-              reason: "the GDAP fact does not match the model",
-              customers: [],
-              relationships: [],
-            },
-      };
-    });
+export function gdapFacts(inventory: {
+  facts: readonly Fact[];
+}): Array<{ source: string; connection: string; evidence: Evidence[]; data: GdapFactData }> {
+  return factsOf(inventory, gdapRelationships).map(({ fact, data }) => ({
+    source: fact.source,
+    connection: fact.connection,
+    evidence: fact.evidence,
+    data: data ?? {
+      status: "unavailable",
+      reason: "the GDAP fact does not match the model",
+      customers: [],
+      relationships: [],
+    },
+  }));
 }
 
 /** Evidence for one relationship: where the list was read, this relationship's id and its roles. */
