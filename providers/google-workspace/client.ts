@@ -3,7 +3,7 @@ import type { admin_directory_v1 } from "@googleapis/admin";
 import type { cloudidentity_v1 } from "@googleapis/cloudidentity";
 import type { JWTOptions, OAuth2Client } from "google-auth-library";
 import type { z } from "zod";
-import { checkShape } from "../../src/collect/http.js";
+import { accountKey, checkShape } from "../../src/collect/http.js";
 import { PageGuard } from "../../src/collect/paging.js";
 import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
@@ -69,7 +69,8 @@ export async function createGoogleAuth(
     const token = (await secret(settings.auth.token)).reveal();
     const client = new OAuth2Client();
     client.setCredentials({ access_token: token });
-    return { auth: client, principal: "access token" };
+    // Named by a hash of the token: one token is one user of one project, so one quota.
+    return { auth: client, principal: `access token ${accountKey(token)}` };
   }
   const key = parseServiceAccountKey((await secret(settings.auth.serviceAccountKey)).reveal());
   const jwt = new JWT({
@@ -270,12 +271,17 @@ export class GoogleWorkspaceClient {
     this.cloudIdentity = new apis.Cloudidentity(common);
     // The Directory API counts its quota per user per Cloud project: the user is the admin a service
     // account impersonates, so two customers' subjects do not share one budget.
+    // An access token is one user of one project: connections (of any tenant) using the same token
+    // share its quota.
     const project = projectOf(principal);
     const subject = settings.auth.method === "service-account" ? settings.auth.subject : undefined;
+    const token = /^access token ([0-9a-f]+)$/.exec(principal)?.[1];
     const domain =
       project && subject
         ? `google-workspace:project:${project}:user:${subject}`
-        : `google-workspace:${ctx.tenant.id}:${ctx.connectionId}`;
+        : token
+          ? `google-workspace:token:${token}`
+          : `google-workspace:${ctx.tenant.id}:${ctx.connectionId}`;
     this.directoryQuota = ctx.quota(`${domain}:directory`, directoryLimits);
     this.policyQuota = ctx.quota(`${domain}:policy`, policyLimits);
   }

@@ -119,6 +119,16 @@ export interface GoogleEmulatorOptions extends EmulatorOptions {
   enforceLimits?: boolean;
   /** That quota when `enforceLimits` is on (default 2,400, the Cloud console's default). */
   userRateLimitPerMinute?: number;
+  /**
+   * The quota's window (default the documented minute). A test shortens it to see a minute's behaviour in
+   * seconds: the quota shrinks in proportion, so the allowed rate stays `userRateLimitPerMinute`.
+   */
+  quotaWindowMs?: number;
+  /**
+   * At most this many users per page (Google may return fewer than `maxResults`): many requests from a
+   * small tenant, for tests of pacing.
+   */
+  usersPageSize?: number;
 }
 
 interface Session {
@@ -208,17 +218,18 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
         quotaUser: `token:${t.token}`,
       });
   }
-  const perMinute = options.userRateLimitPerMinute ?? 2400;
+  const windowMs = options.quotaWindowMs ?? 60_000;
+  const perWindow = Math.max(1, Math.floor(((options.userRateLimitPerMinute ?? 2400) * windowMs) / 60_000));
   const recent = new Map<string, number[]>();
 
-  /** The per-user quota: arrivals in the last 60 s; one past the quota is refused as Google documents. */
+  /** The per-user quota: arrivals in the last window; one past the quota is refused as Google documents. */
   function throttle(session: Session): EmulatorResponse | undefined {
     if (!options.enforceLimits) return undefined;
     const now = Date.now();
     const window = recent.get(session.quotaUser) ?? [];
-    while (window.length > 0 && now - window[0]! >= 60_000) window.shift();
+    while (window.length > 0 && now - window[0]! >= windowMs) window.shift();
     recent.set(session.quotaUser, window);
-    if (window.length >= perMinute)
+    if (window.length >= perWindow)
       return googleError(403, "PERMISSION_DENIED", "User Rate Limit Exceeded", "userRateLimitExceeded");
     window.push(now);
     return undefined;
@@ -307,7 +318,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
       if (!customerMatches(tenant, req.query.get("customer")))
         return googleError(400, "INVALID_ARGUMENT", "Bad Request", "badRequest");
       const users = [...tenant.users].sort((a, b) => a.primaryEmail.localeCompare(b.primaryEmail));
-      const result = page(users, req.query, 500, 100);
+      const result = page(users, req.query, Math.min(500, options.usersPageSize ?? 500), 100);
       if (isResponse(result)) return result;
       let next = result.next;
       const pageNumber =

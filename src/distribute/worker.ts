@@ -15,6 +15,7 @@ import {
   loadBullmq,
   queueName,
 } from "./jobs.js";
+import { RedisBudget } from "./quota.js";
 import { JobRefusedError, localConnection } from "./trust.js";
 
 export interface WorkerOptions {
@@ -108,9 +109,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const name = options.name ?? `${hostname()}-${process.pid}`;
   const site = options.site;
   const concurrency = options.concurrency ?? 4;
-  // One registry per worker process: the vendors' per-tenant quotas hold for this worker's own requests.
-  const quotas = new QuotaRegistry(true);
   const registry = await redisClient(options.url);
+  // Rate limits come from one budget per quota domain in Redis, shared by every worker of the queue: a
+  // domain spanning tenants (a Google project's admin, an RMM account) is not spent once per worker.
+  const quotas = new QuotaRegistry(true, new RedisBudget(registry, prefix));
   const info: WorkerInfo = {
     name,
     host: hostname(),
