@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SweepSummary } from "../../src/queue/model.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 
 /**
  * `demo --week 2` as a user runs it (issue #24 item 5): the portfolio a week later, with two fixes, a
@@ -42,12 +42,12 @@ const summaryOf = (stdout: string) => SweepSummary.parse(JSON.parse(stdout).queu
 
 describe("demo --week 2", () => {
   it("into a store after week 1: exactly the planned fixes resolved, the regression and the new account new, dated a week later", async () => {
-    const first = await runCli(["demo", "--store", store, "--format", "json"]);
+    const first = await runMain(["demo", "--store", store, "--format", "json"]);
     expect(first.code, first.stderr).toBe(0);
     const week1 = summaryOf(first.stdout);
     expect(week1.totals.new).toBeGreaterThan(100);
 
-    const second = await runCli(["demo", "--store", store, "--week", "2", "--format", "json"]);
+    const second = await runMain(["demo", "--store", store, "--week", "2", "--format", "json"]);
     expect(second.code, second.stderr).toBe(0);
     const week2 = summaryOf(second.stdout);
     expect(week2.changes.map((c) => `${c.kind} ${c.tenant} ${c.policy} ${c.subject}`).sort()).toEqual(
@@ -62,7 +62,7 @@ describe("demo --week 2", () => {
   }, 300_000);
 
   it("without a store: sweeps both weeks into a temporary one and prints the week's changes and the diff", async () => {
-    const run = await runCli(["demo", "--week", "2"], { env: { TMPDIR: dir } });
+    const run = await runMain(["demo", "--week", "2"], { env: { TMPDIR: dir } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Week 2: what changed at the customers since week 1\n/);
     for (const kind of ["fix", "regression", "new account"]) expect(run.stdout).toContain(`  ${kind} `);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { redactUrls } from "../../src/util/redact.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { configText, scratch, within } from "./harness.js";
 import { startHostile } from "./hostile-server.js";
 
@@ -114,7 +114,7 @@ describe("a user name or password in a URL setting is a config error (issue #19 
         ["sweep"],
         ["tickets", "sync"],
       ]) {
-        const run = await within(120_000, args.join(" "), runCli([...args, "--config", file], { env }));
+        const run = await within(120_000, args.join(" "), runMain([...args, "--config", file], { env }));
         expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(2);
         for (const line of expected) expect(run.stderr, args.join(" ")).toContain(line);
         expect(`${run.stdout}${run.stderr}`, args.join(" ")).not.toContain(canary);
@@ -191,18 +191,18 @@ describe("URLs in error paths are redacted (issue #19 item 8)", () => {
           ),
           { mode: 0o600 },
         );
-        const swept = await within(120_000, "the sweep", runCli(["sweep", "--config", file], { env }));
+        const swept = await within(120_000, "the sweep", runMain(["sweep", "--config", file], { env }));
         expect(swept.code, swept.stderr).toBe(2);
         const html = join(dir, "report.html");
         const report = await within(
           120_000,
           "the report",
-          runCli(["report", "--config", file, "--format", "html", "--output", html], { env }),
+          runMain(["report", "--config", file, "--format", "html", "--output", html], { env }),
         );
         const scan = await within(
           120_000,
           "the scan",
-          runCli(["scan", "--config", file, "--format", "json"], { env }),
+          runMain(["scan", "--config", file, "--format", "json"], { env }),
         );
         const out = JSON.parse(scan.stdout) as { coverage: Array<{ status: string; reason?: string }> };
         // The read did fail on that link (so the test exercises the error path), and said so with the host only.

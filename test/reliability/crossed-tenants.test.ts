@@ -9,7 +9,7 @@ import {
 } from "../../providers/entra/emulator.js";
 import { graphAccessToken } from "../../providers/entra/login-emulator.js";
 import type { Coverage } from "../../src/model/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { configText, scratch, within } from "./harness.js";
 import { type Shared, stack } from "./stacks.js";
 
@@ -81,7 +81,7 @@ async function scan(tenant: string): Promise<{ code: number | null; stdout: stri
   const run = await within(
     120_000,
     `scan ${tenant}`,
-    runCli(["scan", "--config", file, "--tenant", tenant, "--format", "json"], { env }),
+    runMain(["scan", "--config", file, "--tenant", tenant, "--format", "json"], { env }),
   );
   expect(run.stderr).not.toMatch(/\n\s+at /);
   const out = JSON.parse(run.stdout || "{}") as { coverage?: Coverage[] };
@@ -122,7 +122,7 @@ describe("a token issued by another tenant (issue #19 item 9)", () => {
       const run = await within(
         120_000,
         "config validate",
-        runCli(["config", "validate", "--config", file], { env }),
+        runMain(["config", "validate", "--config", file], { env }),
       );
       expect(run.code, run.stderr).toBe(0);
       const ref = String(

@@ -14,7 +14,7 @@ import {
 } from "../../providers/entra/emulator.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { FindingRecord } from "../../src/export/record.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { fortigateSamlVpnBackup } from "../helpers/fortigate-saml.js";
 import { configText, within } from "./harness.js";
 
@@ -91,16 +91,16 @@ function portfolio(): { file: string; dir: string } {
 }
 
 async function sweepWith(file: string, token: string) {
-  return within(120_000, "the sweep", runCli(["sweep", "--config", file], { env: { ENTRA_TOKEN: token } }));
+  return within(120_000, "the sweep", runMain(["sweep", "--config", file], { env: { ENTRA_TOKEN: token } }));
 }
 
 async function bobsVpnItem(file: string): Promise<{ item: FindingRecord; history: string }> {
-  const listed = await runCli(["queue", "list", "--config", file, "--all", "--format", "json"]);
+  const listed = await runMain(["queue", "list", "--config", file, "--all", "--format", "json"]);
   expect(listed.stderr).toBe("");
   const { items } = z.object({ items: FindingRecord.array() }).parse(JSON.parse(listed.stdout));
   const item = items.find((i) => i.policy === "vpn-login-requires-mfa" && i.subject.startsWith("bob@"));
   expect(item, listed.stdout).toBeDefined();
-  const shown = await runCli(["queue", "show", item!.fingerprint, "--config", file, "--format", "json"]);
+  const shown = await runMain(["queue", "show", item!.fingerprint, "--config", file, "--format", "json"]);
   return { item: item!, history: shown.stdout };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Result } from "../../src/model/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { configText, scratch, type TenantEntry, within } from "./harness.js";
 import { type Instance, stack, type TenantSpec } from "./stacks.js";
 
@@ -62,7 +62,7 @@ async function scan(
   const run = await within(
     120_000,
     "the scan",
-    runCli(["scan", "--config", file, "--format", format, "--all"], { env }),
+    runMain(["scan", "--config", file, "--format", format, "--all"], { env }),
   );
   expect(run.stderr).not.toMatch(/\n\s+at /);
   return run;
@@ -142,7 +142,7 @@ describe("exceptions cover what they name (issue #19 item 10)", () => {
       const run = await within(
         120_000,
         "the html scan",
-        runCli(["scan", "--config", file, "--format", "html", "--output", html], { env }),
+        runMain(["scan", "--config", file, "--format", "html", "--output", html], { env }),
       );
       expect(run.stderr).not.toMatch(/\n\s+at /);
       const page = readFileSync(html, "utf8");
@@ -175,7 +175,7 @@ describe("exceptions cover what they name (issue #19 item 10)", () => {
       const text = readFileSync(file, "utf8").split("\n");
       const lineOf = (needle: string) => text.findIndex((l) => l.includes(needle)) + 1;
       for (const args of [["config", "validate"], ["scan"]]) {
-        const run = await within(120_000, args.join(" "), runCli([...args, "--config", file], { env }));
+        const run = await within(120_000, args.join(" "), runMain([...args, "--config", file], { env }));
         expect(run.code, run.stderr).toBe(2);
         expect(run.stderr).toMatch(
           /bad\.yaml:\d+ exceptions\[0\]\.match: tenant, policy and subject are all '\*'; an exception must name at least one of them/,

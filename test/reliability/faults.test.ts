@@ -6,7 +6,7 @@ import type { EmulatorOptions, FaultRule } from "../../src/emulator/server.js";
 import type { Coverage, Result } from "../../src/model/index.js";
 import type { Store } from "../../src/queue/index.js";
 import { type SweepOutcome, sweepExitCode } from "../../src/sweep.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { startFakeHost, startSilentHost } from "../providers/ssh/fake-host.js";
 import {
   configOf,
@@ -389,7 +389,7 @@ describe("the CLI under a fault", () => {
       const file = join(work.dir, "mfasweep.yaml");
       writeFileSync(file, configText(list), { mode: 0o600 });
       const db = join(work.dir, "cli.db");
-      const run = await runCli(["sweep", "--config", file, "--store", db, "--format", "json"], {
+      const run = await runMain(["sweep", "--config", file, "--store", db, "--format", "json"], {
         env: envOf(instances),
       });
       expect(run.code, run.stderr).toBe(2);

@@ -12,7 +12,7 @@ import {
 } from "../../providers/entra/emulator.js";
 import type { Coverage } from "../../src/model/index.js";
 import { openStore } from "../../src/queue/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { configText, scratch } from "./harness.js";
 
 /**
@@ -63,7 +63,7 @@ async function sweepOnce(withGroup: boolean, db: string) {
     writeFileSync(file, configText([{ id: "missing", name: "Missing", connections: [connection] }]), {
       mode: 0o600,
     });
-    const run = await runCli(["sweep", "--config", file, "--store", db, "--format", "json"], {
+    const run = await runMain(["sweep", "--config", file, "--store", db, "--format", "json"], {
       env: { MISSING_TOKEN: token },
     });
     return { run, out: JSON.parse(run.stdout) as { coverage: Coverage[] } };

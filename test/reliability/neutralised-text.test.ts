@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { startWebhookReceiver } from "../../src/export/ticketing/emulators/webhook.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { parseCsv } from "../helpers/csv.js";
 import { configText, scratch } from "./harness.js";
 import { type Instance, stack } from "./stacks.js";
@@ -74,7 +74,7 @@ describe("names with separators and invisible characters (issue #19 item 11)", (
   it(
     "CSV: a cell holding ';' is quoted (a ';' spreadsheet starts no cell with a formula); invisibles are shown",
     async () => {
-      const run = await runCli(["scan", "--config", config, "--format", "csv"], { env: env() });
+      const run = await runMain(["scan", "--config", config, "--format", "csv"], { env: env() });
       expect(run.code, run.stderr).toBe(1);
       expect(invisible.exec(run.stdout)?.[0]).toBeUndefined();
       const rows = parseCsv(run.stdout);
@@ -91,7 +91,7 @@ describe("names with separators and invisible characters (issue #19 item 11)", (
   it(
     "terminal table: invisible and direction-changing characters are shown as \\uNNNN",
     async () => {
-      const run = await runCli(["scan", "--config", config, "--wide"], { env: env() });
+      const run = await runMain(["scan", "--config", config, "--wide"], { env: env() });
       expect(run.code, run.stderr).toBe(1);
       expect(invisible.exec(run.stdout)?.[0]).toBeUndefined();
       expect(run.stdout).toContain("\\u202egpj.exe");
@@ -103,9 +103,9 @@ describe("names with separators and invisible characters (issue #19 item 11)", (
   it(
     "a ticketing webhook's title and subject names are neutralised like a PSA ticket's",
     async () => {
-      const sweep = await runCli(["sweep", "--config", config], { env: env() });
+      const sweep = await runMain(["sweep", "--config", config], { env: env() });
       expect(sweep.code, sweep.stderr).toBe(1);
-      const sync = await runCli(["tickets", "sync", "--config", config], { env: env() });
+      const sync = await runMain(["tickets", "sync", "--config", config], { env: env() });
       expect(sync.code, sync.stderr).toBe(0);
       const events = receiver.requests.map(
         (r) =>

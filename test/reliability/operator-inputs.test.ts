@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { wireGuardConfig } from "../../providers/wireguard/emulator.js";
 import type { Coverage } from "../../src/model/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { configText, scratch, within } from "./harness.js";
 import { stack } from "./stacks.js";
 
@@ -37,7 +37,7 @@ describe("operator inputs (issue #19 item 11)", () => {
         file,
         configText([{ id: "acme", name: "Acme", connections: [fortigate(`file:${fifo}`)] }]),
       );
-      const run = await within(120_000, "the scan", runCli(["scan", "--config", file]));
+      const run = await within(120_000, "the scan", runMain(["scan", "--config", file]));
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(
         `acme/fortigate was not read: secret file ${fifo} is not a regular file (a FIFO, device or directory); refused, not read`,
@@ -60,14 +60,14 @@ describe("operator inputs (issue #19 item 11)", () => {
       const scan = await within(
         120_000,
         "scan",
-        runCli(["scan", "--config", file, "--tenant", "acme", "--tenant", "beta"]),
+        runMain(["scan", "--config", file, "--tenant", "acme", "--tenant", "beta"]),
       );
       expect(scan.code).toBe(2);
       expect(scan.stderr).toContain("scan reads one tenant; --tenant was given twice ('acme', 'beta')");
       const doctor = await within(
         120_000,
         "doctor",
-        runCli(["doctor", "--config", file, "--tenant", "acme", "--tenant", "beta", "--format", "json"]),
+        runMain(["doctor", "--config", file, "--tenant", "acme", "--tenant", "beta", "--format", "json"]),
       );
       // Both tenants' connections were checked (each names its unset variable), not just the last.
       expect(`${doctor.stdout}${doctor.stderr}`).toContain("NOT_SET_A");
@@ -108,8 +108,12 @@ describe("operator inputs (issue #19 item 11)", () => {
           ]),
           { mode: 0o600 },
         );
-        // runCli runs in the repository, not next to the config (as cron or a CI job would).
-        const run = await within(120_000, "the scan", runCli(["scan", "--config", file, "--format", "json"]));
+        // runMain runs in the repository, not next to the config (as cron or a CI job would).
+        const run = await within(
+          120_000,
+          "the scan",
+          runMain(["scan", "--config", file, "--format", "json"]),
+        );
         const out = JSON.parse(run.stdout) as { coverage: Coverage[] };
         expect(
           out.coverage.map((c) => `${c.connection}: ${c.status} ${c.reason ?? ""}`.trim()),

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Fault } from "../../src/emulator/server.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { configText, scratch, within } from "./harness.js";
 import { stack, stacks, type TenantSpec } from "./stacks.js";
 
@@ -44,7 +44,7 @@ async function scan(type: string, faults: Array<{ path: RegExp; fault: Fault }>)
     return await within(
       120_000,
       `scan of ${type}`,
-      runCli(["scan", "--config", file, "--format", "json"], { env: instance.env }),
+      runMain(["scan", "--config", file, "--format", "json"], { env: instance.env }),
     );
   } finally {
     await instance.close();

@@ -1,7 +1,5 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { startDemo as fortigateDemo } from "../../providers/fortigate/emulator.js";
 import { startDemo as globalprotectDemo } from "../../providers/globalprotect/emulator.js";
@@ -9,7 +7,7 @@ import { RedirectRefusedError, ResponseTooLargeError } from "../../src/collect/t
 import { TicketHttp } from "../../src/export/ticketing/http.js";
 import type { Coverage } from "../../src/model/index.js";
 import { openStore } from "../../src/queue/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain, spawnCli } from "../helpers/cli.js";
 import { configOf, configText, fastRetry, recordedSweep, scratch, within, withStore } from "./harness.js";
 import { type Behaviour, type HostileServer, startHostile, startProxy } from "./hostile-server.js";
 import { type Instance, stack } from "./stacks.js";
@@ -95,7 +93,7 @@ async function scanAgainst(
     const run = await within(
       120_000,
       "the scan",
-      runCli(["scan", "--config", file, "--format", "json"], { env: { ...env, ...runEnv } }),
+      runMain(["scan", "--config", file, "--format", "json"], { env: { ...env, ...runEnv } }),
     );
     const out = JSON.parse(run.stdout || "{}") as { coverage?: Coverage[] };
     return { coverage: out.coverage ?? [], code: run.code, stderr: run.stderr, server };
@@ -214,7 +212,7 @@ describe("the connection's CA bundle on every stack (issue #27)", () => {
             mode: 0o600,
           },
         );
-        const run = await runCli(["scan", "--config", file, "--format", "json"], { env: demoEnv });
+        const run = await runMain(["scan", "--config", file, "--format", "json"], { env: demoEnv });
         const coverage = (JSON.parse(run.stdout) as { coverage: Coverage[] }).coverage;
         const status = Object.fromEntries(coverage.map((c) => [c.connection, c.status]));
         expect(status, run.stderr).toMatchObject({ fortigate: "complete", globalprotect: "complete" });
@@ -298,7 +296,7 @@ describe("HTTPS_PROXY and NO_PROXY (issue #23 item 10)", () => {
         const instanceEnv = Object.assign({}, ...instances.map((i) => i.env)) as Record<string, string>;
         const targets = instances.map((i) => new URL(i.emulator.url).host).sort();
         const scan = async (proxyEnv: Record<string, string>) => {
-          const run = await runCli(["scan", "--config", file, "--format", "json"], {
+          const run = await runMain(["scan", "--config", file, "--format", "json"], {
             env: { ...instanceEnv, ...proxyEnv },
           });
           const coverage = (JSON.parse(run.stdout) as { coverage: Coverage[] }).coverage;
@@ -335,18 +333,10 @@ describe("SIGTERM stops a sweep (issue #19 item 5)", () => {
         const file = join(work.dir, "sigterm.yaml");
         const db = join(work.dir, "sigterm.db");
         writeFileSync(file, configText(tenants), { mode: 0o600 });
-        const root = fileURLToPath(new URL("../..", import.meta.url));
-        const child = spawn(
-          process.execPath,
-          ["--import", "tsx", `${root}src/cli/main.ts`, "sweep", "--config", file, "--store", db],
-          {
-            cwd: root,
-            env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-            stdio: "pipe",
-          },
-        );
+        // A real process: the signal is the subject.
+        const child = spawnCli(["sweep", "--config", file, "--store", db], { env });
         let stderr = "";
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
         const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
         // The sweep is collecting (its requests hang on the trickling server) when the signal is sent.
         await within(
