@@ -7,7 +7,13 @@ import { countFinding, exitFor, type RunVerdict } from "./exit.js";
 import { type Coverage, type Result, type Severity, severityRank } from "./model/index.js";
 import { changeLine } from "./queue/lifecycle.js";
 import { acquireLock, type LockOptions, sweepLockName } from "./queue/lock.js";
-import { type ChangeLine, defaultSla, type SweepSummary, type TenantDiff } from "./queue/model.js";
+import {
+  type ChangeLine,
+  defaultSla,
+  type LockHolder,
+  type SweepSummary,
+  type TenantDiff,
+} from "./queue/model.js";
 import type { Store } from "./queue/store.js";
 import { reportVerdict, type ScanReport, sortResults, summarize, version } from "./report.js";
 import { type ScanOptions, scan } from "./scan.js";
@@ -32,6 +38,11 @@ export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
   keepResults?: "all" | "findings" | "none";
   /** The clock the sweep's own record (started, finished) is dated by (default the real one). */
   clock?: () => Date;
+  /**
+   * Called with the sweeps whose process died holding the lock, once they are recorded as interrupted
+   * (before this sweep starts): a distributed sweep withdraws their collection jobs still waiting.
+   */
+  onInterrupted?: (sweeps: LockHolder[]) => Promise<void>;
 }
 
 /** Change lines a sweep that keeps no results still returns: the most severe ones, enough to act on. */
@@ -105,6 +116,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
   try {
     for (const stale of lock.tookOver)
       await store.finishSweep(stale.owner, { status: "interrupted", finishedAt: now.toISOString() });
+    if (lock.tookOver.length) await options.onInterrupted?.(lock.tookOver);
     await store.beginSweep({
       id,
       kind,

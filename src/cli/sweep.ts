@@ -154,6 +154,20 @@ export function sweepCommand(): Command {
           onConnection: connectionDone,
           // One line per tenant as it finishes, on a terminal or not (cron mail, CI logs).
           onTenant: tenantDone,
+          onInterrupted: async (stale) => {
+            for (const s of stale)
+              warn(
+                `sweep ${s.owner} (pid ${s.pid} on ${s.host}, started ${s.acquiredAt}) ended without finishing; recorded as interrupted (tenants it reconciled keep their results, the others are swept now)`,
+              );
+            if (!queue) return;
+            const withdrawn = await queue.withdraw(
+              stale.map((s) => s.owner),
+              config,
+            );
+            warn(
+              `withdrew ${withdrawn} collection job(s) of the interrupted sweep still waiting in the queue`,
+            );
+          },
         }).finally(progress.done);
         const color = !options.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
         await writeText(renderSweep(outcome, options.format, color), options.output, options.format);

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Queue, QueueEvents } from "bullmq";
 import type { ConnectionCollection, ConnectionCollector } from "../collect/index.js";
+import type { Config } from "../config/load.js";
 import { describeError, MfasweepError } from "../errors.js";
 import { emptyInventory } from "../model/index.js";
 import { redactUrls } from "../util/redact.js";
 import {
-  type CollectJob,
+  CollectJob,
   DistributeError,
   decodeCollection,
   defaultMaxResultBytes,
@@ -112,6 +113,34 @@ export class QueueCollector {
       return failed(tenant.id, connection, startedAt, `collection job on ${where}: ${reasonOf(err)}`);
     }
   };
+
+  /**
+   * Withdraws the waiting collection jobs of `sweeps` (interrupted: their central process died) from
+   * the queues of the config's sites, so workers do not spend vendor quota on collections nobody
+   * awaits. A job already running finishes, and its result is ignored. Returns how many were withdrawn.
+   */
+  async withdraw(sweeps: string[], config: Config): Promise<number> {
+    const ids = new Set(sweeps);
+    const sites = new Set(config.tenants.flatMap((t) => t.connections.map((c) => siteOf(c))));
+    let withdrawn = 0;
+    for (const site of sites) {
+      const { queue } = await this.#queue(site);
+      const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"]);
+      for (const job of jobs) {
+        const parsed = CollectJob.safeParse(job?.data);
+        if (!job || !parsed.success || !ids.has(parsed.data.sweep)) continue;
+        // A job taken by a worker meanwhile is locked and stays; it finishes unawaited.
+        if (
+          await job.remove().then(
+            () => true,
+            () => false,
+          )
+        )
+          withdrawn++;
+      }
+    }
+    return withdrawn;
+  }
 
   async close(): Promise<void> {
     const opened = await Promise.allSettled(this.#queues.values());

@@ -4,6 +4,50 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
+/** An mfasweep CLI process (from source) that a test watches and may kill. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (null when a signal ended it) and the signal. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once stderr matches; rejects if the process exits first. */
+  waitFor(pattern: RegExp): Promise<void>;
+  stderr(): string;
+  stdout(): string;
+}
+
+export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  let stdout = "";
+  const watchers = new Set<() => void>();
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    for (const w of watchers) w();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const waitFor = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(stderr)) return;
+        watchers.delete(check);
+        resolve();
+      };
+      watchers.add(check);
+      check();
+      void exited.then(({ code, signal }) =>
+        reject(new Error(`mfasweep ${args[0]} exited (${signal ?? code}) before ${pattern}:\n${stderr}`)),
+      );
+    });
+  return { child, exited, waitFor, stderr: () => stderr, stdout: () => stdout };
+}
+
 /** `mfasweep worker` as its own process (the CLI from source), as an operator runs it. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
@@ -17,23 +61,12 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(args: string[], env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, "worker", ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stderr?.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (/^worker \S+ ready/m.test(stderr)) resolve();
-    });
-    void exited.then(({ code, signal }) =>
-      reject(new Error(`worker exited (${signal ?? code}) before it was ready:\n${stderr}`)),
-    );
-  });
-  return { child, name: `${hostname()}-${child.pid}`, ready, exited, stderr: () => stderr };
+  const cli = spawnCli(["worker", ...args], env);
+  return {
+    child: cli.child,
+    name: `${hostname()}-${cli.child.pid}`,
+    ready: cli.waitFor(/^worker \S+ ready/m),
+    exited: cli.exited,
+    stderr: cli.stderr,
+  };
 }
