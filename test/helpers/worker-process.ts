@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { hostname } from "node:os";
-import { fileURLToPath } from "node:url";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
+import { spawnCli } from "./cli.js";
 
 /** An mfasweep CLI process (from source) that a test watches and may kill. */
 export interface CliProcess {
@@ -15,12 +13,8 @@ export interface CliProcess {
   stdout(): string;
 }
 
-export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", `${root}src/cli/main.ts`, ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function watchCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawnCli(args, { env });
   let stderr = "";
   let stdout = "";
   const watchers = new Set<() => void>();
@@ -61,7 +55,7 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(args: string[], env: Record<string, string>): WorkerProcess {
-  const cli = spawnCli(["worker", ...args], env);
+  const cli = watchCli(["worker", ...args], env);
   return {
     child: cli.child,
     name: `${hostname()}-${cli.child.pid}`,

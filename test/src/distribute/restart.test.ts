@@ -10,7 +10,7 @@ import { type GoogleDemo, startGoogleDemo } from "../../helpers/google-demo.js";
 import { HoldingRelay } from "../../helpers/holding-relay.js";
 import { dropPrefix, redisAbsent, redisUrl, testPrefix } from "../../helpers/redis.js";
 import { sqliteEngine } from "../../helpers/store-engines.js";
-import { type CliProcess, spawnCli } from "../../helpers/worker-process.js";
+import { type CliProcess, watchCli } from "../../helpers/worker-process.js";
 
 /**
  * The central process of a distributed sweep killed mid-sweep (SIGKILL: no chance to clean up) and
@@ -70,7 +70,7 @@ async function itemsByTenant(db: string): Promise<Record<string, string[]>> {
 
 function central(db: string): CliProcess {
   const args = ["sweep", "-c", join(dir, "mfasweep.yaml"), "--store", db, "--queue", redisUrl];
-  const c = spawnCli([...args, "--queue-prefix", prefix, "--wait", "30"], {});
+  const c = watchCli([...args, "--queue-prefix", prefix, "--wait", "30"], {});
   centrals.push(c);
   return c;
 }
