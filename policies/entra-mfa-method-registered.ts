@@ -1,6 +1,5 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
 import { entraAccessFor, nothingRegistered } from "../src/link/entra/index.js";
-import { signInPathOf } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -31,12 +30,12 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
+  evaluate({ inventory, signInPaths }) {
     return inventory.accounts
       .filter((a) => a.source === "entra" && a.status === "active")
       .map((account) => {
         const subject = accountSubject(account);
-        const path = signInPathOf(inventory, account);
+        const path = signInPaths.of(account);
         const mfa = path ? { state: path.mfa.state, strength: path.mfa.strength } : null;
         const evidence = account.enrollment.evidence.length ? account.enrollment.evidence : account.evidence;
         const methods = account.enrollment.methods.map((m) => m.method);

@@ -1,6 +1,5 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
 import { entraAccessFor } from "../src/link/entra/index.js";
-import { signInPathOf } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -32,12 +31,12 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
+  evaluate({ inventory, signInPaths }) {
     return inventory.accounts
       .filter((a) => a.source === "entra" && a.status !== "disabled")
       .map((account) => {
         const subject = accountSubject(account);
-        const path = signInPathOf(inventory, account);
+        const path = signInPaths.of(account);
         if (!path) {
           return {
             subject,

@@ -1,5 +1,4 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { signInPathOf } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -26,7 +25,7 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
+  evaluate({ inventory, signInPaths }) {
     return inventory.accounts
       .filter(
         (a) =>
@@ -37,7 +36,7 @@ export default definePolicy({
       )
       .map((account) => {
         const subject = accountSubject(account);
-        const path = signInPathOf(inventory, account);
+        const path = signInPaths.of(account);
         const mfa = path ? { state: path.mfa.state, strength: path.mfa.strength } : null;
         const evidence = [
           ...account.enrollment.evidence,

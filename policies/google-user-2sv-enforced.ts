@@ -1,5 +1,5 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { pathStatus, signInPathOf } from "./helpers.js";
+import { pathStatus } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -30,11 +30,11 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
+  evaluate({ inventory, signInPaths }) {
     return inventory.accounts
       .filter((a) => a.source === "google-workspace" && a.status !== "suspended" && a.status !== "archived")
       .map((account) => {
-        const path = signInPathOf(inventory, account);
+        const path = signInPaths.of(account);
         const subject = accountSubject(account);
         if (!path) {
           return {

@@ -1,6 +1,5 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { nothingEnrolled } from "../src/model/index.js";
-import { signInPathOf } from "./helpers.js";
 
 /** Accounts that can sign in (active, or locked out for now); suspended and deprovisioned ones cannot. */
 const signsIn = new Set(["active", "locked", "unknown"]);
@@ -34,12 +33,12 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
+  evaluate({ inventory, signInPaths }) {
     return inventory.accounts
       .filter((a) => a.source === "okta" && signsIn.has(a.status))
       .map((account): Verdict => {
         const subject = accountSubject(account);
-        const path = signInPathOf(inventory, account);
+        const path = signInPaths.of(account);
         if (!path) {
           return {
             subject,

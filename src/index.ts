@@ -11,6 +11,7 @@ export {
   collect,
   collectConnection,
 } from "./collect/index.js";
+export { mergeCollections } from "./collect/merge.js";
 export type { CollectContext, DoctorCheck, Provider, ProviderDemo } from "./collect/provider.js";
 export { configJsonSchema, loadConfig, parseConfig, registries } from "./composition.js";
 export { exampleConfig } from "./config/example.js";
@@ -20,7 +21,7 @@ export * from "./distribute/index.js";
 export { type DoctorReport, doctor } from "./doctor.js";
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
-export type { Policy, PolicyMeta, TenantInventory, Verdict } from "./evaluate/policy.js";
+export type { Policy, PolicyMeta, Verdict } from "./evaluate/policy.js";
 export { couldNotRun, type Exit, exitFor, type RunVerdict } from "./exit.js";
 export {
   type ExportFilter,
@@ -69,7 +70,7 @@ export {
   evaluateEntraSignIn,
   loadEntraFacts,
 } from "./link/entra/index.js";
-export { link, mergeCollections } from "./link/index.js";
+export { link } from "./link/index.js";
 export {
   type NpsOutcome,
   type NpsRegistration,

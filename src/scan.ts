@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { policies as registeredPolicies } from "../policies/index.js";
 import { type CollectOptions, collect } from "./collect/index.js";
+import { mergeCollections } from "./collect/merge.js";
 import { QuotaRegistry } from "./collect/quota.js";
 import type { Config } from "./config/load.js";
 import { ConfigError } from "./errors.js";
@@ -8,7 +9,7 @@ import { evaluate } from "./evaluate/index.js";
 import type { Policy } from "./evaluate/policy.js";
 import { resolvePolicySettings } from "./evaluate/profiles.js";
 import { exceptionUse, recordTenant, unmatchedWarnings } from "./evaluate/unmatched.js";
-import { link, mergeCollections } from "./link/index.js";
+import { link } from "./link/index.js";
 import { type ScanReport, sortResults, summarize, version } from "./report.js";
 import { defaultVerifySample, verifyInventories } from "./verify/index.js";
 

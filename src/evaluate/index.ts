@@ -1,9 +1,9 @@
 import type { ExceptionEntry } from "../config/schema.js";
 import { describeError } from "../errors.js";
-import type { Result } from "../model/index.js";
+import { type Result, signInPathsOf, type TenantInventory } from "../model/index.js";
 import { findException } from "./exceptions.js";
 import { fingerprint } from "./fingerprint.js";
-import type { Policy, TenantInventory, Verdict } from "./policy.js";
+import type { Policy, Verdict } from "./policy.js";
 import { type PolicySetting, profiles } from "./profiles.js";
 
 export interface EvaluateInput {
@@ -39,6 +39,8 @@ function relevantCoverage(policy: Policy<unknown>, inventory: TenantInventory) {
 export function evaluate(input: EvaluateInput): Result[] {
   const results: Result[] = [];
   for (const inventory of input.tenants) {
+    // What the policies look up in the linked inventory, indexed once per tenant rather than per policy.
+    const signInPaths = signInPathsOf(inventory);
     for (const policy of input.policies) {
       const relevant = relevantCoverage(policy, inventory);
       const setting = settingFor(input, inventory.tenant.id, policy.meta.id);
@@ -51,7 +53,7 @@ export function evaluate(input: EvaluateInput): Result[] {
         const options = policy.options
           ? policy.options.parse({ ...(policy.defaultOptions as object), ...setting.options })
           : policy.defaultOptions;
-        verdicts = policy.evaluate({ inventory, now: input.now, options });
+        verdicts = policy.evaluate({ inventory, signInPaths, now: input.now, options });
       } catch (err) {
         verdicts = [];
         add(
@@ -165,6 +167,7 @@ export function isExpired(expires: string, now: Date): boolean {
   return Date.parse(`${expires}T23:59:59.999Z`) < now.getTime();
 }
 
+export type { TenantInventory } from "../model/index.js";
 export { fingerprint } from "./fingerprint.js";
-export type { Policy, PolicyContext, PolicyMeta, TenantInventory, Verdict } from "./policy.js";
+export type { Policy, PolicyContext, PolicyMeta, Verdict } from "./policy.js";
 export { accountSubject, definePolicy } from "./policy.js";

@@ -1,29 +1,15 @@
 import type { z } from "zod";
 import type {
-  AccessPath,
   Account,
-  Coverage,
-  EntryPoint,
   Evidence,
-  Fact,
   JsonValue,
-  MfaSetting,
   ResultMfa,
   Severity,
+  SignInPaths,
   Subject,
   SubjectKind,
+  TenantInventory,
 } from "../model/index.js";
-
-/** Everything collected for one tenant, merged across its connections. What a policy reads. */
-export interface TenantInventory {
-  tenant: { id: string; name: string; role: "customer" | "msp" };
-  accounts: Account[];
-  entryPoints: EntryPoint[];
-  accessPaths: AccessPath[];
-  settings: MfaSetting[];
-  facts: Fact[];
-  coverage: Coverage[];
-}
 
 export interface PolicyMeta {
   /** Reads as the desired condition; equals the file name. */
@@ -70,6 +56,8 @@ export interface Verdict {
 
 export interface PolicyContext<Options> {
   inventory: TenantInventory;
+  /** Each account's own directory sign-in path in the linked inventory, indexed once per tenant. */
+  signInPaths: SignInPaths;
   now: Date;
   options: Options;
 }

@@ -1,8 +1,15 @@
-import type { TenantInventory } from "../evaluate/policy.js";
 import { entraFactKinds, entraKinds, entraSource, type ServicePrincipalItem } from "../model/facts/entra.js";
 import { factsOf } from "../model/facts/kind.js";
 import { oktaAppAssignment, oktaSource, unreadAppAssignments } from "../model/facts/okta.js";
-import type { AccessPath, Account, AuthChain, EntryPoint, Evidence, MfaVerdict } from "../model/index.js";
+import type {
+  AccessPath,
+  Account,
+  AuthChain,
+  EntryPoint,
+  Evidence,
+  MfaVerdict,
+  TenantInventory,
+} from "../model/index.js";
 import { type DuoResolution, duoSource, resolveDuoProxy } from "./duo/index.js";
 import { entraAccessFor, entraConnections, entraFactsOf } from "./entra/index.js";
 import type { Linker } from "./linker.js";

@@ -1,4 +1,4 @@
-import type { TenantInventory } from "../evaluate/policy.js";
+import type { TenantInventory } from "../model/index.js";
 
 /**
  * A linker resolves delegations inside one tenant: an access path whose chain delegates (SAML, RADIUS to

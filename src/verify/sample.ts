@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import type { TenantInventory } from "../evaluate/policy.js";
 import { type EntraSignInResult, entraAccessFor, entraSource } from "../link/entra/index.js";
-import type { Account } from "../model/index.js";
+import type { Account, TenantInventory } from "../model/index.js";
 import type { SampledAs, VerifyEntry } from "./model.js";
 
 export interface SampledUser {

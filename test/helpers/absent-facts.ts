@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Policy, TenantInventory } from "../../src/evaluate/policy.js";
+import type { Policy } from "../../src/evaluate/policy.js";
 import { type FactKind, noFactsReason } from "../../src/model/facts/kind.js";
-import type { Coverage, Fact } from "../../src/model/index.js";
+import type { Coverage, Fact, TenantInventory } from "../../src/model/index.js";
 import { coverage, inventory } from "./inventory.js";
+import { contextOf } from "./policy-tester.js";
 
 /**
  * The absent-facts table every policy that reads facts gets (issue #25 item 4): a connection of the kind's
@@ -18,17 +19,19 @@ export function testAbsentFacts(
   const source = kind.sources.find((s) => policy.meta.sources.includes(s)) ?? kind.sources[0]!;
   const connection = `${source}-1`;
   const run = (status: Coverage["status"], facts: Fact[] = []) =>
-    policy.evaluate({
-      inventory: inventory({
-        // A policy for MSP tenants only is run where the engine runs it: in the MSP's own tenant.
-        tenant: { role: policy.meta.tenantRoles?.[0] ?? "customer" },
-        facts: [...(extra.facts ?? []), ...facts],
-        entryPoints: extra.entryPoints ?? [],
-        coverage: [coverage(source, status, connection)],
+    policy.evaluate(
+      contextOf({
+        inventory: inventory({
+          // A policy for MSP tenants only is run where the engine runs it: in the MSP's own tenant.
+          tenant: { role: policy.meta.tenantRoles?.[0] ?? "customer" },
+          facts: [...(extra.facts ?? []), ...facts],
+          entryPoints: extra.entryPoints ?? [],
+          coverage: [coverage(source, status, connection)],
+        }),
+        now: new Date("2026-11-24T12:00:00Z"),
+        options: policy.defaultOptions,
       }),
-      now: new Date("2026-11-24T12:00:00Z"),
-      options: policy.defaultOptions,
-    });
+    );
   const renamed: Fact = {
     kind: `${kind.name}-renamed`,
     id: "renamed",

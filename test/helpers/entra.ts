@@ -1,7 +1,6 @@
 import type { GraphUser } from "../../providers/entra/api.js";
 import { type SeedUser, seedUser } from "../../providers/entra/emulator.js";
 import { directoryUser, signInEntryPoint, signInPath } from "../../providers/entra/transform.js";
-import type { TenantInventory } from "../../src/evaluate/policy.js";
 import {
   type EntraFactData,
   type EntraFacts,
@@ -12,7 +11,7 @@ import {
   methodStrength,
   type RoleAssignmentItem,
 } from "../../src/link/entra/index.js";
-import type { Account, Fact } from "../../src/model/index.js";
+import type { Account, Fact, TenantInventory } from "../../src/model/index.js";
 import { coverage } from "./inventory.js";
 
 /**

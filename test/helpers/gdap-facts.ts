@@ -1,5 +1,5 @@
-import type { TenantInventory } from "../../src/evaluate/policy.js";
 import { type GdapFactData, type GdapRelationship, gdapRelationships } from "../../src/model/facts/gdap.js";
+import type { TenantInventory } from "../../src/model/index.js";
 import { inventory } from "./inventory.js";
 
 /** GDAP facts for policy tests, in the model's shape (what the Entra provider emits from Graph's lists). */

@@ -1,5 +1,11 @@
-import type { TenantInventory } from "../../src/evaluate/policy.js";
-import type { AccessPath, Account, Coverage, EntryPoint, MfaSetting } from "../../src/model/index.js";
+import type {
+  AccessPath,
+  Account,
+  Coverage,
+  EntryPoint,
+  MfaSetting,
+  TenantInventory,
+} from "../../src/model/index.js";
 
 /** Small builders for policy tests: documented shapes with only what a case is about spelled out. */
 

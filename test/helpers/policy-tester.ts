@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Policy, TenantInventory, Verdict } from "../../src/evaluate/policy.js";
-import type { MfaState, Severity } from "../../src/model/index.js";
+import type { Policy, PolicyContext, Verdict } from "../../src/evaluate/policy.js";
+import { type MfaState, type Severity, signInPathsOf, type TenantInventory } from "../../src/model/index.js";
 
 /**
  * typescript-eslint's RuleTester, for policies: each case is an inventory and the verdict expected for
@@ -27,15 +27,22 @@ export interface PolicyCases {
   silent?: Array<Omit<PolicyCase, "severity" | "mfa" | "message">>;
 }
 
+/** A policy's context as the evaluate stage builds it: the sign-in paths indexed from the inventory. */
+export function contextOf<Options>(c: Omit<PolicyContext<Options>, "signInPaths">): PolicyContext<Options> {
+  return { ...c, signInPaths: signInPathsOf(c.inventory) };
+}
+
 function verdictsOf(
   policy: Policy<unknown>,
   c: Pick<PolicyCase, "inventory" | "now" | "options">,
 ): Verdict[] {
-  return policy.evaluate({
-    inventory: c.inventory,
-    now: c.now ?? new Date("2026-11-24T12:00:00Z"),
-    options: c.options ?? policy.defaultOptions,
-  });
+  return policy.evaluate(
+    contextOf({
+      inventory: c.inventory,
+      now: c.now ?? new Date("2026-11-24T12:00:00Z"),
+      options: c.options ?? policy.defaultOptions,
+    }),
+  );
 }
 
 export function testPolicy(policy: Policy<unknown>, cases: PolicyCases): void {

@@ -4,7 +4,7 @@ import { gdapRelationships } from "../../src/model/facts/gdap.js";
 import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { gdapInventory, relationship, role } from "../helpers/gdap-facts.js";
 import { coverage, inventory } from "../helpers/inventory.js";
-import { testPolicy } from "../helpers/policy-tester.js";
+import { contextOf, testPolicy } from "../helpers/policy-tester.js";
 
 testPolicy(policy, {
   pass: [
@@ -80,11 +80,13 @@ testAbsentFacts(policy, gdapRelationships);
 
 describe("an Entra connection without a GDAP fact", () => {
   const run = (role: "msp" | "customer") =>
-    policy.evaluate({
-      inventory: inventory({ tenant: { role }, coverage: [coverage("entra", "complete", "entra-1")] }),
-      now: new Date("2026-11-24T12:00:00Z"),
-      options: policy.defaultOptions,
-    });
+    policy.evaluate(
+      contextOf({
+        inventory: inventory({ tenant: { role }, coverage: [coverage("entra", "complete", "entra-1")] }),
+        now: new Date("2026-11-24T12:00:00Z"),
+        options: policy.defaultOptions,
+      }),
+    );
   it("in the MSP's own tenant, which reads GDAP on every Entra connection: unknown", () => {
     expect(run("msp").map((v) => [v.status, v.subject.id])).toEqual([["unknown", "entra-1"]]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import policy from "../../policies/okta-app-sign-on-requires-mfa.js";
 import type { MfaState } from "../../src/model/index.js";
 import { accessPath, account, entryPoint, inventory } from "../helpers/inventory.js";
-import { testPolicy } from "../helpers/policy-tester.js";
+import { contextOf, testPolicy } from "../helpers/policy-tester.js";
 
 const source = "okta";
 const payroll = entryPoint({
@@ -110,7 +110,9 @@ testPolicy(policy, {
 
 describe("okta-app-sign-on-requires-mfa details", () => {
   it("maps every listed account to its own reason", () => {
-    const [verdict] = policy.evaluate({ inventory: app("none", "bypassable"), now: new Date(), options: {} });
+    const [verdict] = policy.evaluate(
+      contextOf({ inventory: app("none", "bypassable"), now: new Date(), options: {} }),
+    );
     expect(verdict?.details?.reasons).toEqual({
       "user0@acme.example": "state none",
       "user1@acme.example": "state bypassable",

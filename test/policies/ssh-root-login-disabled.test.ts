@@ -5,7 +5,7 @@ import { sshRootLogin } from "../../src/model/facts/ssh.js";
 import type { AccessPath, Fact } from "../../src/model/index.js";
 import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { accessPath, entryPoint, fact, inventory } from "../helpers/inventory.js";
-import { testPolicy } from "../helpers/policy-tester.js";
+import { contextOf, testPolicy } from "../helpers/policy-tester.js";
 
 const source = "ssh";
 const host = entryPoint({ id: "ssh:ssh:web1", name: "web1", source, kind: "ssh" });
@@ -101,11 +101,13 @@ testAbsentFacts(policy, sshRootLogin);
 
 describe("a host whose connection reported no ssh-root-login facts at all", () => {
   it("is unknown, with the reason naming the kind", () => {
-    const verdicts = policy.evaluate({
-      inventory: inventory({ entryPoints: [entryPoint({ id: "ssh:web1", source: "ssh", kind: "ssh" })] }),
-      now: new Date("2026-11-24T12:00:00Z"),
-      options: policy.defaultOptions,
-    });
+    const verdicts = policy.evaluate(
+      contextOf({
+        inventory: inventory({ entryPoints: [entryPoint({ id: "ssh:web1", source: "ssh", kind: "ssh" })] }),
+        now: new Date("2026-11-24T12:00:00Z"),
+        options: policy.defaultOptions,
+      }),
+    );
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]).toMatchObject({
       status: "unknown",

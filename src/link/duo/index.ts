@@ -1,4 +1,3 @@
-import type { TenantInventory } from "../../evaluate/policy.js";
 import {
   DuoApplicationFact,
   type DuoProxySection,
@@ -7,7 +6,7 @@ import {
   duoSource,
   proxySectionFor,
 } from "../../model/facts/duo.js";
-import type { Evidence, Fact, MfaVerdict } from "../../model/index.js";
+import type { Evidence, Fact, MfaVerdict, TenantInventory } from "../../model/index.js";
 import { type DuoApplicationView, type DuoOutcome, duoUserOutcome, newUserOutcome } from "./verdict.js";
 
 export * from "../../model/facts/duo.js";

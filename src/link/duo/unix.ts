@@ -1,4 +1,3 @@
-import type { TenantInventory } from "../../evaluate/policy.js";
 import { DuoApplicationFact, DuoUserFact, duoFactKinds, duoSource } from "../../model/facts/duo.js";
 import {
   type DuoUnixConfigRef,
@@ -7,7 +6,7 @@ import {
   factsOf,
   readFact,
 } from "../../model/facts/index.js";
-import type { AccessPath, Evidence, Fact, MfaState, MfaVerdict } from "../../model/index.js";
+import type { AccessPath, Evidence, Fact, MfaState, MfaVerdict, TenantInventory } from "../../model/index.js";
 import type { Linker } from "../linker.js";
 import { duoUserOutcome, newUserOutcome } from "./verdict.js";
 

@@ -1,7 +1,6 @@
-import type { TenantInventory } from "../../evaluate/policy.js";
 import { entraFactKinds, entraKinds, entraSource } from "../../model/facts/entra.js";
 import { factsOf } from "../../model/facts/kind.js";
-import type { AccessPath } from "../../model/index.js";
+import type { AccessPath, TenantInventory } from "../../model/index.js";
 import type { Linker } from "../linker.js";
 import {
   type AppTarget,

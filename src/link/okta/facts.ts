@@ -1,4 +1,3 @@
-import type { TenantInventory } from "../../evaluate/policy.js";
 import { type FactRead, factsOf } from "../../model/facts/kind.js";
 import {
   type OktaAppFact,
@@ -13,7 +12,7 @@ import {
   oktaSource,
   oktaZone,
 } from "../../model/facts/okta.js";
-import type { Account } from "../../model/index.js";
+import type { Account, TenantInventory } from "../../model/index.js";
 
 /*
  * The Okta facts contract lives in src/model/facts/okta.ts (issue #25 item 4); this module reads one

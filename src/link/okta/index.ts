@@ -1,5 +1,4 @@
-import type { TenantInventory } from "../../evaluate/policy.js";
-import type { AccessPath, MfaVerdict } from "../../model/index.js";
+import type { AccessPath, MfaVerdict, TenantInventory } from "../../model/index.js";
 import type { Linker } from "../linker.js";
 import {
   type OktaAppFact,

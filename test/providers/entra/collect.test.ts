@@ -24,9 +24,10 @@ import {
   type ConnectionCollection,
   collectConnection,
 } from "../../../src/collect/index.js";
+import { mergeCollections } from "../../../src/collect/merge.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
-import { link, mergeCollections } from "../../../src/link/index.js";
+import { link } from "../../../src/link/index.js";
 import { customerAccessGroup } from "../../../src/model/facts/customer-access.js";
 import type { AccessPath } from "../../../src/model/index.js";
 

@@ -16,6 +16,7 @@ import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js
 import { customerAccessGroup } from "../../../src/model/facts/customer-access.js";
 import { cannotSignInUntilEnrolled, nothingEnrolled } from "../../../src/model/index.js";
 import { inventory } from "../../helpers/inventory.js";
+import { contextOf } from "../../helpers/policy-tester.js";
 
 const token = "ya29.test-token";
 let emulator: RunningEmulator | undefined;
@@ -157,11 +158,13 @@ describe("google-workspace collect through @googleapis/admin", () => {
     const note = (field: string) => interns.evidence.find((e) => e.field === field)?.note;
     expect(note("allowEnrollment")).toBe("inherited from /");
     expect(note("enforcedFrom")).toBeUndefined();
-    const verdict = ouPolicy.evaluate({
-      inventory: inventory({ settings: [interns] }),
-      now: new Date(),
-      options: {},
-    });
+    const verdict = ouPolicy.evaluate(
+      contextOf({
+        inventory: inventory({ settings: [interns] }),
+        now: new Date(),
+        options: {},
+      }),
+    );
     expect(verdict[0]).toMatchObject({ status: "fail" });
     expect(verdict[0]!.message).not.toContain("inherited");
   });

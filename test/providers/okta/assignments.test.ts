@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import policy from "../../../policies/okta-app-sign-on-requires-mfa.js";
 import { scenarioOrg } from "../../../providers/okta/emulator.js";
 import { readOktaOrg } from "../../../src/link/okta/index.js";
+import { contextOf } from "../../helpers/policy-tester.js";
 import { closeAll, host, linked, run, token } from "./harness.js";
 
 /**
@@ -66,7 +67,7 @@ describe("okta app assignments", () => {
 
     // The app policy judges only the assigned: Payroll's one-factor rule fails for pete alone.
     const inventory = linked(collection);
-    const verdicts = policy.evaluate({ inventory, now: new Date(), options: {} });
+    const verdicts = policy.evaluate(contextOf({ inventory, now: new Date(), options: {} }));
     const payrollVerdict = verdicts.find((v) => v.subject.name === "Payroll")!;
     expect(payrollVerdict.status).toBe("fail");
     expect(payrollVerdict.message).toMatch(/^1 of 1 account\(s\)/);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import adminConsolePolicy from "../../../policies/okta-admin-console-requires-phishing-resistant.js";
 import { appRule, factor, group, policy, role, seedOrg, seedUser } from "../../../providers/okta/emulator.js";
+import { contextOf } from "../../helpers/policy-tester.js";
 import { closeAll, host, linked, run, token } from "./harness.js";
 
 afterEach(closeAll);
@@ -85,7 +86,7 @@ describe("Okta factor strength: the rule and the account's enrolled factors toge
       /does not list its sms\/call factors \(enrollment policy 'IT Admins: no phone'/,
     );
 
-    const results = adminConsolePolicy.evaluate({ inventory, now: new Date(), options: {} });
+    const results = adminConsolePolicy.evaluate(contextOf({ inventory, now: new Date(), options: {} }));
     const status = Object.fromEntries(results.map((r) => [r.subject.name, r.status]));
     expect(status).toEqual({
       [`kim.key${at}`]: "pass",

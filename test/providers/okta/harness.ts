@@ -6,9 +6,10 @@ import {
 } from "../../../providers/okta/emulator.js";
 import { OktaSettings } from "../../../providers/okta/settings.js";
 import { type CollectOptions, collectConnection } from "../../../src/collect/index.js";
+import { mergeCollections } from "../../../src/collect/merge.js";
 import { QuotaDomain, type QuotaLimits, QuotaRegistry } from "../../../src/collect/quota.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
-import { link, mergeCollections } from "../../../src/link/index.js";
+import { link } from "../../../src/link/index.js";
 
 /**
  * Runs the real Okta provider (real SDK) against the emulator. The emulator's clock is the test's: the

@@ -16,9 +16,10 @@ import { type ConnectionCollection, collectConnection } from "../../../src/colle
 import { QuotaRegistry } from "../../../src/collect/quota.js";
 import { parseConfig } from "../../../src/composition.js";
 import { demoPortfolio } from "../../../src/demo/index.js";
-import type { Policy, TenantInventory, Verdict } from "../../../src/evaluate/policy.js";
-import type { AccessPath } from "../../../src/model/index.js";
+import type { Policy, Verdict } from "../../../src/evaluate/policy.js";
+import type { AccessPath, TenantInventory } from "../../../src/model/index.js";
 import { scan } from "../../../src/scan.js";
+import { contextOf } from "../../helpers/policy-tester.js";
 
 /**
  * Config-only mode (saved `sshd -T`, sshd_config and PAM files) driven through collectConnection: the
@@ -62,11 +63,13 @@ function verdicts(policy: Policy<unknown>, c: ConnectionCollection, options?: un
     ...c.inventory,
     coverage: [c.coverage],
   };
-  return policy.evaluate({
-    inventory,
-    now: new Date("2026-11-24T12:00:00Z"),
-    options: options ?? policy.defaultOptions,
-  });
+  return policy.evaluate(
+    contextOf({
+      inventory,
+      now: new Date("2026-11-24T12:00:00Z"),
+      options: options ?? policy.defaultOptions,
+    }),
+  );
 }
 
 const keyTotp = {

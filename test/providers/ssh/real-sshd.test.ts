@@ -17,8 +17,9 @@ import {
 } from "../../../providers/ssh/sshd-config.js";
 import { type ConnectionCollection, collectConnection } from "../../../src/collect/index.js";
 import { QuotaRegistry } from "../../../src/collect/quota.js";
-import type { Policy, TenantInventory, Verdict } from "../../../src/evaluate/policy.js";
-import type { AccessPath } from "../../../src/model/index.js";
+import type { Policy, Verdict } from "../../../src/evaluate/policy.js";
+import type { AccessPath, TenantInventory } from "../../../src/model/index.js";
+import { contextOf } from "../../helpers/policy-tester.js";
 import {
   freePort,
   opensshFingerprint,
@@ -216,7 +217,7 @@ describe.skipIf(unavailable !== undefined)("SSH provider against a real OpenSSH"
       ...c.inventory,
       coverage: [c.coverage],
     };
-    return policy.evaluate({ inventory, now: new Date(), options: policy.defaultOptions });
+    return policy.evaluate(contextOf({ inventory, now: new Date(), options: policy.defaultOptions }));
   }
 
   const key = (k: string) => ({ type: "publickey" as const, key: k });

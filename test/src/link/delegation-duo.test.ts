@@ -10,9 +10,10 @@ import {
   startDuoEmulator,
 } from "../../../providers/duo/emulator.js";
 import { collect } from "../../../src/collect/index.js";
+import { mergeCollections } from "../../../src/collect/merge.js";
 import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
-import { link, mergeCollections } from "../../../src/link/index.js";
+import { link } from "../../../src/link/index.js";
 import type { AccessPath } from "../../../src/model/index.js";
 import { scan } from "../../../src/scan.js";
 

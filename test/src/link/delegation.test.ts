@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { TenantInventory } from "../../../src/evaluate/policy.js";
 import { delegationLinker } from "../../../src/link/delegation.js";
 import { link } from "../../../src/link/index.js";
 import { type EntraFactData, entraFact, entraFactKinds } from "../../../src/model/facts/entra.js";
-import type { AccessPath, Fact } from "../../../src/model/index.js";
+import type { AccessPath, Fact, TenantInventory } from "../../../src/model/index.js";
 import { connection, entraInventory, seedUser } from "../../helpers/entra.js";
 import { account, entryPoint, inventory } from "../../helpers/inventory.js";
 

@@ -11,9 +11,10 @@ import {
   writeSnapshot,
 } from "../../../providers/ssh/emulator.js";
 import { collect } from "../../../src/collect/index.js";
+import { mergeCollections } from "../../../src/collect/merge.js";
 import { parseConfig } from "../../../src/composition.js";
 import type { RunningEmulator } from "../../../src/emulator/server.js";
-import { link, mergeCollections } from "../../../src/link/index.js";
+import { link } from "../../../src/link/index.js";
 import { duoUnixLogin } from "../../../src/model/facts/index.js";
 import type { AccessPath } from "../../../src/model/index.js";
 

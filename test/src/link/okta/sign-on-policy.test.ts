@@ -8,7 +8,6 @@ import {
   signOnRule,
   zone,
 } from "../../../../providers/okta/emulator.js";
-import type { TenantInventory } from "../../../../src/evaluate/policy.js";
 import {
   authenticatorFactorTypes,
   evaluateOktaAccess,
@@ -22,6 +21,7 @@ import {
   oktaLinker,
   pendingOktaEvaluation,
 } from "../../../../src/link/okta/index.js";
+import type { TenantInventory } from "../../../../src/model/index.js";
 import { type Account, cannotSignInUntilEnrolled, nothingEnrolled } from "../../../../src/model/index.js";
 
 const ok = { complete: true };
