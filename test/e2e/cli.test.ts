@@ -12,7 +12,7 @@ import {
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { recordColumns } from "../../src/export/record.js";
 import { ScanReport } from "../../src/report.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runMain } from "../helpers/cli.js";
 
 const secretToken = "ya29.canary-secret-8f3a";
 let emulator: RunningEmulator;
@@ -58,6 +58,7 @@ afterAll(() => emulator.close());
 
 describe("mfasweep CLI", () => {
   it("scan --format json prints the report on stdout and exits 1 on failing findings", async () => {
+    // A real process: scan, its exit status and its streams end to end (the rest runs in-process).
     const run = await runCli(["scan", "--config", configFile, "--tenant", "acme", "--format", "json"], {
       env: { ACME_TOKEN: secretToken },
     });
@@ -82,7 +83,7 @@ describe("mfasweep CLI", () => {
   });
 
   it("scan prints a readable table by default and --fail-on critical still catches the admin", async () => {
-    const run = await runCli(["scan", "-c", configFile, "-t", "acme", "--fail-on", "critical"], {
+    const run = await runMain(["scan", "-c", configFile, "-t", "acme", "--fail-on", "critical"], {
       env: { ACME_TOKEN: secretToken },
     });
     expect(run.code).toBe(1);
@@ -92,7 +93,7 @@ describe("mfasweep CLI", () => {
   });
 
   it("a refused token exits 2, says which tenant and connection, and never prints the secret", async () => {
-    const run = await runCli(["scan", "-c", configFile, "-t", "other", "--format", "json"], {
+    const run = await runMain(["scan", "-c", configFile, "-t", "other", "--format", "json"], {
       env: { OTHER_TOKEN: "ya29.wrong-canary-77" },
     });
     expect(run.code).toBe(2);
@@ -109,7 +110,7 @@ describe("mfasweep CLI", () => {
 
   it("scan writes CSV to a file with --output: with a BOM in a .csv file, none with --no-bom", async () => {
     const out = join(dir, "findings.csv");
-    const run = await runCli(["scan", "-c", configFile, "-t", "acme", "--format", "csv", "--output", out], {
+    const run = await runMain(["scan", "-c", configFile, "-t", "acme", "--format", "csv", "--output", out], {
       env: { ACME_TOKEN: secretToken },
     });
     expect(run.code).toBe(1);
@@ -124,7 +125,7 @@ describe("mfasweep CLI", () => {
     // --no-bom: the same CSV without the mark (each scan has its own time).
     const untimed = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, "<time>");
     const plain = join(dir, "plain.csv");
-    const noBom = await runCli(
+    const noBom = await runMain(
       ["scan", "-c", configFile, "-t", "acme", "--format", "csv", "--output", plain, "--no-bom"],
       { env: { ACME_TOKEN: secretToken } },
     );
@@ -133,7 +134,7 @@ describe("mfasweep CLI", () => {
   });
 
   it("refuses to guess the tenant, and reports config errors with their line, exit 2, no stack", async () => {
-    const noTenant = await runCli(["scan", "-c", configFile]);
+    const noTenant = await runMain(["scan", "-c", configFile]);
     expect(noTenant.code).toBe(2);
     expect(noTenant.stderr).toContain("--tenant is required: the config has 2 tenants (acme, other)");
 
@@ -142,20 +143,20 @@ describe("mfasweep CLI", () => {
       bad,
       "tenants:\n  - id: x\n    name: X\n    connections:\n      - type: google-workspace\n        auth: { method: access-token, token: hunter2 }\n",
     );
-    const run = await runCli(["scan", "-c", bad]);
+    const run = await runMain(["scan", "-c", bad]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       "bad.yaml:6 tenants[0].connections[0].auth.token: expected env:NAME or file:PATH",
     );
     expect(run.stderr).not.toMatch(/\n\s+at /);
 
-    const missing = await runCli(["scan", "-c", join(dir, "nope.yaml")]);
+    const missing = await runMain(["scan", "-c", join(dir, "nope.yaml")]);
     expect(missing.stderr).toContain("cannot read config file");
     expect(missing.code).toBe(2);
   });
 
   it("demo --format json runs the portfolio through the emulators and exits 0", async () => {
-    const run = await runCli(["demo", "--format", "json"]);
+    const run = await runMain(["demo", "--format", "json"]);
     expect(run.code).toBe(0);
     const report = ScanReport.parse(JSON.parse(run.stdout));
     expect(report.sweep.kind).toBe("demo");
@@ -258,22 +259,23 @@ describe("mfasweep CLI", () => {
 
   it("init writes a valid example once; config schema and validate work", async () => {
     const file = join(dir, "new.yaml");
+    // init as a real process; the rest of the family in-process.
     expect((await runCli(["init", "--output", file])).code).toBe(0);
-    const again = await runCli(["init", "--output", file]);
+    const again = await runMain(["init", "--output", file]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("exists; use --force");
-    const validate = await runCli(["config", "validate", "-c", file]);
+    const validate = await runMain(["config", "validate", "-c", file]);
     // The example: the MSP's own tenant and one customer with every connection type (#22 item 5).
     expect(validate.stdout).toContain("2 tenant(s), 21 connection(s), 0 exception(s): valid");
-    const schema = await runCli(["config", "schema"]);
+    const schema = await runMain(["config", "schema"]);
     expect(JSON.parse(schema.stdout).properties.tenants.type).toBe("array");
   });
 
   it("policies list and show come from the policy files' metadata", async () => {
-    const list = await runCli(["policies", "list"]);
+    const list = await runMain(["policies", "list"]);
     expect(list.stdout).toContain("google-user-2sv-enforced");
-    const show = await runCli(["policies", "show", "google-admin-2sv-enrolled"]);
+    const show = await runMain(["policies", "show", "google-admin-2sv-enrolled"]);
     expect(show.stdout).toContain("severity: critical");
-    expect((await runCli(["policies", "show", "nope"])).code).toBe(2);
+    expect((await runMain(["policies", "show", "nope"])).code).toBe(2);
   });
 });

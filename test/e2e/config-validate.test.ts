@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 
 /** Issue #23 item 5 through the real CLI: one run of `config validate` shows every problem, in file order. */
 it("config validate reports schema and semantic problems together, sorted by line, exit 2, no stack", async () => {
@@ -36,7 +36,7 @@ ticketing:
       fabrikm: { projectKey: FAB }
 `,
   );
-  const run = await runCli(["config", "validate", "-c", file]);
+  const run = await runMain(["config", "validate", "-c", file]);
   expect(run.code).toBe(2);
   expect(run.stdout).toBe("");
   const lines = run.stderr.trim().split("\n");

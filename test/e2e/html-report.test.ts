@@ -9,7 +9,7 @@ import { accountRows, figures, toHtml } from "../../src/export/html/index.js";
 import type { Result } from "../../src/model/index.js";
 import type { ScanReport } from "../../src/report.js";
 import { chromiumInstalled, launchChromium, openPage, pngWidth, visibleRows } from "../helpers/browser.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { hostileReport } from "../helpers/report.js";
 
 /**
@@ -225,7 +225,7 @@ describe("mfasweep demo --format html", () => {
     const out = await mkdtemp(join(tmpdir(), "mfasweep-html-cli-"));
     try {
       const file = join(out, "report.html");
-      const run = await runCli(["demo", "--format", "html", "--output", file]);
+      const run = await runMain(["demo", "--format", "html", "--output", file]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toContain(`wrote html to ${file}`);
       const page = await readFile(file, "utf8");

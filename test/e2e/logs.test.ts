@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedUser, startGoogleEmulator } from "../../providers/google-workspace/emulator.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { googleTenantsYaml, twoStepTenant } from "../helpers/google-tenants.js";
 
 /**
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe("sweep logs on stderr", () => {
   it("--log-format json: one JSON line per connection and per tenant as they finish; stdout is the report", async () => {
-    const run = await runCli(["--log-format", "json", "sweep", "-c", config], { env });
+    const run = await runMain(["--log-format", "json", "sweep", "-c", config], { env });
     expect(run.code).toBe(2); // beta's connection failed: incomplete coverage
     const events = run.stderr
       .trim()
@@ -76,11 +76,11 @@ describe("sweep logs on stderr", () => {
   });
 
   it("text on a pipe: one progress line per tenant; --quiet: none, and no warnings", async () => {
-    const run = await runCli(["sweep", "-c", config], { env });
+    const run = await runMain(["sweep", "-c", config], { env });
     expect(run.stderr).toMatch(/^\[\d\/2\] acme: \d+ new, \d+ regressed, \d+ resolved, \d+ open$/m);
     expect(run.stderr).toMatch(/^\[\d\/2\] beta: /m);
     expect(run.stderr).not.toContain("\x1b[");
-    const quiet = await runCli(["sweep", "-q", "-c", config], { env });
+    const quiet = await runMain(["sweep", "-q", "-c", config], { env });
     expect(quiet.stderr).not.toMatch(/^\[\d\/2\]/m);
     expect(quiet.stderr).not.toContain("warning:");
     // Only the final result: the one line that says why the exit is not 0.

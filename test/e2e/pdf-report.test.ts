@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserNotFoundError, findBrowser } from "../../src/export/pdf.js";
 import { chromiumInstalled } from "../helpers/browser.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import { pdfPageCount } from "../helpers/pdf.js";
 
 /** `--format pdf` (issue #24 item 3) through Debian's Chromium, found the way a user's machine finds it. */
@@ -43,7 +43,7 @@ describe("finding a browser", () => {
 describe.skipIf(!hasChromium)("demo --format pdf", () => {
   it("prints the executive report of one tenant to at most 4 A4 pages", async () => {
     const one = join(dir, "one.pdf");
-    const run = await runCli(
+    const run = await runMain(
       ["demo", "--format", "pdf", "--audience", "executive", "--output", one, "--tenant", "contoso-dental"],
       { env: { PATH: "/usr/bin:/bin" } },
     );
@@ -55,7 +55,7 @@ describe.skipIf(!hasChromium)("demo --format pdf", () => {
   }, 240_000);
 
   it("fails with exit 2 and one line naming what to install when no browser is found", async () => {
-    const run = await runCli(["demo", "--format", "pdf", "--output", join(dir, "x.pdf")], {
+    const run = await runMain(["demo", "--format", "pdf", "--output", join(dir, "x.pdf")], {
       env: { PATH: "", CHROME_PATH: join(dir, "missing-chrome") },
     });
     expect(run.code).toBe(2);

@@ -2,18 +2,13 @@ import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain, spawnCli } from "../helpers/cli.js";
 
 /**
  * Issue #23 item 2: output into a reader that goes away (`| head -1`, a pager that quit) ends quietly,
  * with the command's own exit status and no stack trace, for every command that lists something.
  */
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1" };
-const cli = ["--import", "tsx", `${root}src/cli/main.ts`];
 
 interface Ended {
   code: number | null;
@@ -28,14 +23,10 @@ interface Ended {
  */
 function intoClosedReader(args: string[]): Promise<Ended> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cli, ...args], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout.destroy();
+    const child = spawnCli(args);
+    child.stdout?.destroy();
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stderr }));
   });
@@ -44,18 +35,14 @@ function intoClosedReader(args: string[]): Promise<Ended> {
 /** `mfasweep … | head -1`: two real processes, the reader exits after the first line. */
 function intoHead(args: string[]): Promise<Ended & { firstLine: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cli, ...args], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli(args);
     const head = spawn("head", ["-n", "1"], { stdio: [child.stdout, "pipe", "ignore"] });
     // Only head may hold the read end: with ours open too, the pipe would keep a reader after head exits.
-    child.stdout.destroy();
+    child.stdout?.destroy();
     let firstLine = "";
     let stderr = "";
     head.stdout.on("data", (d: Buffer) => (firstLine += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     head.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stderr, firstLine }));
@@ -72,7 +59,8 @@ let store: string;
 
 beforeAll(async () => {
   store = join(await mkdtemp(join(tmpdir(), "mfasweep-pipes-")), "queue.db");
-  const demo = await runCli(["demo", "--store", store, "--format", "json"]);
+  // The store the listings read: made in this process (the readers that go away are the subject).
+  const demo = await runMain(["demo", "--store", store, "--format", "json"]);
   expect(demo.code, demo.stderr).toBe(0);
 }, 300_000);
 

@@ -15,7 +15,7 @@ import type { RunningEmulator } from "../../src/emulator/server.js";
 import { FindingRecord, recordColumns } from "../../src/export/record.js";
 import { type QueueItem, SweepSummary } from "../../src/queue/model.js";
 import { ScanReport } from "../../src/report.js";
-import { inProcess, runCli } from "../helpers/cli.js";
+import { inProcess, runCli, runMain } from "../helpers/cli.js";
 import { googleTenantsYaml, twoStepTenant } from "../helpers/google-tenants.js";
 
 /**
@@ -80,7 +80,7 @@ async function items(...args: string[]): Promise<FindingRecord[]> {
 
 describe("mfasweep sweep and queue", () => {
   it("sweep writes the queue at store.path (next to the config) and prints the report with the queue summary", async () => {
-    const run = await runCli(["sweep", "-c", configFile, "--format", "json"], { env });
+    const run = await runMain(["sweep", "-c", configFile, "--format", "json"], { env });
     // On a pipe: one progress line per tenant as it is reconciled (#23 item 7), the warning for the
     // exception that matched nothing (#23 item 5), then the one line that says why the exit is 1.
     const lines = run.stderr.trimEnd().split("\n");
@@ -130,7 +130,7 @@ describe("mfasweep sweep and queue", () => {
   });
 
   it("a second sweep prints the diff as a table: nothing new, everything still open", async () => {
-    const run = await runCli(["sweep", "-c", configFile, "--store", store], { env });
+    const run = await runMain(["sweep", "-c", configFile, "--store", store], { env });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^Sweep [0-9a-f-]{36} \(sweep\): /);
     expect(run.stdout).toMatch(
@@ -190,7 +190,7 @@ describe("mfasweep sweep and queue", () => {
     expect((await items("--state", "accepted")).map((i) => i.fingerprint)).toEqual([temp!.fingerprint]);
 
     // The next sweep keeps it accepted, exactly like a config exception: excepted in the report.
-    const sweep = await runCli(["sweep", "-c", configFile, "--format", "json"], { env });
+    const sweep = await runMain(["sweep", "-c", configFile, "--format", "json"], { env });
     const report = ScanReport.parse(JSON.parse(sweep.stdout));
     expect(report.results.find((r) => r.fingerprint === temp!.fingerprint)).toMatchObject({
       status: "excepted",
@@ -244,7 +244,7 @@ describe("mfasweep sweep and queue", () => {
 
   it("a refused token exits 2 and resolves nothing of that tenant", async () => {
     const before = await items("--tenant", "beta");
-    const run = await runCli(["sweep", "-c", configFile, "--tenant", "beta"], {
+    const run = await runMain(["sweep", "-c", configFile, "--tenant", "beta"], {
       env: { ...env, BETA_TOKEN: "ya29.revoked" },
     });
     expect(run.code).toBe(2);
@@ -256,7 +256,7 @@ describe("mfasweep sweep and queue", () => {
   });
 
   it("store errors are clear: a missing store, a file that is not a store", async () => {
-    const missing = await runCli(["queue", "list", "--store", join(dir, "nope.db")]);
+    const missing = await runMain(["queue", "list", "--store", join(dir, "nope.db")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`no queue store at ${join(dir, "nope.db")}`);
     const notAStore = await queue("list", "--store", configFile);
@@ -269,13 +269,14 @@ describe("mfasweep sweep and queue", () => {
 
   it("demo --store runs the demo portfolio as a sweep into that store; the second run is a diff", async () => {
     const demoStore = join(dir, "demo.db");
-    const first = await runCli(["demo", "--store", demoStore]);
+    const first = await runMain(["demo", "--store", demoStore]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Sweep [0-9a-f-]{36} \(demo\): /);
     expect(first.stdout).toMatch(/northwind\s+complete\s+[1-9]/);
     expect(first.stdout).toContain(`Try: mfasweep queue list --store ${demoStore}`);
     expect(first.stdout).toContain(`mfasweep demo --store ${demoStore} --week 2`);
-    // A second process, as a user runs it (the demo's ids derive from each record's key).
+    // A real process after the first run in this one, as a user runs it (the demo's ids derive from each
+    // record's key, not from anything a process keeps).
     const second = await runCli(["demo", "--store", demoStore, "--format", "json"]);
     expect(second.code).toBe(0);
     const summary = SweepSummary.parse((JSON.parse(second.stdout) as { queue: unknown }).queue);
@@ -286,6 +287,7 @@ describe("mfasweep sweep and queue", () => {
 
   it("sweep --schedule prints a crontab line that really runs the sweep, and a systemd service + timer", async () => {
     const scheduleStore = join(dir, "scheduled.db");
+    // A real process: the printed command line is how this process was started.
     const run = await runCli(["sweep", "-c", configFile, "--store", scheduleStore, "--schedule", "weekly"]);
     expect(run.code).toBe(0);
     const text = run.stdout;
@@ -316,7 +318,7 @@ describe("mfasweep sweep and queue", () => {
     expect(log).toMatch(/2 tenant\(s\): \d+ new/);
     expect((await queue("list", "--store", scheduleStore, "--format", "json")).code).toBe(0);
 
-    const daily = await runCli(["sweep", "-c", configFile, "--schedule", "daily"]);
+    const daily = await runMain(["sweep", "-c", configFile, "--schedule", "daily"]);
     expect(daily.stdout).toMatch(/\n0 6 \* \* \* cd /);
     expect(daily.stdout).toContain(`--store ${store}`);
     expect(daily.stdout).toContain("OnCalendar=*-*-* 06:00:00\n");

@@ -1,22 +1,21 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { policies } from "../../policies/index.js";
 import { displayWidth } from "../../src/export/grid.js";
-import { runCli } from "../helpers/cli.js";
+import { cliCommand, cliEnv, root, runMainEach } from "../helpers/cli.js";
 
 /** Issue #23 item 3: tables fit the terminal (a real pseudo-terminal of fixed width) or COLUMNS in a pipe. */
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 const ids = policies.map((p) => p.meta.id);
 
 /** Runs the CLI inside `script`, a pseudo-terminal set to `cols` columns; returns its lines. */
 function inTerminal(cols: number, args: string): string[] {
-  const command = `stty cols ${cols} rows 50; ${process.execPath} --import tsx src/cli/main.ts ${args}`;
+  const [node, argv] = cliCommand(args.split(" "));
+  const command = `stty cols ${cols} rows 50; ${[node, ...argv].join(" ")}`;
   const out = execFileSync("script", ["-qec", command, "/dev/null"], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1" },
+    env: cliEnv(),
     encoding: "utf8",
   });
   return out.split(/\r?\n/).filter((l) => l.length > 0);
@@ -32,10 +31,15 @@ describe("table widths", { timeout: 240_000 }, () => {
   });
 
   it("take COLUMNS in a pipe, and --wide prints every cell whole", async () => {
-    const [narrow, wide] = await Promise.all([
-      runCli(["policies", "list"], { env: { COLUMNS: "90" } }),
-      runCli(["--wide", "policies", "list"], { env: { COLUMNS: "90" } }),
-    ]);
+    const [narrow, wide] = await runMainEach(
+      [
+        ["policies", "list"],
+        ["--wide", "policies", "list"],
+      ],
+      {
+        env: { COLUMNS: "90" },
+      },
+    );
     const narrowLines = narrow.stdout.trimEnd().split("\n");
     for (const line of narrowLines) expect(displayWidth(line), line).toBeLessThanOrEqual(90);
     for (const id of ids) expect(narrow.stdout).toContain(`${id} `);

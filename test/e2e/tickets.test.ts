@@ -12,7 +12,7 @@ import { ticketsCommand } from "../../src/cli/tickets.js";
 import type { RunningEmulator } from "../../src/emulator/server.js";
 import { recordColumns } from "../../src/export/record.js";
 import { startJiraEmulator } from "../../src/export/ticketing/emulators/jira.js";
-import { inProcess, runCli } from "../helpers/cli.js";
+import { inProcess, runMain, runMainEach } from "../helpers/cli.js";
 import { parseCsv } from "../helpers/csv.js";
 import { googleTenantsYaml, twoStepTenant } from "../helpers/google-tenants.js";
 
@@ -90,7 +90,7 @@ describe("mfasweep tickets and export", () => {
   });
 
   it("sweep, dry run, refused credentials, sync twice", async () => {
-    const swept = await runCli(["sweep", "-c", config], { env });
+    const swept = await runMain(["sweep", "-c", config], { env });
     expect(swept.code, swept.stderr).toBe(1);
 
     const dry = await tickets(["sync", "-c", config, "--dry-run"]);
@@ -116,7 +116,7 @@ describe("mfasweep tickets and export", () => {
     expect(refused.stdout).not.toContain("revoked");
     expect(jira.writes()).toHaveLength(0);
 
-    const first = await runCli(["tickets", "sync", "-c", config], { env });
+    const first = await runMain(["tickets", "sync", "-c", config], { env });
     expect(first.code, first.stderr).toBe(0);
     const created = Number(/(\d+) created/.exec(first.stdout)?.[1]);
     expect(created).toBeGreaterThan(0);
@@ -140,7 +140,7 @@ describe("mfasweep tickets and export", () => {
   });
 
   it("exports the queue as CSV (a BOM in a .csv file) and as OCSF, and a scan report from a file", async () => {
-    const csv = await runCli(
+    const csv = await runMain(
       ["export", "-c", config, "--format", "csv", "--output", join(dir, "items.csv")],
       {
         env,
@@ -188,17 +188,19 @@ describe("mfasweep tickets and export", () => {
   });
 
   it("scan, queue list and export write one record: same columns in the same order, valid against `schema record`", async () => {
-    // Real processes, side by side; the export CSV is the file the previous test wrote.
-    const cli = (...args: string[]) => runCli(args, { env });
-    const [schema, scanCsv, scanNdjson, queueCsv, queueJson, exportJson, exportNdjson] = await Promise.all([
-      cli("schema", "record"),
-      cli("scan", "-c", config, "-t", "acme", "--format", "csv"),
-      cli("scan", "-c", config, "-t", "acme", "--format", "ndjson"),
-      cli("queue", "list", "-c", config, "--format", "csv"),
-      cli("queue", "list", "-c", config, "--format", "json"),
-      cli("export", "-c", config, "--format", "json"),
-      cli("export", "-c", config, "--format", "ndjson"),
-    ]);
+    // Through the CLI's main function, one after another; the export CSV is the file the previous test wrote.
+    const [schema, scanCsv, scanNdjson, queueCsv, queueJson, exportJson, exportNdjson] = await runMainEach(
+      [
+        ["schema", "record"],
+        ["scan", "-c", config, "-t", "acme", "--format", "csv"],
+        ["scan", "-c", config, "-t", "acme", "--format", "ndjson"],
+        ["queue", "list", "-c", config, "--format", "csv"],
+        ["queue", "list", "-c", config, "--format", "json"],
+        ["export", "-c", config, "--format", "json"],
+        ["export", "-c", config, "--format", "ndjson"],
+      ],
+      { env },
+    );
     for (const run of [schema, queueCsv, queueJson, exportJson, exportNdjson])
       expect(run.code, run.stderr).toBe(0);
     for (const run of [scanCsv, scanNdjson]) expect(run.code, run.stderr).toBe(1); // findings

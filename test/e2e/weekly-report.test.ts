@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toWeeklyHtml, weeklyReport } from "../../src/export/weekly/index.js";
 import type { Store } from "../../src/queue/store.js";
 import { chromiumInstalled, launchChromium, openPage, pngWidth, visibleRows } from "../helpers/browser.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/cli.js";
 import {
   buildWeeklyStore,
   type ExpectedTenant,
@@ -291,7 +291,7 @@ describe("mfasweep demo --store FILE --format html", () => {
     const out = await mkdtemp(join(tmpdir(), "mfasweep-weekly-demo-"));
     try {
       const report = join(out, "weekly.html");
-      const run = await runCli([
+      const run = await runMain([
         "demo",
         "--store",
         join(out, "demo.db"),

@@ -115,6 +115,16 @@ export async function runMain(
   }
 }
 
+/** `runMain` for each argument list in turn (runs in this process cannot overlap), results in order. */
+export async function runMainEach(
+  argsList: string[][],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun[]> {
+  const runs: CliRun[] = [];
+  for (const args of argsList) runs.push(await runMain(args, options));
+  return runs;
+}
+
 export interface CliOutput {
   code: number;
   stdout: string;
