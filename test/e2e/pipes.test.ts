@@ -41,7 +41,7 @@ function intoHead(args: string[]): Promise<Ended & { firstLine: string }> {
     child.stdout?.destroy();
     let firstLine = "";
     let stderr = "";
-    head.stdout.on("data", (d: Buffer) => (firstLine += d.toString()));
+    head.stdout?.on("data", (d: Buffer) => (firstLine += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     head.on("error", reject);

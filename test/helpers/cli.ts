@@ -116,13 +116,14 @@ export async function runMain(
 }
 
 /** `runMain` for each argument list in turn (runs in this process cannot overlap), results in order. */
-export async function runMainEach(
-  argsList: string[][],
+export async function runMainEach<const T extends readonly string[][]>(
+  argsList: T,
   options: { env?: Record<string, string>; cwd?: string } = {},
-): Promise<CliRun[]> {
+): Promise<{ -readonly [K in keyof T]: CliRun }> {
   const runs: CliRun[] = [];
-  for (const args of argsList) runs.push(await runMain(args, options));
-  return runs;
+  for (const args of argsList) runs.push(await runMain([...args], options));
+  // One run per argument list, in order: the tuple's length is the list's.
+  return runs as { -readonly [K in keyof T]: CliRun };
 }
 
 export interface CliOutput {
