@@ -10,8 +10,10 @@ import {
   isOpenState,
   type QueueItem,
   type Sla,
+  type StoredItem,
   type TenantDiff,
 } from "./model.js";
+import { contentHash } from "./rows.js";
 
 /**
  * The queue's rules, as pure functions: (items, this sweep's results and coverage, acceptances, SLA,
@@ -31,8 +33,17 @@ export interface ReconcileInput {
   sweepId: string;
   now: Date;
   sla: Sla;
-  /** Every item the store holds for the tenant, in any state. */
+  /**
+   * Every item the store holds for the tenant, in any state; with `steady`, only those `unchangedFindings`
+   * says are needed.
+   */
   items: QueueItem[];
+  /**
+   * Steady state: what the store read of every item of the tenant (state, due date, content hash) and
+   * what `unchangedFindings` made of it; the store loads whole only the `needed` items. Findings seen
+   * again unchanged are then `touched`, not rewritten.
+   */
+  steady?: { stored: StoredItem[]; unchanged: Set<string> };
   /** This sweep's results for the tenant. */
   results: Result[];
   /** This sweep's coverage for the tenant. */
@@ -45,6 +56,11 @@ export interface ReconcilePlan {
   /** `results` with queue acceptances applied. */
   results: Result[];
   changes: ItemChange[];
+  /**
+   * Items seen again with the same content in an open state: only `lastSeen`, `lastSweep` and `updatedAt`
+   * change (to the sweep's time and id), which the store writes in bulk.
+   */
+  touched: string[];
   diff: TenantDiff;
 }
 
@@ -178,6 +194,54 @@ function whyNotRechecked(judged: Reread | undefined, policy: string): string {
   return `${noun} ${quoted(judged.incomplete)} not read completely`;
 }
 
+/** The tenant's results with acceptances applied, one per fingerprint (the worse status when a policy reports a subject twice). */
+function tenantResults(input: Pick<ReconcileInput, "tenant" | "results" | "acceptances" | "now">): {
+  results: Result[];
+  seen: Map<string, Result>;
+} {
+  const results = applyAcceptances(
+    input.results.filter((r) => r.tenant === input.tenant),
+    input.acceptances ?? [],
+    input.now,
+  );
+  const seen = new Map<string, Result>();
+  for (const r of results) {
+    const prior = seen.get(r.fingerprint);
+    if (!prior || statusRank[r.status] > statusRank[prior.status]) seen.set(r.fingerprint, r);
+  }
+  return { results, seen };
+}
+
+/**
+ * Steady state, before a store loads whole items: the findings seen again, still open (open, ticketed,
+ * reopened), without an exception, whose content hash is unchanged (a refresh of them writes only
+ * `lastSeen`, `lastSweep` and `updatedAt`), and the items that must be loaded whole because something
+ * else may change: every other item, except resolved ones this sweep does not find failing (they stay
+ * as they are).
+ */
+export function unchangedFindings(
+  input: Pick<ReconcileInput, "tenant" | "results" | "acceptances" | "now"> & { stored: StoredItem[] },
+): { unchanged: Set<string>; needed: string[] } {
+  const { seen } = tenantResults(input);
+  const unchanged = new Set<string>();
+  const needed: string[] = [];
+  for (const item of input.stored) {
+    if (item.tenant !== input.tenant) continue;
+    const result = seen.get(item.fingerprint);
+    const failing = result !== undefined && result.status !== "pass";
+    if (
+      failing &&
+      !result.exception &&
+      isOpenState(item.state) &&
+      item.contentHash !== null &&
+      item.contentHash === contentHash({ ...contentOf(result), exception: null })
+    )
+      unchanged.add(item.fingerprint);
+    else if (failing || item.state !== "resolved") needed.push(item.fingerprint);
+  }
+  return { unchanged, needed };
+}
+
 /**
  * Reconciles one tenant's queue with one sweep:
  * - a new failing/unknown result opens an item; a new excepted result creates it `accepted`;
@@ -193,20 +257,10 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const { tenant, sweepId, now, sla } = input;
   const at = now.toISOString();
   const acceptances = new Map((input.acceptances ?? []).map((a) => [a.fingerprint, a]));
-  const results = applyAcceptances(
-    input.results.filter((r) => r.tenant === tenant),
-    input.acceptances ?? [],
-    now,
-  );
+  const { results, seen } = tenantResults(input);
   const reread = rereadJudge(input.coverage.filter((c) => c.tenant === tenant));
   const failedPolicies = new Set(results.filter((r) => r.evaluationFailed).map((r) => r.policy));
-
-  // One result per fingerprint; should a policy report a subject twice, the worse status counts.
-  const seen = new Map<string, Result>();
-  for (const r of results) {
-    const prior = seen.get(r.fingerprint);
-    if (!prior || statusRank[r.status] > statusRank[prior.status]) seen.set(r.fingerprint, r);
-  }
+  const unchanged = input.steady?.unchanged ?? new Set<string>();
 
   const changes: ItemChange[] = [];
   const change = (
@@ -220,7 +274,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const existing = new Map(input.items.filter((i) => i.tenant === tenant).map((i) => [i.fingerprint, i]));
 
   for (const result of seen.values()) {
-    if (result.status === "pass") continue;
+    if (result.status === "pass" || unchanged.has(result.fingerprint)) continue;
     const item = existing.get(result.fingerprint);
     const exception = exceptionOf(result, acceptances);
     const content = contentOf(result);
@@ -349,11 +403,18 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     }
   }
 
-  return { results, changes, diff: diffOf(tenant, input.items, changes, now) };
+  // Stock for the diff: what was stored, the loaded items over it.
+  const before = input.steady ? [...input.steady.stored, ...input.items] : input.items;
+  return { results, changes, touched: [...unchanged], diff: diffOf(tenant, before, changes, now) };
 }
 
 /** Flows from the changes, stock from the items as they are after them. */
-function diffOf(tenant: string, before: QueueItem[], changes: ItemChange[], now: Date): TenantDiff {
+function diffOf(
+  tenant: string,
+  before: Array<Pick<QueueItem, "fingerprint" | "tenant" | "state" | "dueAt">>,
+  changes: ItemChange[],
+  now: Date,
+): TenantDiff {
   const after = new Map(before.filter((i) => i.tenant === tenant).map((i) => [i.fingerprint, i]));
   const kindOf = new Map<string, ChangeKind>();
   for (const c of changes) {

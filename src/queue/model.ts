@@ -71,6 +71,28 @@ export const QueueItem = z.object({
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 
+/** The columns of an item a store reads for all of a tenant's items before reconciling (steady state). */
+export type StoredItem = Pick<QueueItem, "fingerprint" | "tenant" | "state" | "dueAt"> & {
+  contentHash: string | null;
+};
+
+/** What a refresh of an item rewrites: the result's content, and the exception. */
+export type ItemContent = Pick<
+  QueueItem,
+  | "policy"
+  | "title"
+  | "severity"
+  | "subject"
+  | "status"
+  | "message"
+  | "mfa"
+  | "evidence"
+  | "remediation"
+  | "details"
+  | "dependsOn"
+  | "exception"
+>;
+
 /** One state change (or a noted change within a state), by a sweep id or a person. */
 export const HistoryEntry = z.object({
   fingerprint: z.string(),

@@ -112,4 +112,12 @@ CREATE TABLE locks (
 );
 `,
   },
+  {
+    version: 2,
+    description:
+      "items: a hash of each item's content, so a re-sweep rewrites only what changed (NULL: stored before; SQLite schema version 4, issue #20)",
+    sql: `
+ALTER TABLE items ADD COLUMN content_hash TEXT;
+`,
+  },
 ];

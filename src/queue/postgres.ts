@@ -11,6 +11,7 @@ import {
   planReopen,
   planTicket,
   reconcile,
+  unchangedFindings,
 } from "./lifecycle.js";
 import {
   type Acceptance,
@@ -27,7 +28,16 @@ import {
   type TicketRef,
 } from "./model.js";
 import { migrations as knownMigrations, versionTable } from "./postgres-schema.js";
-import { byUrgency, itemColumns, itemValues, json, type Row, RowReader } from "./rows.js";
+import {
+  byUrgency,
+  inOrderOf,
+  itemColumns,
+  itemValues,
+  json,
+  type Row,
+  RowReader,
+  storedItemColumns,
+} from "./rows.js";
 import { applicationId, type Migration } from "./sqlite-schema.js";
 import type {
   ItemFilter,
@@ -320,14 +330,24 @@ export class PostgresStore implements Store {
   async reconcileTenant(input: TenantReconcileInput): Promise<TenantReconcileOutcome> {
     return this.#transaction("shared", async (c) => {
       await this.#lockTenant(c, input.tenant);
-      const items = (await c.query<Row>("SELECT * FROM items WHERE tenant = $1", [input.tenant])).rows.map(
-        (row) => this.#rows.item(row),
-      );
       const acceptances = (
         await c.query<Row>("SELECT * FROM acceptances WHERE tenant = $1", [input.tenant])
       ).rows.map((row) => this.#rows.acceptance(row));
-      const plan = reconcile({ ...input, items, acceptances });
+      // Steady state: every item's state and content hash, whole rows only where something may change.
+      const stored = (
+        await c.query<Row>(`SELECT ${storedItemColumns} FROM items WHERE tenant = $1`, [input.tenant])
+      ).rows.map((row) => this.#rows.stored(row));
+      const { unchanged, needed } = unchangedFindings({ ...input, acceptances, stored });
+      const rows = (await c.query<Row>("SELECT * FROM items WHERE fingerprint = ANY($1::text[])", [needed]))
+        .rows;
+      const items = inOrderOf(needed, rows).map((row) => this.#rows.item(row));
+      const plan = reconcile({ ...input, items, acceptances, steady: { stored, unchanged } });
       await this.#write(c, plan.changes);
+      if (plan.touched.length)
+        await c.query(
+          "UPDATE items SET last_seen = $1, last_sweep = $2, updated_at = $1 WHERE fingerprint = ANY($3::text[])",
+          [input.now.toISOString(), input.sweepId, plan.touched],
+        );
       await c.query(
         "INSERT INTO sweep_tenants (sweep_id, tenant, reconciled_at, diff) VALUES ($1, $2, $3, $4)",
         [input.sweepId, input.tenant, input.now.toISOString(), JSON.stringify(plan.diff)],

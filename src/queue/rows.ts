@@ -1,12 +1,15 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { severityRank } from "../model/index.js";
+import { sha256Hex } from "../util/hash.js";
 import { StoreError } from "./errors.js";
 import {
   Acceptance,
   HistoryEntry,
-  type ItemState,
+  type ItemContent,
+  ItemState,
   LockHolder,
   QueueItem,
+  type StoredItem,
   SweepRecord,
   TenantDiff,
   TicketLedgerEntry,
@@ -46,31 +49,57 @@ export const itemColumns = [
   "regression_count",
   "last_sweep",
   "updated_at",
+  "content_hash",
 ] as const;
 export type ItemColumn = (typeof itemColumns)[number];
 
 export const json = (value: unknown): string | null =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
-/** An item as column values (JSON columns as text). */
+/** An item's content as its columns hold it (JSON as text). */
+function contentColumns(c: ItemContent) {
+  return {
+    policy: c.policy,
+    title: c.title,
+    severity: c.severity,
+    subject: json(c.subject),
+    status: c.status,
+    message: c.message,
+    mfa: json(c.mfa),
+    evidence: json(c.evidence),
+    remediation: c.remediation,
+    details: json(c.details),
+    depends_on: json(c.dependsOn),
+    exception: json(c.exception),
+  };
+}
+
+/** Length-prefixed, so no two different contents join to the same text. */
+function hashColumns(columns: ReturnType<typeof contentColumns>): string {
+  return sha256Hex(
+    Object.values(columns)
+      .map((v) => (v === null ? "-" : `${v.length}:${v}`))
+      .join(","),
+  );
+}
+
+/**
+ * A hash of an item's content as its columns hold it: equal hashes mean a refresh would write the same
+ * values. Stores keep it beside the item and compare it instead of reading and parsing the whole row.
+ */
+export function contentHash(c: ItemContent): string {
+  return hashColumns(contentColumns(c));
+}
+
+/** An item as column values (JSON columns as text), with its content hash. */
 export function itemValues(i: QueueItem): Record<ItemColumn, unknown> {
+  const content = contentColumns(i);
   return {
     fingerprint: i.fingerprint,
     tenant: i.tenant,
-    policy: i.policy,
-    title: i.title,
-    severity: i.severity,
-    subject: json(i.subject),
+    ...content,
     connection: i.subject.connection,
     state: i.state,
-    status: i.status,
-    message: i.message,
-    mfa: json(i.mfa),
-    evidence: json(i.evidence),
-    remediation: i.remediation,
-    details: json(i.details),
-    depends_on: json(i.dependsOn),
-    exception: json(i.exception),
     first_seen: i.firstSeen,
     last_seen: i.lastSeen,
     opened_at: i.openedAt,
@@ -79,8 +108,29 @@ export function itemValues(i: QueueItem): Record<ItemColumn, unknown> {
     regression_count: i.regressionCount,
     last_sweep: i.lastSweep,
     updated_at: i.updatedAt,
+    content_hash: hashColumns(content),
   };
 }
+
+/** The columns `StoredItem` reads (the steady-state reconcile reads these of every item, not the whole row). */
+export const storedItemColumns = "fingerprint, tenant, state, due_at, content_hash";
+
+/** Rows in the order of `fingerprints` (the order the store listed the tenant's items in, as before). */
+export function inOrderOf(fingerprints: string[], rows: Row[]): Row[] {
+  const byFingerprint = new Map(rows.map((r) => [String(r.fingerprint), r]));
+  return fingerprints.flatMap((f) => {
+    const row = byFingerprint.get(f);
+    return row ? [row] : [];
+  });
+}
+
+const StoredItemRow = z.object({
+  fingerprint: z.string(),
+  tenant: z.string(),
+  state: ItemState,
+  dueAt: z.string().nullable(),
+  contentHash: z.string().nullable(),
+});
 
 const stateOrder: Record<ItemState, number> = { reopened: 0, open: 1, ticketed: 2, accepted: 3, resolved: 4 };
 
@@ -151,6 +201,20 @@ export class RowReader {
         updatedAt: row.updated_at,
       },
       what,
+    );
+  }
+
+  stored(row: Row): StoredItem {
+    return this.parse(
+      StoredItemRow,
+      {
+        fingerprint: row.fingerprint,
+        tenant: row.tenant,
+        state: row.state,
+        dueAt: row.due_at,
+        contentHash: row.content_hash,
+      },
+      `item ${String(row.fingerprint)}`,
     );
   }
 

@@ -125,4 +125,12 @@ CREATE INDEX tickets_system ON tickets (system);
 ALTER TABLE items ADD COLUMN depends_on TEXT;
 `,
   },
+  {
+    version: 4,
+    description:
+      "items: a hash of each item's content, so a re-sweep rewrites only what changed (NULL: stored before; issue #20)",
+    sql: `
+ALTER TABLE items ADD COLUMN content_hash TEXT;
+`,
+  },
 ];

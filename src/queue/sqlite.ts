@@ -12,6 +12,7 @@ import {
   planReopen,
   planTicket,
   reconcile,
+  unchangedFindings,
 } from "./lifecycle.js";
 import {
   type Acceptance,
@@ -27,7 +28,16 @@ import {
   type TicketPhase,
   type TicketRef,
 } from "./model.js";
-import { byUrgency, itemColumns, itemValues, json, type Row, RowReader } from "./rows.js";
+import {
+  byUrgency,
+  inOrderOf,
+  itemColumns,
+  itemValues,
+  json,
+  type Row,
+  RowReader,
+  storedItemColumns,
+} from "./rows.js";
 import { loadSqliteDriver } from "./sqlite-driver.js";
 import { applicationId, migrations as knownMigrations, type Migration } from "./sqlite-schema.js";
 import type {
@@ -302,14 +312,28 @@ export class SqliteStore implements Store {
     return this.#guard(() =>
       this.#db
         .transaction(() => {
-          const items = (this.#sql("SELECT * FROM items WHERE tenant = ?").all(input.tenant) as Row[]).map(
-            (row) => this.#rows.item(row),
-          );
           const acceptances = (
             this.#sql("SELECT * FROM acceptances WHERE tenant = ?").all(input.tenant) as Row[]
           ).map((row) => this.#rows.acceptance(row));
-          const plan = reconcile({ ...input, items, acceptances });
+          // Steady state: every item's state and content hash, whole rows only where something may change.
+          const stored = (
+            this.#sql(`SELECT ${storedItemColumns} FROM items WHERE tenant = ?`).all(input.tenant) as Row[]
+          ).map((row) => this.#rows.stored(row));
+          const { unchanged, needed } = unchangedFindings({ ...input, acceptances, stored });
+          const rows = this.#sql(
+            "SELECT * FROM items WHERE fingerprint IN (SELECT value FROM json_each(?))",
+          ).all(JSON.stringify(needed)) as Row[];
+          const items = inOrderOf(needed, rows).map((row) => this.#rows.item(row));
+          const plan = reconcile({ ...input, items, acceptances, steady: { stored, unchanged } });
           for (const change of plan.changes) this.#write(change);
+          this.#sql(
+            "UPDATE items SET last_seen = ?, last_sweep = ?, updated_at = ? WHERE fingerprint IN (SELECT value FROM json_each(?))",
+          ).run(
+            input.now.toISOString(),
+            input.sweepId,
+            input.now.toISOString(),
+            JSON.stringify(plan.touched),
+          );
           this.#sql(
             "INSERT INTO sweep_tenants (sweep_id, tenant, reconciled_at, diff) VALUES (?, ?, ?, ?)",
           ).run(input.sweepId, input.tenant, input.now.toISOString(), JSON.stringify(plan.diff));

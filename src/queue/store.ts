@@ -162,6 +162,8 @@ export interface TenantReconcileOutcome {
   /** The results with queue acceptances applied (what the sweep reports). */
   results: Result[];
   changes: ItemChange[];
+  /** Findings seen again unchanged: only their lastSeen, lastSweep and updatedAt were written. */
+  touched: string[];
   diff: TenantDiff;
 }
 
