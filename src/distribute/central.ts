@@ -4,6 +4,7 @@ import type { ConnectionCollection, ConnectionCollector } from "../collect/index
 import type { Config } from "../config/load.js";
 import { describeError, MfasweepError } from "../errors.js";
 import { emptyInventory } from "../model/index.js";
+import { untilAborted } from "../util/abort.js";
 import { redactUrls } from "../util/redact.js";
 import {
   CollectJob,
@@ -100,6 +101,7 @@ export class QueueCollector {
       const value = await untilAborted(
         job.waitUntilFinished(opened.events, options.connectionTimeoutMs),
         options.signal,
+        () => new DistributeError("the sweep stopped before this connection was collected"),
       );
       const { collection, result } = await decodeCollection(value, data);
       const by = `worker ${result.worker}${result.site ? ` (site ${result.site})` : ""}`;
@@ -159,18 +161,6 @@ function reasonOf(err: unknown): string {
   if (/timed out before finishing/i.test(message))
     return "no worker finished it within the connection time limit (connectionTimeoutMinutes); is a worker for this queue running?";
   return message;
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  let release = () => {};
-  const stopped = new Promise<never>((_, reject) => {
-    const fail = () => reject(new DistributeError("the sweep stopped before this connection was collected"));
-    if (signal.aborted) fail();
-    signal.addEventListener("abort", fail, { once: true });
-    release = () => signal.removeEventListener("abort", fail);
-  });
-  return Promise.race([promise, stopped]).finally(release);
 }
 
 function failed(
