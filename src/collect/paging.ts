@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { ProviderResponseError } from "../errors.js";
+import { sha256Hex } from "../util/hash.js";
 
 /**
  * Guards for every page loop (issue #19 item 5): a cap on the records one connection reads, and a page
@@ -38,7 +38,7 @@ export class RecordBudget {
 }
 
 function digest(items: readonly unknown[]): string {
-  return createHash("sha256").update(JSON.stringify(items)).digest("hex");
+  return sha256Hex(JSON.stringify(items));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Subject } from "../model/index.js";
+import { sha256Hex } from "../util/hash.js";
 
 /**
  * Stable id of (tenant, policy, subject): the dedupe key for the queue and tickets. Built from ids only,
@@ -11,5 +11,5 @@ export function fingerprint(
   subject: Pick<Subject, "kind" | "source" | "connection" | "id">,
 ): string {
   const key = [tenant, policy, subject.kind, subject.source, subject.connection, subject.id].join("\u0000");
-  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+  return sha256Hex(key).slice(0, 32);
 }

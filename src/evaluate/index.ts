@@ -45,8 +45,11 @@ export function evaluate(input: EvaluateInput): Result[] {
       const relevant = relevantCoverage(policy, inventory);
       const setting = settingFor(input, inventory.tenant.id, policy.meta.id);
       if (relevant.length === 0 || setting.enabled === false) continue;
-      const add = (verdict: Verdict, extra: Partial<Result> = {}) =>
-        results.push({ ...toResult(inventory.tenant.id, policy, verdict, input, setting), ...extra });
+      // No copy per result unless something is added to it.
+      const add = (verdict: Verdict, extra?: Partial<Result>) => {
+        const result = toResult(inventory.tenant.id, policy, verdict, input, setting);
+        results.push(extra ? { ...result, ...extra } : result);
+      };
       let verdicts: Verdict[];
       try {
         // Options were validated at config load; parsing again applies the schema's defaults.
@@ -102,7 +105,11 @@ export function evaluate(input: EvaluateInput): Result[] {
  * the policy names besides (`Verdict.dependsOn`). `-` (no connection) is left out.
  */
 export function dependenciesOf(verdict: Pick<Verdict, "subject" | "evidence" | "dependsOn">): string[] {
-  const all = [verdict.subject.connection];
+  const own = verdict.subject.connection;
+  // Most verdicts depend on their own connection alone: no set, no sort.
+  if (!verdict.dependsOn?.length && verdict.evidence.every((e) => e.connection === own))
+    return own === "-" || own === "" ? [] : [own];
+  const all = [own];
   for (const e of verdict.evidence) all.push(e.connection);
   for (const c of verdict.dependsOn ?? []) all.push(c);
   return sortedUnique(all.filter((c) => c !== "-" && c !== ""));
