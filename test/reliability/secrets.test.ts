@@ -43,7 +43,7 @@ import {
 } from "../../src/export/ticketing/emulators/connectwise.js";
 import { startHaloEmulator } from "../../src/export/ticketing/emulators/halopsa.js";
 import { startJiraEmulator } from "../../src/export/ticketing/emulators/jira.js";
-import { type CliOutput, inProcess, runCli } from "../helpers/cli.js";
+import { type CliOutput, inProcess, runMain } from "../helpers/cli.js";
 import { type FakeHost, startFakeHost } from "../providers/ssh/fake-host.js";
 import { type FakePostgres, startFakePostgres } from "./fake-postgres.js";
 import { configOf, configText, recordedSweep, scratch, type TenantEntry, withStore } from "./harness.js";
@@ -526,10 +526,10 @@ describe("a canary secret for every connection type", () => {
     );
   });
 
-  it("CLI as a process with --debug: the error paths print no canary and no stack for refused credentials", async () => {
+  it("the CLI's main function with --debug (runMain): the error paths print no canary and no stack for refused credentials", async () => {
     const run = keep(
-      "process --debug sweep",
-      await runCli(["--debug", "sweep", "--config", configFile, "--store", join(work.dir, "debug.db")], {
+      "main --debug sweep",
+      await runMain(["--debug", "sweep", "--config", configFile, "--store", join(work.dir, "debug.db")], {
         env: { ...env, HOME: work.dir },
       }),
     );
@@ -543,8 +543,8 @@ describe("a canary secret for every connection type", () => {
       mode: 0o600,
     });
     const bad = keep(
-      "process --debug config error",
-      await runCli(["--debug", "doctor", "--config", broken], { env }),
+      "main --debug config error",
+      await runMain(["--debug", "doctor", "--config", broken], { env }),
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/mfasweep: invalid configuration\n.*expected env:NAME or file:PATH/);

@@ -15,7 +15,7 @@ import {
 } from "../../../src/export/weekly/index.js";
 import { defaultSla } from "../../../src/queue/model.js";
 import { openSqliteStore } from "../../../src/queue/sqlite.js";
-import { runCli } from "../../helpers/cli.js";
+import { runMain } from "../../helpers/cli.js";
 import {
   buildWeeklyStore,
   expectedFigures,
@@ -429,14 +429,14 @@ describe("mfasweep report (CLI)", () => {
   it("writes the summary as JSON, HTML or a table, and refuses a period it cannot read", async () => {
     const out = await mkdtemp(join(tmpdir(), "mfasweep-report-cli-"));
     try {
-      const json = await runCli(["report", "--store", fx.file, "--format", "json"]);
+      const json = await runMain(["report", "--store", fx.file, "--format", "json"]);
       expect(json.code, json.stderr).toBe(0);
       const parsed = WeeklySummary.parse(JSON.parse(json.stdout));
       // The CLI reports at its own clock: the library at the same instant gives the same summary.
       expect(parsed).toEqual(await weeklyReport(fx.store, { now: new Date(parsed.generatedAt) }));
 
       const file = join(out, "weekly.html");
-      const html = await runCli([
+      const html = await runMain([
         "report",
         "--store",
         fx.file,
@@ -455,7 +455,7 @@ describe("mfasweep report (CLI)", () => {
       expect(page).toContain("mfasweep · Weekly sweep summary");
       expect(shown(page, "tenant-name")).toEqual(["Acme Dental", "Beta Legal"]);
 
-      const bad = await runCli(["report", "--store", fx.file, "--since", "yesterday"]);
+      const bad = await runMain(["report", "--store", fx.file, "--since", "yesterday"]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain("--since 'yesterday' is neither last-sweep");
     } finally {
