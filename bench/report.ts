@@ -54,6 +54,7 @@ export interface SweepResult {
     tenantConcurrency: number;
     enforceLimits: boolean;
   };
+  distributed?: DistributedRun;
   portfolio: {
     tenants: number;
     accounts: Record<DirectoryType, number>;
@@ -129,6 +130,19 @@ export interface SweepResult {
   } | null;
 }
 
+export interface ProcessUsage {
+  cpuS: number;
+  peakRssMb: number;
+}
+
+/** `--workers N`: the sweep in the bench process (central), collection in N worker processes. */
+export interface DistributedRun {
+  workers: number;
+  workerConcurrency: number;
+  central: ProcessUsage;
+  workerProcesses: ProcessUsage[];
+}
+
 export interface EvaluateResult {
   schemaVersion: 1;
   kind: "evaluate";
@@ -160,9 +174,11 @@ const s = (ms: number | null | undefined) =>
 /** The results table of BENCHMARKS.md, from every results file. */
 export function renderTables(results: Array<{ name: string; result: BenchResult }>): string {
   const size = (r: SweepResult) => r.parameters.tenants * r.parameters.accountsPerTenant;
-  const sweeps = results
+  const allSweeps = results
     .filter((r): r is { name: string; result: SweepResult } => r.result.kind === "sweep")
     .sort((a, b) => size(a.result) - size(b.result) || a.name.localeCompare(b.name));
+  const sweeps = allSweeps.filter((r) => !r.result.distributed);
+  const distributed = allSweeps.filter((r) => r.result.distributed);
   const evals = results.filter(
     (r): r is { name: string; result: EvaluateResult } => r.result.kind === "evaluate",
   );
@@ -177,6 +193,20 @@ export function renderTables(results: Array<{ name: string; result: BenchResult 
       const q = r.requests;
       lines.push(
         `| ${name} | ${r.parameters.tenants} × ${r.parameters.accountsPerTenant} | ${a.entra}/${a.okta}/${a["google-workspace"]} | ${r.parameters.latencyMs} ms | ${s(r.sweep.wallMs)} | ${s(r.bound.rateMs)} (${s(r.bound.minimumMs)}) | ${r.bound.rateRatio ?? "–"} (${r.bound.minimumRatio ?? "–"}) | ${s(r.sweep.evaluateMs)} + ${s(r.sweep.reconcileMs)} | ${q.entra.per1000Accounts ?? "–"} · ${q.okta.per1000Accounts ?? "–"} · ${q["google-workspace"].per1000Accounts ?? "–"} | ${r.throttling.received} (${r.throttling.perTenant}) | ${r.throttling.connectionsThrottledOut} | ${r.memory.peakRssMb} MB | ${r.load.start[0]} → ${r.load.end[0]} | ${r.naive ? `${s(r.naive.projectedPortfolioMs)} (${r.naive.speedup}×)` : "–"} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
+      );
+    }
+  }
+  if (distributed.length) {
+    const usage = (u: ProcessUsage) => `${u.cpuS} s, ${u.peakRssMb} MB`;
+    lines.push(
+      "",
+      "| run (distributed) | tenants × mean accounts | workers × jobs each | wall | minimum | wall ÷ minimum | central: CPU, peak RSS | each worker: CPU, peak RSS | gave up | load start → end | date, Node |",
+      "|---|---|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const { name, result: r } of distributed) {
+      const d = r.distributed as DistributedRun;
+      lines.push(
+        `| ${name} | ${r.parameters.tenants} × ${r.parameters.accountsPerTenant} | ${d.workers} × ${d.workerConcurrency} | ${s(r.sweep.wallMs)} | ${s(r.bound.minimumMs)} | ${r.bound.minimumRatio ?? "–"} | ${usage(d.central)} | ${d.workerProcesses.map(usage).join("; ")} | ${r.throttling.connectionsThrottledOut} | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
       );
     }
   }

@@ -30,7 +30,8 @@ import {
   scales,
   writeFileConnections,
 } from "./portfolio.js";
-import { machine, type SweepResult, updateBenchmarksMd } from "./report.js";
+import { type EvaluateResult, machine, type SweepResult, updateBenchmarksMd } from "./report.js";
+import { startWorkerPool, type WorkerPool } from "./workers.js";
 
 /**
  * `npm run bench`: a sweep of a synthetic portfolio against emulators that enforce the vendors' documented
@@ -53,6 +54,10 @@ const usage = `npm run bench -- [options]
   --max-retries N              retries per request (diagnosis: 0 makes every retried failure a gap)
   --evaluate                   run the evaluate + reconcile micro-benchmark instead, until
                                --account-results N (default 1000000) results about accounts
+  --workers 1,2,4              distributed: collect through \`mfasweep worker\` processes on Redis, one
+                               run (and results file) per count; the sweep stays in this process
+  --worker-concurrency N       jobs per worker (default: the tenant concurrency ÷ workers)
+  --redis URL                  Redis for --workers        default $MFASWEEP_REDIS_URL or 127.0.0.1:6379
   --label TEXT                 name of the results file (default: scale and size)
   --no-write                   print the results, write nothing`;
 
@@ -75,6 +80,9 @@ function parse() {
       "max-retries": { type: "string" },
       evaluate: { type: "boolean", default: false },
       "account-results": { type: "string", default: "1000000" },
+      workers: { type: "string" },
+      "worker-concurrency": { type: "string" },
+      redis: { type: "string", default: process.env.MFASWEEP_REDIS_URL ?? "redis://127.0.0.1:6379" },
       label: { type: "string" },
       "no-write": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -112,6 +120,11 @@ function parse() {
     maxRetries: values["max-retries"] ? number("max-retries", values["max-retries"]) : undefined,
     evaluate: values.evaluate,
     accountResults: number("account-results", values["account-results"], 1),
+    workers: values.workers?.split(",").map((w) => number("workers", w.trim(), 1)),
+    workerConcurrency: values["worker-concurrency"]
+      ? number("worker-concurrency", values["worker-concurrency"], 1)
+      : undefined,
+    redisUrl: values.redis,
     label: values.label,
     write: !values["no-write"],
   };
@@ -179,7 +192,8 @@ function exposeGc(): () => void {
   return runInNewContext("gc") as () => void;
 }
 
-async function runSweep(o: Options): Promise<SweepResult> {
+/** `workers`: collect through that many worker processes (bench/workers.ts) instead of in process. */
+async function runSweep(o: Options, workers?: number): Promise<SweepResult> {
   const load = { start: loadavg().map((l) => round(l)), end: [] as number[] };
   const plan = planPortfolio({
     seed: o.seed,
@@ -200,6 +214,7 @@ async function runSweep(o: Options): Promise<SweepResult> {
     enforceLimits: o.enforceLimits,
   });
   const dir = await mkdtemp(join(tmpdir(), "mfasweep-bench-"));
+  let pool: WorkerPool | undefined;
   try {
     const endpoints = await connectionEndpoints(emulators, dir);
     let sshHosts = 0;
@@ -215,7 +230,22 @@ async function runSweep(o: Options): Promise<SweepResult> {
         connections: [...directoryConnections(t, endpoints), ...files],
       });
     }
-    const { config } = parseConfig(stringify({ tenants }), "bench.yaml");
+    const yaml = stringify({ tenants });
+    const { config } = parseConfig(yaml, "bench.yaml");
+    const tenantConcurrency = o.tenantConcurrency ?? plan.tenants.length;
+    // The same jobs in flight in total, whatever the number of workers: the runs differ in processes only.
+    const workerConcurrency = workers ? (o.workerConcurrency ?? Math.ceil(tenantConcurrency / workers)) : 0;
+    pool = workers
+      ? await startWorkerPool({
+          workers,
+          concurrency: workerConcurrency,
+          redisUrl: o.redisUrl,
+          config,
+          configYaml: yaml,
+          env: portfolioEnv(plan),
+          dir,
+        })
+      : undefined;
     const store = await openStore(join(dir, "queue.db"), { create: true });
     const probe = memoryProbe();
     const { time, policies, store: timedStore } = instrument(store);
@@ -226,11 +256,14 @@ async function runSweep(o: Options): Promise<SweepResult> {
     const baseline = probe.sample();
     process.stderr.write(`sweeping (emulators seeded in ${(emulators.seedMs / 1000).toFixed(1)} s)…\n`);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const outcome = await sweep(config, {
       store: timedStore,
-      env: portfolioEnv(plan),
+      // Distributed, the central holds no secret: the workers resolve them.
+      env: pool ? {} : portfolioEnv(plan),
+      ...(pool ? { collector: pool.collector } : {}),
       enforceQuotas: o.enforceLimits,
-      tenantConcurrency: o.tenantConcurrency ?? plan.tenants.length,
+      tenantConcurrency,
       // What `mfasweep sweep` keeps for its table: the summary, changes and exit code, no results.
       keepResults: "none",
       ...(o.maxRetries !== undefined ? { retry: { ...defaultRetryPolicy, maxRetries: o.maxRetries } } : {}),
@@ -254,7 +287,10 @@ async function runSweep(o: Options): Promise<SweepResult> {
       },
     });
     const wallMs = performance.now() - started;
+    const centralCpu = process.cpuUsage(cpuBefore);
     const memory = probe.stop();
+    const workerUsage = pool ? await pool.stop() : [];
+    pool = undefined;
     load.end = loadavg().map((l) => round(l));
     const tallies = await emulators.stats();
     await store.close();
@@ -337,9 +373,22 @@ async function runSweep(o: Options): Promise<SweepResult> {
         seed: o.seed,
         latencyMs: o.latencyMs,
         providers: o.types,
-        tenantConcurrency: o.tenantConcurrency ?? plan.tenants.length,
+        tenantConcurrency,
         enforceLimits: o.enforceLimits,
       },
+      ...(workers
+        ? {
+            distributed: {
+              workers,
+              workerConcurrency,
+              central: {
+                cpuS: round((centralCpu.user + centralCpu.system) / 1e6),
+                peakRssMb: mb(Math.max(memory.sampledPeak, memory.kernelMax)),
+              },
+              workerProcesses: workerUsage,
+            },
+          }
+        : {}),
       portfolio: {
         tenants: plan.tenants.length,
         accounts: byType,
@@ -416,6 +465,7 @@ async function runSweep(o: Options): Promise<SweepResult> {
     };
     return result;
   } finally {
+    await pool?.stop().catch(() => []);
     await emulators.close();
     await rm(dir, { recursive: true, force: true });
   }
@@ -507,19 +557,33 @@ async function main() {
     process.stdout.write(`${usage}\n`);
     return;
   }
+  if (o.workers) {
+    // Each count on fresh emulators (fresh rate-limit windows), one after the other.
+    for (const w of o.workers) {
+      process.stderr.write(`distributed: ${w} worker process(es)\n`);
+      const size = `${o.scale}-${o.tenants}x${o.accounts}`;
+      await record(o, await runSweep(o, w), `${o.label ?? size}-workers${w}`);
+    }
+    return;
+  }
   const result = o.evaluate
     ? await runEvaluateBenchmark({ accountResults: o.accountResults, seed: o.seed })
     : await runSweep(o);
-  const text = `${JSON.stringify(result, null, 2)}\n`;
-  if (!o.write) {
-    process.stdout.write(text);
-    return;
-  }
   const name =
     o.label ??
     (result.kind === "sweep"
       ? `${o.scale}-${o.tenants}x${o.accounts}${o.naive ? "-naive" : ""}`
       : `evaluate-${o.accountResults}`);
+  await record(o, result, name);
+}
+
+/** Writes a run's results file and regenerates the BENCHMARKS.md table (or prints it: --no-write). */
+async function record(o: Options, result: SweepResult | EvaluateResult, name: string): Promise<void> {
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  if (!o.write) {
+    process.stdout.write(text);
+    return;
+  }
   const file = join(here, "results", `${name}.json`);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, text);
