@@ -76,7 +76,7 @@ export async function startWorkerPool(options: {
   env: Record<string, string>;
   dir: string;
 }): Promise<WorkerPool> {
-  const { QueueCollector } = await import("../src/distribute/index.js");
+  const { dropQueuePrefix, QueueCollector } = await import("../src/distribute/index.js");
   const prefix = `mfasweep-bench-${process.pid}-${Date.now()}`;
   const configFile = join(options.dir, "bench.yaml");
   await writeFile(configFile, options.configYaml);
@@ -97,25 +97,10 @@ export async function startWorkerPool(options: {
       await central.close();
       for (const w of started) w.child.kill("SIGTERM");
       await Promise.all(started.map((w) => w.exited));
-      await dropKeys(options.redisUrl, prefix);
+      await dropQueuePrefix(options.redisUrl, prefix);
       return Promise.all(
         started.map(async (w) => JSON.parse(await readFile(w.usageFile, "utf8")) as ProcessUsage),
       );
     },
   };
-}
-
-async function dropKeys(url: string, prefix: string): Promise<void> {
-  const { Redis } = await import("ioredis");
-  const client = new Redis(url);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length) await client.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    client.disconnect();
-  }
 }

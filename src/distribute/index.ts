@@ -12,6 +12,7 @@ export {
 export { differingSettings, JobRefusedError, localConnection, maskSecrets } from "./trust.js";
 export {
   checkQueue,
+  dropQueuePrefix,
   listWorkers,
   type RunningWorker,
   startWorker,

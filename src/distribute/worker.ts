@@ -188,16 +188,36 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 }
 
 /** Workers that beat in the last few seconds, by site then name. */
+/** Every key matching `pattern`, by SCAN (never KEYS, which blocks a busy Redis). */
+async function scanKeys(client: Awaited<ReturnType<typeof redisClient>>, pattern: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, found] = await client.scan(cursor, "MATCH", pattern, "COUNT", 500);
+    cursor = next;
+    appendAll(keys, found);
+  } while (cursor !== "0");
+  return keys;
+}
+
+/**
+ * Deletes every key of a queue prefix: its jobs, worker entries and quota budgets. For throwaway
+ * prefixes (tests, benchmarks); nothing may be using the prefix.
+ */
+export async function dropQueuePrefix(url: string, prefix: string): Promise<void> {
+  const client = await redisClient(url);
+  try {
+    const keys = await scanKeys(client, `${prefix}:*`);
+    for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
+  } finally {
+    client.disconnect();
+  }
+}
+
 export async function listWorkers(url: string, prefix = defaultPrefix): Promise<WorkerInfo[]> {
   const client = await redisClient(url);
   try {
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, found] = await client.scan(cursor, "MATCH", `${prefix}:workers:*`, "COUNT", 200);
-      cursor = next;
-      appendAll(keys, found);
-    } while (cursor !== "0");
+    const keys = await scanKeys(client, `${prefix}:workers:*`);
     const values = keys.length ? await client.mget(...keys) : [];
     return values
       .flatMap((v) => {

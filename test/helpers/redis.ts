@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { dropQueuePrefix } from "../../src/distribute/index.js";
 
 /**
  * The machine's real Redis for the distributed-sweep tests (127.0.0.1:6379; MFASWEEP_TEST_REDIS overrides).
@@ -36,16 +37,6 @@ export function testPrefix(): string {
 }
 
 /** Deletes every key under `prefix`. */
-export async function dropPrefix(prefix: string): Promise<void> {
-  const client = new Redis(redisUrl);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length) await client.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    client.disconnect();
-  }
+export function dropPrefix(prefix: string): Promise<void> {
+  return dropQueuePrefix(redisUrl, prefix);
 }
