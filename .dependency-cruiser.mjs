@@ -50,6 +50,21 @@ export default {
       from: { path: "^providers/([^/]+)/[^/]*emulator\\.ts$" },
       to: { path: "^providers/$1/", pathNot: ["(^|/|-)emulator\\.ts$", "^providers/fortigate/cli\\.ts$"] },
     },
+    {
+      name: "ticketing-targets-are-schemas",
+      comment:
+        "The config's ticketing: section is checked against the connectors' target schemas (src/export/ticketing/config.ts and targets/), which import zod and the config's own schema pieces only: never a connector, the sync, the queue or an HTTP client, so loading a config loads none of them (issue #25 item 8).",
+      severity: "error",
+      from: { path: "^src/export/ticketing/(config\\.ts$|targets/)" },
+      to: {
+        pathNot: [
+          "^src/export/ticketing/targets/",
+          "^src/config/(connection|paths|secrets)\\.ts$",
+          "^src/model/vocabulary\\.ts$",
+          "(^|/)node_modules/zod/",
+        ],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

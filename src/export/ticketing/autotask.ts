@@ -1,18 +1,15 @@
 import { z } from "zod";
 import { checkShape } from "../../collect/http.js";
-import { Identifier } from "../../config/connection.js";
-import { SecretRef } from "../../config/secrets.js";
 import { ProviderResponseError } from "../../errors.js";
 import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderText } from "./render.js";
+import { type AutotaskMapping, AutotaskTarget } from "./targets/autotask.js";
 import {
   defineConnector,
-  JsonObject,
-  mappingBase,
+  type JsonObject,
   maxCompanyPages,
   type PsaCompany,
   type TicketDraft,
-  targetBase,
 } from "./types.js";
 
 /**
@@ -36,43 +33,7 @@ import {
  *   (`query?search=<JSON>`, following `PageDetails.NextPageUrl` with GET until null).
  */
 
-export const AutotaskMapping = mappingBase.extend({
-  companyId: z.number().int().positive().describe("The customer's company id in Autotask."),
-  queueId: z.number().int().positive().optional(),
-});
-export type AutotaskMapping = z.infer<typeof AutotaskMapping>;
-
-export const AutotaskTarget = targetBase.extend({
-  type: z.literal("autotask"),
-  endpoint: z
-    .url({ protocol: /^https?$/ })
-    .default("https://webservices.autotask.net/ATServicesRest")
-    .describe("Where zoneInformation is asked (the zone lookup)."),
-  zoneUrl: z
-    .url({ protocol: /^https?$/ })
-    .optional()
-    .describe("The zone's API URL (…/ATServicesRest/), to skip the zone lookup."),
-  auth: z.strictObject({
-    username: z.string().min(3).describe("The API user's user name (an email address)."),
-    secret: SecretRef,
-    integrationCode: SecretRef.describe("The API tracking identifier (ApiIntegrationCode)."),
-  }),
-  tenants: z.record(Identifier, AutotaskMapping).default({}),
-  noteFields: JsonObject.optional().describe("Fields of each note, e.g. { noteType: 1, publish: 1 }."),
-  closeFields: JsonObject.default({ status: 5 }).describe(
-    "Fields that close a ticket (default status 5, Complete).",
-  ),
-  maxTitleLength: z.number().int().positive().max(255).default(255),
-  maxDescriptionLength: z
-    .number()
-    .int()
-    .positive()
-    .default(8000)
-    .describe(
-      "Longer descriptions and notes are cut (a conservative limit; raise it if your instance takes more).",
-    ),
-});
-export type AutotaskTarget = z.infer<typeof AutotaskTarget>;
+export { AutotaskMapping, AutotaskTarget } from "./targets/autotask.js";
 
 const Zone = z.object({ url: z.url() });
 const Created = z.object({ itemId: z.union([z.number(), z.string()]) });

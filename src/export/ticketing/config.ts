@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { AutotaskTarget } from "./autotask.js";
-import { ConnectWiseTarget } from "./connectwise.js";
-import { HaloTarget } from "./halopsa.js";
-import { JiraTarget } from "./jira.js";
-import { ServiceNowTarget } from "./servicenow.js";
-import { WebhookTarget } from "./webhook.js";
+import { AutotaskTarget } from "./targets/autotask.js";
+import { ConnectWiseTarget } from "./targets/connectwise.js";
+import { HaloTarget } from "./targets/halopsa.js";
+import { JiraTarget } from "./targets/jira.js";
+import { ServiceNowTarget } from "./targets/servicenow.js";
+import { WebhookTarget } from "./targets/webhook.js";
 
 /**
  * The `ticketing:` section of the config, for `src/config/schema.ts`: the connectors' target schemas,

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { checkShape } from "../../collect/http.js";
-import { Identifier } from "../../config/connection.js";
-import { SecretRef } from "../../config/secrets.js";
 import { ProviderResponseError } from "../../errors.js";
 import { joinUrl } from "./http.js";
 import { clip, forTicketLine, renderAdf } from "./render.js";
-import { defineConnector, mappingBase, type TicketDraft, targetBase } from "./types.js";
+import { type JiraMapping, JiraTarget } from "./targets/jira.js";
+import { defineConnector, type TicketDraft } from "./types.js";
 
 /**
  * Jira Cloud issues (REST API v3).
@@ -20,31 +19,7 @@ import { defineConnector, mappingBase, type TicketDraft, targetBase } from "./ty
  *   Done category (`GET …/transitions`).
  */
 
-export const JiraMapping = mappingBase.extend({
-  projectKey: z
-    .string()
-    .regex(/^[A-Z][A-Z0-9_]{0,9}$/, { message: "expected a Jira project key (e.g. CONTOSO)" })
-    .describe("The tenant's Jira project."),
-});
-export type JiraMapping = z.infer<typeof JiraMapping>;
-
-export const JiraTarget = targetBase.extend({
-  type: z.literal("jira"),
-  endpoint: z.url({ protocol: /^https?$/ }).describe("Your site, e.g. https://msp.atlassian.net"),
-  auth: z.strictObject({
-    email: z.string().min(3).describe("The account the API token belongs to."),
-    apiToken: SecretRef,
-  }),
-  issueType: z.string().min(1).default("Task"),
-  labels: z
-    .array(z.string().regex(/^\S+$/, { message: "a Jira label has no spaces" }))
-    .default(["mfasweep"])
-    .describe("Labels on every issue, besides the key label."),
-  closeTransition: z.string().optional().describe("Transition id or name that closes an issue."),
-  tenants: z.record(Identifier, JiraMapping).default({}),
-  maxTitleLength: z.number().int().positive().max(255).default(255),
-});
-export type JiraTarget = z.infer<typeof JiraTarget>;
+export { JiraMapping, JiraTarget } from "./targets/jira.js";
 
 /** The label that carries a ticket's key. */
 export const keyLabel = (key: string) => `mfa-${key}`;

@@ -1,66 +1,16 @@
-import { z } from "zod";
-import { Identifier } from "../../config/connection.js";
-import { FilePath } from "../../config/paths.js";
+import type { z } from "zod";
 import type { Secret } from "../../config/secrets.js";
-import { JsonValue, Severity } from "../../model/index.js";
+import type { Severity } from "../../model/index.js";
 import type { TicketHttp } from "./http.js";
 import type { TicketDoc } from "./render.js";
+
+export { JsonObject, mappingBase, requireCloseFields, targetBase } from "./targets/base.js";
 
 /**
  * The contract between the ticketing sync (sync.ts, the one algorithm) and a connector (one file per
  * system). A connector knows its system's endpoints, auth, dedupe field and body shapes, nothing about
  * the queue; the sync knows the queue and the ledger, nothing about any system.
  */
-
-/** A JSON object passed through to a system as is (instance-specific required fields, statuses). */
-export const JsonObject = z.record(z.string(), JsonValue);
-export type JsonObject = z.infer<typeof JsonObject>;
-
-/** Settings every target shares; each connector extends it with `type`, `auth`, `tenants` and its own. */
-export const targetBase = z.strictObject({
-  id: Identifier.describe("Names the target in commands and in the ledger: keep it stable."),
-  endpoint: z
-    .url({ protocol: /^https?$/ })
-    .describe("Base URL of the system's API (see the connector's notes)."),
-  caBundle: FilePath.optional().describe(
-    "PEM file of extra CA certificates (a proxy that re-signs traffic).",
-  ),
-  timeoutSeconds: z
-    .number()
-    .positive()
-    .max(600)
-    .default(30)
-    .describe("Per-request timeout, covering the whole response body."),
-  maxResponseBytes: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe("Largest response body read (default 8 MiB); a larger one fails the request."),
-  grouping: z
-    .enum(["per-finding", "per-tenant-policy"])
-    .default("per-finding")
-    .describe("One ticket per finding, or one per tenant and policy listing its subjects."),
-  closeOnResolve: z
-    .boolean()
-    .default(false)
-    .describe("Close the ticket when its findings are resolved or accepted (a note is always added)."),
-  minSeverity: Severity.default("low").describe("Findings below this severity get no ticket."),
-  fields: JsonObject.optional().describe(
-    "Fields added to every ticket this target creates (tenants' own win).",
-  ),
-  severityFields: z
-    .partialRecord(Severity, JsonObject)
-    .optional()
-    .describe("Fields by severity, e.g. the system's priority: { critical: { priority: { id: 1 } } }."),
-});
-
-/** The per-tenant part every mapping has. */
-export const mappingBase = z.strictObject({
-  fields: JsonObject.optional().describe(
-    "Fields added to this tenant's tickets (instance-specific requireds).",
-  ),
-});
 
 /** The system's own reference to a ticket. */
 export interface RemoteTicket {
@@ -167,18 +117,4 @@ export function defineConnector<T extends { type: string; id: string }, M>(
   connector: TicketingConnector<T, M>,
 ): TicketingConnector<{ type: string; id: string }, unknown> {
   return connector as unknown as TicketingConnector<{ type: string; id: string }, unknown>;
-}
-
-/** `closeOnResolve` without the fields that close a ticket in this instance is refused at config load. */
-export function requireCloseFields(
-  target: { closeOnResolve: boolean; closeFields?: unknown },
-  ctx: z.RefinementCtx,
-  example: string,
-): void {
-  if (target.closeOnResolve && target.closeFields === undefined)
-    ctx.addIssue({
-      code: "custom",
-      path: ["closeFields"],
-      message: `closeOnResolve needs closeFields: the fields that close a ticket in your instance, e.g. ${example}`,
-    });
 }

@@ -1,10 +1,8 @@
 import { createHash, createHmac } from "node:crypto";
-import { z } from "zod";
-import { Identifier } from "../../config/connection.js";
-import { SecretRef } from "../../config/secrets.js";
 import { SecretError } from "../../errors.js";
 import { forTicketLine, renderText, type TicketDoc } from "./render.js";
-import { defineConnector, mappingBase, type TicketDraft, targetBase } from "./types.js";
+import { type WebhookMapping, WebhookTarget } from "./targets/webhook.js";
+import { defineConnector, type TicketDraft } from "./types.js";
 
 /**
  * A generic webhook signed per the Standard Webhooks specification (v1, symmetric):
@@ -17,16 +15,7 @@ import { defineConnector, mappingBase, type TicketDraft, targetBase } from "./ty
  * remembers what was sent.
  */
 
-export const WebhookMapping = mappingBase;
-export type WebhookMapping = z.infer<typeof WebhookMapping>;
-
-export const WebhookTarget = targetBase.extend({
-  type: z.literal("webhook"),
-  endpoint: z.url({ protocol: /^https?$/ }).describe("The receiver's URL (https in production)."),
-  auth: z.strictObject({ secret: SecretRef.describe("whsec_… signing secret.") }),
-  tenants: z.record(Identifier, WebhookMapping).default({}),
-});
-export type WebhookTarget = z.infer<typeof WebhookTarget>;
+export { WebhookMapping, WebhookTarget } from "./targets/webhook.js";
 
 /** The HMAC key of a `whsec_` secret. */
 export function webhookKey(secret: string, ref = "the webhook secret"): Buffer {
