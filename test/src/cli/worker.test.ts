@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/composition.js";
 import { type RunningWorker, startWorker } from "../../../src/distribute/index.js";
-import { runCli } from "../../helpers/cli.js";
+import { runMain } from "../../helpers/cli.js";
 import { dropPrefix, redisAbsent, redisUrl, testPrefix } from "../../helpers/redis.js";
 
 /**
- * `mfasweep workers` and `doctor --queue` as an operator runs them (real processes, the machine's Redis):
+ * `mfasweep workers` and `doctor --queue` through the CLI's main function (in this process; the workers
+ * they list are real processes), against the machine's Redis:
  * the workers connected, by site; a site of the config that no worker serves fails doctor; an unreachable
  * Redis is one clear line and a nonzero exit, never a stack trace.
  */
@@ -51,13 +52,13 @@ function expectNoStack(stderr: string): void {
 describe.skipIf(redisAbsent)("mfasweep workers and doctor --queue (real Redis)", () => {
   it("lists the connected workers with their sites, and doctor passes only when every site the config uses has one", async () => {
     const queue = ["--queue", redisUrl, "--queue-prefix", prefix];
-    expect((await runCli(["workers", ...queue])).stdout).toBe("no worker connected\n");
+    expect((await runMain(["workers", ...queue])).stdout).toBe("no worker connected\n");
 
     const config = parseConfig(yaml("branch"), join(dir, "branch.yaml"), now).config;
     workers.push(await startWorker({ url: redisUrl, config, prefix, site: "branch", name: "site-box" }));
     workers.push(await startWorker({ url: redisUrl, config, prefix, name: "central-box", concurrency: 2 }));
 
-    const table = await runCli(["workers", ...queue]);
+    const table = await runMain(["workers", ...queue]);
     expect(table.code).toBe(0);
     const rows = table.stdout.trim().split("\n");
     // By site, the default queue's workers first.
@@ -65,7 +66,7 @@ describe.skipIf(redisAbsent)("mfasweep workers and doctor --queue (real Redis)",
       ["(default)", "central-box", "concurrency 2"],
       ["branch", "site-box", "concurrency 4"],
     ]);
-    const json = JSON.parse((await runCli(["workers", ...queue, "--format", "json"])).stdout) as Array<{
+    const json = JSON.parse((await runMain(["workers", ...queue, "--format", "json"])).stdout) as Array<{
       name: string;
       site?: string;
     }>;
@@ -74,7 +75,7 @@ describe.skipIf(redisAbsent)("mfasweep workers and doctor --queue (real Redis)",
       ["site-box", "branch"],
     ]);
 
-    const ok = await runCli(["doctor", "-c", join(dir, "branch.yaml"), ...queue]);
+    const ok = await runMain(["doctor", "-c", join(dir, "branch.yaml"), ...queue]);
     expect(ok.stderr).toBe("");
     expect(ok.stdout).toMatch(
       /ok {3}queue: Redis answers; 2 worker\(s\) registered \(untagged connections: central-box; site 'branch': site-box\)/,
@@ -82,7 +83,7 @@ describe.skipIf(redisAbsent)("mfasweep workers and doctor --queue (real Redis)",
     expect(ok.code).toBe(0);
 
     // The config tags the connection with a site no worker serves: its jobs would wait until their deadline.
-    const missing = await runCli(["doctor", "-c", join(dir, "nowhere.yaml"), ...queue]);
+    const missing = await runMain(["doctor", "-c", join(dir, "nowhere.yaml"), ...queue]);
     expect(missing.stdout).toMatch(/FAIL queue: .*no worker for site 'nowhere'/);
     expect(missing.code).not.toBe(0);
     expectNoStack(missing.stderr);
@@ -94,7 +95,7 @@ describe("mfasweep workers and doctor --queue with Redis unreachable", () => {
   const queue = ["--queue", "redis://127.0.0.1:1", "--queue-prefix", prefix];
 
   it("workers: one clear line naming the Redis, nonzero exit", async () => {
-    const run = await runCli(["workers", ...queue]);
+    const run = await runMain(["workers", ...queue]);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
       "mfasweep: cannot reach the queue's Redis at 127.0.0.1:1 (ECONNREFUSED); is it running, and is --queue right?\n",
@@ -103,7 +104,7 @@ describe("mfasweep workers and doctor --queue with Redis unreachable", () => {
   }, 30_000);
 
   it("doctor: the queue check fails with the reason, the other checks still run, nonzero exit", async () => {
-    const run = await runCli(["doctor", "-c", join(dir, "branch.yaml"), ...queue]);
+    const run = await runMain(["doctor", "-c", join(dir, "branch.yaml"), ...queue]);
     expect(run.stdout).toMatch(/acme\/jump \(ssh\)\n {2}ok {3}snapshotDir/);
     expect(run.stdout).toMatch(
       /-\/queue \(queue\)\n {2}FAIL queue: cannot reach the queue's Redis at 127\.0\.0\.1:1 \(ECONNREFUSED\); is it running, and is --queue right\?\n/,
