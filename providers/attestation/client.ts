@@ -1,8 +1,9 @@
 import { extname } from "node:path";
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { type Document, isNode, type LineCounter } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../../src/errors.js";
 import { readTextFile } from "../../src/util/text-file.js";
+import { readYaml } from "../../src/util/yaml-read.js";
 import { AttestationEntry, AttestationFile, csvColumns, requiredCsvColumns } from "./api.js";
 import type { AttestationSettings } from "./settings.js";
 
@@ -44,15 +45,12 @@ export async function readAttestations(settings: AttestationSettings): Promise<A
 }
 
 export function parseYamlAttestations(text: string, file: string): AttestationRead {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    throw new ConfigError(
-      `invalid YAML: ${first.message.split("\n")[0]}`,
-      `${file}:${first.linePos?.[0]?.line ?? 1}`,
-    );
+  const read = readYaml(text);
+  if (!read.ok) {
+    const first = read.errors[0]!;
+    throw new ConfigError(`invalid YAML: ${first.message}`, `${file}:${first.line}`);
   }
+  const { doc, lines, value: raw } = read;
   const lineAt = (path: Array<string | number>): number => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
@@ -60,7 +58,6 @@ export function parseYamlAttestations(text: string, file: string): AttestationRe
     }
     return 1;
   };
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const top = AttestationFile.safeParse(raw);
   if (!top.success) {
     const issue = top.error.issues[0]!;
@@ -95,7 +92,7 @@ export function parseYamlAttestations(text: string, file: string): AttestationRe
 
 /** The line of `key` inside the map at `path` (for unknown fields, which have no value path). */
 function lineAtKey(
-  doc: ReturnType<typeof parseDocument>,
+  doc: Document.Parsed,
   lines: LineCounter,
   path: Array<string | number>,
   key: string,

@@ -42,6 +42,8 @@ export function parseAuthProxyConfig(text: string, file: string): AuthProxyConfi
   const config: AuthProxyConfig = { file, servers: [], clients: [], problems: [] };
   let server: ProxyServer | null = null;
   let section: string | null = null;
+  // Server sections by name: a file of thousands of sections stays linear.
+  const seen = new Map<string, ProxyServer>();
   const lines = text.split(/\r\n|\n|\r/);
   for (let n = 0; n < lines.length; n++) {
     const line = n + 1;
@@ -52,7 +54,7 @@ export function parseAuthProxyConfig(text: string, file: string): AuthProxyConfi
       section = header[1]!.trim().toLowerCase();
       server = null;
       const kind = section.replace(/\d+$/, "");
-      const earlier = config.servers.find((s) => s.section === section);
+      const earlier = seen.get(section);
       if (earlier) {
         // Which of two same-named sections a proxy would use is not documented: read neither's settings twice.
         config.problems.push({
@@ -76,6 +78,7 @@ export function parseAuthProxyConfig(text: string, file: string): AuthProxyConfi
           exemptPrimaryBind: null,
         };
         config.servers.push(server);
+        seen.set(section, server);
       } else if (/_client$/.test(kind)) config.clients.push(section);
       continue;
     }

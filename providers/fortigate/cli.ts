@@ -95,8 +95,17 @@ function commands(text: string): { commands: Token[][]; header?: string } | { er
   return { commands: out, ...(header ? { header } : {}) };
 }
 
+/**
+ * Field and table names are the file's words: a map without a prototype, so `config constructor` or
+ * `set __proto__` is a name like any other rather than Object.prototype's member.
+ */
 function newObject(key: string, line?: number): FortiObject {
-  return { key, ...(line ? { line } : {}), fields: {}, tables: {} };
+  return {
+    key,
+    ...(line ? { line } : {}),
+    fields: Object.create(null) as FortiObject["fields"],
+    tables: Object.create(null) as FortiObject["tables"],
+  };
 }
 
 type Frame =
@@ -111,6 +120,8 @@ export function parseFortiConfig(text: string): CliParse {
   const root = newObject("");
   const stack: Frame[] = [{ kind: "root", object: root }];
   const warnings: string[] = [];
+  // Each table's entries by key: a backup with tens of thousands of `edit`s stays linear.
+  const byKey = new WeakMap<FortiObject[], Map<string, FortiObject>>();
   const top = () => stack[stack.length - 1]!;
   /** The object a `set` or nested `config` in the current frame belongs to. */
   const target = (frame: Frame, line: number): FortiObject => {
@@ -141,10 +152,14 @@ export function parseFortiConfig(text: string): CliParse {
         if (args.length !== 1) return { ok: false, error: "edit needs exactly one name", line };
         frame.owner.tables[frame.name] ??= [];
         const table = frame.owner.tables[frame.name]!;
-        let object = table.find((o) => o.key === args[0]!.text && o.key !== "");
+        const index = byKey.get(table) ?? new Map<string, FortiObject>();
+        byKey.set(table, index);
+        const key = args[0]!.text;
+        let object = key === "" ? undefined : index.get(key);
         if (!object) {
-          object = newObject(args[0]!.text, line);
+          object = newObject(key, line);
           table.push(object);
+          if (key !== "") index.set(key, object);
         }
         stack.push({ kind: "edit", object });
         break;

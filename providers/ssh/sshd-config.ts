@@ -222,6 +222,11 @@ export function tokenizeConfigFile(text: string, file: string): ConfigFileLines 
 export type IncludeResolver = (pattern: string, from: RawLine) => ConfigFileLines[] | { error: string };
 
 const maxIncludeDepth = 16;
+/**
+ * Files walked in all, counting a file each time it is included. A file that includes another several
+ * times, each including it again, multiplies: without a total bound a few lines walked millions of files.
+ */
+const maxIncludeVisits = 512;
 
 /**
  * Builds the raw configuration: global lines and Match blocks, with `Include` resolved through
@@ -230,7 +235,9 @@ const maxIncludeDepth = 16;
  */
 export function buildRawConfig(main: ConfigFileLines, resolve: IncludeResolver): RawConfig {
   const config: RawConfig = { global: [], matches: [], files: [], problems: [] };
-  const walk = (file: ConfigFileLines, depth: number, inherited: MatchBlock | undefined) => {
+  let visits = 0;
+  const walk = (file: ConfigFileLines, chain: string[], inherited: MatchBlock | undefined) => {
+    const depth = chain.length - 1;
     config.files.push(file.file);
     appendAll(config.problems, file.problems);
     let current = inherited;
@@ -263,7 +270,17 @@ export function buildRawConfig(main: ConfigFileLines, resolve: IncludeResolver):
             config.problems.push(`${line.file}:${line.line}: Include ${pattern}: ${included.error}`);
             continue;
           }
-          for (const f of included) walk(f, depth + 1, current);
+          for (const f of included) {
+            // sshd refuses a configuration that includes itself (its depth limit is fatal), so the loop is
+            // reported rather than unrolled; so is an include tree too large to walk.
+            if (chain.includes(f.file))
+              config.problems.push(`${line.file}:${line.line}: Include ${pattern}: loop back to ${f.file}`);
+            else if (++visits > maxIncludeVisits)
+              config.problems.push(
+                `${line.file}:${line.line}: Include ${pattern}: more than ${maxIncludeVisits} files included in all`,
+              );
+            else walk(f, [...chain, f.file], current);
+          }
         }
         continue;
       }
@@ -271,7 +288,7 @@ export function buildRawConfig(main: ConfigFileLines, resolve: IncludeResolver):
       else config.global.push(line);
     }
   };
-  walk(main, 0, undefined);
+  walk(main, [main.file], undefined);
   return config;
 }
 

@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, isNode, isScalar, type LineCounter, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { type ProfileName, resolvePolicySettings, type TenantPolicyOverrides } from "../evaluate/profiles.js";
 import { appendAll } from "../util/arrays.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { hasUserinfo } from "../util/redact.js";
+import { readYaml } from "../util/yaml-read.js";
 import { relativeToConfig } from "./paths.js";
 import type { ConfigRegistries } from "./registries.js";
 import { logoProblem } from "./report.js";
@@ -134,23 +135,14 @@ export function parseConfigWith(
   now = new Date(),
 ): LoadedConfig {
   const { providers } = registries;
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const name = basename(file);
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map(
-      (e) => `${name}:${e.linePos?.[0]?.line ?? "?"} ${e.message.split("\n")[0]}`,
+  const read = readYaml(text);
+  if (!read.ok)
+    throw new ConfigError(
+      `invalid YAML\n${read.errors.map((e) => `${name}:${e.line} ${e.message}`).join("\n")}`,
     );
-    throw new ConfigError(`invalid YAML\n${problems.join("\n")}`);
-  }
+  const { doc, lines, value: raw } = read;
   const locator = new Locator(name, doc, lines);
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  } catch (err) {
-    // The yaml library refuses alias bombs (and the like) with a plain error: say where, as for any problem.
-    throw new ConfigError(`invalid YAML\n${name}:1 ${(err as Error).message}`);
-  }
   const dir = dirname(file);
   const parsed = relativeToConfig(dir, () => ConfigFile.safeParse(raw));
   const errors = parsed.success ? [] : issueMessages(parsed.error.issues, [], locator);

@@ -164,8 +164,16 @@ export function parseRegExport(text: string, file: string): RegExport {
     }
     // A value; hex data continues on the next line after a trailing backslash.
     const start = lineNo;
-    while (line.trimEnd().endsWith("\\") && n + 1 < lines.length && /=\s*hex/i.test(line)) {
-      line = `${line.trimEnd().slice(0, -1)}${lines[++n]!.trim()}`;
+    if (/=\s*hex/i.test(line)) {
+      // Collected in parts and joined once: re-reading the growing line made a long blob quadratic.
+      const parts: string[] = [];
+      let part = line.trimEnd();
+      while (part.endsWith("\\") && n + 1 < lines.length) {
+        parts.push(part.slice(0, -1));
+        part = lines[++n]!.trim();
+      }
+      parts.push(part);
+      line = parts.join("");
     }
     if (!key) {
       out.problems.push({ line: start, message: "a value before any [key] line" });

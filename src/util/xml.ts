@@ -79,17 +79,18 @@ export function parseXml(input: string, limits: Partial<XmlLimits> = {}): XmlEle
   };
   const decode = (raw: string, startLine: number): string =>
     raw.replace(/&([^;&\s<]*);?/g, (whole, ref: string, offset: number) => {
-      const atLine = startLine + (raw.slice(0, offset).match(/\n/g)?.length ?? 0);
-      if (!whole.endsWith(";")) throw new XmlError(`'&' not followed by an entity reference`, atLine);
-      if (ref in predefined) return predefined[ref]!;
+      // Counted only for an error: counting for every reference made a text of many entities quadratic.
+      const atLine = () => startLine + (raw.slice(0, offset).match(/\n/g)?.length ?? 0);
+      if (!whole.endsWith(";")) throw new XmlError(`'&' not followed by an entity reference`, atLine());
+      if (Object.hasOwn(predefined, ref)) return predefined[ref]!;
       const num = /^#x([0-9a-fA-F]{1,6})$/.exec(ref)?.[1] ?? /^#([0-9]{1,7})$/.exec(ref)?.[1];
       if (num !== undefined) {
         const code = ref.startsWith("#x") ? Number.parseInt(num, 16) : Number.parseInt(num, 10);
         if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-          throw new XmlError(`invalid character reference &${ref};`, atLine);
+          throw new XmlError(`invalid character reference &${ref};`, atLine());
         return String.fromCodePoint(code);
       }
-      throw new XmlError(`unknown entity &${ref}; (only the predefined entities are accepted)`, atLine);
+      throw new XmlError(`unknown entity &${ref}; (only the predefined entities are accepted)`, atLine());
     });
 
   /** Prolog, comments and processing instructions between elements; refuses any DTD. */
@@ -110,7 +111,8 @@ export function parseXml(input: string, limits: Partial<XmlLimits> = {}): XmlEle
     const at = line;
     advance(pos + 1); // '<'
     const name = readName();
-    const attributes: Record<string, string> = {};
+    // No prototype: an attribute named `constructor` or `__proto__` is an attribute like any other.
+    const attributes = Object.create(null) as Record<string, string>;
     for (;;) {
       const before = pos;
       skipSpace();
@@ -135,7 +137,7 @@ export function parseXml(input: string, limits: Partial<XmlLimits> = {}): XmlEle
       if (end < 0) fail(`unterminated value of attribute ${attr}`);
       const raw = text.slice(pos + 1, end);
       if (raw.includes("<")) fail(`'<' in the value of attribute ${attr}`);
-      if (attr in attributes) fail(`attribute ${attr} repeated in <${name}>`);
+      if (Object.hasOwn(attributes, attr)) fail(`attribute ${attr} repeated in <${name}>`);
       attributes[attr] = decode(raw, attrLine);
       advance(end + 1);
     }

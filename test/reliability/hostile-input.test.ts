@@ -34,6 +34,7 @@ import { parseCsv } from "../helpers/csv.js";
 import { startFakeHost } from "../providers/ssh/fake-host.js";
 import { configOf, fastRetry, recordedSweep, scratch, within, withStore } from "./harness.js";
 import { type Instance, stack, stacks, type TenantSpec } from "./stacks.js";
+import { breakingCharacters } from "./text-parsers.js";
 
 /**
  * Issue #12, hostile input. Property-based (fast-check) over every boundary that can be reached from the
@@ -351,6 +352,11 @@ describe("config-only providers' input files (from each demo, registry-driven)",
         "\uFEFF" + original,
       ),
       fc.string({ unit: "binary", maxLength: 300 }),
+      // Every control character and Unicode space where a tokenizer expects a space, or anywhere.
+      fc.constantFrom(...breakingCharacters).map((c) => original.replaceAll(" ", c)),
+      fc
+        .tuple(fc.nat({ max: original.length }), fc.constantFrom(...breakingCharacters))
+        .map(([at, c]) => `${original.slice(0, at)}${c}${original.slice(at)}`),
     );
   };
 

@@ -114,10 +114,15 @@ export function parsePamFile(text: string, file: string): PamFile {
   const physical = text.split("\n");
   for (let i = 0; i < physical.length; i++) {
     const start = i;
-    let joined = physical[i]!.replace(/\r$/, "");
-    while (joined.endsWith("\\") && i + 1 < physical.length) {
-      joined = `${joined.slice(0, -1)} ${physical[++i]!.replace(/\r$/, "")}`;
+    // Continuations collected in parts and joined once: re-reading a growing line was quadratic.
+    const parts: string[] = [];
+    let part = physical[i]!.replace(/\r$/, "");
+    while (part.endsWith("\\") && i + 1 < physical.length) {
+      parts.push(part.slice(0, -1));
+      part = physical[++i]!.replace(/\r$/, "");
     }
+    parts.push(part);
+    const joined = parts.join(" ");
     const hash = joined.indexOf("#");
     const content = (hash >= 0 ? joined.slice(0, hash) : joined).trim();
     if (content === "") continue;
@@ -233,6 +238,11 @@ export interface PamStack {
 }
 
 const maxPamDepth = 16;
+/**
+ * Files walked in all, counting a file each time it is included: files that include the next one
+ * several times multiply (a few lines became millions of modules). Beyond it the stack is incomplete.
+ */
+const maxPamIncludes = 512;
 
 /**
  * The `type` stack of a service, with includes resolved from `files` (already-parsed files by absolute
@@ -244,6 +254,7 @@ export function buildPamStack(
   type: PamType = "auth",
 ): PamStack {
   const stack: PamStack = { service, nodes: [], files: [], problems: [], unreadable: [] };
+  let includes = 0;
   const walk = (path: string, depth: number, chain: string[]): PamNode[] => {
     const state = files.get(path);
     if (state?.kind !== "parsed") {
@@ -265,6 +276,14 @@ export function buildPamStack(
         stack.problems.push(
           `${e.file}:${e.line}: include loop or nesting deeper than ${maxPamDepth} (${e.target})`,
         );
+        continue;
+      }
+      if (++includes > maxPamIncludes) {
+        if (!stack.unreadable.some((u) => u.file === e.target))
+          stack.unreadable.push({
+            file: e.target,
+            reason: `more than ${maxPamIncludes} PAM files included in all (${e.file}:${e.line})`,
+          });
         continue;
       }
       const inner = walk(e.target, depth + 1, [...chain, e.target]);
@@ -937,6 +956,8 @@ export interface PamAnalysis {
 export type PamMode = "prompts" | "single-answer";
 
 const maxVariables = 16;
+/** Module runs in all (combinations × stack length): a 16-switch stack of 100 lines, well beyond real ones. */
+const maxSteps = 100 * 2 ** 16;
 
 /**
  * Every minimal way the auth stack succeeds for `subject`. In `single-answer` mode (sshd's `password`
@@ -964,12 +985,16 @@ export function analyzeAuthStack(
     for (const g of model.gates)
       if (g.condition.known === undefined) variables.set(g.condition.id, g.condition);
   const conds = [...variables.values()];
-  if (factors.length + conds.length > maxVariables) {
+  // Each combination runs the whole stack: bound the work, not only the combinations.
+  if (
+    factors.length + conds.length > maxVariables ||
+    lines.length * 2 ** (factors.length + conds.length) > maxSteps
+  ) {
     return {
       outcomes: [],
       factorLines,
       problems,
-      error: `the PAM auth stack has ${factors.length + conds.length} factors and switches; too many to analyse`,
+      error: `the PAM auth stack has ${lines.length} modules with ${factors.length + conds.length} factors and switches; too many to analyse`,
     };
   }
   const forwardPass = lines.some((l) => l.module === "pam_google_authenticator.so" && has(l, "forward_pass"));

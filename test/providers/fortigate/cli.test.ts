@@ -87,6 +87,32 @@ end
     expect(parsed.ok).toBe(true);
   });
 
+  it("names that are Object.prototype's members (constructor, __proto__, toString) are names like any other", () => {
+    const parsed = parseFortiConfig(
+      'config constructor\n    edit "__proto__"\n        set toString "x"\n        set __proto__ "y"\n    next\nend\n',
+    );
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    // Read through a string-typed name, as the providers do (a literal would be typed as Object's member).
+    const member = (name: string) => name;
+    const entry = parsed.root.tables[member("constructor")]?.[0];
+    expect(entry?.key).toBe("__proto__");
+    expect(entry?.fields[member("toString")]?.values).toEqual(["x"]);
+    expect(Object.keys(entry?.fields ?? {})).toEqual(["toString", "__proto__"]);
+  });
+
+  it("an edit of a name seen before in the same table continues that entry (one entry per name, read in linear time)", () => {
+    const parsed = parseFortiConfig(
+      'config user local\n    edit "a"\n        set x "1"\n    next\n    edit "b"\n    next\n    edit "a"\n        set y "2"\n    next\nend\n',
+    );
+    expect(parsed.ok && parsed.root.tables["user local"]!.map((o) => [o.key, Object.keys(o.fields)])).toEqual(
+      [
+        ["a", ["x", "y"]],
+        ["b", []],
+      ],
+    );
+  });
+
   it("property: never throws; always a tree or an error with a line inside the text", () => {
     const word = fc.constantFrom(
       "config",

@@ -160,6 +160,27 @@ describe("raw sshd_config", () => {
     ]);
   });
 
+  it("an Include loop is a problem naming the file (sshd refuses such a configuration), not a walk until the depth limit", () => {
+    const r = raw("Include /etc/ssh/a.conf\nPasswordAuthentication no\n", {
+      "/etc/ssh/a.conf": "Include /etc/ssh/b.conf\n",
+      "/etc/ssh/b.conf": "Include /etc/ssh/a.conf\nKbdInteractiveAuthentication no\n",
+    });
+    expect(r.problems).toEqual(["/etc/ssh/b.conf:1: Include /etc/ssh/a.conf: loop back to /etc/ssh/a.conf"]);
+    expect(r.global.map((l) => l.keyword)).toEqual([
+      "kbdinteractiveauthentication",
+      "passwordauthentication",
+    ]);
+  });
+
+  it("an include tree that multiplies (each file including the next three times) stops with a problem", () => {
+    const includes: Record<string, string> = {};
+    for (let i = 0; i < 15; i++)
+      includes[`/etc/ssh/f${i}.conf`] = `Include /etc/ssh/f${i + 1}.conf\n`.repeat(3);
+    const r = raw("Include /etc/ssh/f0.conf\n", includes);
+    expect(r.problems.some((p) => /more than 512 files included in all/.test(p))).toBe(true);
+    expect(r.files.length).toBeLessThanOrEqual(513);
+  });
+
   it("parses Match criteria and refuses unknown ones", () => {
     expect(parseMatchCriteria(["User", "alice,bob", "Address", "10.0.0.0/8"])).toEqual({
       criteria: [

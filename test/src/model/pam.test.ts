@@ -121,6 +121,34 @@ describe("PAM files", () => {
     expect(missing.unreadable).toEqual([{ file: "/etc/pam.d/common-auth", reason: "not read" }]);
   });
 
+  it("an include tree that multiplies (each file including the next three times) is cut off as unreadable, not unrolled", () => {
+    const files: Record<string, string> = { sshd: "@include f0" };
+    for (let i = 0; i < 20; i++)
+      files[`f${i}`] = `@include f${i + 1}\n`.repeat(3) + "auth required pam_unix.so";
+    const stack = stackOf(files);
+    expect(stack.unreadable[0]?.reason).toMatch(/more than 512 PAM files included in all/);
+    // The opposite: the same shape, shallow, is read whole.
+    const small = stackOf({
+      sshd: "@include f0",
+      f0: "@include f1\n@include f1\n@include f1",
+      f1: "auth required pam_unix.so",
+    });
+    expect(small.unreadable).toEqual([]);
+    expect(small.nodes).toHaveLength(3);
+  });
+
+  it("a stack too long to run under every combination of its switches is an error (unknown), not minutes of work", () => {
+    // Twelve switches (RADIUS unreachable, per line) and the RADIUS factor: 8,192 combinations.
+    const radius = "auth required pam_radius_auth.so localifdown\n".repeat(12);
+    const long = `${radius}${"auth required pam_env.so\n".repeat(1000)}`;
+    const analysis = analyzeAuthStack(stackOf({ sshd: long }).nodes, subject(), {}, "prompts");
+    expect(analysis.error).toMatch(/1012 modules with 13 factors and switches; too many to analyse/);
+    // The opposite: the same switches in a short stack are analysed.
+    const short = analyzeAuthStack(stackOf({ sshd: radius }).nodes, subject(), {}, "prompts");
+    expect(short.error).toBeUndefined();
+    expect(short.outcomes.length).toBeGreaterThan(0);
+  });
+
   it("reads only Duo's switches and the integration key (never skey) and defaults failmode to safe", () => {
     const { config } = parseDuoConfig(
       "[duo]\nikey = DIXXX\nskey = secret\nhost = api.example\n",
