@@ -161,7 +161,32 @@ export interface EvaluateResult {
   memory: { peakRssMb: number; kernelMaxRssMb: number | null; byTenantsDone: Array<[number, number]> };
 }
 
-export type BenchResult = SweepResult | EvaluateResult;
+/** `--store`: the store's reconcile against plain SQLite upserts of the same rows, CPU only. */
+export interface StoreResult {
+  schemaVersion: 1;
+  kind: "store";
+  date: string;
+  machine: Machine;
+  load: { start: number[]; end: number[] };
+  parameters: {
+    tenants: number;
+    resultsPerTenant: number;
+    repeats: number;
+    results: number;
+    findings: number;
+  };
+  /** Process CPU (user + system), median of the repeats. */
+  cpuMs: {
+    storeFirstSweep: number;
+    storeResweep: number;
+    ceilingUpserts: number;
+    runs: Array<{ first: number; resweep: number; ceiling: number }>;
+  };
+  /** ceiling ÷ store: 1 is as fast as plain SQLite upserts of the same rows. */
+  ratio: { firstSweep: number; resweep: number };
+}
+
+export type BenchResult = SweepResult | EvaluateResult | StoreResult;
 
 /** A duration for the table: seconds, or hours past an hour (the naive projections). */
 const s = (ms: number | null | undefined) =>
@@ -219,6 +244,18 @@ export function renderTables(results: Array<{ name: string; result: BenchResult 
     for (const { name, result: r } of evals)
       lines.push(
         `| ${name} | ${r.tenants} | ${r.accounts} | ${r.results} (${r.accountResults}) | ${s(r.evaluateMs)} | ${s(r.reconcileMs)} | ${s(r.totalMs)} | ${r.memory.peakRssMb} MB (${r.memory.kernelMaxRssMb ?? "–"} MB) | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
+      );
+  }
+  const stores = results.filter((r): r is { name: string; result: StoreResult } => r.result.kind === "store");
+  if (stores.length) {
+    lines.push(
+      "",
+      "| run | tenants × results (findings) | store CPU: first sweep | re-sweep | ceiling: plain upserts | ceiling ÷ store: first (re-sweep) | load start → end | date, Node |",
+      "|---|---|---|---|---|---|---|---|",
+    );
+    for (const { name, result: r } of stores)
+      lines.push(
+        `| ${name} | ${r.parameters.tenants} × ${r.parameters.resultsPerTenant} (${r.parameters.findings}) | ${s(r.cpuMs.storeFirstSweep)} | ${s(r.cpuMs.storeResweep)} | ${s(r.cpuMs.ceilingUpserts)} | ${r.ratio.firstSweep} (${r.ratio.resweep}) | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
       );
   }
   const m = results[0]?.result.machine;

@@ -30,7 +30,8 @@ import {
   scales,
   writeFileConnections,
 } from "./portfolio.js";
-import { type EvaluateResult, machine, type SweepResult, updateBenchmarksMd } from "./report.js";
+import { type BenchResult, machine, type SweepResult, updateBenchmarksMd } from "./report.js";
+import { runStoreBenchmark } from "./store.js";
 import { startWorkerPool, type WorkerPool } from "./workers.js";
 
 /**
@@ -58,6 +59,9 @@ const usage = `npm run bench -- [options]
                                run (and results file) per count; the sweep stays in this process
   --worker-concurrency N       jobs per worker (default: the tenant concurrency ÷ workers)
   --redis URL                  Redis for --workers        default $MFASWEEP_REDIS_URL or 127.0.0.1:6379
+  --store                      run the store micro-benchmark instead (CPU only): the store's reconcile
+                               against plain SQLite upserts of the same rows, --store-tenants N
+                               (default 100) × --store-results M (default 2000), --repeats R (default 3)
   --label TEXT                 name of the results file (default: scale and size)
   --no-write                   print the results, write nothing`;
 
@@ -80,6 +84,10 @@ function parse() {
       "max-retries": { type: "string" },
       evaluate: { type: "boolean", default: false },
       "account-results": { type: "string", default: "1000000" },
+      store: { type: "boolean", default: false },
+      "store-tenants": { type: "string", default: "100" },
+      "store-results": { type: "string", default: "2000" },
+      repeats: { type: "string", default: "3" },
       workers: { type: "string" },
       "worker-concurrency": { type: "string" },
       redis: { type: "string", default: process.env.MFASWEEP_REDIS_URL ?? "redis://127.0.0.1:6379" },
@@ -120,6 +128,10 @@ function parse() {
     maxRetries: values["max-retries"] ? number("max-retries", values["max-retries"]) : undefined,
     evaluate: values.evaluate,
     accountResults: number("account-results", values["account-results"], 1),
+    store: values.store,
+    storeTenants: number("store-tenants", values["store-tenants"], 1),
+    storeResults: number("store-results", values["store-results"], 10),
+    repeats: number("repeats", values.repeats, 1),
     workers: values.workers?.split(",").map((w) => number("workers", w.trim(), 1)),
     workerConcurrency: values["worker-concurrency"]
       ? number("worker-concurrency", values["worker-concurrency"], 1)
@@ -566,19 +578,27 @@ async function main() {
     }
     return;
   }
-  const result = o.evaluate
-    ? await runEvaluateBenchmark({ accountResults: o.accountResults, seed: o.seed })
-    : await runSweep(o);
+  const result = o.store
+    ? await runStoreBenchmark({
+        tenants: o.storeTenants,
+        resultsPerTenant: o.storeResults,
+        repeats: o.repeats,
+      })
+    : o.evaluate
+      ? await runEvaluateBenchmark({ accountResults: o.accountResults, seed: o.seed })
+      : await runSweep(o);
   const name =
     o.label ??
     (result.kind === "sweep"
       ? `${o.scale}-${o.tenants}x${o.accounts}${o.naive ? "-naive" : ""}`
-      : `evaluate-${o.accountResults}`);
+      : result.kind === "store"
+        ? `store-${o.storeTenants}x${o.storeResults}`
+        : `evaluate-${o.accountResults}`);
   await record(o, result, name);
 }
 
 /** Writes a run's results file and regenerates the BENCHMARKS.md table (or prints it: --no-write). */
-async function record(o: Options, result: SweepResult | EvaluateResult, name: string): Promise<void> {
+async function record(o: Options, result: BenchResult, name: string): Promise<void> {
   const text = `${JSON.stringify(result, null, 2)}\n`;
   if (!o.write) {
     process.stdout.write(text);
