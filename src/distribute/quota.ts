@@ -71,24 +71,31 @@ export class RedisBudget implements SharedBudget {
     return { window: `${this.#prefix}:quota:${hash}`, pause: `${this.#prefix}:quota:${hash}:pause` };
   }
 
-  async take(domain: string, limits: Required<QuotaLimits>, signal?: AbortSignal): Promise<void> {
+  /**
+   * One ask: 0 when a request of `domain` may start now (and it is counted), else how many ms until a
+   * slot frees up or the domain's pause ends.
+   */
+  async tryTake(domain: string, limits: Required<QuotaLimits>): Promise<number> {
     const { window, pause } = this.#keys(domain);
+    try {
+      return await this.#client.mfasweepQuotaTake(
+        window,
+        pause,
+        limits.intervalCap,
+        limits.interval,
+        `${this.#id}.${this.#sequence++}`,
+      );
+    } catch (err) {
+      throw new DistributeError(
+        `the shared quota budget in the queue's Redis cannot be read (${err instanceof Error ? err.message : String(err)}); the request was not sent`,
+      );
+    }
+  }
+
+  async take(domain: string, limits: Required<QuotaLimits>, signal?: AbortSignal): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
-      let wait: number;
-      try {
-        wait = await this.#client.mfasweepQuotaTake(
-          window,
-          pause,
-          limits.intervalCap,
-          limits.interval,
-          `${this.#id}.${this.#sequence++}`,
-        );
-      } catch (err) {
-        throw new DistributeError(
-          `the shared quota budget in the queue's Redis cannot be read (${err instanceof Error ? err.message : String(err)}); the request was not sent`,
-        );
-      }
+      const wait = await this.tryTake(domain, limits);
       if (wait <= 0) return;
       await realSleep(Math.min(wait, maxWaitMs), signal);
     }
