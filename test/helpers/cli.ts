@@ -144,8 +144,8 @@ export async function inProcess(
 ): Promise<CliOutput> {
   const out: string[] = [];
   const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation(capture(out) as never);
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation(capture(err) as never);
   const saved = { ...process.env };
   Object.assign(process.env, env);
   process.exitCode = undefined;
