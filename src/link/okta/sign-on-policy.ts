@@ -358,13 +358,24 @@ function matchPeople(org: OktaOrg, people: People, userId: string): Match {
     if (m === "unknown") uncertain = true;
   }
   const open = people.includeUsers.length === 0 && people.includeGroups.length === 0;
-  let included = open || people.includeUsers.includes(userId);
+  const byUser = people.includeUsers.includes(userId);
+  let byGroup: boolean | "unknown" = false;
+  let unknownFirst = false;
   for (const g of people.includeGroups) {
-    if (included) break;
     const m = memberOf(org, g, userId);
-    if (m === true) included = true;
-    else if (m === "unknown") uncertain = true;
+    if (m === true) {
+      byGroup = true;
+      break;
+    }
+    if (m === "unknown") unknownFirst = true;
   }
+  if (byGroup === false && unknownFirst) byGroup = "unknown";
+  // A condition naming both users and groups: whether Okta joins them with OR or AND is confirmed in no
+  // page we can reach, so a user named by one of them only may or may not match (never a sure match).
+  if (people.includeUsers.length > 0 && people.includeGroups.length > 0 && byUser !== (byGroup === true))
+    return byUser || byGroup !== false ? "uncertain" : "never";
+  const included = open || byUser || byGroup === true;
+  if (!byUser && unknownFirst) uncertain = true;
   if (!included && !uncertain) return "never";
   return uncertain || !included ? "uncertain" : "always";
 }

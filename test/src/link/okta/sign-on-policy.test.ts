@@ -214,6 +214,40 @@ describe("Okta global session evaluation", () => {
     expect(sessionOf(byUser).state).toBe("none");
   });
 
+  it("a rule naming both users and groups: a user named by both is matched; by one of them only, never a sure match", () => {
+    // Okta's policy API has users.include and groups.include in one people condition; how the two join
+    // (OR or AND) is stated in no page we could reach (searched the docs and pages corpora), so a user
+    // in only one of them must not be taken as covered by an MFA rule that a one-factor rule follows.
+    const rules = [
+      signOnRule("mfa", {
+        priority: 1,
+        requireFactor: true,
+        users: { include: ["u1"] },
+        groups: { include: [staff.id] },
+      }),
+    ];
+    const o = (ids: string[]) =>
+      org({ policies: session([policy("OKTA_SIGN_ON", "P", 1, rules)]), groups: [members(staff, ids)] });
+    expect(sessionOf(o(["u1"])).state).toBe("enforced");
+    expect(sessionOf(o([])).state).not.toBe("enforced");
+    expect(sessionOf(o([])).state).not.toBe("none");
+    // Named by the group only: the same.
+    const groupOnly = org({
+      policies: session([
+        policy("OKTA_SIGN_ON", "P", 1, [
+          signOnRule("mfa", {
+            priority: 1,
+            requireFactor: true,
+            users: { include: ["u2"] },
+            groups: { include: [staff.id] },
+          }),
+        ]),
+      ]),
+      groups: [members(staff, ["u1"])],
+    });
+    expect(sessionOf(groupOnly).state).not.toBe("enforced");
+  });
+
   it("makes a zone-based one-factor rule a bypass, with the rule as evidence", () => {
     const o = org({
       policies: session([
