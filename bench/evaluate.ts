@@ -98,22 +98,20 @@ async function worker(templatesFile: string, target: number, storeDir: string): 
   await store.beginSweep({ id: sweepId, kind: "sweep", startedAt: now.toISOString(), tenants: [] });
   let peak = process.memoryUsage().rss;
   const byTenantsDone: Array<[number, number]> = [];
-  let evaluateMs = 0;
-  let reconcileMs = 0;
-  let results = 0;
-  let accountResults = 0;
-  let seen = 0;
-  let done = 0;
-  const started = performance.now();
-  while (accountResults < target && done < maxTenants) {
-    const id = idOf(done);
-    const template = templates[done % templates.length]!;
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  /** Links, evaluates and reconciles tenant `i` (from its template) in one sweep; wall and CPU per stage. */
+  const runTenant = async (i: number, sweepId: string, now: Date) => {
+    const id = idOf(i);
+    const template = templates[i % templates.length]!;
     const collections = JSON.parse(template.json) as ConnectionCollection[];
     for (const c of collections) {
       c.tenant = id;
       c.coverage.tenant = id;
     }
-    const t0 = performance.now();
+    const [t0, c0] = [performance.now(), cpuMs()];
     const inventory = link({
       tenant: { id, name: `Tenant ${id}`, role: "customer" },
       accounts: collections.flatMap((c) => c.inventory.accounts),
@@ -124,7 +122,7 @@ async function worker(templatesFile: string, target: number, storeDir: string): 
       coverage: collections.map((c) => c.coverage),
     });
     const tenantResults = evaluate({ tenants: [inventory], policies, exceptions: [], now });
-    const t1 = performance.now();
+    const [t1, c1] = [performance.now(), cpuMs()];
     await store.reconcileTenant({
       sweepId,
       tenant: id,
@@ -133,18 +131,55 @@ async function worker(templatesFile: string, target: number, storeDir: string): 
       results: tenantResults,
       coverage: collections.map((c) => c.coverage),
     });
-    reconcileMs += performance.now() - t1;
-    evaluateMs += t1 - t0;
-    seen += template.accounts;
-    results += tenantResults.length;
-    accountResults += tenantResults.filter((r) => r.subject.kind === "account").length;
+    return {
+      accounts: template.accounts,
+      results: tenantResults.length,
+      accountResults: tenantResults.filter((r) => r.subject.kind === "account").length,
+      evaluateMs: t1 - t0,
+      reconcileMs: performance.now() - t1,
+      evaluateCpuMs: c1 - c0,
+      reconcileCpuMs: cpuMs() - c1,
+    };
+  };
+  let evaluateMs = 0;
+  let reconcileMs = 0;
+  const cpu = { evaluate: 0, reconcile: 0, total: 0 };
+  let results = 0;
+  let accountResults = 0;
+  let seen = 0;
+  let done = 0;
+  const started = performance.now();
+  const startedCpu = cpuMs();
+  while (accountResults < target && done < maxTenants) {
+    const t = await runTenant(done, sweepId, now);
+    evaluateMs += t.evaluateMs;
+    reconcileMs += t.reconcileMs;
+    cpu.evaluate += t.evaluateCpuMs;
+    cpu.reconcile += t.reconcileCpuMs;
+    seen += t.accounts;
+    results += t.results;
+    accountResults += t.accountResults;
     done++;
     const rss = process.memoryUsage().rss;
     peak = Math.max(peak, rss);
     if (done % 25 === 0) byTenantsDone.push([done, Math.round(rss / 2 ** 20)]);
   }
   const totalMs = performance.now() - started;
+  cpu.total = cpuMs() - startedCpu;
   await store.finishSweep(sweepId, { status: "finished", finishedAt: new Date().toISOString() });
+  // The same tenants a week later with nothing changed: the steady state a weekly sweep lives in.
+  const again = "bench-evaluate-again";
+  const later = new Date(now.getTime() + 7 * 86_400_000);
+  await store.beginSweep({ id: again, kind: "sweep", startedAt: later.toISOString(), tenants: [] });
+  const resweep = { evaluate: 0, reconcile: 0, total: 0 };
+  const againCpu = cpuMs();
+  for (let i = 0; i < done; i++) {
+    const t = await runTenant(i, again, later);
+    resweep.evaluate += t.evaluateCpuMs;
+    resweep.reconcile += t.reconcileCpuMs;
+  }
+  resweep.total = cpuMs() - againCpu;
+  await store.finishSweep(again, { status: "finished", finishedAt: new Date().toISOString() });
   await store.close();
   peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
   process.stdout.write(
@@ -156,6 +191,8 @@ async function worker(templatesFile: string, target: number, storeDir: string): 
       evaluateMs: Math.round(evaluateMs),
       reconcileMs: Math.round(reconcileMs),
       totalMs: Math.round(totalMs),
+      cpuMs: round(cpu),
+      resweepCpuMs: round(resweep),
       peakRssMb: Math.round(peak / 2 ** 20),
       // About 20 points of the memory curve.
       byTenantsDone: byTenantsDone.filter(
@@ -165,6 +202,11 @@ async function worker(templatesFile: string, target: number, storeDir: string): 
   );
 }
 
+const round = (o: Record<string, number>) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
+
+const CpuFigures = z.object({ evaluate: z.number(), reconcile: z.number(), total: z.number() });
+
 const WorkerOutput = z.object({
   tenants: z.number(),
   accounts: z.number(),
@@ -173,6 +215,8 @@ const WorkerOutput = z.object({
   evaluateMs: z.number(),
   reconcileMs: z.number(),
   totalMs: z.number(),
+  cpuMs: CpuFigures,
+  resweepCpuMs: CpuFigures,
   peakRssMb: z.number(),
   byTenantsDone: z.array(z.tuple([z.number(), z.number()])),
 });
@@ -228,6 +272,8 @@ export async function runEvaluateBenchmark(options: {
       evaluateMs: out.evaluateMs,
       reconcileMs: out.reconcileMs,
       totalMs: out.totalMs,
+      cpuMs: out.cpuMs,
+      resweepCpuMs: out.resweepCpuMs,
       memory: {
         peakRssMb: out.peakRssMb,
         kernelMaxRssMb: kernel ? Math.round(Number(kernel) / 1024) : null,

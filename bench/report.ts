@@ -158,6 +158,10 @@ export interface EvaluateResult {
   evaluateMs: number;
   reconcileMs: number;
   totalMs: number;
+  /** Process CPU (user + system): link + evaluate, reconcile, and the whole first pass with parsing. */
+  cpuMs?: { evaluate: number; reconcile: number; total: number };
+  /** The same tenants again a week later, nothing changed (the steady state of a weekly sweep). */
+  resweepCpuMs?: { evaluate: number; reconcile: number; total: number };
   memory: { peakRssMb: number; kernelMaxRssMb: number | null; byTenantsDone: Array<[number, number]> };
 }
 
@@ -238,12 +242,12 @@ export function renderTables(results: Array<{ name: string; result: BenchResult 
   if (evals.length) {
     lines.push(
       "",
-      "| run | tenants | accounts | results (account results) | link + evaluate | reconcile | total, with parsing | peak RSS (kernel max) | load start → end | date, Node |",
-      "|---|---|---|---|---|---|---|---|---|---|",
+      "| run | tenants | accounts | results (account results) | link + evaluate | reconcile | total, with parsing | CPU: evaluate + reconcile (total) | re-sweep CPU: evaluate + reconcile | peak RSS (kernel max) | load start → end | date, Node |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const { name, result: r } of evals)
       lines.push(
-        `| ${name} | ${r.tenants} | ${r.accounts} | ${r.results} (${r.accountResults}) | ${s(r.evaluateMs)} | ${s(r.reconcileMs)} | ${s(r.totalMs)} | ${r.memory.peakRssMb} MB (${r.memory.kernelMaxRssMb ?? "–"} MB) | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
+        `| ${name} | ${r.tenants} | ${r.accounts} | ${r.results} (${r.accountResults}) | ${s(r.evaluateMs)} | ${s(r.reconcileMs)} | ${s(r.totalMs)} | ${r.cpuMs ? `${s(r.cpuMs.evaluate)} + ${s(r.cpuMs.reconcile)} (${s(r.cpuMs.total)})` : "–"} | ${r.resweepCpuMs ? `${s(r.resweepCpuMs.evaluate)} + ${s(r.resweepCpuMs.reconcile)}` : "–"} | ${r.memory.peakRssMb} MB (${r.memory.kernelMaxRssMb ?? "–"} MB) | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
       );
   }
   const stores = results.filter((r): r is { name: string; result: StoreResult } => r.result.kind === "store");
