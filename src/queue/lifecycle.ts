@@ -5,6 +5,7 @@ import {
   type Acceptance,
   type ChangeKind,
   type ChangeLine,
+  type ItemContent,
   type ItemException,
   type ItemState,
   isOpenState,
@@ -99,21 +100,7 @@ export function applyAcceptances(results: Result[], acceptances: Acceptance[], n
 
 const statusRank: Record<Result["status"], number> = { fail: 3, unknown: 2, excepted: 1, pass: 0 };
 
-function contentOf(
-  result: Result,
-): Pick<
-  QueueItem,
-  | "policy"
-  | "title"
-  | "severity"
-  | "subject"
-  | "message"
-  | "mfa"
-  | "evidence"
-  | "remediation"
-  | "details"
-  | "dependsOn"
-> & { status: QueueItem["status"] } {
+function contentOf(result: Result): Omit<ItemContent, "exception"> {
   return {
     policy: result.policy,
     title: result.title,
