@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { findProvider } from "../../providers/index.js";
 import type { Config, ConnectionConfig } from "../config/load.js";
 import { resolveSecret } from "../config/secrets.js";
@@ -182,6 +183,10 @@ export async function collectConnection(
     controller.signal,
     deadline.signal,
   ]);
+  // Each request queued on a quota domain listens on this signal until it starts (p-queue): a provider that
+  // queues dozens at once (Entra's per-user $batch fallback) is by design, and the listeners go as the
+  // requests start, so Node's "possible leak" warning at 11 would only alarm the user.
+  setMaxListeners(0, signal);
   const sleep = options.sleep ?? realSleep;
   const retry = options.retry ?? defaultRetryPolicy;
   const where = `tenant '${tenant.id}', connection '${connection.id}'`;
