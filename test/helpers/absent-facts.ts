@@ -11,6 +11,18 @@ import { contextOf } from "./policy-tester.js";
  * "the connection was read but reported no <kind> facts" when every such connection reports the kind, and
  * never `pass` either way. A fact under another kind name (a renamed kind) counts as absent.
  */
+/** A fact of `kind` written under another kind name: what a reader filtering by the old name never sees. */
+export function renamedFact(kind: FactKind<unknown>, source: string, connection: string): Fact {
+  return {
+    kind: `${kind.name}-renamed`,
+    id: "renamed",
+    source,
+    connection,
+    data: {},
+    evidence: [{ source, connection, note: "a fact under another kind name" }],
+  };
+}
+
 export function testAbsentFacts(
   policy: Policy<unknown>,
   kind: FactKind<unknown>,
@@ -32,14 +44,7 @@ export function testAbsentFacts(
         options: policy.defaultOptions,
       }),
     );
-  const renamed: Fact = {
-    kind: `${kind.name}-renamed`,
-    id: "renamed",
-    source,
-    connection,
-    data: {},
-    evidence: [{ source, connection, note: "a fact under another kind name" }],
-  };
+  const renamed = renamedFact(kind, source, connection);
   const every = kind.presence.every === "connection";
   const cases: Array<{ name: string; status: Coverage["status"]; facts?: Fact[] }> = [
     { name: "read completely, no facts", status: "complete" },

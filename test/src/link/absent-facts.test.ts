@@ -3,6 +3,7 @@ import { link } from "../../../src/link/index.js";
 import { entraKinds, entraSource } from "../../../src/model/facts/entra.js";
 import { oktaOrg, oktaSource, pendingOktaEvaluation } from "../../../src/model/facts/okta.js";
 import type { Fact } from "../../../src/model/index.js";
+import { renamedFact } from "../../helpers/absent-facts.js";
 import { accessPath, account, coverage, entryPoint, inventory } from "../../helpers/inventory.js";
 
 /**
@@ -19,14 +20,7 @@ for (const { source, pending, kind } of cases) {
   describe(`${source} linker: no ${source} facts from a connection read completely`, () => {
     const connection = `${source}-1`;
     const signIn = entryPoint({ id: `${source}:signin`, source, connection, kind: "directory-sign-in" });
-    const renamed: Fact = {
-      kind: `${kind.name}-renamed`,
-      id: "renamed",
-      source,
-      connection,
-      data: {},
-      evidence: [{ source, connection, note: "a fact under another kind name" }],
-    };
+    const renamed = renamedFact(kind, source, connection);
     const linked = (facts: Fact[]) =>
       link(
         inventory({
