@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type DemoPortfolio, type ProviderDemo, revisedSeed } from "../../src/collect/provider.js";
 import { guid } from "../../src/emulator/guid.js";
 import {
+  type DocumentedRateLimit,
   type EmulatorOptions,
   type EmulatorRequest,
   type EmulatorResponse,
@@ -98,7 +99,33 @@ const mfaMethods = new Set([
   "officePhone",
   "sms",
 ]);
-export const documented = { permissions, builtInRoles, mfaMethods: [...mfaMethods] } as const;
+/**
+ * The throttling the emulator enforces when `enforceLimits` is on (Graph throttling-limits.md; reference
+ * identity-apis.md §1.8 and wave2-apis.md §4), each over a sliding window of admitted requests. `bucket`
+ * names the requests that count: "reports" the identity and access reports (the registration report and
+ * each user's authentication methods, a JSON batch's inner requests one by one), "conditional-access" the
+ * Conditional Access and named-location reads and What If. The directory token bucket (3,500+ resource
+ * units per 10 s) is not enforced: the reads here stay far below it.
+ */
+const rateLimits = {
+  reports: {
+    bucket: "reports",
+    cap: 5,
+    windowMs: 10_000,
+    window: "sliding",
+    per: "tenant",
+    source: "Graph identity and access reports: 5 requests per 10 s per app per tenant",
+  },
+  "conditional-access": {
+    bucket: "conditional-access",
+    cap: 1,
+    windowMs: 1_000,
+    window: "sliding",
+    per: "tenant",
+    source: "Graph identity protection and Conditional Access: 1 request per second per tenant",
+  },
+} as const satisfies Record<string, DocumentedRateLimit & { bucket: "reports" | "conditional-access" }>;
+export const documented = { permissions, builtInRoles, mfaMethods: [...mfaMethods], rateLimits } as const;
 
 /**
  * A stand-in for Microsoft Graph (v1.0 and beta) that the real `@microsoft/microsoft-graph-client`
@@ -325,15 +352,16 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     const now = (options.clock ?? Date.now)();
     if (kind === "ca") {
       const last = caHits.get(tenant.tenantId);
-      if (last !== undefined && now - last < 1000)
+      if (last !== undefined && now - last < rateLimits["conditional-access"].windowMs)
         // Documented: identity protection and CA throttling returns no Retry-After.
         return graphError(429, "TooManyRequests", "Too many requests.");
       caHits.set(tenant.tenantId, now);
       return undefined;
     }
-    const window = (reportHits.get(tenant.tenantId) ?? []).filter((t) => now - t < 10_000);
-    if (window.length >= 5) {
-      const wait = Math.max(1, Math.ceil((10_000 - (now - window[0]!)) / 1000));
+    const { cap, windowMs } = rateLimits.reports;
+    const window = (reportHits.get(tenant.tenantId) ?? []).filter((t) => now - t < windowMs);
+    if (window.length >= cap) {
+      const wait = Math.max(1, Math.ceil((windowMs - (now - window[0]!)) / 1000));
       reportHits.set(tenant.tenantId, window);
       return graphError(429, "TooManyRequests", "Too many requests.", { "retry-after": String(wait) });
     }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, verify } from "node:crypto";
 import { type DemoPortfolio, type ProviderDemo, revisedSeed } from "../../src/collect/provider.js";
 import {
+  type DocumentedRateLimit,
   decodePageToken,
   type EmulatorOptions,
   type EmulatorRequest,
@@ -34,7 +35,27 @@ const twoStepSettings = {
   enrollmentPeriod: "settings/security.two_step_verification_grace_period", // value {enrollmentGracePeriod}
 } as const;
 const enforcementOff = "1970-01-01T00:00:00Z";
-export const documented = { directoryScopes, groupMembersScope, twoStepSettings, enforcementOff } as const;
+/**
+ * The Directory API's default quota (developers.google.com/admin-sdk/directory/v1/limits; reference
+ * identity-apis.md §3), enforced when `enforceLimits` is on over a sliding minute of admitted requests, per
+ * quota user: the admin a token acts for (one per tenant, so it never spans tenants here).
+ */
+const rateLimits = {
+  directory: {
+    cap: 2_400,
+    windowMs: 60_000,
+    window: "sliding",
+    per: "tenant",
+    source: "Google Directory API: 2,400 queries per minute per user per Cloud project",
+  },
+} as const satisfies Record<string, DocumentedRateLimit>;
+export const documented = {
+  directoryScopes,
+  groupMembersScope,
+  twoStepSettings,
+  enforcementOff,
+  rateLimits,
+} as const;
 
 /**
  * A stand-in for admin.googleapis.com (Directory API) and cloudidentity.googleapis.com (Policy API) that
@@ -218,8 +239,11 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions): Promi
         quotaUser: `token:${t.token}`,
       });
   }
-  const windowMs = options.quotaWindowMs ?? 60_000;
-  const perWindow = Math.max(1, Math.floor(((options.userRateLimitPerMinute ?? 2400) * windowMs) / 60_000));
+  const windowMs = options.quotaWindowMs ?? rateLimits.directory.windowMs;
+  const perWindow = Math.max(
+    1,
+    Math.floor(((options.userRateLimitPerMinute ?? rateLimits.directory.cap) * windowMs) / 60_000),
+  );
   const recent = new Map<string, number[]>();
 
   /** The per-user quota: arrivals in the last window; one past the quota is refused as Google documents. */

@@ -79,8 +79,31 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Added to every response, for benchmarks (default 0: the demo and tests run without it). */
   latencyMs?: number;
-  /** Called as each answer is sent, with its status: benchmarks count what was served and throttled. */
-  onResponse?: (request: RecordedRequest, status: number) => void;
+  /**
+   * Called as each answer is sent, with its status and body: benchmarks count what was served and
+   * throttled (a JSON batch's inner answers are in its body).
+   */
+  onResponse?: (request: RecordedRequest, status: number, body?: unknown) => void;
+}
+
+/**
+ * A rate limit an emulator enforces, as the vendor documents it (each emulator states its own in
+ * `documented.rateLimits`); benchmarks derive their lower bound from these, so the bound and the emulator
+ * cannot disagree.
+ */
+export interface DocumentedRateLimit {
+  /** Requests admitted per window. */
+  cap: number;
+  windowMs: number;
+  /**
+   * "sliding": a request is admitted while fewer than `cap` were admitted in the `windowMs` before it;
+   * "aligned": windows start at multiples of `windowMs` on the clock (a fresh budget at each).
+   */
+  window: "sliding" | "aligned";
+  /** Whose requests share it: one tenant's (org's, quota user's), or one app's across every tenant. */
+  per: "tenant" | "app";
+  /** Where the number comes from. */
+  source: string;
 }
 
 export interface RunningEmulator {
@@ -183,7 +206,7 @@ export async function startEmulator(
     } catch (err) {
       answer = { status: 500, body: { error: `emulator: ${(err as Error).message}` } };
     }
-    options.onResponse?.(recorded, answer.status);
+    options.onResponse?.(recorded, answer.status, answer.body);
     const headers: Record<string, string> = { date: new Date().toUTCString(), ...answer.headers };
     if (answer.body === undefined) {
       res.writeHead(answer.status, headers);
