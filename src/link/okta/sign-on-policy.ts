@@ -49,6 +49,12 @@ interface Outcome {
   access: "allow" | "deny";
   /** Whether a second factor is demanded; "unknown" for verification methods this code does not read. */
   mfa: boolean | "unknown";
+  /**
+   * An ASSURANCE rule's factorMode 2FA ("Any 2 factor types"): the second factor must be of another type
+   * than the password, so a knowledge factor (the security question) does not count (help.okta.com OIE
+   * "Multifactor authentication enhancements": Password and Security Question are both Knowledge).
+   */
+  twoTypes?: boolean;
   phishingResistant: boolean;
   /** Possession constraints of an ASSURANCE rule (OR across items), for the strength calculation. */
   possession: Possession[] | null;
@@ -276,6 +282,7 @@ function readOutcome(policyType: string, rule: OktaRuleFact): Outcome {
       mfa: true,
       phishingResistant,
       possession: constraints.length ? possession : null,
+      twoTypes: true,
       detail: `factorMode 2FA${phishingResistant ? " with phishing-resistant possession" : ""}`,
     };
   }
@@ -653,8 +660,17 @@ function satisfies(factorType: string, c: { types: string[]; methods: string[] }
   return true;
 }
 
+/** Factor types of the Knowledge type, like the password (help.okta.com OIE, "About MFA authenticators"). */
+const knowledgeFactorTypes = new Set(["question"]);
+
+/** The rule of a (session, app) pair whose demand for a second factor sets what is accepted. */
+function demandingOf(pair: Pair): RuleView {
+  return pair.app && pair.app.outcome.mfa === true ? pair.app : pair.session;
+}
+
 /** Whether a rule's demand can be met with a factor of this type (its possession constraints, or any factor). */
 function accepts(outcome: Outcome, factorType: string): boolean {
+  if (outcome.twoTypes && knowledgeFactorTypes.has(factorType.toLowerCase())) return false;
   const resistant = oktaFactorStrength(factorType) === "phishing-resistant";
   if (!outcome.possession) return !outcome.phishingResistant || resistant;
   return outcome.possession.some((c) => satisfies(factorType, c) && (!c.phishingResistant || resistant));
@@ -681,7 +697,7 @@ interface PairFactors {
 }
 
 function pairFactors(pair: Pair, factors: string[], hidden: string[]): PairFactors {
-  const demanding = pair.app && pair.app.outcome.mfa === true ? pair.app : pair.session;
+  const demanding = demandingOf(pair);
   const accepted = factors.filter((f) => accepts(demanding.outcome, f));
   const hiddenAccepted = hidden.filter((f) => !factors.includes(f) && accepts(demanding.outcome, f));
   const seen = accepted.length ? weakestOf(accepted) : null;
@@ -927,6 +943,14 @@ export class OktaPolicyEvaluator {
       };
     }
     if (factors.length === 0) return this.#nothingEnrolled(structure, userId, factorEvidence);
+    // Knowledge factors a demanding rule refuses as the second factor type are no second factor there:
+    // holding only those is holding none (#18 item 11), not a factor Okta could accept.
+    const secondFactors = factors.filter(
+      (f) =>
+        !knowledgeFactorTypes.has(f.toLowerCase()) ||
+        structure.mfaPairs.every((p) => accepts(demandingOf(p).outcome, f)),
+    );
+    if (secondFactors.length === 0) return this.#nothingEnrolled(structure, userId, factorEvidence, factors);
     const enrollment = this.#enrollment(userId);
     const hidden = enrollment.known ? enrollment.hiddenTypes : allOktaFactorTypes;
     const pairs = structure.mfaPairs.map((pair) => pairFactors(pair, factors, hidden));
@@ -947,16 +971,22 @@ export class OktaPolicyEvaluator {
    * MFA demanded, no factor listed (the shared rule, #18 item 11): where the account's enrollment policy
    * lets it enroll a factor a demanding rule accepts, whoever signs in first with the password enrolls it
    * (`bypassable`); where it allows none, the account cannot sign in (`enforced`, strength null). Without
-   * the enrollment policies neither is known.
+   * the enrollment policies neither is known. `knowledgeOnly`: the account holds only these knowledge
+   * factors, which the demanding rule does not accept as the second factor type: the same case.
    */
-  #nothingEnrolled(structure: Structure, userId: string, factorEvidence: Evidence): MfaVerdict {
+  #nothingEnrolled(
+    structure: Structure,
+    userId: string,
+    factorEvidence: Evidence,
+    knowledgeOnly: string[] = [],
+  ): MfaVerdict {
     const enrollment = this.#enrollment(userId);
     const evidence = [...structure.evidence, factorEvidence, ...this.#enrollmentEvidence(enrollment)];
     if (!enrollment.known)
       return {
         state: "unknown",
         strength: null,
-        reason: `${structure.reason}, but no factor is listed for this account and whether it can enroll one at sign-in is not known (${enrollment.reason})`,
+        reason: `${structure.reason}, but ${knowledgeOnly.length ? `only ${knowledgeOnly.join(", ")} (a knowledge factor the rule does not accept as the second factor type) is` : "no factor is"} listed for this account and whether it can enroll one at sign-in is not known (${enrollment.reason})`,
         evidence,
       };
     const pairs = structure.mfaPairs.map((pair) => pairFactors(pair, [], enrollment.hiddenTypes));
@@ -967,6 +997,9 @@ export class OktaPolicyEvaluator {
     // No demanding rule to look at: nothing shows that enrolling is impossible, so the worse case holds.
     const open = pairs.length ? pairs.map(enrollableFor).find((keys) => keys.length > 0) : [];
     const hidden = [...new Set(pairs.flatMap((p) => p.hiddenAccepted))];
+    const none = knowledgeOnly.length
+      ? `it holds only ${knowledgeOnly.join(", ")} (a knowledge factor, like the password, which the rule does not accept as the second factor type)`
+      : "no factor is enrolled";
     const unlisted = hidden.length
       ? ` (unless it holds a ${hidden.join("/")} factor, which Okta does not list because enrollment policy ${enrollment.policies.map((p) => `'${p}'`).join(" or ")} does not allow it)`
       : "";
@@ -974,13 +1007,13 @@ export class OktaPolicyEvaluator {
       return {
         state: "bypassable",
         strength: null,
-        reason: `${structure.reason}, but no factor is enrolled${unlisted}: ${nothingEnrolled("enroll")}${open.length ? ` (its enrollment policy lets it enroll ${open.join(" or ")} at sign-in)` : ""}`,
+        reason: `${structure.reason}, but ${none}${unlisted}: ${nothingEnrolled("enroll")}${open.length ? ` (its enrollment policy lets it enroll ${open.join(" or ")} at sign-in)` : ""}`,
         evidence,
       };
     return {
       state: "enforced",
       strength: null,
-      reason: `${structure.reason}, but no factor is enrolled${unlisted} and its enrollment policy allows none that the rule accepts: ${cannotSignInUntilEnrolled}`,
+      reason: `${structure.reason}, but ${none}${unlisted} and its enrollment policy allows none that the rule accepts: ${cannotSignInUntilEnrolled}`,
       evidence,
     };
   }
