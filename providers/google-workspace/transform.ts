@@ -354,6 +354,7 @@ export function orgUnitSettings(
   ctx: MappingContext,
 ): MfaSetting[] {
   const effective = effectiveSetting(tree, policies);
+  const exemptions = groupExemptions(tree, policies, ctx);
   return tree.map((node) => {
     const enrollment = effective(twoStepSettings.enrollment, node);
     const enforcement = effective(twoStepSettings.enforcement, node);
@@ -381,9 +382,20 @@ export function orgUnitSettings(
     const enforced =
       typeof enforcedFrom !== "string"
         ? "unknown"
-        : enforcedFrom !== enforcementOff && Date.parse(enforcedFrom) <= ctx.now.getTime()
+        : enforcementOn(enforcedFrom, ctx)
           ? "enforced"
           : "not-enforced";
+    const exempt = enforced === "enforced" ? exemptions(node, enforcement.found?.policy) : [];
+    for (const g of exempt)
+      evidence.push({
+        source,
+        connection: ctx.connection,
+        endpoint: policiesEndpoint,
+        objectId: g.name,
+        field: "enforcedFrom",
+        value: JSON.stringify(g.setting.value?.enforcedFrom ?? null),
+        note: `targets ${g.policyQuery?.group}`,
+      });
     const missing = [!enrollment.found && "enrollment", !enforcement.found && "enforcement"].filter(Boolean);
     // `inheritedFrom` names where the enforcement value came from: an OU that turns enforcement off itself
     // did not inherit that, even when its enrollment setting came from a parent (each field's evidence
@@ -395,19 +407,63 @@ export function orgUnitSettings(
       connection: ctx.connection,
       scope: { kind: "org-unit", id: node.key, name: node.path },
       enrollment: typeof allow === "boolean" ? (allow ? "allowed" : "not-allowed") : "unknown",
-      enforcement: enforced,
+      enforcement: exempt.length ? "unknown" : enforced,
       weakestAllowed: typeof factorSet === "string" ? (factorSetStrength[factorSet] ?? null) : null,
       ...(inherited ? { inheritedFrom: inherited } : {}),
       reason: missing.length
         ? `the Policy API returned no 2SV ${missing.join(" or ")} policy for ${node.path} or its parents`
-        : enforced === "enforced"
-          ? `2SV enforced since ${String(enforcedFrom)}`
-          : enforcedFrom === enforcementOff
-            ? "2SV enforcement is off (enforcedFrom is the 1970 epoch)"
-            : `2SV enforcement starts ${String(enforcedFrom)}`,
+        : exempt.length
+          ? `2SV enforced since ${String(enforcedFrom)}, but ${exempt.length} group policy(ies) (${exempt.map((g) => g.policyQuery?.group).join(", ")}) turn enforcement off for their members in ${node.path}, and which users those are was not read`
+          : enforced === "enforced"
+            ? `2SV enforced since ${String(enforcedFrom)}`
+            : enforcedFrom === enforcementOff
+              ? "2SV enforcement is off (enforcedFrom is the 1970 epoch)"
+              : `2SV enforcement starts ${String(enforcedFrom)}`,
       evidence,
     };
   });
+}
+
+/** Whether an `enforcedFrom` value turns enforcement on at `ctx.now` (the 1970 epoch means off). */
+function enforcementOn(enforcedFrom: unknown, ctx: MappingContext): boolean {
+  return (
+    typeof enforcedFrom === "string" &&
+    enforcedFrom !== enforcementOff &&
+    Date.parse(enforcedFrom) <= ctx.now.getTime()
+  );
+}
+
+/**
+ * The group-targeted policies that turn 2SV enforcement off (or not yet on) for their members within an
+ * OU whose enforcement `ouPolicy` sets. Google: an exception group's setting overrides the OU it is made
+ * on and the sub-OUs that inherit it, but "a 2SV policy set on a child organizational unit always takes
+ * precedence over a configuration group setting" (support.google.com/a/answer/9176805).
+ */
+function groupExemptions(
+  tree: OrgUnitNode[],
+  policies: CloudIdentityPolicy[],
+  ctx: MappingContext,
+): (node: OrgUnitNode, ouPolicy: CloudIdentityPolicy | undefined) => CloudIdentityPolicy[] {
+  const byKey = new Map(tree.map((n) => [n.key, n]));
+  const rootKey = tree[0]?.key;
+  const relaxing = policies.filter(
+    (p) =>
+      p.policyQuery?.group &&
+      p.setting.type === twoStepSettings.enforcement &&
+      !enforcementOn(p.setting.value?.enforcedFrom, ctx),
+  );
+  return (node, ouPolicy) => {
+    if (!relaxing.length) return [];
+    const chain: string[] = [];
+    for (let at: OrgUnitNode | undefined = node; at; at = at.parentKey ? byKey.get(at.parentKey) : undefined)
+      chain.push(at.key);
+    const source = chain.indexOf(orgUnitKey(ouPolicy?.policyQuery?.orgUnit ?? rootKey ?? ""));
+    // The group's OU must be the node or a parent, and no more general than where the OU's value is set.
+    return relaxing.filter((g) => {
+      const at = chain.indexOf(orgUnitKey(g.policyQuery?.orgUnit ?? rootKey ?? ""));
+      return at >= 0 && (source < 0 || at <= source);
+    });
+  };
 }
 
 /** When the Policy API cannot be read, every OU's setting is unknown, with the reason. */
