@@ -61,7 +61,7 @@ export async function doctor(
         signal: controller.signal,
         now: new Date(),
         secret: (ref) => resolveSecret(ref, { env: options.env, warn }),
-        quota: (name, limits) => quotas.get(name, limits),
+        quota: (name, limits, within) => quotas.get(name, limits, within),
         // One attempt per probe: doctor reports what happens, it does not wait out throttling.
         request: async (domain, _label, send, classify) => {
           try {

@@ -21,6 +21,7 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from "../../src/errors.js";
+import { sha256Hex } from "../../src/util/hash.js";
 import {
   BatchResponse,
   type Endpoint,
@@ -53,6 +54,15 @@ export const quotaLimits: Record<QuotaKind, QuotaLimits> = {
   reports: { concurrency: 5, intervalCap: 5, interval: 11_000 },
   directory: { concurrency: 8, intervalCap: 100, interval: 1000 },
 };
+
+/**
+ * The same reports also have a limit per app for all tenants: 122 requests per 10 s (learn.microsoft.com/
+ * graph/throttling-limits, "Identity and access reports service limits": "Limit per app for all tenants |
+ * 122 requests per 10 seconds"). A sweep of 25 tenants without P1 (each reading its users' methods at 5 per
+ * 10 s) would pass it, so every reports request also holds a slot of this domain, which spans the tenants
+ * the app reads. The same 10% margin on the window; no more in flight than one window admits.
+ */
+export const appReportsLimits: QuotaLimits = { concurrency: 122, intervalCap: 122, interval: 11_000 };
 
 /** The CA endpoints send no Retry-After on 429: back off from one second (their window), doubling. */
 const caBackoffBaseMs = 1000;
@@ -101,6 +111,23 @@ export interface CredentialPlan {
   credential: TokenCredential;
   /** For messages: which identity signs in, never a secret. */
   principal: string;
+  /**
+   * The app Graph counts the requests against (its limits per app across all tenants): the client id, or
+   * for a ready token its `appid`/`azp` claim; a token without them, a hash of it (one token is one app).
+   */
+  app: string;
+}
+
+/**
+ * The client id a Graph access token was issued to: `appid` in v1.0 tokens, `azp` in v2.0 tokens
+ * (learn.microsoft.com/entra/identity-platform/access-token-claims-reference). Not a secret: the app's id.
+ */
+export function tokenApp(token: string): string {
+  const claims = jwtClaims(token);
+  const id = claims?.appid ?? claims?.azp;
+  return typeof id === "string" && guidPattern.test(id)
+    ? id.toLowerCase()
+    : `token:${sha256Hex(token).slice(0, 16)}`;
 }
 
 /**
@@ -122,8 +149,10 @@ export async function createCredential(
     ...(settings.authorityHost ? { disableInstanceDiscovery: true } : {}),
   };
   const auth = settings.auth;
-  if (auth.method === "access-token")
-    return { credential: staticCredential((await secret(auth.token)).reveal()), principal: "access token" };
+  if (auth.method === "access-token") {
+    const token = (await secret(auth.token)).reveal();
+    return { credential: staticCredential(token), principal: "access token", app: tokenApp(token) };
+  }
   // Loaded on demand: @azure/identity (MSAL) takes over half a second to import.
   const { ClientCertificateCredential, ClientSecretCredential } = await import("@azure/identity");
   switch (auth.method) {
@@ -136,6 +165,7 @@ export async function createCredential(
           common,
         ),
         principal: `app ${auth.clientId} (client secret)`,
+        app: auth.clientId.toLowerCase(),
       };
     case "client-certificate": {
       const pem = (await secret(auth.certificate)).reveal();
@@ -151,6 +181,7 @@ export async function createCredential(
           { ...common, sendCertificateChain: auth.sendCertificateChain },
         ),
         principal: `app ${auth.clientId} (certificate)`,
+        app: auth.clientId.toLowerCase(),
       };
     }
   }
@@ -386,6 +417,8 @@ export class EntraClient {
     private readonly ctx: CollectContext<EntraSettings>,
     credential: TokenCredential,
     sdk: GraphSdk,
+    /** `CredentialPlan.app`: whose limits across all tenants the reports requests spend. */
+    app: string,
   ) {
     const settings = ctx.settings;
     this.#sdk = sdk;
@@ -403,9 +436,12 @@ export class EntraClient {
       customHosts: new Set([host]),
     });
     const tenant = settings.tenantId.toLowerCase();
+    // Per app across all tenants, so per cloud too (each national cloud is its own Graph).
+    const appReports = ctx.quota(`entra:app:${settings.cloud}:${app}:reports`, appReportsLimits);
     this.#quotas = {
       directory: ctx.quota(`entra:${tenant}:directory`, quotaLimits.directory),
-      reports: ctx.quota(`entra:${tenant}:reports`, quotaLimits.reports),
+      // Per app per tenant: two apps reading one tenant have a window each.
+      reports: ctx.quota(`entra:${tenant}:reports:${app}`, quotaLimits.reports, appReports),
       "conditional-access": ctx.quota(
         `entra:${tenant}:conditional-access`,
         quotaLimits["conditional-access"],
@@ -522,7 +558,11 @@ export class EntraClient {
       for (const path of chunk)
         if (!answers.has(path) && !pending.includes(path))
           answers.set(path, { status: 0, body: "the batch answer had no response for this request" });
-      if (wait > 0) await this.ctx.sleep(wait);
+      if (wait > 0) {
+        // An inner 429 is the domain's (or the app's across tenants) as much as an outer one: hold them all.
+        domain.pauseFor(wait, (ms) => this.ctx.sleep(ms).catch(() => {}));
+        await this.ctx.sleep(wait);
+      }
     }
     return { answers, stats };
   }
@@ -535,9 +575,9 @@ export class EntraClient {
 export async function connect(
   ctx: CollectContext<EntraSettings>,
 ): Promise<{ client: EntraClient; principal: string; credential: TokenCredential }> {
-  const { credential, principal } = await createCredential(ctx.settings, ctx.secret);
+  const { credential, principal, app } = await createCredential(ctx.settings, ctx.secret);
   await checkTokenTenant(credential, ctx.settings);
-  return { client: new EntraClient(ctx, credential, await loadGraphSdk()), principal, credential };
+  return { client: new EntraClient(ctx, credential, await loadGraphSdk(), app), principal, credential };
 }
 
 /** The access token was issued by another directory than the connection's `tenantId` (issue #19 item 9). */

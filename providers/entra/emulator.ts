@@ -116,6 +116,16 @@ const rateLimits = {
     per: "tenant",
     source: "Graph identity and access reports: 5 requests per 10 s per app per tenant",
   },
+  // The same page, same table: "Limit per app for all tenants | 122 requests per 10 seconds". One app's
+  // reports requests in every tenant it reads count here too; a request must fit both.
+  "reports-app": {
+    bucket: "reports",
+    cap: 122,
+    windowMs: 10_000,
+    window: "sliding",
+    per: "app",
+    source: "Graph identity and access reports: 122 requests per 10 s per app across all tenants",
+  },
   "conditional-access": {
     bucket: "conditional-access",
     cap: 1,
@@ -134,8 +144,25 @@ export const documented = { permissions, builtInRoles, mfaMethods: [...mfaMethod
  * permissions (403 when one is missing), `@odata.nextLink` paging with absolute https links, `$select`,
  * `$top` caps, licence refusals on a tenant without Entra ID P1/P2, and, when `enforceLimits` is on, the
  * documented throttling: Conditional Access 1 request/s per tenant answered with 429 *without*
- * Retry-After, reports 5 requests per 10 s with Retry-After.
+ * Retry-After, reports 5 requests per 10 s per app per tenant and 122 per 10 s per app across all tenants,
+ * both with Retry-After.
  */
+
+/** The app a seeded token without a stated app belongs to: one MSP app consented in every tenant. */
+const defaultAppId = "00000000-0000-0000-0000-00000000a11d";
+
+/** The app Graph charges a token to: its `appid` (v1.0) or `azp` (v2.0) claim (access-token-claims-reference). */
+function appOfToken(token: string): string | undefined {
+  const payload = token.split(".")[1];
+  if (token.split(".").length !== 3 || !payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+    const id = claims.appid ?? claims.azp;
+    return typeof id === "string" ? id.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface EntraEmulatorOptions extends EmulatorOptions {
   tenants: EntraTenantSeed[];
@@ -146,6 +173,11 @@ export interface EntraEmulatorOptions extends EmulatorOptions {
    * sleep advances it, so a Retry-After is honoured without waiting in real time.
    */
   clock?: () => number;
+  /**
+   * Scales every documented rate window (default 1): a test sees many windows' behaviour in seconds. The
+   * caps stay Microsoft's, so the ratio of the limits does too; Retry-After is scaled with them.
+   */
+  timeScale?: number;
   /** Page size of the registration report (its `$top` is not documented). */
   reportPageSize?: number;
 }
@@ -153,6 +185,8 @@ export interface EntraEmulatorOptions extends EmulatorOptions {
 interface Session {
   tenant: EntraTenantSeed;
   permissions: Set<string>;
+  /** The app the token was issued to: Graph's limits per app are counted by it. */
+  app: string;
 }
 
 export const allPermissions = [...Object.values(permissions), gdapReadPermission];
@@ -343,31 +377,55 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const sessions = new Map<string, Session>();
   for (const tenant of options.tenants)
     for (const t of tenant.tokens)
-      sessions.set(t.token, { tenant, permissions: new Set(t.permissions ?? allPermissions) });
+      sessions.set(t.token, {
+        tenant,
+        permissions: new Set(t.permissions ?? allPermissions),
+        app: t.appId?.toLowerCase() ?? appOfToken(t.token) ?? defaultAppId,
+      });
   const caHits = new Map<string, number>();
+  /** Reports requests admitted, by `app tenant` (per app per tenant) and by `app` (per app, all tenants). */
   const reportHits = new Map<string, number[]>();
+  const scale = options.timeScale ?? 1;
 
-  function throttle(tenant: EntraTenantSeed, kind: "ca" | "reports"): EmulatorResponse | undefined {
+  /** Admits one request in every window of `keys`, or answers the 429 of the fullest (all or nothing). */
+  function admit(keys: Array<{ key: string; cap: number; windowMs: number }>, now: number) {
+    let waitMs = 0;
+    const windows = keys.map(({ key, cap, windowMs }) => {
+      const window = (reportHits.get(key) ?? []).filter((t) => now - t < windowMs * scale);
+      reportHits.set(key, window);
+      if (window.length >= cap) waitMs = Math.max(waitMs, windowMs * scale - (now - window[0]!));
+      return window;
+    });
+    if (waitMs > 0) {
+      // Whole seconds, as Graph sends them; a scaled window scales the unit with it.
+      const wait = Math.max(1, Math.ceil(waitMs / (1000 * scale))) * scale;
+      return graphError(429, "TooManyRequests", "Too many requests.", {
+        "retry-after": String(Number(wait.toFixed(3))),
+      });
+    }
+    for (const window of windows) window.push(now);
+    return undefined;
+  }
+
+  function throttle(session: Session, kind: "ca" | "reports"): EmulatorResponse | undefined {
     if (!options.enforceLimits) return undefined;
+    const { tenant, app } = session;
     const now = (options.clock ?? Date.now)();
     if (kind === "ca") {
       const last = caHits.get(tenant.tenantId);
-      if (last !== undefined && now - last < rateLimits["conditional-access"].windowMs)
+      if (last !== undefined && now - last < rateLimits["conditional-access"].windowMs * scale)
         // Documented: identity protection and CA throttling returns no Retry-After.
         return graphError(429, "TooManyRequests", "Too many requests.");
       caHits.set(tenant.tenantId, now);
       return undefined;
     }
-    const { cap, windowMs } = rateLimits.reports;
-    const window = (reportHits.get(tenant.tenantId) ?? []).filter((t) => now - t < windowMs);
-    if (window.length >= cap) {
-      const wait = Math.max(1, Math.ceil((windowMs - (now - window[0]!)) / 1000));
-      reportHits.set(tenant.tenantId, window);
-      return graphError(429, "TooManyRequests", "Too many requests.", { "retry-after": String(wait) });
-    }
-    window.push(now);
-    reportHits.set(tenant.tenantId, window);
-    return undefined;
+    return admit(
+      [
+        { key: `${app} ${tenant.tenantId}`, ...rateLimits.reports },
+        { key: app, ...rateLimits["reports-app"] },
+      ],
+      now,
+    );
   }
 
   function page(
@@ -448,6 +506,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       sessions.set(minted, {
         tenant: options.tenants.find((t) => t.tenantId === tenant.tenantId)!,
         permissions: new Set(granted),
+        app: appOfToken(minted) ?? defaultAppId,
       }),
     );
     if (login) return login;
@@ -467,7 +526,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
         throttled: () =>
           session.tenant.whatIfThrottled
             ? graphError(429, "TooManyRequests", "Too many requests.")
-            : throttle(session.tenant, "ca"),
+            : throttle(session, "ca"),
         strengths: [...builtInStrengths, ...(session.tenant.customStrengths ?? [])],
       });
     if (req.method !== "GET")
@@ -493,7 +552,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     if (path === "/reports/authenticationMethods/userRegistrationDetails") {
       if (need(permissions.registration)) return denied();
       if (!tenant.licence.p1) return notPremium();
-      const limited = throttle(tenant, "reports");
+      const limited = throttle(session, "reports");
       if (limited) return limited;
       // "This method doesn't work for disabled users": they are not listed.
       const details = tenant.users
@@ -534,7 +593,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       // Whether Graph refuses or returns an empty list without P1 is not confirmed; the general licence
       // error shape is used.
       if (!tenant.licence.p1) return notPremium();
-      const limited = throttle(tenant, "ca");
+      const limited = throttle(session, "ca");
       if (limited) return limited;
       const items = path.endsWith("policies") ? tenant.policies : tenant.namedLocations;
       return page(req, version, path, items, 1000, 1000);
@@ -674,7 +733,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     const methods = /^\/users\/([^/]+)\/authentication\/methods$/.exec(path);
     if (methods) {
       if (need(permissions.methods)) return denied();
-      const limited = throttle(tenant, "reports");
+      const limited = throttle(session, "reports");
       if (limited) return limited;
       const user = tenant.users.find((u) => u.id === decodeURIComponent(methods[1]!));
       if (!user) return graphError(404, "Request_ResourceNotFound", "Resource does not exist.");

@@ -44,8 +44,11 @@ export interface SeedRoleAssignment {
 export interface EntraTenantSeed {
   tenantId: string;
   domain: string;
-  /** Access tokens for this tenant, with the application permissions each carries (default: all). */
-  tokens: Array<{ token: string; permissions?: string[] }>;
+  /**
+   * Access tokens for this tenant, with the application permissions each carries (default: all) and the
+   * app each was issued to (default: the token's `appid` claim, else the emulator's one default app).
+   */
+  tokens: Array<{ token: string; permissions?: string[]; appId?: string }>;
   licence: { p1: boolean; p2: boolean };
   securityDefaults: boolean;
   users: SeedUser[];

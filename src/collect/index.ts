@@ -200,7 +200,7 @@ export async function collectConnection(
     now: options.now ?? new Date(),
     secret: (ref) =>
       resolveSecret(ref, { env: options.env, warn: (m) => options.onWarning?.(`${where}: ${m}`) }),
-    quota: (name, limits) => options.quotas.get(name, limits),
+    quota: (name, limits, within) => options.quotas.get(name, limits, within),
     request<T>(
       domain: ReturnType<typeof options.quotas.get>,
       label: string,

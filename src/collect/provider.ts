@@ -27,8 +27,11 @@ export interface CollectContext<Settings> {
   now: Date;
   /** Resolves an `env:`/`file:` reference from the settings. */
   secret(ref: string): Promise<Secret>;
-  /** The named quota domain, shared by every connection that names it. */
-  quota(name: string, limits: QuotaLimits): QuotaDomain;
+  /**
+   * The named quota domain, shared by every connection that names it; `within`, a domain spanning tenants
+   * (a vendor's limit per app across all tenants) whose budget each of its requests also spends.
+   */
+  quota(name: string, limits: QuotaLimits, within?: QuotaDomain): QuotaDomain;
   /**
    * Runs one API request inside `domain`, retrying what `classify` calls throttled or transient, and
    * counts it for coverage. Throws the named error `classify` returns, or Provider(Throttled|Unavailable)Error.

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { QuotaLimits, SharedBudget } from "../collect/quota.js";
+import type { QuotaLimits, RateTake, SharedBudget } from "../collect/quota.js";
 import { realSleep } from "../collect/retry.js";
 import { DistributeError } from "./jobs.js";
 
@@ -18,38 +18,44 @@ import { DistributeError } from "./jobs.js";
  */
 
 /**
- * KEYS[1] the window (a sorted set of request starts, scored by time in ms), KEYS[2] the pause key.
- * ARGV: cap, interval ms, a member id unique to this request. Returns 0 when the request may start,
- * else how many ms to wait before asking again.
+ * KEYS: per domain its window (a sorted set of request starts, scored by time in ms) then its pause key.
+ * ARGV[1] a member id unique to this request, then per domain its cap and interval ms. Returns 0 when the
+ * request may start in every domain (it is then counted in each), else how many ms to wait before asking
+ * again. All or nothing: a request inside a domain spanning tenants spends both windows when it leaves.
  */
 const takeScript = `
-local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return paused end
+local n = #KEYS / 2
+local wait = 0
+for i = 1, n do
+  local paused = redis.call('PTTL', KEYS[2 * i])
+  if paused > wait then wait = paused end
+end
+if wait > 0 then return wait end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local cap = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval)
-if redis.call('ZCARD', KEYS[1]) < cap then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], interval)
-  return 0
+for i = 1, n do
+  local cap = tonumber(ARGV[2 * i])
+  local interval = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2 * i - 1], '-inf', now - interval)
+  if redis.call('ZCARD', KEYS[2 * i - 1]) >= cap then
+    local oldest = redis.call('ZRANGE', KEYS[2 * i - 1], 0, 0, 'WITHSCORES')
+    wait = math.max(wait, 1, tonumber(oldest[2]) + interval - now)
+  end
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + interval - now)
+if wait > 0 then return wait end
+for i = 1, n do
+  redis.call('ZADD', KEYS[2 * i - 1], now, ARGV[1])
+  redis.call('PEXPIRE', KEYS[2 * i - 1], tonumber(ARGV[2 * i + 1]))
+end
+return 0
 `;
 
 /** The longest single wait between asks: a pause set meanwhile, or a slot freed, is seen this soon. */
 const maxWaitMs = 1000;
 
 type TakeClient = Redis & {
-  mfasweepQuotaTake(
-    window: string,
-    pause: string,
-    cap: number,
-    interval: number,
-    member: string,
-  ): Promise<number>;
+  /** `numberOfKeys` first: the script takes as many domains as the request lies within. */
+  mfasweepQuotaTake(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number>;
 };
 
 export class RedisBudget implements SharedBudget {
@@ -60,7 +66,7 @@ export class RedisBudget implements SharedBudget {
 
   /** `client` stays the caller's to close. */
   constructor(client: Redis, prefix: string) {
-    client.defineCommand("mfasweepQuotaTake", { numberOfKeys: 2, lua: takeScript });
+    client.defineCommand("mfasweepQuotaTake", { lua: takeScript });
     this.#client = client as TakeClient;
     this.#prefix = prefix;
   }
@@ -75,15 +81,23 @@ export class RedisBudget implements SharedBudget {
    * One ask: 0 when a request of `domain` may start now (and it is counted), else how many ms until a
    * slot frees up or the domain's pause ends.
    */
-  async tryTake(domain: string, limits: Required<QuotaLimits>): Promise<number> {
-    const { window, pause } = this.#keys(domain);
+  tryTake(domain: string, limits: Required<QuotaLimits>): Promise<number> {
+    return this.tryTakeAll([{ domain, limits }]);
+  }
+
+  /** One ask for a request that spends every domain of `takes`: all are counted, or none. */
+  async tryTakeAll(takes: readonly RateTake[]): Promise<number> {
+    const keys = takes.flatMap(({ domain }) => {
+      const { window, pause } = this.#keys(domain);
+      return [window, pause];
+    });
+    const args = takes.flatMap(({ limits }) => [limits.intervalCap, limits.interval]);
     try {
       return await this.#client.mfasweepQuotaTake(
-        window,
-        pause,
-        limits.intervalCap,
-        limits.interval,
+        keys.length,
+        ...keys,
         `${this.#id}.${this.#sequence++}`,
+        ...args,
       );
     } catch (err) {
       throw new DistributeError(
@@ -92,10 +106,10 @@ export class RedisBudget implements SharedBudget {
     }
   }
 
-  async take(domain: string, limits: Required<QuotaLimits>, signal?: AbortSignal): Promise<void> {
+  async take(takes: readonly RateTake[], signal?: AbortSignal): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
-      const wait = await this.tryTake(domain, limits);
+      const wait = await this.tryTakeAll(takes);
       if (wait <= 0) return;
       await realSleep(Math.min(wait, maxWaitMs), signal);
     }

@@ -34,7 +34,7 @@ export function verifyContext(
     now: options.now,
     secret: (ref) =>
       resolveSecret(ref, { env: options.env, warn: (m) => options.onWarning?.(`${where}: ${m}`) }),
-    quota: (name, limits) => options.quotas.get(name, limits),
+    quota: (name, limits, within) => options.quotas.get(name, limits, within),
     request: (domain, label, send, classify) =>
       withRetry(
         label,

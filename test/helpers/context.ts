@@ -18,7 +18,7 @@ export function testContext<Settings>(
     signal: new AbortController().signal,
     now: options.now ?? new Date(),
     secret: (ref) => resolveSecret(ref, { env: options.env ?? {} }),
-    quota: (name, limits) => quotas.get(name, limits),
+    quota: (name, limits, within) => quotas.get(name, limits, within),
     request: (domain, _label, send) => domain.schedule(send),
     gap: () => {},
     records: () => {},

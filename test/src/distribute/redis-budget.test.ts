@@ -53,7 +53,7 @@ describe.skipIf(redisAbsent)("RedisBudget (real Redis)", () => {
     const a = budget();
     await a.pause("domain-4", 60_000);
     const stop = new AbortController();
-    const taking = a.take("domain-4", limits, stop.signal);
+    const taking = a.take([{ domain: "domain-4", limits }], stop.signal);
     stop.abort(new Error("stopped"));
     await expect(taking).rejects.toThrow("stopped");
   });
