@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import consolePolicy from "../../policies/okta-admin-console-requires-phishing-resistant.js";
 import appPolicy from "../../policies/okta-app-sign-on-requires-mfa.js";
 import sessionPolicy from "../../policies/okta-user-mfa-enforced.js";
 import {
@@ -9,6 +10,7 @@ import {
   type OktaOrgSeed,
   type OrgParts,
   policy,
+  role,
   type SeedFactor,
   type SeedGroup,
   type SeedPolicy,
@@ -61,11 +63,15 @@ const KNOWLEDGE =
   "help.okta.com/oie/en-us/Content/Topics/identity-engine-upgrade/mfa-enhancements.htm and .../authenticators/configure-authenticators.htm: Password and Security Question are both of factor type Knowledge; 'Any 2 factor types' (factorMode 2FA) needs two different types, so password + security question does not satisfy it";
 const SECURITY_QUESTION =
   "help.okta.com/oie/en-us/content/topics/identity-engine/authenticators/configure-security-question.htm: the security question 'supports multifactor authentication (MFA)' and can be used for MFA 'only if the primary authenticator in the global session policy is a password'; help.okta.com/en-us/Content/Topics/Security/mfa/security-question.htm (Classic: a factor the sign-on policy evaluates). Okta recommends against it: the strength is weak";
+const PHISHING =
+  "help.okta.com/oie/en-us/content/topics/identity-engine/authenticators/configure-authenticators.htm: FIDO2 (WebAuthn) is phishing-resistant, Okta Verify push is not; possession.phishingResistant REQUIRED accepts only phishing-resistant authenticators";
 const UNCONFIRMED_OR =
   "UNCONFIRMED: no reachable Okta page says whether users.include and groups.include of one condition are joined by OR or AND (searched docs: 'Okta policy people condition users include groups include'; PolicyPeopleCondition pages list the fields only)";
 
 const ann = (fields: Partial<SeedUser> = {}, factors: SeedFactor[] = [factor("push")]) =>
   seedUser("ann@acme.example", { factors, ...fields });
+const admin = (factors: SeedFactor[]) =>
+  ann({ roles: [role("SUPER_ADMIN", "Super Administrator")] }, factors);
 const staff = group("Staff");
 const contractors = group("Contractors");
 const office = zone("Office", "203.0.113.0/24");
@@ -93,9 +99,13 @@ interface Scenario {
   denied?: RegExp[];
   /** The enrollment policy also allows the security question (else Okta does not list that factor). */
   securityQuestion?: boolean;
+  /** The Admin Console's authentication policy rules; Ann is a super admin and the row judges the console. */
+  adminConsole?: SeedRule[];
 }
 
-type Row = [name: string, doc: string, build: (p: OrgParts) => Scenario, expected: MfaState];
+/** The MFA state of the verdict, or (for the Admin Console) its status and MFA state. */
+type Expected = MfaState | { status: "pass" | "fail"; mfa: MfaState };
+type Row = [name: string, doc: string, build: (p: OrgParts) => Scenario, expected: Expected];
 
 const rows: Row[] = [
   // The default and one MFA policy
@@ -439,7 +449,7 @@ const rows: Row[] = [
   // Two knowledge factors: the security question
   [
     "app rule 2FA ('Any 2 factor types'), Ann holds only a security question; the enrollment policy lets her enroll Okta Verify",
-    `${KNOWLEDGE}; ${ASSURANCE}; ${ENROLL}`,
+    `${KNOWLEDGE}; ${ASSURANCE}; ${ENROLL}; UNCONFIRMED whether password + security question may enroll the possession factor (support.okta.com 'understanding-multi-factor-authentication-behavior-after-oie-upgrade': in OIE factor enrollment necessitates MFA): if not she cannot sign in; bypassable is the worse of the two, never a claim of MFA`,
     () => ({
       users: [ann({}, [factor("question")])],
       securityQuestion: true,
@@ -471,6 +481,65 @@ const rows: Row[] = [
     }),
     "enforced",
   ],
+  // The Admin Console (okta-admin-console-requires-phishing-resistant): Ann is a super admin
+  [
+    "Admin Console: 2FA with a phishing-resistant possession factor, Ann holds WebAuthn",
+    `${ASSURANCE}; ${PHISHING}`,
+    () => ({
+      users: [admin([factor("webauthn")])],
+      adminConsole: [
+        appRule("Console: 2FA", { priority: 99, factorMode: "2FA", phishingResistant: true, system: true }),
+      ],
+    }),
+    { status: "pass", mfa: "enforced" },
+  ],
+  [
+    "Admin Console: 2FA without phishing resistance, Ann holds WebAuthn and push (push is accepted)",
+    `${ASSURANCE}; ${PHISHING}`,
+    () => ({
+      users: [admin([factor("webauthn"), factor("push")])],
+      adminConsole: [appRule("Console: 2FA", { priority: 99, factorMode: "2FA", system: true })],
+    }),
+    { status: "fail", mfa: "enforced" },
+  ],
+  [
+    "Admin Console: 2FA phishing-resistant, Ann holds push only",
+    `${ASSURANCE}; ${PHISHING}`,
+    () => ({
+      users: [admin([factor("push")])],
+      adminConsole: [
+        appRule("Console: 2FA", { priority: 99, factorMode: "2FA", phishingResistant: true, system: true }),
+      ],
+    }),
+    { status: "fail", mfa: "enforced" },
+  ],
+  [
+    "Admin Console: phishing-resistant rule for group Staff only, Ann not in it, 2FA catch-all, Ann holds WebAuthn and push",
+    `${PEOPLE}; ${PRIORITY}; ${PHISHING}`,
+    (p) => ({
+      groups: [p.everyone, staff],
+      users: [admin([factor("webauthn"), factor("push")])],
+      adminConsole: [
+        appRule("Console: Staff", {
+          priority: 1,
+          factorMode: "2FA",
+          phishingResistant: true,
+          groups: { include: [staff.id] },
+        }),
+        appRule("Console: 2FA", { priority: 99, factorMode: "2FA", system: true }),
+      ],
+    }),
+    { status: "fail", mfa: "enforced" },
+  ],
+  [
+    "Admin Console: 1FA catch-all",
+    ASSURANCE,
+    () => ({
+      users: [admin([factor("webauthn")])],
+      adminConsole: [appRule("Console: 1FA", { priority: 99, factorMode: "1FA", system: true })],
+    }),
+    { status: "fail", mfa: "none" },
+  ],
 ];
 
 /** The org's enrollment policy with the security question authenticator allowed (enroll.self OPTIONAL). */
@@ -491,6 +560,7 @@ function withSecurityQuestion(p: SeedPolicy): SeedPolicy {
 
 async function verdictOf(build: Row[2]) {
   let payrollId: string | undefined;
+  let console_ = false;
   let denied: RegExp[] = [];
   let securityQuestion = false;
   const seed: OktaOrgSeed = seedOrg(host, token, (p) => {
@@ -498,6 +568,8 @@ async function verdictOf(build: Row[2]) {
     denied = s.denied ?? [];
     securityQuestion = s.securityQuestion === true;
     if (s.defaultRule) p.defaultGlobalSession.rules = [s.defaultRule];
+    if (s.adminConsole) p.adminConsolePolicy.rules = s.adminConsole;
+    console_ = s.adminConsole !== undefined;
     const payroll = s.payroll ? app("payroll_saml", "Payroll", s.payroll.id) : undefined;
     payrollId = payroll?.id;
     return {
@@ -523,9 +595,11 @@ async function verdictOf(build: Row[2]) {
     expect(collection.coverage.status, JSON.stringify(collection.coverage.gaps)).toBe("complete");
   const inventory = linked(collection);
   const context = contextOf({ inventory, now: new Date("2026-11-24T12:00:00Z"), options: {} });
-  const verdicts = payrollId
-    ? appPolicy.evaluate(context).filter((v) => v.subject.name === "Payroll")
-    : sessionPolicy.evaluate(context);
+  const verdicts = console_
+    ? consolePolicy.evaluate(context)
+    : payrollId
+      ? appPolicy.evaluate(context).filter((v) => v.subject.name === "Payroll")
+      : sessionPolicy.evaluate(context);
   expect(verdicts).toHaveLength(1);
   return verdicts[0]!;
 }
@@ -533,7 +607,9 @@ async function verdictOf(build: Row[2]) {
 describe("Okta sign-on semantics: configuration → documented verdict", () => {
   it.each(rows)("%s (%s)", async (_name, _doc, build, expected) => {
     const verdict = await verdictOf(build);
-    expect(verdict.mfa?.state, verdict.message).toBe(expected);
+    if (typeof expected === "object") expect(verdict.status, verdict.message).toBe(expected.status);
+    const state = typeof expected === "object" ? expected.mfa : expected;
+    expect(verdict.mfa?.state, verdict.message).toBe(state);
     expect(verdict.evidence.length, "every verdict carries evidence").toBeGreaterThan(0);
   });
 });
