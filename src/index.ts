@@ -22,6 +22,7 @@ export { type DoctorReport, doctor } from "./doctor.js";
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
 export type { Policy, PolicyMeta, Verdict } from "./evaluate/policy.js";
+export { defaultEvaluationThreads, EvaluationError } from "./evaluate/pool/index.js";
 export { couldNotRun, type Exit, exitFor, type RunVerdict } from "./exit.js";
 export {
   type ExportFilter,

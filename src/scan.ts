@@ -7,9 +7,11 @@ import type { Config } from "./config/load.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate/index.js";
 import type { Policy } from "./evaluate/policy.js";
+import type { Evaluator } from "./evaluate/pool/index.js";
 import { resolvePolicySettings } from "./evaluate/profiles.js";
 import { exceptionUse, recordTenant, unmatchedWarnings } from "./evaluate/unmatched.js";
 import { link } from "./link/index.js";
+import type { Result } from "./model/index.js";
 import { type ScanReport, sortResults, summarize, version } from "./report.js";
 import { defaultVerifySample, verifyInventories } from "./verify/index.js";
 
@@ -27,6 +29,12 @@ export interface ScanOptions extends CollectOptions {
    * (default true). A sweep turns it off for its per-tenant scans and checks across all its tenants once.
    */
   checkExceptions?: boolean;
+  /**
+   * Links and evaluates each tenant elsewhere (the sweep's evaluation threads), so this thread goes on
+   * collecting other tenants meanwhile. Only for the registered policies: a caller's own `policies` and
+   * `verify` (which reads the linked inventory) evaluate here.
+   */
+  evaluator?: Evaluator;
 }
 
 /** collect → link → evaluate → report, for the selected tenants (DESIGN.md §3). Persists nothing. */
@@ -42,15 +50,34 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
   // One registry for collection and What If: both of a tenant's Conditional Access calls share 1 request/s.
   const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
   const collections = await collect(config, { ...options, now, quotas });
-  const inventories = mergeCollections(config, collections).map((inventory) => link(inventory));
+  const merged = mergeCollections(config, collections);
   const resolved = new Map(config.tenants.map((t) => [t.id, resolvePolicySettings(t.profile, t.policies)]));
-  const evaluated = evaluate({
-    tenants: inventories,
-    policies: options.policies ?? registeredPolicies,
-    exceptions: config.exceptions,
-    now,
-    policySettings: new Map([...resolved].map(([id, r]) => [id, r.settings])),
-  });
+  const policies = options.policies ?? registeredPolicies;
+  const elsewhere = options.verify || policies !== registeredPolicies ? undefined : options.evaluator;
+  let inventories = merged;
+  let evaluated: Result[];
+  if (elsewhere) {
+    const each = await Promise.all(
+      merged.map((inventory) =>
+        elsewhere.evaluate({
+          inventory,
+          exceptions: config.exceptions,
+          now,
+          settings: resolved.get(inventory.tenant.id)?.settings,
+        }),
+      ),
+    );
+    evaluated = each.flat();
+  } else {
+    inventories = merged.map((inventory) => link(inventory));
+    evaluated = evaluate({
+      tenants: inventories,
+      policies,
+      exceptions: config.exceptions,
+      now,
+      policySettings: new Map([...resolved].map(([id, r]) => [id, r.settings])),
+    });
+  }
   const verified = options.verify
     ? await verifyInventories(config, inventories, evaluated, {
         ...options,

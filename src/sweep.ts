@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { QuotaRegistry } from "./collect/quota.js";
 import type { Config } from "./config/load.js";
 import { ConfigError, describeError } from "./errors.js";
+import { EvaluationPool } from "./evaluate/pool/index.js";
 import { exceptionUse, recordTenant, unmatchedWarnings } from "./evaluate/unmatched.js";
 import { countFinding, exitFor, type RunVerdict } from "./exit.js";
 import { type Coverage, type Result, type Severity, severityRank } from "./model/index.js";
@@ -43,6 +44,13 @@ export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
    * (before this sweep starts): a distributed sweep withdraws their collection jobs still waiting.
    */
   onInterrupted?: (sweeps: LockHolder[]) => Promise<void>;
+  /**
+   * Worker threads that link and evaluate tenants (default 0: this thread does), so one tenant's
+   * evaluation does not stall the collection and reconcile of the others (#20 item 4). Used when more
+   * than one tenant is swept and no `evaluator` is given. Tenants held at once stay `tenantConcurrency`:
+   * a tenant waiting for a thread keeps its place. `defaultEvaluationThreads()` uses the machine's cores.
+   */
+  threads?: number;
 }
 
 /** Change lines a sweep that keeps no results still returns: the most severe ones, enough to act on. */
@@ -113,6 +121,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
 
   const lock = await acquireLock(store, sweepLockName, { ...options.lock, owner: id });
   let finished = false;
+  let pool: EvaluationPool | undefined;
   try {
     for (const stale of lock.tookOver)
       await store.finishSweep(stale.owner, { status: "interrupted", finishedAt: now.toISOString() });
@@ -125,6 +134,9 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
     });
 
     const quotas = options.quotas ?? new QuotaRegistry(options.enforceQuotas ?? true);
+    if (!options.evaluator && (options.threads ?? 0) > 0 && selected.length > 1)
+      pool = new EvaluationPool({ threads: options.threads ?? 1 });
+    const evaluator = options.evaluator ?? pool;
     const entries: TenantEntry[] = new Array(selected.length);
     // Only what the end of the sweep needs of each tenant's scan; the scan reports themselves are dropped.
     const reports: Array<Pick<ScanReport, "tenants" | "coverage">> = [];
@@ -168,6 +180,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
           now,
           sweepId: id,
           checkExceptions: false,
+          evaluator,
         });
       } catch (err) {
         entries[i] = entry({ error: describeError(err), coverage: tenantCoverage([]) });
@@ -270,6 +283,7 @@ export async function sweep(config: Config, options: SweepOptions): Promise<Swee
       await store
         .finishSweep(id, { status: "interrupted", finishedAt: clock().toISOString() })
         .catch(() => {});
+    await pool?.close();
     await lock.release();
   }
 }

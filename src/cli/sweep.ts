@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../composition.js";
 import { ConfigError } from "../errors.js";
+import { defaultEvaluationThreads } from "../evaluate/pool/index.js";
 import { exitFor } from "../exit.js";
 import { Severity } from "../model/index.js";
 import { isStorePath, openStore } from "../queue/index.js";
@@ -23,6 +24,7 @@ interface SweepCliOptions {
   failOn?: Severity;
   concurrency: string;
   wait: string;
+  threads: string;
   schedule?: Cadence;
   queue?: string;
   queuePrefix: string;
@@ -84,6 +86,11 @@ export function sweepCommand(): Command {
       "tenants scanned at once (each tenant's vendors have their own rate limits)",
       "8",
     )
+    .option(
+      "--threads <n>",
+      "worker threads that link and evaluate tenants while others are collected (0: all in one thread)",
+      String(defaultEvaluationThreads()),
+    )
     .option("--wait <seconds>", "how long to wait for a sweep already running on the same store", "10")
     .option(
       "--queue <redis>",
@@ -117,6 +124,9 @@ export function sweepCommand(): Command {
       printWarnings(warnings);
       const concurrency = positive("--concurrency", options.concurrency, 1);
       const waitMs = positive("--wait", options.wait, 0) * 1000;
+      const threads = positive("--threads", options.threads, 0);
+      if (!Number.isInteger(threads))
+        throw new ConfigError(`--threads must be a whole number (got '${options.threads}')`);
       const queue = options.queue
         ? await openQueueCollector(
             options.queue,
@@ -144,6 +154,7 @@ export function sweepCommand(): Command {
           store,
           tenants: options.tenant.length ? options.tenant : undefined,
           tenantConcurrency: concurrency,
+          threads,
           ...(queue ? { collector: queue.collector } : {}),
           lock: { waitMs },
           // The table prints the queue's summary; only JSON carries the results, so only it keeps them.
