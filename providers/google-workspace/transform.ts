@@ -125,6 +125,14 @@ export function signInVerdict(
       evidence,
       orgUnitSetting.evidence.filter((e) => e.field === "allowedSignInFactorSet"),
     );
+  const scheduled = enforced ? scheduledEnforcement(orgUnitSetting, ctx) : undefined;
+  if (scheduled)
+    return {
+      state: "unknown",
+      strength: null,
+      reason: `Google reports 2-Step Verification enforced, but the user's OU turns enforcement on only from ${scheduled}: whether isEnforcedIn2Sv counts enforcement scheduled for a later date is documented nowhere mfasweep can reach, and until then users can turn 2SV off`,
+      evidence: [...evidence, ...(orgUnitSetting?.evidence ?? [])],
+    };
   if (enforced && enrolled)
     return { state: "enforced", strength, reason: "2-Step Verification is enforced and enrolled", evidence };
   if (enforced) return unenrolledUnderEnforcement(evidence, period);
@@ -141,6 +149,21 @@ export function signInVerdict(
     reason: "2-Step Verification is neither enforced nor enrolled: the password alone signs in",
     evidence,
   };
+}
+
+/**
+ * The date an OU's own enforcement starts, when it is still ahead (`enforcedFrom` as the Policy API gave it,
+ * recorded in the setting's evidence by `orgUnitSettings`; group-targeted policies are not the OU's).
+ */
+function scheduledEnforcement(setting: MfaSetting | undefined, ctx: MappingContext): string | undefined {
+  if (setting?.enforcement !== "not-enforced") return undefined;
+  for (const e of setting.evidence) {
+    if (e.field !== "enforcedFrom" || e.note?.startsWith("targets ") || typeof e.value !== "string") continue;
+    const from: unknown = JSON.parse(e.value);
+    if (typeof from === "string" && from !== enforcementOff && Date.parse(from) > ctx.now.getTime())
+      return from;
+  }
+  return undefined;
 }
 
 /**

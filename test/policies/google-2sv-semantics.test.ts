@@ -241,6 +241,27 @@ const rows: Row[] = [
     }),
     user("unknown", "unknown"),
   ],
+  [
+    "OU enforcement from a future date; Google reports Ann enforced and enrolled",
+    `UNCONFIRMED: whether isEnforcedIn2Sv is true before an 'On from' date is documented nowhere reachable (searched pages: 'isEnforcedIn2Sv true before enforcement date Turn on enforcement from'); until the date users can turn 2SV off (${ENFORCE})`,
+    ({ root, ann }) => ({
+      users: [ann({ isEnforcedIn2Sv: true, isEnrolledIn2Sv: true })],
+      policies: twoStepPolicies(root, { allowEnrollment: true, enforcedFrom: "2027-01-01T00:00:00Z" }),
+    }),
+    user("unknown", "unknown"),
+  ],
+  [
+    "a group turns enforcement on in an OU with enforcement off; Google reports Ann (a member) enforced and enrolled",
+    `${GROUPS}; ${FIELDS} (Google applies group policies to isEnforcedIn2Sv)`,
+    ({ root, ann }) => ({
+      users: [ann({ isEnforcedIn2Sv: true, isEnrolledIn2Sv: true })],
+      policies: [
+        ...twoStepPolicies(root, { allowEnrollment: true }),
+        ...forGroup(twoStepPolicies(root, enforcedSince2025).slice(1, 2), "admins"),
+      ],
+    }),
+    user("pass", "enforced"),
+  ],
   // Per OU, from the Policy API
   [
     "root OU enforced since 2025",
