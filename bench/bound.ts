@@ -1,106 +1,100 @@
+import { documented as entra } from "../providers/entra/emulator.js";
+import { documented as google } from "../providers/google-workspace/emulator.js";
 import { documented as okta } from "../providers/okta/emulator.js";
 import type { DirectoryType } from "./portfolio.js";
 
 /**
- * The lower bound of a sweep (DESIGN.md §7): a sweep is bound by the vendors' rate limits, not by CPU.
+ * The lower bound of a sweep (DESIGN.md §7): the least wall time the vendors' documented limits allow, as
+ * the emulators enforce them (each emulator states its limits in `documented`; nothing here restates a
+ * number).
  *
- * Every (tenant, provider) has quota domains with documented limits. A domain that served `n` requests
- * (what the sweep needed; throttled answers are waste and not counted) under a limit of `C` requests per
- * window `W` needs, counted in whole windows (the vendor admits a window's C at once, so request kC+1
- * cannot start before k·W after the first; a sliding window, as the emulators keep it):
+ * A quota domain that served `n` requests (what the sweep needed; throttled answers are waste and not
+ * counted) under `C` requests per window `W` cannot finish sooner than, in whole windows:
  *
- *   window time    = floor((n − 1) / C) · W
+ *   sliding window (Graph's reports and Conditional Access, Google's per-user quota: a request is admitted
+ *   while fewer than C were admitted in the W before it): request kC+1 starts at least k·W after the
+ *   first, so floor((n − 1) / C) · W;
+ *   clock-aligned window (Okta's per-minute budgets, fresh at each clock minute): the n requests need
+ *   m = ceil(n / C) distinct windows, the first being the one the sweep starts in, so the last begins
+ *   (m − 1) · W − (start mod W) after the start (never less than 0);
  *
- * and, where the vendor limits requests in flight to K, at least n · rtt ÷ K. A tenant's listings whose
- * pages are sequential (each page's link comes from the page before) and the reads that need an earlier
- * answer form its chain of `D` dependent round trips (`dependentRounds`). With `rtt` the emulators'
- * latency (the shortest possible round trip):
+ * and, where the vendor limits requests in flight to K (Okta's 75 per org, held for a request's whole
+ * round trip), at least n · rtt ÷ K. Each domain's time plus one round trip (`rtt`, the emulators'
+ * latency) for its last request; a tenant's chain of D dependent round trips (`dependentRounds`: pages
+ * that follow one another, reads that need an earlier answer) needs D · rtt. The chain and the windows
+ * overlap (the user list pages on while factor calls wait for the next minute), so:
  *
- *   minimum(tenant) = max( max over its domains of (window time, concurrency time) + rtt,  D · rtt )
+ *   minimum = max( max over domains of (window time, concurrency time) + rtt,  max over tenants of D · rtt )
  *
- * where the dependent round trips are a max, not a sum: they overlap the waiting for windows (the user
- * list pages on while factor calls wait for the next minute), and a sum would no longer be a minimum.
+ * Most domains belong to one tenant (its Graph buckets, its Okta org, its Google admin), so tenants do not
+ * add up. A domain whose limit is per app (`per: "app"`, such as Graph's reports bucket across all
+ * tenants) is one domain over every tenant's requests of that kind: it enters the bound once, summed.
  *
- * The issue's bound is the plain "requests needed ÷ allowed rate, plus dependent round trips":
- *
- *   rate(tenant)    = max over its domains of (n · W ÷ C, concurrency time) + D · rtt
- *
- * the pace of a client that spreads each window's budget over the window instead of spending it in the
- * first second. It is not a strict lower bound (a domain needing fewer than C requests can finish in one
- * round trip), so both are reported: `rateMs`, the bound the targets are stated against, and `minimumMs`,
- * what no client can beat against these limits.
- *
- * Domains are per tenant (each tenant has its own Graph and Okta buckets and its own Google admin user),
- * so tenants do not add up: a sweep that keeps every domain busy at once finishes with its slowest tenant.
- * Both are the max over tenants.
+ * An earlier version also reported "requests ÷ rate + D · rtt"; it is not a bound (a domain needing fewer
+ * than C requests finishes in one round trip), so it is gone.
  */
+
+export type WindowKind = "sliding" | "aligned";
 
 export interface Limit {
   /** Requests admitted per window. */
   cap?: number;
   windowMs?: number;
+  window?: WindowKind;
+  /** "app": one domain over every tenant's requests of this kind. Default: per tenant. */
+  per?: "tenant" | "app";
   /** Requests in flight at once before the vendor refuses. */
   concurrency?: number;
+  /** Graph's request class the limit counts ("reports", "conditional-access", "directory"). */
+  bucket?: string;
   /** Where the number comes from. */
   source: string;
 }
 
-export const documentedLimits = {
-  "entra:reports": {
-    cap: 5,
-    windowMs: 10_000,
-    source: "Graph identity and access reports: 5 requests per 10 s per app per tenant",
-  },
-  "entra:conditional-access": {
-    cap: 1,
-    windowMs: 1_000,
-    source: "Graph identity protection and Conditional Access: 1 request per second per tenant",
-  },
-  // 3,500 resource units per 10 s for the smallest tenants; a $select'ed GET costs at least 1 unit, so at
-  // most 3,500 requests (the cheapest case, hence a lower bound).
+/** The tenant name of a domain that spans tenants. */
+export const allTenants = "all tenants";
+
+const oktaGroup = (group: keyof typeof okta.perMinuteLimits, what: string): Limit => ({
+  cap: okta.perMinuteLimits[group].paid,
+  windowMs: okta.rateWindow.windowMs,
+  window: okta.rateWindow.window,
+  source: `Okta ${what}: ${okta.perMinuteLimits[group].paid} per minute (paid orgs), clock-aligned minutes`,
+});
+
+export const documentedLimits: Record<string, Limit> = {
+  ...Object.fromEntries(Object.entries(entra.rateLimits).map(([key, limit]) => [`entra:${key}`, limit])),
   "entra:directory": {
-    cap: 3_500,
-    windowMs: 10_000,
-    source:
-      "Graph directory token bucket: 3,500 resource units per 10 s (tenants under 50 users), ≥ 1 unit per GET",
+    bucket: "directory",
+    source: "Graph directory token bucket (3,500+ resource units per 10 s): not enforced, never reached here",
   },
-  "okta:users": {
-    cap: okta.perMinuteLimits.users.paid,
-    windowMs: 60_000,
-    source: "Okta /api/v1/users: 600 per minute (paid orgs)",
-  },
-  "okta:apps": {
-    cap: okta.perMinuteLimits.apps.paid,
-    windowMs: 60_000,
-    source: "Okta /api/v1/apps: 100 per minute (paid orgs)",
-  },
-  "okta:groups": {
-    cap: okta.perMinuteLimits.groups.paid,
-    windowMs: 60_000,
-    source: "Okta /api/v1/groups: 600 per minute (paid orgs)",
-  },
-  "okta:other": {
-    cap: okta.perMinuteLimits.other.paid,
-    windowMs: 60_000,
-    source: "Okta most other /api/v1 actions (factors, roles, policies): 600 per minute (paid orgs)",
-  },
+  "okta:users": oktaGroup("users", "/api/v1/users"),
+  "okta:apps": oktaGroup("apps", "/api/v1/apps"),
+  "okta:groups": oktaGroup("groups", "/api/v1/groups"),
+  "okta:other": oktaGroup("other", "most other /api/v1 actions (factors, roles, policies)"),
   // Not a bucket of its own: the org-wide limit on requests in flight, over every Okta request of the org.
   "okta:org": {
     concurrency: okta.orgConcurrencyLimit,
-    source: "Okta: 75 concurrent API transactions per org",
+    source: `Okta: ${okta.orgConcurrencyLimit} concurrent API transactions per org`,
   },
-  "google-workspace:directory": {
-    cap: 2_400,
-    windowMs: 60_000,
-    source: "Google Directory API: 2,400 queries per minute per user per Cloud project",
-  },
+  "google-workspace:directory": google.rateLimits.directory,
   "google-workspace:policy": {
     source: "Cloud Identity Policy API: no documented per-minute limit used here",
   },
-} as const satisfies Record<string, Limit>;
-export type LimitKind = keyof typeof documentedLimits;
+};
+export type LimitKind = string;
+
+/** The kinds of limit that span tenants and count the same requests as the per-tenant `kind`. */
+export function appKinds(kind: LimitKind): LimitKind[] {
+  const bucket = documentedLimits[kind]?.bucket;
+  if (!bucket) return [];
+  const provider = kind.split(":")[0];
+  return Object.entries(documentedLimits)
+    .filter(([k, l]) => l.per === "app" && l.bucket === bucket && k.startsWith(`${provider}:`))
+    .map(([k]) => k);
+}
 
 export interface DomainCount {
+  /** The tenant, or `allTenants` for a domain whose limit is per app. */
   tenant: string;
   provider: DirectoryType;
   kind: LimitKind;
@@ -118,8 +112,6 @@ export interface DomainTime {
   tenant: string;
   kind: LimitKind;
   requests: number;
-  /** Requests ÷ allowed rate (ms), or the concurrency time if larger. */
-  rateMs: number;
   /** Whole windows (ms), or the concurrency time if larger: what no client can beat. */
   minimumMs: number;
 }
@@ -129,36 +121,38 @@ export interface Binding {
   /** The domain kind, or the tenant's chain of dependent round trips. */
   kind: LimitKind | "dependent round trips";
   requests: number;
-  /** The tenant's dependent round trips. */
+  /** The tenant's dependent round trips (0 for a domain across tenants). */
   rounds: number;
   ms: number;
 }
 
 export interface Bound {
-  /** The issue's bound: requests ÷ allowed rate plus dependent round trips, max over tenants. */
-  rateMs: number;
-  /** The true minimum against these limits, max over tenants. */
+  /** What no client can beat against these limits. */
   minimumMs: number;
   rttMs: number;
-  rateBinding: Binding | undefined;
   minimumBinding: Binding | undefined;
-  /** Per domain kind: the slowest tenant's domain of that kind. */
+  /** Per domain kind: its slowest domain. */
   slowestByKind: DomainTime[];
 }
 
-/** Rate and minimum times of one domain (ms). */
-export function domainTime(
-  kind: LimitKind,
-  requests: number,
-  rttMs: number,
-): { rateMs: number; minimumMs: number } {
-  if (requests <= 0) return { rateMs: 0, minimumMs: 0 };
-  const limit: Limit = documentedLimits[kind];
+/**
+ * The least time (ms) from the sweep's start to the start of a domain's last request. `startedAt` (epoch
+ * ms) places clock-aligned windows; without it, the most favourable start is assumed.
+ */
+export function domainTime(kind: LimitKind, requests: number, rttMs: number, startedAt?: number): number {
+  if (requests <= 0) return 0;
+  const limit = documentedLimits[kind];
+  if (!limit) throw new Error(`no documented limit for ${kind}`);
   const concurrencyMs = limit.concurrency ? (requests * rttMs) / limit.concurrency : 0;
-  if (!limit.cap || !limit.windowMs) return { rateMs: concurrencyMs, minimumMs: concurrencyMs };
-  const rateMs = (requests * limit.windowMs) / limit.cap;
-  const minimumMs = Math.floor((requests - 1) / limit.cap) * limit.windowMs;
-  return { rateMs: Math.max(rateMs, concurrencyMs), minimumMs: Math.max(minimumMs, concurrencyMs) };
+  if (!limit.cap || !limit.windowMs) return concurrencyMs;
+  let windowMs: number;
+  if (limit.window === "aligned") {
+    const windows = Math.ceil(requests / limit.cap);
+    // Unknown start: it could fall at the very end of its window.
+    const phase = startedAt === undefined ? limit.windowMs : startedAt % limit.windowMs;
+    windowMs = Math.max(0, (windows - 1) * limit.windowMs - phase);
+  } else windowMs = Math.floor((requests - 1) / limit.cap) * limit.windowMs;
+  return Math.max(windowMs, concurrencyMs);
 }
 
 /**
@@ -174,51 +168,43 @@ export function dependentRounds(provider: DirectoryType, steps: Record<string, n
   return users;
 }
 
-export function lowerBound(domains: DomainCount[], chains: TenantChain[], rttMs: number): Bound {
-  const rounds = new Map<string, number>();
-  for (const c of chains) rounds.set(c.tenant, Math.max(rounds.get(c.tenant) ?? 0, c.rounds));
+export function lowerBound(
+  domains: DomainCount[],
+  chains: TenantChain[],
+  rttMs: number,
+  startedAt?: number,
+): Bound {
   const times: DomainTime[] = domains.map((d) => ({
     tenant: d.tenant,
     kind: d.kind,
     requests: d.requests,
-    ...domainTime(d.kind, d.requests, rttMs),
+    minimumMs: domainTime(d.kind, d.requests, rttMs, startedAt),
   }));
-  const byTenant = new Map<string, DomainTime[]>();
-  for (const t of times) byTenant.set(t.tenant, [...(byTenant.get(t.tenant) ?? []), t]);
-  const slowest = (mine: DomainTime[], key: "rateMs" | "minimumMs") =>
-    mine.reduce<DomainTime | undefined>((a, t) => (!a || t[key] > a[key] ? t : a), undefined);
-  let rate: Binding | undefined;
+  const rounds = new Map<string, number>();
+  for (const c of chains) rounds.set(c.tenant, Math.max(rounds.get(c.tenant) ?? 0, c.rounds));
   let minimum: Binding | undefined;
-  for (const tenant of new Set([...rounds.keys(), ...byTenant.keys()])) {
-    const mine = byTenant.get(tenant) ?? [];
-    const d = rounds.get(tenant) ?? 0;
-    const chainMs = d * rttMs;
-    const chain: Binding = { tenant, kind: "dependent round trips", requests: d, rounds: d, ms: chainMs };
-    // The issue's bound: the slowest domain's requests ÷ rate, plus the dependent round trips.
-    const r = slowest(mine, "rateMs");
-    const tenantRate: Binding = r
-      ? { tenant, kind: r.kind, requests: r.requests, rounds: d, ms: r.rateMs + chainMs }
-      : chain;
-    if (!rate || tenantRate.ms > rate.ms) rate = tenantRate;
-    // The minimum: whole windows plus the last round trip, or the chain, whichever is longer.
-    const m = slowest(mine, "minimumMs");
-    const windowMs = m ? m.minimumMs + rttMs : 0;
-    const tenantMinimum: Binding =
-      m && windowMs >= chainMs
-        ? { tenant, kind: m.kind, requests: m.requests, rounds: d, ms: windowMs }
-        : chain;
-    if (!minimum || tenantMinimum.ms > minimum.ms) minimum = tenantMinimum;
-  }
+  const consider = (b: Binding) => {
+    if (!minimum || b.ms > minimum.ms) minimum = b;
+  };
+  for (const t of times)
+    if (t.requests > 0)
+      consider({
+        tenant: t.tenant,
+        kind: t.kind,
+        requests: t.requests,
+        rounds: rounds.get(t.tenant) ?? 0,
+        ms: t.minimumMs + rttMs,
+      });
+  for (const [tenant, d] of rounds)
+    consider({ tenant, kind: "dependent round trips", requests: d, rounds: d, ms: d * rttMs });
   const slowestByKind = new Map<LimitKind, DomainTime>();
   for (const t of times) {
     const current = slowestByKind.get(t.kind);
-    if (!current || t.rateMs > current.rateMs) slowestByKind.set(t.kind, t);
+    if (!current || t.minimumMs > current.minimumMs) slowestByKind.set(t.kind, t);
   }
   return {
-    rateMs: rate?.ms ?? 0,
     minimumMs: minimum?.ms ?? 0,
     rttMs,
-    rateBinding: rate,
     minimumBinding: minimum,
     slowestByKind: [...slowestByKind.values()],
   };

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { startEntraEmulator } from "../providers/entra/emulator.js";
+import { type EntraTenantSeed, startEntraEmulator } from "../providers/entra/emulator.js";
 import { startGoogleEmulator } from "../providers/google-workspace/emulator.js";
 // Limits from the emulator's documented table (identity-apis.md §2.3), not from the client's pacing.
 import {
@@ -12,7 +12,7 @@ import {
   startOktaEmulator,
 } from "../providers/okta/emulator.js";
 import type { RecordedRequest, RunningEmulator } from "../src/emulator/server.js";
-import { documentedLimits, type LimitKind } from "./bound.js";
+import { allTenants, appKinds, type LimitKind } from "./bound.js";
 import {
   benchTypes,
   type DirectoryType,
@@ -44,21 +44,41 @@ export const StartArgs = z.object({
 });
 export type StartArgs = z.infer<typeof StartArgs>;
 
-/** What one (tenant, quota domain) was served. `steps` counts the listings whose pages are sequential. */
+/**
+ * What one (tenant, quota domain) was served; `tenant` is `allTenants` for a domain whose limit is per app
+ * (the same requests are also in their tenant's tally). `steps` counts the listings whose pages are
+ * sequential. `inner`: of served + throttled, the requests that came inside a JSON batch (Graph throttles
+ * each on its own; the `$batch` request that carried them is counted once, as a directory request).
+ */
 export const Tally = z.object({
   tenant: z.string(),
   provider: z.enum(["entra", "okta", "google-workspace"]),
-  kind: z.enum(Object.keys(documentedLimits) as [LimitKind, ...LimitKind[]]),
+  kind: z.string(),
   served: z.number(),
   throttled: z.number(),
   /** Other refusals and errors (4xx/5xx that are not throttling). */
   errors: z.number(),
+  inner: z.number(),
   steps: z.record(z.string(), z.number()),
 });
 export type Tally = z.infer<typeof Tally>;
 
+/** The emulator process's own CPU time and peak RSS (it serves every tenant of the run). */
+export const EmulatorUsage = z.object({ cpuS: z.number(), peakRssMb: z.number() });
+export type EmulatorUsage = z.infer<typeof EmulatorUsage>;
+
+/** Requests of one domain known before the sweep (see `plannedReports`). */
+const Planned = z.object({
+  tenant: z.string(),
+  provider: z.literal("entra"),
+  kind: z.string(),
+  requests: z.number(),
+});
 const Ready = z.object({
   kind: z.literal("ready"),
+  plannedReports: z.array(Planned),
+  /** Enabled Entra users over all tenants (the naive loop reads each one's methods). */
+  entraEnabledUsers: z.number(),
   endpoints: z.object({
     entra: z.object({ url: z.string(), certificate: z.string() }).optional(),
     okta: z.object({ url: z.string() }).optional(),
@@ -66,7 +86,7 @@ const Ready = z.object({
   }),
   seedMs: z.number(),
 });
-const Stats = z.object({ kind: z.literal("stats"), tallies: z.array(Tally) });
+const Stats = z.object({ kind: z.literal("stats"), tallies: z.array(Tally), usage: EmulatorUsage });
 const Failed = z.object({ kind: z.literal("failed"), error: z.string() });
 const ChildMessage = z.discriminatedUnion("kind", [Ready, Stats, Failed]);
 
@@ -97,9 +117,69 @@ export function classify(
   return { kind: "google-workspace:policy" };
 }
 
+/**
+ * The inner requests of a Graph JSON batch with their inner statuses (each is throttled on its own), paths
+ * under the outer request's version.
+ */
+export function batchInner(
+  request: Pick<RecordedRequest, "path" | "body">,
+  answer: unknown,
+): Array<{ path: string; query: Record<string, string>; status: number }> {
+  const version = request.path.split("/")[1] ?? "v1.0";
+  const asked = z
+    .object({ requests: z.array(z.object({ id: z.string(), url: z.string() })) })
+    .safeParse(safeJson(request.body));
+  const answered = z
+    .object({ responses: z.array(z.object({ id: z.string(), status: z.number() })) })
+    .safeParse(answer);
+  if (!asked.success || !answered.success) return [];
+  const urls = new Map(asked.data.requests.map((r) => [r.id, r.url]));
+  return answered.data.responses.flatMap((r) => {
+    const url = urls.get(r.id);
+    if (url === undefined) return [];
+    const u = new URL(url.replace(/^\/?/, "/"), "http://graph.invalid");
+    return [
+      { path: `/${version}${u.pathname}`, query: Object.fromEntries(u.searchParams), status: r.status },
+    ];
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether an answer was a throttling refusal (Graph/Okta 429, Google 403 userRateLimitExceeded). */
 function isThrottle(provider: DirectoryType, status: number): boolean {
   return status === 429 || (provider === "google-workspace" && status === 403);
+}
+
+/** The registration report's page (the bench sets it; Graph does not document its `$top`). */
+const registrationPage = 500;
+
+/**
+ * The Graph reports requests each Entra tenant needs, known from its seed before the sweep: the
+ * registration report's pages with P1, or one inner request per enabled user's methods without it (the
+ * report is refused first, uncounted); summed across tenants too where the limit is per app.
+ */
+export function plannedReportRequests(
+  tenants: Array<{ id: string; seed: EntraTenantSeed }>,
+): Array<z.infer<typeof Planned>> {
+  const out: Array<z.infer<typeof Planned>> = [];
+  const kind = "entra:reports";
+  let total = 0;
+  for (const { id, seed } of tenants) {
+    const enabled = seed.users.filter((u) => u.accountEnabled).length;
+    const requests = seed.licence.p1 ? Math.max(1, Math.ceil(enabled / registrationPage)) : enabled;
+    total += requests;
+    out.push({ tenant: id, provider: "entra", kind, requests });
+  }
+  for (const k of appKinds(kind))
+    out.push({ tenant: allTenants, provider: "entra", kind: k, requests: total });
+  return out;
 }
 
 async function serve(args: StartArgs): Promise<void> {
@@ -117,17 +197,21 @@ async function serve(args: StartArgs): Promise<void> {
       if (t.directories[d]) owner.set(tokenFor(plan, t, d), { tenant: t.id, provider: d });
 
   const tallies = new Map<string, Tally>();
-  const count = (provider: DirectoryType) => (request: RecordedRequest, status: number) => {
-    const auth = String(request.headers.authorization ?? "");
-    const who = owner.get(auth.replace(/^(Bearer|SSWS) /, ""));
-    if (!who) return;
-    const { kind, step } = classify(provider, request);
-    const key = `${who.tenant}|${kind}`;
+  const add = (
+    tenant: string,
+    provider: DirectoryType,
+    kind: LimitKind,
+    status: number,
+    inner: boolean,
+    step?: string,
+  ) => {
+    const key = `${tenant}|${kind}`;
     let tally = tallies.get(key);
     if (!tally) {
-      tally = { tenant: who.tenant, provider, kind, served: 0, throttled: 0, errors: 0, steps: {} };
+      tally = { tenant, provider, kind, served: 0, throttled: 0, errors: 0, inner: 0, steps: {} };
       tallies.set(key, tally);
     }
+    if (inner) tally.inner++;
     if (isThrottle(provider, status)) tally.throttled++;
     else if (status >= 400) tally.errors++;
     else {
@@ -135,13 +219,39 @@ async function serve(args: StartArgs): Promise<void> {
       if (step) tally.steps[step] = (tally.steps[step] ?? 0) + 1;
     }
   };
+  /** One request in its tenant's domain and in every domain across tenants that counts it too. */
+  const record = (
+    tenant: string,
+    provider: DirectoryType,
+    request: Pick<RecordedRequest, "path" | "query">,
+    status: number,
+    inner: boolean,
+  ) => {
+    const { kind, step } = classify(provider, request);
+    add(tenant, provider, kind, status, inner, step);
+    for (const k of appKinds(kind)) add(allTenants, provider, k, status, inner);
+  };
+  const count = (provider: DirectoryType) => (request: RecordedRequest, status: number, body?: unknown) => {
+    const auth = String(request.headers.authorization ?? "");
+    const who = owner.get(auth.replace(/^(Bearer|SSWS) /, ""));
+    if (!who) return;
+    record(who.tenant, provider, request, status, false);
+    if (provider === "entra" && status === 200 && /^\/(v1\.0|beta)\/\$batch$/.test(request.path))
+      for (const inner of batchInner(request, body)) record(who.tenant, provider, inner, inner.status, true);
+  };
 
   const running: RunningEmulator[] = [];
   const endpoints: z.infer<typeof Ready>["endpoints"] = {};
-  const entraTenants = tenants.flatMap((t) => entraSeed(plan, t) ?? []);
+  const entraPairs = tenants.flatMap((t) => {
+    const seed = entraSeed(plan, t);
+    return seed ? [{ id: t.id, seed }] : [];
+  });
+  const entraTenants = entraPairs.map((p) => p.seed);
+  const plannedReports = plannedReportRequests(entraPairs);
   if (entraTenants.length) {
     const e = await startEntraEmulator({
       tenants: entraTenants,
+      reportPageSize: registrationPage,
       enforceLimits: args.enforceLimits,
       latencyMs: args.latencyMs,
       onResponse: count("entra"),
@@ -186,13 +296,34 @@ async function serve(args: StartArgs): Promise<void> {
   const trim = setInterval(() => {
     for (const e of running) e.requests.length = 0;
   }, 1000);
-  process.send?.({ kind: "ready", endpoints, seedMs: performance.now() - started });
+  // CPU from here on is serving the sweep; seeding is reported as seedMs.
+  const cpuAtReady = process.cpuUsage();
+  const entraEnabledUsers = entraTenants.reduce(
+    (n, t) => n + t.users.filter((u) => u.accountEnabled).length,
+    0,
+  );
+  process.send?.({
+    kind: "ready",
+    endpoints,
+    plannedReports,
+    entraEnabledUsers,
+    seedMs: performance.now() - started,
+  });
 
   process.on("message", (message: unknown) => {
     const m = z.object({ kind: z.enum(["stats", "close"]) }).safeParse(message);
     if (!m.success) return;
-    if (m.data.kind === "stats") process.send?.({ kind: "stats", tallies: [...tallies.values()] });
-    else {
+    if (m.data.kind === "stats") {
+      const cpu = process.cpuUsage(cpuAtReady);
+      process.send?.({
+        kind: "stats",
+        tallies: [...tallies.values()],
+        usage: {
+          cpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+          peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        },
+      });
+    } else {
       clearInterval(trim);
       void Promise.all(running.map((e) => e.close())).then(() => process.exit(0));
     }
@@ -201,9 +332,11 @@ async function serve(args: StartArgs): Promise<void> {
 
 export interface EmulatorProcess {
   endpoints: z.infer<typeof Ready>["endpoints"];
+  plannedReports: z.infer<typeof Ready>["plannedReports"];
+  entraEnabledUsers: number;
   seedMs: number;
   pid: number;
-  stats(): Promise<Tally[]>;
+  stats(): Promise<{ tallies: Tally[]; usage: EmulatorUsage }>;
   close(): Promise<void>;
 }
 
@@ -244,12 +377,15 @@ export async function startEmulatorProcess(args: StartArgs): Promise<EmulatorPro
   const ready = await next(Ready);
   return {
     endpoints: ready.endpoints,
+    plannedReports: ready.plannedReports,
+    entraEnabledUsers: ready.entraEnabledUsers,
     seedMs: ready.seedMs,
     pid: child.pid ?? 0,
     stats: async () => {
       const reply = next(Stats);
       child.send({ kind: "stats" });
-      return (await reply).tallies;
+      const { tallies, usage } = await reply;
+      return { tallies, usage };
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -7,9 +7,10 @@ import type { EmulatorProcess } from "./emulators.js";
 import { type DirectoryType, type PortfolioPlan, type TenantPlan, tokenFor } from "./portfolio.js";
 
 /**
- * The naive baseline: how the slow peers work. One tenant at a time, one request at a time, per-user calls
+ * The naive baseline: how the slow peers work. One request at a time within a tenant, per-user calls
  * where a bulk report exists, and the SDKs' own retry defaults, through the same SDKs and emulators as the
- * sweep:
+ * sweep. Tenants run in parallel (issue #20 item 8): their quotas are separate, so a fair baseline does not
+ * make one tenant wait for another.
  * - Entra: list users, then `GET /users/{id}/authentication/methods` for each enabled user (Microsoft
  *   advises against iterating the population this way: it draws on the reports bucket, 5 per 10 s);
  * - Okta: list users, then each user's factors and each user's admin roles;
@@ -82,7 +83,11 @@ async function entraNaive(
       users.push(u);
       return true;
     }).iterate();
-    await graph.api("/identity/conditionalAccess/policies").get();
+    // Refused without P1 (a naive tool reads on without it).
+    await graph
+      .api("/identity/conditionalAccess/policies")
+      .get()
+      .catch(() => undefined);
     const enabled = users.filter((u) => u.accountEnabled !== false);
     const processed = await eachUntil(enabled, deadline, (u) =>
       graph.api(`/users/${encodeURIComponent(u.id)}/authentication/methods`).get(),
@@ -138,9 +143,9 @@ async function googleNaive(
 }
 
 /**
- * Runs the naive pattern on the first tenant of each directory type (and the next ones while time is
- * left), giving each type an equal share of `budgetMs`. A tenant cut short by the budget is projected at
- * its measured pace.
+ * Runs the naive pattern on every sample tenant at once (tenants in parallel), each directory of a tenant
+ * after the other, until `budgetMs` has passed. A tenant cut short by the budget is projected at its
+ * measured pace.
  */
 export async function runNaive(
   plan: PortfolioPlan,
@@ -151,42 +156,53 @@ export async function runNaive(
   const types = (["entra", "okta", "google-workspace"] as const).filter((d) =>
     sample.some((t) => t.directories[d]),
   );
-  const runs: NaiveTenantRun[] = [];
-  for (const provider of types) {
-    const share = performance.now() + budgetMs / types.length;
-    for (const t of sample.filter((x) => x.directories[provider])) {
-      if (performance.now() >= share) break;
-      const started = performance.now();
-      let outcome: { users: number; processed: number };
-      let error: string | undefined;
-      try {
-        const e = emulators.endpoints;
-        outcome =
-          provider === "entra" && e.entra
-            ? await entraNaive(plan, t, e.entra.url, e.entra.certificate, share)
-            : provider === "okta" && e.okta
-              ? await oktaNaive(plan, t, e.okta.url, share)
-              : e["google-workspace"]
-                ? await googleNaive(plan, t, e["google-workspace"].url, share)
-                : { users: 0, processed: 0 };
-      } catch (err) {
-        outcome = { users: t.directories[provider] ?? 0, processed: 0 };
-        error = (err as Error).message.split("\n")[0];
-      }
-      const elapsedMs = performance.now() - started;
-      const cutShort = outcome.processed < outcome.users;
-      runs.push({
-        tenant: t.id,
-        provider,
-        users: outcome.users,
-        processed: outcome.processed,
-        elapsedMs,
-        projectedMs:
-          cutShort && outcome.processed > 0 ? (elapsedMs * outcome.users) / outcome.processed : elapsedMs,
-        cutShort,
-        ...(error ? { error } : {}),
-      });
-    }
+  const deadline = performance.now() + budgetMs;
+  const perTenant = await Promise.all(
+    sample.map(async (t) => {
+      const runs: NaiveTenantRun[] = [];
+      for (const provider of types.filter((d) => t.directories[d]))
+        runs.push(await naiveRun(plan, t, provider, emulators, deadline));
+      return runs;
+    }),
+  );
+  return perTenant.flat();
+}
+
+async function naiveRun(
+  plan: PortfolioPlan,
+  t: TenantPlan,
+  provider: DirectoryType,
+  emulators: EmulatorProcess,
+  deadline: number,
+): Promise<NaiveTenantRun> {
+  const started = performance.now();
+  let outcome: { users: number; processed: number };
+  let error: string | undefined;
+  try {
+    const e = emulators.endpoints;
+    outcome =
+      provider === "entra" && e.entra
+        ? await entraNaive(plan, t, e.entra.url, e.entra.certificate, deadline)
+        : provider === "okta" && e.okta
+          ? await oktaNaive(plan, t, e.okta.url, deadline)
+          : e["google-workspace"]
+            ? await googleNaive(plan, t, e["google-workspace"].url, deadline)
+            : { users: 0, processed: 0 };
+  } catch (err) {
+    outcome = { users: t.directories[provider] ?? 0, processed: 0 };
+    error = (err as Error).message.split("\n")[0];
   }
-  return runs;
+  const elapsedMs = performance.now() - started;
+  const cutShort = outcome.processed < outcome.users;
+  return {
+    tenant: t.id,
+    provider,
+    users: outcome.users,
+    processed: outcome.processed,
+    elapsedMs,
+    projectedMs:
+      cutShort && outcome.processed > 0 ? (elapsedMs * outcome.users) / outcome.processed : elapsedMs,
+    cutShort,
+    ...(error ? { error } : {}),
+  };
 }

@@ -88,6 +88,8 @@ export interface TenantPlan {
   domain: string;
   /** Accounts per identity directory the tenant uses. */
   directories: Partial<Record<DirectoryType, number>>;
+  /** With Entra: whether the tenant has Entra ID P1 (see `entraP1Share`). */
+  entraP1?: boolean;
   /** SSH hosts read from config snapshots, and whether the tenant runs an OpenVPN server. */
   sshHosts: number;
   openvpn: boolean;
@@ -108,9 +110,23 @@ export interface PlanOptions {
 }
 
 /**
+ * Entra tenants with Entra ID P1: 70%. The other 30% are small businesses on Microsoft 365 Business Basic
+ * or Standard, which include no P1 (Business Premium and the Enterprise plans do), and those plans admit at
+ * most 300 users, so a tenant without P1 never has more. Within that cap the bench draws 5-30 users: a
+ * small-business customer of an MSP that has not bought Premium is typically a few dozen seats (a bench
+ * choice, not a vendor fact). It matters for the run time: such a tenant reads each user's methods (no
+ * registration report without P1), one Graph reports request per user, at 5 per 10 s per tenant (and,
+ * where the limit per app applies, a share of 122 per 10 s across all tenants): about 2,000 s per 1,000
+ * users. Tenants with P1 keep the scale's size (0.5-1.5× the mean).
+ */
+export const entraP1Share = 0.7;
+export const smallBusinessUsers = { min: 5, max: 30, cap: 300 } as const;
+
+/**
  * Who uses what: 65% of tenants sign in with Entra, 20% with Google, 15% with Okta; a fifth also have a
  * second directory (Okta or Google beside Entra for some apps, Entra beside Google), which then holds 40%
- * of the tenant's accounts. 40% run 1-4 SSH hosts; a quarter an OpenVPN server.
+ * of the tenant's accounts. 40% run 1-4 SSH hosts; a quarter an OpenVPN server. Entra tenants without P1
+ * are small (`entraP1Share`).
  */
 export function planPortfolio(options: PlanOptions): PortfolioPlan {
   const allowed = new Set<BenchType>(options.types ?? benchTypes);
@@ -138,10 +154,18 @@ export function planPortfolio(options: PlanOptions): PortfolioPlan {
     const openvpn = rnd() < 0.25;
     if (!dirs.includes(primary)) primary = secondary && dirs.includes(secondary) ? secondary : dirs[0]!;
     if (secondary && (!dirs.includes(secondary) || secondary === primary)) secondary = undefined;
+    // Its own stream, so the draws above are the same as before the licence was planned.
+    const licence = prng(subSeed(options.seed, `entra-licence:${index}`));
+    const entraP1 = primary === "entra" || secondary === "entra" ? licence() < entraP1Share : undefined;
+    const small = Math.min(
+      smallBusinessUsers.cap,
+      smallBusinessUsers.min + Math.floor(licence() * (smallBusinessUsers.max - smallBusinessUsers.min + 1)),
+    );
+    const users = entraP1 === false ? Math.min(size, small) : size;
     const directories: TenantPlan["directories"] = {};
     if (primary) {
-      const second = secondary ? Math.round(size * 0.4) : 0;
-      directories[primary] = size - second;
+      const second = secondary ? Math.round(users * 0.4) : 0;
+      directories[primary] = users - second;
       if (secondary) directories[secondary] = second;
     }
     const hosts = allowed.has("ssh") ? sshHosts : 0;
@@ -151,6 +175,7 @@ export function planPortfolio(options: PlanOptions): PortfolioPlan {
       name: `Bench tenant ${index + 1}`,
       domain: `${id}.bench.example`,
       directories,
+      ...(entraP1 !== undefined && directories.entra ? { entraP1 } : {}),
       // A tenant must have at least one connection.
       sshHosts: !primary && hosts === 0 && !(allowed.has("openvpn") && openvpn) ? 1 : hosts,
       openvpn: allowed.has("openvpn") && openvpn,
@@ -191,7 +216,9 @@ export function entraSeed(plan: PortfolioPlan, t: TenantPlan): EntraTenantSeed |
   if (!n) return undefined;
   const rnd = prng(subSeed(plan.seed, `entra:${t.id}`));
   const d = t.domain;
-  const p1 = rnd() < 0.7;
+  // The draw stays, so the rest of the tenant's stream is unchanged; the plan decides.
+  const drawn = rnd();
+  const p1 = t.entraP1 ?? drawn < entraP1Share;
   const p2 = p1 && rnd() < 0.3;
   const admins = Math.max(2, Math.round(n * 0.02));
   const users: EntraSeedUser[] = [];

@@ -78,15 +78,25 @@ export interface SweepResult {
     findings: number;
   };
   bound: {
-    /** The issue's bound (requests ÷ allowed rate + dependent round trips) and wall ÷ it. */
-    rateMs: number;
-    rateRatio: number | null;
-    /** What no client can beat against these limits (whole windows), and wall ÷ it. */
+    /** What no client can beat against the emulators' documented limits (bench/bound.ts), and wall ÷ it. */
     minimumMs: number;
     minimumRatio: number | null;
-    rateBinding: Binding | null;
     minimumBinding: Binding | null;
     slowestByKind: DomainTime[];
+    /** Older files only: "requests ÷ rate + round trips", not a bound (it was dropped). */
+    rateMs?: number;
+    rateRatio?: number | null;
+  };
+  /** Process CPU (user + system) and peak RSS of each process of the run (absent in older files). */
+  processes?: {
+    /** The bench process: the whole sweep, or the central process when distributed. */
+    sweep: ProcessUsage;
+    /** The worker processes together (CPU summed, the largest peak RSS). */
+    workers?: ProcessUsage;
+    /** The emulators' process, serving every tenant (after seeding). */
+    emulators: ProcessUsage;
+    /** Sweep (and workers) CPU per directory account, in ms. */
+    cpuMsPerAccount: number;
   };
   requests: Record<DirectoryType, RequestsOfType>;
   throttling: {
@@ -114,8 +124,17 @@ export interface SweepResult {
   naive: {
     budgetMs: number;
     msPerAccount: Record<string, number | null>;
+    /** Older files: the naive loop over tenants one after the other. */
     projectedPortfolioMs: number;
     speedup: number | null;
+    /**
+     * The fair baseline (issue #20 item 8): the same per-user loop, tenants in parallel (their quotas are
+     * separate), so the slowest tenant, or a domain across tenants, sets the time.
+     */
+    parallelProjectedMs?: number;
+    parallelSpeedup?: number | null;
+    /** What sets the parallel projection: a tenant's loop, or a domain across tenants. */
+    parallelBinding?: string;
     sideBySide: Array<{
       tenant: string;
       provider: DirectoryType;
@@ -214,14 +233,16 @@ export function renderTables(results: Array<{ name: string; result: BenchResult 
   const lines: string[] = [];
   if (sweeps.length) {
     lines.push(
-      "| run | tenants × mean accounts | accounts (Entra/Okta/Google) | latency | wall | bound: rate (minimum) | wall ÷ rate bound (÷ minimum) | evaluate + reconcile | req/1k Entra · Okta · Google | throttled (per tenant) | gave up | peak RSS | load start → end | naive projected (speed-up) | date, Node |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| run | tenants × mean accounts | accounts (Entra/Okta/Google) | latency | wall ÷ minimum | wall | minimum (what binds) | CPU: sweep · emulators (ms per account) | peak RSS: sweep · emulators | evaluate + reconcile | req/1k Entra · Okta · Google | throttled (per tenant) | gave up | load start → end | naive, tenants in parallel (speed-up) | date, Node |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const { name, result: r } of sweeps) {
       const a = r.portfolio.accounts;
       const q = r.requests;
+      const p = r.processes;
+      const n = r.naive;
       lines.push(
-        `| ${name} | ${r.parameters.tenants} × ${r.parameters.accountsPerTenant} | ${a.entra}/${a.okta}/${a["google-workspace"]} | ${r.parameters.latencyMs} ms | ${s(r.sweep.wallMs)} | ${s(r.bound.rateMs)} (${s(r.bound.minimumMs)}) | ${r.bound.rateRatio ?? "–"} (${r.bound.minimumRatio ?? "–"}) | ${s(r.sweep.evaluateMs)} + ${s(r.sweep.reconcileMs)} | ${q.entra.per1000Accounts ?? "–"} · ${q.okta.per1000Accounts ?? "–"} · ${q["google-workspace"].per1000Accounts ?? "–"} | ${r.throttling.received} (${r.throttling.perTenant}) | ${r.throttling.connectionsThrottledOut} | ${r.memory.peakRssMb} MB | ${r.load.start[0]} → ${r.load.end[0]} | ${r.naive ? `${s(r.naive.projectedPortfolioMs)} (${r.naive.speedup}×)` : "–"} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
+        `| ${name} | ${r.parameters.tenants} × ${r.parameters.accountsPerTenant} | ${a.entra}/${a.okta}/${a["google-workspace"]} | ${r.parameters.latencyMs} ms | ${r.bound.minimumRatio ?? "–"} | ${s(r.sweep.wallMs)} | ${s(r.bound.minimumMs)}${r.bound.minimumBinding ? ` (${r.bound.minimumBinding.kind})` : ""} | ${p ? `${p.sweep.cpuS} s · ${p.emulators.cpuS} s (${p.cpuMsPerAccount})` : "–"} | ${p ? `${p.sweep.peakRssMb} MB · ${p.emulators.peakRssMb} MB` : `${r.memory.peakRssMb} MB · –`} | ${s(r.sweep.evaluateMs)} + ${s(r.sweep.reconcileMs)} | ${q.entra.per1000Accounts ?? "–"} · ${q.okta.per1000Accounts ?? "–"} · ${q["google-workspace"].per1000Accounts ?? "–"} | ${r.throttling.received} (${r.throttling.perTenant}) | ${r.throttling.connectionsThrottledOut} | ${r.load.start[0]} → ${r.load.end[0]} | ${n?.parallelProjectedMs !== undefined ? `${s(n.parallelProjectedMs)} (${n.parallelSpeedup ?? "–"}×)` : "–"} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
       );
     }
   }
@@ -229,13 +250,13 @@ export function renderTables(results: Array<{ name: string; result: BenchResult 
     const usage = (u: ProcessUsage) => `${u.cpuS} s, ${u.peakRssMb} MB`;
     lines.push(
       "",
-      "| run (distributed) | tenants × mean accounts | workers × jobs each | wall | minimum | wall ÷ minimum | central: CPU, peak RSS | each worker: CPU, peak RSS | gave up | load start → end | date, Node |",
-      "|---|---|---|---|---|---|---|---|---|---|---|",
+      "| run (distributed) | tenants × mean accounts | workers × jobs each | wall ÷ minimum | wall | minimum | central: CPU, peak RSS | each worker: CPU, peak RSS | emulators: CPU, peak RSS | CPU ms per account | gave up | load start → end | date, Node |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const { name, result: r } of distributed) {
       const d = r.distributed as DistributedRun;
       lines.push(
-        `| ${name} | ${r.parameters.tenants} × ${r.parameters.accountsPerTenant} | ${d.workers} × ${d.workerConcurrency} | ${s(r.sweep.wallMs)} | ${s(r.bound.minimumMs)} | ${r.bound.minimumRatio ?? "–"} | ${usage(d.central)} | ${d.workerProcesses.map(usage).join("; ")} | ${r.throttling.connectionsThrottledOut} | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
+        `| ${name} | ${r.parameters.tenants} × ${r.parameters.accountsPerTenant} | ${d.workers} × ${d.workerConcurrency} | ${r.bound.minimumRatio ?? "–"} | ${s(r.sweep.wallMs)} | ${s(r.bound.minimumMs)} | ${usage(d.central)} | ${d.workerProcesses.map(usage).join("; ")} | ${r.processes ? usage(r.processes.emulators) : "–"} | ${r.processes?.cpuMsPerAccount ?? "–"} | ${r.throttling.connectionsThrottledOut} | ${r.load.start[0]} → ${r.load.end[0]} | ${r.date.slice(0, 10)}, ${r.machine.node} |`,
       );
     }
   }

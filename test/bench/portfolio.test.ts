@@ -12,6 +12,7 @@ import {
   planPortfolio,
   portfolioEnv,
   prng,
+  smallBusinessUsers,
   writeFileConnections,
 } from "../../bench/portfolio.js";
 import { parseConfig } from "../../src/composition.js";
@@ -60,6 +61,28 @@ describe("bench portfolio generator", () => {
     expect(entra?.roleAssignments.length).toBeGreaterThan(0);
     expect(entra?.policies.length).toBeGreaterThanOrEqual(3);
     expect(entra?.users[0]?.userPrincipalName.startsWith("breakglass@")).toBe(true);
+  });
+
+  it("sizes Entra tenants without P1 as small businesses (Business Basic/Standard: at most 300 users)", () => {
+    const plan = planPortfolio({ seed: 1, tenants: 200, accountsPerTenant: 1000 });
+    const entra = plan.tenants.filter((t) => t.directories.entra);
+    const withoutP1 = entra.filter((t) => t.entraP1 === false);
+    expect(entra.every((t) => typeof t.entraP1 === "boolean")).toBe(true);
+    // Near the stated share of 30% without P1.
+    expect(withoutP1.length / entra.length).toBeGreaterThan(0.2);
+    expect(withoutP1.length / entra.length).toBeLessThan(0.4);
+    for (const t of withoutP1) {
+      const users = Object.values(t.directories).reduce((n, v) => n + v, 0);
+      expect(users).toBeGreaterThanOrEqual(smallBusinessUsers.min);
+      expect(users).toBeLessThanOrEqual(smallBusinessUsers.max);
+      expect(entraSeed(plan, t)?.licence.p1).toBe(false);
+    }
+    // Tenants with P1 keep the scale's size (0.5-1.5× the mean).
+    for (const t of entra.filter((x) => x.entraP1)) {
+      expect(Object.values(t.directories).reduce((n, v) => n + v, 0)).toBeGreaterThanOrEqual(500);
+      expect(entraSeed(plan, t)?.licence.p1).toBe(true);
+    }
+    expect(plan.tenants.filter((t) => !t.directories.entra).every((t) => t.entraP1 === undefined)).toBe(true);
   });
 
   it("keeps only the connection types asked for, and every tenant has a connection", () => {

@@ -51,13 +51,21 @@ function run(distributed?: DistributedRun): SweepResult {
       findings: 0,
     },
     bound: {
-      rateMs: 1,
-      rateRatio: 1,
       minimumMs: 120_000,
       minimumRatio: 2.5,
-      rateBinding: null,
-      minimumBinding: null,
+      minimumBinding: {
+        tenant: "all tenants",
+        kind: "entra:reports-app",
+        requests: 2000,
+        rounds: 0,
+        ms: 120_000,
+      },
       slowestByKind: [],
+    },
+    processes: {
+      sweep: { cpuS: 70.5, peakRssMb: 900 },
+      emulators: { cpuS: 30.2, peakRssMb: 1200 },
+      cpuMsPerAccount: 0.15,
     },
     requests: { entra: requests, okta: requests, "google-workspace": requests },
     throttling: {
@@ -75,6 +83,17 @@ function run(distributed?: DistributedRun): SweepResult {
 }
 
 describe("BENCHMARKS.md tables", () => {
+  it("leads each run with wall ÷ minimum, then CPU and peak RSS of the sweep and of the emulators", () => {
+    const text = renderTables([{ name: "large-1000x1000", result: run() }]);
+    expect(text).toContain(
+      "| run | tenants × mean accounts | accounts (Entra/Okta/Google) | latency | wall ÷ minimum | wall | minimum (what binds) | CPU: sweep · emulators (ms per account) | peak RSS: sweep · emulators |",
+    );
+    expect(text).toContain(
+      "| large-1000x1000 | 1000 × 1000 | 1/1/1 | 50 ms | 2.5 | 300.0 s | 120.0 s (entra:reports-app) | 70.5 s · 30.2 s (0.15) | 900 MB · 1200 MB |",
+    );
+    expect(text).not.toMatch(/rate bound/);
+  });
+
   it("lists a distributed run in its own table: wall ÷ minimum, CPU and peak RSS per process", () => {
     const text = renderTables([
       { name: "large-1000x1000", result: run() },
@@ -95,7 +114,7 @@ describe("BENCHMARKS.md tables", () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^\| large-1000x1000 \| 1000 × 1000 \|/);
     expect(rows[1]).toBe(
-      "| large-1000x1000-workers2 | 1000 × 1000 | 2 × 50 | 300.0 s | 120.0 s | 2.5 | 70.5 s, 900 MB | 40.1 s, 600 MB; 39.8 s, 610 MB | 0 | 0.5 → 0.7 | 2026-12-08, v20 |",
+      "| large-1000x1000-workers2 | 1000 × 1000 | 2 × 50 | 2.5 | 300.0 s | 120.0 s | 70.5 s, 900 MB | 40.1 s, 600 MB; 39.8 s, 610 MB | 30.2 s, 1200 MB | 0.15 | 0 | 0.5 → 0.7 | 2026-12-08, v20 |",
     );
     expect(text).toContain("| run (distributed) |");
   });
