@@ -1,5 +1,5 @@
 /**
- * The import rules of docs/architecture.md, checked by test/structure/dependency-rules.test.ts (so `npm test`
+ * The import rules of docs/architecture.md, checked by test/structure/import-graph.test.ts (so `npm test`
  * runs them) and by hand with `npx depcruise --config .dependency-cruiser.mjs src providers policies`.
  * Type-only imports count (`tsPreCompilationDeps`): a cycle through types still ties the modules together.
  */
@@ -32,7 +32,33 @@ export default {
         "Providers collect; linking and evaluating come after them. What they share with linkers and policies is the facts contract in src/model/facts.",
       severity: "error",
       from: { path: "^providers/" },
-      to: { path: "^src/(link|evaluate)/" },
+      to: { path: "^src/(link|engines|evaluate)/" },
+    },
+    {
+      name: "policies-read-the-linked-inventory",
+      comment:
+        "A policy reads the linked inventory and its PolicyContext (the engines' answers, typed in src/model/access), never a linker or an engine (issue #25 item 7).",
+      severity: "error",
+      from: { path: "^policies/" },
+      to: { path: "^src/(link|engines)/" },
+    },
+    {
+      name: "engines-are-functions-of-the-model",
+      comment:
+        "The identity engines (Conditional Access, Okta sign-on) are pure functions of model facts: they import src/model, zod and the pure array helpers only, never a stage, a provider or I/O.",
+      severity: "error",
+      from: { path: "^src/engines/" },
+      to: {
+        pathNot: ["^src/engines/", "^src/model/", "^src/util/arrays\\.ts$", "(^|/)node_modules/zod/"],
+      },
+    },
+    {
+      name: "model-knows-no-stage",
+      comment:
+        "The model (vocabulary, facts contract, the engines' answer types) imports only itself and pure helpers: every stage reads it, it reads none of them.",
+      severity: "error",
+      from: { path: "^src/model/" },
+      to: { path: "^src/", pathNot: ["^src/model/", "^src/util/"] },
     },
     {
       name: "emulator-states-vendor-facts-itself",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { entraAccessFor, isPrivilegedRoleLabel } from "../src/link/entra/index.js";
+import { isPrivilegedRoleLabel } from "../src/model/facts/entra.js";
 import { FactorStrength, strengthRank } from "../src/model/index.js";
 
 const Options = z.strictObject({
@@ -48,7 +48,7 @@ export default definePolicy<Options>({
   },
   options: Options,
   defaultOptions: { required: "phishing-resistant" },
-  evaluate({ inventory, options }) {
+  evaluate({ inventory, entraAccess, options }) {
     return inventory.accounts
       .filter(
         (a) =>
@@ -74,17 +74,7 @@ export default definePolicy<Options>({
             evidence: roleEvidence,
           };
         }
-        const result = entraAccessFor(inventory, { connection: account.connection, userId: account.id });
-        if (!result) {
-          return {
-            subject,
-            status: "unknown",
-            severity,
-            message: "no Entra facts for this account",
-            mfa: null,
-            evidence: roleEvidence,
-          };
-        }
+        const result = entraAccess.signIn(account.connection, account.id);
         const { verdict, requiredStrength } = result;
         const mfa = { state: verdict.state, strength: verdict.strength };
         const evidence = verdict.evidence.length ? verdict.evidence : roleEvidence;

@@ -1,5 +1,4 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { entraBreakGlassOf } from "../src/link/entra/index.js";
 
 export default definePolicy({
   meta: {
@@ -30,11 +29,11 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
+  evaluate({ inventory, entraAccess }) {
     const connections = new Set(
       inventory.accounts.filter((a) => a.source === "entra").map((a) => a.connection),
     );
-    const recognised = new Map([...connections].map((c) => [c, entraBreakGlassOf(inventory, c)]));
+    const recognised = new Map([...connections].map((c) => [c, entraAccess.breakGlass(c)]));
     return inventory.accounts
       .filter((a) => a.source === "entra" && a.status === "active" && recognised.get(a.connection)?.has(a.id))
       .map((account) => {

@@ -1,5 +1,4 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { entraLegacyAuthenticationFor } from "../src/link/entra/index.js";
 
 export default definePolicy({
   meta: {
@@ -30,12 +29,12 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
+  evaluate({ inventory, entraAccess }) {
     return inventory.accounts
       .filter((a) => a.source === "entra" && a.status === "active")
       .map((account) => {
         const subject = accountSubject(account);
-        const result = entraLegacyAuthenticationFor(inventory, account.connection, account.id);
+        const result = entraAccess.legacy(account.connection, account.id);
         const evidence = result.evidence.length ? result.evidence : account.evidence;
         const status = result.blocked === true ? "pass" : result.blocked === false ? "fail" : "unknown";
         return {

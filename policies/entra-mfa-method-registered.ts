@@ -1,5 +1,5 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { entraAccessFor, nothingRegistered } from "../src/link/entra/index.js";
+import { nothingEnrolled } from "../src/model/index.js";
 
 export default definePolicy({
   meta: {
@@ -30,7 +30,7 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory, signInPaths }) {
+  evaluate({ inventory, signInPaths, entraAccess }) {
     return inventory.accounts
       .filter((a) => a.source === "entra" && a.status === "active")
       .map((account) => {
@@ -59,12 +59,12 @@ export default definePolicy({
           };
         // MFA is demanded (bypassable until someone registers, or enforced where nothing can be registered
         // at sign-in): the first sign-in decides who owns the second factor, or nobody can sign in.
-        const demanded = entraAccessFor(inventory, { connection: account.connection, userId: account.id });
-        if (path && demanded?.enforcedBy.length)
+        const demanded = entraAccess.signIn(account.connection, account.id);
+        if (path && demanded.enforcedBy.length)
           return {
             subject,
             status: "fail",
-            message: `${account.name}: ${path.mfa.state === "bypassable" ? nothingRegistered : `MFA is required but nothing is registered (${path.mfa.reason})`}`,
+            message: `${account.name}: ${path.mfa.state === "bypassable" ? nothingEnrolled("register") : `MFA is required but nothing is registered (${path.mfa.reason})`}`,
             mfa,
             evidence,
           };

@@ -1,6 +1,5 @@
 import { definePolicy } from "../src/evaluate/policy.js";
-import { entraConnections, entraTenantCoverageOf, type TenantScope } from "../src/link/entra/index.js";
-import type { Severity } from "../src/model/index.js";
+import type { Severity, TenantScope } from "../src/model/index.js";
 
 const severities: Record<TenantScope, Severity> = {
   "all-users": "high",
@@ -40,9 +39,9 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory }) {
-    return entraConnections(inventory).flatMap((connection) =>
-      entraTenantCoverageOf(inventory, connection).map((scope) => ({
+  evaluate({ entraAccess }) {
+    return entraAccess.connections.flatMap((connection) =>
+      entraAccess.tenantCoverage(connection).map((scope) => ({
         subject: {
           kind: "setting" as const,
           id: scope.scope,

@@ -1,5 +1,4 @@
 import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { entraAccessFor } from "../src/link/entra/index.js";
 
 export default definePolicy({
   meta: {
@@ -31,7 +30,7 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ inventory, signInPaths }) {
+  evaluate({ inventory, signInPaths, entraAccess }) {
     return inventory.accounts
       .filter((a) => a.source === "entra" && a.status !== "disabled")
       .map((account) => {
@@ -48,16 +47,14 @@ export default definePolicy({
         }
         const mfa = { state: path.mfa.state, strength: path.mfa.strength };
         const evidence = path.mfa.evidence.length ? path.mfa.evidence : account.evidence;
-        const result = entraAccessFor(inventory, { connection: account.connection, userId: account.id });
-        const details = result
-          ? {
-              enforcedBy: result.enforcedBy.map((e) => e.policy?.displayName ?? e.kind),
-              gaps: result.partial.map((p) => `${p.policy.displayName}: ${p.gaps.join("; ")}`),
-              excludedBy: result.excludedBy.map((x) => `${x.policy.displayName} (${x.how.join("; ")})`),
-              notCounted: result.ignored.map((x) => `${x.policy.displayName} (${x.why})`),
-            }
-          : undefined;
-        const base = { subject, mfa, evidence, ...(details ? { details } : {}) };
+        const result = entraAccess.signIn(account.connection, account.id);
+        const details = {
+          enforcedBy: result.enforcedBy.map((e) => e.policy?.displayName ?? e.kind),
+          gaps: result.partial.map((p) => `${p.policy.displayName}: ${p.gaps.join("; ")}`),
+          excludedBy: result.excludedBy.map((x) => `${x.policy.displayName} (${x.how.join("; ")})`),
+          notCounted: result.ignored.map((x) => `${x.policy.displayName} (${x.why})`),
+        };
+        const base = { subject, mfa, evidence, details };
         switch (path.mfa.state) {
           case "enforced":
             return { ...base, status: "pass", message: path.mfa.reason };
@@ -70,7 +67,7 @@ export default definePolicy({
               // Security defaults prompt non-admins "when necessary": bypassable, but a lesser gap (#18 item 6).
               ...(account.admin.isAdmin === true
                 ? { severity: "critical" as const }
-                : path.mfa.state === "bypassable" && result?.securityDefaults === "user"
+                : path.mfa.state === "bypassable" && result.securityDefaults === "user"
                   ? { severity: "medium" as const }
                   : {}),
               message: `${account.name}${account.admin.isAdmin === true ? ` (admin: ${account.admin.roles.join(", ")})` : ""}: ${path.mfa.reason}`,

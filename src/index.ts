@@ -19,6 +19,21 @@ export type { Config, LoadedConfig } from "./config/load.js";
 export { demoPortfolio, runDemo, runDemoSweep } from "./demo/index.js";
 export * from "./distribute/index.js";
 export { type DoctorReport, doctor } from "./doctor.js";
+export {
+  EntraEngine,
+  entraAccessFor,
+  entraEngineOf,
+  evaluateEntraSignIn,
+  loadEntraFacts,
+} from "./engines/conditional-access/index.js";
+export {
+  evaluateOktaAccess,
+  OktaEngine,
+  type OktaTarget,
+  oktaAccessFor,
+  oktaEngineOf,
+  readOktaOrg,
+} from "./engines/okta-sign-on/index.js";
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
 export type { Policy, PolicyMeta, Verdict } from "./evaluate/policy.js";
@@ -64,13 +79,6 @@ export {
   weeklyVerdict,
 } from "./export/weekly/index.js";
 export { delegationLinker } from "./link/delegation.js";
-export {
-  type AppTarget,
-  type EntraSignInResult,
-  entraAccessFor,
-  evaluateEntraSignIn,
-  loadEntraFacts,
-} from "./link/entra/index.js";
 export { link } from "./link/index.js";
 export {
   type NpsOutcome,
@@ -82,14 +90,6 @@ export {
   npsVerdict,
   readNpsSettings,
 } from "./link/nps/index.js";
-export {
-  evaluateOktaAccess,
-  type OktaAppRef,
-  type OktaTarget,
-  type OktaUserRef,
-  oktaAccessFor,
-  readOktaOrg,
-} from "./link/okta/index.js";
 export * from "./model/index.js";
 export {
   type DeliverOptions,

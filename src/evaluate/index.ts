@@ -1,13 +1,14 @@
 import type { ExceptionEntry } from "../config/schema.js";
 import { describeError } from "../errors.js";
-import { type Result, signInPathsOf, type TenantInventory } from "../model/index.js";
+import { type LinkedInventory, type Result, signInPathsOf, type TenantInventory } from "../model/index.js";
 import { findException } from "./exceptions.js";
 import { fingerprint } from "./fingerprint.js";
 import type { Policy, Verdict } from "./policy.js";
 import { type PolicySetting, profiles } from "./profiles.js";
 
 export interface EvaluateInput {
-  tenants: TenantInventory[];
+  /** Each tenant's inventory after the link stage (`link`), which carries the engines' answers. */
+  tenants: LinkedInventory[];
   policies: ReadonlyArray<Policy<unknown>>;
   exceptions: ExceptionEntry[];
   now: Date;
@@ -56,7 +57,13 @@ export function evaluate(input: EvaluateInput): Result[] {
         const options = policy.options
           ? policy.options.parse({ ...(policy.defaultOptions as object), ...setting.options })
           : policy.defaultOptions;
-        verdicts = policy.evaluate({ inventory, signInPaths, now: input.now, options });
+        verdicts = policy.evaluate({
+          inventory,
+          signInPaths,
+          entraAccess: inventory.access.entra,
+          now: input.now,
+          options,
+        });
       } catch (err) {
         verdicts = [];
         add(

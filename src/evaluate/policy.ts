@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type {
   Account,
+  EntraAccess,
   Evidence,
   JsonValue,
   ResultMfa,
@@ -58,6 +59,11 @@ export interface PolicyContext<Options> {
   inventory: TenantInventory;
   /** Each account's own directory sign-in path in the linked inventory, indexed once per tenant. */
   signInPaths: SignInPaths;
+  /**
+   * The Conditional Access answers the link stage computed for this tenant (`LinkedInventory.access`):
+   * policies read them here, never from the engine or a cache of their own.
+   */
+  entraAccess: EntraAccess;
   now: Date;
   options: Options;
 }

@@ -1,3 +1,4 @@
+import { findOktaApps, type OktaOrg } from "../engines/okta-sign-on/index.js";
 import { entraFactKinds, entraKinds, entraSource, type ServicePrincipalItem } from "../model/facts/entra.js";
 import { factsOf } from "../model/facts/kind.js";
 import { oktaAppAssignment, oktaSource, unreadAppAssignments } from "../model/facts/okta.js";
@@ -8,11 +9,11 @@ import type {
   EntryPoint,
   Evidence,
   MfaVerdict,
+  OktaAppRef,
   TenantInventory,
 } from "../model/index.js";
 import { type DuoResolution, duoSource, resolveDuoProxy } from "./duo/index.js";
-import { entraAccessFor, entraConnections, entraFactsOf } from "./entra/index.js";
-import type { Linker } from "./linker.js";
+import type { LinkEngines, Linker } from "./linker.js";
 import {
   npsDelegationTarget,
   npsExtensionServing,
@@ -20,8 +21,6 @@ import {
   npsVerdict,
   readNpsSettings,
 } from "./nps/index.js";
-import { type OktaOrg, oktaConnections, readOktaOrg } from "./okta/facts.js";
-import { evaluateOktaAccess, findOktaApps, type OktaAppRef, oktaAccessFor } from "./okta/index.js";
 
 /**
  * The delegation linker (issue #6): every access path whose chain delegates sign-in to another system
@@ -69,16 +68,18 @@ type Target = (EntraTarget & { system: "entra" }) | (OktaTarget & { system: "okt
 class Resolver {
   readonly #entryPoints: Map<string, EntryPoint>;
   readonly #accounts = new Map<string, Account>();
-  readonly #oktaOrgs = new Map<string, OktaOrg | undefined>();
   readonly #entra: string[];
   readonly #okta: string[];
 
-  constructor(private readonly inventory: TenantInventory) {
+  constructor(
+    private readonly inventory: TenantInventory,
+    private readonly engines: LinkEngines,
+  ) {
     this.#entryPoints = new Map(inventory.entryPoints.map((e) => [e.id, e]));
     for (const a of inventory.accounts)
       this.#accounts.set(`${a.source}\u0000${a.connection}\u0000${a.id}`, a);
-    this.#entra = entraConnections(inventory);
-    this.#okta = oktaConnections(inventory);
+    this.#entra = [...engines.entra.connections];
+    this.#okta = [...engines.okta.connections];
   }
 
   resolve(path: AccessPath): AccessPath[] {
@@ -204,9 +205,7 @@ class Resolver {
   }
 
   #org(connection: string): OktaOrg | undefined {
-    if (!this.#oktaOrgs.has(connection))
-      this.#oktaOrgs.set(connection, readOktaOrg(this.inventory, connection));
-    return this.#oktaOrgs.get(connection);
+    return this.engines.okta.evaluator(connection)?.org;
   }
 
   #oktaApp(connection: string, d: Delegation): OktaTarget {
@@ -244,21 +243,12 @@ class Resolver {
     if ("reason" in users) return [this.#unresolved(path, entryPoint, `${describe(d)}: ${users.reason}`)];
     const prefix = `${d.protocol.toUpperCase()} sign-in through Entra app '${target.name}' (${target.appId})${target.note ? ` (${target.note})` : users.note ? ` (${users.note})` : ""}: `;
     const paths = users.ids.map((userId) => {
-      const result = entraAccessFor(this.inventory, {
-        userId,
-        app: { appId: target.appId },
-        connection: target.connection,
-      });
-      const verdict: MfaVerdict = result
-        ? {
-            ...result.verdict,
-            reason: `${prefix}${result.verdict.reason}`,
-            via: [...(result.verdict.via ?? []), `entra:${target.connection}:app/${target.appId}`],
-          }
-        : unknownVerdict(
-            entryPoint,
-            `${prefix}the Entra facts of connection ${target.connection} are missing`,
-          );
+      const result = this.engines.entra.signInTo(target.connection, userId, { appId: target.appId });
+      const verdict: MfaVerdict = {
+        ...result.verdict,
+        reason: `${prefix}${result.verdict.reason}`,
+        via: [...(result.verdict.via ?? []), `entra:${target.connection}:app/${target.appId}`],
+      };
       return perUserPath(path, userId, { source: entraSource, connection: target.connection }, verdict);
     });
     // Users of a group whose members could not be read: one unknown path names the group.
@@ -296,7 +286,7 @@ class Resolver {
       return {
         reason: `who is assigned to Entra app '${target.name}' could not be read (${sp.assignments.reason ?? sp.assignments.status})`,
       };
-    const facts = entraFactsOf(this.inventory, target.connection);
+    const facts = this.engines.entra.facts(target.connection);
     const active = new Set(enabled());
     const ids = new Set<string>();
     const unreadGroups: Array<{ id: string; name: string; reason: string }> = [];
@@ -336,7 +326,7 @@ class Resolver {
       .filter((a) => a.source === oktaSource && a.connection === target.connection && canSignIn.has(a.status))
       .filter((a) => !app || oktaAppAssignment(app, a.id).assigned !== false)
       .map((a) => {
-        const verdict = oktaAccessFor(this.inventory, {
+        const verdict = this.engines.okta.accessFor({
           app: { id: target.appId },
           user: { id: a.id },
           connection: target.connection,
@@ -388,8 +378,7 @@ class Resolver {
     const allApps = "app not identified; the IdP's all-apps policy applied (a lower bound)";
     if (target.system === "entra") {
       const app = target.found ? { appId: target.appId } : "All";
-      const result = entraAccessFor(this.inventory, { userId: user.id, app, connection: target.connection });
-      if (!result) return unknownVerdict(entryPoint, `the Entra facts of ${target.connection} are missing`);
+      const result = this.engines.entra.signInTo(target.connection, user.id, app);
       return target.found
         ? merge(
             result.verdict,
@@ -403,17 +392,17 @@ class Resolver {
           );
     }
     if (target.found) {
-      const v = oktaAccessFor(this.inventory, {
+      const v = this.engines.okta.accessFor({
         app: { id: target.appId },
         user: { id: user.id },
         connection: target.connection,
       });
       return merge(v, `signs in through Okta app '${target.name}' as ${user.name}: `);
     }
-    const org = this.#org(target.connection);
-    if (!org) return unknownVerdict(entryPoint, `the Okta facts of ${target.connection} are missing`);
+    const evaluator = this.engines.okta.evaluator(target.connection);
+    if (!evaluator) return unknownVerdict(entryPoint, `the Okta facts of ${target.connection} are missing`);
     return merge(
-      evaluateOktaAccess(org, user.id, { kind: "session" }),
+      evaluator.verdict(user.id, { kind: "session" }),
       `signs in through Okta as ${user.name} (${allApps.replace("all-apps policy", "global session policy")}: ${target.reason}): `,
       `okta:${target.connection}:global-session`,
     );
@@ -472,14 +461,14 @@ class Resolver {
       ];
     const connection = this.#entra[0]!;
     const registrationEndpoint =
-      entraFactsOf(this.inventory, connection).evidence[entraFactKinds.registration]?.[0]?.endpoint ??
+      this.engines.entra.facts(connection).evidence[entraFactKinds.registration]?.[0]?.endpoint ??
       "GET /reports/authenticationMethods/userRegistrationDetails";
     const seen = new Set(path.mfa.evidence.map((e) => JSON.stringify(e)));
     const prefix = `RADIUS through the NPS extension on ${server}: `;
     return this.inventory.accounts
       .filter((a) => a.source === entraSource && a.connection === connection && a.status === "active")
       .flatMap((user) => {
-        const registration = entraAccessFor(this.inventory, { userId: user.id, connection })!.registration;
+        const registration = this.engines.entra.signIn(connection, user.id).registration;
         const evidence: Evidence[] = [
           {
             source: entraSource,
@@ -663,9 +652,9 @@ function perUserPath(
 
 export const delegationLinker: Linker = {
   name: "delegation",
-  link(inventory) {
+  link(inventory, engines) {
     if (!inventory.accessPaths.some((p) => p.chain.delegation)) return inventory;
-    const resolver = new Resolver(inventory);
+    const resolver = new Resolver(inventory, engines);
     return { ...inventory, accessPaths: inventory.accessPaths.flatMap((p) => resolver.resolve(p)) };
   },
 };

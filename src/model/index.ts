@@ -1,3 +1,4 @@
+export * from "./access/index.js";
 export * from "./coverage.js";
 export * from "./evidence.js";
 export * from "./inventory.js";

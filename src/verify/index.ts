@@ -5,8 +5,9 @@ import type { CollectContext, ProgressUpdate } from "../collect/provider.js";
 import type { QuotaRegistry } from "../collect/quota.js";
 import type { RetryPolicy, Sleep } from "../collect/retry.js";
 import type { Config } from "../config/load.js";
-import { entraConnections, entraFactsOf, entraSource, guestTypeOf } from "../link/entra/index.js";
-import type { Evidence, Result, TenantInventory } from "../model/index.js";
+import { guestTypeOf, loadEntraFacts } from "../engines/conditional-access/index.js";
+import { entraSource } from "../model/facts/entra.js";
+import type { Evidence, LinkedInventory, Result } from "../model/index.js";
 import { compareVerdicts } from "./compare.js";
 import { verifyContext } from "./context.js";
 import { unlistedLocation } from "./location.js";
@@ -53,7 +54,7 @@ export interface VerifyRunOptions {
  */
 export async function verifyInventories(
   config: Config,
-  inventories: TenantInventory[],
+  inventories: LinkedInventory[],
   results: Result[],
   options: VerifyRunOptions,
 ): Promise<{ entries: VerifyEntry[]; results: Result[] }> {
@@ -61,7 +62,7 @@ export async function verifyInventories(
   for (const inventory of inventories) {
     const tenant = config.tenants.find((t) => t.id === inventory.tenant.id);
     if (!tenant) continue;
-    for (const connectionId of entraConnections(inventory)) {
+    for (const connectionId of inventory.access.entra.connections) {
       const connection = tenant.connections.find((c) => c.id === connectionId && c.type === entraSource);
       if (!connection) continue;
       const controller = new AbortController();
@@ -86,12 +87,13 @@ export async function verifyInventories(
 }
 
 async function verifyConnection(
-  inventory: TenantInventory,
+  inventory: LinkedInventory,
   connection: string,
   ctx: CollectContext<EntraSettings>,
   sample: number,
 ): Promise<VerifyEntry[]> {
-  const facts = entraFactsOf(inventory, connection);
+  // The users' guest types and the named locations: parsed once per verified connection.
+  const facts = loadEntraFacts(inventory.facts, connection);
   const users = sampleUsers(inventory, connection, sample);
   if (users.length === 0) return [];
   const location = unlistedLocation(facts);

@@ -1,4 +1,4 @@
-import type { EntraFacts } from "../link/entra/index.js";
+import type { EntraFacts } from "../engines/conditional-access/index.js";
 
 /**
  * A sign-in location no named location lists: an address from the documentation ranges (RFC 5737, never

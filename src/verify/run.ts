@@ -1,7 +1,7 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { couldNotRun, type Exit } from "../exit.js";
-import { entraSource } from "../link/entra/index.js";
+import { entraSource } from "../model/facts/entra.js";
 import type { ScanReport } from "../report.js";
 import { type ScanOptions, scan } from "../scan.js";
 import { defaultVerifySample } from "./index.js";

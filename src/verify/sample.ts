@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { type EntraSignInResult, entraAccessFor, entraSource } from "../link/entra/index.js";
-import type { Account, TenantInventory } from "../model/index.js";
+import { entraSource } from "../model/facts/entra.js";
+import type { Account, EntraSignInResult, LinkedInventory } from "../model/index.js";
 import type { SampledAs, VerifyEntry } from "./model.js";
 
 export interface SampledUser {
@@ -19,15 +19,14 @@ function sampleKey(tenant: string, connection: string, userId: string): string {
  * as the inventory records them), every enabled account an applicable policy excludes, and `others` more
  * chosen deterministically (the same ones on every run while the directory stays the same).
  */
-export function sampleUsers(inventory: TenantInventory, connection: string, others: number): SampledUser[] {
+export function sampleUsers(inventory: LinkedInventory, connection: string, others: number): SampledUser[] {
   const accounts = inventory.accounts.filter(
     (a) => a.source === entraSource && a.connection === connection && a.status !== "disabled",
   );
   const picked: SampledUser[] = [];
   const rest: Array<{ key: string; user: SampledUser }> = [];
   for (const account of accounts) {
-    const signIn = entraAccessFor(inventory, { connection, userId: account.id });
-    if (!signIn) continue;
+    const signIn = inventory.access.entra.signIn(connection, account.id);
     const sampledAs: SampledAs[] = [];
     if (account.admin.isAdmin === true) sampledAs.push("admin");
     if (signIn.excludedBy.length > 0) sampledAs.push("excluded");

@@ -1,17 +1,17 @@
 import type { GraphUser } from "../../providers/entra/api.js";
 import { type SeedUser, seedUser } from "../../providers/entra/emulator.js";
 import { directoryUser, signInEntryPoint, signInPath } from "../../providers/entra/transform.js";
+import { type EntraFacts, loadEntraFacts } from "../../src/engines/conditional-access/index.js";
+import { entraLinker } from "../../src/link/entra.js";
+import { link } from "../../src/link/index.js";
 import {
   type EntraFactData,
-  type EntraFacts,
   entraFact,
   entraFactKinds,
-  entraLinker,
-  loadEntraFacts,
   methodStrength,
   type RoleAssignmentItem,
-} from "../../src/link/entra/index.js";
-import type { Account, Fact, TenantInventory } from "../../src/model/index.js";
+} from "../../src/model/facts/entra.js";
+import type { Account, Fact, LinkedInventory, TenantInventory } from "../../src/model/index.js";
 import { coverage } from "./inventory.js";
 
 /**
@@ -170,7 +170,7 @@ export function entraInventory(
     admins?: Record<string, string[]>;
     accountOverrides?: Record<string, Partial<Account>>;
   },
-): TenantInventory {
+): LinkedInventory {
   const entryPoint = signInEntryPoint(connection, "t");
   const facts = scenarioFacts(s);
   const accounts: Account[] = s.users.map((u) => {
@@ -218,7 +218,7 @@ export function entraInventory(
     facts,
     coverage: [coverage("entra", "complete", connection)],
   };
-  return entraLinker.link(inventory);
+  return link(inventory, [entraLinker]);
 }
 
 export { seedUser };

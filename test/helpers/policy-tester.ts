@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Policy, PolicyContext, Verdict } from "../../src/evaluate/policy.js";
 import { type MfaState, type Severity, signInPathsOf, type TenantInventory } from "../../src/model/index.js";
+import { linked } from "./link.js";
 
 /**
  * typescript-eslint's RuleTester, for policies: each case is an inventory and the verdict expected for
@@ -27,9 +28,14 @@ export interface PolicyCases {
   silent?: Array<Omit<PolicyCase, "severity" | "mfa" | "message">>;
 }
 
-/** A policy's context as the evaluate stage builds it: the sign-in paths indexed from the inventory. */
-export function contextOf<Options>(c: Omit<PolicyContext<Options>, "signInPaths">): PolicyContext<Options> {
-  return { ...c, signInPaths: signInPathsOf(c.inventory) };
+/**
+ * A policy's context as the evaluate stage builds it: the sign-in paths indexed from the inventory, and the
+ * link stage's Conditional Access answers (computed here when the test built the inventory unlinked).
+ */
+export function contextOf<Options>(
+  c: Omit<PolicyContext<Options>, "signInPaths" | "entraAccess">,
+): PolicyContext<Options> {
+  return { ...c, signInPaths: signInPathsOf(c.inventory), entraAccess: linked(c.inventory).access.entra };
 }
 
 function verdictsOf(

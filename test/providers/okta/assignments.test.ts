@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import policy from "../../../policies/okta-app-sign-on-requires-mfa.js";
 import { scenarioOrg } from "../../../providers/okta/emulator.js";
-import { readOktaOrg } from "../../../src/link/okta/index.js";
+import { readOktaOrg } from "../../../src/engines/okta-sign-on/index.js";
 import { contextOf } from "../../helpers/policy-tester.js";
 import { closeAll, host, linked, run, token } from "./harness.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { factor, group, scenarioOrg, seedOrg, seedUser } from "../../../providers/okta/emulator.js";
-import { readOktaOrg } from "../../../src/link/okta/index.js";
+import { readOktaOrg } from "../../../src/engines/okta-sign-on/index.js";
 import { customerAccessGroup } from "../../../src/model/facts/customer-access.js";
 import { closeAll, host, linked, run, token } from "./harness.js";
 

@@ -4,6 +4,7 @@ import { parseConfig } from "../../../src/composition.js";
 import { evaluate } from "../../../src/evaluate/index.js";
 import { resolvePolicySettings } from "../../../src/evaluate/profiles.js";
 import { accessPath, account, entryPoint, inventory } from "../../helpers/inventory.js";
+import { linked } from "../../helpers/link.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 const tenant = (extra: string) => `tenants:
@@ -78,7 +79,7 @@ describe("profiles and per-tenant overrides in the config", () => {
     });
     const run = (profile: "standard" | "strict", overrides?: Parameters<typeof resolvePolicySettings>[1]) =>
       evaluate({
-        tenants: [inv],
+        tenants: [linked(inv)],
         policies,
         exceptions: [],
         now,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate, fingerprint } from "../../../src/evaluate/index.js";
 import { definePolicy } from "../../../src/evaluate/policy.js";
 import { account, coverage, fact, inventory } from "../../helpers/inventory.js";
+import { linked } from "../../helpers/link.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 
@@ -54,7 +55,7 @@ describe("evaluate", () => {
   });
 
   it("turns verdicts into results with tenant, metadata, severity override and a fingerprint", () => {
-    const results = evaluate({ tenants: [inv], policies: [failsEveryone], exceptions: [], now });
+    const results = evaluate({ tenants: [linked(inv)], policies: [failsEveryone], exceptions: [], now });
     expect(results.map((r) => [r.subject.name, r.status, r.severity])).toEqual([
       ["ann@x.example", "fail", "high"],
       ["boss@x.example", "fail", "critical"],
@@ -78,7 +79,7 @@ describe("evaluate", () => {
 
   it("applies an exception until the end of its expiry day, then fails again with a note", () => {
     const valid = evaluate({
-      tenants: [inv],
+      tenants: [linked(inv)],
       policies: [failsEveryone],
       exceptions: [exception("ann@x.example", "2026-11-24")],
       now,
@@ -89,7 +90,7 @@ describe("evaluate", () => {
     });
     expect(valid[1]?.status).toBe("fail");
     const expired = evaluate({
-      tenants: [inv],
+      tenants: [linked(inv)],
       policies: [failsEveryone],
       exceptions: [exception("ann@x.example", "2026-11-23")],
       now,
@@ -103,14 +104,19 @@ describe("evaluate", () => {
       accounts: [],
       coverage: [{ ...coverage("demo", "failed"), reason: "credentials refused" }],
     });
-    const results = evaluate({ tenants: [failed], policies: [failsEveryone], exceptions: [], now });
+    const results = evaluate({ tenants: [linked(failed)], policies: [failsEveryone], exceptions: [], now });
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: "unknown", subject: { kind: "connection", id: "demo" } });
     expect(results[0]?.message).toContain("credentials refused");
   });
 
   it("a policy that throws yields an unknown result instead of stopping the run", () => {
-    const results = evaluate({ tenants: [inv], policies: [crashes, failsEveryone], exceptions: [], now });
+    const results = evaluate({
+      tenants: [linked(inv)],
+      policies: [crashes, failsEveryone],
+      exceptions: [],
+      now,
+    });
     expect(results[0]).toMatchObject({
       status: "unknown",
       policy: "demo-crash",
@@ -138,7 +144,7 @@ describe("evaluate", () => {
           ...(a.id === "u2" ? { dependsOn: ["nps"] } : {}),
         })),
     });
-    const results = evaluate({ tenants: [inv], policies: [delegated], exceptions: [], now });
+    const results = evaluate({ tenants: [linked(inv)], policies: [delegated], exceptions: [], now });
     expect(results.map((r) => r.dependsOn)).toEqual([
       ["demo", "idp"],
       ["demo", "idp", "nps"],
@@ -147,7 +153,9 @@ describe("evaluate", () => {
 
   it("policies of sources a tenant does not have say nothing", () => {
     const other = inventory({ accounts: [account({ id: "u1", source: "okta" })] });
-    expect(evaluate({ tenants: [other], policies: [failsEveryone], exceptions: [], now })).toEqual([]);
+    expect(evaluate({ tenants: [linked(other)], policies: [failsEveryone], exceptions: [], now })).toEqual(
+      [],
+    );
   });
 });
 
@@ -161,10 +169,10 @@ describe("policies limited to a tenant role", () => {
       accounts: [],
       coverage: [{ ...coverage("demo", "failed"), reason: "GET users: credentials refused (HTTP 401)" }],
     });
-    expect(evaluate({ tenants: [failed], policies: [mspOnly], exceptions: [], now })).toEqual([]);
+    expect(evaluate({ tenants: [linked(failed)], policies: [mspOnly], exceptions: [], now })).toEqual([]);
     const msp = { ...failed, tenant: { ...failed.tenant, role: "msp" as const } };
     expect(
-      evaluate({ tenants: [msp], policies: [mspOnly], exceptions: [], now }).map((r) => r.status),
+      evaluate({ tenants: [linked(msp)], policies: [mspOnly], exceptions: [], now }).map((r) => r.status),
     ).toEqual(["unknown"]);
   });
 });

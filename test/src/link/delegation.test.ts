@@ -5,6 +5,7 @@ import { type EntraFactData, entraFact, entraFactKinds } from "../../../src/mode
 import type { AccessPath, Fact, TenantInventory } from "../../../src/model/index.js";
 import { connection, entraInventory, seedUser } from "../../helpers/entra.js";
 import { account, entryPoint, inventory } from "../../helpers/inventory.js";
+import { applyLinker } from "../../helpers/link.js";
 
 const alice = seedUser("alice@acme.example");
 const bob = seedUser("bob@acme.example");
@@ -81,7 +82,10 @@ const vpnPaths = (inv: TenantInventory) => inv.accessPaths.filter((p) => p.entry
 
 describe("delegation linker", () => {
   it("replaces an account-less SAML path by one path per user the Entra app lets in, with accountsFrom and via", () => {
-    const linked = delegationLinker.link(tenantWith({ facts: [spFact([sp()])], paths: [samlPath()] }));
+    const linked = applyLinker(
+      delegationLinker,
+      tenantWith({ facts: [spFact([sp()])], paths: [samlPath()] }),
+    );
     const paths = vpnPaths(linked);
     expect(paths.map((p) => p.id).sort()).toEqual(
       [`fgt:vpn/saml/sso/${alice.id}`, `fgt:vpn/saml/sso/${bob.id}`].sort(),
@@ -106,16 +110,16 @@ describe("delegation linker", () => {
       assignments: { status: "read", principals: [{ id: alice.id, type: "user" }] },
     });
     expect(
-      vpnPaths(delegationLinker.link(tenantWith({ facts: [spFact([assigned])], paths: [samlPath()] }))).map(
-        (p) => p.accounts,
-      ),
+      vpnPaths(
+        applyLinker(delegationLinker, tenantWith({ facts: [spFact([assigned])], paths: [samlPath()] })),
+      ).map((p) => p.accounts),
     ).toEqual([[alice.id]]);
     const unread = sp({
       appRoleAssignmentRequired: true,
       assignments: { status: "unavailable", reason: "HTTP 403", principals: [] },
     });
     const [path] = vpnPaths(
-      delegationLinker.link(tenantWith({ facts: [spFact([unread])], paths: [samlPath()] })),
+      applyLinker(delegationLinker, tenantWith({ facts: [spFact([unread])], paths: [samlPath()] })),
     );
     expect(path!.mfa).toMatchObject({ state: "unknown" });
     expect(path!.mfa.reason).toMatch(/who is assigned to Entra app 'VPN' could not be read \(HTTP 403\)/);
@@ -138,7 +142,7 @@ describe("delegation linker", () => {
       policies: [mfaForAll],
       groups: [{ id: groupId, memberIds: [], status: "not-found" }],
     });
-    const linked = delegationLinker.link({
+    const linked = applyLinker(delegationLinker, {
       ...base,
       entryPoints: [...base.entryPoints, vpn],
       accessPaths: [...base.accessPaths, samlPath()],
@@ -154,7 +158,10 @@ describe("delegation linker", () => {
   });
 
   it("an app id target (Azure VPN audience) is found by appId", () => {
-    const linked = delegationLinker.link(tenantWith({ facts: [spFact([sp()])], paths: [samlPath(appId)] }));
+    const linked = applyLinker(
+      delegationLinker,
+      tenantWith({ facts: [spFact([sp()])], paths: [samlPath(appId)] }),
+    );
     expect(vpnPaths(linked)).toHaveLength(2);
   });
 
@@ -175,7 +182,7 @@ describe("delegation linker", () => {
       [[spFact([sp()])], samlPath(entity, "duo"), /delegated to duo, which no linker resolves/],
     ];
     for (const [facts, path, reason] of cases) {
-      const [out, ...rest] = vpnPaths(delegationLinker.link(tenantWith({ facts, paths: [path] })));
+      const [out, ...rest] = vpnPaths(applyLinker(delegationLinker, tenantWith({ facts, paths: [path] })));
       expect(rest).toEqual([]);
       expect(out!.mfa.state).toBe("unknown");
       expect(out!.mfa.reason).toMatch(reason);
@@ -210,7 +217,8 @@ describe("delegation linker", () => {
         evidence: [{ source: "ninjaone", connection: "ninjaone", field: "authType", value: "SSO" }],
       },
     });
-    const linked = delegationLinker.link(
+    const linked = applyLinker(
+      delegationLinker,
       tenantWith({
         facts: [spFact([sp()])],
         accounts: [tech, stranger],
@@ -258,7 +266,9 @@ describe("delegation linker", () => {
       },
     };
     // A fact that does not match the schema is not taken for an NPS extension at all.
-    const [bad] = vpnPaths(delegationLinker.link(tenantWith({ facts: [malformed], paths: [radius([])] })));
+    const [bad] = vpnPaths(
+      applyLinker(delegationLinker, tenantWith({ facts: [malformed], paths: [radius([])] })),
+    );
     expect(bad!.mfa).toMatchObject({ state: "unknown" });
     expect(bad!.mfa.reason).toMatch(/MFA depends on the RADIUS server/);
     // The NPS provider's own front end with a malformed fact: unknown, naming the schema problem.
@@ -270,18 +280,21 @@ describe("delegation linker", () => {
       },
     };
     const [ownBad] = vpnPaths(
-      delegationLinker.link(
+      applyLinker(
+        delegationLinker,
         tenantWith({ facts: [{ ...malformed, data: { entryPoint: vpn.id } }], paths: [own] }),
       ),
     );
     expect(ownBad!.mfa).toMatchObject({ state: "unknown" });
     expect(ownBad!.mfa.reason).toMatch(/nps-extension\.settings fact is malformed/);
     const [named] = vpnPaths(
-      delegationLinker.link(tenantWith({ facts: [wellFormed], paths: [radius(["x"])] })),
+      applyLinker(delegationLinker, tenantWith({ facts: [wellFormed], paths: [radius(["x"])] })),
     );
     expect(named!.mfa).toMatchObject({ state: "unknown" });
     expect(named!.mfa.reason).toMatch(/named accounts are not matched to Entra users/);
-    const perUser = vpnPaths(delegationLinker.link(tenantWith({ facts: [wellFormed], paths: [radius([])] })));
+    const perUser = vpnPaths(
+      applyLinker(delegationLinker, tenantWith({ facts: [wellFormed], paths: [radius([])] })),
+    );
     expect(perUser.map((p) => p.accounts[0]).sort()).toEqual([alice.id, bob.id].sort());
   });
 
@@ -292,6 +305,6 @@ describe("delegation linker", () => {
     };
     const judged: AccessPath = { ...samlPath(), id: "judged", mfa: { ...samlPath().mfa, state: "none" } };
     const inv = inventory({ entryPoints: [vpn], accessPaths: [ldap, judged] });
-    expect(delegationLinker.link(inv).accessPaths).toEqual([ldap, judged]);
+    expect(applyLinker(delegationLinker, inv).accessPaths).toEqual([ldap, judged]);
   });
 });

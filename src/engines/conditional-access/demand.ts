@@ -1,5 +1,5 @@
-import { type FactorStrength, strengthRank } from "../../../model/index.js";
-import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy } from "../facts.js";
+import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy } from "../../model/facts/entra.js";
+import { type FactorStrength, strengthRank } from "../../model/index.js";
 import type { EntraFacts } from "./load.js";
 
 // What a Conditional Access policy demands: its grant controls and authentication strengths.

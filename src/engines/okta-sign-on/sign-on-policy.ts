@@ -1,5 +1,14 @@
 import { z } from "zod";
 import {
+  type OktaAppFact,
+  type OktaPolicyFact,
+  type OktaRuleFact,
+  oktaAppAssignment,
+  oktaFactorStrength,
+  oktaSource,
+  rankOrUnknown,
+} from "../../model/facts/okta.js";
+import {
   cannotSignInUntilEnrolled,
   type Evidence,
   type FactorStrength,
@@ -13,16 +22,7 @@ import {
   type EnrollmentView,
   enrollmentFor,
 } from "./enrollment.js";
-import {
-  type OktaAppFact,
-  type OktaOrg,
-  type OktaPolicyFact,
-  type OktaRuleFact,
-  oktaAppAssignment,
-  oktaFactorStrength,
-  oktaSource,
-  rankOrUnknown,
-} from "./facts.js";
+import type { OktaOrg } from "./org.js";
 
 /**
  * What Okta demands of one user signing in: a pure evaluation of the org's global session policies

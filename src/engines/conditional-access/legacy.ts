@@ -1,18 +1,13 @@
-import type { Evidence, JsonValue, Tristate } from "../../../model/index.js";
-import { type ConditionalAccessPolicy, entraFactKinds } from "../facts.js";
+import { type ConditionalAccessPolicy, entraFactKinds } from "../../model/facts/entra.js";
+import type { JsonValue } from "../../model/index.js";
 import { type Effect, effectsForAllApps, preparedOf } from "./effect.js";
-import { factEvidence, policyEvidence, quote } from "./helpers.js";
+import { factEvidence, policyEvidence, quote, userNotListed } from "./helpers.js";
 import type { EntraFacts } from "./load.js";
+import type { LegacyAuthenticationResult } from "./model.js";
 import { type ClientType, legacyTypes } from "./scope.js";
 import { effectEvidence } from "./sign-in.js";
 
 // Whether legacy authentication (which cannot do MFA) is blocked for a user.
-
-export interface LegacyAuthenticationResult {
-  blocked: Tristate;
-  reason: string;
-  evidence: Evidence[];
-}
 
 /** Grant controls legacy clients cannot send (MFA, device compliance, join state). */
 export const legacyUnsatisfiable = new Set(["mfa", "compliantDevice", "domainJoinedDevice"]);
@@ -55,8 +50,7 @@ export function evaluateLegacyAuthentication(facts: EntraFacts, userId: string):
   if (!user)
     return {
       blocked: "unknown",
-      reason: `user ${userId} is not in the directory listing`,
-      evidence: factEvidence(facts, entraFactKinds.users, "user not listed"),
+      ...userNotListed(facts, userId),
     };
   if (ca.status !== "read" && ca.status !== "not-licensed")
     return {

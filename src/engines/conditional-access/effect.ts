@@ -1,5 +1,5 @@
-import type { FactorStrength, JsonValue } from "../../../model/index.js";
-import type { ConditionalAccessPolicy, DirectoryUser } from "../facts.js";
+import type { ConditionalAccessPolicy, DirectoryUser } from "../../model/facts/entra.js";
+import type { FactorStrength, JsonValue } from "../../model/index.js";
 import { type Grant, grantOf } from "./demand.js";
 import { perFacts } from "./helpers.js";
 import type { EntraFacts } from "./load.js";

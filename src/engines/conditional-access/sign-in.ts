@@ -1,23 +1,23 @@
 import {
-  type Evidence,
-  type FactorStrength,
-  type JsonValue,
-  type MfaVerdict,
-  nothingEnrolled,
-  strengthRank,
-} from "../../../model/index.js";
-import { appendAll, maxOf, minOf } from "../../../util/arrays.js";
-import {
   completes,
   entraFactKinds,
   entraSource,
   heldModes,
   methodStrength,
   registrableCombination,
-} from "../facts.js";
+} from "../../model/facts/entra.js";
+import {
+  type Evidence,
+  type FactorStrength,
+  type JsonValue,
+  type MfaVerdict,
+  nothingEnrolled,
+  strengthRank,
+} from "../../model/index.js";
+import { appendAll, maxOf, minOf } from "../../util/arrays.js";
 import { combinationStrength, intersectCombinations, weakest } from "./demand.js";
 import { type Effect, effectOf, effectsForAllApps, preparedOf } from "./effect.js";
-import { factEvidence, perFacts, policyEvidence, quote, ref, triOr } from "./helpers.js";
+import { factEvidence, perFacts, policyEvidence, quote, ref, triOr, userNotListed } from "./helpers.js";
 import type { EntraFacts } from "./load.js";
 import type { AppTarget, EntraSignInResult } from "./model.js";
 import { type ClientType, modernTypes } from "./scope.js";
@@ -286,8 +286,7 @@ export function evaluateEntraSignIn(
       verdict: {
         state: "unknown",
         strength: null,
-        reason: `user ${userId} is not in the directory listing`,
-        evidence: factEvidence(facts, entraFactKinds.users, "user not listed"),
+        ...userNotListed(facts, userId),
       },
     };
   }

@@ -7,7 +7,10 @@ import {
   seedGuest,
   strengthRef,
 } from "../../../../providers/entra/emulator.js";
-import { evaluateEntraSignIn, evaluateTenantCoverage } from "../../../../src/link/entra/index.js";
+import {
+  evaluateEntraSignIn,
+  evaluateTenantCoverage,
+} from "../../../../src/engines/conditional-access/index.js";
 import type { MfaState } from "../../../../src/model/index.js";
 import { type EntraScenario, scenario, seedUser } from "../../../helpers/entra.js";
 

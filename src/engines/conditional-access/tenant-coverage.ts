@@ -1,4 +1,3 @@
-import type { Evidence, JsonValue, Severity } from "../../../model/index.js";
 import {
   adminRoleTemplates,
   azureManagementAppId,
@@ -6,33 +5,16 @@ import {
   directoryRoles,
   entraFactKinds,
   registerSecurityInfoAction,
-} from "../facts.js";
+} from "../../model/facts/entra.js";
+import type { JsonValue } from "../../model/index.js";
 import { grantOf } from "./demand.js";
 import { factEvidence, policyEvidence, quote, ref } from "./helpers.js";
 import type { EntraFacts } from "./load.js";
-import type { PolicyRef } from "./model.js";
+import type { TenantScope, TenantScopeResult } from "./model.js";
 import { clientTypes, modernTypes, narrowing } from "./scope.js";
 import { securityDefaultsAdmin, securityDefaultsUserGap } from "./sign-in.js";
 
 // Tenant-level coverage: whether the tenant's MFA policies reach every scope.
-
-export type TenantScope =
-  | "all-users"
-  | "admins"
-  | "guests"
-  | "azure-management"
-  | "security-info-registration";
-
-export interface TenantScopeResult {
-  scope: TenantScope;
-  title: string;
-  status: "pass" | "fail" | "unknown";
-  /** Where it differs from the scope's usual severity. */
-  severity?: Severity;
-  reason: string;
-  policies: PolicyRef[];
-  evidence: Evidence[];
-}
 
 /** An enabled policy that requires MFA (or blocks) for every sign-in it targets: no narrowing, no OR escape. */
 export function unconditionalMfa(facts: EntraFacts, p: ConditionalAccessPolicy): boolean {

@@ -1,4 +1,4 @@
-import { type ConditionalAccessPolicy, type DirectoryUser, directoryRoles } from "../facts.js";
+import { type ConditionalAccessPolicy, type DirectoryUser, directoryRoles } from "../../model/facts/entra.js";
 import { perFacts, triOr } from "./helpers.js";
 import type { EntraFacts } from "./load.js";
 import type { Tri } from "./model.js";

@@ -11,18 +11,21 @@ import {
 import {
   authenticatorFactorTypes,
   evaluateOktaAccess,
+  type OktaOrg,
+  oktaAccessFor,
+} from "../../../../src/engines/okta-sign-on/index.js";
+import { oktaLinker } from "../../../../src/link/okta.js";
+import {
   type OktaAppFact,
   type OktaGroupFact,
-  type OktaOrg,
   type OktaOrgFact,
   type OktaPolicyFact,
-  oktaAccessFor,
   oktaFactKinds,
-  oktaLinker,
   pendingOktaEvaluation,
-} from "../../../../src/link/okta/index.js";
+} from "../../../../src/model/facts/okta.js";
 import type { TenantInventory } from "../../../../src/model/index.js";
 import { type Account, cannotSignInUntilEnrolled, nothingEnrolled } from "../../../../src/model/index.js";
+import { applyLinker } from "../../../helpers/link.js";
 
 const ok = { complete: true };
 const reads = (over: Partial<OktaOrgFact["reads"]> = {}): OktaOrgFact["reads"] => ({
@@ -813,7 +816,7 @@ describe("oktaAccessFor (delegations to Okta)", () => {
       facts: inventory.facts,
       coverage: [],
     };
-    const out = oktaLinker.link(tenant);
+    const out = applyLinker(oktaLinker, tenant);
     expect(out.accessPaths[0]?.mfa.state).toBe("none"); // the default rule allows one factor
     expect(out.accessPaths[1]?.mfa.reason).toBe("set elsewhere");
   });

@@ -11,15 +11,15 @@ import {
   strengthRef,
 } from "../../../../providers/entra/emulator.js";
 import {
-  azureManagementAppId,
   combinationStrength,
-  type EntraSignInResult,
   evaluateEntraSignIn,
   evaluateLegacyAuthentication,
   evaluateTenantCoverage,
   loadEntraFacts,
   recognisedBreakGlass,
-} from "../../../../src/link/entra/index.js";
+} from "../../../../src/engines/conditional-access/index.js";
+import { azureManagementAppId } from "../../../../src/model/facts/entra.js";
+import type { EntraSignInResult } from "../../../../src/model/index.js";
 import {
   connection,
   type EntraScenario,

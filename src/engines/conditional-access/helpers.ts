@@ -1,5 +1,10 @@
-import type { Evidence, JsonValue } from "../../../model/index.js";
-import { type ConditionalAccessPolicy, type EntraFactKind, entraSource } from "../facts.js";
+import {
+  type ConditionalAccessPolicy,
+  type EntraFactKind,
+  entraFactKinds,
+  entraSource,
+} from "../../model/facts/entra.js";
+import type { Evidence, JsonValue } from "../../model/index.js";
 import type { EntraFacts } from "./load.js";
 import { caEndpoint, type PolicyRef, type Tri } from "./model.js";
 
@@ -55,4 +60,23 @@ export function policyEvidence(
 export function factEvidence(facts: EntraFacts, kind: EntraFactKind, note: string): Evidence[] {
   const base = facts.evidence[kind] ?? [{ source: entraSource, connection: facts.connection }];
   return base.map((e) => ({ ...e, note: e.note ? `${e.note}; ${note}` : note }));
+}
+
+/**
+ * Why user `userId` cannot be judged when the directory listing does not have them: not listed, the listing
+ * not read, or no Conditional Access facts from the connection at all (a renamed kind reads as absent). The
+ * reason names the kinds that are missing.
+ */
+export function userNotListed(facts: EntraFacts, userId: string): { reason: string; evidence: Evidence[] } {
+  const { users } = facts;
+  if (users.status === "read")
+    return {
+      reason: `user ${userId} is not in the directory listing`,
+      evidence: factEvidence(facts, entraFactKinds.users, "user not listed"),
+    };
+  const reason =
+    Object.keys(facts.evidence).length === 0
+      ? `the Entra connection ${facts.connection} was read but reported no Conditional Access facts (kinds ${facts.absent.join(", ")}), so ${userId} cannot be judged`
+      : `the directory users of Entra connection ${facts.connection} were not read, so ${userId} cannot be judged (${users.reason ?? users.status})`;
+  return { reason, evidence: factEvidence(facts, entraFactKinds.users, reason) };
 }

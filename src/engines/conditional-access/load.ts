@@ -1,25 +1,20 @@
 import type { z } from "zod";
-import type { Evidence, Fact } from "../../../model/index.js";
 import {
   AuthenticationStrengthPolicy,
-  AuthenticationStrengthsFact,
-  ConditionalAccessFact,
   ConditionalAccessPolicy,
   type DirectoryUser,
   type EntraFactKind,
   entraFactKinds,
-  entraSource,
-  GroupMembersFact,
+  entraKinds,
   NamedLocation,
-  NamedLocationsFact,
-  PerUserMfaFact,
+  type PerUserMfaFact,
   type ReadStatus,
-  RegistrationFact,
-  RolesFact,
-  SecurityDefaultsFact,
-  TenantFact,
-  UsersFact,
-} from "../facts.js";
+  type RegistrationFact,
+  type RolesFact,
+  type TenantFact,
+} from "../../model/facts/entra.js";
+import { type FactKind, factsOf } from "../../model/facts/kind.js";
+import type { Evidence, Fact } from "../../model/index.js";
 
 // The Entra facts a Conditional Access evaluation reads, parsed once per connection.
 
@@ -54,44 +49,47 @@ export interface EntraFacts {
     byId: Map<string, z.infer<typeof RegistrationFact>["users"][number]>;
   };
   evidence: Partial<Record<EntraFactKind, Evidence[]>>;
+  /** Kinds the connection reported no fact of. */
+  absent: EntraFactKind[];
 }
 
-export const missing = (kind: string): Readable => ({
+/** Why a kind the evaluation reads is absent: the connection reported no fact of it. */
+export const missing = (kind: string, connection: string): Readable => ({
   status: "unavailable",
-  reason: `no ${kind} fact was collected`,
+  reason: `the Entra connection ${connection} reported no ${kind} facts`,
 });
 
 /**
  * Parses the Entra facts of one connection. A fact that is missing or does not match its schema reads as
  * `unavailable` with the reason, so everything depending on it becomes unknown rather than compliant.
  */
-export function loadEntraFacts(facts: Fact[], connection: string): EntraFacts {
-  const mine = facts.filter((f) => f.source === entraSource && f.connection === connection);
+export function loadEntraFacts(facts: readonly Fact[], connection: string): EntraFacts {
+  const mine = { facts: facts.filter((f) => f.connection === connection) };
   const evidence: EntraFacts["evidence"] = {};
-  const read = <S extends z.ZodType>(kind: EntraFactKind, schema: S): z.infer<S> | Readable => {
-    const fact = mine.find((f) => f.kind === kind);
-    if (!fact) return missing(kind);
-    evidence[kind] = fact.evidence;
-    const parsed = schema.safeParse(fact.data);
-    if (!parsed.success)
-      return {
-        status: "unavailable",
-        reason: `${kind} fact is malformed: ${parsed.error.issues[0]?.message}`,
-      };
-    return parsed.data;
+  const absent: EntraFactKind[] = [];
+  const read = <T>(kind: FactKind<T>): T | Readable => {
+    const name = kind.name as EntraFactKind;
+    const [fact] = factsOf(mine, kind);
+    if (!fact) {
+      absent.push(name);
+      return missing(name, connection);
+    }
+    evidence[name] = fact.fact.evidence;
+    if (fact.error !== undefined) return { status: "unavailable", reason: fact.error };
+    return fact.data;
   };
   const has = <T extends object>(v: T | Readable, key: string): v is T => key in v;
 
-  const tenant = read(entraFactKinds.tenant, TenantFact);
-  const users = read(entraFactKinds.users, UsersFact);
-  const sd = read(entraFactKinds.securityDefaults, SecurityDefaultsFact);
-  const ca = read(entraFactKinds.conditionalAccess, ConditionalAccessFact);
-  const locations = read(entraFactKinds.namedLocations, NamedLocationsFact);
-  const strengths = read(entraFactKinds.authenticationStrengths, AuthenticationStrengthsFact);
-  const groups = read(entraFactKinds.groupMembers, GroupMembersFact);
-  const roles = read(entraFactKinds.roles, RolesFact);
-  const perUser = read(entraFactKinds.perUserMfa, PerUserMfaFact);
-  const registration = read(entraFactKinds.registration, RegistrationFact);
+  const tenant = read(entraKinds[entraFactKinds.tenant]);
+  const users = read(entraKinds[entraFactKinds.users]);
+  const sd = read(entraKinds[entraFactKinds.securityDefaults]);
+  const ca = read(entraKinds[entraFactKinds.conditionalAccess]);
+  const locations = read(entraKinds[entraFactKinds.namedLocations]);
+  const strengths = read(entraKinds[entraFactKinds.authenticationStrengths]);
+  const groups = read(entraKinds[entraFactKinds.groupMembers]);
+  const roles = read(entraKinds[entraFactKinds.roles]);
+  const perUser = read(entraKinds[entraFactKinds.perUserMfa]);
+  const registration = read(entraKinds[entraFactKinds.registration]);
 
   const policies: ConditionalAccessPolicy[] = [];
   const invalid: string[] = [];
@@ -174,5 +172,6 @@ export function loadEntraFacts(facts: Fact[], connection: string): EntraFacts {
       byId: new Map(has(registration, "users") ? registration.users.map((u) => [u.id, u]) : []),
     },
     evidence,
+    absent,
   };
 }

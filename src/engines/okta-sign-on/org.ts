@@ -15,11 +15,9 @@ import {
 import type { Account, TenantInventory } from "../../model/index.js";
 
 /*
- * The Okta facts contract lives in src/model/facts/okta.ts (issue #25 item 4); this module reads one
- * connection's facts for the Okta policy evaluator. The re-export keeps the evaluator's imports as they
- * are until the engine moves out of src/link (item 7).
+ * One Okta connection's facts and accounts as the sign-on engine reads them: the facts contract is
+ * src/model/facts/okta.ts (issue #25 item 4).
  */
-export * from "../../model/facts/okta.js";
 
 /** A user as the evaluator needs it: status, and the factor types enrolled and active (null = unread). */
 export interface OktaUserView {

@@ -1,5 +1,5 @@
-import type { JsonValue } from "../../../model/index.js";
-import type { ConditionalAccessPolicy } from "../facts.js";
+import type { ConditionalAccessPolicy } from "../../model/facts/entra.js";
+import type { JsonValue } from "../../model/index.js";
 import type { EntraFacts } from "./load.js";
 import type { AppTarget, Tri } from "./model.js";
 

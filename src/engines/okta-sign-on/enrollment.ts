@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { OktaOrg, OktaPolicyFact } from "./facts.js";
+import type { OktaPolicyFact } from "../../model/facts/okta.js";
+import type { OktaOrg } from "./org.js";
 
 /**
  * Which of a user's factors Okta may leave out of `GET /api/v1/users/{id}/factors`. The API lists only
