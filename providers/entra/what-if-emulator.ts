@@ -7,7 +7,7 @@ import type { EntraTenantSeed } from "./seed-emulator.js";
  * examples), resources/whatifanalysisresult.md (`policyApplies`, `analysisReasons`), and Entra docs
  * what-if-tool.md / concept-conditional-access-users-groups.md (semantics). It matches the seeded policies
  * with its own small code, on purpose independent of the evaluator it is there to check
- * (src/link/entra): a second reading of the same documents, so a disagreement between the two is worth
+ * (src/engines/conditional-access): a second reading of the same documents, so a disagreement between the two is worth
  * looking at.
  *
  * Documented behaviour modelled here:

@@ -38,7 +38,7 @@ import {
 
 /**
  * Pure mapping from Okta records to the model: accounts, entry points, access paths awaiting the policy
- * evaluation (src/link/okta), and the facts that evaluation reads. No I/O; no verdicts.
+ * evaluation (src/engines/okta-sign-on), and the facts that evaluation reads. No I/O; no verdicts.
  */
 
 export const source = oktaSource;

@@ -19,7 +19,7 @@ import type { MfaState } from "../../src/model/index.js";
 import { contextOf } from "../helpers/policy-tester.js";
 
 /**
- * Audit table, like Entra's (test/src/link/entra/conditional-access-semantics.test.ts): Google Workspace
+ * Audit table, like Entra's (test/src/engines/conditional-access/semantics.test.ts): Google Workspace
  * 2-Step Verification configurations admins really set, each with the verdict Google's documented
  * semantics give and the page that says so. Each row runs the whole public path: the tenant seeded in the
  * emulator in the Directory API's and Policy API's documented shapes, read by the real provider, linked,

@@ -27,7 +27,7 @@ import { contextOf } from "../helpers/policy-tester.js";
 import { closeAll, host, linked, run, token } from "../providers/okta/harness.js";
 
 /**
- * Audit table, like Entra's (test/src/link/entra/conditional-access-semantics.test.ts): Okta global session
+ * Audit table, like Entra's (test/src/engines/conditional-access/semantics.test.ts): Okta global session
  * and authentication policy configurations admins really write, each with the verdict Okta's documented
  * semantics give and the page that says so. Each row runs the whole public path: the org seeded in the
  * emulator in the API's documented shapes, read by the real provider, linked, then judged by the policy
