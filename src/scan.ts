@@ -11,7 +11,7 @@ import type { Evaluator } from "./evaluate/pool/index.js";
 import { resolvePolicySettings } from "./evaluate/profiles.js";
 import { exceptionUse, recordTenant, unmatchedWarnings } from "./evaluate/unmatched.js";
 import { link } from "./link/index.js";
-import type { Result } from "./model/index.js";
+import type { LinkedInventory, Result, TenantInventory } from "./model/index.js";
 import { type ScanReport, sortResults, summarize, version } from "./report.js";
 import { defaultVerifySample, verifyInventories } from "./verify/index.js";
 
@@ -54,7 +54,9 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
   const resolved = new Map(config.tenants.map((t) => [t.id, resolvePolicySettings(t.profile, t.policies)]));
   const policies = options.policies ?? registeredPolicies;
   const elsewhere = options.verify || policies !== registeredPolicies ? undefined : options.evaluator;
-  let inventories = merged;
+  let inventories: TenantInventory[] = merged;
+  // Linked here when evaluated here (always with --verify, which asks the linked engines).
+  let linked: LinkedInventory[] | undefined;
   let evaluated: Result[];
   if (elsewhere) {
     const each = await Promise.all(
@@ -69,23 +71,25 @@ export async function scan(config: Config, options: ScanOptions = {}): Promise<S
     );
     evaluated = each.flat();
   } else {
-    inventories = merged.map((inventory) => link(inventory));
+    linked = merged.map((inventory) => link(inventory));
+    inventories = linked;
     evaluated = evaluate({
-      tenants: inventories,
+      tenants: linked,
       policies,
       exceptions: config.exceptions,
       now,
       policySettings: new Map([...resolved].map(([id, r]) => [id, r.settings])),
     });
   }
-  const verified = options.verify
-    ? await verifyInventories(config, inventories, evaluated, {
-        ...options,
-        sample: options.verify.sample ?? defaultVerifySample,
-        quotas,
-        now,
-      })
-    : undefined;
+  const verified =
+    options.verify && linked
+      ? await verifyInventories(config, linked, evaluated, {
+          ...options,
+          sample: options.verify.sample ?? defaultVerifySample,
+          quotas,
+          now,
+        })
+      : undefined;
   const results = verified?.results ?? evaluated;
   const coverage = collections.map((c) => c.coverage);
   if (options.checkExceptions !== false && options.onWarning) {
