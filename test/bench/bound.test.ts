@@ -78,56 +78,46 @@ describe("bench lower bound", () => {
   });
 
   it("enters a limit per app once, summed over every tenant's requests of its kind", () => {
-    // A stand-in entry of the shape an emulator states (Graph's reports: 122 per 10 s per app).
-    documentedLimits["entra:test-per-app"] = {
-      bucket: "reports",
-      per: "app",
-      cap: 122,
-      windowMs: 10_000,
-      window: "sliding",
-      source: "test",
-    };
-    try {
-      expect(appKinds("entra:reports")).toEqual(["entra:test-per-app"]);
-      expect(appKinds("entra:conditional-access")).toEqual([]);
-      // 100 tenants of 100 users without P1, each alone 19 windows (190 s), together floor(9,999 ÷ 122) = 81 windows (810 s).
-      const tenants = Array.from({ length: 100 }, (_, i) => ({
-        id: `t${i}`,
-        seed: {
-          licence: { p1: false, p2: false },
-          users: Array.from({ length: 100 }, () => ({ accountEnabled: true })),
-        } as unknown as EntraTenantSeed,
-      }));
-      const planned = plannedReportRequests(tenants);
-      expect(planned.filter((p) => p.tenant === allTenants)).toEqual([
-        { tenant: allTenants, provider: "entra", kind: "entra:test-per-app", requests: 10_000 },
-      ]);
-      const bound = lowerBound(planned, [], 50);
-      expect(bound.minimumMs).toBe(810_050);
-      expect(bound.minimumBinding).toMatchObject({ tenant: allTenants, kind: "entra:test-per-app" });
-      // Without the per-app entry each tenant is its own domain: 190 s.
-      expect(
-        lowerBound(
-          planned.filter((p) => p.tenant !== allTenants),
-          [],
-          50,
-        ).minimumMs,
-      ).toBe(190_050);
-      // A P1 tenant reads the registration report's pages (500 users a page), not each user.
-      expect(
-        plannedReportRequests([
-          {
-            id: "p1",
-            seed: {
-              licence: { p1: true, p2: false },
-              users: Array.from({ length: 1001 }, (_, i) => ({ accountEnabled: i !== 0 })),
-            } as unknown as EntraTenantSeed,
-          },
-        ])[0],
-      ).toMatchObject({ tenant: "p1", requests: 2 });
-    } finally {
-      delete documentedLimits["entra:test-per-app"];
-    }
+    // The Entra emulator states Graph's reports limit per app across tenants: 122 per 10 s.
+    expect(appKinds("entra:reports")).toEqual(["entra:reports-app"]);
+    expect(documentedLimits["entra:reports-app"]).toMatchObject({ per: "app", cap: 122, windowMs: 10_000 });
+    expect(appKinds("entra:conditional-access")).toEqual([]);
+    // 100 tenants of 100 users without P1, each alone 19 windows (190 s), together
+    // floor(9,999 ÷ 122) = 81 windows (810 s).
+    const tenants = Array.from({ length: 100 }, (_, i) => ({
+      id: `t${i}`,
+      seed: {
+        licence: { p1: false, p2: false },
+        users: Array.from({ length: 100 }, () => ({ accountEnabled: true })),
+      } as unknown as EntraTenantSeed,
+    }));
+    const planned = plannedReportRequests(tenants);
+    expect(planned.filter((p) => p.tenant === allTenants)).toEqual([
+      { tenant: allTenants, provider: "entra", kind: "entra:reports-app", requests: 10_000 },
+    ]);
+    const bound = lowerBound(planned, [], 50);
+    expect(bound.minimumMs).toBe(810_050);
+    expect(bound.minimumBinding).toMatchObject({ tenant: allTenants, kind: "entra:reports-app" });
+    // Each tenant alone: 190 s.
+    expect(
+      lowerBound(
+        planned.filter((p) => p.tenant !== allTenants),
+        [],
+        50,
+      ).minimumMs,
+    ).toBe(190_050);
+    // A P1 tenant reads the registration report's pages (500 users a page), not each user.
+    expect(
+      plannedReportRequests([
+        {
+          id: "p1",
+          seed: {
+            licence: { p1: true, p2: false },
+            users: Array.from({ length: 1001 }, (_, i) => ({ accountEnabled: i !== 0 })),
+          } as unknown as EntraTenantSeed,
+        },
+      ])[0],
+    ).toMatchObject({ tenant: "p1", requests: 2 });
   });
 
   it("counts a Graph JSON batch's inner requests one by one, with their inner statuses", () => {
