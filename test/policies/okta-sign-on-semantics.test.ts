@@ -91,8 +91,11 @@ interface Scenario {
   users?: SeedUser[];
   groups?: SeedGroup[];
   zones?: SeedZone[];
-  /** An app "Payroll" with this authentication policy (the row judges the app, not the session). */
-  payroll?: SeedPolicy;
+  /**
+   * An app "Payroll" with this authentication policy (the row judges the app, not the session); "classic":
+   * the app links no authentication policy (a Classic Engine org keeps app sign-on rules elsewhere).
+   */
+  payroll?: SeedPolicy | "classic";
   /** Change the default global session policy (its Default Rule). */
   defaultRule?: SeedRule;
   /** API paths the token may not read (403 E0000006): the read is a coverage gap. */
@@ -481,6 +484,30 @@ const rows: Row[] = [
     }),
     "enforced",
   ],
+  [
+    "app: 1FA rule for group Staff, Ann not in Staff, DENY catch-all (Ann cannot reach the app at all)",
+    `${PEOPLE}; ${AUTHN_POLICY}; help.okta.com add-app-sign-on-policy-rule.htm: a new policy's catch-all rule denies access`,
+    (p) => ({
+      groups: [p.everyone, staff],
+      payroll: policy("ACCESS_POLICY", "Payroll", 10, [
+        appRule("Payroll: Staff", { priority: 1, factorMode: "1FA", groups: { include: [staff.id] } }),
+        appRule("Payroll: catch-all", { priority: 99, factorMode: "1FA", access: "DENY", system: true }),
+      ]),
+    }),
+    "enforced",
+  ],
+  [
+    "Classic app (no authentication policy), global session requires MFA",
+    `${SIGNON}; ${AUTHN_POLICY} (reaching an app needs the Okta session first)`,
+    (p) => ({ policies: [session(p, [mfa("MFA")])], payroll: "classic" }),
+    "enforced",
+  ],
+  [
+    "Classic app (no authentication policy), global session password only: the app's own sign-on rules are not read",
+    `${DEFAULT_GSP}; fail closed: the Classic app sign-on policy is not in the API mfasweep reads`,
+    () => ({ payroll: "classic" }),
+    "unknown",
+  ],
   // The Admin Console (okta-admin-console-requires-phishing-resistant): Ann is a super admin
   [
     "Admin Console: 2FA with a phishing-resistant possession factor, Ann holds WebAuthn",
@@ -570,13 +597,15 @@ async function verdictOf(build: Row[2]) {
     if (s.defaultRule) p.defaultGlobalSession.rules = [s.defaultRule];
     if (s.adminConsole) p.adminConsolePolicy.rules = s.adminConsole;
     console_ = s.adminConsole !== undefined;
-    const payroll = s.payroll ? app("payroll_saml", "Payroll", s.payroll.id) : undefined;
+    const payroll = s.payroll
+      ? app("payroll_saml", "Payroll", s.payroll === "classic" ? undefined : s.payroll.id)
+      : undefined;
     payrollId = payroll?.id;
     return {
       users: s.users ?? [ann()],
       groups: s.groups ?? [p.everyone],
       zones: s.zones ?? [],
-      extraPolicies: [...(s.policies ?? []), ...(s.payroll ? [s.payroll] : [])],
+      extraPolicies: [...(s.policies ?? []), ...(s.payroll && s.payroll !== "classic" ? [s.payroll] : [])],
       ...(payroll
         ? {
             apps: [
