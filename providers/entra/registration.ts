@@ -31,7 +31,8 @@ export function readRegistrationReport(ctx: Ctx, client: EntraClient) {
 }
 
 /**
- * Each user's authentication methods through JSON batching: one inner request per user, 20 per `$batch`.
+ * Each user's authentication methods through JSON batching: one inner request per user, 5 per `$batch`
+ * (the reports window: Graph counts each inner request when the batch arrives).
  * A user whose inner answer is not 200 is unread (a licence or permission refusal ends nothing else).
  */
 async function methodsByBatch(
@@ -101,7 +102,7 @@ async function methodsByBatch(
 type RegistrationFact = EntraFactData<typeof entraFactKinds.registration>;
 
 /**
- * The registration fact: from the report when it was read; from each user's methods, 20 users per $batch
+ * The registration fact: from the report when it was read; from each user's methods, 5 users per $batch
  * inside the reports limit, when the tenant has no P1 (unless registrationFallback is none); otherwise
  * the report's status. `endpoint` is where it came from; `fallbackCost` what the fallback cost.
  */

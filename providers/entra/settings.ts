@@ -43,7 +43,7 @@ export const EntraSettings = httpConnectionBase.extend({
     .enum(["auto", "none", "authentication-methods"])
     .default("auto")
     .describe(
-      "Without Entra ID P1 the registration report is refused; 'auto' (default; 'authentication-methods' is the same) then reads each user's methods through JSON batching (20 users per $batch, paced at the reports limit of 5 per 10 s; needs UserAuthenticationMethod.Read.All); 'none' leaves registration unknown.",
+      "Without Entra ID P1 the registration report is refused; 'auto' (default; 'authentication-methods' is the same) then reads each user's methods through JSON batching (5 users per $batch, paced at the reports limits of 5 per 10 s per tenant and 122 per 10 s across tenants; needs UserAuthenticationMethod.Read.All); 'none' leaves registration unknown.",
     ),
   readPerUserMfa: z
     .boolean()

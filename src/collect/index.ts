@@ -7,7 +7,7 @@ import { type Coverage, emptyInventory, type ProviderInventory } from "../model/
 import { redactUrls } from "../util/redact.js";
 import { RecordBudget } from "./paging.js";
 import type { CollectContext, ProgressUpdate, Provider } from "./provider.js";
-import { QuotaRegistry } from "./quota.js";
+import { type Quota, QuotaRegistry } from "./quota.js";
 import {
   type AttemptOutcome,
   defaultRetryPolicy,
@@ -202,7 +202,7 @@ export async function collectConnection(
       resolveSecret(ref, { env: options.env, warn: (m) => options.onWarning?.(`${where}: ${m}`) }),
     quota: (name, limits, within) => options.quotas.get(name, limits, within),
     request<T>(
-      domain: ReturnType<typeof options.quotas.get>,
+      domain: Quota,
       label: string,
       send: () => Promise<T>,
       classify: (err: unknown) => AttemptOutcome,

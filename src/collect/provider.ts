@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Secret } from "../config/secrets.js";
 import type { ProviderInventory } from "../model/index.js";
-import type { QuotaDomain, QuotaLimits } from "./quota.js";
+import type { Quota, QuotaDomain, QuotaLimits } from "./quota.js";
 import type { AttemptOutcome } from "./retry.js";
 
 /** Progress of one connection's collection, for the CLI's indicator. */
@@ -37,7 +37,7 @@ export interface CollectContext<Settings> {
    * counts it for coverage. Throws the named error `classify` returns, or Provider(Throttled|Unavailable)Error.
    */
   request<T>(
-    domain: QuotaDomain,
+    domain: Quota,
     label: string,
     send: () => Promise<T>,
     classify: (err: unknown) => AttemptOutcome,

@@ -11,10 +11,15 @@ export interface QuotaLimits {
   interval?: number;
 }
 
-/** One domain's part of a request's rate: its name and window. */
+/** One domain's part of a request's rate: its name and window, and how many of its slots it spends. */
 export interface RateTake {
   domain: string;
   limits: Required<QuotaLimits>;
+  /**
+   * Slots spent at once (default 1): a JSON batch whose inner requests the vendor counts one by one. More
+   * than the window's cap is admitted only into an empty window (it could never fit).
+   */
+  count?: number;
 }
 
 /**
@@ -40,14 +45,16 @@ export class LocalBudget implements SharedBudget {
   /** 0 when a request may start in every domain now (and it is counted), else ms until one may. */
   tryTake(takes: readonly RateTake[], now = Date.now()): number {
     let wait = 0;
-    for (const { domain, limits } of takes) {
+    for (const { domain, limits, count = 1 } of takes) {
       const starts = this.#starts.get(domain) ?? [];
       while (starts.length && starts[0]! <= now - limits.interval) starts.shift();
       this.#starts.set(domain, starts);
-      if (starts.length >= limits.intervalCap) wait = Math.max(wait, starts[0]! + limits.interval - now);
+      // The starts that must leave the window before `count` more fit in it.
+      const over = starts.length + Math.min(count, limits.intervalCap) - limits.intervalCap;
+      if (over > 0) wait = Math.max(wait, starts[over - 1]! + limits.interval - now);
     }
     if (wait > 0) return wait;
-    for (const { domain } of takes) this.#starts.get(domain)!.push(now);
+    for (const { domain, count = 1 } of takes) this.#starts.get(domain)!.push(...Array(count).fill(now));
     return 0;
   }
 
@@ -105,9 +112,13 @@ export class QuotaDomain {
     return chain;
   }
 
-  schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `task` once it holds a slot of every domain of the chain; `count`, how many requests of the
+   * vendor's the task is (a JSON batch's inner requests), spent from each window at once.
+   */
+  schedule<T>(task: () => Promise<T>, signal?: AbortSignal, count = 1): Promise<T> {
     const chain = this.chain;
-    const takes = chain.flatMap((d) => (d.#rate ? [d.#rate] : []));
+    const takes = chain.flatMap((d) => (d.#rate ? [{ ...d.#rate, count }] : []));
     const budget = this.budget;
     const send =
       budget && takes.length
@@ -121,6 +132,14 @@ export class QuotaDomain {
       return domain ? (domain.#queue.add(() => enter(i + 1), { signal }) as Promise<T>) : send();
     };
     return enter(0);
+  }
+
+  /** This domain for a request the vendor counts as `count` (a JSON batch of that many). */
+  counting(count: number): Quota {
+    return {
+      schedule: (task, signal) => this.schedule(task, signal, count),
+      pauseFor: (ms, sleep) => this.pauseFor(ms, sleep),
+    };
   }
 
   /**
@@ -137,6 +156,12 @@ export class QuotaDomain {
       void sleep(ms).finally(() => domain.#queue.start());
     }
   }
+}
+
+/** What a request is run through: a domain, or a domain counting a batch as its inner requests. */
+export interface Quota {
+  schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  pauseFor(ms: number, sleep: (ms: number) => Promise<void>): void;
 }
 
 /** Quota domains by name, so two connections in the same domain share one limiter. */

@@ -19,9 +19,11 @@ import { DistributeError } from "./jobs.js";
 
 /**
  * KEYS: per domain its window (a sorted set of request starts, scored by time in ms) then its pause key.
- * ARGV[1] a member id unique to this request, then per domain its cap and interval ms. Returns 0 when the
- * request may start in every domain (it is then counted in each), else how many ms to wait before asking
- * again. All or nothing: a request inside a domain spanning tenants spends both windows when it leaves.
+ * ARGV[1] a member id unique to this request, then per domain its cap, interval ms and the slots this
+ * request spends (a JSON batch: its inner requests; more than the cap fit only an empty window). Returns 0
+ * when the request may start in every domain (it is then counted in each), else how many ms to wait
+ * before asking again. All or nothing: a request inside a domain spanning tenants spends both windows
+ * when it leaves.
  */
 const takeScript = `
 local n = #KEYS / 2
@@ -34,18 +36,22 @@ if wait > 0 then return wait end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for i = 1, n do
-  local cap = tonumber(ARGV[2 * i])
-  local interval = tonumber(ARGV[2 * i + 1])
+  local cap = tonumber(ARGV[3 * i - 1])
+  local interval = tonumber(ARGV[3 * i])
+  local count = math.min(tonumber(ARGV[3 * i + 1]), cap)
   redis.call('ZREMRANGEBYSCORE', KEYS[2 * i - 1], '-inf', now - interval)
-  if redis.call('ZCARD', KEYS[2 * i - 1]) >= cap then
-    local oldest = redis.call('ZRANGE', KEYS[2 * i - 1], 0, 0, 'WITHSCORES')
-    wait = math.max(wait, 1, tonumber(oldest[2]) + interval - now)
+  local over = redis.call('ZCARD', KEYS[2 * i - 1]) + count - cap
+  if over > 0 then
+    local leaving = redis.call('ZRANGE', KEYS[2 * i - 1], over - 1, over - 1, 'WITHSCORES')
+    wait = math.max(wait, 1, tonumber(leaving[2]) + interval - now)
   end
 end
 if wait > 0 then return wait end
 for i = 1, n do
-  redis.call('ZADD', KEYS[2 * i - 1], now, ARGV[1])
-  redis.call('PEXPIRE', KEYS[2 * i - 1], tonumber(ARGV[2 * i + 1]))
+  for j = 1, tonumber(ARGV[3 * i + 1]) do
+    redis.call('ZADD', KEYS[2 * i - 1], now, ARGV[1] .. '.' .. j)
+  end
+  redis.call('PEXPIRE', KEYS[2 * i - 1], tonumber(ARGV[3 * i]))
 end
 return 0
 `;
@@ -91,7 +97,7 @@ export class RedisBudget implements SharedBudget {
       const { window, pause } = this.#keys(domain);
       return [window, pause];
     });
-    const args = takes.flatMap(({ limits }) => [limits.intervalCap, limits.interval]);
+    const args = takes.flatMap(({ limits, count = 1 }) => [limits.intervalCap, limits.interval, count]);
     try {
       return await this.#client.mfasweepQuotaTake(
         keys.length,

@@ -47,6 +47,19 @@ describe("LocalBudget", () => {
     // Once the first start leaves the window, both admit again.
     expect(budget.tryTake([a, b], 1000 + minute)).toBe(0);
   });
+
+  it("a batch spends one slot per inner request, at once; more than the cap only into an empty window", () => {
+    const budget = new LocalBudget();
+    const a = { domain: "a", limits: tenant };
+    expect(budget.tryTake([{ ...a, count: 2 }], 1000)).toBe(0);
+    // One slot is left: two more wait until both starts at 1000 have left the window.
+    expect(budget.tryTake([{ ...a, count: 2 }], 2000)).toBe(minute - 1000);
+    expect(budget.tryTake([a], 2000)).toBe(0);
+    // Five never fit a cap of 3: they wait for an empty window, the start at 2000 leaving it.
+    expect(budget.tryTake([{ ...a, count: 5 }], 3000)).toBe(minute - 1000);
+    expect(budget.tryTake([{ ...a, count: 5 }], 2000 + minute)).toBe(0);
+    expect(budget.tryTake([a], 2001 + minute)).toBe(minute - 1);
+  });
 });
 
 describe("QuotaDomain within a domain spanning tenants", () => {

@@ -39,6 +39,28 @@ describe.skipIf(redisAbsent)("RedisBudget (real Redis)", () => {
     expect(await b.tryTake("domain-2", limits)).toBe(0);
   });
 
+  it("a request within a spanning domain counts in both or in neither, a batch one per inner request", async () => {
+    const [a, b] = [budget(), budget()];
+    const tenant = { domain: "tenant-5", limits };
+    const app = { domain: "app-5", limits: { ...limits, intervalCap: 4 } };
+    expect(
+      await a.tryTakeAll([
+        { ...tenant, count: 2 },
+        { ...app, count: 2 },
+      ]),
+    ).toBe(0);
+    // The tenant has room for one more, the app for two: a batch of two waits, and the app does not count it.
+    expect(
+      await b.tryTakeAll([
+        { ...tenant, count: 2 },
+        { ...app, count: 2 },
+      ]),
+    ).toBeGreaterThan(0);
+    expect(await b.tryTakeAll([{ ...app, count: 2 }])).toBe(0);
+    expect(await a.tryTakeAll([app])).toBeGreaterThan(0);
+    expect(await a.tryTakeAll([tenant])).toBe(0);
+  });
+
   it("a pause one process sets holds the others, and a shorter one does not cut it", async () => {
     const [a, b] = [budget(), budget()];
     await a.pause("domain-3", 30_000);
