@@ -78,8 +78,9 @@ export class LocalBudget implements SharedBudget {
  * A domain may lie `within` another that spans tenants (Graph's reports limit per app across all tenants
  * around its limit per app per tenant): each request then holds a slot of both. Slots are taken from the
  * narrowest domain outwards, and a domain's `within` is fixed when it is made, so every request takes them
- * in the same order and none waits on a domain while holding a wider one: no two requests can wait on each
- * other. The rate of every domain of the chain is taken at once, when the request leaves.
+ * in the same order and none holds a wider domain's slot while it waits for a narrower one's: no two
+ * requests can wait on each other. The rate of every domain of the chain is taken at once, when the
+ * request leaves (a window waits only for time to pass, never for another request).
  */
 export class QuotaDomain {
   readonly #queue: PQueue;
