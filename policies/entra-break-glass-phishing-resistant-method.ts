@@ -1,4 +1,6 @@
-import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
+import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { entraFactKinds, entraKinds } from "../src/model/facts/entra.js";
+import { unreportedVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -34,7 +36,7 @@ export default definePolicy({
       inventory.accounts.filter((a) => a.source === "entra").map((a) => a.connection),
     );
     const recognised = new Map([...connections].map((c) => [c, entraAccess.breakGlass(c)]));
-    return inventory.accounts
+    const verdicts: Verdict[] = inventory.accounts
       .filter((a) => a.source === "entra" && a.status === "active" && recognised.get(a.connection)?.has(a.id))
       .map((account) => {
         const subject = accountSubject(account);
@@ -74,5 +76,7 @@ export default definePolicy({
           evidence,
         };
       });
+    // Without the tenant fact the declared break-glass accounts are not known: unknown, not silence.
+    return [...verdicts, ...unreportedVerdicts(inventory, entraKinds[entraFactKinds.tenant])];
   },
 });

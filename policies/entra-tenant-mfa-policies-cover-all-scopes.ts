@@ -1,5 +1,7 @@
 import { definePolicy } from "../src/evaluate/policy.js";
+import { entraFactKinds, entraKinds } from "../src/model/facts/entra.js";
 import type { Severity, TenantScope } from "../src/model/index.js";
+import { unreportedVerdicts } from "./helpers.js";
 
 const severities: Record<TenantScope, Severity> = {
   "all-users": "high",
@@ -39,8 +41,8 @@ export default definePolicy({
     ],
   },
   defaultOptions: {},
-  evaluate({ entraAccess }) {
-    return entraAccess.connections.flatMap((connection) =>
+  evaluate({ inventory, entraAccess }) {
+    const scopes = entraAccess.connections.flatMap((connection) =>
       entraAccess.tenantCoverage(connection).map((scope) => ({
         subject: {
           kind: "setting" as const,
@@ -57,5 +59,7 @@ export default definePolicy({
         details: { policies: scope.policies.map((p) => p.displayName) },
       })),
     );
+    // A connection read without its tenant fact is not judged by saying nothing about it.
+    return [...scopes, ...unreportedVerdicts(inventory, entraKinds[entraFactKinds.tenant])];
   },
 });

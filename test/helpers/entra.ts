@@ -222,3 +222,13 @@ export function entraInventory(
 }
 
 export { seedUser };
+
+/**
+ * The same tenant as if its Entra connection, read completely, had reported its facts under other kind
+ * names (a renamed kind reads as absent, issue #25 item 4): accounts and paths as collected, relinked.
+ */
+export function withRenamedFacts(inventory: TenantInventory): LinkedInventory {
+  return link({ ...inventory, facts: inventory.facts.map((f) => ({ ...f, kind: `${f.kind}-renamed` })) }, [
+    entraLinker,
+  ]);
+}

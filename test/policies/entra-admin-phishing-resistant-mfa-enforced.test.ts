@@ -7,7 +7,7 @@ import {
   strengthRef,
 } from "../../providers/entra/emulator.js";
 import { profiles } from "../../src/evaluate/profiles.js";
-import { entraInventory, role, seedUser } from "../helpers/entra.js";
+import { entraInventory, role, seedUser, withRenamedFacts } from "../helpers/entra.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
 const ga = seedUser("ga@t.example", { methodsRegistered: ["fido2"] });
@@ -164,6 +164,19 @@ testPolicy(policy, {
       severity: "critical",
       mfa: null,
       message: ["could not tell whether ann@t.example is an administrator"],
+    },
+    {
+      name: "the connection's facts came under other kind names: unknown, naming the missing kinds (#25)",
+      inventory: withRenamedFacts(entraInventory({ ...base, policies: [mfaAll] })),
+      subject: "ga@t.example",
+      severity: "critical",
+      mfa: "unknown",
+      message: [
+        "ga@t.example",
+        "reported no Conditional Access facts",
+        "entra.users",
+        "entra.directory-roles",
+      ],
     },
     {
       name: "Conditional Access could not be read",

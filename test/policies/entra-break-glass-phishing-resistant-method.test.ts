@@ -1,5 +1,7 @@
 import policy from "../../policies/entra-break-glass-phishing-resistant-method.js";
 import { caPolicy } from "../../providers/entra/emulator.js";
+import { entraFactKinds, entraKinds } from "../../src/model/facts/entra.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { entraInventory, seedUser } from "../helpers/entra.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -70,3 +72,6 @@ testPolicy(policy, {
     },
   ],
 });
+
+// Without the tenant fact (absent, or under another kind name) a connection read completely is unknown (#25).
+testAbsentFacts(policy, entraKinds[entraFactKinds.tenant]);

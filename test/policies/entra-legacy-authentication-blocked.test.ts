@@ -1,6 +1,6 @@
 import policy from "../../policies/entra-legacy-authentication-blocked.js";
 import { caPolicy } from "../../providers/entra/emulator.js";
-import { entraInventory, seedUser } from "../helpers/entra.js";
+import { entraInventory, seedUser, withRenamedFacts } from "../helpers/entra.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
 const ann = seedUser("ann@t.example");
@@ -57,6 +57,12 @@ testPolicy(policy, {
     },
   ],
   unknown: [
+    {
+      name: "the connection's facts came under other kind names: unknown, naming the missing kinds (#25)",
+      inventory: withRenamedFacts(entraInventory({ users: [ann], policies: [blockLegacy()] })),
+      subject: "ann@t.example",
+      message: ["reported no Conditional Access facts", "entra.users", "entra.conditional-access-policies"],
+    },
     {
       name: "policies could not be read",
       inventory: entraInventory({

@@ -1,5 +1,7 @@
 import policy from "../../policies/entra-tenant-mfa-policies-cover-all-scopes.js";
 import { caPolicy, roles } from "../../providers/entra/emulator.js";
+import { entraFactKinds, entraKinds } from "../../src/model/facts/entra.js";
+import { testAbsentFacts } from "../helpers/absent-facts.js";
 import { entraInventory, seedUser } from "../helpers/entra.js";
 import { account, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
@@ -71,3 +73,6 @@ testPolicy(policy, {
     },
   ],
 });
+
+// Without the tenant fact (absent, or under another kind name) a connection read completely is unknown (#25).
+testAbsentFacts(policy, entraKinds[entraFactKinds.tenant]);

@@ -1,6 +1,6 @@
 import policy from "../../policies/entra-user-mfa-enforced.js";
 import { caPolicy, roles } from "../../providers/entra/emulator.js";
-import { entraInventory, role, seedUser } from "../helpers/entra.js";
+import { entraInventory, role, seedUser, withRenamedFacts } from "../helpers/entra.js";
 import { account, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
@@ -89,6 +89,13 @@ testPolicy(policy, {
     },
   ],
   unknown: [
+    {
+      name: "the connection's facts came under other kind names: unknown, naming the missing kinds (#25)",
+      inventory: withRenamedFacts(entraInventory({ users: [ann], policies: [allUsers()] })),
+      subject: "ann@t.example",
+      mfa: "unknown",
+      message: ["reported no Conditional Access facts", "entra.users", "entra.conditional-access-policies"],
+    },
     {
       name: "Conditional Access could not be read",
       inventory: entraInventory({
