@@ -47,8 +47,8 @@ export type StartArgs = z.infer<typeof StartArgs>;
 /**
  * What one (tenant, quota domain) was served; `tenant` is `allTenants` for a domain whose limit is per app
  * (the same requests are also in their tenant's tally). `steps` counts the listings whose pages are
- * sequential. `inner`: of served + throttled, the requests that came inside a JSON batch (Graph throttles
- * each on its own; the `$batch` request that carried them is counted once, as a directory request).
+ * sequential. `innerServed` / `innerThrottled`: of served / throttled, the requests that came inside a
+ * JSON batch (Graph throttles each on its own; the `$batch` that carried them is one directory request).
  */
 export const Tally = z.object({
   tenant: z.string(),
@@ -58,7 +58,8 @@ export const Tally = z.object({
   throttled: z.number(),
   /** Other refusals and errors (4xx/5xx that are not throttling). */
   errors: z.number(),
-  inner: z.number(),
+  innerServed: z.number(),
+  innerThrottled: z.number(),
   steps: z.record(z.string(), z.number()),
 });
 export type Tally = z.infer<typeof Tally>;
@@ -208,14 +209,26 @@ async function serve(args: StartArgs): Promise<void> {
     const key = `${tenant}|${kind}`;
     let tally = tallies.get(key);
     if (!tally) {
-      tally = { tenant, provider, kind, served: 0, throttled: 0, errors: 0, inner: 0, steps: {} };
+      tally = {
+        tenant,
+        provider,
+        kind,
+        served: 0,
+        throttled: 0,
+        errors: 0,
+        innerServed: 0,
+        innerThrottled: 0,
+        steps: {},
+      };
       tallies.set(key, tally);
     }
-    if (inner) tally.inner++;
-    if (isThrottle(provider, status)) tally.throttled++;
-    else if (status >= 400) tally.errors++;
+    if (isThrottle(provider, status)) {
+      tally.throttled++;
+      if (inner) tally.innerThrottled++;
+    } else if (status >= 400) tally.errors++;
     else {
       tally.served++;
+      if (inner) tally.innerServed++;
       if (step) tally.steps[step] = (tally.steps[step] ?? 0) + 1;
     }
   };

@@ -1,5 +1,10 @@
 import { admin_directory_v1 } from "@googleapis/admin";
-import { Client as GraphClient, PageIterator } from "@microsoft/microsoft-graph-client";
+import {
+  Client as GraphClient,
+  PageIterator,
+  RetryHandler,
+  RetryHandlerOptions,
+} from "@microsoft/microsoft-graph-client";
 import okta from "@okta/okta-sdk-nodejs";
 import { OAuth2Client } from "google-auth-library";
 import { Agent, fetch as undiciFetch } from "undici";
@@ -59,23 +64,27 @@ async function entraNaive(
   try {
     // undici's own fetch with its own Agent: the npm Agent handed to Node's bundled fetch breaks where the
     // two undici versions differ (issue #27).
+    // The SDK's own RetryHandler (its defaults: 3 retries, Retry-After honoured) before the fetch, as the
+    // SDK's default chain has it; without it the first 429 ended the loop.
+    const retry = new RetryHandler(new RetryHandlerOptions());
+    retry.setNext({
+      async execute(context) {
+        const target = typeof context.request === "string" ? context.request : context.request.url;
+        const response = await undiciFetch(target, {
+          method: context.options?.method ?? "GET",
+          headers: {
+            ...(context.options?.headers as Record<string, string>),
+            authorization: `Bearer ${token}`,
+          },
+          dispatcher,
+        });
+        context.response = response as unknown as Response;
+      },
+    });
     const graph = GraphClient.initWithMiddleware({
       baseUrl: `${url}/`,
       customHosts: new Set([new URL(url).hostname]),
-      middleware: {
-        async execute(context) {
-          const target = typeof context.request === "string" ? context.request : context.request.url;
-          const response = await undiciFetch(target, {
-            method: context.options?.method ?? "GET",
-            headers: {
-              ...(context.options?.headers as Record<string, string>),
-              authorization: `Bearer ${token}`,
-            },
-            dispatcher,
-          });
-          context.response = response as unknown as Response;
-        },
-      },
+      middleware: retry,
     });
     const users: Array<{ id: string; accountEnabled?: boolean }> = [];
     const first = await graph.api("/users").select("id,userPrincipalName,accountEnabled").top(999).get();

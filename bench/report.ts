@@ -27,8 +27,10 @@ export function machine(): Machine {
 export interface RequestsOfType {
   tenants: number;
   accounts: number;
+  /** HTTP requests (a Graph `$batch` is one). */
   requests: number;
   served: number;
+  /** Throttling refusals, a batch's inner ones included. */
   throttled: number;
   per1000Accounts: number | null;
   perTenant: number | null;

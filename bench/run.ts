@@ -362,11 +362,14 @@ async function runSweep(o: Options, workers?: number): Promise<SweepResult> {
 
     const requests = Object.fromEntries(
       directoryTypes.map((d) => {
-        // Per tenant only (a domain across tenants counts the same requests again); a $batch's inner
-        // requests are in their own domains, and the $batch itself is the HTTP request.
+        // Per tenant only (a domain across tenants counts the same requests again). Requests are HTTP
+        // requests (a $batch is one; its inner requests are in their own domains); throttled counts every
+        // refusal, inner ones included (each is a request Graph refused).
         const mine = tallies.filter((t) => t.provider === d && t.tenant !== allTenants);
-        const served = mine.reduce((n, t) => n + t.served, 0) - mine.reduce((n, t) => n + t.inner, 0);
-        const throttled = mine.reduce((n, t) => n + t.throttled, 0);
+        const sum = (f: (t: Tally) => number) => mine.reduce((n, t) => n + f(t), 0);
+        const served = sum((t) => t.served - t.innerServed);
+        const throttled = sum((t) => t.throttled);
+        const httpThrottled = sum((t) => t.throttled - t.innerThrottled);
         const tenantsOfType = plan.tenants.filter((t) => t.directories[d]).length;
         const perTenant = new Map<string, number>();
         for (const t of mine) perTenant.set(t.tenant, (perTenant.get(t.tenant) ?? 0) + t.throttled);
@@ -375,11 +378,11 @@ async function runSweep(o: Options, workers?: number): Promise<SweepResult> {
           {
             tenants: tenantsOfType,
             accounts: byType[d],
-            requests: served + throttled,
+            requests: served + httpThrottled,
             served,
             throttled,
-            per1000Accounts: byType[d] ? round(((served + throttled) * 1000) / byType[d], 1) : null,
-            perTenant: tenantsOfType ? round((served + throttled) / tenantsOfType, 1) : null,
+            per1000Accounts: byType[d] ? round(((served + httpThrottled) * 1000) / byType[d], 1) : null,
+            perTenant: tenantsOfType ? round((served + httpThrottled) / tenantsOfType, 1) : null,
             maxThrottledPerTenant: Math.max(0, ...perTenant.values()),
             byDomain: Object.fromEntries(
               [...new Set(mine.map((t) => t.kind))].sort().map((kind) => {
