@@ -39,7 +39,7 @@ const Template = z.object({ accounts: z.number(), json: z.string() });
 const Templates = z.array(Template);
 
 /** Collects the template tenants and writes them as JSON strings (one per tenant). */
-async function buildTemplates(seed: number, file: string): Promise<void> {
+export async function buildTemplates(seed: number, file: string): Promise<void> {
   const plan = planPortfolio({
     seed,
     tenants: templateCount,

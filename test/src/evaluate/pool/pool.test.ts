@@ -65,6 +65,11 @@ describe("evaluation threads", { timeout: 60_000 }, () => {
       "answers nonsense",
       /^tenant 'garbled' could not be evaluated: the evaluation thread answered something else than results$/,
     ],
+    [
+      "not-a-list",
+      "answers JSON that is no list",
+      /^tenant 'not-a-list' could not be evaluated: the evaluation thread answered something else than results$/,
+    ],
   ])("fail tenant %s by name when its thread %s, and replace the thread", async (tenant, _how, message) => {
     pool = new EvaluationPool({ threads: 1, entry: standIn });
     const [broken, next] = await Promise.allSettled([pool.evaluate(job(tenant)), pool.evaluate(job("beta"))]);

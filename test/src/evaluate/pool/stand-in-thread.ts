@@ -17,7 +17,10 @@ port.on("message", (job: TenantJob) => {
     case "garbled":
       port.postMessage({ results: "not a list" });
       return;
+    case "not-a-list":
+      port.postMessage({ ok: true, results: '{"results":[]}' });
+      return;
     default:
-      port.postMessage({ ok: true, results: linkAndEvaluate(job, policies) });
+      port.postMessage({ ok: true, results: JSON.stringify(linkAndEvaluate(job, policies)) });
   }
 });
