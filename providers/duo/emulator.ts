@@ -47,6 +47,15 @@ const endpoints: Record<
   "/admin/v1/integrations": { list: "integrations", grant: "Grant applications" },
 };
 
+/**
+ * The vendor facts this stand-in enforces, as it states them (duo.com/docs/adminapi: "Requires Grant read
+ * resource API permission" for the users list, "Grant applications" for integrations), for
+ * test/providers/constants-agree.test.ts: the permission each list needs, by list.
+ */
+export const documented = {
+  permissionFor: Object.fromEntries(Object.values(endpoints).map((e) => [e.list, e.grant])),
+} as const;
+
 function fail(status: number, code: number, message: string): EmulatorResponse {
   return { status, body: { stat: "FAIL", code, message } };
 }

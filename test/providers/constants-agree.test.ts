@@ -9,6 +9,8 @@ import * as automateApi from "../../providers/connectwise-automate/api.js";
 import * as automateEmulator from "../../providers/connectwise-automate/emulator.js";
 import * as dattoApi from "../../providers/datto-rmm/api.js";
 import * as dattoEmulator from "../../providers/datto-rmm/emulator.js";
+import * as duoApi from "../../providers/duo/api.js";
+import * as duoEmulator from "../../providers/duo/emulator.js";
 import * as entraApi from "../../providers/entra/api.js";
 import * as entraEmulator from "../../providers/entra/emulator.js";
 import * as fortigateApi from "../../providers/fortigate/api.js";
@@ -45,6 +47,7 @@ const rows: Array<[fact: string, provider: unknown, emulator: unknown]> = [
   ["ConnectWise Automate largest page", automateApi.maxPageSize, automateEmulator.documented.maxPageSize],
   ["Datto RMM paths", dattoApi.paths, dattoEmulator.documented.paths],
   ["Datto RMM public client", dattoApi.publicClient, dattoEmulator.documented.publicClient],
+  ["Duo Admin API permissions", duoApi.permissionFor, duoEmulator.documented.permissionFor],
   ["Entra permissions", entraApi.permissions, entraEmulator.documented.permissions],
   [
     "Entra built-in role names",
