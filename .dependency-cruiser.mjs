@@ -77,6 +77,14 @@ export default {
       to: { path: "^providers/$1/", pathNot: ["(^|/|-)emulator\\.ts$", "^providers/fortigate/cli\\.ts$"] },
     },
     {
+      name: "test-emulators-stay-out-of-the-product",
+      comment:
+        "The ticketing and notification emulators are for tests: tsconfig.build.json leaves them out of dist, which holds only while nothing that ships imports them (issue #25 item 9). The demo's emulators live with their providers.",
+      severity: "error",
+      from: { path: "^(src|providers|policies)/", pathNot: "^src/(export/ticketing|notify)/emulators/" },
+      to: { path: "^src/(export/ticketing|notify)/emulators/" },
+    },
+    {
       name: "ticketing-targets-are-schemas",
       comment:
         "The config's ticketing: section is checked against the connectors' target schemas (src/export/ticketing/config.ts and targets/), which import zod and the config's own schema pieces only: never a connector, the sync, the queue or an HTTP client, so loading a config loads none of them (issue #25 item 8).",
