@@ -73,8 +73,10 @@ export function dueDate(openedAt: string, severity: Severity, sla: Sla): string 
   return days === undefined ? null : new Date(Date.parse(openedAt) + days * day).toISOString();
 }
 
-export function isOverdue(item: Pick<QueueItem, "state" | "dueAt">, now: Date): boolean {
-  return isOpenState(item.state) && item.dueAt !== null && item.dueAt < now.toISOString();
+/** `now` as a Date, or as its ISO text (a reconcile formats it once, not once per item). */
+export function isOverdue(item: Pick<QueueItem, "state" | "dueAt">, now: Date | string): boolean {
+  const at = typeof now === "string" ? now : now.toISOString();
+  return isOpenState(item.state) && item.dueAt !== null && item.dueAt < at;
 }
 
 /**
@@ -259,6 +261,16 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   ) => changes.push({ kind, item, history: record ? { actor: sweepId, from, to: item.state, note } : null });
 
   const existing = new Map(input.items.filter((i) => i.tenant === tenant).map((i) => [i.fingerprint, i]));
+  // Items opened now are due at the same time per severity: parsed and formatted once each.
+  const dueFromNow = new Map<Severity, string | null>();
+  const dueNow = (severity: Severity) => {
+    let due = dueFromNow.get(severity);
+    if (due === undefined) {
+      due = dueDate(at, severity, sla);
+      dueFromNow.set(severity, due);
+    }
+    return due;
+  };
 
   for (const result of seen.values()) {
     if (result.status === "pass" || unchanged.has(result.fingerprint)) continue;
@@ -278,7 +290,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
         lastSeen: at,
         openedAt: accepted ? null : at,
         resolvedAt: null,
-        dueAt: accepted ? null : dueDate(at, result.severity, sla),
+        dueAt: accepted ? null : dueNow(result.severity),
         regressionCount: 0,
         lastSweep: sweepId,
         updatedAt: at,
@@ -324,7 +336,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
           exception: null,
           openedAt: at,
           resolvedAt: null,
-          dueAt: dueDate(at, result.severity, sla),
+          dueAt: dueNow(result.severity),
           regressionCount: item.regressionCount + (regression ? 1 : 0),
         },
         item.state,
@@ -380,7 +392,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
           state: "reopened",
           exception: null,
           openedAt: at,
-          dueAt: dueDate(at, item.severity, sla),
+          dueAt: dueNow(item.severity),
           lastSweep: sweepId,
           updatedAt: at,
         },
@@ -402,6 +414,7 @@ function diffOf(
   changes: ItemChange[],
   now: Date,
 ): TenantDiff {
+  const at = now.toISOString();
   const after = new Map(before.filter((i) => i.tenant === tenant).map((i) => [i.fingerprint, i]));
   const kindOf = new Map<string, ChangeKind>();
   for (const c of changes) {
@@ -422,7 +435,7 @@ function diffOf(
     newlyAccepted: count("accepted") + count("new", "accepted"),
     stillOpen: open.filter((i) => !freshlyOpened.has(kindOf.get(i.fingerprint) ?? "seen")).length,
     open: open.length,
-    overdue: open.filter((i) => isOverdue(i, now)).length,
+    overdue: open.filter((i) => isOverdue(i, at)).length,
     accepted: items.filter((i) => i.state === "accepted").length,
   };
 }

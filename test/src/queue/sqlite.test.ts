@@ -266,6 +266,29 @@ describe("SQLite store: concurrent writers", () => {
   });
 });
 
+describe("SQLite store: checkpoints", () => {
+  it("copies a finished sweep's pages from the WAL into the database file at finishSweep", async () => {
+    const s = await store();
+    await sweepInto(
+      s,
+      "s1",
+      Array.from({ length: 40 }, (_, i) => result(`u${i}`, "fail")),
+    );
+    // The sweep's writes are committed to the WAL; a sweep this small never reaches an automatic checkpoint.
+    const during = statSync(file).size;
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    await s.finishSweep("s1", { status: "finished", finishedAt: now.toISOString() });
+    expect(statSync(file).size).toBeGreaterThan(during);
+    // What the file alone holds (the WAL set aside) is the finished sweep and its items.
+    const copy = join(dir, "copy.db");
+    writeFileSync(copy, readFileSync(file));
+    const raw = new Database(copy, { readonly: true });
+    expect(raw.prepare("SELECT COUNT(*) FROM items").pluck().get()).toBe(40);
+    expect(raw.prepare("SELECT status FROM sweeps WHERE id = 's1'").pluck().get()).toBe("finished");
+    raw.close();
+  });
+});
+
 for (const engine of storeEngines)
   describe.skipIf(engine.skip)(`${engine.name} store: queue data`, () => {
     const opened: Store[] = [];
