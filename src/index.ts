@@ -37,7 +37,7 @@ export {
 export * from "./errors.js";
 export { evaluate, fingerprint } from "./evaluate/index.js";
 export type { Policy, PolicyMeta, Verdict } from "./evaluate/policy.js";
-export { defaultEvaluationThreads, EvaluationError } from "./evaluate/pool/index.js";
+export { EvaluationError } from "./evaluate/pool/index.js";
 export { couldNotRun, type Exit, exitFor, type RunVerdict } from "./exit.js";
 export {
   type ExportFilter,

@@ -48,7 +48,10 @@ export interface SweepOptions extends Omit<ScanOptions, "kind" | "tenants"> {
    * Worker threads that link and evaluate tenants (default 0: this thread does), so one tenant's
    * evaluation does not stall the collection and reconcile of the others (#20 item 4). Used when more
    * than one tenant is swept and no `evaluator` is given. Tenants held at once stay `tenantConcurrency`:
-   * a tenant waiting for a thread keeps its place. `defaultEvaluationThreads()` uses the machine's cores.
+   * a tenant waiting for a thread keeps its place. Off by default: on the `--evaluate` benchmark's
+   * tenants, handing a tenant to a thread (its inventory's structured clone, its results' JSON) costs
+   * the main thread about 80% of the link + evaluate it takes off it, and the process two-thirds more
+   * CPU (bench/threads.ts, BENCHMARKS.md).
    */
   threads?: number;
 }

@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../composition.js";
 import { ConfigError } from "../errors.js";
-import { defaultEvaluationThreads } from "../evaluate/pool/index.js";
 import { exitFor } from "../exit.js";
 import { Severity } from "../model/index.js";
 import { isStorePath, openStore } from "../queue/index.js";
@@ -88,8 +87,8 @@ export function sweepCommand(): Command {
     )
     .option(
       "--threads <n>",
-      "worker threads that link and evaluate tenants while others are collected (0: all in one thread)",
-      String(defaultEvaluationThreads()),
+      "worker threads that link and evaluate tenants while others are collected (0: all in this one)",
+      "0",
     )
     .option("--wait <seconds>", "how long to wait for a sweep already running on the same store", "10")
     .option(

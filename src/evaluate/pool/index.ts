@@ -1,2 +1,2 @@
-export { defaultEvaluationThreads, EvaluationError, EvaluationPool, type Evaluator } from "./pool.js";
+export { EvaluationError, EvaluationPool, type Evaluator } from "./pool.js";
 export { linkAndEvaluate, type TenantJob } from "./tenant.js";

@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { describeError, MfasweepError } from "../../errors.js";
 import type { Result } from "../../model/index.js";
@@ -20,16 +19,6 @@ export class EvaluationError extends MfasweepError {
 export interface Evaluator {
   evaluate(job: TenantJob): Promise<Result[]>;
   close(): Promise<void>;
-}
-
-/**
- * Evaluation threads by default: a core each, less the one the main thread collects and reconciles on;
- * none on one core. Handing a tenant to a thread costs the main thread about half of what its link +
- * evaluate would (the inventory's structured clone, the results' JSON), and the whole process about
- * two-thirds more CPU in all, so a thread pays only where it has a core of its own.
- */
-export function defaultEvaluationThreads(): number {
-  return Math.max(0, availableParallelism() - 1);
 }
 
 interface Task {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ConnectionCollector } from "../../../../src/collect/index.js";
 import { parseConfig } from "../../../../src/composition.js";
 import { runDemoSweep } from "../../../../src/demo/index.js";
@@ -19,6 +19,19 @@ import { coverage, now } from "../../queue/fixtures.js";
  * others are; and a tenant waiting for evaluation keeps its place, so no more tenants are held at once
  * than `tenantConcurrency`.
  */
+// Counts the pools a sweep starts, so the `threads` option is seen to start one (and 0 none).
+const started = vi.hoisted(() => ({ pools: 0 }));
+vi.mock("../../../../src/evaluate/pool/pool.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../../src/evaluate/pool/pool.js")>();
+  class CountedPool extends original.EvaluationPool {
+    constructor(options: ConstructorParameters<typeof original.EvaluationPool>[0]) {
+      super(options);
+      started.pools++;
+    }
+  }
+  return { ...original, EvaluationPool: CountedPool };
+});
+
 let dir: string;
 const stores: Store[] = [];
 beforeAll(async () => {
@@ -124,6 +137,29 @@ function collector(status: "complete" | "failed", log: string[] = []): Connectio
     };
   };
 }
+
+describe("SweepOptions.threads", { timeout: 60_000 }, () => {
+  it("sweeps to the same results and queue with a thread as without", async () => {
+    const run = async (threads: number) =>
+      sweep(config, {
+        store: await freshStore(`threads-${threads}`),
+        env,
+        now,
+        clock: () => now,
+        enforceQuotas: false,
+        collector: collector("failed"),
+        threads,
+      });
+    const before = started.pools;
+    const inProcess = await run(0);
+    expect(started.pools).toBe(before);
+    const threaded = await run(1);
+    expect(started.pools).toBe(before + 1);
+    expect(inProcess.report.results.length).toBeGreaterThan(3);
+    expect(threaded.report.results).toEqual(inProcess.report.results);
+    expect(threaded.summary.totals).toEqual(inProcess.summary.totals);
+  });
+});
 
 describe("a sweep whose evaluation thread breaks for one tenant", { timeout: 60_000 }, () => {
   it("does not reconcile that tenant, keeps its findings open, and reconciles the others", async () => {
