@@ -205,10 +205,18 @@ export interface StoreResult {
     storeFirstSweep: number;
     storeResweep: number;
     ceilingUpserts: number;
-    runs: Array<{ first: number; resweep: number; ceiling: number }>;
+    /**
+     * The same upserts plus the one history row a first sweep writes per new item (absent in results
+     * recorded before it was measured): what plain SQLite needs for everything a first sweep writes.
+     */
+    ceilingWithHistory?: number;
+    runs: Array<{ first: number; resweep: number; ceiling: number; ceilingWithHistory?: number }>;
   };
-  /** ceiling ÷ store: 1 is as fast as plain SQLite upserts of the same rows. */
-  ratio: { firstSweep: number; resweep: number };
+  /**
+   * ceiling ÷ store: 1 is as fast as plain SQLite upserts of the same rows. `firstSweepWithHistory`: the
+   * ceiling with history rows ÷ the first sweep.
+   */
+  ratio: { firstSweep: number; resweep: number; firstSweepWithHistory?: number };
 }
 
 export type BenchResult = SweepResult | EvaluateResult | StoreResult;

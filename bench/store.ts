@@ -154,7 +154,42 @@ async function once(tenants: Result[][], dir: string, repeat: number) {
     }).immediate();
   const ceiling = cpuMs() - t0;
   db.close();
-  return { first, resweep, ceiling };
+  return { first, resweep, ceiling, ceilingWithHistory: await withHistory(dir, repeat, rows) };
+}
+
+/**
+ * The ceiling's upserts plus, per row, the history row a first sweep writes for a new item (actor the
+ * sweep, from nothing to `open`, the result's message as note): plain SQLite doing all a first sweep
+ * writes, on a fresh file with the same settings as the ceiling.
+ */
+async function withHistory(dir: string, repeat: number, rows: Array<Array<Record<string, unknown>>>) {
+  const file = join(dir, `ceiling-history-${repeat}.db`);
+  await (await openStore(file, { create: true })).close();
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  const upsert = db.prepare(
+    `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map((c) => `@${c}`).join(", ")})
+     ON CONFLICT (fingerprint) DO UPDATE SET ${itemColumns
+       .filter((c) => c !== "fingerprint")
+       .map((c) => `${c} = excluded.${c}`)
+       .join(", ")}`,
+  );
+  const history = db.prepare(
+    "INSERT INTO item_history (fingerprint, at, actor, from_state, to_state, note) VALUES (?, ?, ?, NULL, 'open', ?)",
+  );
+  const t0 = cpuMs();
+  for (const tenantRows of rows)
+    db.transaction(() => {
+      for (const row of tenantRows) {
+        upsert.run(row);
+        history.run(row.fingerprint, row.updated_at, row.last_sweep, row.message);
+      }
+    }).immediate();
+  const ms = cpuMs() - t0;
+  db.close();
+  return ms;
 }
 
 export async function runStoreBenchmark(options: {
@@ -168,7 +203,7 @@ export async function runStoreBenchmark(options: {
   );
   const findings = tenants.flat().filter((r) => r.status !== "pass").length;
   const dir = await mkdtemp(join(tmpdir(), "mfasweep-bench-store-"));
-  const runs: Array<{ first: number; resweep: number; ceiling: number }> = [];
+  const runs: Array<{ first: number; resweep: number; ceiling: number; ceilingWithHistory: number }> = [];
   try {
     for (let i = 0; i < options.repeats; i++) {
       process.stderr.write(`store benchmark: repeat ${i + 1} of ${options.repeats}…\n`);
@@ -181,6 +216,7 @@ export async function runStoreBenchmark(options: {
   const first = median(runs.map((r) => r.first));
   const resweep = median(runs.map((r) => r.resweep));
   const ceiling = median(runs.map((r) => r.ceiling));
+  const ceilingWithHistory = median(runs.map((r) => r.ceilingWithHistory));
   const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
   return {
     schemaVersion: 1,
@@ -193,12 +229,18 @@ export async function runStoreBenchmark(options: {
       storeFirstSweep: Math.round(first),
       storeResweep: Math.round(resweep),
       ceilingUpserts: Math.round(ceiling),
+      ceilingWithHistory: Math.round(ceilingWithHistory),
       runs: runs.map((r) => ({
         first: Math.round(r.first),
         resweep: Math.round(r.resweep),
         ceiling: Math.round(r.ceiling),
+        ceilingWithHistory: Math.round(r.ceilingWithHistory),
       })),
     },
-    ratio: { firstSweep: round(ceiling / first), resweep: round(ceiling / resweep) },
+    ratio: {
+      firstSweep: round(ceiling / first),
+      resweep: round(ceiling / resweep),
+      firstSweepWithHistory: round(ceilingWithHistory / first),
+    },
   };
 }
