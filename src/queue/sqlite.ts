@@ -58,8 +58,12 @@ export interface SqliteStoreOptions {
   migrations?: Migration[];
 }
 
-/** Built once: composing it per write showed in the reconcile's profile. */
-const upsertItem = `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map((c) => `@${c}`).join(", ")})
+/**
+ * Built once: composing it per write showed in the reconcile's profile. Positional (`?` in `itemColumns`
+ * order, bound by `itemArguments`): better-sqlite3 binding 25 named parameters from an object cost about
+ * 1 µs a row more than positional arguments (measured on an in-memory table of the same width).
+ */
+const upsertItem = `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map(() => "?").join(", ")})
   ON CONFLICT (fingerprint) DO UPDATE SET ${itemColumns
     .filter((c) => c !== "fingerprint")
     .map((c) => `${c} = excluded.${c}`)
@@ -234,8 +238,7 @@ export class SqliteStore implements Store {
 
   #write(change: ItemChange): void {
     const i = change.item;
-    const values = itemValues(i);
-    this.#sql(upsertItem).run(values);
+    this.#sql(upsertItem).run(...itemArguments(itemValues(i)));
     if (change.history) {
       this.#sql(
         "INSERT INTO item_history (fingerprint, at, actor, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?)",
@@ -695,4 +698,9 @@ function translate(location: string, err: unknown, busyTimeoutMs: number): Error
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   // The native driver is loaded when a store is opened, not when the CLI starts (issue #23).
   return SqliteStore.open(path, options, loadSqliteDriver());
+}
+
+/** An item's column values as the positional arguments of `upsertItem`, in `itemColumns` order. */
+function itemArguments(v: ReturnType<typeof itemValues>): unknown[] {
+  return itemColumns.map((column) => v[column]);
 }
