@@ -48,18 +48,30 @@ export const CmdbError = z.looseObject({
   cli_error: z.string().nullish(),
 });
 
-/** Read-only admin profile permissions each table needs (`config system accprofile`). */
-export const accprofileNeeds: Record<TableId, string> = {
-  userLocal: "User & Device: read (authgrp)",
-  userGroup: "User & Device: read (authgrp)",
-  userLdap: "User & Device: read (authgrp)",
-  userRadius: "User & Device: read (authgrp)",
-  userSaml: "User & Device: read (authgrp)",
-  sslSettings: "VPN: read (vpngrp)",
-  firewallPolicy: "Firewall: read (fwgrp)",
-  phase1: "VPN: read (vpngrp)",
-  systemAdmin: "System: read (sysgrp)",
+/** The admin-profile permission groups mfasweep's tables fall under (`config system accprofile`). */
+export type AccprofileGroup = "authgrp" | "vpngrp" | "fwgrp" | "sysgrp";
+
+/**
+ * The read-only admin profile permission each table needs: the accprofile group, and its name in the GUI's
+ * admin profile editor. Structured so the 403 message and the emulator agreement test use one value.
+ */
+export const accprofileNeeds: Record<TableId, { group: AccprofileGroup; label: string }> = {
+  userLocal: { group: "authgrp", label: "User & Device" },
+  userGroup: { group: "authgrp", label: "User & Device" },
+  userLdap: { group: "authgrp", label: "User & Device" },
+  userRadius: { group: "authgrp", label: "User & Device" },
+  userSaml: { group: "authgrp", label: "User & Device" },
+  sslSettings: { group: "vpngrp", label: "VPN" },
+  firewallPolicy: { group: "fwgrp", label: "Firewall" },
+  phase1: { group: "vpngrp", label: "VPN" },
+  systemAdmin: { group: "sysgrp", label: "System" },
 };
+
+/** The permission a 403 on `table` means is missing, as an operator sets it: "VPN: read (vpngrp)". */
+export function accprofileNeed(table: TableId): string {
+  const need = accprofileNeeds[table];
+  return `${need.label}: read (${need.group})`;
+}
 
 /** A reference entry (`[{ name, q_origin_key }]`): the API's form of a CLI value list such as `member`. */
 function isReference(item: unknown): item is { name: string | number } {

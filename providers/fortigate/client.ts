@@ -3,7 +3,7 @@ import type { CollectContext } from "../../src/collect/provider.js";
 import type { QuotaDomain } from "../../src/collect/quota.js";
 import { ProviderResponseError } from "../../src/errors.js";
 import { readTextFile } from "../../src/util/text-file.js";
-import { accprofileNeeds, CmdbEnvelope, objectFromRest, type TableId, tables } from "./api.js";
+import { accprofileNeed, CmdbEnvelope, objectFromRest, type TableId, tables } from "./api.js";
 import type { FortiObject } from "./cli.js";
 import type { FortiGateSettings } from "./settings.js";
 
@@ -41,7 +41,7 @@ export class FortiGateClient {
         const table = (Object.keys(tables) as TableId[]).find((t) =>
           label.includes(`/cmdb/${tables[t].rest}`),
         );
-        return table ? [`admin profile permission ${accprofileNeeds[table]}`] : [];
+        return table ? [`admin profile permission ${accprofileNeed(table)}`] : [];
       },
       classify: (err) =>
         err.status === 404

@@ -37,12 +37,45 @@ const tables = {
   phase1: { rest: "vpn.ipsec/phase1-interface", cli: "vpn ipsec phase1-interface", global: false },
   systemAdmin: { rest: "system/admin", cli: "system admin", global: true },
 } as const;
-export const documented = { tables } as const;
+
+/**
+ * The admin-profile permission group (`config system accprofile`) that governs each table, by REST path.
+ * The CLI branch a group controls: "Auth Users (authgrp) user", "Firewall Configuration (fwgrp) firewall",
+ * "Admin Users (admingrp) system admin, system accprofile" (FortiGate 4.0 MR1 Administration Guide,
+ * Table 41 "Admin profile control of access to CLI commands"), "VPN Configuration (vpngrp) vpn" (3.0 MR4
+ * Administration Guide, Table 30, the same table). FortiOS 6.0 removed admingrp and moved it under sysgrp as
+ * `sysgrp-permission admin` (FortiOS 6.0 CLI reference, `system accprofile`, History). The groups' current
+ * descriptions agree: authgrp "Administrator access to Users and Devices", vpngrp "Administrator access to
+ * IPsec, SSL, PPTP, and L2TP VPN", fwgrp "Administrator access to the Firewall configuration", sysgrp
+ * "System Configuration", its `admin` sub-permission "Administrator Users" (fortinet-ansible-dev
+ * ansible-galaxy-fortios-collection, plugins/modules/fortios_system_accprofile.py). Not modelled: `custom`
+ * groups with per-item `fwgrp-permission` / `sysgrp-permission`.
+ */
+const accessGroups = {
+  "user/local": "authgrp",
+  "user/group": "authgrp",
+  "user/ldap": "authgrp",
+  "user/radius": "authgrp",
+  "user/saml": "authgrp",
+  "vpn.ssl/settings": "vpngrp",
+  "firewall/policy": "fwgrp",
+  "vpn.ipsec/phase1-interface": "vpngrp",
+  "system/admin": "sysgrp",
+} as const satisfies Record<(typeof tables)[keyof typeof tables]["rest"], string>;
+export type AccessGroup = (typeof accessGroups)[keyof typeof accessGroups];
+/** An accprofile group's setting: `none` hides the group's tables (403), `read` or `read-write` shows them. */
+export type AccessLevel = "none" | "read" | "read-write";
+
+export const documented = { tables, accessGroups } as const;
 
 export interface FortiGateSeed {
   tokens: Array<{
-    token: string /** REST paths (`user/local`) the token's profile may not read. */;
-    denied?: string[];
+    token: string;
+    /**
+     * The REST API admin's access profile, per group; a group left out is `read-write`, so no profile is
+     * super_admin's. A group set to `none` answers its tables with FortiOS's 403 envelope.
+     */
+    profile?: Partial<Record<AccessGroup, AccessLevel>>;
   }>;
   /** Per VDOM: REST path → a table's objects, or a settings object. */
   vdoms: Record<string, Record<string, Array<Record<string, unknown>> | Record<string, unknown>>>;
@@ -86,7 +119,8 @@ export async function startFortiGateEmulator(options: FortiGateEmulatorOptions):
     if (!token) return { status: 401, body: { status: "error", http_status: 401 } };
     if (req.method !== "GET" || !match) return envelope(404, match?.[1] ?? "/");
     const path = match[1]!;
-    if (token.denied?.includes(path)) return envelope(403, path);
+    const group = accessGroups[path as keyof typeof accessGroups] as AccessGroup | undefined;
+    if (group && token.profile?.[group] === "none") return envelope(403, path);
     const vdom = req.query.get("vdom") ?? "root";
     const meta = {
       serial: device.serial ?? "FGT60FTK00000000",

@@ -60,6 +60,16 @@ const rows: Array<[fact: string, provider: unknown, emulator: unknown]> = [
   ],
   ["FortiGate cmdb tables", fortigateApi.tables, fortigateEmulator.documented.tables],
   [
+    "FortiGate admin-profile group per table",
+    Object.fromEntries(
+      Object.entries(fortigateApi.accprofileNeeds).map(([id, need]) => [
+        fortigateApi.tables[id as fortigateApi.TableId].rest,
+        need.group,
+      ]),
+    ),
+    fortigateEmulator.documented.accessGroups,
+  ],
+  [
     "Google Directory and Policy scopes",
     googleApi.directoryScopes,
     googleEmulator.documented.directoryScopes,

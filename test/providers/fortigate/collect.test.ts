@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { restFromCli, startFortiGateEmulator } from "../../../providers/fortigate/emulator.js";
+import {
+  type AccessGroup,
+  type AccessLevel,
+  restFromCli,
+  startFortiGateEmulator,
+} from "../../../providers/fortigate/emulator.js";
 import { FortiGateSettings } from "../../../providers/fortigate/settings.js";
 import type { CollectOptions } from "../../../src/collect/index.js";
 import type { FaultRule, RunningEmulator } from "../../../src/emulator/server.js";
@@ -183,11 +188,16 @@ describe("fortigate REST API mode", () => {
     emulator = undefined;
   });
   async function api(
-    options: { denied?: string[]; faults?: FaultRule[]; vdoms?: string[]; token?: string } = {},
+    options: {
+      profile?: Partial<Record<AccessGroup, AccessLevel>>;
+      faults?: FaultRule[];
+      vdoms?: string[];
+      token?: string;
+    } = {},
   ) {
     emulator = await startFortiGateEmulator({
       device: {
-        tokens: [{ token: options.token ?? "fgt-token-never-printed", denied: options.denied }],
+        tokens: [{ token: options.token ?? "fgt-token-never-printed", profile: options.profile }],
         ...restFromCli(conditionsConfig()),
       },
       faults: options.faults,
@@ -247,13 +257,39 @@ describe("fortigate REST API mode", () => {
     expect(path("ipsec/dialup/tunnel")!.mfa.state).toBe("unknown");
   });
 
-  it("a table the admin profile cannot read is a gap naming the permission; what depends on it is unknown", async () => {
-    const { collection, path } = await api({ denied: ["user/saml"] });
+  // FortiOS governs the user tables by the authgrp group of the REST API admin's access profile (the
+  // emulator cites the source); without it each user table is a 403 and a gap naming the permission.
+  it("a profile without User & Device (authgrp): the user tables are gaps naming authgrp; what depends on them is unknown", async () => {
+    const { collection, path } = await api({ profile: { authgrp: "none" } });
     expect(collection.coverage.status).toBe("partial");
-    expect(collection.coverage.gaps[0]).toMatchObject({ what: "GET /api/v2/cmdb/user/saml?vdom=root" });
-    expect(collection.coverage.gaps[0]!.reason).toMatch(/^permission missing: .*User & Device: read/);
-    expect(path("unresolved/entra-sso")!.mfa).toMatchObject({ state: "unknown" });
-    expect(path("unresolved/entra-sso")!.mfa.reason).toMatch(/could not be read \(user saml\)/);
+    expect(collection.coverage.gaps.map((g) => g.what)).toEqual(
+      ["local", "group", "ldap", "radius", "saml"].map((t) => `GET /api/v2/cmdb/user/${t}?vdom=root`),
+    );
+    for (const gap of collection.coverage.gaps)
+      expect(gap.reason).toMatch(/^permission missing: .*User & Device: read \(authgrp\)/);
+    expect(path("ssl-vpn/unresolved/VPN")!.mfa).toMatchObject({ state: "unknown" });
+    expect(path("ssl-vpn/unresolved/VPN")!.mfa.reason).toMatch(/user groups could not be read .*\(authgrp\)/);
+    expect(path("ipsec/dial-xauth/unresolved/VPN-X")!.mfa.state).toBe("unknown");
+    // What does not depend on the user tables is still judged.
+    expect(path("ipsec/dial-psk/tunnel")!.mfa.state).toBe("none");
+    expect(path("admin/noc")!.mfa.state).toBe("enforced");
+  });
+
+  it("a profile without VPN (vpngrp): the SSL-VPN and IPsec tables are gaps naming vpngrp; SSL-VPN is unknown", async () => {
+    const { collection, path } = await api({ profile: { vpngrp: "none", fwgrp: "read", authgrp: "read" } });
+    expect(collection.coverage.status).toBe("partial");
+    expect(collection.coverage.gaps.map((g) => g.what)).toEqual([
+      "GET /api/v2/cmdb/vpn.ssl/settings?vdom=root",
+      "GET /api/v2/cmdb/vpn.ipsec/phase1-interface?vdom=root",
+    ]);
+    for (const gap of collection.coverage.gaps)
+      expect(gap.reason).toMatch(/^permission missing: .*VPN: read \(vpngrp\)/);
+    expect(path("ssl-vpn/unread")!.mfa).toMatchObject({ state: "unknown" });
+    expect(path("ssl-vpn/unread")!.mfa.reason).toMatch(/vpn ssl settings could not be read .*\(vpngrp\)/);
+    expect(
+      collection.inventory.accessPaths.some((p) => p.mfa.state === "enforced" && /ssl-vpn/.test(p.id)),
+    ).toBe(false);
+    expect(path("admin/admin")!.mfa.state).toBe("none");
   });
 
   it("refused credentials fail the connection without showing the token", async () => {
@@ -295,7 +331,7 @@ describe("fortigate REST API mode", () => {
   it("doctor reads each table once and names the admin-profile permission a 403 means", async () => {
     emulator = await startFortiGateEmulator({
       device: {
-        tokens: [{ token: "fgt-token-never-printed", denied: ["firewall/policy"] }],
+        tokens: [{ token: "fgt-token-never-printed", profile: { fwgrp: "none" } }],
         ...restFromCli(conditionsConfig()),
       },
     });
