@@ -670,6 +670,20 @@ function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: Pr
 function ipsecDialUp(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: ProviderInventory): void {
   const vdom = ix.vdom.name;
   const ids = entryPointIds(ctx.connection, vdom);
+  const why = device.unread[`${vdom}/phase1`];
+  if (why) {
+    // The tunnels could not be listed: a dial-up tunnel may exist, so say so like an unread SSL-VPN.
+    const id = ids.ipsec("*");
+    out.entryPoints.push({
+      id,
+      name: `${ctx.name} IPsec dial-up tunnels${device.vdoms.length > 1 ? ` (vdom ${vdom})` : ""}`,
+      kind: "vpn",
+      source,
+      connection: ctx.connection,
+      evidence: [ctx.evidence("phase1", vdom, undefined, undefined, "dial-up tunnels")],
+    });
+    out.accessPaths.push(unreadPath(ctx, id, tables.phase1.cli, why));
+  }
   for (const p1 of ix.vdom.tables.phase1 ?? []) {
     if (firstValue(p1, "type") !== "dynamic") continue;
     const id = ids.ipsec(p1.key);

@@ -275,7 +275,7 @@ describe("fortigate REST API mode", () => {
     expect(path("admin/noc")!.mfa.state).toBe("enforced");
   });
 
-  it("a profile without VPN (vpngrp): the SSL-VPN and IPsec tables are gaps naming vpngrp; SSL-VPN is unknown", async () => {
+  it("a profile without VPN (vpngrp): the SSL-VPN and IPsec tables are gaps naming vpngrp; both entry points are unknown", async () => {
     const { collection, path } = await api({ profile: { vpngrp: "none", fwgrp: "read", authgrp: "read" } });
     expect(collection.coverage.status).toBe("partial");
     expect(collection.coverage.gaps.map((g) => g.what)).toEqual([
@@ -286,6 +286,12 @@ describe("fortigate REST API mode", () => {
       expect(gap.reason).toMatch(/^permission missing: .*VPN: read \(vpngrp\)/);
     expect(path("ssl-vpn/unread")!.mfa).toMatchObject({ state: "unknown" });
     expect(path("ssl-vpn/unread")!.mfa.reason).toMatch(/vpn ssl settings could not be read .*\(vpngrp\)/);
+    // The dial-up tunnels were not listed either: one unknown path says so (no tunnel path is judged).
+    expect(path("ipsec/*/unread")!.mfa).toMatchObject({ state: "unknown" });
+    expect(path("ipsec/*/unread")!.mfa.reason).toMatch(
+      /vpn ipsec phase1-interface could not be read .*\(vpngrp\)/,
+    );
+    expect(collection.inventory.accessPaths.filter((p) => /ipsec\/dial/.test(p.id))).toEqual([]);
     expect(
       collection.inventory.accessPaths.some((p) => p.mfa.state === "enforced" && /ssl-vpn/.test(p.id)),
     ).toBe(false);
