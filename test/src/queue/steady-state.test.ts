@@ -4,7 +4,7 @@ import { defaultSla, type QueueItem } from "../../../src/queue/model.js";
 import { contentHash } from "../../../src/queue/rows.js";
 import type { Store } from "../../../src/queue/store.js";
 import { storeEngines } from "../../helpers/store-engines.js";
-import { coverage, fp, item, now, result, tenant } from "./fixtures.js";
+import { coverage, fp, item, lastWeek, now, result, tenant } from "./fixtures.js";
 
 // Steady state (issue #20 item 2): a finding seen again with the same content is touched (lastSeen,
 // lastSweep, updatedAt), not read whole and rewritten; anything else goes through the full rules.
@@ -134,5 +134,42 @@ for (const engine of storeEngines)
         carol,
       ]);
       expect(third.touched.sort()).toEqual([fp("alice"), fp("bob"), fp("carol")].sort());
+    });
+
+    it("a tenant's first sweep (nothing stored, nothing read) writes the same rows and history as one with items stored", async () => {
+      // The other store holds an item of the tenant already, so its reconcile reads and loads it.
+      const otherLocation = await engine.fresh();
+      const other = await engine.open(otherLocation);
+      try {
+        await other.beginSweep({ id: "s0", kind: "sweep", startedAt: lastWeek, tenants: [tenant] });
+        await other.reconcileTenant({
+          sweepId: "s0",
+          tenant,
+          now: new Date(lastWeek),
+          sla: defaultSla,
+          results: [result("zed", "fail")],
+          coverage: [coverage("google", "partial")],
+        });
+        const results = [result("alice", "fail"), result("bob", "unknown"), result("carol", "pass")];
+        const first = await sweep("s1", now, results);
+        await other.beginSweep({ id: "s1", kind: "sweep", startedAt: now.toISOString(), tenants: [tenant] });
+        const general = await other.reconcileTenant({
+          sweepId: "s1",
+          tenant,
+          now,
+          sla: defaultSla,
+          results,
+          coverage: complete,
+        });
+        expect(first.diff).toMatchObject({ new: 2, open: 2 });
+        expect(general.diff).toMatchObject({ new: 2, resolved: 1 });
+        const fresh = [fp("alice"), fp("bob")];
+        expect(await other.findItems({ states: ["open"] })).toEqual(await store.findItems({}));
+        for (const f of fresh) expect(await other.history(f)).toEqual(await store.history(f));
+        const columns = `SELECT * FROM items WHERE fingerprint IN ('${fresh.join("', '")}') ORDER BY fingerprint`;
+        expect(await engine.query(otherLocation, columns)).toEqual(await engine.query(location, columns));
+      } finally {
+        await other.close();
+      }
     });
   });
