@@ -54,7 +54,10 @@ export class LocalBudget implements SharedBudget {
       if (over > 0) wait = Math.max(wait, starts[over - 1]! + limits.interval - now);
     }
     if (wait > 0) return wait;
-    for (const { domain, count = 1 } of takes) this.#starts.get(domain)!.push(...Array(count).fill(now));
+    for (const { domain, count = 1 } of takes) {
+      const starts = this.#starts.get(domain)!;
+      for (let i = 0; i < count; i++) starts.push(now);
+    }
     return 0;
   }
 
