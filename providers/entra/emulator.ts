@@ -470,9 +470,11 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
    * `{id, method, url}` with a relative url; each runs as its own request (its own auth, permission, licence
    * and throttling: "each inner request is evaluated individually against throttling limits", so a
    * throttled one answers an inner 429 with Retry-After in its inner headers while its neighbours succeed);
-   * the outer answer is 200 with `responses[]` whenever the body parses.
+   * the outer answer is 200 with `responses[]` whenever the body parses. A test's fault on an inner path
+   * answers that inner request (status, body, rewrite); one that hangs holds the whole batch, whose answer
+   * waits for every inner request (a reset or delay on an inner path is not applied).
    */
-  const batch = (req: EmulatorRequest): EmulatorResponse => {
+  const batch = (req: EmulatorRequest): EmulatorResponse | Promise<EmulatorResponse> => {
     const version = req.path.split("/")[1]!;
     let requests: Array<{ id?: unknown; method?: unknown; url?: unknown }>;
     try {
@@ -484,24 +486,42 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     }
     if (requests.length > 20)
       return graphError(400, "BadRequest", "The number of batch requests exceeds the maximum of 20.");
+    let stall = false;
     const responses = requests.map((r) => {
       const id = String(r.id ?? "");
       if (typeof r.url !== "string" || r.method !== "GET")
         return { id, status: 400, body: { error: { code: "BadRequest", message: "Invalid request." } } };
       const url = new URL(r.url.replace(/^\/?/, "/"), req.baseUrl);
-      const inner = handler({
-        ...req,
-        method: "GET",
-        path: `/${version}${url.pathname}`,
-        query: url.searchParams,
-        body: "",
-      });
+      const path = `/${version}${url.pathname}`;
+      const innerReq: EmulatorRequest = { ...req, method: "GET", path, query: url.searchParams, body: "" };
+      const fault = req.innerFault?.("GET", path);
+      if (fault?.kind === "hang") stall = true;
+      let inner: EmulatorResponse =
+        fault?.kind === "status"
+          ? { status: fault.status, headers: fault.headers, body: fault.body }
+          : fault?.kind === "body"
+            ? { status: 200, body: fault.body }
+            : route(innerReq);
+      if (fault?.kind === "rewrite") inner = fault.rewrite(inner, innerReq);
       return { id, status: inner.status, headers: inner.headers ?? {}, body: inner.body ?? null };
     });
+    // The batch answers when its last inner request does: one that never answers holds the batch.
+    if (stall) return new Promise<EmulatorResponse>(() => {});
     return { status: 200, body: { responses } };
   };
 
-  const handler = (req: EmulatorRequest): EmulatorResponse => {
+  const sessionOf = (req: EmulatorRequest) => {
+    const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
+    return token ? sessions.get(token) : undefined;
+  };
+
+  // A batch without a valid token is refused as a whole (401), like any request (route).
+  const handler = (req: EmulatorRequest): EmulatorResponse | Promise<EmulatorResponse> =>
+    req.method === "POST" && /^\/(v1\.0|beta)\/\$batch$/.test(req.path) && sessionOf(req)
+      ? batch(req)
+      : route(req);
+
+  const route = (req: EmulatorRequest): EmulatorResponse => {
     const login = loginRoute(req, options.tenants, (minted, tenant, granted) =>
       sessions.set(minted, {
         tenant: options.tenants.find((t) => t.tenantId === tenant.tenantId)!,
@@ -510,15 +530,13 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       }),
     );
     if (login) return login;
-    const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
-    const session = token ? sessions.get(token) : undefined;
+    const session = sessionOf(req);
     if (!session)
       return graphError(
         401,
         "InvalidAuthenticationToken",
         "Access token validation failure. Invalid audience.",
       );
-    if (req.method === "POST" && /^\/(v1\.0|beta)\/\$batch$/.test(req.path)) return batch(req);
     if (req.method === "POST" && /^\/(v1\.0|beta)\/identity\/conditionalAccess\/evaluate$/.test(req.path))
       return whatIfRoute(req, session.tenant, session.permissions, {
         error: graphError,

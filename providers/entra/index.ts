@@ -56,17 +56,21 @@ async function collect(ctx: Ctx) {
 
 /** The lists read all at once, each in its own quota domain (or sharing the directory one). */
 async function readTenantLists(ctx: Ctx, client: EntraClient) {
-  const [ca, locations, sd, strengths, definitions, active, eligible, registration, sps] = await Promise.all([
-    readConditionalAccess(ctx, client),
-    readNamedLocations(ctx, client),
-    readSecurityDefaults(ctx, client),
-    readAuthenticationStrengths(ctx, client),
-    readRoleDefinitions(ctx, client),
-    readActiveRoles(ctx, client),
-    readEligibleRoles(ctx, client),
-    readRegistrationReport(ctx, client),
-    readServicePrincipals(ctx, client),
-  ]);
+  // The directory's first pages go out together in one JSON batch (issue #20: ~5 fewer requests a tenant).
+  const [ca, locations, sd, strengths, definitions, active, eligible, registration, sps] =
+    await client.together(() =>
+      Promise.all([
+        readConditionalAccess(ctx, client),
+        readNamedLocations(ctx, client),
+        readSecurityDefaults(ctx, client),
+        readAuthenticationStrengths(ctx, client),
+        readRoleDefinitions(ctx, client),
+        readActiveRoles(ctx, client),
+        readEligibleRoles(ctx, client),
+        readRegistrationReport(ctx, client),
+        readServicePrincipals(ctx, client),
+      ]),
+    );
   return { ca, locations, sd, strengths, definitions, active, eligible, registration, sps };
 }
 

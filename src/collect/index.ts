@@ -206,14 +206,20 @@ export async function collectConnection(
       label: string,
       send: () => Promise<T>,
       classify: (err: unknown) => AttemptOutcome,
+      answered?: () => Promise<T>,
     ) {
+      let inHand = answered;
       return withRetry(
         label,
-        () =>
-          domain.schedule(() => {
+        () => {
+          const first = inHand;
+          inHand = undefined;
+          if (first) return first();
+          return domain.schedule(() => {
             counts.requests++;
             return send();
-          }, signal),
+          }, signal);
+        },
         classify,
         retry,
         {

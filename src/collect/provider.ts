@@ -35,12 +35,15 @@ export interface CollectContext<Settings> {
   /**
    * Runs one API request inside `domain`, retrying what `classify` calls throttled or transient, and
    * counts it for coverage. Throws the named error `classify` returns, or Provider(Throttled|Unavailable)Error.
+   * `answered`: the first attempt's answer already in hand (a JSON batch's inner answer, sent and counted
+   * with its batch): taken instead of sending once, then classified and retried like a sent one.
    */
   request<T>(
     domain: Quota,
     label: string,
     send: () => Promise<T>,
     classify: (err: unknown) => AttemptOutcome,
+    answered?: () => Promise<T>,
   ): Promise<T>;
   /** Something could not be read: coverage becomes `partial`, the gap is listed. */
   gap(what: string, reason: string): void;

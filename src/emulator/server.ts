@@ -58,6 +58,11 @@ export interface EmulatorRequest {
   body: string;
   /** Absolute base URL of this emulator (`http://127.0.0.1:PORT`), for absolute next links. */
   baseUrl: string;
+  /**
+   * The fault rules' verdict for a request carried inside this one (a JSON batch's inner requests), so a
+   * fault on a path holds however the client asks for it.
+   */
+  innerFault?: (method: string, path: string) => Fault | undefined;
 }
 
 export interface EmulatorResponse {
@@ -196,6 +201,7 @@ export async function startEmulator(
       headers: req.headers,
       body,
       baseUrl,
+      innerFault: takeFault,
     };
     try {
       answer =

@@ -35,10 +35,15 @@ export function verifyContext(
     secret: (ref) =>
       resolveSecret(ref, { env: options.env, warn: (m) => options.onWarning?.(`${where}: ${m}`) }),
     quota: (name, limits, within) => options.quotas.get(name, limits, within),
-    request: (domain, label, send, classify) =>
-      withRetry(
+    request: (domain, label, send, classify, answered) => {
+      let inHand = answered;
+      return withRetry(
         label,
-        () => domain.schedule(send, options.signal),
+        () => {
+          const first = inHand;
+          inHand = undefined;
+          return first ? first() : domain.schedule(send, options.signal);
+        },
         classify,
         options.retry ?? defaultRetryPolicy,
         {
@@ -48,7 +53,8 @@ export function verifyContext(
             if (outcome.kind === "throttled") domain.pauseFor(delay, (ms) => sleep(ms).catch(() => {}));
           },
         },
-      ),
+      );
+    },
     gap: () => {},
     records: () => {},
     skip: () => {},
