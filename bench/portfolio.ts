@@ -195,10 +195,22 @@ export function accountsByType(plan: PortfolioPlan): Record<DirectoryType, numbe
 export function tokenFor(plan: PortfolioPlan, tenant: TenantPlan, type: DirectoryType): string {
   const h = createHash("sha256").update(`${plan.seed}:${tenant.id}:${type}`).digest("hex").slice(0, 32);
   return type === "entra"
-    ? `eyJ0eXAiOiJKV1QifQ.bench-${h}`
+    ? graphToken(h, entraTenantId(tenant))
     : type === "okta"
       ? `00bench${h}`
       : `ya29.bench-${h}`;
+}
+
+/**
+ * The MSP's one multi-tenant app, which reads every customer tenant: Graph counts its reports requests per
+ * app across all tenants as well as per tenant, so the tokens say whose they are, as Entra's do (`appid`).
+ */
+const benchAppId = "6f1c3a52-0b7e-4d1e-9a4c-2b8d5e7f9a10";
+
+/** A token shaped like Entra's (JWT: header.claims.signature) for one tenant (`tid`), of the bench's app. */
+function graphToken(unique: string, tid: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${part({ typ: "JWT" })}.${part({ appid: benchAppId, tid, jti: unique })}.bench`;
 }
 
 export function envName(tenant: TenantPlan, type: DirectoryType): string {

@@ -13,8 +13,10 @@ import {
   portfolioEnv,
   prng,
   smallBusinessUsers,
+  tokenFor,
   writeFileConnections,
 } from "../../bench/portfolio.js";
+import { tokenApp } from "../../providers/entra/client.js";
 import { parseConfig } from "../../src/composition.js";
 
 /** The benchmark's synthetic portfolio: reproducible from its seed, shaped like a user's config. */
@@ -34,6 +36,20 @@ describe("bench portfolio generator", () => {
   it("gives the same portfolio, down to every id and token, for the same seed", () => {
     expect(snapshot(tiny)).toBe(snapshot(tiny));
     expect(snapshot({ ...tiny, seed: 8 })).not.toBe(snapshot(tiny));
+  });
+
+  it("gives every Entra tenant a token of its own tenant (tid) from one MSP app (appid), as Entra issues them", () => {
+    // One app across all tenants: Graph's reports limit per app spans them, so the sweep must see one app.
+    const plan = planPortfolio(tiny);
+    const entra = plan.tenants.filter((t) => t.directories.entra);
+    const tokens = entra.map((t) => tokenFor(plan, t, "entra"));
+    expect(new Set(tokens).size).toBe(entra.length);
+    expect(new Set(tokens.map(tokenApp)).size).toBe(1);
+    expect(tokenApp(tokens[0]!)).not.toMatch(/^token:/);
+    const tids = tokens.map(
+      (token) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).tid as string,
+    );
+    expect(tids).toEqual(entra.map((t) => entraSeed(plan, t)?.tenantId));
   });
 
   it("prng is a stable sequence in [0, 1)", () => {
