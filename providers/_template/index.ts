@@ -26,7 +26,12 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
   try {
     const mapping: MappingContext = { connection: ctx.connectionId };
     const users = await readPages(ctx, client.users(), ExampleUser, "user", `GET ${paths.users}`);
-    return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath });
+    return consoleInventory(
+      mapping,
+      users.items,
+      { entryPoint: consoleEntryPoint, toAccount, signInPath },
+      users.cutShort ? [{ key: "users", reason: users.cutShort }] : [],
+    );
   } finally {
     await client.close();
   }

@@ -39,12 +39,17 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
         "security provider",
         SecurityProvider,
       );
-      mapping.providers = new Map(providers.map((p) => [p.id, p]));
+      mapping.providers = new Map(providers.items.map((p) => [p.id, p]));
     } catch (err) {
       mapping.providersUnreadable = describeError(err);
       ctx.gap("security providers", mapping.providersUnreadable);
     }
-    return consoleInventory(mapping, users, { entryPoint: siteEntryPoint, toAccount, signInPath });
+    return consoleInventory(
+      mapping,
+      users.items,
+      { entryPoint: siteEntryPoint, toAccount, signInPath },
+      users.cutShort ? [{ key: "users", reason: users.cutShort }] : [],
+    );
   } finally {
     await client.close();
   }

@@ -28,7 +28,12 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     ctx.progress("users");
     const pages = client.users(ctx.settings.pageSize);
     const users = await readPages(ctx, pages, AutomateUser, "user", `GET ${paths.users}`);
-    return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath });
+    return consoleInventory(
+      mapping,
+      users.items,
+      { entryPoint: consoleEntryPoint, toAccount, signInPath },
+      users.cutShort ? [{ key: "users", reason: users.cutShort }] : [],
+    );
   } finally {
     await client.close();
   }

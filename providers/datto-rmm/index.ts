@@ -20,7 +20,12 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     const mapping: MappingContext = { connection: ctx.connectionId, platform: ctx.settings.platform };
     ctx.progress("users");
     const users = await readPages(ctx, client.userRecords(), AuthUser, "user", `GET ${paths.users}`);
-    return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath });
+    return consoleInventory(
+      mapping,
+      users.items,
+      { entryPoint: consoleEntryPoint, toAccount, signInPath },
+      users.cutShort ? [{ key: "users", reason: users.cutShort }] : [],
+    );
   } finally {
     await client.close();
   }

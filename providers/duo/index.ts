@@ -31,17 +31,20 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
   const client = await connect(ctx);
   try {
     ctx.progress("users");
-    const users = await readPages(ctx, client.list("users"), DuoUser, "user", `GET /${paths.users}`);
+    // A list cut short leaves users out: the gateways' linker then judges them as new users (never enforced).
+    const users = (await readPages(ctx, client.list("users"), DuoUser, "user", `GET /${paths.users}`)).items;
     ctx.progress("applications");
     let applications: DuoIntegration[] = [];
     try {
-      applications = await readPages(
-        ctx,
-        client.list("integrations"),
-        DuoIntegration,
-        "application",
-        `GET /${paths.integrations}`,
-      );
+      applications = (
+        await readPages(
+          ctx,
+          client.list("integrations"),
+          DuoIntegration,
+          "application",
+          `GET /${paths.integrations}`,
+        )
+      ).items;
     } catch (err) {
       // Without the applications, new-user policies are unknown; the users still count.
       if (err instanceof ProviderAuthError) throw err;

@@ -12,6 +12,7 @@ import type {
 } from "../model/index.js";
 import { appendAll } from "../util/arrays.js";
 import type { CollectContext, DoctorCheck } from "./provider.js";
+import { unreadPath } from "./unread.js";
 
 /**
  * What the RMM and remote-support console providers share (NinjaOne, TeamViewer, ConnectWise Automate,
@@ -43,9 +44,17 @@ export function validRecords<T>(
   });
 }
 
+/** A paged list as read: its valid records, and why it stops short when a later page failed. */
+export interface PagedRead<T> {
+  items: T[];
+  /** Set when a page after the first failed: the records after it are not known. */
+  cutShort?: string;
+}
+
 /**
  * The valid records of a paged list. Without the first page nothing is known, so its failure is thrown;
- * after it, what was read is kept and the list is reported cut short.
+ * after it, what was read is kept, the list is reported cut short (a gap), and `cutShort` says so for
+ * an unread path: the users on the pages not read may sign in too.
  */
 export async function readPages<T>(
   ctx: Ctx,
@@ -53,7 +62,7 @@ export async function readPages<T>(
   schema: z.ZodType<T>,
   what: string,
   label: string,
-): Promise<T[]> {
+): Promise<PagedRead<T>> {
   const items: T[] = [];
   let page = 0;
   try {
@@ -64,14 +73,20 @@ export async function readPages<T>(
     }
   } catch (err) {
     if (page === 0) throw err;
-    ctx.gap(`${what}s after page ${page}`, describeError(err));
+    const reason = describeError(err);
+    ctx.gap(`${what}s after page ${page}`, reason);
+    return {
+      items,
+      cutShort: `${label}: the ${what}s after page ${page} could not be read (${reason}); who else can sign in is not known`,
+    };
   }
-  return items;
+  return { items };
 }
 
 /**
  * One console's inventory: its entry point, and an account and a sign-in path per user, as the provider's
- * pure mapping functions make them from `mapping` (the connection's part of the picture).
+ * pure mapping functions make them from `mapping` (the connection's part of the picture). Each of
+ * `unread` (users that could not be read, with why) is one `unknown` path on the entry point.
  */
 export function consoleInventory<User, Mapping>(
   mapping: Mapping,
@@ -81,12 +96,15 @@ export function consoleInventory<User, Mapping>(
     toAccount: (user: User, mapping: Mapping) => Account;
     signInPath: (entryPoint: EntryPoint, user: User, mapping: Mapping) => AccessPath;
   },
+  unread: ReadonlyArray<{ key: string; reason: string }> = [],
 ): ProviderInventory {
   const entryPoint = transform.entryPoint(mapping);
+  const accessPaths = users.map((user) => transform.signInPath(entryPoint, user, mapping));
+  for (const u of unread) accessPaths.push(unreadPath(entryPoint, u.reason, { key: u.key }));
   return {
     accounts: users.map((user) => transform.toAccount(user, mapping)),
     entryPoints: [entryPoint],
-    accessPaths: users.map((user) => transform.signInPath(entryPoint, user, mapping)),
+    accessPaths,
     settings: [],
     facts: [],
   };

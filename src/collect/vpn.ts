@@ -2,6 +2,7 @@ import { z } from "zod";
 import { vpnAuthOverrideCookie, vpnLocalFallback } from "../model/facts/vpn.js";
 import type { AuthChain, EntryPoint, Evidence, MfaVerdict, ProviderInventory } from "../model/index.js";
 import { appendAll } from "../util/arrays.js";
+import { unreadPath } from "./unread.js";
 
 /**
  * What VPN gateway providers share (issue #6): recognising the identity provider behind a SAML IdP entity
@@ -127,13 +128,10 @@ export function unreadGatewayInventory(
   chain: AuthChain,
   reason: string,
 ): ProviderInventory {
-  const path = { id: `${entryPoint.id}/unread`, entryPoint: entryPoint.id, accounts: [], chain };
   return {
     accounts: [],
     entryPoints: [entryPoint],
-    accessPaths: [
-      { ...path, mfa: { state: "unknown", strength: null, reason, evidence: entryPoint.evidence } },
-    ],
+    accessPaths: [unreadPath(entryPoint, reason, { chain })],
     settings: [],
     facts: [],
   };

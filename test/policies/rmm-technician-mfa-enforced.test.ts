@@ -131,6 +131,29 @@ testPolicy(policy, {
       message: ["the identity provider decides"],
     },
     {
+      name: "technicians the console could not list (users refused or cut short): one unknown path, judged",
+      inventory: inventory({
+        entryPoints: [console_],
+        accessPaths: [
+          accessPath({
+            id: "ninjaone:console/unread/users",
+            entryPoint: console_.id,
+            accounts: [],
+            state: "unknown",
+            mfa: {
+              state: "unknown",
+              strength: null,
+              reason: "the users after page 1 could not be read (HTTP 502)",
+              evidence: [{ source, connection: source, note: "cut short" }],
+            },
+          }),
+        ],
+      }),
+      mfa: "unknown",
+      severity: "critical",
+      message: ["NinjaOne console: the users after page 1 could not be read"],
+    },
+    {
       name: "technician without a collected console path",
       inventory: inventory({
         accounts: [account({ id: "t1", name: "tech@msp.example", source, kind: "technician" })],
@@ -140,6 +163,20 @@ testPolicy(policy, {
     },
   ],
   silent: [
+    {
+      name: "a user source of no listed account (delegated) is judged by the identity provider, not here",
+      inventory: inventory({
+        entryPoints: [console_],
+        accessPaths: [
+          accessPath({
+            entryPoint: console_.id,
+            accounts: [],
+            state: "unknown",
+            chain: { factors: [], delegation: { protocol: "saml", target: "https://sso.example" } },
+          }),
+        ],
+      }),
+    },
     { name: "disabled technician", inventory: technician("none", { status: "disabled" }) },
     { name: "locked technician", inventory: technician("none", { status: "locked" }) },
     { name: "end user (member) of the console", inventory: technician("none", { kind: "member" }) },

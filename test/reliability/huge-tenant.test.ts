@@ -55,8 +55,15 @@ async function* onePage(records: unknown[]): AsyncIterable<unknown[]> {
 describe("a 200,000-account tenant", () => {
   it("a single page of 200,000 users is read whole, not cut short", async () => {
     const { ctx, gaps, skipped } = recordingCtx();
-    const read = await readPages(ctx, onePage(users), AuthUser, "user", `GET ${paths.users}`);
+    const { items: read, cutShort } = await readPages(
+      ctx,
+      onePage(users),
+      AuthUser,
+      "user",
+      `GET ${paths.users}`,
+    );
     expect(gaps).toEqual([]);
+    expect(cutShort).toBeUndefined();
     expect(skipped).toEqual([]);
     expect(read).toHaveLength(size);
     expect(read[size - 1]?.username).toBe(`tech${size - 1}@huge.example`);

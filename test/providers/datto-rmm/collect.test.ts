@@ -123,6 +123,8 @@ describe("datto-rmm collect", () => {
     expect(collection.coverage.status).toBe("complete");
     expect(collection.inventory.accounts).toHaveLength(230);
     expect(slept).toContain(60_000);
+    // Every page read: a path per user and no unread path.
+    expect(collection.inventory.accessPaths.every((p) => p.accounts.length === 1)).toBe(true);
   });
 
   it("keeps the pages read before a page that keeps failing, and says the list is cut short", async () => {
@@ -140,6 +142,17 @@ describe("datto-rmm collect", () => {
     expect(collection.coverage.status).toBe("partial");
     expect(collection.coverage.gaps[0]?.what).toBe("users after page 1");
     expect(collection.inventory.accounts).toHaveLength(100);
+    // The users on the pages not read did not vanish: one unknown path on the console says so.
+    const unread = collection.inventory.accessPaths.filter((p) => p.accounts.length === 0);
+    expect(unread).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/\/unread\/users$/),
+        mfa: expect.objectContaining({
+          state: "unknown",
+          reason: expect.stringMatching(/the users after page 1 could not be read \(.*502/),
+        }),
+      }),
+    ]);
   });
 
   it("stops a paging loop with an error instead of looping", async () => {
