@@ -1,4 +1,5 @@
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { unreadPath } from "../../src/collect/unread.js";
 import { describeError } from "../../src/errors.js";
 import type { AccessPath, Account } from "../../src/model/index.js";
 import { cve20241709 } from "./api.js";
@@ -67,7 +68,16 @@ async function collect(ctx: Ctx) {
     }
   } catch (err) {
     // The version check stands on its own: a missing or malformed User.xml leaves the users unread, not it.
-    ctx.gap("internal users (User.xml)", describeError(err));
+    const reason = describeError(err);
+    ctx.gap("internal users (User.xml)", reason);
+    // Internal users may still sign in with a password: one unknown path says so, rather than none.
+    accessPaths.push(
+      unreadPath(
+        ep,
+        `the internal users (${ctx.settings.userFile}) could not be read (${reason}): who signs in with a ScreenConnect password is not known`,
+        { key: "internal-users", chain: { factors: ["password"] } },
+      ),
+    );
   }
   for (const s of ctx.settings.userSources) accessPaths.push(sourcePath(ep, s, mapping));
   return {

@@ -181,6 +181,47 @@ describe("screenconnect provider (server snapshot)", () => {
     expect(c.coverage.status).toBe("partial");
     expect(c.coverage.gaps[0]?.reason).toMatch(/cannot read .*User\.xml \(ENOENT\)/);
     expect(versionOf(c).version).toBe("24.1.0.0");
+    // The internal users did not vanish: one unknown path on the console names the file and why.
+    expect(c.inventory.accessPaths).toEqual([
+      expect.objectContaining({
+        id: "screenconnect:screenconnect/unread/internal-users",
+        accounts: [],
+        mfa: expect.objectContaining({
+          state: "unknown",
+          reason: expect.stringMatching(/App_Data\/User\.xml\) could not be read \(.*ENOENT/),
+        }),
+      }),
+    ]);
+  });
+
+  it("through scan: an unread User.xml is an unknown technician result, never nothing", async () => {
+    const unread = await snapshot({ version: "24.1.0" });
+    const read = await snapshot({ users, version: "24.1.0" });
+    const { config } = parseConfig(
+      [
+        "tenants:",
+        "  - id: contoso",
+        "    name: Contoso",
+        "    connections:",
+        "      - type: screenconnect",
+        "        id: unread",
+        `        directory: ${unread}`,
+        `        versionFile: ${versionFilePath}`,
+        "      - type: screenconnect",
+        "        id: read",
+        `        directory: ${read}`,
+        `        versionFile: ${versionFilePath}`,
+      ].join("\n"),
+      "t.yaml",
+      now,
+    );
+    const report = await scan(config, { now, enforceQuotas: false });
+    const technicians = report.results.filter((r) => r.policy === "rmm-technician-mfa-enforced");
+    const of = (connection: string) => technicians.filter((r) => r.subject.connection === connection);
+    expect(of("unread").map((r) => [r.subject.kind, r.status])).toEqual([["access-path", "unknown"]]);
+    expect(of("unread")[0]?.message).toContain("User.xml) could not be read");
+    // The file read: one result per user, and no unread path.
+    expect(of("read").map((r) => r.subject.kind)).toEqual(["account", "account"]);
   });
 
   it("external user sources are delegated paths: the identity provider decides", async () => {
