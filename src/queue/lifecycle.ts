@@ -456,12 +456,15 @@ export function changeLine(c: ItemChange): ChangeLine | undefined {
   };
 }
 
-/** `queue accept`: the same exception data a config exception carries, recorded against one fingerprint. */
+/**
+ * `queue accept`: the same exception data a config exception carries, recorded against one fingerprint.
+ * `limits` has no default: a default would quietly replace a stricter `maxExceptionDays` in the config.
+ */
 export function planAccept(
   item: QueueItem,
   acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
   now: Date,
-  limits: AcceptLimits = { maxExceptionDays: defaultMaxExceptionDays },
+  limits: AcceptLimits,
 ): ItemChange {
   if (item.state === "resolved")
     throw new QueueItemError(`${item.fingerprint} is resolved; there is nothing to accept`);
@@ -483,12 +486,13 @@ export function planAccept(
   };
 }
 
-/** How far ahead an acceptance may run when the config does not say (`maxExceptionDays`). */
-export const defaultMaxExceptionDays = 180;
-
+/**
+ * The config's rules for an acceptance. A loaded `Config` is one: library callers pass the config itself
+ * (`store.accept(fp, acceptance, now, config)`), so the limit an MSP configured is the one that holds.
+ */
 export interface AcceptLimits {
   /** The config's `maxExceptionDays`: an acceptance expires at most this many days ahead. */
-  maxExceptionDays: number;
+  readonly maxExceptionDays: number;
 }
 
 /**
@@ -498,8 +502,14 @@ export interface AcceptLimits {
 function checkAcceptance(
   acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
   now: Date,
-  { maxExceptionDays }: AcceptLimits,
+  limits: AcceptLimits,
 ): void {
+  // The type requires the limits; a JavaScript caller can still leave them out, and must not get no limit.
+  const maxExceptionDays = (limits as Partial<AcceptLimits> | undefined)?.maxExceptionDays;
+  if (typeof maxExceptionDays !== "number" || !Number.isInteger(maxExceptionDays) || maxExceptionDays <= 0)
+    throw new QueueRuleError(
+      "an acceptance is checked against the config's maxExceptionDays (a positive whole number of days): pass the loaded config as the limits",
+    );
   if (acceptance.reason.trim().length < 3)
     throw new QueueRuleError("an acceptance says why (a reason of at least 3 characters)");
   if (!acceptance.approvedBy.trim()) throw new QueueRuleError("an acceptance names who approved it");
@@ -522,6 +532,11 @@ export function checkPrune(options: {
   forgetTenants?: readonly string[];
   configuredTenants: readonly string[];
 }): void {
+  // Required by the type; a JavaScript caller can still leave it out, and must not forget blind.
+  if (!Array.isArray(options.configuredTenants))
+    throw new QueueRuleError(
+      "prune is checked against the tenants the config lists: pass configuredTenants (config.tenants ids)",
+    );
   const listed = (options.forgetTenants ?? []).filter((id) => options.configuredTenants.includes(id));
   if (listed.length)
     throw new QueueRuleError(

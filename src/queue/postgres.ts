@@ -455,7 +455,7 @@ export class PostgresStore implements Store {
     fingerprint: string,
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
     now: Date,
-    limits?: AcceptLimits,
+    limits: AcceptLimits,
   ): Promise<QueueItem> {
     return this.#transaction("shared", async (c) => {
       const change = planAccept(await this.#lockedItem(c, fingerprint), acceptance, now, limits);

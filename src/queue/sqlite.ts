@@ -466,7 +466,7 @@ export class SqliteStore implements Store {
     fingerprint: string,
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
     now: Date,
-    limits?: AcceptLimits,
+    limits: AcceptLimits,
   ): Promise<QueueItem> {
     return this.#guard(() =>
       this.#db

@@ -78,13 +78,14 @@ export interface Store {
 
   /**
    * `queue accept`: records the acceptance and moves the item to `accepted` (one transaction), within the
-   * rules `planAccept` holds it to.
+   * rules `planAccept` holds it to. `limits` is the config's (pass the loaded config); it has no default,
+   * which would quietly replace a stricter `maxExceptionDays`.
    */
   accept(
     fingerprint: string,
     acceptance: Pick<Acceptance, "reason" | "approvedBy" | "expires">,
     now: Date,
-    limits?: AcceptLimits,
+    limits: AcceptLimits,
   ): Promise<QueueItem>;
   /**
    * `queue prune`: deletes items resolved before `resolvedBefore` and every item of `forgetTenants`, each

@@ -240,6 +240,30 @@ describe("mfasweep sweep and queue", () => {
     expect(past.stderr).toContain("the expiry 2020-01-01 is in the past");
     const unknown = await accept("abcdef123456", "2020-01-01");
     expect(unknown.stderr).toContain(`no item abcdef123456 in ${store}`);
+
+    // With a config, its maxExceptionDays is the limit: the CLI passes the loaded config, as a library caller does.
+    const strictConfig = join(dir, "strict.yaml");
+    await writeFile(
+      strictConfig,
+      `${googleTenantsYaml({ acme: emulator.url, beta: emulator.url })}store:\n  path: queue.db\nmaxExceptionDays: 30\n`,
+    );
+    const in60Days = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    const strict = await queue(
+      "accept",
+      any!.fingerprint,
+      "-c",
+      strictConfig,
+      "--reason",
+      "why not",
+      "--expires",
+      in60Days,
+      "--by",
+      "x",
+    );
+    expect([strict.code, strict.stderr]).toEqual([
+      2,
+      `mfasweep: the expiry ${in60Days} is more than 30 days ahead (maxExceptionDays in the config)\n`,
+    ]);
   });
 
   it("a refused token exits 2 and resolves nothing of that tenant", async () => {

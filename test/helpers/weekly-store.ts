@@ -164,11 +164,13 @@ export async function buildWeeklyStore(): Promise<WeeklyFixture> {
       (await itemOf("carol@acme.example")).fingerprint,
       { reason: "Leaving on Friday", approvedBy: "lead@msp.example", expires: "2026-11-12" },
       new Date(t0.getTime() + day),
+      { maxExceptionDays: 180 },
     );
     await store.accept(
       (await itemOf(hostile.users[0]!)).fingerprint,
       { reason: hostile.reason, approvedBy: hostile.approvedBy, expires: "2026-12-31" },
       new Date(t0.getTime() + day),
+      { maxExceptionDays: 180 },
     );
 
     await run(t1);
@@ -176,6 +178,7 @@ export async function buildWeeklyStore(): Promise<WeeklyFixture> {
       (await itemOf("gina@acme.example")).fingerprint,
       { reason: "Parental leave, account disabled", approvedBy: "lead@msp.example", expires: "2026-11-18" },
       new Date(t1.getTime() + day),
+      { maxExceptionDays: 180 },
     );
     Object.assign(user(acme, "alice@acme.example"), { isEnrolledIn2Sv: false, isEnforcedIn2Sv: false });
     Object.assign(user(acme, "dave@acme.example"), { isEnrolledIn2Sv: true, isEnforcedIn2Sv: true });

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { defaultMaxExceptionDays } from "../../queue/index.js";
+import { ConfigFile } from "../../config/schema.js";
+import type { AcceptLimits } from "../../queue/index.js";
 import { resolveItem, type StoreOptions, storeOptions, withStore } from "./common.js";
 
 /** `queue accept`: accept the risk of one item until a day (the queue layer checks the rules). */
@@ -22,7 +23,7 @@ export function acceptCommand(queue: Command): void {
           item.fingerprint,
           { reason: options.reason.trim(), approvedBy: options.by.trim(), expires: options.expires },
           now,
-          { maxExceptionDays: config?.maxExceptionDays ?? defaultMaxExceptionDays },
+          config ?? noConfigLimits(),
         );
         process.stdout.write(
           `${accepted.fingerprint} accepted until ${options.expires} by ${options.by.trim()} (${accepted.tenant} ${accepted.policy} ${accepted.subject.name}); it reopens after that day\n`,
@@ -30,4 +31,12 @@ export function acceptCommand(queue: Command): void {
       });
     },
   );
+}
+
+/**
+ * Without a config file (`--store` alone) the limits are those of a config that leaves `maxExceptionDays`
+ * out: the schema's default, so there is one default, not a second copy here.
+ */
+function noConfigLimits(): AcceptLimits {
+  return { maxExceptionDays: ConfigFile.shape.maxExceptionDays.parse(undefined) };
 }

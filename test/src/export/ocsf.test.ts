@@ -183,6 +183,7 @@ describe("OCSF Compliance Finding export", () => {
       finding({ tenant: "acme", user: "carol" }).fingerprint,
       { reason: "kiosk", approvedBy: "ciso", expires: "2027-01-31" },
       t0,
+      { maxExceptionDays: 180 },
     );
     await store.recordTicket(
       finding({ tenant: "beta", user: "erin" }).fingerprint,

@@ -610,9 +610,11 @@ describe("SLA and overdue", () => {
 
 describe("manual actions", () => {
   const by = { reason: "pilot", approvedBy: "lead@msp.example", expires: "2026-12-31" };
+  /** A config that leaves maxExceptionDays at its default. */
+  const limits180 = { maxExceptionDays: 180 };
 
   it("accept: open → accepted with a queue exception, by the approver, without a due date", () => {
-    const change = planAccept(item("u", "open"), by, now);
+    const change = planAccept(item("u", "open"), by, now, limits180);
     expect(change.item).toMatchObject({
       state: "accepted",
       dueAt: null,
@@ -622,9 +624,13 @@ describe("manual actions", () => {
   });
 
   it("accept: an accepted item gets the new exception; a resolved one or a past date is refused", () => {
-    expect(planAccept(item("u", "accepted"), by, now).history?.note).toContain("exception replaced");
-    expect(() => planAccept(item("u", "resolved"), by, now)).toThrow(QueueItemError);
-    expect(() => planAccept(item("u", "open"), { ...by, expires: "2026-11-23" }, now)).toThrow(/in the past/);
+    expect(planAccept(item("u", "accepted"), by, now, limits180).history?.note).toContain(
+      "exception replaced",
+    );
+    expect(() => planAccept(item("u", "resolved"), by, now, limits180)).toThrow(QueueItemError);
+    expect(() => planAccept(item("u", "open"), { ...by, expires: "2026-11-23" }, now, limits180)).toThrow(
+      /in the past/,
+    );
   });
 
   // The rules hold for every caller of the library, not only the CLI (#25 item 8).
@@ -640,11 +646,29 @@ describe("manual actions", () => {
     expect(() => planAccept(item("u", "open"), acceptance, now, limits)).toThrow(message);
   });
 
-  it("accept: without limits, the config's default of 180 days holds", () => {
-    expect(planAccept(item("u", "open"), { ...by, expires: "2027-05-20" }, now).item.state).toBe("accepted");
-    expect(() => planAccept(item("u", "open"), { ...by, expires: "2027-06-30" }, now)).toThrow(
+  it("accept: the config's 180 days hold up to the day, not beyond", () => {
+    expect(planAccept(item("u", "open"), { ...by, expires: "2027-05-20" }, now, limits180).item.state).toBe(
+      "accepted",
+    );
+    expect(() => planAccept(item("u", "open"), { ...by, expires: "2027-06-30" }, now, limits180)).toThrow(
       "more than 180 days ahead",
     );
+  });
+
+  // No default limit: it would quietly replace a stricter maxExceptionDays in the config (#25 item 8).
+  it("accept: without the config's limits nothing is accepted, not even a near expiry", () => {
+    const near = { ...by, expires: "2026-11-30" };
+    // @ts-expect-error the limits are required: leaving them out does not compile
+    expect(() => planAccept(item("u", "open"), near, now)).toThrow("pass the loaded config as the limits");
+    for (const bad of [
+      {},
+      { maxExceptionDays: 0 },
+      { maxExceptionDays: Number.NaN },
+      { maxExceptionDays: "30" },
+    ])
+      expect(() =>
+        planAccept(item("u", "open"), near, now, bad as unknown as { maxExceptionDays: number }),
+      ).toThrow(QueueRuleError);
   });
 
   it("reopen: accepted or resolved → reopened with a fresh due date; an open item is refused", () => {

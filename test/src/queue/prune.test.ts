@@ -60,6 +60,7 @@ for (const engine of storeEngines)
         fp("dave", "google", "gone"),
         { reason: "leaving", approvedBy: "x", expires: "2026-03-01" },
         week1,
+        { maxExceptionDays: 180 },
       );
       await sweepAt("s2", week2, {
         acme: [acme("alice", "pass"), acme("bob", "fail"), acme("carol", "fail")],

@@ -66,6 +66,7 @@ for (const engine of storeEngines)
           fp("b"),
           { reason: "pilot", approvedBy: "lead@msp.example", expires: "2026-12-31" },
           at(8),
+          { maxExceptionDays: 180 },
         );
 
         const all = await store.historySince();

@@ -385,6 +385,7 @@ for (const engine of storeEngines)
         fp("a"),
         { reason: "pilot", approvedBy: "lead", expires: "2026-12-31" },
         now,
+        { maxExceptionDays: 180 },
       );
       expect(accepted).toMatchObject({
         state: "accepted",
@@ -409,7 +410,9 @@ for (const engine of storeEngines)
         "accepted→reopened tech",
       ]);
       await expect(
-        s.accept("f".repeat(32), { reason: "x", approvedBy: "y", expires: "2026-12-31" }, now),
+        s.accept("f".repeat(32), { reason: "x", approvedBy: "y", expires: "2026-12-31" }, now, {
+          maxExceptionDays: 180,
+        }),
       ).rejects.toThrow(QueueItemError);
       await expect(s.reopen(fp("b"), { actor: "tech" }, defaultSla, now)).rejects.toThrow(/already open/);
     });

@@ -46,7 +46,9 @@ async function fillSqlite(): Promise<string> {
       coverage: [coverage("google", "complete")],
     });
   }
-  await s.accept(fp("c"), { reason: "kiosk", approvedBy: "lead", expires: "2027-01-31" }, later);
+  await s.accept(fp("c"), { reason: "kiosk", approvedBy: "lead", expires: "2027-01-31" }, later, {
+    maxExceptionDays: 180,
+  });
   await s.recordTicket(
     fp("b"),
     { system: "jira", ticketId: "MSP-7", key: fp("b"), digest: "d", phase: "open" },

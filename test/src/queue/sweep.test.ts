@@ -222,6 +222,7 @@ for (const engine of storeEngines)
           carol.fingerprint,
           { reason: "Leaving the company on Friday", approvedBy: "lead@msp.example", expires: "2026-12-31" },
           t0,
+          { maxExceptionDays: 180 },
         );
 
         const during = await run(new Date(t0.getTime() + 7 * day), { config: configText(exception) });

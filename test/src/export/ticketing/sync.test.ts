@@ -233,6 +233,7 @@ describe("what is sent", () => {
       fp("acme", "alice"),
       { reason: "break-glass, vaulted", approvedBy: "ciso@msp.example", expires: "2027-01-31" },
       at(1),
+      { maxExceptionDays: 180 },
     );
     expect(await sync(store, target({ minSeverity: "high" }), { env, now: at(1) })).toMatchObject({
       noted: 1,
