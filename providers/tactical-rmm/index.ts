@@ -46,6 +46,7 @@ async function readPaged<T>(
   text: string,
   schema: z.ZodType<T>,
   what: string,
+  unread?: (reason: string) => void,
 ): Promise<T[]> {
   const label = `SELECT ${tables[table]}`;
   const out: T[] = [];
@@ -58,7 +59,9 @@ async function readPaged<T>(
     }
   } catch (err) {
     if (pages === 0) throw err;
-    ctx.gap(`${what} after page ${pages}`, describeError(err));
+    const reason = describeError(err);
+    ctx.gap(`${what} after page ${pages}`, reason);
+    unread?.(`${label}: the ${what} after page ${pages} could not be read (${reason})`);
   }
   return out;
 }
@@ -85,6 +88,7 @@ async function optionalPart<T>(
   what: string,
   absentNote: string,
   read: () => Promise<T>,
+  unread?: (reason: string) => void,
 ): Promise<T | undefined> {
   const state = presence(catalog, table);
   if (state === "absent") {
@@ -92,20 +96,23 @@ async function optionalPart<T>(
     return undefined;
   }
   if (typeof state === "object" && "absent" in state) {
-    ctx.gap(
-      what,
-      `${tables[table]} has no column ${state.absent.join(", ")}: a Tactical RMM version mfasweep does not know`,
-    );
+    const reason = `${tables[table]} has no column ${state.absent.join(", ")}: a Tactical RMM version mfasweep does not know`;
+    ctx.gap(what, reason);
+    unread?.(reason);
     return undefined;
   }
   if (typeof state === "object") {
-    ctx.gap(what, `columns ${state.denied.join(", ")} of ${tables[table]} not readable: ${grantFor(table)}`);
+    const reason = `columns ${state.denied.join(", ")} of ${tables[table]} not readable: ${grantFor(table)}`;
+    ctx.gap(what, reason);
+    unread?.(reason);
     return undefined;
   }
   try {
     return await read();
   } catch (err) {
-    ctx.gap(what, describeError(err));
+    const reason = describeError(err);
+    ctx.gap(what, reason);
+    unread?.(reason);
     return undefined;
   }
 }
@@ -150,11 +157,27 @@ async function collect(ctx: Ctx) {
         `${tables.role} not readable: ${grantFor("role")}; admin status only from is_superuser`,
       );
 
-    const users = await readPaged(ctx, db, "user", statements.users(catalog), UserRow, "users");
+    // What could not be read, by part: each becomes an unknown path rather than nothing.
+    const unread: TacticalRmmSnapshot["unread"] = {};
+    const users = await readPaged(ctx, db, "user", statements.users(catalog), UserRow, "users", (r) => {
+      unread.users = r;
+    });
+    const keysUnread = (r: string) => {
+      unread.apiKeys = r;
+    };
     const apiKeys =
-      (await optionalPart(ctx, catalog, "apiKey", "API keys", "this version has no API keys", () =>
-        readPaged(ctx, db, "apiKey", statements.apiKeys(catalog), ApiKeyRow, "API keys"),
+      (await optionalPart(
+        ctx,
+        catalog,
+        "apiKey",
+        "API keys",
+        "this version has no API keys",
+        () => readPaged(ctx, db, "apiKey", statements.apiKeys(catalog), ApiKeyRow, "API keys", keysUnread),
+        keysUnread,
       )) ?? [];
+    const linksUnread = (r: string) => {
+      unread.socialAccounts = r;
+    };
     const socialAccounts = await optionalPart(
       ctx,
       catalog,
@@ -169,7 +192,9 @@ async function collect(ctx: Ctx) {
           statements.socialAccounts(catalog),
           SocialAccountRow,
           "SSO links",
+          linksUnread,
         ),
+      linksUnread,
     );
     const socialApps =
       socialAccounts && socialAccounts.length > 0
@@ -230,6 +255,7 @@ async function collect(ctx: Ctx) {
       ...(socialApps ? { socialApps } : {}),
       ...(passkeys ? { passkeys } : {}),
       ...(blockLocalUserLogon !== undefined ? { blockLocalUserLogon } : {}),
+      unread,
     };
     const mapping: MappingContext = {
       connection: ctx.connectionId,

@@ -1,3 +1,4 @@
+import { unreadPath } from "../../src/collect/unread.js";
 import { factOf } from "../../src/model/facts/kind.js";
 import { type TacticalRmmApiKey, tacticalRmmApiKey } from "../../src/model/facts/tactical-rmm.js";
 import type {
@@ -26,6 +27,8 @@ export interface TacticalRmmSnapshot {
   passkeys?: Map<string, number>;
   /** `core_coresettings.block_local_user_logon`; undefined when this version has no such setting. */
   blockLocalUserLogon?: boolean;
+  /** Why a part that exists could not be read whole (refused, failed, cut short): each is an unknown path. */
+  unread?: { users?: string; apiKeys?: string; socialAccounts?: string };
 }
 
 export interface MappingContext {
@@ -387,7 +390,27 @@ export function toInventory(
     // APIAuthentication refuses expired keys and inactive users: only usable keys are ways in.
     if (!expired && owner?.is_active === true) accessPaths.push(apiKeyPath(key, api.id, ctx));
   }
-  const entryPoints = snapshot.apiKeys.length > 0 ? [dashboard, api] : [dashboard];
+  const unread = snapshot.unread ?? {};
+  const why = (what: string) => `${what}: who can sign in this way is not known`;
+  if (unread.users)
+    accessPaths.push(
+      unreadPath(dashboard, why(unread.users), { key: "users", chain: { factors: ["password"] } }),
+    );
+  if (unread.socialAccounts)
+    // A user whose SSO link was not read is judged by the password alone; the SSO way in is not known.
+    accessPaths.push(
+      unreadPath(dashboard, why(`the SSO links could not be read (${unread.socialAccounts})`), {
+        key: "sso-links",
+      }),
+    );
+  if (unread.apiKeys)
+    accessPaths.push(
+      unreadPath(api, why(`the API keys could not be read (${unread.apiKeys})`), {
+        key: "api-keys",
+        chain: { factors: ["api-key"] },
+      }),
+    );
+  const entryPoints = snapshot.apiKeys.length > 0 || unread.apiKeys ? [dashboard, api] : [dashboard];
   return {
     inventory: { accounts, entryPoints, accessPaths, settings: [], facts },
     skippedAgents: snapshot.users.length - people.length,

@@ -2,7 +2,7 @@ import policy from "../../policies/tactical-rmm-api-keys-expire.js";
 import { tacticalRmmApiKey } from "../../src/model/facts/tactical-rmm.js";
 import type { Fact } from "../../src/model/index.js";
 import { testAbsentFacts } from "../helpers/absent-facts.js";
-import { coverage, inventory } from "../helpers/inventory.js";
+import { accessPath, coverage, entryPoint, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
 const source = "tactical-rmm";
@@ -28,6 +28,8 @@ function key(fields: Record<string, string | boolean | null> = {}): Fact {
     evidence: [{ source, connection: source, field: "expiration", value: fields.expiration ?? null }],
   };
 }
+
+const api = entryPoint({ id: "tactical-rmm:api", source, kind: "app", name: "Tactical RMM API" });
 
 const withKey = (fields: Record<string, string | boolean | null> = {}) =>
   inventory({ facts: [key(fields)], coverage: [coverage(source)] });
@@ -81,8 +83,33 @@ testPolicy(policy, {
         coverage: [coverage(source)],
       }),
     },
+    {
+      name: "API keys that could not be listed: the API's unread path is unknown, not nothing",
+      inventory: inventory({
+        entryPoints: [api],
+        accessPaths: [
+          accessPath({
+            id: `${api.id}/unread/api-keys`,
+            entryPoint: api.id,
+            accounts: [],
+            state: "unknown",
+            chain: { factors: ["api-key"] },
+          }),
+        ],
+        coverage: [coverage(source)],
+      }),
+      message: ["Tactical RMM API"],
+    },
   ],
   silent: [
+    {
+      name: "a key's own path on the API is judged by its fact, not again",
+      inventory: inventory({
+        entryPoints: [api],
+        accessPaths: [accessPath({ entryPoint: api.id, accounts: ["7"], state: "none" })],
+        coverage: [coverage(source)],
+      }),
+    },
     {
       name: "facts of other sources",
       inventory: inventory({ facts: [{ ...key(), source: "ninjaone" }], coverage: [coverage(source)] }),

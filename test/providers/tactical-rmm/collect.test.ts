@@ -134,6 +134,8 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
     const loaded = await load(seed);
     const c = await collect(settings(loaded.schema, { console: "https://rmm.acme.example" }));
     expect(c.coverage.status, JSON.stringify(c.coverage)).toBe("complete");
+    // Everything read: every path is someone's, none stands for an unread part.
+    expect(c.inventory.accessPaths.every((p) => p.accounts.length > 0)).toBe(true);
     const inv = c.inventory;
     const acct = (name: string) => inv.accounts.find((a) => a.name === name);
     // Agents are not people; everyone else is an account.
@@ -339,6 +341,18 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
     expect(partial.inventory.accessPaths.some((p) => p.chain.delegation?.targetSource === "entra")).toBe(
       true,
     );
+    // The API keys did not vanish: the API entry point stays, with one unknown path naming the GRANT.
+    const unreadKeys = partial.inventory.accessPaths.filter((p) => p.accounts.length === 0);
+    expect(unreadKeys).toEqual([
+      expect.objectContaining({
+        id: `${partial.inventory.entryPoints.find((e) => e.kind === "app")?.id}/unread/api-keys`,
+        chain: { factors: ["api-key"] },
+        mfa: expect.objectContaining({
+          state: "unknown",
+          reason: expect.stringContaining("the API keys could not be read (columns "),
+        }),
+      }),
+    ]);
 
     // Only the required user columns: optional ones read as unset, and each gap says which GRANT adds them.
     const minimal = await role(loaded, "LOGIN", [
@@ -357,6 +371,15 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
       "passkeys",
     ]);
     expect(thin.inventory.accounts.find((a) => a.name === "cat")?.admin.isAdmin).toBe("unknown");
+    // dan's SSO link was not read: his Entra way in is one unknown path, not nothing.
+    expect(
+      thin.inventory.accessPaths
+        .filter((p) => p.accounts.length === 0)
+        .map((p) => [p.id.split("/unread/")[1], p.mfa.state]),
+    ).toEqual([
+      ["sso-links", "unknown"],
+      ["api-keys", "unknown"],
+    ]);
 
     const database = { host: "127.0.0.1", name: "test", user: noKeys, ssl: "disable" };
     const doctor = await tacticalRmm.doctor?.(
@@ -403,6 +426,10 @@ describe.skipIf(!probe.ok)("tactical-rmm provider against a real PostgreSQL", ()
     expect(c.coverage.gaps[0]?.what).toBe("API keys");
     expect(c.coverage.gaps[0]?.reason).toMatch(/gave up after 2 attempts \(57014 statement timeout\)/);
     expect(c.inventory.accounts.length).toBeGreaterThan(0);
+    expect(c.inventory.accessPaths.find((p) => p.id.endsWith("/unread/api-keys"))?.mfa).toMatchObject({
+      state: "unknown",
+      reason: expect.stringMatching(/57014 statement timeout/),
+    });
   });
 
   it("malformed rows are skipped and counted; the rest is read", async () => {
