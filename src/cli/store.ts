@@ -8,15 +8,21 @@ import { defaultConfigPath } from "./shared.js";
 /**
  * Which store a queue command uses: `--store`, else `store.path` of the config (relative to the config
  * file), else ./mfasweep.db. The config is read when `--config` is given, or when `--store` is not and
- * the default config file exists; commands use it for `sla` and `maxExceptionDays` too.
+ * the default config file exists; commands use it for `sla` and `maxExceptionDays` too. With
+ * `safetyRules` (accept, prune) the default config file is read even beside `--store`: its
+ * `maxExceptionDays` and tenant list must not be skipped just because the store was named.
  */
-export async function locateStore(options: { store?: string; config?: string }): Promise<{
+export async function locateStore(
+  options: { store?: string; config?: string },
+  { safetyRules = false }: { safetyRules?: boolean } = {},
+): Promise<{
   path: string;
   config?: Config;
   configFile?: string;
 }> {
   const file = options.config ?? defaultConfigPath();
-  const read = options.config !== undefined || (options.store === undefined && existsSync(file));
+  const read =
+    options.config !== undefined || ((options.store === undefined || safetyRules) && existsSync(file));
   const config = read ? (await loadConfig(file)).config : undefined;
   return { path: options.store ?? storePathOf(config, file), config, configFile: read ? file : undefined };
 }

@@ -264,6 +264,25 @@ describe("mfasweep sweep and queue", () => {
       2,
       `mfasweep: the expiry ${in60Days} is more than 30 days ahead (maxExceptionDays in the config)\n`,
     ]);
+    // Naming the store does not skip the default config file's limit.
+    const besideDefault = await inProcess(
+      queueCommand(),
+      [
+        "queue",
+        "accept",
+        any!.fingerprint,
+        "--store",
+        store,
+        "--reason",
+        "why not",
+        "--expires",
+        in60Days,
+        "--by",
+        "x",
+      ],
+      { MFASWEEP_CONFIG: strictConfig },
+    );
+    expect([besideDefault.code, besideDefault.stderr]).toEqual([2, strict.stderr]);
   });
 
   it("a refused token exits 2 and resolves nothing of that tenant", async () => {

@@ -17,24 +17,28 @@ export function acceptCommand(queue: Command): void {
   ).action(
     async (fingerprint: string, options: StoreOptions & { reason: string; expires: string; by: string }) => {
       const now = new Date();
-      await withStore(options, async (store, { config }) => {
-        const item = await resolveItem(store, fingerprint);
-        const accepted = await store.accept(
-          item.fingerprint,
-          { reason: options.reason.trim(), approvedBy: options.by.trim(), expires: options.expires },
-          now,
-          config ?? noConfigLimits(),
-        );
-        process.stdout.write(
-          `${accepted.fingerprint} accepted until ${options.expires} by ${options.by.trim()} (${accepted.tenant} ${accepted.policy} ${accepted.subject.name}); it reopens after that day\n`,
-        );
-      });
+      await withStore(
+        options,
+        async (store, { config }) => {
+          const item = await resolveItem(store, fingerprint);
+          const accepted = await store.accept(
+            item.fingerprint,
+            { reason: options.reason.trim(), approvedBy: options.by.trim(), expires: options.expires },
+            now,
+            config ?? noConfigLimits(),
+          );
+          process.stdout.write(
+            `${accepted.fingerprint} accepted until ${options.expires} by ${options.by.trim()} (${accepted.tenant} ${accepted.policy} ${accepted.subject.name}); it reopens after that day\n`,
+          );
+        },
+        { safetyRules: true },
+      );
     },
   );
 }
 
 /**
- * Without a config file (`--store` alone) the limits are those of a config that leaves `maxExceptionDays`
+ * Without a config file (none given and no default one) the limits are those of a config that leaves `maxExceptionDays`
  * out: the schema's default, so there is one default, not a second copy here.
  */
 function noConfigLimits(): AcceptLimits {

@@ -18,8 +18,9 @@ export const storeOptions = (command: Command) =>
 export async function withStore<T>(
   options: StoreOptions,
   fn: (store: Store, ctx: Awaited<ReturnType<typeof locateStore>>) => Promise<T>,
+  locate: Parameters<typeof locateStore>[1] = {},
 ): Promise<T> {
-  const located = await locateStore(options);
+  const located = await locateStore(options, locate);
   const store = await openStore(located.path, { create: false });
   try {
     return await fn(store, located);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../errors.js";
+import { defaultConfigPath } from "../shared.js";
 import { list } from "../store.js";
 import { type StoreOptions, storeOptions, withStore } from "./common.js";
 
@@ -46,18 +47,27 @@ export function pruneCommand(queue: Command): void {
       const sweepsBefore = day("--sweeps-before", options.sweepsBefore);
       if (!resolvedBefore && !sweepsBefore && options.forgetTenant.length === 0)
         throw new ConfigError("nothing to prune: give --resolved-before, --forget-tenant or --sweeps-before");
-      await withStore(options, async (store, { config }) => {
-        const counts = await store.prune({
-          ...(resolvedBefore ? { resolvedBefore } : {}),
-          ...(sweepsBefore ? { sweepsBefore } : {}),
-          forgetTenants: options.forgetTenant,
-          configuredTenants: config?.tenants.map((t) => t.id) ?? [],
-          dryRun: options.dryRun === true,
-        });
-        process.stdout.write(
-          `${options.dryRun ? "would delete" : "deleted"} ${counts.items} item(s) with ${counts.history} history entries, and ${counts.sweeps} sweep record(s) from ${store.location}\n`,
-        );
-      });
+      await withStore(
+        options,
+        async (store, { config }) => {
+          // Without a config there is no tenant list to check against: forgetting would be blind.
+          if (!config && options.forgetTenant.length)
+            throw new ConfigError(
+              `--forget-tenant needs the config (-c FILE; no ${defaultConfigPath()} here), so that a tenant it still lists is not forgotten`,
+            );
+          const counts = await store.prune({
+            ...(resolvedBefore ? { resolvedBefore } : {}),
+            ...(sweepsBefore ? { sweepsBefore } : {}),
+            forgetTenants: options.forgetTenant,
+            configuredTenants: config?.tenants.map((t) => t.id) ?? [],
+            dryRun: options.dryRun === true,
+          });
+          process.stdout.write(
+            `${options.dryRun ? "would delete" : "deleted"} ${counts.items} item(s) with ${counts.history} history entries, and ${counts.sweeps} sweep record(s) from ${store.location}\n`,
+          );
+        },
+        { safetyRules: true },
+      );
     },
   );
 }

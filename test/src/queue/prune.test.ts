@@ -165,7 +165,38 @@ tenants:
         "mfasweep: --resolved-before: expected a date as YYYY-MM-DD (got 'last year')\n",
       );
       expect((await queue()).stderr).toContain("nothing to prune");
-      expect((await queue("--forget-tenant", "gone")).stdout).toContain(
+      // `--store` beside the default config file: that config's tenant list still holds.
+      const besideDefault = await inProcess(
+        queueCommand(),
+        ["queue", "prune", "--store", file, "--forget-tenant", "gone"],
+        { MFASWEEP_CONFIG: config },
+      );
+      expect([besideDefault.code, besideDefault.stderr]).toEqual([
+        2,
+        "mfasweep: cannot forget 'gone': still in the config; the next sweep would bring its items back as new. Remove it from the config first\n",
+      ]);
+      // No config at all: nothing to check the tenant against, so nothing is forgotten blind.
+      const noConfig = join(dir, "absent.yaml");
+      const blind = await inProcess(
+        queueCommand(),
+        ["queue", "prune", "--store", file, "--forget-tenant", "gone"],
+        { MFASWEEP_CONFIG: noConfig },
+      );
+      expect([blind.code, blind.stderr]).toEqual([
+        2,
+        `mfasweep: --forget-tenant needs the config (-c FILE; no ${noConfig} here), so that a tenant it still lists is not forgotten\n`,
+      ]);
+      const acmeOnly = join(dir, "acme.yaml");
+      writeFileSync(
+        acmeOnly,
+        `tenants:
+  - id: acme
+    name: Acme
+    connections:
+      - { type: google-workspace, id: google, auth: { method: access-token, token: "env:T" } }
+`,
+      );
+      expect((await queue("-c", acmeOnly, "--forget-tenant", "gone")).stdout).toContain(
         "deleted 1 item(s) with 2 history entries",
       );
       store = await engine.open(file, {});
