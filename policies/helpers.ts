@@ -302,3 +302,32 @@ export function unreportedVerdicts(
       evidence: [{ source: c.source, connection: c.connection, note: noFactsReason(kind) }],
     }));
 }
+
+/**
+ * `unknown` for each path on one of `entryPoints` that stands for accounts not listed (no account, no
+ * delegation, state unknown: a list refused or cut short, `src/collect/unread.ts`): an account-based
+ * policy would otherwise see nothing where the unread accounts are.
+ */
+export function unlistedPathVerdicts(
+  inventory: Pick<TenantInventory, "accessPaths">,
+  entryPoints: ReadonlyMap<string, EntryPoint>,
+  who: string,
+  extra: Pick<Verdict, "severity"> = {},
+): Verdict[] {
+  return inventory.accessPaths.flatMap((path): Verdict[] => {
+    const entryPoint = entryPoints.get(path.entryPoint);
+    if (!entryPoint || path.accounts.length > 0 || path.chain.delegation || path.mfa.state !== "unknown")
+      return [];
+    return [
+      {
+        subject: pathSubject(path, entryPoint, who),
+        status: "unknown",
+        ...extra,
+        message: `${entryPoint.name}: ${path.mfa.reason}`,
+        mfa: resultMfa(path.mfa),
+        evidence: path.mfa.evidence,
+        details: { entryPoint: entryPoint.id },
+      },
+    ];
+  });
+}

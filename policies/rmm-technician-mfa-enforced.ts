@@ -1,6 +1,6 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import type { AccessPath, AccountStatus, Evidence } from "../src/model/index.js";
-import { accountsSourceOf, pathStatus, pathSubject, resultMfa } from "./helpers.js";
+import { accountsSourceOf, pathStatus, resultMfa, unlistedPathVerdicts } from "./helpers.js";
 
 /** Entry points this policy judges: where a technician reaches every endpoint of a customer. */
 const consoleKinds = new Set(["rmm-console", "remote-support"]);
@@ -78,7 +78,7 @@ export default definePolicy({
       [...consoles.values()].map((e) => `${e.source}\u0000${e.connection}`),
     );
 
-    const verdicts = inventory.accounts
+    const verdicts: Verdict[] = inventory.accounts
       .filter(
         (a) =>
           a.kind === "technician" &&
@@ -125,22 +125,10 @@ export default definePolicy({
             : `${who}: ${path.mfa.reason}`;
         return { subject, status, severity, message, mfa, evidence, details };
       });
-    // A path of no account and no delegation stands for technicians the console could not list (users
-    // refused or cut short): judged as it says, so an unread list is `unknown`, never nothing.
-    for (const path of inventory.accessPaths) {
-      const entryPoint = consoles.get(path.entryPoint);
-      if (!entryPoint || path.accounts.length > 0 || path.chain.delegation) continue;
-      const status = pathStatus(path.mfa.state);
-      verdicts.push({
-        subject: pathSubject(path, entryPoint, "technicians not listed"),
-        status,
-        ...(status === "pass" ? {} : { severity: "critical" as const }),
-        message: `${entryPoint.name}: ${path.mfa.reason}`,
-        mfa: resultMfa(path.mfa),
-        evidence: path.mfa.evidence,
-        details: { entryPoint: entryPoint.id },
-      });
-    }
-    return verdicts;
+    // Technicians the console could not list (users refused or cut short): unknown, never nothing.
+    return [
+      ...verdicts,
+      ...unlistedPathVerdicts(inventory, consoles, "technicians not listed", { severity: "critical" }),
+    ];
   },
 });

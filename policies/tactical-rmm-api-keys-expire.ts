@@ -2,7 +2,7 @@ import { z } from "zod";
 import { definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { factsOf } from "../src/model/facts/kind.js";
 import { tacticalRmmApiKey } from "../src/model/facts/tactical-rmm.js";
-import { pathSubject, unreportedVerdicts } from "./helpers.js";
+import { unlistedPathVerdicts, unreportedVerdicts } from "./helpers.js";
 
 const Options = z.strictObject({
   /** An expiry further ahead than this is treated like none: a key valid for years is a standing credential. */
@@ -110,17 +110,7 @@ export default definePolicy<Options>({
     const apis = new Map(
       inventory.entryPoints.filter((e) => e.kind === "app" && sources.has(e.source)).map((e) => [e.id, e]),
     );
-    for (const path of inventory.accessPaths) {
-      const entryPoint = apis.get(path.entryPoint);
-      if (!entryPoint || path.accounts.length > 0 || path.mfa.state !== "unknown") continue;
-      verdicts.push({
-        subject: pathSubject(path, entryPoint, "API keys not listed"),
-        status: "unknown",
-        mfa: null,
-        message: `${entryPoint.name}: ${path.mfa.reason}`,
-        evidence: path.mfa.evidence,
-      });
-    }
-    return [...verdicts, ...unreportedVerdicts(inventory, tacticalRmmApiKey)];
+    const unlisted = unlistedPathVerdicts(inventory, apis, "API keys not listed");
+    return [...verdicts, ...unlisted, ...unreportedVerdicts(inventory, tacticalRmmApiKey)];
   },
 });
