@@ -1,5 +1,5 @@
-import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
-import { pathStatus } from "./helpers.js";
+import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { pathStatus, unlistedPathVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -31,7 +31,10 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory, signInPaths }) {
-    return inventory.accounts
+    const signIns = new Map(
+      inventory.entryPoints.filter((e) => e.source === "google-workspace").map((e) => [e.id, e]),
+    );
+    const verdicts: Verdict[] = inventory.accounts
       .filter((a) => a.source === "google-workspace" && a.status !== "suspended" && a.status !== "archived")
       .map((account) => {
         const path = signInPaths.of(account);
@@ -53,5 +56,7 @@ export default definePolicy({
         const message = status === "fail" ? `${account.name}: ${path.mfa.reason}` : path.mfa.reason;
         return { subject, status, message, mfa, evidence };
       });
+    // Users the directory could not list (users.list cut short): unknown, never nothing.
+    return [...verdicts, ...unlistedPathVerdicts(inventory, signIns, "users not listed")];
   },
 });

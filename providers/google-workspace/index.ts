@@ -1,5 +1,7 @@
+import type { PagedRead } from "../../src/collect/console-accounts.js";
 import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { unreadPath } from "../../src/collect/unread.js";
 import { describeError, ProviderPermissionError } from "../../src/errors.js";
 import type { CustomerAccessGroup } from "../../src/model/facts/customer-access.js";
 import type { AccessPath, Account, EntryPoint, MfaSetting } from "../../src/model/index.js";
@@ -43,7 +45,7 @@ async function connect(ctx: Ctx): Promise<GoogleWorkspaceClient> {
 }
 
 /** Users, page by page; each record validated on its own so one bad record is counted, not fatal. */
-async function listUsers(ctx: Ctx, client: GoogleWorkspaceClient): Promise<GoogleUser[]> {
+async function listUsers(ctx: Ctx, client: GoogleWorkspaceClient): Promise<PagedRead<GoogleUser>> {
   const users: GoogleUser[] = [];
   const label = "GET admin/directory/v1/users";
   let page = 0;
@@ -76,9 +78,14 @@ async function listUsers(ctx: Ctx, client: GoogleWorkspaceClient): Promise<Googl
   } catch (err) {
     // Without the first page nothing is known; after it, keep what was read and say the list is cut short.
     if (page === 0) throw err;
-    ctx.gap(`users after page ${page}`, describeError(err));
+    const reason = describeError(err);
+    ctx.gap(`users after page ${page}`, reason);
+    return {
+      items: users,
+      cutShort: `${label}: the users after page ${page} could not be read (${reason}); who else signs in, and with what 2SV, is not known`,
+    };
   }
-  return users;
+  return { items: users };
 }
 
 /** Role names by user id. Group assignments are noted: their members are not expanded. */
@@ -242,7 +249,7 @@ async function collect(ctx: Ctx) {
   const mapping: MappingContext = { connection: ctx.connectionId, now: ctx.now };
 
   ctx.progress("users");
-  const users = await listUsers(ctx, client);
+  const { items: users, cutShort } = await listUsers(ctx, client);
   ctx.progress("admin roles");
   mapping.rolesByUser = await listAdminRoles(ctx, client);
   ctx.progress("org units");
@@ -310,6 +317,8 @@ async function collect(ctx: Ctx) {
       ),
     );
   }
+  if (cutShort)
+    accessPaths.push(unreadPath(entryPoint, cutShort, { key: "users", chain: { factors: ["password"] } }));
   const customerAccess = ctx.settings.customerAccessGroups.length
     ? customerAccessGroupFacts(
         { source, connection: ctx.connectionId, endpoint: membersLabel },

@@ -96,6 +96,23 @@ testPolicy(policy, {
       message: ["whether a new-user enrollment period lets the password alone sign in is not known"],
     },
     {
+      name: "users.list cut short: the users not listed are one unknown path, judged",
+      inventory: inventory({
+        entryPoints: [signIn],
+        accessPaths: [
+          accessPath({
+            id: "gws:sign-in/unread/users",
+            entryPoint: signIn.id,
+            accounts: [],
+            state: "unknown",
+            chain: { factors: ["password"] },
+          }),
+        ],
+      }),
+      mfa: "unknown",
+      message: ["state unknown"],
+    },
+    {
       name: "account without a sign-in path",
       inventory: inventory({
         accounts: [account({ id: "u1", name: "ann@example.com", source })],

@@ -92,6 +92,7 @@ describe("google-workspace collect through @googleapis/admin", () => {
     const { collection, requests } = await run(bigTenant());
     expect(collection.coverage.status).toBe("complete");
     expect(collection.inventory.accounts).toHaveLength(1203);
+    expect(collection.inventory.accessPaths.every((p) => p.accounts.length === 1)).toBe(true);
     const userCalls = requests.filter((r) => r.path === "/admin/directory/v1/users");
     expect(userCalls.map((r) => r.query.maxResults)).toEqual(["500", "500", "500"]);
     expect(userCalls[0]?.query.customer).toBe("my_customer");
@@ -322,6 +323,16 @@ describe("google-workspace collect through @googleapis/admin", () => {
     expect(collection.coverage.gaps[0]?.what).toBe("users after page 1");
     expect(collection.coverage.gaps[0]?.reason).toMatch(/throttled: .*gave up after 3 attempts/);
     expect(collection.inventory.accounts).toHaveLength(500);
+    // The users after page 1 did not vanish: one unknown path on Google sign-in says so.
+    expect(collection.inventory.accessPaths.filter((p) => p.accounts.length === 0)).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/:sign-in\/unread\/users$/),
+        mfa: expect.objectContaining({
+          state: "unknown",
+          reason: expect.stringMatching(/the users after page 1 could not be read \(throttled/),
+        }),
+      }),
+    ]);
   });
 
   it("a truncated JSON page fails the connection with a clear message", async () => {
