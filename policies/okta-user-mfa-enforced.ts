@@ -1,5 +1,6 @@
 import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
 import { nothingEnrolled } from "../src/model/index.js";
+import { unlistedPathVerdicts } from "./helpers.js";
 
 /** Accounts that can sign in (active, or locked out for now); suspended and deprovisioned ones cannot. */
 const signsIn = new Set(["active", "locked", "unknown"]);
@@ -34,7 +35,12 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory, signInPaths }) {
-    return inventory.accounts
+    const signIns = new Map(
+      inventory.entryPoints
+        .filter((e) => e.source === "okta" && e.kind === "directory-sign-in")
+        .map((e) => [e.id, e]),
+    );
+    const verdicts: Verdict[] = inventory.accounts
       .filter((a) => a.source === "okta" && signsIn.has(a.status))
       .map((account): Verdict => {
         const subject = accountSubject(account);
@@ -78,5 +84,7 @@ export default definePolicy({
             return { subject, status: "fail", message: `${account.name}: ${path.mfa.reason}`, mfa, evidence };
         }
       });
+    // Users the list could not give (cut short): unknown, never nothing.
+    return [...verdicts, ...unlistedPathVerdicts(inventory, signIns, "users not listed")];
   },
 });

@@ -2,6 +2,7 @@ import type { ZodType } from "zod";
 import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { leastPrivilegeCheck } from "../../src/collect/least-privilege.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { unreadPath } from "../../src/collect/unread.js";
 import { describeError, ProviderAuthError, ProviderPermissionError } from "../../src/errors.js";
 import type { CustomerAccessGroup } from "../../src/model/facts/customer-access.js";
 import type {
@@ -81,7 +82,10 @@ async function readList<T>(
   return { items, state: complete };
 }
 
-async function listUsers(ctx: Ctx, client: OktaClient): Promise<{ users: OktaUser[]; state: ReadState }> {
+async function listUsers(
+  ctx: Ctx,
+  client: OktaClient,
+): Promise<{ users: OktaUser[]; state: ReadState; signersCutShort?: string }> {
   ctx.progress("users");
   // The plain list omits DEPROVISIONED users; they are read with a filter so the inventory is whole.
   const all = await readList(
@@ -116,7 +120,12 @@ async function listUsers(ctx: Ctx, client: OktaClient): Promise<{ users: OktaUse
   const seen = new Set(all.items.map((u) => u.id));
   const users = [...all.items, ...deprovisioned.filter((u) => !seen.has(u.id))];
   ctx.progress("users", users.length);
-  return { users, state };
+  // Only the plain list holds users who can sign in; a deprovisioned list cut short leaves none out.
+  return {
+    users,
+    state,
+    ...(all.state.complete ? {} : { signersCutShort: all.state.reason ?? "cut short" }),
+  };
 }
 
 /**
@@ -504,6 +513,16 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     appAssignments: appAssignments.assignments,
   };
   const built = buildInventory(read);
+  // Users the plain list could not give (cut short after a page) may sign in: one unknown path says so.
+  const signIn = built.entryPoints.find((e) => e.kind === "directory-sign-in");
+  if (signIn && usersResult.signersCutShort)
+    built.accessPaths.push(
+      unreadPath(
+        signIn,
+        `GET /api/v1/users: the users ${usersResult.signersCutShort}; who else signs in, and with what factors, is not known`,
+        { key: "users", chain: { factors: ["password"] } },
+      ),
+    );
   // The MSP's own groups for customer access, in the model's terms (the Everyone group is every account).
   const customerAccess = ctx.settings.customerAccessGroups.map((id): CustomerAccessGroup => {
     const group = groups.groups.find((g) => g.id === id);

@@ -89,6 +89,29 @@ testPolicy(policy, {
     },
   ],
   unknown: [
+    {
+      name: "the user list cut short: the users not listed are one unknown path, judged",
+      inventory: inventory({
+        entryPoints: [signIn, dashboard],
+        accessPaths: [
+          accessPath({
+            id: `${signIn.id}/unread/users`,
+            entryPoint: signIn.id,
+            accounts: [],
+            state: "unknown",
+          }),
+          // The same kind of path on the Dashboard is not this policy's (the global session policy is).
+          accessPath({
+            id: `${dashboard.id}/unread`,
+            entryPoint: dashboard.id,
+            accounts: [],
+            state: "unknown",
+          }),
+        ],
+      }),
+      mfa: "unknown",
+      message: ["state unknown"],
+    },
     { name: "facts could not be read", inventory: user("unknown"), mfa: "unknown" },
     {
       name: "no sign-in path was collected",

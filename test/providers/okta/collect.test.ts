@@ -130,8 +130,36 @@ describe("okta collect through @okta/okta-sdk-nodejs", () => {
     const filtered = emulator.requests.filter((r) => r.path === "/api/v1/users" && r.query.filter);
     expect(filtered.map((r) => r.query.filter)).toEqual(['status eq "DEPROVISIONED"']);
     expect(collection.inventory.accounts.filter((a) => a.status === "deprovisioned")).toHaveLength(9);
+    expect(collection.inventory.accessPaths.every((p) => p.accounts.length === 1)).toBe(true);
     // 441 factor calls: one per active user, none for the deprovisioned.
     expect(emulator.requests.filter((r) => r.path.endsWith("/factors"))).toHaveLength(441);
+  });
+
+  it("a user list cut short after page 1 is one unknown path on Okta sign-in, not 250 users gone", async () => {
+    const seed = seedOrg(host, token, () => ({
+      users: Array.from({ length: 450 }, (_, i) =>
+        seedUser(`user${String(i).padStart(3, "0")}${at}`, { factors: [factor("push")] }),
+      ),
+    }));
+    const { collection } = await run(seed, {
+      emulator: {
+        faults: [{ path: "/api/v1/users", after: 1, times: 100, fault: { kind: "status", status: 503 } }],
+      },
+      collect: { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    });
+    expect(collection.coverage.status).toBe("partial");
+    expect(collection.inventory.accounts).toHaveLength(200);
+    const inventory = linked(collection);
+    const unread = inventory.accessPaths.filter((p) => p.accounts.length === 0);
+    expect(unread).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/\/unread\/users$/),
+        mfa: expect.objectContaining({
+          state: "unknown",
+          reason: expect.stringMatching(/the users cut short after page 1: .*503/),
+        }),
+      }),
+    ]);
   });
 
   it("skips and counts a user record that does not match the documented shape", async () => {
