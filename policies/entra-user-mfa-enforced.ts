@@ -1,4 +1,5 @@
-import { accountSubject, definePolicy } from "../src/evaluate/policy.js";
+import { accountSubject, definePolicy, type Verdict } from "../src/evaluate/policy.js";
+import { unlistedPathVerdicts } from "./helpers.js";
 
 export default definePolicy({
   meta: {
@@ -31,7 +32,12 @@ export default definePolicy({
   },
   defaultOptions: {},
   evaluate({ inventory, signInPaths, entraAccess }) {
-    return inventory.accounts
+    const signIns = new Map(
+      inventory.entryPoints
+        .filter((e) => e.source === "entra" && e.kind === "directory-sign-in")
+        .map((e) => [e.id, e]),
+    );
+    const verdicts: Verdict[] = inventory.accounts
       .filter((a) => a.source === "entra" && a.status !== "disabled")
       .map((account) => {
         const subject = accountSubject(account);
@@ -74,5 +80,7 @@ export default definePolicy({
             };
         }
       });
+    // Users the list could not give (cut short): unknown, never nothing.
+    return [...verdicts, ...unlistedPathVerdicts(inventory, signIns, "users not listed")];
   },
 });

@@ -1,5 +1,6 @@
 import { customerAccessGroupFacts } from "../../src/collect/customer-access.js";
 import { defineProvider } from "../../src/collect/provider.js";
+import { unreadPath } from "../../src/collect/unread.js";
 import { ConditionalAccessPolicy, type RoleAssignmentItem } from "../../src/model/facts/entra.js";
 import type { AccessPath, Account } from "../../src/model/index.js";
 import { endpoints, permissions } from "./api.js";
@@ -116,7 +117,7 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
   const settings = ctx.settings;
   const connection = ctx.connectionId;
   ctx.progress("users");
-  const users = await listUsers(ctx, client);
+  const { items: users, cutShort } = await listUsers(ctx, client);
   const known = new Set(users.map((u) => u.id));
   const enabled = users.filter((u) => u.accountEnabled === true);
 
@@ -163,6 +164,9 @@ async function collectWith(ctx: Ctx, client: EntraClient) {
   const entryPoint = signInEntryPoint(connection, settings.tenantId);
   const accounts: Account[] = users.map((u) => toAccount(u, mapping));
   const accessPaths: AccessPath[] = enabled.map((u) => signInPath(entryPoint, u));
+  // Users the list could not give (cut short after a page) may sign in: one unknown path says so.
+  if (cutShort)
+    accessPaths.push(unreadPath(entryPoint, cutShort, { key: "users", chain: { factors: ["password"] } }));
 
   const facts = [
     ...entraFacts(ctx, {

@@ -1,10 +1,11 @@
+import type { PagedRead } from "../../src/collect/console-accounts.js";
 import { describeError, ProviderPermissionError } from "../../src/errors.js";
 import { endpoints, GraphUser, permissions, userSelect } from "./api.js";
 import { type EntraClient, NotLicensedError } from "./client.js";
 import { type Ctx, refusedForLicence } from "./read.js";
 
 /** Users with `signInActivity` where the tenant and permissions allow it, without it otherwise. */
-export async function listUsers(ctx: Ctx, client: EntraClient): Promise<GraphUser[]> {
+export async function listUsers(ctx: Ctx, client: EntraClient): Promise<PagedRead<GraphUser>> {
   const query = (fields: string[]) => `${endpoints.users.path}?$select=${fields.join(",")}&$top=999`;
   const users: GraphUser[] = [];
   let first = query([...userSelect, "signInActivity"]);
@@ -24,7 +25,7 @@ export async function listUsers(ctx: Ctx, client: EntraClient): Promise<GraphUse
         }
         ctx.progress("users", users.length);
       }
-      return users;
+      return { items: users };
     } catch (err) {
       // signInActivity needs AuditLog.Read.All and P1; Graph's 403 does not say which is missing, so
       // any refusal of the first page is retried without it (a missing User.Read.All fails again).
@@ -44,8 +45,12 @@ export async function listUsers(ctx: Ctx, client: EntraClient): Promise<GraphUse
       }
       // Without the first page nothing is known; after it, keep what was read and say the list is cut short.
       if (page === 0) throw err;
-      ctx.gap(`users after page ${page}`, describeError(err));
-      return users;
+      const reason = describeError(err);
+      ctx.gap(`users after page ${page}`, reason);
+      return {
+        items: users,
+        cutShort: `${endpoints.users.label}: the users after page ${page} could not be read (${reason}); who else signs in, and under which policies, is not known`,
+      };
     }
   }
 }

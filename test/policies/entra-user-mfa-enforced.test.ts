@@ -1,7 +1,7 @@
 import policy from "../../policies/entra-user-mfa-enforced.js";
 import { caPolicy, roles } from "../../providers/entra/emulator.js";
 import { entraInventory, role, seedUser, withRenamedFacts } from "../helpers/entra.js";
-import { account, inventory } from "../helpers/inventory.js";
+import { accessPath, account, inventory } from "../helpers/inventory.js";
 import { testPolicy } from "../helpers/policy-tester.js";
 
 const ann = seedUser("ann@t.example");
@@ -89,6 +89,27 @@ testPolicy(policy, {
     },
   ],
   unknown: [
+    {
+      name: "users listed only in part (cut short): the users not listed are one unknown path, judged",
+      inventory: (() => {
+        const linked = entraInventory({ users: [], policies: [allUsers()] });
+        const signIn = linked.entryPoints[0]!;
+        return {
+          ...linked,
+          accessPaths: [
+            ...linked.accessPaths,
+            accessPath({
+              id: `${signIn.id}/unread/users`,
+              entryPoint: signIn.id,
+              accounts: [],
+              state: "unknown",
+            }),
+          ],
+        };
+      })(),
+      mfa: "unknown",
+      message: ["Entra ID sign-in: state unknown"],
+    },
     {
       name: "the connection's facts came under other kind names: unknown, naming the missing kinds (#25)",
       inventory: withRenamedFacts(entraInventory({ users: [ann], policies: [allUsers()] })),

@@ -545,6 +545,16 @@ describe("entra collect through @microsoft/microsoft-graph-client over HTTPS", (
     expect(collection.coverage.gaps[0]).toMatchObject({ what: "users after page 1" });
     expect(collection.coverage.gaps[0]?.reason).toMatch(/gave up after 3 attempts/);
     expect(collection.inventory.accounts).toHaveLength(999);
+    // The 101 users after page 1 did not vanish: one unknown path on Entra sign-in says so.
+    expect(collection.inventory.accessPaths.filter((p) => p.accounts.length === 0)).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/:sign-in\/unread\/users$/),
+        mfa: expect.objectContaining({
+          state: "unknown",
+          reason: expect.stringMatching(/the users after page 1 could not be read \(throttled/),
+        }),
+      }),
+    ]);
   });
 
   it("a refused token fails the connection with an auth error and no secret in the output", async () => {
