@@ -6,12 +6,32 @@ import { type FmcConnectionProfile, FmcExport, FmcConnectionProfile as ProfileSc
 import { readConfigFile } from "./client.js";
 import { parseRunningConfig } from "./running-config.js";
 import { CiscoAsaSettings } from "./settings.js";
-import { asaInventory, ftdInventory, type MappingContext, readAsaConfig, source } from "./transform.js";
+import {
+  asaInventory,
+  ftdInventory,
+  type MappingContext,
+  readAsaConfig,
+  source,
+  unreadFtdProfile,
+} from "./transform.js";
 
 type Ctx = CollectContext<CiscoAsaSettings>;
 
-/** FMC profiles from an export, each validated on its own (a bad one is skipped and counted). */
-export function parseFtdExport(ctx: Pick<Ctx, "skip">, file: string, text: string): FmcConnectionProfile[] {
+/** A connection profile in the export that did not match its schema: its name when it has one, and why. */
+export interface UnreadProfile {
+  name: string;
+  reason: string;
+}
+
+/**
+ * FMC profiles from an export, each validated on its own: a bad one is skipped and counted, and listed in
+ * `unread` so that it stays an entry point (a VPN way in) of unknown state rather than vanishing.
+ */
+export function parseFtdExport(
+  ctx: Pick<Ctx, "skip">,
+  file: string,
+  text: string,
+): { profiles: FmcConnectionProfile[]; unread: UnreadProfile[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -22,15 +42,17 @@ export function parseFtdExport(ctx: Pick<Ctx, "skip">, file: string, text: strin
   if (!parsed.success)
     throw new ProviderResponseError(`${file}: expected { items: [...] } or an array of connection profiles`);
   const items = Array.isArray(parsed.data) ? parsed.data : (parsed.data.items ?? []);
-  return items.flatMap((raw, i) => {
+  const unread: UnreadProfile[] = [];
+  const profiles = items.flatMap((raw, i) => {
     const p = ProfileSchema.safeParse(raw);
     if (p.success) return [p.data];
-    ctx.skip(
-      `connection profile ${i + 1}`,
-      `${file}: ${p.error.issues[0]?.message} at ${p.error.issues[0]?.path.join(".")}`,
-    );
+    const reason = `${file}: ${p.error.issues[0]?.message} at ${p.error.issues[0]?.path.join(".")}`;
+    ctx.skip(`connection profile ${i + 1}`, reason);
+    const name = (raw as { name?: unknown } | null)?.name;
+    unread.push({ name: typeof name === "string" && name ? name : `#${i + 1}`, reason });
     return [];
   });
+  return { profiles, unread };
 }
 
 async function collect(ctx: Ctx): Promise<ProviderInventory> {
@@ -55,7 +77,9 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
   if (ftdConnectionProfiles) {
     ctx.progress("FTD connection profiles");
     const text = await readConfigFile(ftdConnectionProfiles, "FMC connection-profile export");
-    mergeInto(inventory, ftdInventory(mapping, parseFtdExport(ctx, ftdConnectionProfiles, text)));
+    const { profiles, unread } = parseFtdExport(ctx, ftdConnectionProfiles, text);
+    mergeInto(inventory, ftdInventory(mapping, profiles));
+    for (const u of unread) mergeInto(inventory, unreadFtdProfile(mapping, u.name, u.reason));
   }
   return inventory;
 }

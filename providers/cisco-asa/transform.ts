@@ -1,4 +1,10 @@
-import { dependsOnServer, npsDelegated, samlDelegated, vpnFactKinds } from "../../src/collect/vpn.js";
+import {
+  dependsOnServer,
+  npsDelegated,
+  samlDelegated,
+  unreadGatewayInventory,
+  vpnFactKinds,
+} from "../../src/collect/vpn.js";
 import {
   type AccessPath,
   type Account,
@@ -841,3 +847,28 @@ export function ftdInventory(ctx: MappingContext, profiles: FmcConnectionProfile
 }
 
 export type { AsaLine };
+
+/** A connection profile the export holds but that could not be read: its entry point, one unknown path. */
+export function unreadFtdProfile(ctx: MappingContext, name: string, reason: string): ProviderInventory {
+  const text = `connection profile ${name} could not be read (${reason}): how it signs users in is not known`;
+  return unreadGatewayInventory(
+    {
+      id: `${source}:${ctx.connection}:ftd/${name}`,
+      name: `${ctx.name} FTD connection profile ${name}`,
+      kind: "vpn",
+      source,
+      connection: ctx.connection,
+      evidence: [
+        {
+          source,
+          connection: ctx.connection,
+          ...(ctx.ftdFile ? { file: ctx.ftdFile } : {}),
+          objectId: name,
+          note: text,
+        },
+      ],
+    },
+    { factors: [] },
+    text,
+  );
+}

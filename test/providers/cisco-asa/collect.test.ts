@@ -241,6 +241,19 @@ tunnel-group Second general-attributes
     expect(path("ftd/Cert/auth")!.mfa.state).toBe("none");
     expect(path("ftd/CertAaa/auth")!.mfa.state).toBe("enforced");
     expect(path("ftd/Saml/saml")!.mfa.state).toBe("unknown");
+    // The profile that could not be read did not vanish: its entry point stays, with one unknown path.
+    expect(path("ftd/Broken/unread")!.mfa).toMatchObject({
+      state: "unknown",
+      reason: expect.stringMatching(/connection profile Broken could not be read \(.*authenticationMethod/),
+    });
+    expect(collection.inventory.entryPoints.map((e) => e.id.split(":ftd/")[1]).sort()).toEqual([
+      "Broken",
+      "Cert",
+      "CertAaa",
+      "LocalOnly",
+      "RadiusFallback",
+      "Saml",
+    ]);
   });
 
   it("unreadable or non-JSON files fail the connection with the file named", async () => {
