@@ -1,3 +1,4 @@
+import { unreadPath as sharedUnreadPath } from "../../src/collect/unread.js";
 import { dependsOnServer, npsDelegated, samlDelegated } from "../../src/collect/vpn.js";
 import type {
   AccessPath,
@@ -579,20 +580,19 @@ function pathsFor(
   return [...paths.values()];
 }
 
-function unreadPath(ctx: MappingContext, entryPoint: string, what: string, reason: string): AccessPath {
+/** `key` tells two unread tables behind one entry point apart (SSL-VPN settings and firewall policies). */
+function unreadPath(
+  ctx: MappingContext,
+  entryPoint: string,
+  what: string,
+  reason: string,
+  key?: string,
+): AccessPath {
   const text = `${what} could not be read (${reason}): who can sign in is not known`;
-  return {
-    id: `${entryPoint}/unread`,
-    entryPoint,
-    accounts: [],
-    chain: { factors: [] },
-    mfa: {
-      state: "unknown",
-      strength: null,
-      reason: text,
-      evidence: [{ source, connection: ctx.connection, note: text }],
-    },
-  };
+  return sharedUnreadPath({ id: entryPoint, evidence: [] }, text, {
+    ...(key ? { key } : {}),
+    evidence: [{ source, connection: ctx.connection, note: text }],
+  });
 }
 
 function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: ProviderInventory): void {
@@ -647,7 +647,9 @@ function sslVpn(ctx: MappingContext, ix: VdomIndex, device: FortiDevice, out: Pr
     );
   for (const id of ["sslSettings", "firewallPolicy"] as const) {
     const why = device.unread[`${vdom}/${id}`];
-    if (why) out.accessPaths.push(unreadPath(ctx, ids.ssl, tables[id].cli, why));
+    // Both may be unread at once: each its own path (one id each), the settings' keeping the plain one.
+    const key = id === "firewallPolicy" ? "firewall-policy" : undefined;
+    if (why) out.accessPaths.push(unreadPath(ctx, ids.ssl, tables[id].cli, why, key));
   }
   const cert =
     firstValue(settings, "reqclientcert") === "enable"

@@ -298,6 +298,18 @@ describe("fortigate REST API mode", () => {
     expect(path("admin/admin")!.mfa.state).toBe("none");
   });
 
+  it("a profile without VPN and without firewall (vpngrp, fwgrp): two unread SSL-VPN paths, one id each", async () => {
+    const { collection } = await api({ profile: { vpngrp: "none", fwgrp: "none", authgrp: "read" } });
+    const ssl = collection.inventory.accessPaths.filter((p) => /ssl-vpn\/unread/.test(p.id));
+    expect(ssl.map((p) => [p.id.split("ssl-vpn/")[1], p.mfa.state])).toEqual([
+      ["unread", "unknown"],
+      ["unread/firewall-policy", "unknown"],
+    ]);
+    expect(ssl[1]?.mfa.reason).toMatch(/firewall policy could not be read .*\(fwgrp\)/);
+    const ids = collection.inventory.accessPaths.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it("refused credentials fail the connection without showing the token", async () => {
     const { collection } = await api({ token: "another" });
     expect(collection.coverage.status).toBe("failed");
