@@ -274,12 +274,15 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
   }
 
   let accounts: ReturnType<typeof parsePasswd>["records"] | undefined;
+  let accountsUnread: string | undefined;
   if (acc.kind === "ok") {
     const parsed = parsePasswd(acc.text);
     accounts = parsed.records;
     for (const r of parsed.rejected) ctx.skip(`${ep.name}: getent passwd line ${r.line}`, r.reason);
-  } else
-    ctx.gap(`${ep.name}: local accounts`, acc.kind === "missing" ? "getent passwd not saved" : acc.reason);
+  } else {
+    accountsUnread = acc.kind === "missing" ? "getent passwd not saved" : acc.reason;
+    ctx.gap(`${ep.name}: local accounts`, accountsUnread);
+  }
   const groups = grp.kind === "ok" ? parseGroups(grp.text).records : undefined;
   if (grp.kind !== "ok")
     ctx.note(
@@ -472,6 +475,7 @@ async function collectHost(ctx: Ctx, reader: HostReader, plan: HostPlan): Promis
       decision,
       principals,
       ...(accounts ? { accounts } : {}),
+      ...(accountsUnread ? { accountsUnread } : {}),
       sources,
       effective: (user, s) =>
         effective.get(loginKey(user, s)) ?? { error: "not evaluated (too many logins on this host)" },

@@ -1,3 +1,4 @@
+import { unreadPath } from "../../src/collect/unread.js";
 import { type DuoUnixConfigRef, type DuoUnixLogin, duoUnixLogin } from "../../src/model/facts/duo-unix.js";
 import { factOf } from "../../src/model/facts/kind.js";
 import {
@@ -828,6 +829,8 @@ export interface HostInput {
   decision: DecisionContext;
   principals: PrincipalList;
   accounts?: PasswdEntry[];
+  /** Why the local accounts (getent passwd) were not read: who logs in is then one unknown path. */
+  accountsUnread?: string;
   sources: SourceSpec[];
   /** Effective configuration per login: from sshd -T -C, or the config-only Match evaluation. */
   effective: (user: string, source: SourceSpec) => EffectiveConfig | { error: string };
@@ -1030,6 +1033,15 @@ export function hostInventory(input: HostInput): HostInventory {
         for (const r of rootSources) if (sources.some((s) => s.label === r.source)) r.accessPath = path.id;
     }
   }
+  if (input.accountsUnread)
+    // The local accounts were not listed: any of them may log in, with a verdict nobody has seen.
+    accessPaths.push(
+      unreadPath(
+        { id: ep.id, evidence: entryPoint.evidence },
+        `the local accounts (getent passwd) could not be read (${input.accountsUnread}): who logs in over SSH, and with what, is not known`,
+        { key: "accounts" },
+      ),
+    );
   if (!rootPrincipal) {
     // Root is not a principal (no login shell, or not found): still report PermitRootLogin per source.
     for (const s of input.sources) {

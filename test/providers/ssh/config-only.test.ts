@@ -146,6 +146,28 @@ describe("config-only snapshots", () => {
     expect(c.inventory.accounts.find((a) => a.id === "svc-ldap@h1")?.status).toBe("unknown");
   });
 
+  it("local accounts not saved (no getent passwd): one unknown path, judged unknown; saved: none", async () => {
+    const snap = {
+      sshdT: keyTotp,
+      files: {
+        "/etc/ssh/sshd_config": "AuthenticationMethods publickey,keyboard-interactive\n",
+        ...pam("auth required pam_google_authenticator.so nullok\nauth required pam_permit.so"),
+      },
+      otpUnknown: true,
+    };
+    const unread = await collectOne(snap);
+    expect(unread.coverage.gaps.map((g) => g.reason)).toContain("getent passwd not saved");
+    const paths = unread.inventory.accessPaths.filter((p) => p.accounts.length === 0);
+    expect(paths.map((p) => [p.id.split("/unread/")[1], p.mfa.state])).toEqual([["accounts", "unknown"]]);
+    expect(paths[0]?.mfa.reason).toContain("local accounts (getent passwd) could not be read");
+    const judged = verdicts(sshLoginRequiresTwoFactors, unread).filter((v) => v.subject.id === paths[0]?.id);
+    expect(judged.map((v) => v.status)).toEqual(["unknown"]);
+
+    const read = await collectOne({ ...snap, accounts: alice });
+    expect(read.inventory.accessPaths.some((p) => p.id.includes("/unread"))).toBe(false);
+    expect(pathOf(read, "alice").mfa.state).toBe("bypassable");
+  });
+
   it("PermitEmptyPasswords yes with an empty-password account: no factor at all, a critical finding", async () => {
     const c = await collectOne({
       sshdT: { permitemptypasswords: "yes", permitrootlogin: "no" },
