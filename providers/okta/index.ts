@@ -11,7 +11,7 @@ import type {
   OktaOrgFact,
   ReadState,
 } from "../../src/model/facts/okta.js";
-import type { Account, ProviderInventory } from "../../src/model/index.js";
+import type { Account, EntryPoint, ProviderInventory } from "../../src/model/index.js";
 import {
   allOktaScopes,
   OktaApp,
@@ -35,6 +35,7 @@ import {
   buildInventory,
   canSignIn,
   endpoints,
+  entryPointIds,
   isEveryone,
   needsAssignments,
   type OrgRead,
@@ -513,6 +514,20 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     appAssignments: appAssignments.assignments,
   };
   const built = buildInventory(read);
+  // Apps that could not be listed (refused, or cut short) are ways in too: one entry point says so.
+  if (!apps.state.complete) {
+    const reason = `GET /api/v1/apps: the apps could not be listed whole (${apps.state.reason ?? "not read"}): which apps Okta signs users in to, and with what, is not known`;
+    const unlisted: EntryPoint = {
+      id: entryPointIds(connection).app("*"),
+      name: `Okta apps not listed (${new URL(ctx.settings.orgUrl).host})`,
+      kind: "app",
+      source,
+      connection,
+      evidence: [{ source, connection, endpoint: "GET /api/v1/apps", note: reason }],
+    };
+    built.entryPoints.push(unlisted);
+    built.accessPaths.push(unreadPath(unlisted, reason));
+  }
   // Users the plain list could not give (cut short after a page) may sign in: one unknown path says so.
   const signIn = built.entryPoints.find((e) => e.kind === "directory-sign-in");
   if (signIn && usersResult.signersCutShort)

@@ -2,11 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import oktaAppSignOn from "../../../policies/okta-app-sign-on-requires-mfa.js";
 import { allOktaScopes } from "../../../providers/okta/api.js";
 import { needs, OktaClient } from "../../../providers/okta/client.js";
 import { factor, scenarioOrg, seedOrg, seedUser } from "../../../providers/okta/emulator.js";
 import { OktaSettings } from "../../../providers/okta/settings.js";
+import type { TenantInventory } from "../../../src/model/index.js";
 import { testContext } from "../../helpers/context.js";
+import { contextOf } from "../../helpers/policy-tester.js";
 import { closeAll, host, linked, rsaKeyPair, run, startEmulator, token } from "./harness.js";
 
 afterEach(closeAll);
@@ -188,6 +191,28 @@ describe("okta errors", () => {
     );
     expect(collection.inventory.accounts.every((a) => a.admin.isAdmin === "unknown")).toBe(true);
     expect(collection.inventory.accessPaths.some((p) => p.entryPoint.endsWith(":admin-console"))).toBe(false);
+  });
+
+  it("apps refused (403): one 'apps not listed' entry point with an unknown path, judged unknown; apps read: none", async () => {
+    const seed = scenarioOrg(host, token);
+    seed.tokens = [{ token, denied: [/^\/api\/v1\/apps$/] }];
+    const { collection } = await run(seed);
+    expect(collection.coverage.gaps.map((g) => g.what)).toContain("apps");
+    const unlisted = collection.inventory.entryPoints.find((e) => e.id.endsWith(":app:*"));
+    expect(unlisted?.kind).toBe("app");
+    const paths = collection.inventory.accessPaths.filter((p) => p.entryPoint === unlisted?.id);
+    expect(paths.map((p) => p.mfa.state)).toEqual(["unknown"]);
+    expect(paths[0]?.mfa.reason).toMatch(/the apps could not be listed whole \(permission missing/);
+    const inventory: TenantInventory = {
+      tenant: { id: "t1", name: "T", role: "customer" },
+      ...collection.inventory,
+      coverage: [collection.coverage],
+    };
+    const results = oktaAppSignOn.evaluate(contextOf({ inventory, now: new Date(0), options: {} }));
+    expect(results.filter((r) => r.subject.id === unlisted?.id).map((r) => r.status)).toEqual(["unknown"]);
+
+    const read = await run(scenarioOrg(host, token));
+    expect(read.collection.inventory.entryPoints.some((e) => e.id.endsWith(":app:*"))).toBe(false);
   });
 
   it("retries a 503 with backoff and completes", async () => {
