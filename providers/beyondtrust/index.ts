@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { consoleInventory, failedCheck, readPages } from "../../src/collect/console-accounts.js";
+import { consoleInventory, failedCheck, readPages, unreadOf } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
@@ -48,7 +48,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       mapping,
       users.items,
       { entryPoint: siteEntryPoint, toAccount, signInPath },
-      users.cutShort ? [{ key: "users", reason: users.cutShort }] : [],
+      unreadOf(users, "user", `GET ${paths.users}`),
     );
   } finally {
     await client.close();

@@ -1,4 +1,4 @@
-import { consoleInventory, failedCheck, readPages } from "../../src/collect/console-accounts.js";
+import { consoleInventory, failedCheck, readPages, unreadOf } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import type { ProviderInventory } from "../../src/model/index.js";
 import { AuthUser, paths } from "./api.js";
@@ -24,7 +24,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       mapping,
       users.items,
       { entryPoint: consoleEntryPoint, toAccount, signInPath },
-      users.cutShort ? [{ key: "users", reason: users.cutShort }] : [],
+      unreadOf(users, "user", `GET ${paths.users}`),
     );
   } finally {
     await client.close();

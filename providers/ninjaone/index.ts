@@ -1,4 +1,4 @@
-import { consoleInventory, failedCheck, validRecords } from "../../src/collect/console-accounts.js";
+import { consoleInventory, failedCheck, unreadOf, validRecords } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import { describeError } from "../../src/errors.js";
 import type { ProviderInventory } from "../../src/model/index.js";
@@ -39,6 +39,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     };
     const organization = ctx.settings.organizationId;
     let users: NinjaOneUser[];
+    let unread: ReturnType<typeof unreadOf> = [];
     if (organization !== undefined) {
       // One customer's organization: its end users are all there is, so a failure fails the connection.
       ctx.progress(`end users of organization ${organization}`);
@@ -48,7 +49,11 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
     } else {
       ctx.progress("technicians");
       // Without the technicians nothing is known: a failure here fails the connection.
-      users = parseUsers(ctx, await client.technicians(), "technician");
+      const raws = await client.technicians();
+      users = parseUsers(ctx, raws, "technician");
+      // Technicians whose record could not be read may sign in: one unknown path says so.
+      const read = { items: users, skipped: raws.length - users.length };
+      unread = unreadOf(read, "technician", `GET ${paths.technicians}`);
       if (ctx.settings.includeEndUsers) {
         ctx.progress("end users");
         try {
@@ -58,7 +63,7 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
         }
       }
     }
-    return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath });
+    return consoleInventory(mapping, users, { entryPoint: consoleEntryPoint, toAccount, signInPath }, unread);
   } finally {
     await client.close();
   }

@@ -1,4 +1,4 @@
-import { consoleInventory, failedCheck, validRecords } from "../../src/collect/console-accounts.js";
+import { consoleInventory, failedCheck, unreadOf, validRecords } from "../../src/collect/console-accounts.js";
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
 import type { ProviderInventory } from "../../src/model/index.js";
 import { paths, TeamViewerUser, viewUsersPermission } from "./api.js";
@@ -20,8 +20,16 @@ async function collect(ctx: Ctx): Promise<ProviderInventory> {
       ...(ctx.settings.sso ? { sso: ctx.settings.sso } : {}),
     };
     ctx.progress("users");
-    const users = validRecords(ctx, await client.users(), TeamViewerUser, "user", `GET ${paths.users}`);
-    return consoleInventory(mapping, users, { entryPoint: companyEntryPoint, toAccount, signInPath });
+    const raws = await client.users();
+    const label = `GET ${paths.users}`;
+    const users = validRecords(ctx, raws, TeamViewerUser, "user", label);
+    const read = { items: users, skipped: raws.length - users.length };
+    return consoleInventory(
+      mapping,
+      users,
+      { entryPoint: companyEntryPoint, toAccount, signInPath },
+      unreadOf(read, "user", label),
+    );
   } finally {
     await client.close();
   }

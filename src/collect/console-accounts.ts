@@ -49,6 +49,27 @@ export interface PagedRead<T> {
   items: T[];
   /** Set when a page after the first failed: the records after it are not known. */
   cutShort?: string;
+  /** Records that did not match their schema (skipped and counted): who they are is not known. */
+  skipped?: number;
+}
+
+/**
+ * The unread paths a list calls for (`consoleInventory`'s `unread`): one when it was cut short, one when
+ * records were skipped, so users the list could not give never vanish behind the coverage counts.
+ */
+export function unreadOf(
+  read: PagedRead<unknown>,
+  what: string,
+  label: string,
+): Array<{ key: string; reason: string }> {
+  const out: Array<{ key: string; reason: string }> = [];
+  if (read.cutShort) out.push({ key: `${what}s`, reason: read.cutShort });
+  if (read.skipped)
+    out.push({
+      key: `${what}-records`,
+      reason: `${label}: ${read.skipped} ${what} record(s) did not match the documented shape and were skipped; who they are, and how they sign in, is not known`,
+    });
+  return out;
 }
 
 /**
@@ -65,10 +86,13 @@ export async function readPages<T>(
 ): Promise<PagedRead<T>> {
   const items: T[] = [];
   let page = 0;
+  let skipped = 0;
   try {
     for await (const raws of pages) {
       page++;
-      appendAll(items, validRecords(ctx, raws, schema, what, label, page));
+      const valid = validRecords(ctx, raws, schema, what, label, page);
+      skipped += raws.length - valid.length;
+      appendAll(items, valid);
       ctx.progress(`${what}s`, items.length);
     }
   } catch (err) {
@@ -78,9 +102,10 @@ export async function readPages<T>(
     return {
       items,
       cutShort: `${label}: the ${what}s after page ${page} could not be read (${reason}); who else can sign in is not known`,
+      ...(skipped ? { skipped } : {}),
     };
   }
-  return { items };
+  return { items, ...(skipped ? { skipped } : {}) };
 }
 
 /**

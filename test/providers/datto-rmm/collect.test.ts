@@ -189,6 +189,16 @@ describe("datto-rmm collect", () => {
     expect(collection.coverage.counts.skipped).toBe(1);
     expect(collection.coverage.gaps[0]).toMatchObject({ what: "user record 8 on page 1" });
     expect(collection.inventory.accounts).toHaveLength(229);
+    // The skipped user did not vanish: one unknown path on the console says a record was not read.
+    expect(collection.inventory.accessPaths.filter((p) => p.accounts.length === 0)).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/\/unread\/user-records$/),
+        mfa: expect.objectContaining({
+          state: "unknown",
+          reason: expect.stringContaining("1 user record(s) did not match the documented shape"),
+        }),
+      }),
+    ]);
   });
 });
 
