@@ -50,6 +50,19 @@ const users = [
   { name: "tech & co", email: "tech@contoso.example" },
 ];
 
+/** One scan of a tenant with a screenconnect connection per snapshot directory, named by its key. */
+async function scanSnapshots(directories: Record<string, string>) {
+  const connections = Object.entries(directories).flatMap(([id, directory]) => [
+    "      - type: screenconnect",
+    `        id: ${id}`,
+    `        directory: ${directory}`,
+    `        versionFile: ${versionFilePath}`,
+  ]);
+  const yaml = ["tenants:", "  - id: contoso", "    name: Contoso", "    connections:", ...connections];
+  const { config } = parseConfig(yaml.join("\n"), "t.yaml", now);
+  return scan(config, { now, enforceQuotas: false });
+}
+
 describe("screenconnect provider (server snapshot)", () => {
   it("reads the version from a binary and the internal users from User.xml, MFA left unknown", async () => {
     const dir = await snapshot({ users, version: "23.9.7.8804" });
@@ -197,25 +210,7 @@ describe("screenconnect provider (server snapshot)", () => {
   it("through scan: an unread User.xml is an unknown technician result, never nothing", async () => {
     const unread = await snapshot({ version: "24.1.0" });
     const read = await snapshot({ users, version: "24.1.0" });
-    const { config } = parseConfig(
-      [
-        "tenants:",
-        "  - id: contoso",
-        "    name: Contoso",
-        "    connections:",
-        "      - type: screenconnect",
-        "        id: unread",
-        `        directory: ${unread}`,
-        `        versionFile: ${versionFilePath}`,
-        "      - type: screenconnect",
-        "        id: read",
-        `        directory: ${read}`,
-        `        versionFile: ${versionFilePath}`,
-      ].join("\n"),
-      "t.yaml",
-      now,
-    );
-    const report = await scan(config, { now, enforceQuotas: false });
+    const report = await scanSnapshots({ unread, read });
     const technicians = report.results.filter((r) => r.policy === "rmm-technician-mfa-enforced");
     const of = (connection: string) => technicians.filter((r) => r.subject.connection === connection);
     expect(of("unread").map((r) => [r.subject.kind, r.status])).toEqual([["access-path", "unknown"]]);
@@ -271,25 +266,7 @@ describe("screenconnect provider (server snapshot)", () => {
   it("through scan: 23.9.7 fails critical whatever the MFA; 23.9.8 passes", async () => {
     const old = await snapshot({ users, version: "23.9.7.8804" });
     const fixed = await snapshot({ users, version: "23.9.8.8811" });
-    const { config } = parseConfig(
-      [
-        "tenants:",
-        "  - id: contoso",
-        "    name: Contoso",
-        "    connections:",
-        "      - type: screenconnect",
-        "        id: old",
-        `        directory: ${old}`,
-        `        versionFile: ${versionFilePath}`,
-        "      - type: screenconnect",
-        "        id: fixed",
-        `        directory: ${fixed}`,
-        `        versionFile: ${versionFilePath}`,
-      ].join("\n"),
-      "t.yaml",
-      now,
-    );
-    const report = await scan(config, { now, enforceQuotas: false });
+    const report = await scanSnapshots({ old, fixed });
     const cve = report.results.filter((r) => r.policy === "screenconnect-patched-against-cve-2024-1709");
     expect(cve.map((r) => [r.subject.connection, r.status, r.severity]).sort()).toEqual([
       ["fixed", "pass", "critical"],
