@@ -1,8 +1,16 @@
 import { type CollectContext, type DoctorCheck, defineProvider } from "../../src/collect/provider.js";
+import { mergeInto } from "../../src/collect/vpn.js";
 import { describeError } from "../../src/errors.js";
-import { type ReadEntry, readAttestations } from "./client.js";
+import { type EntryProblem, type ReadEntry, readAttestations } from "./client.js";
 import { AttestationSettings } from "./settings.js";
-import { entryPointId, isCurrent, type MappingContext, source, toInventory } from "./transform.js";
+import {
+  entryPointId,
+  isCurrent,
+  type MappingContext,
+  source,
+  toInventory,
+  unreadEntry,
+} from "./transform.js";
 
 type Ctx = CollectContext<AttestationSettings>;
 
@@ -31,7 +39,12 @@ async function collect(ctx: Ctx) {
   const mapping: MappingContext = { connection: ctx.connectionId, file: read.file, now: ctx.now };
   const entries = unique(ctx, mapping, read.entries);
   if (entries.length === 0 && read.problems.length === 0) ctx.note(`${read.file} attests no tool`);
-  return toInventory(entries, mapping);
+  const inventory = toInventory(entries, mapping);
+  // An entry that could not be read still names a tool someone signs in to: unknown, never absent.
+  const byEntry = new Map<string, EntryProblem[]>();
+  for (const p of read.problems) byEntry.set(p.where, [...(byEntry.get(p.where) ?? []), p]);
+  for (const [where, problems] of byEntry) mergeInto(inventory, unreadEntry(mapping, where, problems));
+  return inventory;
 }
 
 /** No credentials: checks the file parses and says which statements are out of date. */

@@ -1,3 +1,4 @@
+import { unreadPath } from "../../src/collect/unread.js";
 import { type Attestation, type AttestedMethod, attestation } from "../../src/model/facts/attestation.js";
 import { factOf } from "../../src/model/facts/kind.js";
 import type {
@@ -181,4 +182,30 @@ export function toInventory(entries: ReadEntry[], ctx: MappingContext): Provider
     facts.push(factOf(attestation, { id, source, connection: ctx.connection, evidence }, data));
   }
   return { accounts: [], entryPoints, accessPaths, settings: [], facts };
+}
+
+/** An entry of the file that could not be read: an entry point of its own, with one unknown path. */
+export function unreadEntry(
+  ctx: MappingContext,
+  where: string,
+  problems: Array<{ line: number; message: string }>,
+): ProviderInventory {
+  const line = problems[0]?.line ?? 0;
+  const reason = `${ctx.file}:${line} ${where} could not be read (${problems.map((p) => p.message).join("; ")}): the tool it attests, and whether it requires MFA, are not known`;
+  const entryPoint: EntryPoint = {
+    id: `${source}:${ctx.connection}:unread:${where}`,
+    name: `${where} of ${ctx.file} (not read)`,
+    // The kind an entry gets when it names none (api.ts): what the tool is, is not known either.
+    kind: "rmm-console",
+    source,
+    connection: ctx.connection,
+    evidence: [{ source, connection: ctx.connection, file: ctx.file, line, note: reason }],
+  };
+  return {
+    accounts: [],
+    entryPoints: [entryPoint],
+    accessPaths: [unreadPath(entryPoint, reason)],
+    settings: [],
+    facts: [],
+  };
 }

@@ -168,7 +168,16 @@ describe("attestation provider", () => {
       `${file}:15 attestations[2] | unknown field validUntill`,
     ]);
     expect(c.coverage.counts.skipped).toBe(3);
-    expect(c.inventory.entryPoints.map((e) => e.name)).toEqual(["Syncro (attested)"]);
+    expect(c.inventory.entryPoints.map((e) => e.name)).toEqual([
+      "Syncro (attested)",
+      `attestations[0] of ${file} (not read)`,
+      `attestations[1] of ${file} (not read)`,
+      `attestations[2] of ${file} (not read)`,
+    ]);
+    // The entries not read are tools someone signs in to: each one unknown, with its line and reason.
+    const unread = c.inventory.accessPaths.filter((p) => p.id.includes(":unread:"));
+    expect(unread.map((p) => p.mfa.state)).toEqual(["unknown", "unknown", "unknown"]);
+    expect(unread[0]?.mfa.reason).toContain(`${file}:6 attestations[0] could not be read (validUntil`);
   });
 
   it("a file that is not valid YAML, or not an attestation file, fails with file:line", async () => {
@@ -205,6 +214,7 @@ describe("attestation provider", () => {
     expect(c.inventory.entryPoints.map((e) => e.name)).toEqual([
       "Kaseya VSA vsa, main (attested)",
       "Atera (attested)",
+      `row 3 of ${file} (not read)`,
     ]);
     expect(c.inventory.facts[1]?.data).toMatchObject({ line: 5 });
 
