@@ -71,7 +71,14 @@ describe("provider template (providers/_template)", () => {
       ["optional@example.test", "optional"],
       ["none@example.test", "none"],
       ["unknown@example.test", "unknown"],
+      // The record that did not match its schema is no silent absence: one unknown path of no account.
+      [undefined, "unknown"],
     ]);
+    expect(inventory.accessPaths[5]).toMatchObject({
+      id: expect.stringMatching(/\/unread\/user-records$/),
+      accounts: [],
+      mfa: { state: "unknown", reason: expect.stringMatching(/1 user record/) },
+    });
     expect(inventory.accessPaths[3]!.mfa.evidence).toContainEqual(
       expect.objectContaining({ endpoint: "GET users", field: "mfaRequired", value: false }),
     );
