@@ -110,19 +110,7 @@ async function once(tenants: Result[][], dir: string, repeat: number) {
 
   // The ceiling: the store's schema on a fresh file (migrated by the store), then plain upserts.
   const ceilingFile = join(dir, `ceiling-${repeat}.db`);
-  await (await openStore(ceilingFile, { create: true })).close();
-  const db = new Database(ceilingFile);
-  db.pragma("journal_mode = WAL");
-  // The store's durability settings (sqlite.ts), so the ceiling writes as safely as the store does.
-  db.pragma("synchronous = FULL");
-  db.pragma("foreign_keys = ON");
-  const upsert = db.prepare(
-    `INSERT INTO items (${itemColumns.join(", ")}) VALUES (${itemColumns.map((c) => `@${c}`).join(", ")})
-     ON CONFLICT (fingerprint) DO UPDATE SET ${itemColumns
-       .filter((c) => c !== "fingerprint")
-       .map((c) => `${c} = excluded.${c}`)
-       .join(", ")}`,
-  );
+  const { db, upsert } = await openCeiling(ceilingFile);
   const at = "2026-12-01T06:00:00.000Z";
   // The rows are built before the clock starts: the ceiling is SQLite's part alone.
   const rows = tenants.map((results) =>
@@ -158,12 +146,11 @@ async function once(tenants: Result[][], dir: string, repeat: number) {
 }
 
 /**
- * The ceiling's upserts plus, per row, the history row a first sweep writes for a new item (actor the
- * sweep, from nothing to `open`, the result's message as note): plain SQLite doing all a first sweep
- * writes, on a fresh file with the same settings as the ceiling.
+ * A fresh file with the store's schema (migrated by the store), opened as plain better-sqlite3 with the
+ * store's durability settings (sqlite.ts), so the ceiling writes as safely as the store does; and an
+ * upsert of one item row.
  */
-async function withHistory(dir: string, repeat: number, rows: Array<Array<Record<string, unknown>>>) {
-  const file = join(dir, `ceiling-history-${repeat}.db`);
+async function openCeiling(file: string) {
   await (await openStore(file, { create: true })).close();
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
@@ -176,6 +163,17 @@ async function withHistory(dir: string, repeat: number, rows: Array<Array<Record
        .map((c) => `${c} = excluded.${c}`)
        .join(", ")}`,
   );
+  return { db, upsert };
+}
+
+/**
+ * The ceiling's upserts plus, per row, the history row a first sweep writes for a new item (actor the
+ * sweep, from nothing to `open`, the result's message as note): plain SQLite doing all a first sweep
+ * writes, on a fresh file with the same settings as the ceiling.
+ */
+async function withHistory(dir: string, repeat: number, rows: Array<Array<Record<string, unknown>>>) {
+  const file = join(dir, `ceiling-history-${repeat}.db`);
+  const { db, upsert } = await openCeiling(file);
   const history = db.prepare(
     "INSERT INTO item_history (fingerprint, at, actor, from_state, to_state, note) VALUES (?, ?, ?, NULL, 'open', ?)",
   );

@@ -226,17 +226,17 @@ describe("mfasweep sweep and queue", () => {
   });
 
   it("queue accept refuses a bad or too distant expiry, and an unknown fingerprint", async () => {
-    const [any] = await items();
+    const [item] = await items();
     const accept = (fp: string, expires: string) =>
       queue("accept", fp, "--store", store, "--reason", "why not", "--expires", expires, "--by", "x");
-    const notADate = await accept(any!.fingerprint, "next friday");
+    const notADate = await accept(item!.fingerprint, "next friday");
     expect([notADate.code, notADate.stderr]).toEqual([
       2,
       "mfasweep: the expiry must be a date as YYYY-MM-DD (got 'next friday')\n",
     ]);
-    const tooFar = await accept(any!.fingerprint, "2099-01-01");
+    const tooFar = await accept(item!.fingerprint, "2099-01-01");
     expect(tooFar.stderr).toContain("more than 180 days ahead");
-    const past = await accept(any!.fingerprint, "2020-01-01");
+    const past = await accept(item!.fingerprint, "2020-01-01");
     expect(past.stderr).toContain("the expiry 2020-01-01 is in the past");
     const unknown = await accept("abcdef123456", "2020-01-01");
     expect(unknown.stderr).toContain(`no item abcdef123456 in ${store}`);
@@ -250,7 +250,7 @@ describe("mfasweep sweep and queue", () => {
     const in60Days = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
     const strict = await queue(
       "accept",
-      any!.fingerprint,
+      item!.fingerprint,
       "-c",
       strictConfig,
       "--reason",
@@ -270,7 +270,7 @@ describe("mfasweep sweep and queue", () => {
       [
         "queue",
         "accept",
-        any!.fingerprint,
+        item!.fingerprint,
         "--store",
         store,
         "--reason",
